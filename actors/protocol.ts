@@ -1,0 +1,168 @@
+// Every message that crosses a queue, declared once with its runtime schema and version, plus the
+// seams (Mailbox, PoolClient, actor hosting) that queues/ implements so that actors never import it.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import type { ErrorInfo } from '../lib/errors.ts'
+
+const Id = Type.String({ minLength: 1, maxLength: 200 })
+
+const envelope = <K extends string, P extends TSchema>(kind: K, payload: P) =>
+  Type.Object({
+    v: Type.Literal(1),
+    id: Id,
+    kind: Type.Literal(kind),
+    conversationId: Id,
+    causationId: Type.Optional(Id),
+    sentAt: Type.Number(),
+    payload,
+  })
+
+export const Channel = Type.Union(['chat', 'email', 'sms', 'voice', 'ticket'].map((c) => Type.Literal(c))) as TSchema
+export type Channel = 'chat' | 'email' | 'sms' | 'voice' | 'ticket'
+
+// ── Conversation mailbox ────────────────────────────────────────────────────────────────────
+
+/** A customer wrote. Sent by the API, the ticket webhook and producers; handled by the conversation actor. */
+export const TurnReceived = envelope(
+  'turn.received',
+  Type.Object({ text: Type.String({ minLength: 1, maxLength: 16_000 }), channel: Type.Optional(Type.String()) }),
+)
+export type TurnReceived = Static<typeof TurnReceived>
+
+/** A proactive message is due. Sent by the outreach pool; handled by the conversation actor. */
+export const OutreachTriggered = envelope(
+  'outreach.triggered',
+  Type.Object({ campaign: Id, text: Type.String({ minLength: 1, maxLength: 16_000 }) }),
+)
+export type OutreachTriggered = Static<typeof OutreachTriggered>
+
+/** Close the conversation. Sent by the API; handled by the conversation actor. */
+export const ConversationClose = envelope('conversation.close', Type.Object({ reason: Type.String({ maxLength: 500 }) }))
+export type ConversationClose = Static<typeof ConversationClose>
+
+export const Message = Type.Union([TurnReceived, OutreachTriggered, ConversationClose])
+export type Message = Static<typeof Message>
+export type MessageKind = Message['kind']
+
+// ── Pool requests (supervisor → pools) ──────────────────────────────────────────────────────
+
+export const ChatTurn = Type.Object({
+  role: Type.Union([Type.Literal('customer'), Type.Literal('assistant'), Type.Literal('human_agent'), Type.Literal('system')]),
+  text: Type.String(),
+})
+export type ChatTurn = Static<typeof ChatTurn>
+
+/** Ask a model for the next reply. Sent by the conversation actor via the supervisor; handled by the provider pool. */
+export const ProviderComplete = envelope(
+  'provider.complete',
+  Type.Object({ turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn) }),
+)
+export type ProviderComplete = Static<typeof ProviderComplete>
+
+/** Judge a text before it reaches the model or the customer. Handled by the guardrail pool. */
+export const GuardrailCheck = envelope(
+  'guardrail.check',
+  Type.Object({ turnId: Id, stage: Type.Union([Type.Literal('input'), Type.Literal('output')]), text: Type.String() }),
+)
+export type GuardrailCheck = Static<typeof GuardrailCheck>
+
+/** Run one tool call; `id` is its idempotency key. Handled by the tool pool. */
+export const ToolInvoke = envelope(
+  'tool.invoke',
+  Type.Object({ turnId: Id, tool: Id, args: Type.Record(Type.String(), Type.Unknown()) }),
+)
+export type ToolInvoke = Static<typeof ToolInvoke>
+
+/** Hand the conversation to a human, with the reason. Handled by the escalation pool. */
+export const EscalationOpen = envelope(
+  'escalation.open',
+  Type.Object({ turnId: Type.Optional(Id), reason: Id, detail: Type.Optional(Type.String({ maxLength: 2000 })) }),
+)
+export type EscalationOpen = Static<typeof EscalationOpen>
+
+/** Deliver a proactive message into a conversation (delayed until due). Handled by the outreach pool. */
+export const OutreachSend = envelope(
+  'outreach.send',
+  Type.Object({ campaign: Id, text: Type.String({ minLength: 1, maxLength: 16_000 }) }),
+)
+export type OutreachSend = Static<typeof OutreachSend>
+
+export const PoolRequest = Type.Union([ProviderComplete, GuardrailCheck, ToolInvoke, EscalationOpen, OutreachSend])
+export type PoolRequest = Static<typeof PoolRequest>
+export type PoolKind = PoolRequest['kind']
+
+export interface Usage {
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+}
+
+export interface GuardrailVerdict {
+  verdict: 'allow' | 'block' | 'escalate'
+  rule: string
+  reason: string
+  policyVersion: string
+}
+
+/** What each pool request resolves to: plain JSON. */
+export interface PoolResults {
+  'provider.complete': { text: string; provider: string; model: string; usage: Usage; costUsd: number; confidence: number }
+  'guardrail.check': GuardrailVerdict
+  'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo }
+  'escalation.open': { escalationId: string }
+  'outreach.send': { delivered: boolean }
+}
+
+/** The pool that serves each request kind. */
+export const poolOf = {
+  'provider.complete': 'provider',
+  'guardrail.check': 'guardrail',
+  'tool.invoke': 'tool',
+  'escalation.open': 'escalation',
+  'outreach.send': 'outreach',
+} as const satisfies Record<PoolKind, string>
+export type PoolName = (typeof poolOf)[PoolKind]
+export const POOL_NAMES: readonly PoolName[] = ['provider', 'guardrail', 'tool', 'escalation', 'outreach']
+
+// ── Seams implemented by queues/ ────────────────────────────────────────────────────────────
+
+/** Sends mail to conversation actors. Validates before sending; a duplicate `id` is ignored. */
+export interface Mailbox {
+  send(msg: Message): Promise<void>
+  /** Messages waiting in one conversation's mailbox (not yet handled). */
+  backlog(conversationId: string): Promise<number>
+}
+
+export interface CallOptions {
+  /** Give up waiting after this long (the work itself may still finish). @defaultValue 60_000 */
+  timeoutMs?: number
+}
+
+/** Request-response over a pool queue. Rejects with an `AppError` rebuilt from the pool's `ErrorInfo`. */
+export interface PoolClient {
+  call<K extends PoolKind>(req: Extract<PoolRequest, { kind: K }>, options?: CallOptions): Promise<PoolResults[K]>
+  /** Fire-and-forget, optionally delayed (outreach scheduling). */
+  enqueue(req: PoolRequest, options?: { delayMs?: number }): Promise<void>
+}
+
+/** A pool's handler for each kind it serves: a missing one is a compile error. */
+export type PoolHandlers = { [K in PoolKind]: (req: Extract<PoolRequest, { kind: K }>) => Promise<PoolResults[K]> }
+
+export interface Delivery {
+  /** 1 on first delivery; higher when the message was redelivered after a crash or a failed attempt. */
+  attempt: number
+}
+
+/** One activated conversation. The host calls `handle` one message at a time, in order. */
+export interface ActorInstance {
+  handle(msg: Message, delivery: Delivery): Promise<void>
+  /** Called once the host stops retrying `msg`: the customer must still hear something. */
+  giveUp(msg: Message, error: ErrorInfo): Promise<void>
+}
+
+/** Activates the actor of one conversation (loads its state). */
+export type ActorFactory = (conversationId: string) => Promise<ActorInstance>
+
+/** Context an actor's handler receives: its state and its outbound seams. */
+export type Handlers<K extends MessageKind, C> = {
+  [P in K]: (msg: Extract<Message, { kind: P }>, ctx: C) => Promise<void>
+}

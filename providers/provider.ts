@@ -1,0 +1,65 @@
+// The one normalized interface every LLM vendor adapter implements. No vendor type crosses it:
+// adapters translate requests, responses, stream events and errors at this edge.
+
+/** A tool the model may call, described by JSON Schema (the same object TypeBox produces). */
+export interface ToolSpec {
+  name: string
+  description: string
+  parameters: Record<string, unknown>
+}
+
+export interface ToolCall {
+  id: string
+  name: string
+  arguments: Record<string, unknown>
+}
+
+export type ProviderMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean }
+
+export interface ProviderRequest {
+  model: string
+  system?: string
+  messages: ProviderMessage[]
+  tools?: ToolSpec[]
+  /** @defaultValue 1024 */
+  maxTokens?: number
+  temperature?: number
+  /** Abort the call after this long; surfaces as a retryable `provider.timeout`. */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+}
+
+export type StopReason = 'end' | 'tool_use' | 'max_tokens' | 'content_filter' | 'other'
+
+export interface ProviderResponse {
+  provider: string
+  model: string
+  text: string
+  toolCalls: ToolCall[]
+  usage: TokenUsage
+  stopReason: StopReason
+}
+
+export type StreamEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'done'; response: ProviderResponse }
+
+/**
+ * An LLM behind one interface. Errors are `RetryableError` (429, 5xx, timeouts; `retryAfterMs` from
+ * Retry-After) or `TerminalError` (other 4xx, content filters); nothing vendor-specific escapes.
+ */
+export interface Provider {
+  readonly name: string
+  complete(req: ProviderRequest): Promise<ProviderResponse>
+  stream(req: ProviderRequest): AsyncIterable<StreamEvent>
+}

@@ -1,0 +1,23 @@
+// The Postgres connection pool (postgres.js). Every query runs with search_path set to our schema.
+import postgres from 'postgres'
+
+export type Sql = postgres.Sql
+
+export interface PostgresOptions {
+  url: string
+  /** @defaultValue 'public' */
+  schema: string
+  /** @defaultValue 20 */
+  maxConnections?: number
+}
+
+export function createSql(options: PostgresOptions): Sql {
+  return postgres(options.url, {
+    max: options.maxConnections ?? 20,
+    onnotice: () => {},
+    connection: { search_path: options.schema, application_name: 'switchboard' },
+    // Number columns (bigint, numeric) come back as JS numbers: counts and costs stay far below 2^53.
+    types: { bigint: postgres.BigInt, numeric: { to: 1700, from: [1700], serialize: String, parse: Number } },
+    transform: { undefined: null },
+  })
+}

@@ -1,0 +1,25 @@
+// A fresh, migrated Postgres schema per test file, dropped afterwards.
+import { createSql, migrate, type Sql } from '../../storage/index.ts'
+
+export interface TestDatabase {
+  sql: Sql
+  url: string
+  schema: string
+  drop(): Promise<void>
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL!
+  const schema = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const sql = createSql({ url, schema, maxConnections: 10 })
+  await migrate(sql, schema)
+  return {
+    sql,
+    url,
+    schema,
+    async drop() {
+      await sql.unsafe(`drop schema if exists "${schema}" cascade`)
+      await sql.end()
+    },
+  }
+}
