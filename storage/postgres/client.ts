@@ -17,7 +17,7 @@ export function createSql(options: PostgresOptions): Sql {
     onnotice: () => {},
     connection: { search_path: options.schema, application_name: 'switchboard' },
     // Number columns (bigint, numeric) come back as JS numbers: counts and costs stay far below 2^53.
-    types: { bigint: postgres.BigInt, numeric: { to: 1700, from: [1700], serialize: String, parse: Number } },
+    types: { bigint: { to: 20, from: [20], serialize: String, parse: Number }, numeric: { to: 1700, from: [1700], serialize: String, parse: Number } },
     transform: { undefined: null },
   })
 }

@@ -1,0 +1,44 @@
+// Composition of the actor side: the conversation actor factory and the handlers of every pool.
+import type { ActorFactory, Mailbox, PoolClient, PoolHandlers } from './protocol.ts'
+import type { Provider } from '../providers/provider.ts'
+import type { Storage } from '../storage/index.ts'
+import type { Clock } from '../lib/clock.ts'
+import type { Logger } from '../lib/log.ts'
+import { activateConversation } from './conversation/conversation-actor.ts'
+import { createEscalationHandler } from './escalation/escalation-actor.ts'
+import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
+import { createOutreachHandler } from './outreach/outreach-actor.ts'
+import { createProviderHandler } from './provider/provider-actor.ts'
+import { createSupervisor } from './supervisor/supervisor.ts'
+import { createToolHandler, type ToolExecutor } from './tool/tool-actor.ts'
+
+export interface RuntimeDeps {
+  storage: Storage
+  pools: PoolClient
+  mailbox: Mailbox
+  provider: Provider
+  tools: ToolExecutor
+  clock: Clock
+  log: Logger
+  /** @defaultValue 'default' */
+  model?: string
+  /** The agent's system prompt (its policy text). */
+  system?: string
+}
+
+export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
+  const supervisor = createSupervisor(deps.pools, deps.clock)
+  return (conversationId) => activateConversation(conversationId, { ...deps, supervisor })
+}
+
+export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
+  return {
+    'provider.complete': createProviderHandler({
+      storage: deps.storage, provider: deps.provider, model: deps.model ?? 'default', system: deps.system ?? '',
+    }),
+    'guardrail.check': createGuardrailHandler(),
+    'tool.invoke': createToolHandler(deps.tools),
+    'escalation.open': createEscalationHandler(deps.storage, deps.clock),
+    'outreach.send': createOutreachHandler(deps.mailbox, deps.clock),
+  }
+}

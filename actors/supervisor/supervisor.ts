@@ -1,0 +1,42 @@
+// The supervisor routes a conversation's work to the pools and turns their final failures into data,
+// so the conversation actor can always answer the customer (honestly) instead of going silent.
+import type { ChatTurn, PoolClient, PoolResults } from '../protocol.ts'
+import { toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
+import type { Clock } from '../../lib/clock.ts'
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
+
+export interface TurnRef {
+  conversationId: string
+  turnId: string
+}
+
+export interface Supervisor {
+  complete(turn: TurnRef, step: string, agent: string, history: ChatTurn[]): Promise<Outcome<PoolResults['provider.complete']>>
+  escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>
+}
+
+export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
+  const envelope = (id: string, turn: TurnRef) => ({
+    v: 1 as const, id, conversationId: turn.conversationId, causationId: turn.turnId, sentAt: clock.now(),
+  })
+  const attempt = async <T>(work: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await work() }
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) }
+    }
+  }
+  return {
+    complete: (turn, step, agent, history) =>
+      attempt(() => pools.call({
+        ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
+        payload: { turnId: turn.turnId, step, agent, history },
+      })),
+    escalate: (turn, reason, detail) =>
+      attempt(() => pools.call({
+        ...envelope(`${turn.turnId}.escalation`, turn), kind: 'escalation.open',
+        payload: { turnId: turn.turnId, reason, detail },
+      })),
+  }
+}

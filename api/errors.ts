@@ -1,0 +1,63 @@
+// The only HTTP error mapping: one error shape everywhere, `{ error: { code, message, details } }`, a
+// code → status table, and unknown errors as a 500 that carries the request id, never the internal message.
+import { Elysia } from 'elysia'
+import { AppError, RetryableError, type ErrorCode } from '../lib/errors.ts'
+import type { Logger } from '../lib/log.ts'
+
+const statusByCode: Partial<Record<ErrorCode, number>> = {
+  'request.invalid': 400,
+  'request.malformed_json': 400,
+  'message.invalid': 400,
+  'auth.missing': 401,
+  'auth.invalid': 401,
+  'auth.forbidden': 403,
+  not_found: 404,
+  conflict: 409,
+  'request.too_large': 413,
+  rate_limited: 429,
+  'storage.unavailable': 503,
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown }
+}
+
+export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+})
+
+function validationDetails(error: unknown): { path: string; message: string }[] {
+  const all = (error as { all?: { path?: string; message?: string; summary?: string }[] }).all ?? []
+  return all.slice(0, 20).map((e) => ({ path: e.path || '/', message: e.summary ?? e.message ?? 'invalid' }))
+}
+
+/** Installs the error handler; `log` records unknown errors with their request id. */
+export function errorHandling(log: Logger) {
+  return new Elysia({ name: 'errors' }).onError({ as: 'global' }, ({ code, error, set, request }) => {
+    set.headers['content-type'] = 'application/json'
+    if (error instanceof AppError) {
+      set.status = statusByCode[error.code] ?? (error instanceof RetryableError ? 503 : 500)
+      if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
+        set.headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000))
+      }
+      return errorBody(error.code, error.message)
+    }
+    switch (code) {
+      case 'VALIDATION':
+        set.status = 400
+        return errorBody('request.invalid', 'the request does not match the schema', validationDetails(error))
+      case 'PARSE':
+        set.status = 400
+        return errorBody('request.malformed_json', 'the request body is not valid JSON')
+      case 'NOT_FOUND':
+        set.status = 404
+        return errorBody('not_found', `no route for ${request.method} ${new URL(request.url).pathname}`)
+      default: {
+        const requestId = request.headers.get('x-request-id') ?? crypto.randomUUID()
+        log.error('unhandled API error', { requestId, error: error as Error })
+        set.status = 500
+        return errorBody('internal', `internal error (request ${requestId})`)
+      }
+    }
+  })
+}

@@ -1,0 +1,196 @@
+// Virtual actors on BullMQ: a conversation is activated (its own Worker on its own mailbox queue) on the
+// process that takes its activation, and passivated after it idles. Ownership is a Redis lease; the number
+// of active actors is capped, above which activations wait (backpressure) after evicting idle actors.
+import { Queue, Worker, type Job } from 'bullmq'
+import type Redis from 'ioredis'
+import type { ActorFactory, ActorInstance } from '../actors/protocol.ts'
+import type { Logger } from '../lib/log.ts'
+import type { DeadLetter } from './dead-letter.ts'
+import type { Leases } from './lease.ts'
+import type { MailboxSender } from './mailbox.ts'
+import { processMail } from './mail-processor.ts'
+import { names } from './names.ts'
+import { createSlots } from './slots.ts'
+
+export interface ActorHostOptions {
+  prefix: string
+  /** @defaultValue 1000 */
+  maxActive: number
+  /** @defaultValue 30_000 */
+  idleTimeoutMs: number
+  /** @defaultValue 10_000 */
+  leaseTtlMs: number
+  /** @defaultValue 5 */
+  turnAttempts: number
+  /** Activations handled at once; each waits for a free slot when the host is full. @defaultValue 64 */
+  activationConcurrency?: number
+}
+
+interface ActiveActor {
+  id: string
+  instance: ActorInstance
+  worker: Worker
+  queue: Queue
+  busy: boolean
+  idleTimer?: ReturnType<typeof setTimeout>
+  passivating?: Promise<void>
+}
+
+export interface ActorHostDeps {
+  connection: Redis
+  leases: Leases
+  mailbox: MailboxSender
+  deadLetter: DeadLetter
+  factory: ActorFactory
+  log: Logger
+}
+
+export interface ActorHost {
+  /** Conversations active on this process right now. */
+  activeCount(): number
+  /** Stops taking mail, lets in-flight turns finish within `graceMs`, hands the rest back. */
+  close(graceMs: number): Promise<void>
+}
+
+export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps): ActorHost {
+  const { connection, leases, log } = deps
+  const actors = new Map<string, ActiveActor>() // iteration order = least recently used first
+  const slots = createSlots(options.maxActive)
+  let closing = false
+
+  const touch = (a: ActiveActor) => {
+    actors.delete(a.id)
+    actors.set(a.id, a)
+    clearTimeout(a.idleTimer)
+    a.idleTimer = setTimeout(() => void passivate(a, 'idle'), options.idleTimeoutMs)
+  }
+
+  async function passivate(a: ActiveActor, reason: string, force = false): Promise<void> {
+    if (a.passivating) return a.passivating
+    a.passivating = (async () => {
+      clearTimeout(a.idleTimer)
+      await a.worker.close(force).catch((e: Error) => log.warn('mailbox close failed', { error: e }))
+      actors.delete(a.id)
+      if (reason !== 'lease-lost') await leases.release(a.id)
+      // Mail that arrived while closing is handed back through a fresh activation (see mailbox.send).
+      const backlog = await a.queue.count().catch(() => 1)
+      await a.queue.close().catch(() => {})
+      slots.release()
+      if (backlog > 0) await deps.mailbox.wake(a.id, 'handback').catch((e: Error) => log.error('hand-back failed', { error: e }))
+      log.debug('actor passivated', { conversationId: a.id, reason, backlog })
+    })()
+    return a.passivating
+  }
+
+  function evictIdle(): boolean {
+    for (const a of actors.values()) {
+      if (!a.busy && !a.passivating) {
+        void passivate(a, 'evicted')
+        return true
+      }
+    }
+    return false
+  }
+
+  async function activate(conversationId: string): Promise<string> {
+    if (actors.has(conversationId)) return 'local'
+    const acquired = !closing && (await slots.acquire(evictIdle).then(() => true, () => false))
+    if (!acquired) {
+      await deps.mailbox.wake(conversationId, 'handback')
+      return 'handed-back'
+    }
+    if (closing || actors.has(conversationId) || !(await leases.acquire(conversationId))) {
+      slots.release()
+      return 'owned'
+    }
+    try {
+      start(conversationId, await deps.factory(conversationId))
+      return 'activated'
+    } catch (e) {
+      await leases.release(conversationId)
+      slots.release()
+      throw e
+    }
+  }
+
+  function start(id: string, instance: ActorInstance): void {
+    const queueName = names.mailbox(id)
+    const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true })
+    const a: ActiveActor = { id, instance, queue, busy: false } as ActiveActor
+    a.worker = new Worker(queueName, (job: Job) => handle(a, job), {
+      connection,
+      prefix: options.prefix,
+      concurrency: 1,
+      skipVersionCheck: true,
+      // A dead owner's in-flight message is re-delivered (to the front) once its lock expires.
+      lockDuration: options.leaseTtlMs,
+      stalledInterval: Math.max(500, Math.floor(options.leaseTtlMs / 4)),
+      maxStalledCount: 1000,
+    })
+    a.worker.on('error', (e) => log.warn('mailbox worker error', { conversationId: id, error: e }))
+    a.worker.on('failed', (job, e) => log.error('mail failed', { conversationId: id, jobId: job?.id, error: e }))
+    actors.set(id, a)
+    touch(a)
+  }
+
+  async function handle(a: ActiveActor, job: Job): Promise<void> {
+    a.busy = true
+    clearTimeout(a.idleTimer)
+    try {
+      await processMail(a.instance, job, {
+        attempts: options.turnAttempts,
+        deadLetter: deps.deadLetter,
+        log,
+        shouldContinue: () => !closing && actors.get(a.id) === a,
+      })
+    } finally {
+      a.busy = false
+      if (!a.passivating) touch(a)
+      if (slots.waiting() > 0 && !a.passivating) void passivate(a, 'evicted')
+    }
+  }
+
+  const activationWorker = new Worker(names.activations, (job: Job) => activate(job.data.conversationId), {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.activationConcurrency ?? 64,
+    skipVersionCheck: true,
+  })
+  activationWorker.on('error', (e) => log.warn('activation worker error', { error: e }))
+
+  const renewTimer = setInterval(() => void renew(), Math.max(100, Math.floor(options.leaseTtlMs / 3)))
+  const reapTimer = setInterval(() => void reap(), Math.min(1000, Math.max(100, Math.floor(options.leaseTtlMs / 4))))
+
+  async function renew(): Promise<void> {
+    const ids = [...actors.values()].filter((a) => !a.passivating).map((a) => a.id)
+    const lost = await leases.renew(ids).catch((e: Error) => (log.warn('lease renewal failed', { error: e }), []))
+    for (const id of lost) {
+      const a = actors.get(id)
+      log.warn('lease lost; stopping actor', { conversationId: id })
+      if (a) void passivate(a, 'lease-lost', true)
+    }
+  }
+
+  async function reap(): Promise<void> {
+    if (closing) return
+    const orphans = await leases.reapExpired().catch((e: Error) => (log.warn('lease reaper failed', { error: e }), []))
+    for (const id of orphans) {
+      log.info('recovering conversation of a dead owner', { conversationId: id })
+      await deps.mailbox.wake(id, 'recover').catch((e: Error) => log.error('recovery wake failed', { error: e }))
+    }
+  }
+
+  return {
+    activeCount: () => actors.size,
+    async close(graceMs) {
+      closing = true
+      clearInterval(reapTimer)
+      slots.cancelWaiters()
+      await activationWorker.close()
+      const all = Promise.all([...actors.values()].map((a) => passivate(a, 'shutdown')))
+      const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
+      clearInterval(renewTimer)
+      if (timedOut) log.warn('grace period over; unfinished turns will be re-delivered elsewhere', { active: actors.size })
+    },
+  }
+}

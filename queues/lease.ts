@@ -1,0 +1,66 @@
+// Ownership leases in Redis: at most one worker owns an active conversation. Each lease is a key with a
+// TTL plus an entry in an index sorted by expiry, so survivors can find the conversations of a dead owner.
+import type Redis from 'ioredis'
+import { names } from './names.ts'
+
+// Scores use Redis's own clock (TIME), so workers with skewed clocks agree on what has expired.
+const NOW_MS = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`
+
+const ACQUIRE = `${NOW_MS}
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3]) return 1 end
+return 0`
+
+const RENEW = `${NOW_MS}
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2]) redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3]) return 1 end
+return 0`
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[2]) return 1 end
+return 0`
+
+// Claims (removes from the index) conversations whose lease has expired, so exactly one reaper recovers each.
+const REAP = `${NOW_MS}
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local claimed = {}
+for _, id in ipairs(due) do
+  if redis.call('EXISTS', ARGV[1] .. id) == 0 then redis.call('ZREM', KEYS[1], id) table.insert(claimed, id) end
+end
+return claimed`
+
+export interface Leases {
+  acquire(conversationId: string): Promise<boolean>
+  /** Renews every lease in one round trip; returns the ids whose lease was lost. */
+  renew(conversationIds: string[]): Promise<string[]>
+  release(conversationId: string): Promise<void>
+  /** Conversations whose owner stopped renewing: the caller must re-activate them. */
+  reapExpired(limit?: number): Promise<string[]>
+  isHeld(conversationId: string): Promise<boolean>
+}
+
+export function createLeases(redis: Redis, prefix: string, ownerId: string, ttlMs: number): Leases {
+  const index = names.leaseIndex(prefix)
+  const key = (id: string) => names.lease(prefix, id)
+  return {
+    async acquire(id) {
+      return (await redis.eval(ACQUIRE, 2, key(id), index, ownerId, ttlMs, id)) === 1
+    },
+    async renew(ids) {
+      if (ids.length === 0) return []
+      const pipeline = redis.pipeline()
+      for (const id of ids) pipeline.eval(RENEW, 2, key(id), index, ownerId, ttlMs, id)
+      const results = (await pipeline.exec()) ?? []
+      return ids.filter((_, i) => results[i]?.[1] !== 1)
+    },
+    async release(id) {
+      await redis.eval(RELEASE, 2, key(id), index, ownerId, id)
+    },
+    async reapExpired(limit = 200) {
+      return (await redis.eval(REAP, 1, index, names.lease(prefix, ''), limit)) as string[]
+    },
+    async isHeld(id) {
+      return (await redis.exists(key(id))) === 1
+    },
+  }
+}

@@ -1,0 +1,44 @@
+// Handling one job of a conversation mailbox: validate it, hand it to the actor, retry failures in place
+// (a delayed retry would let later mail overtake it), and make sure the customer hears something.
+import type { Job } from 'bullmq'
+import type { ActorInstance, Message } from '../actors/protocol.ts'
+import { toErrorInfo } from '../lib/errors.ts'
+import type { Logger } from '../lib/log.ts'
+import type { DeadLetter } from './dead-letter.ts'
+import { backoffMs, deliveryAttempt } from './retry.ts'
+import { validationErrors } from './validate.ts'
+
+export interface MailProcessorOptions {
+  attempts: number
+  deadLetter: DeadLetter
+  log: Logger
+  /** False once the host is shutting down or lost the lease: stop retrying and leave the job to the next owner. */
+  shouldContinue: () => boolean
+}
+
+export async function processMail(actor: ActorInstance, job: Job, options: MailProcessorOptions): Promise<void> {
+  const errors = validationErrors('message', job.data)
+  if (errors.length > 0) {
+    await options.deadLetter.add({
+      source: job.queueName, jobId: job.id, kind: job.name, reason: 'message.invalid', errors, data: job.data,
+    })
+    options.log.warn('invalid message dead-lettered', { queue: job.queueName, jobId: job.id, errors })
+    return
+  }
+  const msg = job.data as Message
+  for (let attempt = deliveryAttempt(job); ; attempt++) {
+    try {
+      await actor.handle(msg, { attempt })
+      return
+    } catch (e) {
+      const info = toErrorInfo(e)
+      options.log.warn('turn failed', { conversationId: msg.conversationId, kind: msg.kind, attempt, error: info })
+      if (!options.shouldContinue()) throw e
+      if (!info.retryable || attempt >= options.attempts) {
+        await actor.giveUp(msg, info)
+        return
+      }
+      await Bun.sleep(backoffMs(attempt, info.retryAfterMs))
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// Conversations: identity, channel, agent and status. The warm tier's source of truth.
+import type { Sql } from './client.ts'
+
+export type ConversationStatus = 'open' | 'escalated' | 'closed'
+
+export interface Conversation {
+  id: string
+  tenantId: string
+  customerId: string | null
+  channel: string
+  agent: string
+  status: ConversationStatus
+  metadata: Record<string, unknown>
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface NewConversation {
+  id: string
+  tenantId?: string
+  customerId?: string
+  channel?: string
+  agent?: string
+}
+
+export function createConversations(sql: Sql) {
+  return {
+    /** Creates the conversation unless it exists; never changes an existing one. */
+    async ensure(c: NewConversation): Promise<void> {
+      await sql`insert into conversations (id, tenant_id, customer_id, channel, agent)
+        values (${c.id}, ${c.tenantId ?? 'default'}, ${c.customerId ?? null}, ${c.channel ?? 'chat'}, ${c.agent ?? 'demo'})
+        on conflict (id) do nothing`
+    },
+    async get(id: string): Promise<Conversation | undefined> {
+      const [row] = await sql<Conversation[]>`select id, tenant_id as "tenantId", customer_id as "customerId", channel,
+        agent, status, metadata, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
+      return row
+    },
+    async setStatus(id: string, status: ConversationStatus): Promise<void> {
+      await sql`update conversations set status = ${status}, updated_at = now() where id = ${id}`
+    },
+  }
+}
+export type Conversations = ReturnType<typeof createConversations>
