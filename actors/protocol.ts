@@ -144,12 +144,14 @@ export interface PoolClient {
   enqueue(req: PoolRequest, options?: { delayMs?: number }): Promise<void>
 }
 
-/** A pool's handler for each kind it serves: a missing one is a compile error. */
-export type PoolHandlers = { [K in PoolKind]: (req: Extract<PoolRequest, { kind: K }>) => Promise<PoolResults[K]> }
-
 export interface Delivery {
   /** 1 on first delivery; higher when the message was redelivered after a crash or a failed attempt. */
   attempt: number
+}
+
+/** A pool's handler for each kind it serves: a missing one is a compile error. */
+export type PoolHandlers = {
+  [K in PoolKind]: (req: Extract<PoolRequest, { kind: K }>, delivery: Delivery) => Promise<PoolResults[K]>
 }
 
 /** One activated conversation. The host calls `handle` one message at a time, in order. */

@@ -3,14 +3,14 @@
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
 import {
-  POOL_NAMES, poolOf, type CallOptions, type PoolClient, type PoolHandlers, type PoolKind, type PoolName,
+  POOL_NAMES, poolOf, type CallOptions, type Delivery, type PoolClient, type PoolHandlers, type PoolKind, type PoolName,
   type PoolRequest,
 } from '../actors/protocol.ts'
 import { TerminalError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
 import { names } from './names.ts'
-import { attemptsByKind, backoffStrategy, decodeError, fromErrorInfo, toBullError } from './retry.ts'
+import { attemptsByKind, backoffStrategy, decodeError, deliveryAttempt, fromErrorInfo, toBullError } from './retry.ts'
 import { assertValid, validationErrors } from './validate.ts'
 
 const DEFAULT_CALL_TIMEOUT_MS = 60_000
@@ -106,13 +106,13 @@ async function processPoolJob(job: Job, handlers: PoolHandlers): Promise<unknown
   try {
     const errors = validationErrors('pool', job.data)
     if (errors.length > 0) throw new TerminalError('message.invalid', errors.join('; '))
-    return await dispatch(job.data as PoolRequest, handlers)
+    return await dispatch(job.data as PoolRequest, handlers, { attempt: deliveryAttempt(job) })
   } catch (e) {
     throw toBullError(e)
   }
 }
 
-function dispatch(req: PoolRequest, handlers: PoolHandlers): Promise<unknown> {
-  const handler = handlers[req.kind as PoolKind] as (r: PoolRequest) => Promise<unknown>
-  return handler(req)
+function dispatch(req: PoolRequest, handlers: PoolHandlers, delivery: Delivery): Promise<unknown> {
+  const handler = handlers[req.kind as PoolKind] as (r: PoolRequest, d: Delivery) => Promise<unknown>
+  return handler(req, delivery)
 }

@@ -21,6 +21,8 @@ export interface ConversationState {
   conversationId: string
   agent: string
   history: ChatTurn[]
+  /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
+  historyIds: string[]
 }
 
 export interface ConversationContext {
@@ -31,8 +33,8 @@ export interface ConversationContext {
 const handlers: Handlers<MessageKind, ConversationContext> = {
   'turn.received': (msg, ctx) => runTurn(msg, ctx),
   'outreach.triggered': async (msg, { state, deps }) => {
-    const inserted = await deps.storage.messages.append({ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text })
-    if (inserted) remember(state, { role: 'assistant', text: msg.payload.text }, deps)
+    await deps.storage.messages.append({ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text })
+    remember(state, msg.id, { role: 'assistant', text: msg.payload.text }, deps)
     await deps.storage.events.publish({
       id: msg.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
       data: { messageId: msg.id, text: msg.payload.text, campaign: msg.payload.campaign },
@@ -47,10 +49,15 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
   },
 }
 
-export function remember(state: ConversationState, turn: ChatTurn, deps: ConversationDeps): void {
+export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
+  if (state.historyIds.includes(id)) return
   state.history.push(turn)
-  const limit = deps.historyLimit ?? 20
-  if (state.history.length > limit) state.history.splice(0, state.history.length - limit)
+  state.historyIds.push(id)
+  const excess = state.history.length - (deps.historyLimit ?? 20)
+  if (excess > 0) {
+    state.history.splice(0, excess)
+    state.historyIds.splice(0, excess)
+  }
 }
 
 /** Activation: loads the recent context from storage; passivation simply drops the instance. */
@@ -63,6 +70,7 @@ export async function activateConversation(conversationId: string, deps: Convers
     conversationId,
     agent: conversation?.agent ?? 'demo',
     history: recent.map((m) => ({ role: m.role, text: m.text })),
+    historyIds: recent.map((m) => m.id),
   }
   const ctx: ConversationContext = { state, deps }
   return {

@@ -26,13 +26,12 @@ interface RecordedReply {
 export async function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<void> {
   const { state, deps } = ctx
   const turn = { conversationId: state.conversationId, turnId: msg.id }
-  const steps = await deps.storage.turnSteps.forTurn(msg.id)
+  const { steps } = await deps.storage.turnSteps.begin({ turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text })
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
   if (!reply) {
-    const inserted = await deps.storage.messages.append({ id: msg.id, conversationId: state.conversationId, role: 'customer', text: msg.payload.text })
-    if (inserted || state.history.at(-1)?.text !== msg.payload.text) remember(state, { role: 'customer', text: msg.payload.text }, deps)
+    remember(state, msg.id, { role: 'customer', text: msg.payload.text }, deps)
     reply = await recordReply(ctx, msg.id, await produceReply(msg, ctx, failure))
-    remember(state, { role: 'assistant', text: reply.text }, deps)
+    remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
   }
   await deps.storage.events.publish({
     id: reply.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),

@@ -5,7 +5,7 @@ import type { Provider, ProviderMessage } from '../../providers/provider.ts'
 import type { Storage } from '../../storage/index.ts'
 
 export interface ProviderActorDeps {
-  storage: Pick<Storage, 'turnSteps' | 'providerCalls'>
+  storage: Pick<Storage, 'turnSteps'>
   provider: Provider
   model: string
   system: string
@@ -20,19 +20,20 @@ export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
 }
 
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
-  return async (req) => {
+  return async (req, delivery) => {
     const { turnId, step, history } = req.payload
-    const recorded = await deps.storage.turnSteps.get<Result>(turnId, step)
+    // The actor already skips recorded steps; only a redelivered job can find its own result here.
+    const recorded = delivery.attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
     if (recorded) return recorded
     const started = performance.now()
     const res = await deps.provider.complete({ model: deps.model, system: deps.system, messages: toProviderMessages(history) })
     const result: Result = {
       text: res.text, provider: res.provider, model: res.model, usage: res.usage, costUsd: 0, confidence: 1,
     }
-    await deps.storage.providerCalls.record({
+    const call = {
       id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
       ...res.usage, costUsd: result.costUsd, latencyMs: performance.now() - started, fallbackPath: [res.provider],
-    })
-    return deps.storage.turnSteps.record(turnId, step, result)
+    }
+    return deps.storage.turnSteps.recordModelCall(call, step, result)
   }
 }

@@ -1,4 +1,5 @@
 // Every model call with its tokens, cost, latency and the fallback path it took: the basis of cost reports.
+// Calls are written together with their turn step (see turn-steps.ts); this module reads them.
 import type { Sql } from './client.ts'
 
 export interface ProviderCallRecord {
@@ -17,12 +18,6 @@ export interface ProviderCallRecord {
 
 export function createProviderCalls(sql: Sql) {
   return {
-    async record(c: ProviderCallRecord, tx: Sql = sql): Promise<void> {
-      await tx`insert into provider_calls (id, conversation_id, turn_id, provider, model, input_tokens, output_tokens,
-          cached_tokens, cost_usd, latency_ms, fallback_path)
-        values (${c.id}, ${c.conversationId}, ${c.turnId}, ${c.provider}, ${c.model}, ${c.inputTokens}, ${c.outputTokens},
-          ${c.cachedTokens}, ${c.costUsd}, ${Math.round(c.latencyMs)}, ${c.fallbackPath}) on conflict (id) do nothing`
-    },
     async forConversation(conversationId: string): Promise<ProviderCallRecord[]> {
       return sql<ProviderCallRecord[]>`select id, conversation_id as "conversationId", turn_id as "turnId", provider, model,
         input_tokens as "inputTokens", output_tokens as "outputTokens", cached_tokens as "cachedTokens",

@@ -1,33 +1,59 @@
 // Checkpoints of turns: one row per completed step, so a resumed turn never repeats a recorded step
-// (in particular, never calls the model again).
-import type postgres from 'postgres'
+// (in particular, never calls the model again). Each write is one statement: atomic and one round trip.
 import type { Sql } from './client.ts'
+import type { ProviderCallRecord } from './provider-calls.ts'
 
-type Tx = Sql | postgres.TransactionSql
+export interface TurnStart {
+  /** Steps already recorded for this turn (empty on a first delivery). */
+  steps: Map<string, unknown>
+  /** False when the customer message was already stored (by the API, or by an earlier delivery). */
+  inserted: boolean
+}
 
 export function createTurnSteps(sql: Sql) {
+  const get = async <T>(turnId: string, step: string): Promise<T | undefined> => {
+    const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
+    return row?.result
+  }
   return {
-    async forTurn(turnId: string): Promise<Map<string, unknown>> {
-      const rows = await sql<{ step: string; result: unknown }[]>`select step, result from turn_steps where turn_id = ${turnId}`
-      return new Map(rows.map((r) => [r.step, r.result]))
-    },
-    async get<T>(turnId: string, step: string): Promise<T | undefined> {
-      const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
-      return row?.result
+    get,
+    /** Stores the customer message (if new) and returns the turn's recorded steps, in one round trip. */
+    async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
+      const rows = await sql<{ step: string | null; result: unknown; inserted: boolean }[]>`
+        with c as (insert into conversations (id) values (${turn.conversationId}) on conflict (id) do nothing),
+        m as (insert into messages (id, conversation_id, role, text)
+          values (${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text}) on conflict (id) do nothing returning id)
+        select s.step, s.result, exists (select 1 from m) as inserted
+        from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
+      const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
+      return { steps, inserted: rows[0]?.inserted ?? false }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */
-    async record<T>(turnId: string, step: string, result: T, tx: Tx = sql): Promise<T> {
-      const [row] = await (tx as Sql)<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
+    async record<T>(turnId: string, step: string, result: T): Promise<T> {
+      const [row] = await sql<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
         values (${turnId}, ${step}, ${sql.json(result as never)}) on conflict (turn_id, step) do nothing returning result`
-      return row ? row.result : ((await this.get<T>(turnId, step)) as T)
+      return row ? row.result : ((await get<T>(turnId, step)) as T)
     },
-    /** Stores the assistant message and the step that produced it in one transaction; the first write wins. */
+    /** Stores the assistant message and the step that produced it atomically; the first write wins. */
     async recordReply<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<T> {
-      return sql.begin(async (tx) => {
-        await tx`insert into messages (id, conversation_id, role, text, turn_id)
-          values (${reply.id}, ${conversationId}, 'assistant', ${reply.text}, ${turnId}) on conflict (id) do nothing`
-        return this.record(turnId, step, reply, tx)
-      }) as Promise<T>
+      const [row] = await sql<{ result: T }[]>`
+        with m as (insert into messages (id, conversation_id, role, text, turn_id)
+          values (${reply.id}, ${conversationId}, 'assistant', ${reply.text}, ${turnId}) on conflict (id) do nothing)
+        insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
+        on conflict (turn_id, step) do nothing returning result`
+      return row ? row.result : ((await get<T>(turnId, step)) as T)
+    },
+    /** Stores a model call and the step it completed atomically; the first write wins. */
+    async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {
+      const [row] = await sql<{ result: T }[]>`
+        with p as (insert into provider_calls (id, conversation_id, turn_id, provider, model, input_tokens, output_tokens,
+            cached_tokens, cost_usd, latency_ms, fallback_path)
+          values (${call.id}, ${call.conversationId}, ${call.turnId}, ${call.provider}, ${call.model}, ${call.inputTokens},
+            ${call.outputTokens}, ${call.cachedTokens}, ${call.costUsd}, ${Math.round(call.latencyMs)}, ${call.fallbackPath})
+          on conflict (id) do nothing)
+        insert into turn_steps (turn_id, step, result) values (${call.turnId}, ${step}, ${sql.json(result as never)})
+        on conflict (turn_id, step) do nothing returning result`
+      return row ? row.result : ((await get<T>(call.turnId, step)) as T)
     },
   }
 }

@@ -1,0 +1,50 @@
+// Shared pieces of the benchmarks: an isolated prefix and schema, percentiles, and the final JSON line.
+import { createSql, migrate, type Sql } from '../storage/index.ts'
+
+export interface BenchEnv {
+  prefix: string
+  schema: string
+  sql: Sql
+  cleanup(): Promise<void>
+}
+
+export async function createBenchEnv(name: string): Promise<BenchEnv> {
+  const id = crypto.randomUUID().slice(0, 8)
+  const prefix = `bench-${name}-${id}`
+  const schema = `bench_${name}_${id}`
+  const sql = createSql({ url: databaseUrl(), schema, maxConnections: 10 })
+  await migrate(sql, schema)
+  return {
+    prefix,
+    schema,
+    sql,
+    async cleanup() {
+      await sql.unsafe(`drop schema if exists "${schema}" cascade`)
+      await sql.end()
+    },
+  }
+}
+
+export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const databaseUrl = () => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+export const round = (n: number, digits = 2) => Number(n.toFixed(digits))
+
+/** Progress goes to stderr so the last stdout line stays the machine-readable result. */
+export function progress(text: string): void {
+  process.stderr.write(`${text}\n`)
+}
+
+export async function deleteKeys(prefix: string, redis: { scan: Function; unlink: Function }): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = (await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000)) as [string, string[]]
+    cursor = next
+    if (keys.length > 0) await redis.unlink(...keys)
+  } while (cursor !== '0')
+}

@@ -1,0 +1,79 @@
+// The composition root's body: wires config → storage, queues, providers, actors → API and worker roles.
+// main.ts runs it as a process; tests run it in-process with their own config and seams.
+import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
+import { createApp, type App } from './api/index.ts'
+import { systemClock, type Clock } from './lib/clock.ts'
+import type { Config } from './lib/config.ts'
+import { createLogger, type Logger } from './lib/log.ts'
+import { createEchoProvider } from './providers/echo.ts'
+import type { Provider } from './providers/provider.ts'
+import {
+  createActorHost, createDeadLetter, createLeases, createMailbox, createPoolClient, createRedis, startPoolWorkers,
+  type ActorHost, type DeadLetter, type MailboxSender,
+} from './queues/index.ts'
+import { createRedisClient, createSql, createStorage, isMigrated, migrate, type Storage } from './storage/index.ts'
+
+export interface PlatformSeams {
+  provider?: Provider
+  tools?: ToolExecutor
+  clock?: Clock
+  log?: Logger
+}
+
+export interface Platform {
+  storage: Storage
+  mailbox: MailboxSender
+  deadLetter: DeadLetter
+  /** Present in the `worker` and `all` roles. */
+  host?: ActorHost
+  /** Present in the `api` and `all` roles; not listening unless `listen` was asked. */
+  app?: App
+  close(): Promise<void>
+}
+
+const noTools: ToolExecutor = {
+  execute: async ({ tool }) => ({ ok: false, error: { code: 'tool.unknown', message: `no tool named ${tool}`, retryable: false } }),
+}
+
+export async function startPlatform(config: Config, seams: PlatformSeams = {}): Promise<Platform> {
+  const log = seams.log ?? createLogger({ role: config.role, worker: config.workerId })
+  const clock = seams.clock ?? systemClock
+  const sql = createSql(config.postgres)
+  const applied = await migrate(sql, config.postgres.schema)
+  if (applied.length > 0) log.info('migrations applied', { applied })
+
+  const { prefix } = config.redis
+  const storageRedis = createRedisClient(config.redis.url)
+  const storage = createStorage(sql, storageRedis, prefix)
+  const bull = createRedis(config.redis.url, `switchboard-${config.role}`)
+  const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
+  const mailbox = createMailbox(bull, prefix, leases)
+  const deadLetter = createDeadLetter(bull, prefix)
+  const pools = createPoolClient(bull, config.redis.url, prefix)
+  const closers: Array<() => Promise<unknown>> = []
+  const platform: Platform = { storage, mailbox, deadLetter, close: async () => {} }
+
+  if (config.role !== 'api') {
+    const deps = { storage, pools, mailbox, provider: seams.provider ?? createEchoProvider(), tools: seams.tools ?? noTools, clock, log }
+    const poolWorkers = startPoolWorkers(bull, prefix, config.pools, createPoolHandlers(deps), { deadLetter, log })
+    platform.host = createActorHost({ prefix, ...config.actors }, {
+      connection: bull, leases, mailbox, deadLetter, factory: createConversationFactory(deps), log,
+    })
+    const host = platform.host
+    closers.push(() => host.close(config.shutdownGraceMs), () => poolWorkers.close())
+  }
+  if (config.role !== 'worker') {
+    const readiness = async () => ({
+      redis: await storageRedis.ping().then(() => true, () => false),
+      postgres: await isMigrated(sql),
+    })
+    const app = createApp({ storage, mailbox, clock, log, readiness })
+    platform.app = app
+    closers.unshift(async () => app.server && app.stop())
+  }
+  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => sql.end())
+  platform.close = async () => {
+    for (const close of closers.splice(0)) await close().catch((e: Error) => log.warn('close failed', { error: e }))
+  }
+  return platform
+}
