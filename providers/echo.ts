@@ -10,8 +10,10 @@ function lastUserText(req: ProviderRequest): string {
   return ''
 }
 
-export function createEchoProvider(): Provider {
+/** `delayMs` simulates model latency so load tests can have turns in flight. */
+export function createEchoProvider(delayMs = 0): Provider {
   const complete = async (req: ProviderRequest): Promise<ProviderResponse> => {
+    if (delayMs > 0) await Bun.sleep(delayMs)
     const text = `Received: ${lastUserText(req)}`
     return {
       provider: 'echo',

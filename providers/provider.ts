@@ -32,12 +32,17 @@ export interface ProviderRequest {
   signal?: AbortSignal
 }
 
+/** Billing-shaped usage: cost = input × input price + cached × cached price + output × output price. */
 export interface TokenUsage {
+  /** Input tokens billed at the full input price: excludes cache reads, includes cache writes. */
   inputTokens: number
+  /** Output tokens, including any reasoning/thinking tokens the vendor bills as output. */
   outputTokens: number
+  /** Input tokens read from the vendor's prompt cache. */
   cachedTokens: number
 }
 
+/** Vendor adapters never return `content_filter`: they raise TerminalError('provider.content_filtered'). */
 export type StopReason = 'end' | 'tool_use' | 'max_tokens' | 'content_filter' | 'other'
 
 export interface ProviderResponse {

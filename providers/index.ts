@@ -1,0 +1,69 @@
+// Public surface of providers/: the normalized Provider interface, the vendor adapters and the factory.
+// Other folders import only from here; no vendor SDK type is exported.
+
+export type {
+  Provider,
+  ProviderMessage,
+  ProviderRequest,
+  ProviderResponse,
+  StopReason,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolSpec,
+} from './provider.ts'
+
+/**
+ * OpenAI, Azure OpenAI (`flavor: 'azure'`) or any OpenAI-compatible server (`flavor: 'compatible'`).
+ *
+ * @example
+ * const p = createOpenAIProvider({ apiKey, baseUrl: 'http://127.0.0.1:4010/v1' })
+ */
+export { createOpenAIProvider } from './openai/openai-provider.ts'
+export type { OpenAIProviderOptions } from './openai/openai-provider.ts'
+
+/**
+ * Anthropic messages API.
+ *
+ * @example
+ * const p = createAnthropicProvider({ apiKey: config.anthropic.apiKey })
+ */
+export { createAnthropicProvider } from './anthropic/anthropic-provider.ts'
+export type { AnthropicProviderOptions } from './anthropic/anthropic-provider.ts'
+
+/**
+ * Gemini Developer API via `@google/genai`; `baseUrl` points it elsewhere (e.g. the emulator).
+ *
+ * @example
+ * const p = createGeminiProvider({ apiKey: config.gemini.apiKey })
+ */
+export { createGeminiProvider } from './gemini/gemini-provider.ts'
+export type { GeminiProviderOptions } from './gemini/gemini-provider.ts'
+
+/**
+ * Amazon Bedrock Converse / ConverseStream for any Bedrock model.
+ *
+ * @example
+ * const p = createBedrockProvider({ region: 'us-east-1' })
+ */
+export { createBedrockProvider } from './bedrock/bedrock-provider.ts'
+export type { BedrockProviderOptions } from './bedrock/bedrock-provider.ts'
+
+/**
+ * Builds a provider from a plain config object; throws `TerminalError('config.invalid')` naming each
+ * bad field (never its value).
+ *
+ * @example
+ * const p = createProvider({ vendor: 'openai-compatible', baseUrl: 'http://127.0.0.1:4010/v1' })
+ * const q = createProvider({ vendor: 'bedrock', region: 'eu-west-1' })
+ */
+export { createProvider } from './create-provider.ts'
+/** Validates a provider config without building it (for config reload checks). */
+export { parseProviderSpec } from './create-provider.ts'
+/** Where `vendor: 'ollama'` points when no baseUrl is given. */
+export { OLLAMA_BASE_URL } from './create-provider.ts'
+/** TypeBox schema and type of a provider config: one object per vendor, discriminated by `vendor`. */
+export { ProviderSpec } from './provider-spec.ts'
+export type { Vendor } from './provider-spec.ts'
+/** Parses Retry-After / retry-after-ms into milliseconds; shared with routing for non-SDK calls. */
+export { retryAfterMs } from './errors.ts'

@@ -1,0 +1,71 @@
+// Reply templates. Every fact in a reply comes from a tool result or the retail policy text; the
+// templates add wording only, never facts (the grounding guardrail checks exactly this).
+import type { RetailItem, RetailOrder, RetailPaymentMethod, RetailUser } from './retail-types.ts'
+
+/** The phrase that marks a confirmation request; a later "yes" only counts as consent after it. */
+export const confirmMarker = 'Reply "yes" to confirm'
+
+export const escalationText =
+  'I am passing this conversation to a human agent, who will have the full context and take it from here. Please hold on.'
+
+export const askToAuthenticate =
+  'I can help with that. First I need to verify your identity: please share the email address on your account, or your first and last name together with your zip code.'
+
+const money = (n: number): string => `$${n.toFixed(2)}`
+
+function describeItem(item: RetailItem): string {
+  const options = Object.values(item.options ?? {}).join(', ')
+  return `${item.name}${options ? ` (${options})` : ''}, item ${item.item_id}, ${money(item.price)}`
+}
+
+export const describeItems = (items: RetailItem[]): string => items.map(describeItem).join('; ')
+
+/** How a payment method is named to the customer: no full numbers, only what the tool returned. */
+export function describePaymentMethod(id: string, method?: RetailPaymentMethod): string {
+  if (method?.source === 'credit_card' && method.last_four) return `${method.brand ?? 'credit'} card ending ${method.last_four} (${id})`
+  if (method?.source === 'gift_card' && method.balance !== undefined) return `gift card ${id} (balance ${money(method.balance)})`
+  return id
+}
+
+/** Refund timing from the policy: a gift card immediately, anything else in 5 to 7 business days. */
+export function refundTiming(paymentMethodId: string): string {
+  return paymentMethodId.startsWith('gift_card_') ? 'immediately' : 'within 5 to 7 business days'
+}
+
+const statusNotes: Record<string, string> = {
+  pending: 'It has not been processed yet, so it can still be modified or cancelled.',
+  processed: 'It has been processed for shipping, so it can no longer be cancelled or modified.',
+  delivered: 'It has been delivered. Delivered items can be returned or exchanged.',
+  cancelled: 'It has been cancelled.',
+}
+
+export function orderStatusReply(order: RetailOrder): string {
+  const tracking = order.fulfillments.flatMap((f) => f.tracking_id ?? [])
+  return [
+    `Your order ${order.order_id} is ${order.status}.`,
+    statusNotes[order.status] ?? '',
+    `It contains: ${describeItems(order.items)}.`,
+    tracking.length > 0 ? `Tracking number${tracking.length > 1 ? 's' : ''}: ${tracking.join(', ')}.` : '',
+  ].filter((s) => s !== '').join(' ')
+}
+
+export function ordersListReply(user: RetailUser): string {
+  if (user.orders.length === 0) return 'I could not find any orders on your account.'
+  return `I found these orders on your account: ${user.orders.join(', ')}. Which one do you mean?`
+}
+
+export function profileReply(user: RetailUser): string {
+  const a = user.address
+  const address = [a.address1, a.address2, a.city, a.state, a.zip, a.country].filter((s) => s).join(', ')
+  const methods = Object.entries(user.payment_methods).map(([id, m]) => describePaymentMethod(id, m))
+  return [
+    `Here is what is on your account, ${user.name.first_name}: email ${user.email}; default address ${address};`,
+    `payment methods: ${methods.join(', ') || 'none'}; orders: ${user.orders.join(', ') || 'none'}.`,
+    'If any of this needs to change, tell me and I will pass you to a human agent who can update it.',
+  ].join(' ')
+}
+
+/** Password help: the local provider cannot see or change passwords, so it points to the reset flow. */
+export function passwordReply(user: RetailUser, resetInstructions: string): string {
+  return `Thanks, ${user.name.first_name}, I have verified your account. The sign-in email on it is ${user.email}. ${resetInstructions}`
+}
