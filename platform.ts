@@ -2,6 +2,7 @@
 // main.ts runs it as a process; tests run it in-process with their own config and seams.
 import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
 import { createApp, type App } from './api/index.ts'
+import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import { createLogger, type Logger } from './lib/log.ts'
@@ -11,7 +12,9 @@ import {
   createActorHost, createDeadLetter, createLeases, createMailbox, createPoolClient, createRedis, startPoolWorkers,
   type ActorHost, type DeadLetter, type MailboxSender,
 } from './queues/index.ts'
-import { createRedisClient, createSql, createStorage, isMigrated, migrate, type Storage } from './storage/index.ts'
+import {
+  createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
+} from './storage/index.ts'
 
 export interface PlatformSeams {
   provider?: Provider
@@ -44,7 +47,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
-  const storage = createStorage(sql, storageRedis, prefix)
+  const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config))
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`)
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   const mailbox = createMailbox(bull, prefix, leases)
@@ -52,26 +55,36 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const pools = createPoolClient(bull, config.redis.url, prefix)
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, close: async () => {} }
+  // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
+  const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: config.role !== 'api' })
+  closers.push(() => channels.close())
 
   if (config.role !== 'api') {
-    const deps = { storage, pools, mailbox, provider: seams.provider ?? createEchoProvider(), tools: seams.tools ?? noTools, clock, log }
-    const poolWorkers = startPoolWorkers(bull, prefix, config.pools, createPoolHandlers(deps), { deadLetter, log })
+    const deps = { storage, pools, mailbox, provider: seams.provider ?? createEchoProvider(config.agent.echoDelayMs), tools: seams.tools ?? noTools, clock, log }
+    const poolWorkers = startPoolWorkers(bull, { prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs }, createPoolHandlers(deps), { deadLetter, log })
     platform.host = createActorHost({ prefix, ...config.actors }, {
       connection: bull, leases, mailbox, deadLetter, factory: createConversationFactory(deps), log,
     })
     const host = platform.host
     closers.push(() => host.close(config.shutdownGraceMs), () => poolWorkers.close())
+    if (config.sessions.retentionIntervalMs > 0) {
+      const retention = scheduleRetention(storage.retention, {
+        redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
+        onError: (error) => log.warn('retention run failed', { error }), onReport: (report) => log.info('retention applied', { ...report }),
+      })
+      closers.unshift(() => retention.close())
+    }
   }
   if (config.role !== 'worker') {
     const readiness = async () => ({
       redis: await storageRedis.ping().then(() => true, () => false),
       postgres: await isMigrated(sql),
     })
-    const app = createApp({ storage, mailbox, clock, log, readiness })
+    const app = createApp({ storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => sql.end())
+  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(), () => sql.end())
   platform.close = async () => {
     for (const close of closers.splice(0)) await close().catch((e: Error) => log.warn('close failed', { error: e }))
   }

@@ -42,6 +42,54 @@ const EnvSchema = Type.Object({
   POOL_TOOL_CONCURRENCY: Int(32, 1, 'concurrent tool calls per worker process'),
   POOL_ESCALATION_CONCURRENCY: Int(8, 1, 'concurrent escalations per worker process'),
   POOL_OUTREACH_CONCURRENCY: Int(8, 1, 'concurrent outreach sends per worker process'),
+  /** The demo agent's model: the offline `local` model, or `echo` (instant acknowledgement, for load tests). */
+  AGENT_PROVIDER: Type.Union([Type.Literal('local'), Type.Literal('echo')], { default: 'local' }),
+  /** Simulated latency of the `echo` provider, to load-test with turns in flight. @defaultValue 0 */
+  ECHO_DELAY_MS: Int(0, 0, 'echo provider latency, ms'),
+  /** Largest request body the API reads; bigger ones get 413 `request.too_large`. @defaultValue 65536 */
+  API_MAX_BODY_BYTES: Int(65_536, 1024, 'request body limit, bytes'),
+  /** Longest customer message, in characters (the protocol's own cap is 16,000). @defaultValue 8000 */
+  API_MAX_MESSAGE_CHARS: Type.Integer({ default: 8000, minimum: 1, maximum: 16_000 }),
+  /** Requests one tenant may make per second across all API processes (tenants may override). */
+  API_RATE_LIMIT_PER_S: Int(100, 1, 'per-tenant requests per second'),
+  /** How long a verified API key is trusted without a database read; bounds how late a revocation bites. */
+  API_KEY_CACHE_MS: Int(5000, 0, 'API key cache TTL, ms'),
+  /** Comment lines keep idle SSE connections (and proxies) open. @defaultValue 15000 */
+  SSE_HEARTBEAT_MS: Int(15_000, 50, 'SSE heartbeat interval, ms'),
+  /** When set, the demo tenant gets exactly this API key instead of a generated one. */
+  SWITCHBOARD_DEMO_API_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  /** Bearer token of the operator's /v1/admin routes; unset disables them. */
+  SWITCHBOARD_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** Outbound webhook attempts before a delivery is dead-lettered. @defaultValue 8 */
+  WEBHOOK_MAX_ATTEMPTS: Int(8, 1, 'outbound webhook attempts'),
+  /** First retry delay of an outbound webhook; doubles per attempt. @defaultValue 2000 */
+  WEBHOOK_BACKOFF_MS: Int(2000, 1, 'outbound webhook backoff base, ms'),
+  /** Time an outbound webhook receiver gets to answer. @defaultValue 10000 */
+  WEBHOOK_TIMEOUT_MS: Int(10_000, 100, 'outbound webhook timeout, ms'),
+  // Sessions (issue 4): hot, warm and cold tiers, retention.
+  /** Hot-tier TTL where no retention policy matches, refreshed on activity. @defaultValue 3600 */
+  HOT_TTL_S: Int(3600, 1, 'hot session TTL, s'),
+  /** Recent messages kept per conversation in the hot tier. @defaultValue 50 */
+  HOT_MAX_MESSAGES: Int(50, 1, 'messages per hot session'),
+  /** How far back a new conversation sees the customer's other conversations. @defaultValue 30 */
+  HISTORY_LOOKBACK_DAYS: Type.Number({ default: 30, minimum: 0, description: 'cross-channel look-back, days' }),
+  /** YAML file of retention policies; unset means nothing expires and hot uses HOT_TTL_S. */
+  RETENTION_POLICIES: Type.Optional(Type.String({ minLength: 1 })),
+  /** How often one worker applies the retention policies; 0 disables the job. @defaultValue 3600 */
+  RETENTION_INTERVAL_S: Int(3600, 0, 'retention job interval, s'),
+  /** Directory of the cold tier when no S3 bucket is configured (quick start). @defaultValue '.data/blobs' */
+  BLOB_DIR: Type.String({ default: '.data/blobs', minLength: 1 }),
+  /** S3 bucket of the cold tier; when set, S3 (or any S3-API service) is used instead of BLOB_DIR. */
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  /** Custom S3 endpoint (MinIO, Ceph, GCS interoperability); unset for AWS. */
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', description: 'an http(s):// URL' })),
+  /** @defaultValue 'us-east-1' */
+  S3_REGION: Type.String({ default: 'us-east-1', minLength: 1 }),
+  /** Path-style URLs, which most self-hosted S3 services need. @defaultValue false */
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
+  /** Static S3 credentials; when unset the AWS SDK's default chain (env, profile, IAM role) applies. */
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
   LOG_LEVEL: Type.Union(
@@ -58,7 +106,18 @@ function compileConfig(env: Env) {
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
     workerId: env.WORKER_ID,
-    api: { host: env.HOST, port: env.PORT },
+    api: {
+      host: env.HOST,
+      port: env.PORT,
+      maxBodyBytes: env.API_MAX_BODY_BYTES,
+      maxMessageChars: env.API_MAX_MESSAGE_CHARS,
+      rateLimitPerS: env.API_RATE_LIMIT_PER_S,
+      keyCacheMs: env.API_KEY_CACHE_MS,
+      sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+      adminToken: env.SWITCHBOARD_ADMIN_TOKEN,
+      demoApiKey: env.SWITCHBOARD_DEMO_API_KEY,
+    },
+    webhooks: { maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     postgres: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
     actors: {
@@ -75,7 +134,30 @@ function compileConfig(env: Env) {
       outreach: env.POOL_OUTREACH_CONCURRENCY,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },
+    sessions: {
+      hotTtlMs: env.HOT_TTL_S * 1000,
+      hotMaxMessages: env.HOT_MAX_MESSAGES,
+      lookbackMs: env.HISTORY_LOOKBACK_DAYS * 86_400_000,
+      retentionPolicies: env.RETENTION_POLICIES,
+      retentionIntervalMs: env.RETENTION_INTERVAL_S * 1000,
+    },
+    blobs: blobConfig(env),
   } as const
+}
+
+/** The cold tier's store: S3 when a bucket is named, else a local directory. */
+function blobConfig(env: Env) {
+  if (!env.S3_BUCKET) return { kind: 'dir' as const, dir: env.BLOB_DIR }
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+    throw new AppError('config.invalid', 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together')
+  }
+  const credentials = env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+    ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined
+  return {
+    kind: 's3' as const, bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE, credentials,
+  }
 }
 
 export type Config = Readonly<ReturnType<typeof compileConfig>>

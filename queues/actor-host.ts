@@ -11,6 +11,7 @@ import type { MailboxSender } from './mailbox.ts'
 import { processMail } from './mail-processor.ts'
 import { names } from './names.ts'
 import { createSlots } from './slots.ts'
+import { requeueInFlight } from './takeover.ts'
 
 export interface ActorHostOptions {
   prefix: string
@@ -104,6 +105,8 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       return 'owned'
     }
     try {
+      const requeued = await requeueInFlight(connection, options.prefix, names.mailbox(conversationId))
+      if (requeued > 0) log.info('took over in-flight mail of a previous owner', { conversationId, requeued })
       start(conversationId, await deps.factory(conversationId))
       return 'activated'
     } catch (e) {
@@ -122,9 +125,9 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       prefix: options.prefix,
       concurrency: 1,
       skipVersionCheck: true,
-      // A dead owner's in-flight message is re-delivered (to the front) once its lock expires.
+      // Takeover (requeueInFlight) handles a dead owner's mail; BullMQ's stalled check is a backstop only.
       lockDuration: options.leaseTtlMs,
-      stalledInterval: Math.max(500, Math.floor(options.leaseTtlMs / 4)),
+      stalledInterval: options.leaseTtlMs,
       maxStalledCount: 1000,
     })
     a.worker.on('error', (e) => log.warn('mailbox worker error', { conversationId: id, error: e }))
@@ -155,6 +158,10 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     prefix: options.prefix,
     concurrency: options.activationConcurrency ?? 64,
     skipVersionCheck: true,
+    // An activation in flight on a worker that dies is retried elsewhere within about one lease TTL.
+    lockDuration: options.leaseTtlMs,
+    stalledInterval: Math.max(250, Math.floor(options.leaseTtlMs / 4)),
+    maxStalledCount: 1000,
   })
   activationWorker.on('error', (e) => log.warn('activation worker error', { error: e }))
 

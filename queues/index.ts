@@ -8,3 +8,7 @@ export { createPoolClient, startPoolWorkers, type PoolQueues, type PoolWorkers }
 export { createDeadLetter, type DeadLetter, type DeadLetterEntry } from './dead-letter.ts'
 export { attemptsByKind, backoffMs } from './retry.ts'
 export { validationErrors } from './validate.ts'
+export {
+  createWebhookQueue, startWebhookWorker, type WebhookAttempt, type WebhookHandler, type WebhookQueue, type WebhookQueueOptions,
+  type WebhookWorker,
+} from './webhook-delivery.ts'

@@ -24,13 +24,18 @@ export interface PoolQueues extends PoolClient {
 export function createPoolClient(connection: Redis, redisUrl: string, prefix: string): PoolQueues {
   const opts = { connection, prefix, skipVersionCheck: true }
   const queues = new Map(POOL_NAMES.map((p) => [p, new Queue(names.pool(p), opts)] as const))
+  // Every pending call listens for its queue closing: hundreds at once is normal here, not a leak.
+  for (const q of queues.values()) q.setMaxListeners(0)
   const events = new Map<PoolName, QueueEvents>()
 
   // One QueueEvents (a blocking XREAD connection) per pool, opened on first use.
   async function eventsFor(pool: PoolName): Promise<QueueEvents> {
     let e = events.get(pool)
     if (!e) {
-      e = new QueueEvents(names.pool(pool), { connection: { url: redisUrl }, prefix, skipVersionCheck: true })
+      // Read from the moment of creation, not from '$' at the first XREAD: a job finishing in between would
+      // otherwise be missed by a caller that checked it a moment before.
+      const lastEventId = `${Date.now()}-0`
+      e = new QueueEvents(names.pool(pool), { connection: { url: redisUrl }, prefix, skipVersionCheck: true, lastEventId })
       events.set(pool, e)
       await e.waitUntilReady()
     }
@@ -75,13 +80,20 @@ export interface PoolWorkers {
 }
 
 /** Starts one Worker per pool; `concurrency` is per pool and per process. */
+export interface PoolWorkerOptions {
+  prefix: string
+  concurrency: Record<PoolName, number>
+  /** A job held by a dead worker is retried elsewhere after about this long (its lock expires). */
+  lockDurationMs: number
+}
+
 export function startPoolWorkers(
   connection: Redis,
-  prefix: string,
-  concurrency: Record<PoolName, number>,
+  options: PoolWorkerOptions,
   handlers: PoolHandlers,
   deps: { deadLetter: DeadLetter; log: Logger },
 ): PoolWorkers {
+  const { prefix, concurrency } = options
   const workers = POOL_NAMES.map((pool) => {
     const worker = new Worker(names.pool(pool), (job: Job) => processPoolJob(job, handlers), {
       connection,
@@ -89,6 +101,10 @@ export function startPoolWorkers(
       concurrency: concurrency[pool],
       skipVersionCheck: true,
       settings: { backoffStrategy },
+      lockDuration: options.lockDurationMs,
+      stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)),
+      // A job that keeps killing its worker fails after 3 crashes; the conversation then escalates.
+      maxStalledCount: 3,
     })
     worker.on('error', (e) => deps.log.warn('pool worker error', { pool, error: e }))
     worker.on('failed', (job, e) => {

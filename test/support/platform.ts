@@ -9,6 +9,7 @@ export function testEnv(prefix: string, schema: string, overrides: Record<string
     DATABASE_URL: process.env.DATABASE_URL!,
     PORT: '0',
     ACTOR_LEASE_TTL_MS: '2000',
+    AGENT_PROVIDER: 'echo',
     SHUTDOWN_GRACE_MS: '5000',
     ...overrides,
   }
