@@ -1,0 +1,30 @@
+// Per-tenant request budgets shared by every API process: a fixed window counted in Redis, one script call
+// per request, so the check is atomic and costs one round trip.
+import type Redis from 'ioredis'
+
+export interface RateDecision {
+  allowed: boolean
+  /** When refused: how long until the window resets. */
+  retryAfterMs: number
+}
+
+// INCR and the window's expiry together: a counter can never outlive its window.
+const HIT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+if n > tonumber(ARGV[2]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+  return ttl
+end
+return -1`
+
+export function createRateLimiter(redis: Redis, prefix: string, windowMs = 1000) {
+  return {
+    /** Counts one request against `subject`'s budget of `limit` per window. */
+    async hit(subject: string, limit: number): Promise<RateDecision> {
+      const ttl = Number(await redis.eval(HIT, 1, `${prefix}:rate:${subject}`, windowMs, limit))
+      return ttl < 0 ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: Math.max(ttl, 1) }
+    },
+  }
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>

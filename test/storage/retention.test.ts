@@ -1,0 +1,93 @@
+// Retention policies: YAML parsing and resolution, and the job purging at each tier, idempotently.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRetentionResolver, parseRetentionPolicies, type Storage } from '../../storage/index.ts'
+import { waitFor } from '../support/wait.ts'
+import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
+
+let fx: TiersFixture
+const DAY = 86_400_000
+
+const policy = (name: string, spec: string) => `---
+apiVersion: switchboard.dev/v1alpha1
+kind: RetentionPolicy
+metadata: { name: ${name} }
+spec: { version: 2, ${spec} }
+`
+const POLICIES = parseRetentionPolicies([
+  policy('hot-only', 'tenant: t-hot, hot: { ttlSeconds: 1 }, warm: {}, cold: {}'),
+  policy('tiered', 'tenant: t-tiered, hot: { ttlSeconds: 60 }, warm: { days: 10 }, cold: { days: 100 }'),
+  policy('no-cold', 'tenant: t-tiered, agent: outreach, hot: { ttlSeconds: 60 }, warm: { days: 5 }, cold: { days: 0 }'),
+].join(''))
+
+let storage: Storage
+beforeAll(async () => {
+  fx = await createTiersFixture()
+  storage = await fx.open({ retentionPolicies: POLICIES, hotTtlMs: 3_600_000 })
+})
+afterAll(() => fx.close())
+
+describe('retention policies', () => {
+  test('the shipped examples parse', () => {
+    const shipped = parseRetentionPolicies(readFileSync(join(import.meta.dir, '../../retention/default.yaml'), 'utf8'))
+    expect(shipped.map((p) => p.metadata.name)).toEqual(['default', 'outreach'])
+  })
+
+  test('invalid or ambiguous policies are refused with config.invalid', () => {
+    expect(() => parseRetentionPolicies(policy('x', 'warm: {}, cold: {}'))).toThrow(/hot/)
+    expect(() => parseRetentionPolicies(policy('a', 'hot: { ttlSeconds: 1 }, warm: {}, cold: {}').repeat(2))).toThrow(/two policies/)
+  })
+
+  test('the most specific policy wins and names its version', () => {
+    const resolver = createRetentionResolver(POLICIES, 5000)
+    expect(resolver.resolve('t-tiered', 'outreach')).toMatchObject({ policy: 'no-cold@2', coldMs: 0, warmMs: 5 * DAY })
+    expect(resolver.resolve('t-tiered', 'demo')).toMatchObject({ policy: 'tiered@2', coldMs: 100 * DAY })
+    expect(resolver.resolve('elsewhere', 'demo')).toEqual({ policy: 'none', hotTtlMs: 5000 })
+  })
+})
+
+describe('retention job', () => {
+  test('hot: the TTL of the policy applies, and the job shortens TTLs set under an older policy', async () => {
+    await storage.sessions.append(script('h-1', 2), { tenantId: 't-hot' })
+    const key = `${fx.redis.prefix}:session:h-1`
+    expect(await fx.redis.client.pttl(key)).toBeLessThanOrEqual(1000)
+    await waitFor(async () => (await fx.redis.client.exists(key)) === 0, 5000, 'hot TTL expiry')
+    const lenient = await fx.open({ hotTtlMs: 3_600_000 })
+    await lenient.sessions.load('h-1')
+    expect(await fx.redis.client.pttl(key)).toBeGreaterThan(1000)
+    expect((await storage.retention.runOnce()).hotClamped).toBeGreaterThanOrEqual(1)
+    expect(await fx.redis.client.pttl(key)).toBeLessThanOrEqual(1000)
+  })
+
+  test('warm then cold then purge, each after its span; reruns change nothing', async () => {
+    await storage.sessions.append(script('w-1', 4), { tenantId: 't-tiered' })
+    expect((await storage.retention.runOnce(new Date(Date.now() + 9 * DAY))).archived).toBe(0)
+    const archiving = await storage.retention.runOnce(new Date(Date.now() + 11 * DAY))
+    expect(archiving).toMatchObject({ archived: 1, byPolicy: { 'tiered@2': 1 } })
+    expect(await storage.messages.list('w-1')).toEqual([])
+    expect(await storage.blobs.list('conversations/t-tiered/w-1.')).toHaveLength(1)
+    expect((await storage.retention.runOnce(new Date(Date.now() + 11 * DAY))).archived).toBe(0)
+    expect((await storage.retention.runOnce(new Date(Date.now() + 99 * DAY))).purgedCold).toBe(0)
+    expect((await storage.retention.runOnce(new Date(Date.now() + 101 * DAY))).purgedCold).toBe(1)
+    expect(await storage.blobs.list('conversations/t-tiered/w-1.')).toEqual([])
+    expect(await storage.conversations.get('w-1')).toBeUndefined()
+    expect(await storage.sessions.load('w-1')).toEqual({ tier: 'none', messages: [] })
+  })
+
+  test('cold days 0: warm data is purged at the end of warm, never archived', async () => {
+    await storage.sessions.append(script('o-1', 4), { tenantId: 't-tiered', agent: 'outreach' })
+    await storage.events.publish({ id: 'e1', type: 'reply.completed', conversationId: 'o-1', data: { text: 'hi' }, at: Date.now() })
+    const report = await storage.retention.runOnce(new Date(Date.now() + 6 * DAY))
+    expect(report).toMatchObject({ purgedWarm: 1, archived: 0, byPolicy: { 'no-cold@2': 1 } })
+    expect(await storage.messages.list('o-1')).toEqual([])
+    expect(await fx.redis.client.exists(`${fx.redis.prefix}:session:o-1`, storage.events.streamKey('o-1'))).toBe(0)
+    expect(await storage.blobs.list('conversations/t-tiered/o-1.')).toEqual([])
+  })
+
+  test('conversations with no matching policy are kept', async () => {
+    await storage.sessions.append(script('k-1', 2), { tenantId: 'unlisted' })
+    await storage.retention.runOnce(new Date(Date.now() + 10_000 * DAY))
+    expect(await storage.messages.list('k-1')).toHaveLength(2)
+  })
+})
