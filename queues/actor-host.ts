@@ -33,6 +33,8 @@ interface ActiveActor {
   worker: Worker
   queue: Queue
   busy: boolean
+  /** The mailbox was seen empty since the last message: only such actors are evicted under pressure. */
+  drained: boolean
   idleTimer?: ReturnType<typeof setTimeout>
   passivating?: Promise<void>
 }
@@ -69,6 +71,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   async function passivate(a: ActiveActor, reason: string, force = false): Promise<void> {
     if (a.passivating) return a.passivating
     a.passivating = (async () => {
+      const started = performance.now()
       clearTimeout(a.idleTimer)
       await a.worker.close(force).catch((e: Error) => log.warn('mailbox close failed', { error: e }))
       actors.delete(a.id)
@@ -78,14 +81,14 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       await a.queue.close().catch(() => {})
       slots.release()
       if (backlog > 0) await deps.mailbox.wake(a.id, 'handback').catch((e: Error) => log.error('hand-back failed', { error: e }))
-      log.debug('actor passivated', { conversationId: a.id, reason, backlog })
+      log.debug('actor passivated', { conversationId: a.id, reason, backlog, ms: Math.round(performance.now() - started) })
     })()
     return a.passivating
   }
 
   function evictIdle(): boolean {
     for (const a of actors.values()) {
-      if (!a.busy && !a.passivating) {
+      if (a.drained && !a.busy && !a.passivating) {
         void passivate(a, 'evicted')
         return true
       }
@@ -104,10 +107,12 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       slots.release()
       return 'owned'
     }
+    const started = performance.now()
     try {
       const requeued = await requeueInFlight(connection, options.prefix, names.mailbox(conversationId))
       if (requeued > 0) log.info('took over in-flight mail of a previous owner', { conversationId, requeued })
       start(conversationId, await deps.factory(conversationId))
+      log.debug('actor activated', { conversationId, ms: Math.round(performance.now() - started) })
       return 'activated'
     } catch (e) {
       await leases.release(conversationId)
@@ -119,7 +124,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   function start(id: string, instance: ActorInstance): void {
     const queueName = names.mailbox(id)
     const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true })
-    const a: ActiveActor = { id, instance, queue, busy: false } as ActiveActor
+    const a: ActiveActor = { id, instance, queue, busy: false, drained: false } as ActiveActor
     a.worker = new Worker(queueName, (job: Job) => handle(a, job), {
       connection,
       prefix: options.prefix,
@@ -131,6 +136,11 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       maxStalledCount: 1000,
     })
     a.worker.on('error', (e) => log.warn('mailbox worker error', { conversationId: id, error: e }))
+    // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
+    a.worker.on('drained', () => {
+      a.drained = true
+      if (slots.waiting() > 0 && !a.busy) void passivate(a, 'evicted')
+    })
     a.worker.on('failed', (job, e) => log.error('mail failed', { conversationId: id, jobId: job?.id, error: e }))
     actors.set(id, a)
     touch(a)
@@ -138,6 +148,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   async function handle(a: ActiveActor, job: Job): Promise<void> {
     a.busy = true
+    a.drained = false
     clearTimeout(a.idleTimer)
     try {
       await processMail(a.instance, job, {
@@ -149,7 +160,6 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     } finally {
       a.busy = false
       if (!a.passivating) touch(a)
-      if (slots.waiting() > 0 && !a.passivating) void passivate(a, 'evicted')
     }
   }
 
