@@ -4,6 +4,8 @@ import { loadConfig, type Config } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
 import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startPlatform, type Platform } from './platform.ts'
+import { ensureDemoTenant, runAdminCommand } from './api/index.ts'
+import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
 
 function parseConfig(): Config {
   const roleFlag = process.argv.indexOf('--role')
@@ -31,13 +33,35 @@ function installShutdown(platform: Platform, log: Logger): void {
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
+/** `bun main.ts admin …`: one tenant/key command against the configured database, then exit. */
+async function runAdmin(config: Config, args: string[]): Promise<never> {
+  const sql = createSql(config.postgres)
+  const redis = createRedisClient(config.redis.url)
+  let code = 0
+  try {
+    await migrate(sql, config.postgres.schema)
+    console.log(JSON.stringify(await runAdminCommand(createStorage(sql, redis, config.redis.prefix), args), null, 2))
+  } catch (e) {
+    console.error(e instanceof AppError ? e.message : e)
+    code = 1
+  } finally {
+    redis.disconnect()
+    await sql.end()
+  }
+  process.exit(code)
+}
+
 const config = parseConfig()
+if (process.argv[2] === 'admin') await runAdmin(config, process.argv.slice(3))
 setLogLevel(config.logLevel)
 const log = createLogger({ role: config.role, worker: config.workerId })
 const platform = await startPlatform(config, { log })
 if (platform.app) {
   platform.app.listen({ hostname: config.api.host, port: config.api.port })
   log.info('api listening', { url: `http://${config.api.host}:${platform.app.server?.port}` })
+  // The quick start's key goes to stdout once, never to the log.
+  const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
+  if (demo.newKey) console.log(`demo tenant "${demo.tenantId}" API key (shown once, store it): ${demo.newKey}`)
 }
 installShutdown(platform, log)
 log.info('switchboard started', { role: config.role })

@@ -1,13 +1,51 @@
-// The HTTP API: one Elysia app of route plugins. Talks to queues only to send, and to storage to read.
+// The HTTP API: one Elysia app of route plugins behind one front door (limits, keys, rate limits) and one
+// error mapping. Talks to queues only to send, and to storage to read and record.
 import { Elysia } from 'elysia'
+import { openapi } from '@elysiajs/openapi'
+import type { Mailbox } from '../actors/index.ts'
+import type { Inbox } from '../channels/index.ts'
+import type { Clock } from '../lib/clock.ts'
+import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
+import type { EventHub, Storage } from '../storage/index.ts'
+import { createKeyResolver } from './auth.ts'
 import { errorHandling } from './errors.ts'
+import type { GuardDeps } from './guard.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { conversationsRoutes } from './routes/conversations.ts'
+import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
-import { messagesRoutes, type MessagesRouteDeps } from './routes/messages.ts'
+import { keysRoutes } from './routes/keys.ts'
+import { messagesRoutes } from './routes/messages.ts'
+import { ticketsRoutes } from './routes/tickets.ts'
+import { webhooksRoutes } from './routes/webhooks.ts'
 
-export interface AppDeps extends MessagesRouteDeps {
+export type ApiStorage = Pick<
+  Storage,
+  'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter'
+>
+
+export interface AppDeps {
+  storage: ApiStorage
+  mailbox: Pick<Mailbox, 'send'>
+  hub: EventHub
+  clock: Clock
   log: Logger
   readiness: ReadinessCheck
+  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken'>
+  /** Told about every accepted customer message (the webhook relay's watch). */
+  onAccepted?: (tenantId: string, conversationId: string) => void
+}
+
+const documentation = {
+  info: {
+    title: 'Switchboard API',
+    version: '1.0.0',
+    description: 'Chat and ticketing channels of Switchboard. Send `Authorization: Bearer <key>`. Every error is '
+      + '`{"error":{"code","message","details"}}`.',
+  },
+  components: { securitySchemes: { bearer: { type: 'http' as const, scheme: 'bearer' } } },
+  security: [{ bearer: [] }],
 }
 
 /**
@@ -15,9 +53,26 @@ export interface AppDeps extends MessagesRouteDeps {
  * @example createApp(deps).listen(8080)
  */
 export function createApp(deps: AppDeps) {
-  return new Elysia()
+  const { storage, limits } = deps
+  const guard: GuardDeps = {
+    keys: createKeyResolver(storage.apiKeys, limits.keyCacheMs, limits.rateLimitPerS),
+    rateLimiter: storage.rateLimiter,
+    adminToken: limits.adminToken,
+    maxBodyBytes: limits.maxBodyBytes,
+  }
+  const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }
+  const maxMessageChars = limits.maxMessageChars
+  // normalize: false makes unknown fields a 400 instead of silently dropping them.
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: limits.maxBodyBytes, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
+    .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
-    .use(messagesRoutes(deps))
+    .use(conversationsRoutes({ ...guard, storage, inbox }))
+    .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
+    .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
+    .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
+    .use(webhooksRoutes({ ...guard, storage }))
+    .use(keysRoutes({ ...guard, storage }))
+    .use(adminRoutes({ ...guard, storage }))
 }
 export type App = ReturnType<typeof createApp>

@@ -14,6 +14,9 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   'request.too_large': 413,
+  'request.unsupported_media_type': 415,
+  'idempotency.key_reused': 409,
+  'conversation.closed': 409,
   rate_limited: 429,
   'storage.unavailable': 503,
 }
@@ -40,7 +43,7 @@ export function errorHandling(log: Logger) {
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
         set.headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000))
       }
-      return errorBody(error.code, error.message)
+      return errorBody(error.code, error.message, (error as { details?: unknown }).details)
     }
     switch (code) {
       case 'VALIDATION':
@@ -49,6 +52,10 @@ export function errorHandling(log: Logger) {
       case 'PARSE':
         set.status = 400
         return errorBody('request.malformed_json', 'the request body is not valid JSON')
+      case 'INVALID_COOKIE_SIGNATURE':
+      case 'INVALID_FILE_TYPE':
+        set.status = 400
+        return errorBody('request.invalid', 'the request is not acceptable')
       case 'NOT_FOUND':
         set.status = 404
         return errorBody('not_found', `no route for ${request.method} ${new URL(request.url).pathname}`)

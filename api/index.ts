@@ -1,3 +1,6 @@
 // The HTTP API (Elysia). Sends through queues, reads from storage; never runs actors.
-export { createApp, type App, type AppDeps } from './app.ts'
+export { createApp, type App, type AppDeps, type ApiStorage } from './app.ts'
 export { errorBody, type ErrorBody } from './errors.ts'
+export { TENANT_ID_PATTERN } from './routes/admin.ts'
+export { ensureDemoTenant, DEMO_TENANT_ID } from './tenancy.ts'
+export { runAdminCommand, ADMIN_USAGE } from './admin-command.ts'

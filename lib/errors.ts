@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'request.unsupported_media_type'
   | 'idempotency.key_reused'
   | 'conversation.closed'
+  | 'webhook.failed'
   | 'auth.missing'
   | 'auth.invalid'
   | 'auth.forbidden'
@@ -30,6 +31,7 @@ export type ErrorCode =
   | 'pool.failed'
   | 'guardrail.escalated'
   | 'storage.unavailable'
+  | 'storage.corrupt'
   | 'actor.lease_lost'
   | 'internal'
 

@@ -7,6 +7,15 @@ import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
 import { createReplyStream } from './redis/reply-stream.ts'
+// Channels (tenants, keys, idempotency, webhooks; issue 3)
+import { createApiKeys } from './postgres/api-keys.ts'
+import { createIdempotency } from './postgres/idempotency.ts'
+import { createTenantConversations } from './postgres/tenant-conversations.ts'
+import { createTenants } from './postgres/tenants.ts'
+import { createWebhooks } from './postgres/webhooks.ts'
+import { createRateLimiter } from './redis/rate-limit.ts'
+// Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
+import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -17,12 +26,43 @@ export type { TurnSteps } from './postgres/turn-steps.ts'
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { ConversationEvent, ConversationEventType, StreamEntry, ReplyStream } from './redis/reply-stream.ts'
+// Channels (tenants, keys, idempotency, webhooks; issue 3)
+export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
+export { SCOPES, hashApiKey, type ApiKey, type ApiKeys, type IssuedKey, type Scope } from './postgres/api-keys.ts'
+export type { Idempotency, IdempotentRequest, IdempotentResponse, TxSql } from './postgres/idempotency.ts'
+export type {
+  ConversationFilter, DoubleTexting, NewTenantConversation, PostOutcome, TenantConversation, TenantConversations,
+} from './postgres/tenant-conversations.ts'
+export type {
+  AttemptResult, DeliveryStatus, DeliveryTarget, NewDelivery, WebhookDelivery, WebhookSubscription, Webhooks,
+} from './postgres/webhooks.ts'
+export type { RateDecision, RateLimiter } from './redis/rate-limit.ts'
+export { createEventHub, compareCursor, type EventHub, type EventHubOptions, type EventSubscription } from './redis/event-hub.ts'
+// Sessions (issue 4)
+export type { SessionTierOptions, SessionTiers } from './sessions/session-tiers.ts'
+export { sessionTiersFromConfig } from './sessions/tier-config.ts'
+export type { Sessions, SessionLoad, Tier } from './sessions/sessions.ts'
+export type { AppendedRow, ConversationContext, RelatedMessage } from './postgres/session-messages.ts'
+export type { BlobStore } from './blobs/blob-store.ts'
+export { createDirBlobStore } from './blobs/dir-blob-store.ts'
+export { createS3BlobStore, type S3BlobStore, type S3BlobStoreOptions } from './blobs/s3-blob-store.ts'
+export { archiveKey, type Archiver, type ArchiveOutcome, type ArchiveStep } from './archive/archiver.ts'
+export {
+  normalizeIdentity, type Attribution, type Customer, type Customers, type Identity, type IdentityAuditEntry, type IdentityKind,
+} from './postgres/customers.ts'
+export {
+  parseRetentionPolicies, createRetentionResolver, RetentionPolicy, type ResolvedRetention, type RetentionResolver,
+} from './retention/retention-policy.ts'
+export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
+export type { EraseCustomer, ErasureReport } from './privacy/erasure.ts'
+export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'
 
 /**
  * Every repository over one Postgres pool and one Redis client.
  * @example const storage = createStorage(createSql(config.postgres), createRedisClient(config.redis.url), 'switchboard')
  */
-export function createStorage(sql: Sql, redis: Redis, prefix: string) {
+export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: SessionTierOptions) {
+  const events = createReplyStream(redis, prefix)
   return {
     sql,
     redis,
@@ -31,7 +71,16 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string) {
     turnSteps: createTurnSteps(sql),
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
-    events: createReplyStream(redis, prefix),
+    events,
+    // Channels (issue 3)
+    tenants: createTenants(sql),
+    apiKeys: createApiKeys(sql),
+    idempotency: createIdempotency(sql),
+    chat: createTenantConversations(sql),
+    webhooks: createWebhooks(sql),
+    rateLimiter: createRateLimiter(redis, prefix),
+    // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs
+    ...createSessionTiers(sql, redis, prefix, events.streamKey, tiers),
   }
 }
 export type Storage = ReturnType<typeof createStorage>

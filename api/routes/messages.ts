@@ -1,38 +1,50 @@
-// Customer messages of a conversation: post one (durable in Postgres before the 202, then mailed to the
-// conversation actor) and read the transcript.
+// Customer messages of a conversation: post one (stored before the 202, then mailed to the conversation actor
+// under the same id) and page through the transcript. Posting is idempotent with an Idempotency-Key.
 import { Elysia, t } from 'elysia'
-import type { Mailbox } from '../../actors/index.ts'
-import { CONVERSATION_ID_PATTERN } from '../../queues/index.ts'
-import type { Storage } from '../../storage/index.ts'
-import type { Clock } from '../../lib/clock.ts'
+import { assertPosted, enqueueTurn, type Inbox } from '../../channels/index.ts'
 import { AppError } from '../../lib/errors.ts'
+import type { Storage } from '../../storage/index.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { answer, idempotent } from '../idempotency.ts'
+import { ConversationParams } from '../schemas.ts'
+import { messageView, unavailable } from './conversations.ts'
 
-export interface MessagesRouteDeps {
-  storage: Pick<Storage, 'messages' | 'conversations'>
-  mailbox: Pick<Mailbox, 'send'>
-  clock: Clock
+export interface MessagesRouteDeps extends GuardDeps {
+  storage: Pick<Storage, 'chat' | 'messages' | 'idempotency' | 'sql'>
+  inbox: Inbox
+  maxMessageChars: number
 }
-
-const params = t.Object({ id: t.String({ pattern: CONVERSATION_ID_PATTERN.source }) })
 
 export function messagesRoutes(deps: MessagesRouteDeps) {
   return new Elysia({ name: 'messages' })
-    .post('/v1/conversations/:id/messages', async ({ params: { id }, body, set }) => {
-      const messageId = `msg_${Bun.randomUUIDv7()}`
-      await deps.storage.messages.append({ id: messageId, conversationId: id, role: 'customer', text: body.text })
-      await deps.mailbox.send({
-        v: 1, id: messageId, kind: 'turn.received', conversationId: id, sentAt: deps.clock.now(),
-        payload: { text: body.text, channel: 'chat' },
+    .use(requestGuard(deps))
+    .post('/v1/conversations/:id/messages', async ({ params: { id }, body, tenant, request, set }) => {
+      const keyed = await idempotent(deps.storage, tenant, request, body, async (tx) => {
+        const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
+        assertPosted(await deps.storage.chat.postMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }, tx), id)
+        return { status: 202, body: { id: messageId, conversationId: id, status: 'accepted' as const } }
       })
-      set.status = 202
-      return { id: messageId, conversationId: id, status: 'accepted' as const }
+      const message = { tenantId: tenant.tenantId, conversationId: id, messageId: keyed.body.id, text: body.text, channel: 'chat' }
+      // A keyed post keeps its record, so the client's retry re-sends under the same id; an unkeyed one is undone.
+      await enqueueTurn(deps.inbox, message).catch(async (e: unknown) => {
+        if (!request.headers.has('idempotency-key')) await deps.storage.chat.retract(tenant.tenantId, id, message.messageId)
+        unavailable(e)
+      })
+      return answer(set, keyed)
     }, {
-      params,
-      body: t.Object({ text: t.String({ minLength: 1, maxLength: 16_000 }) }, { additionalProperties: false }),
+      scope: ['channel'], params: ConversationParams,
+      body: t.Object({ text: t.String({ minLength: 1, maxLength: deps.maxMessageChars }) }, { additionalProperties: false }),
+      detail: { summary: 'Post a customer message (202 with its id)', tags: ['messages'] },
     })
-    .get('/v1/conversations/:id/messages', async ({ params: { id }, query }) => {
-      if (!(await deps.storage.conversations.get(id))) throw new AppError('not_found', `conversation ${id} not found`)
-      const messages = await deps.storage.messages.list(id, query.after ?? 0)
-      return { conversationId: id, messages }
-    }, { params, query: t.Object({ after: t.Optional(t.Numeric({ minimum: 0 })) }) })
+    .get('/v1/conversations/:id/messages', async ({ params: { id }, query, tenant }) => {
+      if (!(await deps.storage.chat.get(tenant.tenantId, id))) throw new AppError('not_found', `conversation ${id} not found`)
+      const messages = await deps.storage.messages.list(id, query.after ?? 0, query.limit ?? 100)
+      return { conversationId: id, messages: messages.map(messageView) }
+    }, {
+      scope: ['channel', 'console'], params: ConversationParams,
+      query: t.Object({
+        after: t.Optional(t.Numeric({ minimum: 0 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 500 })),
+      }, { additionalProperties: false }),
+      detail: { summary: 'Page through the transcript by sequence number', tags: ['messages'] },
+    })
 }

@@ -1,0 +1,58 @@
+// `bun main.ts admin …`: the operator's tenant and key commands, for when the admin API is off. Prints JSON.
+import { AppError } from '../lib/errors.ts'
+import { SCOPES, type Scope, type Storage } from '../storage/index.ts'
+import { TENANT_ID_PATTERN } from './routes/admin.ts'
+
+export const ADMIN_USAGE = `usage: bun main.ts admin <command>
+  create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
+  list-tenants
+  create-key <tenant id> [--scopes channel,console,admin] [--name <label>]
+  list-keys <tenant id>
+  revoke-key <tenant id> <key id>`
+
+type AdminStorage = Pick<Storage, 'tenants' | 'apiKeys'>
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
+function parseScopes(value: string | undefined): Scope[] {
+  const scopes = (value ?? 'channel').split(',').map((s) => s.trim())
+  const bad = scopes.filter((s) => !SCOPES.includes(s as Scope))
+  if (bad.length > 0) throw new AppError('request.invalid', `unknown scope ${bad.join(', ')} (use ${SCOPES.join(', ')})`)
+  return scopes as Scope[]
+}
+
+function tenantId(value: string | undefined): string {
+  if (!value || !new RegExp(TENANT_ID_PATTERN).test(value)) throw new AppError('request.invalid', `a tenant id must match ${TENANT_ID_PATTERN}`)
+  return value
+}
+
+/** Runs one admin command; returns what to print. */
+export async function runAdminCommand(storage: AdminStorage, args: string[]): Promise<unknown> {
+  const [command, first, second] = args
+  switch (command) {
+    case 'create-tenant': {
+      if (!first) throw new AppError('request.invalid', ADMIN_USAGE)
+      const id = flag(args, 'id')
+      const tenant = await storage.tenants.create({ id: id && tenantId(id), name: first, rateLimitPerS: Number(flag(args, 'rate')) || undefined })
+      if (!tenant) throw new AppError('conflict', `tenant ${id} already exists`)
+      const issued = await storage.apiKeys.issue(tenant.id, [...SCOPES], { name: 'initial admin key' })
+      return { tenant, key: issued.key, keyId: issued.record.id }
+    }
+    case 'list-tenants':
+      return storage.tenants.list()
+    case 'create-key': {
+      const issued = await storage.apiKeys.issue(tenantId(first), parseScopes(flag(args, 'scopes')), { name: flag(args, 'name') })
+      return { key: issued.key, keyId: issued.record.id, scopes: issued.record.scopes }
+    }
+    case 'list-keys':
+      return storage.apiKeys.list(tenantId(first))
+    case 'revoke-key':
+      if (!second || !(await storage.apiKeys.revoke(tenantId(first), second))) throw new AppError('not_found', `key ${second} not found`)
+      return { id: second, revoked: true }
+    default:
+      throw new AppError('request.invalid', ADMIN_USAGE)
+  }
+}

@@ -1,0 +1,85 @@
+// The front door of every request, before routing and body parsing: body size and media type, then who is
+// calling, then the tenant's rate limit. Routes then state the scope they need with the `scope` macro.
+import { Elysia } from 'elysia'
+import { AppError, RetryableError } from '../lib/errors.ts'
+import type { RateLimiter, Scope } from '../storage/index.ts'
+import { hasScope, isOperatorToken, type KeyResolver, type OperatorPrincipal, type Principal, type TenantPrincipal } from './auth.ts'
+
+export interface GuardDeps {
+  keys: KeyResolver
+  rateLimiter: Pick<RateLimiter, 'hit'>
+  adminToken?: string
+  maxBodyBytes: number
+}
+
+const principals = new WeakMap<Request, Principal>()
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+// Browsers cannot set headers on EventSource or WebSocket, so those two routes also take the key as a query.
+const STREAM_PATH = /^\/v1\/conversations\/[^/]+\/(events|stream)$/
+
+function checkBody(request: Request, maxBodyBytes: number): void {
+  if (!BODY_METHODS.has(request.method)) return
+  const length = Number(request.headers.get('content-length') ?? 0)
+  if (length > maxBodyBytes) throw new AppError('request.too_large', `the body exceeds ${maxBodyBytes} bytes`)
+  const hasBody = length > 0 || request.body !== null
+  const type = request.headers.get('content-type') ?? ''
+  if (hasBody && !/^application\/json\b/i.test(type)) {
+    throw new AppError('request.unsupported_media_type', 'the body must be application/json')
+  }
+}
+
+function credential(request: Request, url: URL): string | undefined {
+  const header = request.headers.get('authorization')
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!match) throw new AppError('auth.invalid', 'the Authorization header must be "Bearer <key>"')
+    return match[1]
+  }
+  return STREAM_PATH.test(url.pathname) ? url.searchParams.get('access_token') ?? undefined : undefined
+}
+
+async function authenticate(deps: GuardDeps, request: Request, url: URL): Promise<Principal> {
+  const key = credential(request, url)
+  if (!key) throw new AppError('auth.missing', 'send an API key as "Authorization: Bearer <key>"')
+  if (url.pathname.startsWith('/v1/admin/')) {
+    if (!deps.adminToken) throw new AppError('auth.forbidden', 'the admin API is disabled (set SWITCHBOARD_ADMIN_TOKEN)')
+    if (!isOperatorToken(key, deps.adminToken)) throw new AppError('auth.invalid', 'invalid admin token')
+    return { kind: 'operator' }
+  }
+  const principal = await deps.keys.resolve(key)
+  if (!principal) throw new AppError('auth.invalid', 'unknown or revoked API key')
+  const decision = await deps.rateLimiter.hit(principal.tenantId, principal.rateLimitPerS)
+  if (!decision.allowed) throw new RetryableError('rate_limited', 'too many requests for this tenant', decision.retryAfterMs)
+  return principal
+}
+
+/** Installs the front door and the `scope` / `operator` route macros. */
+export function requestGuard(deps: GuardDeps) {
+  return new Elysia({ name: 'guard' })
+    // onRequest hooks are global in Elysia: this runs for every route of the app, before parsing.
+    .onRequest(async ({ request }) => {
+      const url = new URL(request.url)
+      if (!url.pathname.startsWith('/v1/')) return
+      checkBody(request, deps.maxBodyBytes)
+      principals.set(request, await authenticate(deps, request, url))
+    })
+    .macro({
+      /** The route needs a tenant key holding one of these scopes. */
+      scope: (anyOf: Scope[]) => ({
+        resolve: ({ request }: { request: Request }): { tenant: TenantPrincipal } => {
+          const principal = principals.get(request)
+          if (principal?.kind !== 'tenant') throw new AppError('auth.forbidden', 'this route needs a tenant API key')
+          if (!hasScope(principal, anyOf)) throw new AppError('auth.forbidden', `this route needs the ${anyOf.join(' or ')} scope`)
+          return { tenant: principal }
+        },
+      }),
+      /** The route needs the operator's admin token. */
+      operator: (on: boolean) => ({
+        resolve: ({ request }: { request: Request }): { operator: OperatorPrincipal } => {
+          const principal = principals.get(request)
+          if (on && principal?.kind !== 'operator') throw new AppError('auth.forbidden', 'this route needs the admin token')
+          return { operator: { kind: 'operator' } }
+        },
+      }),
+    })
+}

@@ -1,0 +1,54 @@
+// Accepting a customer message, shared by every channel: the stored message is mailed to its conversation
+// actor under the same id, so re-sending after a failed or doubtful enqueue can never make a second turn.
+import type { Mailbox } from '../actors/protocol.ts'
+import type { Clock } from '../lib/clock.ts'
+import { AppError } from '../lib/errors.ts'
+import type { PostOutcome, Storage } from '../storage/index.ts'
+
+export interface Inbox {
+  storage: Pick<Storage, 'chat' | 'customers'>
+  mailbox: Pick<Mailbox, 'send'>
+  clock: Clock
+  /** Told about every accepted message (the webhook relay watches the conversation). */
+  onAccepted?: (tenantId: string, conversationId: string) => void
+}
+
+export interface CustomerMessage {
+  tenantId: string
+  conversationId: string
+  messageId: string
+  text: string
+  channel: string
+}
+
+/** Turns a storage outcome that refuses the message into the matching error. */
+export function assertPosted(outcome: PostOutcome, conversationId: string): void {
+  if (outcome === 'not_found') throw new AppError('not_found', `conversation ${conversationId} not found`)
+  if (outcome === 'closed') throw new AppError('conversation.closed', `conversation ${conversationId} is closed`)
+}
+
+/** Mails a stored customer message to its conversation actor (idempotent per message id). */
+export async function enqueueTurn(inbox: Inbox, m: CustomerMessage): Promise<void> {
+  await inbox.mailbox.send({
+    v: 1, id: m.messageId, kind: 'turn.received', conversationId: m.conversationId, sentAt: inbox.clock.now(),
+    payload: { text: m.text, channel: m.channel },
+  })
+  inbox.onAccepted?.(m.tenantId, m.conversationId)
+}
+
+/** Stores and mails a customer message; a retry with the same message id repeats nothing. */
+export async function acceptMessage(inbox: Inbox, m: CustomerMessage): Promise<void> {
+  assertPosted(await inbox.storage.chat.postMessage(m.tenantId, { id: m.messageId, conversationId: m.conversationId, text: m.text }), m.conversationId)
+  await enqueueTurn(inbox, m)
+}
+
+/** Closes the conversation for the tenant and tells its actor (idempotent: the close message id is fixed). */
+export async function closeConversation(inbox: Inbox, tenantId: string, conversationId: string, reason: string): Promise<void> {
+  if (!(await inbox.storage.chat.close(tenantId, conversationId))) {
+    throw new AppError('not_found', `conversation ${conversationId} not found`)
+  }
+  await inbox.mailbox.send({
+    v: 1, id: `${conversationId}.close`, kind: 'conversation.close', conversationId, sentAt: inbox.clock.now(),
+    payload: { reason },
+  })
+}

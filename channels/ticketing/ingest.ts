@@ -1,0 +1,42 @@
+// A ticket event becomes a conversation on the ticket channel, keyed by the ticket, plus a customer turn
+// per new comment. Ids derive from tenant, source, ticket and comment, so a redelivered event lands once.
+import { createHash } from 'node:crypto'
+import { identifyCustomer } from '../identity.ts'
+import { acceptMessage, closeConversation, type Inbox } from '../inbox.ts'
+import { AppError } from '../../lib/errors.ts'
+import type { TicketSource } from './adapters.ts'
+import type { TicketEvent } from './ticket-event.ts'
+
+export interface TicketIngested {
+  conversationId: string
+  /** Present when the event carried a customer comment. */
+  messageId?: string
+  status: 'open' | 'escalated' | 'closed'
+}
+
+const CLOSING_STATUSES = new Set(['solved', 'closed'])
+const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40)
+
+export const ticketConversationId = (tenantId: string, source: TicketSource, ticketId: string) =>
+  `tkt_${hashId(tenantId, source, ticketId)}`
+
+export async function ingestTicket(inbox: Inbox, tenantId: string, source: TicketSource, ev: TicketEvent): Promise<TicketIngested> {
+  const conversationId = ticketConversationId(tenantId, source, ev.ticket.id)
+  const requester = ev.ticket.requester
+  const customerId = requester ? await identifyCustomer(inbox.storage, tenantId, requester, `ticket:${source}`) : undefined
+  const conversation = await inbox.storage.chat.create({
+    id: conversationId, tenantId, channel: 'ticket', agent: ev.agent ?? 'demo', externalId: `${source}:${ev.ticket.id}`, customerId,
+    metadata: { ticket: { source, id: ev.ticket.id, subject: ev.ticket.subject }, customer: ev.ticket.requester ?? {} },
+  })
+  if (!conversation) throw new AppError('conflict', `ticket ${ev.ticket.id} cannot be stored`)
+  const result: TicketIngested = { conversationId, status: conversation.status }
+  if (ev.comment && conversation.status !== 'closed') {
+    result.messageId = `tkm_${hashId(tenantId, source, ev.ticket.id, ev.comment.id)}`
+    await acceptMessage(inbox, { tenantId, conversationId, messageId: result.messageId, text: ev.comment.body, channel: 'ticket' })
+  }
+  if (ev.ticket.status && CLOSING_STATUSES.has(ev.ticket.status)) {
+    await closeConversation(inbox, tenantId, conversationId, `ticket ${ev.ticket.status}`)
+    result.status = 'closed'
+  }
+  return result
+}

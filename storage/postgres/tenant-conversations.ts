@@ -1,0 +1,137 @@
+// Conversations as a tenant sees them: every query is scoped by tenant id, so a foreign id reads as absent.
+// Channels create, list (newest first, keyset pagination), post customer messages, close and rate here.
+import { createBatcher } from '../sessions/batcher.ts'
+import type { Sql } from './client.ts'
+import type { TxSql } from './idempotency.ts'
+import type { ConversationStatus } from './conversations.ts'
+
+export type DoubleTexting = 'queue' | 'merge'
+
+export interface TenantConversation {
+  id: string
+  tenantId: string
+  customerId: string | null
+  channel: string
+  agent: string
+  status: ConversationStatus
+  externalId: string | null
+  doubleTexting: DoubleTexting
+  metadata: Record<string, unknown>
+  csat: { rating: number; comment: string | null } | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface NewTenantConversation {
+  id: string
+  tenantId: string
+  channel: string
+  agent: string
+  customerId?: string
+  externalId?: string
+  doubleTexting?: DoubleTexting
+  metadata?: Record<string, unknown>
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus
+  channel?: string
+  agent?: string
+  customerId?: string
+  externalId?: string
+  /** Keyset cursor from the previous page. */
+  before?: { createdAt: Date; id: string }
+  limit: number
+}
+
+/** What posting a customer message found. */
+export type PostOutcome = 'inserted' | 'duplicate' | 'not_found' | 'closed'
+
+const columns = (sql: TxSql) => sql`c.id, c.tenant_id as "tenantId", c.customer_id as "customerId", c.channel, c.agent,
+  c.status, c.external_id as "externalId", c.double_texting as "doubleTexting", c.metadata,
+  case when r.rating is null then null else json_build_object('rating', r.rating, 'comment', r.comment) end as csat,
+  c.created_at as "createdAt", c.updated_at as "updatedAt"`
+
+interface MessagePost {
+  tenantId: string
+  id: string
+  conversationId: string
+  text: string
+}
+
+/** One statement for many posts: each row is checked against its tenant and status, then inserted. */
+async function insertMessages(sql: TxSql, posts: MessagePost[]): Promise<PostOutcome[]> {
+  const rows = await sql<{ ord: number; status: ConversationStatus | null; inserted: boolean }[]>`
+    with input as (
+      select * from unnest(${posts.map((p) => p.id)}::text[], ${posts.map((p) => p.conversationId)}::text[],
+        ${posts.map((p) => p.tenantId)}::text[], ${posts.map((p) => p.text)}::text[]) with ordinality
+        as i(id, conversation_id, tenant_id, text, ord)),
+    target as (select i.*, c.status from input i
+      left join conversations c on c.id = i.conversation_id and c.tenant_id = i.tenant_id),
+    m as (insert into messages (id, conversation_id, role, text)
+      select id, conversation_id, 'customer', text from target where status is not null and status <> 'closed' order by ord
+      on conflict (id) do nothing returning id)
+    select t.ord::int as ord, t.status, exists (select 1 from m where m.id = t.id) as inserted from target t order by t.ord`
+  return rows.map((r) => (!r.status ? 'not_found' : r.inserted ? 'inserted' : r.status === 'closed' ? 'closed' : 'duplicate'))
+}
+
+export function createTenantConversations(sql: Sql) {
+  const batcher = createBatcher((posts: MessagePost[]) => insertMessages(sql, posts), 500)
+  const get = async (tenantId: string, id: string, tx: TxSql = sql): Promise<TenantConversation | undefined> => {
+    const [row] = await tx<TenantConversation[]>`select ${columns(tx)} from conversations c
+      left join csat_ratings r on r.conversation_id = c.id where c.id = ${id} and c.tenant_id = ${tenantId}`
+    return row
+  }
+  return {
+    get,
+    /** Creates the conversation unless its id exists for this tenant; returns the stored one. */
+    async create(c: NewTenantConversation, tx: TxSql = sql): Promise<TenantConversation | undefined> {
+      await tx`insert into conversations (id, tenant_id, customer_id, channel, agent, external_id, double_texting, metadata)
+        values (${c.id}, ${c.tenantId}, ${c.customerId ?? null}, ${c.channel}, ${c.agent}, ${c.externalId ?? null},
+          ${c.doubleTexting ?? 'queue'}, ${tx.json((c.metadata ?? {}) as never)})
+        on conflict do nothing`
+      return get(c.tenantId, c.id, tx)
+    },
+    async list(tenantId: string, f: ConversationFilter): Promise<TenantConversation[]> {
+      return sql<TenantConversation[]>`select ${columns(sql)} from conversations c
+        left join csat_ratings r on r.conversation_id = c.id
+        where c.tenant_id = ${tenantId}
+          ${f.status ? sql`and c.status = ${f.status}` : sql``}
+          ${f.channel ? sql`and c.channel = ${f.channel}` : sql``}
+          ${f.agent ? sql`and c.agent = ${f.agent}` : sql``}
+          ${f.customerId ? sql`and c.customer_id = ${f.customerId}` : sql``}
+          ${f.externalId ? sql`and c.external_id = ${f.externalId}` : sql``}
+          ${f.before ? sql`and (c.created_at, c.id) < (${f.before.createdAt}, ${f.before.id})` : sql``}
+        order by c.created_at desc, c.id desc limit ${f.limit}`
+    },
+    /**
+     * Stores a customer message in an open conversation of the tenant. Outside a transaction, concurrent posts
+     * share one statement (and one commit), which is what lets one API process accept thousands a second.
+     */
+    async postMessage(tenantId: string, m: { id: string; conversationId: string; text: string }, tx?: TxSql): Promise<PostOutcome> {
+      const post = { tenantId, ...m }
+      const [outcome] = tx ? await insertMessages(tx, [post]) : await batcher.submit([post])
+      return outcome!
+    },
+    /** Removes a customer message that could not be mailed, so no unanswerable message stays behind. */
+    async retract(tenantId: string, conversationId: string, messageId: string): Promise<void> {
+      await sql`delete from messages m using conversations c where m.id = ${messageId} and m.conversation_id = ${conversationId}
+        and c.id = m.conversation_id and c.tenant_id = ${tenantId} and m.role = 'customer'`
+    },
+    /** Marks the conversation closed; false when the tenant has no such conversation. */
+    async close(tenantId: string, id: string): Promise<boolean> {
+      const rows = await sql`update conversations set status = 'closed', updated_at = now()
+        where id = ${id} and tenant_id = ${tenantId} returning id`
+      return rows.length === 1
+    },
+    /** Records (or replaces) the rating; false when the tenant has no such conversation. */
+    async rate(tenantId: string, id: string, rating: number, comment?: string): Promise<boolean> {
+      const rows = await sql`insert into csat_ratings (conversation_id, tenant_id, rating, comment)
+        select id, tenant_id, ${rating}, ${comment ?? null} from conversations where id = ${id} and tenant_id = ${tenantId}
+        on conflict (conversation_id) do update set rating = excluded.rating, comment = excluded.comment, created_at = now()
+        returning conversation_id`
+      return rows.length === 1
+    },
+  }
+}
+export type TenantConversations = ReturnType<typeof createTenantConversations>

@@ -1,0 +1,75 @@
+// Tickets in: the webhook (generic, Zendesk- and Freshdesk-style) and the producer module share validation and
+// ids, so a ticket is one conversation however it arrives, and a redelivered comment lands once.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { createTicketProducer, InvalidInput, ticketConversationId } from '../../channels/index.ts'
+import { waitFor } from '../support/wait.ts'
+import { startApiHarness, type ApiHarness } from '../api/harness.ts'
+
+let h: ApiHarness
+beforeAll(async () => { h = await startApiHarness() })
+afterAll(async () => { await h.close() })
+
+const transcript = async (id: string) => (await h.call('GET', `/v1/conversations/${id}`)).body
+const customerTexts = async (id: string) =>
+  (await transcript(id)).messages.filter((m: { role: string }) => m.role === 'customer').map((m: { text: string }) => m.text)
+
+test('generic: created, commented, redelivered and solved land in one conversation', async () => {
+  const created = await h.call('POST', '/v1/tickets/generic', {
+    body: { event: 'ticket.created', ticket: { id: 'T-100', subject: 'Late parcel', requester: { email: 'sam@example.com' } }, comment: { id: 'c1', body: 'My parcel is late' } },
+  })
+  expect(created.status).toBe(202)
+  const id = created.body.conversationId
+  const update = { event: 'ticket.updated', ticket: { id: 'T-100' }, comment: { id: 'c2', body: 'Any news?' } }
+  expect((await h.call('POST', '/v1/tickets/generic', { body: update })).body.conversationId).toBe(id)
+  await h.call('POST', '/v1/tickets/generic', { body: update })
+  expect(await customerTexts(id)).toEqual(['My parcel is late', 'Any news?'])
+  const convo = await transcript(id)
+  expect(convo).toMatchObject({ channel: 'ticket', externalId: 'generic:T-100', customerId: expect.stringMatching(/^cus_/) })
+  await waitFor(async () => (await transcript(id)).messages.filter((m: { role: string }) => m.role === 'assistant').length === 2, 10_000, 'two replies')
+  const solved = await h.call('POST', '/v1/tickets/generic', { body: { event: 'ticket.updated', ticket: { id: 'T-100', status: 'solved' } } })
+  expect(solved.body.status).toBe('closed')
+})
+
+test('zendesk: the description is the first turn, customer comments follow, staff comments are ignored', async () => {
+  const created = await h.call('POST', '/v1/tickets/zendesk', {
+    body: { type: 'zen:event-type:ticket.created', detail: { id: 501, subject: 'Refund', description: 'I want a refund', status: 'NEW', requester_id: 77 } },
+  })
+  const id = created.body.conversationId
+  const comment = (body: string, isStaff: boolean, commentId: number) => h.call('POST', '/v1/tickets/zendesk', {
+    body: { type: 'zen:event-type:ticket.comment_added', detail: { id: 501 }, event: { comment: { id: commentId, body, author: { is_staff: isStaff } } } },
+  })
+  await comment('Here is our reply', true, 1)
+  expect((await comment('Order #W123', false, 2)).body.conversationId).toBe(id)
+  expect(await customerTexts(id)).toEqual(['I want a refund', 'Order #W123'])
+  expect((await transcript(id)).externalId).toBe('zendesk:501')
+})
+
+test('freshdesk: a created ticket and a later public comment', async () => {
+  const base = { ticket_id: 9, ticket_subject: 'Exchange', ticket_requester_email: 'kim@example.com' }
+  const created = await h.call('POST', '/v1/tickets/freshdesk', { body: { freshdesk_webhook: { ...base, ticket_description: 'Wrong size' } } })
+  const update = await h.call('POST', '/v1/tickets/freshdesk', {
+    body: { freshdesk_webhook: { ...base, triggered_event: '{ticket_action:updated}', ticket_latest_public_comment: 'Size M please' } },
+  })
+  expect(update.body.conversationId).toBe(created.body.conversationId)
+  expect(await customerTexts(created.body.conversationId)).toEqual(['Wrong size', 'Size M please'])
+})
+
+test('the producer enqueues with the same ids and the same validation as the webhook', async () => {
+  const producer = createTicketProducer({
+    tenantId: h.a.id, redisUrl: h.redis.url, databaseUrl: h.db.url, schema: h.db.schema, prefix: h.redis.prefix,
+  })
+  try {
+    const event = { event: 'ticket.created', ticket: { id: 'P-1' }, comment: { id: 'c1', body: 'From a backend service' } }
+    const result = await producer.submit(event)
+    expect(result.conversationId).toBe(ticketConversationId(h.a.id, 'generic', 'P-1'))
+    const viaWebhook = await h.call('POST', '/v1/tickets/generic', { body: event })
+    expect(viaWebhook.body).toEqual(result)
+    expect(await customerTexts(result.conversationId)).toEqual(['From a backend service'])
+    await waitFor(async () => (await transcript(result.conversationId)).messages.length === 2, 10_000, 'the reply')
+    const bad = await producer.submit({ event: 'ticket.created', ticket: {} }).catch((e: unknown) => e)
+    expect(bad).toBeInstanceOf(InvalidInput)
+    expect((bad as InvalidInput).details[0]!.path).toBe('/ticket/id')
+  } finally {
+    await producer.close()
+  }
+})
