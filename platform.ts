@@ -1,23 +1,24 @@
 // The composition root's body: wires config → storage, queues, providers, actors → API and worker roles.
 // main.ts runs it as a process; tests run it in-process with their own config and seams.
-import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
+import type { ToolExecutor } from './actors/index.ts'
 import { createApp, type App } from './api/index.ts'
 import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import { createLogger, type Logger } from './lib/log.ts'
-import { createEchoProvider } from './providers/echo.ts'
-import type { Provider } from './providers/provider.ts'
+import type { ModelGateway } from './providers/index.ts'
 import {
-  createActorHost, createDeadLetter, createLeases, createMailbox, createPoolClient, createRedis, startPoolWorkers,
-  type ActorHost, type DeadLetter, type MailboxSender,
+  createDeadLetter, createLeases, createMailbox, createPoolClient, createRedis, type ActorHost, type DeadLetter,
+  type MailboxSender,
 } from './queues/index.ts'
+import { startWorkerRole } from './platform-worker.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
 
 export interface PlatformSeams {
-  provider?: Provider
+  /** Replaces the configured model (tests script replies through it). */
+  gateway?: ModelGateway
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
@@ -32,10 +33,6 @@ export interface Platform {
   /** Present in the `api` and `all` roles; not listening unless `listen` was asked. */
   app?: App
   close(): Promise<void>
-}
-
-const noTools: ToolExecutor = {
-  execute: async ({ tool }) => ({ ok: false, error: { code: 'tool.unknown', message: `no tool named ${tool}`, retryable: false } }),
 }
 
 export async function startPlatform(config: Config, seams: PlatformSeams = {}): Promise<Platform> {
@@ -60,13 +57,11 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   closers.push(() => channels.close())
 
   if (config.role !== 'api') {
-    const deps = { storage, pools, mailbox, provider: seams.provider ?? createEchoProvider(config.agent.echoDelayMs), tools: seams.tools ?? noTools, clock, log }
-    const poolWorkers = startPoolWorkers(bull, { prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs }, createPoolHandlers(deps), { deadLetter, log })
-    platform.host = createActorHost({ prefix, ...config.actors }, {
-      connection: bull, leases, mailbox, deadLetter, factory: createConversationFactory(deps), log,
+    const worker = await startWorkerRole({
+      config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools,
     })
-    const host = platform.host
-    closers.push(() => host.close(config.shutdownGraceMs), () => poolWorkers.close())
+    platform.host = worker.host
+    closers.push(() => worker.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,

@@ -45,16 +45,37 @@ export type MessageKind = Message['kind']
 
 // ── Pool requests (supervisor → pools) ──────────────────────────────────────────────────────
 
+export const ToolCallRef = Type.Object({ id: Id, name: Id, arguments: Type.Record(Type.String(), Type.Unknown()) })
+export type ToolCallRef = Static<typeof ToolCallRef>
+
+/** One entry of a conversation's context: a message, or (within a turn) a tool call and its result. */
 export const ChatTurn = Type.Object({
-  role: Type.Union([Type.Literal('customer'), Type.Literal('assistant'), Type.Literal('human_agent'), Type.Literal('system')]),
+  role: Type.Union([
+    Type.Literal('customer'), Type.Literal('assistant'), Type.Literal('human_agent'), Type.Literal('system'), Type.Literal('tool'),
+  ]),
   text: Type.String(),
+  /** assistant: the tools it asked for. */
+  toolCalls: Type.Optional(Type.Array(ToolCallRef)),
+  /** tool: which call this answers. */
+  toolCallId: Type.Optional(Id),
+  name: Type.Optional(Id),
+  isError: Type.Optional(Type.Boolean()),
 })
 export type ChatTurn = Static<typeof ChatTurn>
+
+/** What routing matches on and budgets are charged to. */
+export const RouteInfo = Type.Object({
+  tenantId: Id,
+  channel: Type.Optional(Type.String()),
+  customerId: Type.Optional(Id),
+  intent: Type.Optional(Type.String()),
+})
+export type RouteInfo = Static<typeof RouteInfo>
 
 /** Ask a model for the next reply. Sent by the conversation actor via the supervisor; handled by the provider pool. */
 export const ProviderComplete = envelope(
   'provider.complete',
-  Type.Object({ turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn) }),
+  Type.Object({ turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn), route: RouteInfo }),
 )
 export type ProviderComplete = Static<typeof ProviderComplete>
 
@@ -105,7 +126,18 @@ export interface GuardrailVerdict {
 
 /** What each pool request resolves to: plain JSON. */
 export interface PoolResults {
-  'provider.complete': { text: string; provider: string; model: string; usage: Usage; costUsd: number; confidence: number }
+  'provider.complete': {
+    text: string
+    toolCalls: ToolCallRef[]
+    provider: string
+    model: string
+    usage: Usage
+    costUsd: number
+    /** Every model tried, ending with the one that answered. */
+    path: string[]
+    /** Set when the model itself decided a human must take over: the reason. */
+    escalate?: string
+  }
   'guardrail.check': GuardrailVerdict
   'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo }
   'escalation.open': { escalationId: string }

@@ -1,6 +1,6 @@
 // Composition of the actor side: the conversation actor factory and the handlers of every pool.
 import type { ActorFactory, Mailbox, PoolClient, PoolHandlers } from './protocol.ts'
-import type { Provider } from '../providers/provider.ts'
+import type { ModelGateway } from '../providers/index.ts'
 import type { Storage } from '../storage/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
@@ -8,7 +8,7 @@ import { activateConversation } from './conversation/conversation-actor.ts'
 import { createEscalationHandler } from './escalation/escalation-actor.ts'
 import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
 import { createOutreachHandler } from './outreach/outreach-actor.ts'
-import { createProviderHandler } from './provider/provider-actor.ts'
+import { createProviderHandler, type AgentProfile } from './provider/provider-actor.ts'
 import { createSupervisor } from './supervisor/supervisor.ts'
 import { createToolHandler, type ToolExecutor } from './tool/tool-actor.ts'
 
@@ -16,14 +16,14 @@ export interface RuntimeDeps {
   storage: Storage
   pools: PoolClient
   mailbox: Mailbox
-  provider: Provider
+  gateway: ModelGateway
   tools: ToolExecutor
+  /** Each agent's instructions and tools, by name; conversations name their agent. */
+  agents: Record<string, AgentProfile>
+  /** The agent of conversations that name none (or an unknown one). @defaultValue 'demo' */
+  defaultAgent: string
   clock: Clock
   log: Logger
-  /** @defaultValue 'default' */
-  model?: string
-  /** The agent's system prompt (its policy text). */
-  system?: string
 }
 
 export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
@@ -33,9 +33,7 @@ export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
 
 export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
   return {
-    'provider.complete': createProviderHandler({
-      storage: deps.storage, provider: deps.provider, model: deps.model ?? 'default', system: deps.system ?? '',
-    }),
+    'provider.complete': createProviderHandler(deps),
     'guardrail.check': createGuardrailHandler(),
     'tool.invoke': createToolHandler(deps.tools),
     'escalation.open': createEscalationHandler(deps.storage, deps.clock),

@@ -67,3 +67,17 @@ export { ProviderSpec } from './provider-spec.ts'
 export type { Vendor } from './provider-spec.ts'
 /** Parses Retry-After / retry-after-ms into milliseconds; shared with routing for non-SDK calls. */
 export { retryAfterMs } from './errors.ts'
+
+/**
+ * The offline, deterministic `local` model: intent classification, retail entity extraction and
+ * tool-grounded replies; `isLocalEscalation(res)` says it wants a human to take over.
+ * @example const local = createLocalProvider()
+ */
+export { createLocalProvider, isLocalEscalation } from './local/index.ts'
+export type { LocalProvider } from './local/index.ts'
+
+/** The seam between the provider pool and model routing. */
+export { createDirectGateway, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
+
+/** Instant acknowledgement provider for load tests (optionally with simulated latency). */
+export { createEchoProvider } from './echo.ts'

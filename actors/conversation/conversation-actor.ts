@@ -1,6 +1,6 @@
 // The conversation actor: one per conversation, one message at a time. It owns the turn: persist the
 // customer's words, get a reply through the supervisor, record it once, publish it once.
-import type { ActorInstance, ChatTurn, Handlers, Message, MessageKind } from '../protocol.ts'
+import type { ActorInstance, ChatTurn, Handlers, Message, MessageKind, RouteInfo } from '../protocol.ts'
 import type { Storage } from '../../storage/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
@@ -20,6 +20,8 @@ export interface ConversationDeps {
 export interface ConversationState {
   conversationId: string
   agent: string
+  /** Tenant, channel and customer: what routing and budgets need to know. */
+  route: RouteInfo
   history: ChatTurn[]
   /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
   historyIds: string[]
@@ -69,6 +71,11 @@ export async function activateConversation(conversationId: string, deps: Convers
   const state: ConversationState = {
     conversationId,
     agent: conversation?.agent ?? 'demo',
+    route: {
+      tenantId: conversation?.tenantId ?? 'default',
+      channel: conversation?.channel ?? 'chat',
+      ...(conversation?.customerId ? { customerId: conversation.customerId } : {}),
+    },
     history: recent.map((m) => ({ role: m.role, text: m.text })),
     historyIds: recent.map((m) => m.id),
   }

@@ -1,38 +1,57 @@
-// The provider pool's handler: one model call per (turn, step), ever. A retried job finds the recorded
-// result and returns it without calling the model again.
+// The provider pool's handler: one model call per (turn, step), ever. The gateway picks the model; the
+// call and its step are recorded together, and a redelivered job returns the recorded result.
 import type { ChatTurn, PoolHandlers, PoolResults } from '../protocol.ts'
-import type { Provider, ProviderMessage } from '../../providers/provider.ts'
+import { isLocalEscalation, type ModelGateway, type ProviderMessage, type ToolSpec } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
+
+export interface AgentProfile {
+  /** The agent's instructions and policy text. */
+  system: string
+  /** Tools the agent may call. */
+  tools: ToolSpec[]
+}
 
 export interface ProviderActorDeps {
   storage: Pick<Storage, 'turnSteps'>
-  provider: Provider
-  model: string
-  system: string
+  gateway: ModelGateway
+  /** The profile of each agent by name; unknown agents get `defaultAgent`. */
+  agents: Record<string, AgentProfile>
+  defaultAgent: string
 }
 
 type Result = PoolResults['provider.complete']
 
 export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
-  return history
-    .filter((t) => t.role !== 'system')
-    .map((t) => (t.role === 'customer' ? { role: 'user', content: t.text } : { role: 'assistant', content: t.text }))
+  const out: ProviderMessage[] = []
+  for (const t of history) {
+    if (t.role === 'customer') out.push({ role: 'user', content: t.text })
+    else if (t.role === 'tool') out.push({ role: 'tool', toolCallId: t.toolCallId ?? '', name: t.name ?? '', content: t.text, isError: t.isError })
+    else if (t.role !== 'system') out.push({ role: 'assistant', content: t.text, ...(t.toolCalls?.length ? { toolCalls: t.toolCalls } : {}) })
+  }
+  return out
 }
 
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
   return async (req, delivery) => {
-    const { turnId, step, history } = req.payload
+    const { turnId, step, history, route, agent } = req.payload
     // The actor already skips recorded steps; only a redelivered job can find its own result here.
     const recorded = delivery.attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
     if (recorded) return recorded
+    const profile = deps.agents[agent] ?? deps.agents[deps.defaultAgent]!
     const started = performance.now()
-    const res = await deps.provider.complete({ model: deps.model, system: deps.system, messages: toProviderMessages(history) })
+    const routed = await deps.gateway.complete(
+      { system: profile.system, messages: toProviderMessages(history), tools: profile.tools },
+      { ...route, agent, conversationId: req.conversationId },
+    )
+    const res = routed.response
     const result: Result = {
-      text: res.text, provider: res.provider, model: res.model, usage: res.usage, costUsd: 0, confidence: 1,
+      text: res.text, toolCalls: res.toolCalls, provider: res.provider, model: res.model, usage: res.usage,
+      costUsd: routed.costUsd, path: routed.path,
+      ...(isLocalEscalation(res) ? { escalate: res.decision.reason } : {}),
     }
     const call = {
       id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
-      ...res.usage, costUsd: result.costUsd, latencyMs: performance.now() - started, fallbackPath: [res.provider],
+      ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: routed.path,
     }
     return deps.storage.turnSteps.recordModelCall(call, step, result)
   }

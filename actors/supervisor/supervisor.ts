@@ -1,6 +1,6 @@
 // The supervisor routes a conversation's work to the pools and turns their final failures into data,
 // so the conversation actor can always answer the customer (honestly) instead of going silent.
-import type { ChatTurn, PoolClient, PoolResults } from '../protocol.ts'
+import type { ChatTurn, PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
 import { toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
 import type { Clock } from '../../lib/clock.ts'
 
@@ -11,8 +11,17 @@ export interface TurnRef {
   turnId: string
 }
 
+export interface ModelStep {
+  step: string
+  agent: string
+  history: ChatTurn[]
+  route: RouteInfo
+}
+
 export interface Supervisor {
-  complete(turn: TurnRef, step: string, agent: string, history: ChatTurn[]): Promise<Outcome<PoolResults['provider.complete']>>
+  complete(turn: TurnRef, request: ModelStep): Promise<Outcome<PoolResults['provider.complete']>>
+  /** A tool call; its id (turn + call id) is the idempotency key of any side effect. */
+  invokeTool(turn: TurnRef, call: ToolCallRef): Promise<Outcome<PoolResults['tool.invoke']>>
   escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>
 }
 
@@ -28,10 +37,15 @@ export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
     }
   }
   return {
-    complete: (turn, step, agent, history) =>
+    complete: (turn, { step, agent, history, route }) =>
       attempt(() => pools.call({
         ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
-        payload: { turnId: turn.turnId, step, agent, history },
+        payload: { turnId: turn.turnId, step, agent, history, route },
+      })),
+    invokeTool: (turn, call) =>
+      attempt(() => pools.call({
+        ...envelope(`${turn.turnId}.tool.${call.id}`, turn), kind: 'tool.invoke',
+        payload: { turnId: turn.turnId, tool: call.name, args: call.arguments },
       })),
     escalate: (turn, reason, detail) =>
       attempt(() => pools.call({

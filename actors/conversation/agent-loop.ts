@@ -1,0 +1,50 @@
+// The agent loop of one turn: ask the model; run the tools it asks for through the tool pool; repeat until
+// it answers, escalates, or runs out of steps. Each model step is checkpointed, so a resumed turn replays
+// recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
+import type { ChatTurn, PoolResults, TurnReceived } from '../protocol.ts'
+import type { ErrorInfo } from '../../lib/errors.ts'
+import type { ConversationContext } from './conversation-actor.ts'
+
+/** Model calls one turn may make before it is handed to a human. */
+export const MAX_MODEL_STEPS = 6
+
+export type LoopOutcome =
+  | { kind: 'reply'; text: string; transcript: ChatTurn[] }
+  | { kind: 'escalate'; error: ErrorInfo; text?: string; transcript: ChatTurn[] }
+
+type ModelResult = PoolResults['provider.complete']
+
+export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, recorded: Map<string, unknown>): Promise<LoopOutcome> {
+  const { state, deps } = ctx
+  const turn = { conversationId: state.conversationId, turnId: msg.id }
+  const added: ChatTurn[] = []
+  for (let i = 1; i <= MAX_MODEL_STEPS; i++) {
+    const step = `model.${i}`
+    const known = recorded.get(step) as ModelResult | undefined
+    const outcome = known
+      ? ({ ok: true, value: known } as const)
+      : await deps.supervisor.complete(turn, { step, agent: state.agent, history: [...state.history, ...added], route: state.route })
+    if (!outcome.ok) return { kind: 'escalate', error: outcome.error, transcript: added }
+    const result = outcome.value
+    if (result.escalate) {
+      return { kind: 'escalate', error: { code: 'agent.escalated', message: result.escalate, retryable: false }, text: result.text, transcript: added }
+    }
+    if (result.toolCalls.length === 0) return { kind: 'reply', text: result.text, transcript: added }
+    added.push({ role: 'assistant', text: result.text, toolCalls: result.toolCalls })
+    for (const call of result.toolCalls) added.push(await runTool(ctx, turn, call))
+  }
+  const error: ErrorInfo = { code: 'agent.step_limit', message: `no answer after ${MAX_MODEL_STEPS} model steps`, retryable: false }
+  return { kind: 'escalate', error, transcript: added }
+}
+
+async function runTool(
+  ctx: ConversationContext,
+  turn: { conversationId: string; turnId: string },
+  call: NonNullable<ChatTurn['toolCalls']>[number],
+): Promise<ChatTurn> {
+  const outcome = await ctx.deps.supervisor.invokeTool(turn, call)
+  // A tool failure is information for the model (it may apologise, retry or escalate), never a crash.
+  const result = outcome.ok ? outcome.value : ({ ok: false, error: outcome.error } as const)
+  const text = JSON.stringify(result.ok ? result.output : { error: result.error })
+  return { role: 'tool', toolCallId: call.id, name: call.name, text, isError: !result.ok }
+}
