@@ -97,6 +97,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   }
 
   async function activate(conversationId: string): Promise<string> {
+    await leases.clearWake(conversationId)
     if (actors.has(conversationId)) return 'local'
     const acquired = !closing && (await slots.acquire(evictIdle).then(() => true, () => false))
     if (!acquired) {

@@ -20,6 +20,11 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[2]) return 1 end
 return 0`
 
+// Mail needs a wake-up only when nobody holds the lease and no wake-up is already pending.
+const CLAIM_WAKE = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 1 end
+return 0`
+
 // Claims (removes from the index) conversations whose lease has expired, so exactly one reaper recovers each.
 const REAP = `${NOW_MS}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
@@ -37,7 +42,17 @@ export interface Leases {
   /** Conversations whose owner stopped renewing: the caller must re-activate them. */
   reapExpired(limit?: number): Promise<string[]>
   isHeld(conversationId: string): Promise<boolean>
+  /**
+   * True when the caller must wake the conversation: no owner, and no wake-up pending. A pending wake-up
+   * is cleared by `clearWake` when its activation starts, before that activation checks the lease, so
+   * mail that arrives after the check always gets a wake-up of its own.
+   */
+  claimWake(conversationId: string): Promise<boolean>
+  clearWake(conversationId: string): Promise<void>
 }
+
+// A wake-up lost with its job (Redis failover) stops suppressing new ones after this long.
+const WAKE_TTL_MS = 30_000
 
 export function createLeases(redis: Redis, prefix: string, ownerId: string, ttlMs: number): Leases {
   const index = names.leaseIndex(prefix)
@@ -61,6 +76,12 @@ export function createLeases(redis: Redis, prefix: string, ownerId: string, ttlM
     },
     async isHeld(id) {
       return (await redis.exists(key(id))) === 1
+    },
+    async claimWake(id) {
+      return (await redis.eval(CLAIM_WAKE, 2, key(id), `${prefix}:wake:${id}`, WAKE_TTL_MS)) === 1
+    },
+    async clearWake(id) {
+      await redis.del(`${prefix}:wake:${id}`)
     },
   }
 }

@@ -19,7 +19,7 @@ export interface MailboxSender extends Mailbox {
   close(): Promise<void>
 }
 
-export function createMailbox(connection: Redis, prefix: string, leases: Pick<Leases, 'isHeld'>): MailboxSender {
+export function createMailbox(connection: Redis, prefix: string, leases: Pick<Leases, 'claimWake'>): MailboxSender {
   const queues = new Map<string, Queue>()
   const activations = new Queue(names.activations, { connection, prefix, skipVersionCheck: true })
 
@@ -53,8 +53,9 @@ export function createMailbox(connection: Redis, prefix: string, leases: Pick<Le
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,
       })
-      // A lease holder seen after the add either handles this mail or sees it when it releases the lease.
-      if (!(await leases.isHeld(msg.conversationId))) await wake(msg.conversationId, 'mail')
+      // A lease holder seen after the add either handles this mail or sees it when it releases the lease;
+      // a pending wake-up has not checked the lease yet, so it will see this mail too.
+      if (await leases.claimWake(msg.conversationId)) await wake(msg.conversationId, 'mail')
     },
     async backlog(conversationId) {
       return mailboxQueue(conversationId).count()
