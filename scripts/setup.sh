@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Brings up what Switchboard needs on a development or CI machine: local Redis and Postgres (started
+# if they are installed but down) and, with --test, Debian's prometheus for the metrics scrape test.
+set -uo pipefail
+
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }
+postgres_up() { pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; }
+
+if ! redis_up && command -v redis-server >/dev/null; then
+  echo "setup: starting Redis on 127.0.0.1:6379"
+  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null
+fi
+if ! postgres_up && command -v pg_ctlcluster >/dev/null; then
+  echo "setup: starting PostgreSQL on 127.0.0.1:5432"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1
+fi
+for _ in $(seq 1 30); do redis_up && postgres_up && break; sleep 1; done
+redis_up || echo "setup: Redis is not reachable on 127.0.0.1:6379 (set REDIS_URL)" >&2
+postgres_up || echo "setup: PostgreSQL is not reachable on 127.0.0.1:5432 (set DATABASE_URL)" >&2
+
+if [[ "${1:-}" == "--test" ]] && ! command -v prometheus >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's prometheus for the metrics scrape test"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) \
+      >/tmp/switchboard-setup-apt.log 2>&1 || echo "setup: could not install prometheus (see /tmp/switchboard-setup-apt.log)" >&2
+  else
+    echo "setup: prometheus is not installed; the scrape test will be skipped" >&2
+  fi
+fi
+exit 0
