@@ -2,7 +2,7 @@
 // error mapping. Talks to queues only to send, and to storage to read and record.
 import { Elysia } from 'elysia'
 import { openapi } from '@elysiajs/openapi'
-import type { Mailbox } from '../actors/index.ts'
+import type { Mailbox } from '../actors/protocol.ts'
 import type { Inbox } from '../channels/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Config } from '../lib/config.ts'

@@ -3,7 +3,7 @@
 // recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
 import type { ChatTurn, PoolResults, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
-import type { ConversationContext } from './conversation-actor.ts'
+import type { ConversationContext } from './state.ts'
 
 /** Model calls one turn may make before it is handed to a human. */
 export const MAX_MODEL_STEPS = 6

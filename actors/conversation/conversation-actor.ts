@@ -1,36 +1,9 @@
 // The conversation actor: one per conversation, one message at a time. It owns the turn: persist the
 // customer's words, get a reply through the supervisor, record it once, publish it once.
-import type { ActorInstance, ChatTurn, Handlers, Message, MessageKind, RouteInfo } from '../protocol.ts'
-import type { Storage } from '../../storage/index.ts'
-import type { Clock } from '../../lib/clock.ts'
+import type { ActorInstance, Handlers, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
-import type { Logger } from '../../lib/log.ts'
-import type { Supervisor } from '../supervisor/supervisor.ts'
+import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { runTurn } from './turn.ts'
-
-export interface ConversationDeps {
-  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations'>
-  supervisor: Supervisor
-  clock: Clock
-  log: Logger
-  /** How many recent messages the actor keeps as context. @defaultValue 20 */
-  historyLimit?: number
-}
-
-export interface ConversationState {
-  conversationId: string
-  agent: string
-  /** Tenant, channel and customer: what routing and budgets need to know. */
-  route: RouteInfo
-  history: ChatTurn[]
-  /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
-  historyIds: string[]
-}
-
-export interface ConversationContext {
-  state: ConversationState
-  deps: ConversationDeps
-}
 
 const handlers: Handlers<MessageKind, ConversationContext> = {
   'turn.received': (msg, ctx) => runTurn(msg, ctx),
@@ -49,17 +22,6 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
       data: { reason: msg.payload.reason },
     })
   },
-}
-
-export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
-  if (state.historyIds.includes(id)) return
-  state.history.push(turn)
-  state.historyIds.push(id)
-  const excess = state.history.length - (deps.historyLimit ?? 20)
-  if (excess > 0) {
-    state.history.splice(0, excess)
-    state.historyIds.splice(0, excess)
-  }
 }
 
 /** Activation: loads the recent context from storage; passivation simply drops the instance. */

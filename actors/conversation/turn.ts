@@ -4,7 +4,7 @@ import type { ChatTurn, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
 import { runAgentLoop } from './agent-loop.ts'
-import { remember, type ConversationContext } from './conversation-actor.ts'
+import { remember, type ConversationContext } from './state.ts'
 
 export const REPLY_STEP = 'reply'
 export const INPUT_GUARD_STEP = 'guardrail.input'

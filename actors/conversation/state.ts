@@ -1,0 +1,41 @@
+// The conversation actor's state and dependencies, and the bounded context it keeps between turns.
+import type { ChatTurn, RouteInfo } from '../protocol.ts'
+import type { Storage } from '../../storage/index.ts'
+import type { Clock } from '../../lib/clock.ts'
+import type { Logger } from '../../lib/log.ts'
+import type { Supervisor } from '../supervisor/supervisor.ts'
+
+export interface ConversationDeps {
+  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations'>
+  supervisor: Supervisor
+  clock: Clock
+  log: Logger
+  /** How many recent messages the actor keeps as context. @defaultValue 20 */
+  historyLimit?: number
+}
+
+export interface ConversationState {
+  conversationId: string
+  agent: string
+  /** Tenant, channel and customer: what routing and budgets need to know. */
+  route: RouteInfo
+  history: ChatTurn[]
+  /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
+  historyIds: string[]
+}
+
+export interface ConversationContext {
+  state: ConversationState
+  deps: ConversationDeps
+}
+
+export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
+  if (state.historyIds.includes(id)) return
+  state.history.push(turn)
+  state.historyIds.push(id)
+  const excess = state.history.length - (deps.historyLimit ?? 20)
+  if (excess > 0) {
+    state.history.splice(0, excess)
+    state.historyIds.splice(0, excess)
+  }
+}
