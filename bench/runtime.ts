@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   progress(`  ${round(rawRate)} jobs/s`)
 
   const worker = spawnSwitchboard('worker', {
-    QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), AGENT_PROVIDER: 'echo',
+    QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), AGENT_PROVIDER: 'echo', METRICS_PORT: '0',
   })
   await worker.waitForLog('switchboard started')
   const sender = createSender(env.prefix)

@@ -12,6 +12,7 @@ import { processMail } from './mail-processor.ts'
 import { names } from './names.ts'
 import { createSlots } from './slots.ts'
 import { requeueInFlight } from './takeover.ts'
+import type { QueueTelemetry } from './telemetry.ts'
 
 export interface ActorHostOptions {
   prefix: string
@@ -25,6 +26,8 @@ export interface ActorHostOptions {
   turnAttempts: number
   /** Activations handled at once; each waits for a free slot when the host is full. @defaultValue 64 */
   activationConcurrency?: number
+  /** Trace context across the mailbox hop (bullmq-otel); unset when tracing is off. */
+  telemetry?: QueueTelemetry
 }
 
 interface ActiveActor {
@@ -51,8 +54,18 @@ export interface ActorHostDeps {
 export interface ActorHost {
   /** Conversations active on this process right now. */
   activeCount(): number
+  /** Sampled at metrics scrape: one Redis round trip per active actor, pipelined on the shared connection. */
+  stats(): Promise<ActorHostStats>
   /** Stops taking mail, lets in-flight turns finish within `graceMs`, hands the rest back. */
   close(graceMs: number): Promise<void>
+}
+
+export interface ActorHostStats {
+  activeActors: number
+  /** Mail waiting (not yet being handled) in the mailboxes of this process's active actors. */
+  mailboxBacklog: number
+  /** Activation requests no worker has taken yet (queue-wide): conversations held back by backpressure. */
+  pendingActivations: number
 }
 
 export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps): ActorHost {
@@ -124,17 +137,18 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   function start(id: string, instance: ActorInstance): void {
     const queueName = names.mailbox(id)
-    const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true })
+    const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true, telemetry: options.telemetry })
     const a: ActiveActor = { id, instance, queue, busy: false, drained: false } as ActiveActor
     a.worker = new Worker(queueName, (job: Job) => handle(a, job), {
       connection,
       prefix: options.prefix,
       concurrency: 1,
       skipVersionCheck: true,
-      // Takeover (requeueInFlight) handles a dead owner's mail; BullMQ's stalled check is a backstop only.
+      telemetry: options.telemetry,
+      // Takeover (requeueInFlight) puts a dead owner's mail back on activation, in order; BullMQ's stalled
+      // check would cost a script call per actor per interval and could let newer mail overtake.
       lockDuration: options.leaseTtlMs,
-      stalledInterval: options.leaseTtlMs,
-      maxStalledCount: 1000,
+      skipStalledCheck: true,
     })
     a.worker.on('error', (e) => log.warn('mailbox worker error', { conversationId: id, error: e }))
     // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
@@ -169,12 +183,24 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     prefix: options.prefix,
     concurrency: options.activationConcurrency ?? 64,
     skipVersionCheck: true,
+    telemetry: options.telemetry,
     // An activation in flight on a worker that dies is retried elsewhere within about one lease TTL.
     lockDuration: options.leaseTtlMs,
     stalledInterval: Math.max(250, Math.floor(options.leaseTtlMs / 4)),
     maxStalledCount: 1000,
   })
   activationWorker.on('error', (e) => log.warn('activation worker error', { error: e }))
+  // Read-only handle for counting pending activations; it opens no connection of its own.
+  const activationQueue = new Queue(names.activations, { connection, prefix: options.prefix, skipVersionCheck: true })
+
+  async function stats(): Promise<ActorHostStats> {
+    const live = [...actors.values()].filter((a) => !a.passivating)
+    const [waiting, pendingActivations] = await Promise.all([
+      Promise.all(live.map((a) => a.queue.getWaitingCount().catch(() => 0))),
+      activationQueue.getWaitingCount(),
+    ])
+    return { activeActors: actors.size, mailboxBacklog: waiting.reduce((sum, n) => sum + n, 0), pendingActivations }
+  }
 
   const renewTimer = setInterval(() => void renew(), Math.max(100, Math.floor(options.leaseTtlMs / 3)))
   const reapTimer = setInterval(() => void reap(), Math.min(1000, Math.max(100, Math.floor(options.leaseTtlMs / 4))))
@@ -200,6 +226,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   return {
     activeCount: () => actors.size,
+    stats,
     async close(graceMs) {
       closing = true
       clearInterval(reapTimer)
@@ -208,6 +235,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       const all = Promise.all([...actors.values()].map((a) => passivate(a, 'shutdown')))
       const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
       clearInterval(renewTimer)
+      await activationQueue.close().catch(() => {})
       if (timedOut) log.warn('grace period over; unfinished turns will be re-delivered elsewhere', { active: actors.size })
     },
   }

@@ -1,7 +1,41 @@
 // Redis connections for BullMQ. Workers need maxRetriesPerRequest null so a Redis blip pauses them
 // instead of failing jobs.
-import Redis from 'ioredis'
+import Redis, { type RedisOptions } from 'ioredis'
+
+type ScriptFn = (...args: unknown[]) => unknown
+interface SharedScript {
+  lua: string
+  script: unknown
+  fn: ScriptFn
+  fnBuffer: ScriptFn
+}
+
+// Every actor activation opens a Worker whose connection BullMQ loads ~60 Lua scripts into, hashing each
+// one (SHA-1) again. The scripting functions only use `this` and their script, so one set serves them all.
+const sharedScripts = new Map<string, SharedScript>()
+
+class ScriptSharingRedis extends Redis {
+  override defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void {
+    const self = this as unknown as Record<string, unknown> & { scriptsSet: Record<string, unknown> }
+    const key = `${name}\0${this.options.keyPrefix ?? ''}`
+    const hit = sharedScripts.get(key)
+    if (hit && hit.lua === definition.lua) {
+      self.scriptsSet[name] = hit.script
+      self[name] = hit.fn
+      self[`${name}Buffer`] = hit.fnBuffer
+      return
+    }
+    super.defineCommand(name, definition)
+    sharedScripts.set(key, {
+      lua: definition.lua, script: self.scriptsSet[name], fn: self[name] as ScriptFn, fnBuffer: self[`${name}Buffer`] as ScriptFn,
+    })
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new ScriptSharingRedis({ ...this.options, ...override })
+  }
+}
 
 export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name, lazyConnect: false })
+  return new ScriptSharingRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name, lazyConnect: false })
 }

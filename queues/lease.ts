@@ -11,10 +11,15 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3]) return 1 end
 return 0`
 
-const RENEW = `${NOW_MS}
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2]) redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3]) return 1 end
-return 0`
+// Renews every lease this owner holds in one call; returns the ids whose lease was lost.
+const RENEW_ALL = `${NOW_MS}
+local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2]) redis.call('ZADD', ARGV[3], now + tonumber(ARGV[2]), ARGV[i + 3])
+  else table.insert(lost, ARGV[i + 3]) end
+end
+return lost`
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[2]) return 1 end
@@ -63,10 +68,7 @@ export function createLeases(redis: Redis, prefix: string, ownerId: string, ttlM
     },
     async renew(ids) {
       if (ids.length === 0) return []
-      const pipeline = redis.pipeline()
-      for (const id of ids) pipeline.eval(RENEW, 2, key(id), index, ownerId, ttlMs, id)
-      const results = (await pipeline.exec()) ?? []
-      return ids.filter((_, i) => results[i]?.[1] !== 1)
+      return (await redis.eval(RENEW_ALL, ids.length, ...ids.map(key), ownerId, ttlMs, index, ...ids)) as string[]
     },
     async release(id) {
       await redis.eval(RELEASE, 2, key(id), index, ownerId, id)

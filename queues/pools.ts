@@ -3,14 +3,16 @@
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
 import {
-  POOL_NAMES, poolOf, type CallOptions, type Delivery, type PoolClient, type PoolHandlers, type PoolKind, type PoolName,
+  POOL_NAMES, poolOf, type CallOptions, type Delivery, type PoolClient, type PoolHandlers, type PoolKind, type PoolResults, type PoolName,
   type PoolRequest,
 } from '../actors/protocol.ts'
 import { TerminalError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
 import { names } from './names.ts'
-import { attemptsByKind, backoffStrategy, decodeError, deliveryAttempt, fromErrorInfo, toBullError } from './retry.ts'
+import { awaitPoolResult } from './pool-result.ts'
+import { attemptsByKind, backoffStrategy, decodeError, deliveryAttempt, toBullError } from './retry.ts'
+import type { QueueTelemetry } from './telemetry.ts'
 import { assertValid, validationErrors } from './validate.ts'
 
 const DEFAULT_CALL_TIMEOUT_MS = 60_000
@@ -18,11 +20,16 @@ const KEEP_COMPLETED = { age: 600, count: 10_000 }
 const KEEP_FAILED = { count: 10_000 }
 
 export interface PoolQueues extends PoolClient {
+  /** Waiting and active jobs of each pool queue (queue-wide, for metrics). */
+  jobCounts(): Promise<Array<{ pool: PoolName; waiting: number; active: number }>>
   close(): Promise<void>
 }
 
-export function createPoolClient(connection: Redis, redisUrl: string, prefix: string): PoolQueues {
-  const opts = { connection, prefix, skipVersionCheck: true }
+export function createPoolClient(
+  connection: Redis, redisUrl: string, prefix: string, options: { telemetry?: QueueTelemetry } = {},
+): PoolQueues {
+  const { telemetry } = options
+  const opts = { connection, prefix, skipVersionCheck: true, telemetry }
   const queues = new Map(POOL_NAMES.map((p) => [p, new Queue(names.pool(p), opts)] as const))
   // Every pending call listens for its queue closing: hundreds at once is normal here, not a leak.
   for (const q of queues.values()) q.setMaxListeners(0)
@@ -57,17 +64,20 @@ export function createPoolClient(connection: Redis, redisUrl: string, prefix: st
 
   return {
     async call(req, options?: CallOptions) {
-      const queueEvents = await eventsFor(poolOf[req.kind])
-      const job = await add(req)
-      try {
-        return await job.waitUntilFinished(queueEvents, options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS)
-      } catch (e) {
-        throw fromErrorInfo(decodeError(e instanceof Error ? e.message : String(e)))
-      }
+      const pool = poolOf[req.kind]
+      const pending = awaitPoolResult<PoolResults[typeof req.kind]>(
+        await eventsFor(pool), queues.get(pool)!, req.id, options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      )
+      await add(req).catch((e: unknown) => (pending.cancel(), Promise.reject(e)))
+      return pending.promise
     },
     async enqueue(req, options) {
       await add(req, options?.delayMs)
     },
+    jobCounts: () => Promise.all([...queues].map(async ([pool, q]) => {
+      const counts = await q.getJobCounts('waiting', 'active')
+      return { pool, waiting: counts.waiting ?? 0, active: counts.active ?? 0 }
+    })),
     async close() {
       await Promise.all([...events.values()].map((e) => e.close()))
       await Promise.all([...queues.values()].map((q) => q.close()))
@@ -85,6 +95,8 @@ export interface PoolWorkerOptions {
   concurrency: Record<PoolName, number>
   /** A job held by a dead worker is retried elsewhere after about this long (its lock expires). */
   lockDurationMs: number
+  /** Trace context across the pool hop (bullmq-otel); unset when tracing is off. */
+  telemetry?: QueueTelemetry
 }
 
 export function startPoolWorkers(
@@ -101,6 +113,7 @@ export function startPoolWorkers(
       concurrency: concurrency[pool],
       skipVersionCheck: true,
       settings: { backoffStrategy },
+      telemetry: options.telemetry,
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.max(250, Math.floor(options.lockDurationMs / 2)),
       // A job that keeps killing its worker fails after 3 crashes; the conversation then escalates.

@@ -8,9 +8,12 @@ export function testEnv(prefix: string, schema: string, overrides: Record<string
     REDIS_URL: process.env.REDIS_URL!,
     DATABASE_URL: process.env.DATABASE_URL!,
     PORT: '0',
+    METRICS_PORT: '0',
     ACTOR_LEASE_TTL_MS: '2000',
     AGENT_PROVIDER: 'echo',
     SHUTDOWN_GRACE_MS: '5000',
+    // Several platforms share one machine (and one test process): each worker's /metrics takes a free port.
+    METRICS_PORT: '0',
     ...overrides,
   }
 }

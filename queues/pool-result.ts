@@ -1,0 +1,43 @@
+// Waiting for a pool job's result over QueueEvents, listening BEFORE the job is added: no event can be
+// missed, so no extra "is it finished already?" round trip is needed on every call, only after a duplicate add.
+import { Job, type Queue, type QueueEvents } from 'bullmq'
+import { RetryableError } from '../lib/errors.ts'
+import { decodeError, fromErrorInfo } from './retry.ts'
+
+export interface PendingResult<T> {
+  promise: Promise<T>
+  cancel(): void
+}
+
+type EventArgs = { returnvalue?: unknown; failedReason?: string }
+
+export function awaitPoolResult<T>(events: QueueEvents, queue: Queue, jobId: string, timeoutMs: number): PendingResult<T> {
+  let cancel = () => {}
+  const promise = new Promise<T>((resolve, reject) => {
+    const fail = (reason?: string) => reject(fromErrorInfo(decodeError(reason)))
+    // A duplicate add means the job existed already (a redelivered turn): it may have finished before we listened.
+    const settleIfFinished = async () => {
+      const job = await Job.fromId(queue, jobId)
+      if (job && (await job.isCompleted())) settle(() => resolve(job.returnvalue as T))
+      else if (job && (await job.isFailed())) settle(() => fail(job.failedReason))
+    }
+    const handlers: Record<string, (args: EventArgs) => void> = {
+      [`completed:${jobId}`]: (args) => settle(() => resolve(args.returnvalue as T)),
+      [`failed:${jobId}`]: (args) => settle(() => fail(args.failedReason)),
+      [`duplicated:${jobId}`]: () => void settleIfFinished().catch((e: Error) => settle(() => reject(e))),
+    }
+    const timer = setTimeout(() => {
+      settle(() => reject(new RetryableError('pool.failed', `no result for ${jobId} within ${timeoutMs} ms`)))
+    }, timeoutMs)
+    function settle(finish: () => void): void {
+      cancel()
+      finish()
+    }
+    cancel = () => {
+      clearTimeout(timer)
+      for (const [event, handler] of Object.entries(handlers)) events.off(event as never, handler as never)
+    }
+    for (const [event, handler] of Object.entries(handlers)) events.on(event as never, handler as never)
+  })
+  return { promise, cancel }
+}
