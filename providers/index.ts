@@ -81,3 +81,20 @@ export { createDirectGateway, type ModelGateway, type RouteContext, type RoutedC
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'
+
+/**
+ * The routing ModelGateway: policy-chosen chains with fallback, retries honouring Retry-After, circuit
+ * breakers and rate limits shared across processes (through `RoutingState`), pricing and budgets.
+ *
+ * @example
+ * const file = watchPolicyFile({ path, parse: loadRoutingPolicy, log })
+ * const gateway = createRoutingGateway({ policy: file.current, providers: { openai, local }, state: createRoutingState(redis, prefix) })
+ */
+export { createRoutingGateway, requireProviders } from './routing/routing-gateway.ts'
+export type { RoutedStreamEvent, RoutingGateway, RoutingGatewayOptions, RoutingOutcome } from './routing/routing-gateway.ts'
+export type {
+  Admission, BreakerState, BudgetScope, BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, ProviderSettings, RoutingPlan, RoutingState,
+} from './routing/routing-plan.ts'
+/** Hot reload of a policy file (mtime poll); an invalid new version keeps the last good one and is logged. */
+export { watchPolicyFile } from './routing/policy-file.ts'
+export type { PolicyFile, PolicyFileOptions } from './routing/policy-file.ts'

@@ -6,6 +6,7 @@ import { createEscalations } from './postgres/escalations.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
+import { createTurnRecords } from './postgres/turn-records.ts'
 import { createReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
@@ -23,6 +24,8 @@ export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, NewConversation } from './postgres/conversations.ts'
 export type { StoredMessage, NewMessage, Role, Messages } from './postgres/messages.ts'
 export type { TurnSteps } from './postgres/turn-steps.ts'
+/** One turn as stored, for the "why did it say that" view (issue 7). */
+export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { ConversationEvent, ConversationEventType, StreamEntry, ReplyStream } from './redis/reply-stream.ts'
@@ -37,6 +40,10 @@ export type {
   AttemptResult, DeliveryStatus, DeliveryTarget, NewDelivery, WebhookDelivery, WebhookSubscription, Webhooks,
 } from './postgres/webhooks.ts'
 export type { RateDecision, RateLimiter } from './redis/rate-limit.ts'
+// Routing (issue 5): circuit breakers, provider rate limits and budget counters shared by every worker.
+/** Redis-backed `RoutingState` for `createRoutingGateway` in providers/. */
+export { createRoutingState } from './redis/routing-state.ts'
+export type { RoutingState as RedisRoutingState } from './redis/routing-state.ts'
 export { createEventHub, compareCursor, type EventHub, type EventHubOptions, type EventSubscription } from './redis/event-hub.ts'
 // Sessions (issue 4)
 export type { SessionTierOptions, SessionTiers } from './sessions/session-tiers.ts'
@@ -69,6 +76,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     conversations: createConversations(sql),
     messages: createMessages(sql),
     turnSteps: createTurnSteps(sql),
+    turnRecords: createTurnRecords(sql),
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
     events,
