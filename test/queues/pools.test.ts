@@ -24,7 +24,7 @@ const check = (id: string, text: string): Extract<PoolRequest, { kind: 'guardrai
 
 // The guardrail handler stands in for any pool: its text scripts the behaviour under test.
 const handlers = {
-  'guardrail.check': async (req) => {
+  'guardrail.check': async (req: Extract<PoolRequest, { kind: 'guardrail.check' }>) => {
     const n = (calls.get(req.id) ?? 0) + 1
     calls.set(req.id, n)
     if (req.payload.text === 'terminal') throw new TerminalError('provider.rejected', 'refused by the vendor')
