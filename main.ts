@@ -3,6 +3,7 @@
 import { loadConfig, type Config } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
 import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
+import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
@@ -19,13 +20,14 @@ function parseConfig(): Config {
   }
 }
 
-function installShutdown(platform: Platform, log: Logger): void {
+function installShutdown(platform: Platform, tracing: Tracing, log: Logger): void {
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     log.info('shutting down', { signal })
     await platform.close()
+    await tracing.shutdown()
     log.info('stopped')
     process.exit(0)
   }
@@ -55,6 +57,8 @@ const config = parseConfig()
 if (process.argv[2] === 'admin') await runAdmin(config, process.argv.slice(3))
 setLogLevel(config.logLevel)
 const log = createLogger({ role: config.role, worker: config.workerId })
+// Before the platform: its queues carry trace context only when a tracer provider is installed.
+const tracing = startTracing({ exporter: config.telemetry.traces, serviceName: 'switchboard', serviceInstanceId: config.workerId })
 const platform = await startPlatform(config, { log })
 if (platform.app) {
   platform.app.listen({ hostname: config.api.host, port: config.api.port })
@@ -63,5 +67,5 @@ if (platform.app) {
   const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
   if (demo.newKey) console.log(`demo tenant "${demo.tenantId}" API key (shown once, store it): ${demo.newKey}`)
 }
-installShutdown(platform, log)
+installShutdown(platform, tracing, log)
 log.info('switchboard started', { role: config.role })

@@ -6,12 +6,15 @@ import { createConversationFactory, createPoolHandlers, type AgentProfile, type 
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
+import { serveMetrics, type Metrics, type MetricsServer } from './lib/metrics.ts'
 import { createDirectGateway, createEchoProvider, createLocalProvider, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
+  type QueueTelemetry,
 } from './queues/index.ts'
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
+import { startRouting } from './platform-routing.ts'
 import { createToolExecutor, createToolRegistry, RETAIL_TOOLS, seedRetail } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
@@ -26,10 +29,15 @@ export interface WorkerRoleDeps {
   log: Logger
   gateway?: ModelGateway
   tools?: ToolExecutor
+  metrics: Metrics
+  /** Trace context across BullMQ hops; undefined while tracing is off. */
+  telemetry?: QueueTelemetry
 }
 
 export interface WorkerRole {
   host: ActorHost
+  /** The port of this worker's /metrics; undefined if it could not listen. */
+  metricsPort?: number
   close(): Promise<void>
 }
 
@@ -51,17 +59,43 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const registry = createToolRegistry([...RETAIL_TOOLS])
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
   const tools = deps.tools ?? toPoolExecutor(createToolExecutor({ registry, sql: storage.sql }))
+  const routing = deps.gateway ? undefined : startRouting(config, storage.redis, log)
   const runtime = {
-    storage, pools: deps.pools, mailbox: deps.mailbox, gateway: deps.gateway ?? defaultGateway(config), tools,
+    storage, pools: deps.pools, mailbox: deps.mailbox, gateway: deps.gateway ?? routing?.gateway ?? defaultGateway(config), tools,
     agents: { demo: demoAgent(registry.specs()) }, defaultAgent: 'demo', clock: deps.clock, log,
+    observer: deps.metrics.observer, captureContent: config.telemetry.captureContent,
   }
-  const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs }
+  const { telemetry } = deps
+  const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs, telemetry }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, createPoolHandlers(runtime), { deadLetter: deps.deadLetter, log })
-  const host = createActorHost({ prefix: config.redis.prefix, ...config.actors }, {
+  const host = createActorHost({ prefix: config.redis.prefix, ...config.actors, telemetry }, {
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })
-  return { host, close: async () => (await host.close(config.shutdownGraceMs), await poolWorkers.close()) }
+  deps.metrics.track({ host: () => host.stats() })
+  const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log)
+  return {
+    host,
+    metricsPort: server?.port,
+    close: async () => {
+      await host.close(config.shutdownGraceMs)
+      await poolWorkers.close()
+      await server?.close()
+      await routing?.close()
+    },
+  }
+}
+
+/** A metrics port already taken costs the worker its /metrics, not its turns. */
+function startMetricsServer(metrics: Metrics, port: number, log: Logger): MetricsServer | undefined {
+  try {
+    const server = serveMetrics(metrics, port)
+    log.info('metrics listening', { port: server.port })
+    return server
+  } catch (e) {
+    log.error('metrics server failed to start', { port, error: e as Error })
+    return undefined
+  }
 }
 
 function toPoolExecutor(executor: ReturnType<typeof createToolExecutor>): ToolExecutor {

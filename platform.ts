@@ -6,9 +6,11 @@ import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import { createLogger, type Logger } from './lib/log.ts'
+import { createMetrics, type MetricSources, type Metrics } from './lib/metrics.ts'
+import { spansEnabled } from './lib/spans.ts'
 import type { ModelGateway } from './providers/index.ts'
 import {
-  createDeadLetter, createLeases, createMailbox, createPoolClient, createRedis, type ActorHost, type DeadLetter,
+  createDeadLetter, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost, type DeadLetter,
   type MailboxSender,
 } from './queues/index.ts'
 import { startWorkerRole } from './platform-worker.ts'
@@ -22,6 +24,8 @@ export interface PlatformSeams {
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
+  /** Budget remaining per scope, for `switchboard_budget_remaining_usd`; unset exposes no series. */
+  budgets?: MetricSources['budgets']
 }
 
 export interface Platform {
@@ -30,6 +34,10 @@ export interface Platform {
   deadLetter: DeadLetter
   /** Present in the `worker` and `all` roles. */
   host?: ActorHost
+  /** This platform's own Registry (served on the API's /metrics and the worker's metrics port). */
+  metrics: Metrics
+  /** The worker's metrics port, in the `worker` and `all` roles. */
+  metricsPort?: number
   /** Present in the `api` and `all` roles; not listening unless `listen` was asked. */
   app?: App
   close(): Promise<void>
@@ -47,20 +55,24 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config))
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`)
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
-  const mailbox = createMailbox(bull, prefix, leases)
+  // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
+  const telemetry = spansEnabled() ? createQueueTelemetry() : undefined
+  const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
-  const pools = createPoolClient(bull, config.redis.url, prefix)
+  const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
+  const metrics = createMetrics({ pools: () => pools.jobCounts(), budgets: seams.budgets })
   const closers: Array<() => Promise<unknown>> = []
-  const platform: Platform = { storage, mailbox, deadLetter, close: async () => {} }
+  const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
   const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: config.role !== 'api' })
   closers.push(() => channels.close())
 
   if (config.role !== 'api') {
     const worker = await startWorkerRole({
-      config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools,
+      config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, metrics, telemetry,
     })
     platform.host = worker.host
+    platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
@@ -75,7 +87,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
       redis: await storageRedis.ping().then(() => true, () => false),
       postgres: await isMigrated(sql),
     })
-    const app = createApp({ storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch })
+    const app = createApp({
+      storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
+    })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }

@@ -9,6 +9,7 @@ import { createEscalationHandler } from './escalation/escalation-actor.ts'
 import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
 import { createOutreachHandler } from './outreach/outreach-actor.ts'
 import { createProviderHandler, type AgentProfile } from './provider/provider-actor.ts'
+import { NOOP_OBSERVER, type RuntimeObserver } from './observer.ts'
 import { createSupervisor } from './supervisor/supervisor.ts'
 import { createToolHandler, type ToolExecutor } from './tool/tool-actor.ts'
 
@@ -24,17 +25,23 @@ export interface RuntimeDeps {
   defaultAgent: string
   clock: Clock
   log: Logger
+  /** Where turns, model calls, verdicts and escalations are counted. @defaultValue NOOP_OBSERVER */
+  observer?: RuntimeObserver
+  /** Record prompts and responses (PII-redacted) on model-call spans. @defaultValue false */
+  captureContent?: boolean
 }
 
 export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
   const supervisor = createSupervisor(deps.pools, deps.clock)
-  return (conversationId) => activateConversation(conversationId, { ...deps, supervisor })
+  const observer = deps.observer ?? NOOP_OBSERVER
+  return (conversationId) => activateConversation(conversationId, { ...deps, supervisor, observer })
 }
 
 export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
+  const observer = deps.observer ?? NOOP_OBSERVER
   return {
-    'provider.complete': createProviderHandler(deps),
-    'guardrail.check': createGuardrailHandler(),
+    'provider.complete': createProviderHandler({ ...deps, observer, captureContent: deps.captureContent ?? false }),
+    'guardrail.check': createGuardrailHandler(observer),
     'tool.invoke': createToolHandler(deps.tools),
     'escalation.open': createEscalationHandler(deps.storage, deps.clock),
     'outreach.send': createOutreachHandler(deps.mailbox, deps.clock),

@@ -17,12 +17,14 @@ import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
 import { messagesRoutes } from './routes/messages.ts'
+import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
+import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
 
 export type ApiStorage = Pick<
   Storage,
-  'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter'
+  'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
 >
 
 export interface AppDeps {
@@ -35,6 +37,8 @@ export interface AppDeps {
   limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken'>
   /** Told about every accepted customer message (the webhook relay's watch). */
   onAccepted?: (tenantId: string, conversationId: string) => void
+  /** Renders this process's Prometheus registry for GET /metrics. */
+  metrics: RenderMetrics
 }
 
 const documentation = {
@@ -67,7 +71,9 @@ export function createApp(deps: AppDeps) {
     .use(errorHandling(deps.log))
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
+    .use(metricsRoutes(deps.metrics))
     .use(conversationsRoutes({ ...guard, storage, inbox }))
+    .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))

@@ -90,6 +90,23 @@ const EnvSchema = Type.Object({
   /** Static S3 credentials; when unset the AWS SDK's default chain (env, profile, IAM role) applies. */
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  // Routing (issue 5): policy file, hot reload and the providers it routes to.
+  /** YAML RoutingPolicy file (see policies/routing.example.yaml); unset keeps the single AGENT_PROVIDER model. */
+  ROUTING_POLICY: Type.Optional(Type.String({ minLength: 1 })),
+  /** How often the routing policy file is checked for changes. @defaultValue 1000 */
+  ROUTING_POLICY_POLL_MS: Int(1000, 50, 'routing policy reload poll, ms'),
+  /** JSON array of provider specs (`{ "vendor": "openai", "apiKey": …, "name": … }`), usually from a Kubernetes secret. */
+  ROUTING_PROVIDERS: Type.Optional(Type.String({ minLength: 2 })),
+  // Observability (issue 7). The OTEL_* values themselves are read by the OTel SDK; they appear here only
+  // to decide whether to install it at all (an unset exporter costs nothing).
+  /** Port of the worker's /metrics (Prometheus, KEDA); 0 picks a free one. @defaultValue 9464 */
+  METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535, description: 'worker metrics port' }),
+  OTEL_SDK_DISABLED: Type.Optional(Type.String()),
+  OTEL_TRACES_EXPORTER: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String()),
+  /** Record prompts and responses (PII-redacted) on model-call spans. @defaultValue false */
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: Type.Boolean({ default: false }),
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
   LOG_LEVEL: Type.Union(
@@ -143,6 +160,12 @@ function compileConfig(env: Env) {
       retentionIntervalMs: env.RETENTION_INTERVAL_S * 1000,
     },
     blobs: blobConfig(env),
+    telemetry: {
+      traces: tracesExporter(env),
+      captureContent: env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+      metricsPort: env.METRICS_PORT,
+    },
+    routing: { policyPath: env.ROUTING_POLICY, pollMs: env.ROUTING_POLICY_POLL_MS, providers: providerSpecs(env.ROUTING_PROVIDERS) },
   } as const
 }
 
@@ -158,6 +181,28 @@ function blobConfig(env: Env) {
     kind: 's3' as const, bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT,
     forcePathStyle: env.S3_FORCE_PATH_STYLE, credentials,
   }
+}
+
+/** Provider specs stay `unknown` here: providers/ validates each one (and never logs its key). */
+function providerSpecs(json: string | undefined): readonly unknown[] {
+  if (!json) return []
+  let specs: unknown
+  try {
+    specs = JSON.parse(json)
+  } catch {
+    throw new AppError('config.invalid', 'ROUTING_PROVIDERS: not valid JSON')
+  }
+  if (!Array.isArray(specs)) throw new AppError('config.invalid', 'ROUTING_PROVIDERS: expected a JSON array of provider specs')
+  return specs
+}
+
+/** OTEL_TRACES_EXPORTER wins; else an OTLP endpoint alone switches OTLP on; else tracing is off. */
+function tracesExporter(env: Env): 'otlp' | 'console' | 'none' {
+  if (env.OTEL_SDK_DISABLED === 'true') return 'none'
+  const named = env.OTEL_TRACES_EXPORTER?.split(',')[0]?.trim()
+  if (named === 'otlp' || named === 'console' || named === 'none') return named
+  if (named) throw new AppError('config.invalid', `OTEL_TRACES_EXPORTER: expected otlp, console or none, got "${named}"`)
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none'
 }
 
 export type Config = Readonly<ReturnType<typeof compileConfig>>

@@ -3,11 +3,12 @@ export { createRedis } from './connection.ts'
 export { names, CONVERSATION_ID_PATTERN } from './names.ts'
 export { createLeases, type Leases } from './lease.ts'
 export { createMailbox, type MailboxSender } from './mailbox.ts'
-export { createActorHost, type ActorHost, type ActorHostOptions, type ActorHostDeps } from './actor-host.ts'
+export { createActorHost, type ActorHost, type ActorHostOptions, type ActorHostDeps, type ActorHostStats } from './actor-host.ts'
 export { createPoolClient, startPoolWorkers, type PoolQueues, type PoolWorkers } from './pools.ts'
 export { createDeadLetter, type DeadLetter, type DeadLetterEntry } from './dead-letter.ts'
 export { attemptsByKind, backoffMs } from './retry.ts'
 export { validationErrors } from './validate.ts'
+export { createQueueTelemetry, type QueueTelemetry } from './telemetry.ts'
 export {
   createWebhookQueue, startWebhookWorker, type WebhookAttempt, type WebhookHandler, type WebhookQueue, type WebhookQueueOptions,
   type WebhookWorker,

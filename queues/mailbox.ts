@@ -7,6 +7,7 @@ import { TerminalError } from '../lib/errors.ts'
 import { names, CONVERSATION_ID_PATTERN } from './names.ts'
 import { assertValid } from './validate.ts'
 import type { Leases } from './lease.ts'
+import type { QueueTelemetry } from './telemetry.ts'
 
 // Completed mail is kept briefly so a re-sent message id is still recognised as a duplicate.
 const KEEP_COMPLETED = { count: 100, age: 3600 }
@@ -19,9 +20,12 @@ export interface MailboxSender extends Mailbox {
   close(): Promise<void>
 }
 
-export function createMailbox(connection: Redis, prefix: string, leases: Pick<Leases, 'claimWake'>): MailboxSender {
+export function createMailbox(
+  connection: Redis, prefix: string, leases: Pick<Leases, 'claimWake'>, options: { telemetry?: QueueTelemetry } = {},
+): MailboxSender {
   const queues = new Map<string, Queue>()
-  const activations = new Queue(names.activations, { connection, prefix, skipVersionCheck: true })
+  const { telemetry } = options
+  const activations = new Queue(names.activations, { connection, prefix, skipVersionCheck: true, telemetry })
 
   // Queue objects share one connection; the cache only saves re-creating their script wrappers.
   function mailboxQueue(conversationId: string): Queue {
@@ -32,7 +36,7 @@ export function createMailbox(connection: Redis, prefix: string, leases: Pick<Le
       void queues.get(oldest)?.close()
       queues.delete(oldest)
     }
-    q = new Queue(names.mailbox(conversationId), { connection, prefix, skipVersionCheck: true })
+    q = new Queue(names.mailbox(conversationId), { connection, prefix, skipVersionCheck: true, telemetry })
     queues.set(conversationId, q)
     return q
   }

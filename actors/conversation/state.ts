@@ -4,12 +4,15 @@ import type { Storage } from '../../storage/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/log.ts'
 import type { Supervisor } from '../supervisor/supervisor.ts'
+import type { RuntimeObserver } from '../observer.ts'
 
 export interface ConversationDeps {
   storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations'>
   supervisor: Supervisor
   clock: Clock
   log: Logger
+  /** Metrics seam (lib/metrics.ts); NOOP_OBSERVER where nothing is measured. */
+  observer: RuntimeObserver
   /** How many recent messages the actor keeps as context. @defaultValue 20 */
   historyLimit?: number
 }

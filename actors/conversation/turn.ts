@@ -2,7 +2,9 @@
 // last recorded step. The reply and its publication happen exactly once per turn.
 import type { ChatTurn, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
+import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
+import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
 import { remember, type ConversationContext } from './state.ts'
 
@@ -26,25 +28,57 @@ interface RecordedReply {
   escalated: boolean
   /** Tool calls and results of this turn, kept in the actor's context for the turns that follow. */
   transcript?: ChatTurn[]
+  /** The turn's trace, when tracing was on: the "why" view links to it. */
+  traceId?: string
 }
 
-export async function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<void> {
+/** One trace per turn: this span's parent is the mailbox job's, so it continues the sender's trace. */
+export function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<void> {
+  return withSpan('turn', (span) => handleTurn(msg, ctx, span, failure), {
+    attributes: () => ({ [ATTR.conversationId]: msg.conversationId, [ATTR.turnId]: msg.id, [ATTR.agentName]: ctx.state.agent }),
+  })
+}
+
+async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: SpanHandle, failure?: ErrorInfo): Promise<void> {
   const { state, deps } = ctx
-  const turn = { conversationId: state.conversationId, turnId: msg.id }
-  const { steps } = await deps.storage.turnSteps.begin({ turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text })
+  recordSpan('mailbox.wait', msg.sentAt)
+  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
+  const { steps } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
+  // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
+  let outcome: TurnOutcome | undefined
   if (!reply) {
-    const verdict = judge('input', msg.payload.text)
+    const verdict = checkInput(msg, ctx)
     const seen = verdict.verdict === 'block' ? WITHHELD : msg.payload.text
     remember(state, msg.id, { role: 'customer', text: seen }, deps)
-    reply = await recordReply(ctx, msg.id, await produceReply(msg, ctx, { steps, verdict, failure }))
+    const produced = await produceReply(msg, ctx, { steps, verdict, failure })
+    const traceId = span.traceId()
+    reply = await recordReply(ctx, msg.id, traceId ? { ...produced, traceId } : produced)
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
     remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
+    outcome = failure ? 'failed' : verdict.verdict === 'block' ? 'blocked' : reply.escalated ? 'escalated' : 'replied'
   }
-  await deps.storage.events.publish({
-    id: reply.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
-    data: { messageId: reply.id, turnId: msg.id, text: reply.text, escalated: reply.escalated },
+  const delivered = reply
+  span.annotate(() => ({ [ATTR.outcome]: outcome ?? 'already_recorded' }))
+  await withSpan('deliver reply', () => deps.storage.events.publish({
+    id: delivered.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
+    data: { messageId: delivered.id, turnId: msg.id, text: delivered.text, escalated: delivered.escalated },
+  }))
+  if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
+}
+
+/** The input guardrail is pure and synchronous: its span is recorded once it has decided. */
+function checkInput(msg: TurnReceived, ctx: ConversationContext): GuardrailVerdict {
+  const started = Date.now()
+  const verdict = judge('input', msg.payload.text)
+  ctx.deps.observer.guardrailVerdict('input', verdict.rule, verdict.verdict)
+  recordSpan('guardrail input', started, {
+    attributes: () => ({
+      'switchboard.guardrail.check': verdict.rule, 'switchboard.guardrail.verdict': verdict.verdict,
+      'switchboard.guardrail.policy_version': verdict.policyVersion,
+    }),
   })
+  return verdict
 }
 
 interface TurnInputs {
@@ -61,7 +95,9 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
   }
-  const outcome = await runAgentLoop(msg, ctx, steps)
+  const outcome = await withSpan(`invoke_agent ${ctx.state.agent}`, () => runAgentLoop(msg, ctx, steps), {
+    attributes: () => ({ [ATTR.operation]: 'invoke_agent', [ATTR.agentName]: ctx.state.agent }),
+  })
   if (outcome.kind === 'reply') return { id, text: outcome.text, escalated: false, transcript: outcome.transcript }
   return { ...(await escalateTurn(ctx, msg.id, outcome.error, outcome.text)), transcript: outcome.transcript }
 }
@@ -69,7 +105,10 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
 /** Opens the handoff and tells the customer; `text` is the agent's own handoff message when it chose to escalate. */
 async function escalateTurn(ctx: ConversationContext, turnId: string, error: ErrorInfo, text?: string): Promise<RecordedReply> {
   const turn = { conversationId: ctx.state.conversationId, turnId }
-  const escalation = await ctx.deps.supervisor.escalate(turn, error.code, error.message)
+  ctx.deps.observer.escalation(error.code)
+  const escalation = await withSpan('escalate', () => ctx.deps.supervisor.escalate(turn, error.code, error.message), {
+    attributes: () => ({ 'switchboard.escalation.reason': error.code }),
+  })
   if (!escalation.ok) ctx.deps.log.error('escalation failed', { ...turn, error: escalation.error })
   return { id: `${turnId}.reply`, text: text || HANDOFF_REPLY, escalated: true }
 }

@@ -1,8 +1,12 @@
 // The provider pool's handler: one model call per (turn, step), ever. The gateway picks the model; the
 // call and its step are recorded together, and a redelivered job returns the recorded result.
-import type { ChatTurn, PoolHandlers, PoolResults } from '../protocol.ts'
+import type { ChatTurn, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
 import { isLocalEscalation, type ModelGateway, type ProviderMessage, type ToolSpec } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
+import { toErrorInfo } from '../../lib/errors.ts'
+import { ATTR, SpanKind, withSpan, type SpanHandle } from '../../lib/spans.ts'
+import type { RuntimeObserver } from '../observer.ts'
+import { contentAttributes, modelAttributes } from './model-span.ts'
 
 export interface AgentProfile {
   /** The agent's instructions and policy text. */
@@ -17,6 +21,9 @@ export interface ProviderActorDeps {
   /** The profile of each agent by name; unknown agents get `defaultAgent`. */
   agents: Record<string, AgentProfile>
   defaultAgent: string
+  observer: RuntimeObserver
+  /** Put the prompt and the response (PII-redacted) on the span. */
+  captureContent: boolean
 }
 
 type Result = PoolResults['provider.complete']
@@ -31,28 +38,44 @@ export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
   return out
 }
 
+/** The span is a child of the pool job's, which continues the turn's trace across the queue hop. */
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
-  return async (req, delivery) => {
-    const { turnId, step, history, route, agent } = req.payload
-    // The actor already skips recorded steps; only a redelivered job can find its own result here.
-    const recorded = delivery.attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
-    if (recorded) return recorded
-    const profile = deps.agents[agent] ?? deps.agents[deps.defaultAgent]!
-    const started = performance.now()
-    const routed = await deps.gateway.complete(
-      { system: profile.system, messages: toProviderMessages(history), tools: profile.tools },
-      { ...route, agent, conversationId: req.conversationId },
-    )
-    const res = routed.response
-    const result: Result = {
-      text: res.text, toolCalls: res.toolCalls, provider: res.provider, model: res.model, usage: res.usage,
-      costUsd: routed.costUsd, path: routed.path,
-      ...(isLocalEscalation(res) ? { escalate: res.decision.reason } : {}),
-    }
-    const call = {
-      id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
-      ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: routed.path,
-    }
-    return deps.storage.turnSteps.recordModelCall(call, step, result)
+  return (req, delivery) => withSpan('chat', (span) => complete(req, delivery.attempt, deps, span), {
+    kind: SpanKind.CLIENT,
+    attributes: () => ({
+      [ATTR.operation]: 'chat', [ATTR.conversationId]: req.conversationId, [ATTR.turnId]: req.payload.turnId, [ATTR.step]: req.payload.step,
+    }),
+  })
+}
+
+async function complete(req: ProviderComplete, attempt: number, deps: ProviderActorDeps, span: SpanHandle): Promise<Result> {
+  const { turnId, step, history, route, agent } = req.payload
+  // The actor already skips recorded steps; only a redelivered job can find its own result here.
+  const recorded = attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
+  if (recorded) return recorded
+  const profile = deps.agents[agent] ?? deps.agents[deps.defaultAgent]!
+  const messages = toProviderMessages(history)
+  const started = performance.now()
+  const routed = await deps.gateway.complete(
+    { system: profile.system, messages, tools: profile.tools },
+    { ...route, agent, conversationId: req.conversationId },
+  ).catch((e: unknown) => {
+    deps.observer.modelFailed(toErrorInfo(e).code)
+    throw e
+  })
+  const res = routed.response
+  const result: Result = {
+    text: res.text, toolCalls: res.toolCalls, provider: res.provider, model: res.model, usage: res.usage,
+    costUsd: routed.costUsd, path: routed.path,
+    ...(isLocalEscalation(res) ? { escalate: res.decision.reason } : {}),
   }
+  span.rename(`chat ${res.model}`)
+  span.annotate(() => modelAttributes(result, res.stopReason))
+  if (deps.captureContent) span.annotate(() => contentAttributes(messages, result))
+  deps.observer.modelCall({ provider: res.provider, model: res.model, ...res.usage, costUsd: routed.costUsd, failedBefore: routed.path.slice(0, -1) })
+  const call = {
+    id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
+    ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: routed.path,
+  }
+  return deps.storage.turnSteps.recordModelCall(call, step, result)
 }

@@ -1,6 +1,7 @@
 // The tool pool's handler: runs one tool call through the executor under the call's idempotency key
 // (the message id), so a redelivered job never repeats a side effect.
 import type { PoolHandlers, PoolResults } from '../protocol.ts'
+import { ATTR, withSpan } from '../../lib/spans.ts'
 
 /** What the tool pool needs from the tool layer (implemented by tools/). */
 export interface ToolExecutor {
@@ -8,5 +9,14 @@ export interface ToolExecutor {
 }
 
 export function createToolHandler(executor: ToolExecutor): PoolHandlers['tool.invoke'] {
-  return (req) => executor.execute({ tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id })
+  return (req) => withSpan(`execute_tool ${req.payload.tool}`, async (span) => {
+    const result = await executor.execute({ tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id })
+    span.annotate(() => ({ 'switchboard.tool.ok': result.ok, ...(result.ok ? {} : { [ATTR.errorType]: result.error.code }) }))
+    return result
+  }, {
+    attributes: () => ({
+      [ATTR.operation]: 'execute_tool', [ATTR.toolName]: req.payload.tool, [ATTR.toolCallId]: req.id,
+      [ATTR.conversationId]: req.conversationId, [ATTR.turnId]: req.payload.turnId,
+    }),
+  })
 }

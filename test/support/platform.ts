@@ -12,8 +12,6 @@ export function testEnv(prefix: string, schema: string, overrides: Record<string
     ACTOR_LEASE_TTL_MS: '2000',
     AGENT_PROVIDER: 'echo',
     SHUTDOWN_GRACE_MS: '5000',
-    // Several platforms share one machine (and one test process): each worker's /metrics takes a free port.
-    METRICS_PORT: '0',
     ...overrides,
   }
 }

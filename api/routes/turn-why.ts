@@ -1,0 +1,114 @@
+// "Why did it say that": one turn rebuilt from what was stored — the customer's message, each guardrail
+// decision, each model step (provider, model, tokens, cost, fallback path), each tool call and its result,
+// the reply, the escalation, and the trace id. Tenant-scoped: a foreign conversation answers 404.
+import { Elysia, t } from 'elysia'
+import type { ChatTurn, GuardrailVerdict, PoolResults, ToolCallRef } from '../../actors/protocol.ts'
+import { AppError } from '../../lib/errors.ts'
+import type { Storage, TurnRecord } from '../../storage/index.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { ConversationParams } from '../schemas.ts'
+
+export interface TurnWhyRouteDeps extends GuardDeps {
+  storage: Pick<Storage, 'chat' | 'turnRecords'>
+}
+
+type ModelResult = PoolResults['provider.complete']
+interface RecordedReply {
+  id: string
+  text: string
+  escalated: boolean
+  transcript?: ChatTurn[]
+  traceId?: string
+}
+
+const Params = t.Object({ id: ConversationParams.properties.id, turnId: t.String({ minLength: 1, maxLength: 200 }) })
+
+const stepNumber = (step: string) => Number(step.slice('model.'.length))
+
+function modelSteps(record: TurnRecord) {
+  const calls = new Map(record.providerCalls.map((c) => [c.id, c]))
+  return record.steps
+    .filter((s) => /^model\.\d+$/.test(s.step))
+    .sort((a, b) => stepNumber(a.step) - stepNumber(b.step))
+    .map((s) => {
+      const r = s.result as ModelResult
+      const call = calls.get(`${record.turnId}.${s.step}`)
+      return {
+        step: s.step, provider: r.provider, model: r.model, text: r.text, toolCalls: r.toolCalls, usage: r.usage,
+        costUsd: r.costUsd, fallbackPath: r.path, escalate: r.escalate ?? null, latencyMs: call?.latencyMs ?? null,
+        at: s.createdAt.toISOString(),
+      }
+    })
+}
+
+function toolCalls(record: TurnRecord, steps: ReturnType<typeof modelSteps>, reply: RecordedReply | undefined) {
+  const results = new Map((reply?.transcript ?? []).filter((m) => m.role === 'tool').map((m) => [m.toolCallId, m]))
+  const writes = new Map(record.toolCalls.map((w) => [w.idempotencyKey, w]))
+  return steps.flatMap((s) => s.toolCalls.map((call: ToolCallRef) => {
+    const result = results.get(call.id)
+    const write = writes.get(`${record.turnId}.tool.${call.id}`)
+    return {
+      step: s.step, id: call.id, name: call.name, arguments: call.arguments,
+      result: result ? parseJson(result.text) : null, isError: result?.isError ?? null,
+      write: write ? { ok: write.ok, status: write.status, latencyMs: write.latencyMs } : null,
+    }
+  }))
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** The input check is recorded only when it did not allow; a turn that went on was allowed by the default rule. */
+function guardrails(record: TurnRecord) {
+  const recorded = record.steps.find((s) => s.step === 'guardrail.input')
+  if (recorded) return [{ stage: 'input', ...(recorded.result as GuardrailVerdict), recorded: true }]
+  if (record.steps.length === 0) return []
+  return [{ stage: 'input', verdict: 'allow', rule: 'default', reason: 'no rule matched', recorded: false }]
+}
+
+export function turnWhyView(record: TurnRecord) {
+  const reply = record.steps.find((s) => s.step === 'reply')
+  const recordedReply = reply?.result as RecordedReply | undefined
+  const steps = modelSteps(record)
+  const escalation = record.escalations[0]
+  return {
+    conversationId: record.conversationId,
+    turnId: record.turnId,
+    traceId: recordedReply?.traceId ?? null,
+    customerMessage: { id: record.message.id, text: record.message.text, at: record.message.createdAt.toISOString() },
+    guardrails: guardrails(record),
+    modelSteps: steps,
+    toolCalls: toolCalls(record, steps, recordedReply),
+    reply: recordedReply && reply
+      ? { id: recordedReply.id, text: recordedReply.text, escalated: recordedReply.escalated, at: reply.createdAt.toISOString() }
+      : null,
+    escalation: escalation
+      ? { id: escalation.id, reason: escalation.reason, detail: escalation.detail, status: escalation.status, at: escalation.createdAt.toISOString() }
+      : null,
+    totals: {
+      modelCalls: steps.length,
+      inputTokens: steps.reduce((n, s) => n + s.usage.inputTokens, 0),
+      outputTokens: steps.reduce((n, s) => n + s.usage.outputTokens, 0),
+      costUsd: steps.reduce((n, s) => n + s.costUsd, 0),
+    },
+  }
+}
+
+export function turnWhyRoutes(deps: TurnWhyRouteDeps) {
+  return new Elysia({ name: 'turn-why' })
+    .use(requestGuard(deps))
+    .get('/v1/conversations/:id/turns/:turnId/why', async ({ params: { id, turnId }, tenant }) => {
+      if (!(await deps.storage.chat.get(tenant.tenantId, id))) throw new AppError('not_found', `conversation ${id} not found`)
+      const record = await deps.storage.turnRecords.load(id, turnId)
+      if (!record) throw new AppError('not_found', `turn ${turnId} not found in conversation ${id}`)
+      return turnWhyView(record)
+    }, {
+      scope: ['console'], params: Params,
+      detail: { summary: 'Why a turn was answered as it was: its guardrail decisions, model steps, tool calls and trace', tags: ['conversations'] },
+    })
+}

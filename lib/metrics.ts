@@ -1,0 +1,168 @@
+// Prometheus metrics, the only importer of prom-client: one Registry per platform (so per process, and per
+// test), the runtime observer the actors report through, gauges sampled at scrape time, and the worker's
+// /metrics server. Labels are bounded (outcome, pool, provider, model, check, reason); never an id.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** What the actor host reports at scrape time. */
+export interface HostStats {
+  activeActors: number
+  /** Mail waiting (not yet being handled) in the mailboxes of this process's active actors. */
+  mailboxBacklog: number
+  /** Conversations with mail waiting for some worker to activate them (queue-wide: backpressure). */
+  pendingActivations: number
+}
+
+export interface PoolJobCounts {
+  pool: string
+  waiting: number
+  active: number
+}
+
+export interface BudgetRemaining {
+  /** `conversation`, `customerDay`, `tenantDay` or `tenantMonth`: a closed set. */
+  scope: string
+  tenant: string
+  remainingUsd: number
+}
+
+/** Scrape-time sources; each is optional (the API role has no host, budgets may not exist yet). */
+export interface MetricSources {
+  host?: () => Promise<HostStats>
+  pools?: () => Promise<PoolJobCounts[]>
+  budgets?: () => Promise<BudgetRemaining[]>
+}
+
+export interface Exposition {
+  contentType: string
+  body: string
+}
+
+export interface Metrics {
+  registry: Registry
+  /** Structurally the actors' `RuntimeObserver`; every method swallows its own errors. */
+  observer: ReturnType<typeof createObserver>
+  /** Adds or replaces scrape-time sources (the worker role adds its host once it exists). */
+  track(sources: MetricSources): void
+  render(): Promise<Exposition>
+}
+
+/** Mirrors the actors' `ModelCallReport`: lib/ imports nothing, so the shape is repeated, not imported. */
+interface ModelCall {
+  provider: string
+  model: string
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+  costUsd: number
+  /** `provider:model` entries that failed before the one that answered. */
+  failedBefore: string[]
+}
+
+const TURN_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120]
+
+function safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args)
+    } catch {
+      // Metrics never fail a turn.
+    }
+  }
+}
+
+function createObserver(registers: Registry[]) {
+  const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers })
+  const turns = counter('switchboard_turns_total', 'Customer turns finished, by outcome', ['outcome'])
+  const latency = new Histogram({
+    name: 'switchboard_turn_duration_seconds', help: 'From message sent to reply published', labelNames: ['outcome'], buckets: TURN_BUCKETS, registers,
+  })
+  const requests = counter('switchboard_provider_requests_total', 'Model calls that answered', ['provider', 'model'])
+  const tokens = counter('switchboard_provider_tokens_total', 'Tokens by direction', ['provider', 'model', 'direction'])
+  const cost = counter('switchboard_provider_cost_usd_total', 'Model spend in USD', ['provider', 'model'])
+  const errors = counter('switchboard_provider_errors_total', 'Model calls that failed', ['provider', 'model', 'code'])
+  const verdicts = counter('switchboard_guardrail_verdicts_total', 'Guardrail decisions', ['stage', 'check', 'verdict'])
+  const escalations = counter('switchboard_escalations_total', 'Handoffs to humans, by reason', ['reason'])
+  return {
+    turnFinished: safe((outcome: string, seconds: number) => {
+      turns.inc({ outcome })
+      latency.observe({ outcome }, seconds)
+    }),
+    modelCall: safe((c: ModelCall) => {
+      const labels = { provider: c.provider, model: c.model }
+      requests.inc(labels)
+      tokens.inc({ ...labels, direction: 'input' }, c.inputTokens)
+      tokens.inc({ ...labels, direction: 'output' }, c.outputTokens)
+      if (c.cachedTokens > 0) tokens.inc({ ...labels, direction: 'cached' }, c.cachedTokens)
+      if (c.costUsd > 0) cost.inc(labels, c.costUsd)
+      for (const tried of c.failedBefore) {
+        const [provider = tried, model = 'unknown'] = tried.split(':')
+        errors.inc({ provider, model, code: 'fallback' })
+      }
+    }),
+    // The gateway failed as a whole: which model failed last is not known here.
+    modelFailed: safe((code: string) => errors.inc({ provider: 'unknown', model: 'unknown', code })),
+    guardrailVerdict: safe((stage: string, check: string, verdict: string) => verdicts.inc({ stage, check, verdict })),
+    escalation: safe((reason: string) => escalations.inc({ reason })),
+  }
+}
+
+function createGauges(registers: Registry[], sources: MetricSources): void {
+  const sampled = (name: string, help: string, labelNames: string[], fill: (g: Gauge) => Promise<void>) =>
+    new Gauge({
+      name, help, labelNames, registers,
+      async collect() {
+        this.reset()
+        await fill(this).catch(() => {})
+      },
+    })
+  const hostGauge = (name: string, help: string, pick: (s: HostStats) => number) =>
+    sampled(name, help, [], async (g) => void (sources.host && g.set(pick(await sources.host()))))
+  hostGauge('switchboard_active_actors', 'Conversation actors active on this worker', (s) => s.activeActors)
+  hostGauge('switchboard_mailbox_backlog', 'Mail waiting in the mailboxes of this worker\'s active actors', (s) => s.mailboxBacklog)
+  hostGauge('switchboard_pending_activations', 'Conversations waiting for a worker to activate them (queue-wide)', (s) => s.pendingActivations)
+  sampled('switchboard_pool_jobs', 'Jobs per pool queue and state (queue-wide: aggregate with max)', ['pool', 'state'], async (g) => {
+    for (const c of (await sources.pools?.()) ?? []) {
+      g.set({ pool: c.pool, state: 'waiting' }, c.waiting)
+      g.set({ pool: c.pool, state: 'active' }, c.active)
+    }
+  })
+  sampled('switchboard_budget_remaining_usd', 'USD left in each budget scope', ['scope', 'tenant'], async (g) => {
+    for (const b of (await sources.budgets?.()) ?? []) g.set({ scope: b.scope, tenant: b.tenant }, b.remainingUsd)
+  })
+}
+
+/**
+ * A fresh Registry with every Switchboard metric.
+ * @example const metrics = createMetrics(); metrics.track({ pools: () => pools.jobCounts() })
+ */
+export function createMetrics(sources: MetricSources = {}): Metrics {
+  const registry = new Registry()
+  const current: MetricSources = { ...sources }
+  const observer = createObserver([registry])
+  createGauges([registry], current)
+  return {
+    registry,
+    observer,
+    track: (more) => void Object.assign(current, more),
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  }
+}
+
+export interface MetricsServer {
+  port: number
+  close(): Promise<void>
+}
+
+/** The worker's `GET /metrics` on its own port (0 = any free port), for Prometheus and KEDA. */
+export function serveMetrics(metrics: Pick<Metrics, 'render'>, port: number, hostname = '0.0.0.0'): MetricsServer {
+  const server = Bun.serve({
+    port,
+    hostname,
+    async fetch(req) {
+      if (new URL(req.url).pathname !== '/metrics') return new Response('not found', { status: 404 })
+      const { contentType, body } = await metrics.render()
+      return new Response(body, { headers: { 'content-type': contentType } })
+    },
+  })
+  return { port: server.port ?? port, close: async () => void (await server.stop(true)) }
+}

@@ -1,0 +1,115 @@
+// Tracing setup, the only importer of the OTel SDK: an OTLP (or console) exporter when the OTEL_* variables
+// ask for one, nothing at all otherwise, and an in-memory exporter for tests. Never throws into callers.
+import { context, propagation, trace, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api'
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources'
+import {
+  AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler,
+  SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler, type SamplingResult, type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node'
+import { setSpansEnabled } from './spans.ts'
+
+export type FinishedSpan = ReadableSpan
+
+export interface TracingOptions {
+  /** Which exporter; `none` installs nothing (no SDK cost). Derived from OTEL_TRACES_EXPORTER in lib/config.ts. */
+  exporter: 'otlp' | 'console' | 'none'
+  /** Resource attributes; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override them. */
+  serviceName: string
+  serviceInstanceId?: string
+}
+
+export interface Tracing {
+  readonly enabled: boolean
+  /** Flushes pending spans and uninstalls the provider. */
+  shutdown(): Promise<void>
+}
+
+// BullMQ traces its own housekeeping (stalled-job checks every few seconds per worker, job fetches, closes).
+// Only its hops (add → process) belong in a turn's trace; the rest would be thousands of one-span traces.
+const BULLMQ_HOUSEKEEPING = new Set([
+  'getNextJob', 'startStalledCheckTimer', 'moveStalledJobsToWait', 'close', 'pause', 'resume', 'rateLimit', 'trimEvents',
+  'drain', 'clean', 'obliterate', 'promoteJobs', 'retryJobs', 'remove', 'removeDeduplicationKey', 'removeDebounceKey',
+])
+
+class HopsOnlySampler implements Sampler {
+  private readonly inner = new ParentBasedSampler({ root: new AlwaysOnSampler() })
+
+  shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+    const space = name.indexOf(' ')
+    if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: SamplingDecision.NOT_RECORD }
+    return this.inner.shouldSample(ctx, traceId, name, kind, attributes, links)
+  }
+
+  toString(): string {
+    return 'HopsOnlySampler'
+  }
+}
+
+function install(processor: SpanProcessor, options: Pick<TracingOptions, 'serviceName' | 'serviceInstanceId'>): NodeTracerProvider {
+  const base = resourceFromAttributes({
+    'service.name': options.serviceName,
+    ...(options.serviceInstanceId ? { 'service.instance.id': options.serviceInstanceId } : {}),
+  })
+  const provider = new NodeTracerProvider({
+    resource: base.merge(detectResources({ detectors: [envDetector] })),
+    sampler: new HopsOnlySampler(),
+    spanProcessors: [processor],
+  })
+  provider.register()
+  setSpansEnabled(true)
+  return provider
+}
+
+function uninstall(): void {
+  setSpansEnabled(false)
+  trace.disable()
+  context.disable()
+  propagation.disable()
+}
+
+const OFF: Tracing = { enabled: false, shutdown: async () => {} }
+
+/**
+ * Installs the process-wide tracer provider. The OTLP exporter reads its endpoint, headers and protocol
+ * from the standard OTEL_EXPORTER_OTLP_* variables; the batch processor reads OTEL_BSP_*.
+ * @example const tracing = startTracing({ exporter: config.telemetry.traces, serviceName: 'switchboard' })
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  if (options.exporter === 'none') return OFF
+  try {
+    const exporter = options.exporter === 'otlp' ? new OTLPTraceExporter() : new ConsoleSpanExporter()
+    const provider = install(new BatchSpanProcessor(exporter), options)
+    return {
+      enabled: true,
+      async shutdown() {
+        await provider.shutdown().catch(() => {})
+        uninstall()
+      },
+    }
+  } catch (e) {
+    console.error(`tracing disabled: ${(e as Error).message}`)
+    return OFF
+  }
+}
+
+export interface TestTracing {
+  /** Spans ended so far, in the order they ended. */
+  spans(): FinishedSpan[]
+  reset(): void
+  uninstall(): Promise<void>
+}
+
+/** Tests: every span goes synchronously to memory. Call `uninstall()` in afterAll. */
+export function installTestTracing(): TestTracing {
+  const exporter = new InMemorySpanExporter()
+  const provider = install(new SimpleSpanProcessor(exporter), { serviceName: 'switchboard-test' })
+  return {
+    spans: () => exporter.getFinishedSpans(),
+    reset: () => exporter.reset(),
+    async uninstall() {
+      await provider.shutdown().catch(() => {})
+      uninstall()
+    },
+  }
+}
