@@ -8,7 +8,7 @@ import { runTurn } from './turn.ts'
 const handlers: Handlers<MessageKind, ConversationContext> = {
   'turn.received': (msg, ctx) => runTurn(msg, ctx),
   'outreach.triggered': async (msg, { state, deps }) => {
-    await deps.storage.messages.append({ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text })
+    await deps.storage.sessions.append([{ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text }])
     remember(state, msg.id, { role: 'assistant', text: msg.payload.text }, deps)
     await deps.storage.events.publish({
       id: msg.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
@@ -24,22 +24,28 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
   },
 }
 
-/** Activation: loads the recent context from storage; passivation simply drops the instance. */
+/**
+ * Activation: loads the recent context (hot → warm → cold, re-warming); a new conversation of a known
+ * customer starts with their recent messages from other channels. Passivation simply drops the instance.
+ */
 export async function activateConversation(conversationId: string, deps: ConversationDeps): Promise<ActorInstance> {
-  const [conversation, recent] = await Promise.all([
+  const limit = deps.historyLimit ?? 20
+  const [conversation, session] = await Promise.all([
     deps.storage.conversations.get(conversationId),
-    deps.storage.messages.recent(conversationId, deps.historyLimit ?? 20),
+    deps.storage.sessions.load(conversationId, { limit }),
   ])
+  const customerId = conversation?.customerId ?? undefined
+  const earlier = customerId && session.messages.length <= 1
+    ? await deps.storage.sessions.related(customerId, { excludeConversationId: conversationId, limit })
+    : []
+  const context = [...earlier, ...session.messages]
   const state: ConversationState = {
     conversationId,
     agent: conversation?.agent ?? 'demo',
-    route: {
-      tenantId: conversation?.tenantId ?? 'default',
-      channel: conversation?.channel ?? 'chat',
-      ...(conversation?.customerId ? { customerId: conversation.customerId } : {}),
-    },
-    history: recent.map((m) => ({ role: m.role, text: m.text })),
-    historyIds: recent.map((m) => m.id),
+    route: { tenantId: conversation?.tenantId ?? 'default', channel: conversation?.channel ?? 'chat', ...(customerId ? { customerId } : {}) },
+    doubleTexting: conversation?.doubleTexting ?? 'queue',
+    history: context.map((m) => ({ role: m.role, text: m.text })),
+    historyIds: context.map((m) => m.id),
   }
   const ctx: ConversationContext = { state, deps }
   return {

@@ -7,7 +7,7 @@ import type { Supervisor } from '../supervisor/supervisor.ts'
 import type { RuntimeObserver } from '../observer.ts'
 
 export interface ConversationDeps {
-  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations'>
+  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions'>
   supervisor: Supervisor
   clock: Clock
   log: Logger
@@ -22,6 +22,8 @@ export interface ConversationState {
   agent: string
   /** Tenant, channel and customer: what routing and budgets need to know. */
   route: RouteInfo
+  /** Messages that arrive while a turn runs are answered in order (`queue`) or folded into it (`merge`). */
+  doubleTexting: 'queue' | 'merge'
   history: ChatTurn[]
   /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
   historyIds: string[]

@@ -4,6 +4,7 @@ import type { ChatTurn, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
+import { MERGED_STEP } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
 import { remember, type ConversationContext } from './state.ts'
@@ -44,14 +45,22 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
   const { steps } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
+  if (steps.has(MERGED_STEP)) return
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
+  const written = [msg.id]
   if (!reply) {
-    const verdict = checkInput(msg, ctx)
-    const seen = verdict.verdict === 'block' ? WITHHELD : msg.payload.text
-    remember(state, msg.id, { role: 'customer', text: seen }, deps)
-    const produced = await produceReply(msg, ctx, { steps, verdict, failure })
+    announceTyping(msg, ctx)
+    const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
+    const input = mergedInput(msg, merged)
+    const verdict = checkInput(input, ctx)
+    for (const m of [{ id: msg.id, text: msg.payload.text }, ...merged]) {
+      remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD : m.text }, deps)
+      written.push(m.id)
+    }
+    const produced = await produceReply(input, ctx, { steps, verdict, failure })
     const traceId = span.traceId()
     reply = await recordReply(ctx, msg.id, traceId ? { ...produced, traceId } : produced)
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
@@ -65,6 +74,22 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     data: { messageId: delivered.id, turnId: msg.id, text: delivered.text, escalated: delivered.escalated },
   }))
   if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
+  // Write-through to the hot tier, after the customer already has the reply.
+  await deps.storage.sessions.cacheWritten(state.conversationId, [...written, delivered.id])
+    .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
+}
+
+/** Typing indicator for chat widgets; best effort, and never delays the turn. */
+function announceTyping(msg: TurnReceived, { state, deps }: ConversationContext): void {
+  deps.storage.events.publish({
+    id: msg.id, type: 'agent.typing', conversationId: state.conversationId, at: deps.clock.now(), data: { turnId: msg.id },
+  }).catch((e: Error) => deps.log.warn('typing event failed', { conversationId: state.conversationId, error: e }))
+}
+
+/** The turn's input: the message itself, plus any messages merged into it, in the order they were written. */
+function mergedInput(msg: TurnReceived, merged: { text: string }[]): TurnReceived {
+  if (merged.length === 0) return msg
+  return { ...msg, payload: { ...msg.payload, text: [msg.payload.text, ...merged.map((m) => m.text)].join('\n') } }
 }
 
 /** The input guardrail is pure and synchronous: its span is recorded once it has decided. */

@@ -10,6 +10,8 @@ export interface Conversation {
   channel: string
   agent: string
   status: ConversationStatus
+  /** What happens to messages that arrive while a turn runs: answered in order, or merged into it. */
+  doubleTexting: 'queue' | 'merge'
   metadata: Record<string, unknown>
   createdAt: Date
   updatedAt: Date
@@ -33,7 +35,7 @@ export function createConversations(sql: Sql) {
     },
     async get(id: string): Promise<Conversation | undefined> {
       const [row] = await sql<Conversation[]>`select id, tenant_id as "tenantId", customer_id as "customerId", channel,
-        agent, status, metadata, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
+        agent, status, double_texting as "doubleTexting", metadata, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
       return row
     },
     async setStatus(id: string, status: ConversationStatus): Promise<void> {

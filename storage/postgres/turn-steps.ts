@@ -3,6 +3,9 @@
 import type { Sql } from './client.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 
+/** The step that marks a customer message as answered by an earlier turn (double texting, merge policy). */
+export const MERGED_STEP = 'merged'
+
 export interface TurnStart {
   /** Steps already recorded for this turn (empty on a first delivery). */
   steps: Map<string, unknown>
@@ -33,6 +36,24 @@ export function createTurnSteps(sql: Sql) {
       const [row] = await sql<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
         values (${turnId}, ${step}, ${sql.json(result as never)}) on conflict (turn_id, step) do nothing returning result`
       return row ? row.result : ((await get<T>(turnId, step)) as T)
+    },
+    /**
+     * Double texting, merge policy: claims the customer messages stored after `turnId` whose own turns have not
+     * started, marking each `merged` into this turn (their turns then do nothing). Idempotent for a redelivered turn.
+     */
+    async claimFollowing(conversationId: string, turnId: string): Promise<{ id: string; text: string }[]> {
+      return sql<{ id: string; text: string }[]>`
+        with later as (
+          select m.id, m.text, m.seq from messages m
+          where m.conversation_id = ${conversationId} and m.role = 'customer'
+            and m.seq > (select seq from messages where id = ${turnId})
+            and not exists (select 1 from turn_steps s where s.turn_id = m.id
+              and not (s.step = ${MERGED_STEP} and s.result->>'into' = ${turnId}))),
+        claimed as (
+          insert into turn_steps (turn_id, step, result)
+          select id, ${MERGED_STEP}, jsonb_build_object('into', ${turnId}::text) from later
+          on conflict (turn_id, step) do nothing)
+        select id, text from later order by seq`
     },
     /** Stores the assistant message and the step that produced it atomically; the first write wins. */
     async recordReply<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<T> {

@@ -54,7 +54,7 @@ test('a worker killed mid-turn loses nothing and duplicates nothing', async () =
   }
   const events = createStorage(db.sql, redis.client, redis.prefix).events
   for (const id of ids) {
-    const published = (await events.read(id, '0', { count: 1000 })).map((e) => e.event.data.turnId)
+    const published = (await events.read(id, '0', { count: 1000 })).filter((e) => e.event.type === 'reply.completed').map((e) => e.event.data.turnId)
     expect(published).toEqual(replies.get(id)!)
   }
   const [calls] = await db.sql<{ n: number; turns: number }[]>`select count(*)::int as n,

@@ -1,0 +1,101 @@
+// The conversation actor with a scripted model: typing before the reply, double texting (queue or merge),
+// and a new conversation that starts with the customer's recent messages from another channel.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { ModelGateway, ProviderMessage } from '../../providers/index.ts'
+import { startPlatform, type Platform } from '../../platform.ts'
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
+import { createTestRedis, type TestRedis } from '../support/redis.ts'
+import { testConfig } from '../support/platform.ts'
+import { turn } from '../support/traffic.ts'
+import { waitFor } from '../support/wait.ts'
+
+let db: TestDatabase
+let redis: TestRedis
+let platform: Platform
+/** What the model saw on each call, per conversation. */
+const seen = new Map<string, ProviderMessage[][]>()
+
+// A slow model that answers with the last customer line, so messages can arrive while a turn runs.
+const gateway: ModelGateway = {
+  async complete(req, ctx) {
+    seen.set(ctx.conversationId, [...(seen.get(ctx.conversationId) ?? []), req.messages])
+    await Bun.sleep(300)
+    const last = req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
+    const response = {
+      provider: 'script', model: 'script', text: `re: ${last}`, toolCalls: [], stopReason: 'end' as const,
+      usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
+    }
+    return { response, costUsd: 0, path: ['script:script'] }
+  },
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase()
+  redis = await createTestRedis()
+  platform = await startPlatform(testConfig(redis.prefix, db.schema, { ROLE: 'worker' }), { gateway })
+})
+
+afterAll(async () => {
+  await platform.close()
+  await redis.cleanup()
+  await db.drop()
+})
+
+/** Stores the customer message first, as the API does, then mails it. */
+async function post(conversationId: string, id: string, text: string): Promise<void> {
+  await platform.storage.messages.append({ id, conversationId, role: 'customer', text })
+  await platform.mailbox.send(turn(conversationId, id, text))
+}
+
+async function events(conversationId: string) {
+  return (await platform.storage.events.read(conversationId, '0', { count: 100 })).map((e) => e.event)
+}
+
+async function doubleText(conversationId: string, policy: 'queue' | 'merge'): Promise<void> {
+  await platform.storage.conversations.ensure({ id: conversationId })
+  await db.sql`update conversations set double_texting = ${policy} where id = ${conversationId}`
+  await post(conversationId, `${conversationId}-1`, 'first')
+  await Bun.sleep(100)
+  await post(conversationId, `${conversationId}-2`, 'second')
+  await post(conversationId, `${conversationId}-3`, 'third')
+}
+
+describe('conversation actor', () => {
+  test('the customer sees the agent typing before the reply', async () => {
+    await post('typing-1', 'typing-1-a', 'hello')
+    await waitFor(async () => (await events('typing-1')).some((e) => e.type === 'reply.completed'), 5000, 'reply')
+    expect((await events('typing-1')).map((e) => e.type)).toEqual(['agent.typing', 'reply.completed'])
+  })
+
+  test('double texting, queue policy: every message is answered, in order', async () => {
+    await doubleText('dt-queue', 'queue')
+    await waitFor(async () => (await events('dt-queue')).filter((e) => e.type === 'reply.completed').length === 3, 8000, 'three replies')
+    const replies = (await events('dt-queue')).filter((e) => e.type === 'reply.completed').map((e) => e.data.text)
+    expect(replies).toEqual(['re: first', 're: second', 're: third'])
+  })
+
+  test('double texting, merge policy: messages that arrive while a turn runs are answered together', async () => {
+    await doubleText('dt-merge', 'merge')
+    await waitFor(async () => (await events('dt-merge')).filter((e) => e.type === 'reply.completed').length === 2, 8000, 'two replies')
+    // The third message's own turn finds it merged and stays silent.
+    await waitFor(async () => (await platform.mailbox.backlog('dt-merge')) === 0, 5000, 'mailbox drained')
+    await Bun.sleep(100)
+    const replies = (await events('dt-merge')).filter((e) => e.type === 'reply.completed')
+    expect(replies.map((e) => e.data.text)).toEqual(['re: first', 're: third'])
+    // The merged turn's model call saw both late messages.
+    const lastCall = seen.get('dt-merge')!.at(-1)!
+    expect(lastCall.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['first', 'second', 'third'])
+  })
+
+  test('a new conversation of a known customer starts with their recent messages from another channel', async () => {
+    const { customerId } = await platform.storage.customers.identify('default', { kind: 'email', value: 'ada@example.com' }, { actor: 'test', reason: 'test' })
+    await platform.storage.conversations.ensure({ id: 'chat-ada', customerId, channel: 'chat' })
+    await post('chat-ada', 'chat-ada-1', 'my parcel never arrived')
+    await waitFor(async () => (await events('chat-ada')).some((e) => e.type === 'reply.completed'), 5000, 'chat reply')
+    await platform.storage.conversations.ensure({ id: 'email-ada', customerId, channel: 'email' })
+    await post('email-ada', 'email-ada-1', 'any news?')
+    await waitFor(async () => (await events('email-ada')).some((e) => e.type === 'reply.completed'), 5000, 'email reply')
+    const context = seen.get('email-ada')![0]!.map((m) => m.content)
+    expect(context).toEqual(['my parcel never arrived', 're: my parcel never arrived', 'any news?'])
+  })
+})
