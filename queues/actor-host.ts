@@ -72,6 +72,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   const { connection, leases, log } = deps
   const actors = new Map<string, ActiveActor>() // iteration order = least recently used first
   const slots = createSlots(options.maxActive)
+  const headroomAt = options.maxActive - Math.max(1, Math.floor(options.maxActive * 0.05))
   let closing = false
 
   const touch = (a: ActiveActor) => {
@@ -99,6 +100,12 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     return a.passivating
   }
 
+  function keepHeadroom(): void {
+    let live = 0
+    for (const a of actors.values()) if (!a.passivating) live++
+    while (live-- >= headroomAt && evictIdle()) {}
+  }
+
   function evictIdle(): boolean {
     for (const a of actors.values()) {
       if (a.drained && !a.busy && !a.passivating) {
@@ -122,27 +129,41 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       return 'owned'
     }
     const started = performance.now()
+    // The mailbox Worker connects while the takeover and the actor's state load run.
+    const a = open(conversationId)
     try {
-      const requeued = await requeueInFlight(connection, options.prefix, names.mailbox(conversationId))
+      const [requeued, instance] = await Promise.all([
+        requeueInFlight(connection, options.prefix, names.mailbox(conversationId)),
+        deps.factory(conversationId),
+      ])
       if (requeued > 0) log.info('took over in-flight mail of a previous owner', { conversationId, requeued })
-      start(conversationId, await deps.factory(conversationId))
+      a.instance = instance
+      actors.set(conversationId, a)
+      touch(a)
+      a.worker.run().catch((e: Error) => log.warn('mailbox worker stopped', { conversationId, error: e }))
       log.debug('actor activated', { conversationId, ms: Math.round(performance.now() - started) })
+      // Keep a little headroom, so the next activation finds a free slot instead of waiting for an eviction.
+      keepHeadroom()
       return 'activated'
     } catch (e) {
+      await a.worker.close(true).catch(() => {})
+      await a.queue.close().catch(() => {})
       await leases.release(conversationId)
       slots.release()
       throw e
     }
   }
 
-  function start(id: string, instance: ActorInstance): void {
+  /** The actor's mailbox Queue and (not yet running) Worker. */
+  function open(id: string): ActiveActor {
     const queueName = names.mailbox(id)
     const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true, telemetry: options.telemetry })
-    const a: ActiveActor = { id, instance, queue, busy: false, drained: false } as ActiveActor
+    const a: ActiveActor = { id, queue, busy: false, drained: false } as ActiveActor
     a.worker = new Worker(queueName, (job: Job) => handle(a, job), {
       connection,
       prefix: options.prefix,
       concurrency: 1,
+      autorun: false,
       skipVersionCheck: true,
       telemetry: options.telemetry,
       // Takeover (requeueInFlight) puts a dead owner's mail back on activation, in order; BullMQ's stalled
@@ -157,8 +178,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       if (slots.waiting() > 0 && !a.busy) void passivate(a, 'evicted')
     })
     a.worker.on('failed', (job, e) => log.error('mail failed', { conversationId: id, jobId: job?.id, error: e }))
-    actors.set(id, a)
-    touch(a)
+    return a
   }
 
   async function handle(a: ActiveActor, job: Job): Promise<void> {

@@ -37,5 +37,5 @@ class ScriptSharingRedis extends Redis {
 }
 
 export function createRedis(url: string, name: string): Redis {
-  return new ScriptSharingRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name, lazyConnect: false })
+  return new ScriptSharingRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name })
 }

@@ -2,6 +2,7 @@
 // TTL plus an entry in an index sorted by expiry, so survivors can find the conversations of a dead owner.
 import type Redis from 'ioredis'
 import { names } from './names.ts'
+import { defineScript } from './scripts.ts'
 
 // Scores use Redis's own clock (TIME), so workers with skewed clocks agree on what has expired.
 const NOW_MS = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`
@@ -62,28 +63,36 @@ const WAKE_TTL_MS = 30_000
 export function createLeases(redis: Redis, prefix: string, ownerId: string, ttlMs: number): Leases {
   const index = names.leaseIndex(prefix)
   const key = (id: string) => names.lease(prefix, id)
+  const wakeKey = (id: string) => `${prefix}:wake:${id}`
+  const run = {
+    acquire: defineScript(redis, 'lease_acquire', ACQUIRE),
+    renew: defineScript(redis, 'lease_renew_all', RENEW_ALL),
+    release: defineScript(redis, 'lease_release', RELEASE),
+    reap: defineScript(redis, 'lease_reap', REAP),
+    claimWake: defineScript(redis, 'lease_claim_wake', CLAIM_WAKE),
+  }
   return {
     async acquire(id) {
-      return (await redis.eval(ACQUIRE, 2, key(id), index, ownerId, ttlMs, id)) === 1
+      return (await run.acquire([key(id), index], [ownerId, ttlMs, id])) === 1
     },
     async renew(ids) {
       if (ids.length === 0) return []
-      return (await redis.eval(RENEW_ALL, ids.length, ...ids.map(key), ownerId, ttlMs, index, ...ids)) as string[]
+      return (await run.renew(ids.map(key), [ownerId, ttlMs, index, ...ids])) as string[]
     },
     async release(id) {
-      await redis.eval(RELEASE, 2, key(id), index, ownerId, id)
+      await run.release([key(id), index], [ownerId, id])
     },
     async reapExpired(limit = 200) {
-      return (await redis.eval(REAP, 1, index, names.lease(prefix, ''), limit)) as string[]
+      return (await run.reap([index], [names.lease(prefix, ''), limit])) as string[]
     },
     async isHeld(id) {
       return (await redis.exists(key(id))) === 1
     },
     async claimWake(id) {
-      return (await redis.eval(CLAIM_WAKE, 2, key(id), `${prefix}:wake:${id}`, WAKE_TTL_MS)) === 1
+      return (await run.claimWake([key(id), wakeKey(id)], [WAKE_TTL_MS])) === 1
     },
     async clearWake(id) {
-      await redis.del(`${prefix}:wake:${id}`)
+      await redis.del(wakeKey(id))
     },
   }
 }

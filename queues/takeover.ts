@@ -2,6 +2,7 @@
 // so its in-flight message is put back at the FRONT of the mailbox before anything newer is handled
 // (BullMQ's own stalled check would let newer mail overtake it).
 import type Redis from 'ioredis'
+import { defineScript } from './scripts.ts'
 
 // BullMQ workers take from the right of `wait` (RPOPLPUSH), so RPUSH puts a job next in line; `stc` counts
 // the redelivery, which handlers see as a delivery attempt above 1.
@@ -19,5 +20,6 @@ return #ids`
 /** Returns how many orphaned in-flight messages were put back in front of the mailbox. */
 export async function requeueInFlight(redis: Redis, prefix: string, queueName: string): Promise<number> {
   const base = `${prefix}:${queueName}:`
-  return (await redis.eval(REQUEUE_IN_FLIGHT, 3, `${base}active`, `${base}wait`, `${base}marker`, base)) as number
+  const run = defineScript(redis, 'requeue_in_flight', REQUEUE_IN_FLIGHT)
+  return (await run([`${base}active`, `${base}wait`, `${base}marker`], [base])) as number
 }
