@@ -53,7 +53,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
   const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config))
-  const bull = createRedis(config.redis.url, `switchboard-${config.role}`)
+  const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
   const telemetry = spansEnabled() ? createQueueTelemetry() : undefined

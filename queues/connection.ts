@@ -36,6 +36,16 @@ class ScriptSharingRedis extends Redis {
   }
 }
 
-export function createRedis(url: string, name: string): Redis {
-  return new ScriptSharingRedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name })
+export interface RedisConnectionOptions {
+  /**
+   * Batch the commands issued in one tick into one socket write. Worth it where many independent requests
+   * share the connection (the API); it costs a tick of latency, so workers leave it off. @defaultValue false
+   */
+  autoPipelining?: boolean
+}
+
+export function createRedis(url: string, name: string, options: RedisConnectionOptions = {}): Redis {
+  return new ScriptSharingRedis(url, {
+    maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name, enableAutoPipelining: options.autoPipelining ?? false,
+  })
 }
