@@ -28,7 +28,8 @@ export interface Tracing {
 // BullMQ traces its own housekeeping (stalled-job checks every few seconds per worker, job fetches, closes).
 // Only its hops (add → process) belong in a turn's trace; the rest would be thousands of one-span traces.
 const BULLMQ_HOUSEKEEPING = new Set([
-  'getNextJob', 'startStalledCheckTimer', 'moveStalledJobsToWait', 'close', 'pause', 'resume', 'rateLimit', 'trimEvents',
+  // 'complete' is BullMQ's moveToFinished after `process`: the process span already covers the job.
+  'complete', 'getNextJob', 'startStalledCheckTimer', 'moveStalledJobsToWait', 'close', 'pause', 'resume', 'rateLimit', 'trimEvents',
   'drain', 'clean', 'obliterate', 'promoteJobs', 'retryJobs', 'remove', 'removeDeduplicationKey', 'removeDebounceKey',
 ])
 
@@ -38,6 +39,8 @@ class HopsOnlySampler implements Sampler {
   shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const space = name.indexOf(' ')
     if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: SamplingDecision.NOT_RECORD }
+    // Activations belong to no turn: waking an actor is runtime housekeeping, visible in metrics instead.
+    if (name.endsWith(' activations')) return { decision: SamplingDecision.NOT_RECORD }
     return this.inner.shouldSample(ctx, traceId, name, kind, attributes, links)
   }
 

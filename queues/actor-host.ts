@@ -1,6 +1,7 @@
 // Virtual actors on BullMQ: a conversation is activated (its own Worker on its own mailbox queue) on the
 // process that takes its activation, and passivated after it idles. Ownership is a Redis lease; the number
 // of active actors is capped, above which activations wait (backpressure) after evicting idle actors.
+import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
 import type { ActorFactory, ActorInstance } from '../actors/protocol.ts'
@@ -140,7 +141,8 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       a.instance = instance
       actors.set(conversationId, a)
       touch(a)
-      a.worker.run().catch((e: Error) => log.warn('mailbox worker stopped', { conversationId, error: e }))
+      // The mailbox loop must not inherit this activation's trace context: each turn's trace continues its sender's.
+      context.with(ROOT_CONTEXT, () => a.worker.run()).catch((e: Error) => log.warn('mailbox worker stopped', { conversationId, error: e }))
       log.debug('actor activated', { conversationId, ms: Math.round(performance.now() - started) })
       // Keep a little headroom, so the next activation finds a free slot instead of waiting for an eviction.
       keepHeadroom()
