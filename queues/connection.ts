@@ -31,8 +31,10 @@ class ScriptSharingRedis extends Redis {
     })
   }
 
+  // BullMQ duplicates the connection for every Worker's blocking reads: one per active actor. The parent
+  // connection already saw Redis ready, so the copies skip the INFO round trip of the ready check.
   override duplicate(override?: Partial<RedisOptions>): Redis {
-    return new ScriptSharingRedis({ ...this.options, ...override })
+    return new ScriptSharingRedis({ ...this.options, enableReadyCheck: false, ...override })
   }
 }
 
