@@ -23,7 +23,10 @@ console.log(`vendor emulator listening on ${emulator.url}
   openai / openai-compatible baseUrl: ${bases.openai}
   azure-openai endpoint:              ${bases.azureOpenai}
   anthropic baseUrl:                  ${bases.anthropic}
+  anthropic-bedrock baseUrl:          ${bases.anthropicBedrock}
+  anthropic-vertex baseUrl:           ${bases.anthropicVertex}
   gemini baseUrl:                     ${bases.gemini}
+  gemini-vertex baseUrl:              ${bases.geminiVertex}
   bedrock endpoint:                   ${bases.bedrock}
 Unscripted requests echo the last message. Inject faults or replies, e.g.:
   curl -X POST ${emulator.url}/_emulator/scripts -d '{"match":{"model":"flaky"},"repeat":true,"fault":{"kind":"status","status":503}}'

@@ -1,12 +1,13 @@
-// The loopback vendor API emulator: one Bun.serve that answers OpenAI, Anthropic, Gemini and Bedrock
-// requests from a script book, plus a small /_emulator control API for standalone runs.
+// The loopback vendor API emulator: one Bun.serve that answers OpenAI, Anthropic (direct, Bedrock, Vertex),
+// Gemini (Developer API, Vertex) and Bedrock Converse requests from a script book, plus a small /_emulator control API for standalone runs.
 
 import { respond } from './respond.ts'
 import { ScriptBook } from './script-book.ts'
 import type { EmulatedRequest, EmulatorOptions, Script } from './types.ts'
 import { anthropicWire } from './wire/anthropic.ts'
+import { anthropicBedrockWire, anthropicVertexWire } from './wire/anthropic-platforms.ts'
 import { bedrockWire } from './wire/bedrock.ts'
-import { geminiWire } from './wire/gemini.ts'
+import { geminiVertexWire, geminiWire } from './wire/gemini.ts'
 import { openaiWire } from './wire/openai.ts'
 import type { VendorWire } from './wire/wire.ts'
 
@@ -24,7 +25,8 @@ export interface VendorEmulator {
   close(): Promise<void>
 }
 
-const WIRES: VendorWire[] = [openaiWire, anthropicWire, geminiWire, bedrockWire]
+// First match wins: the Vertex Gemini route also ends in `models/{m}:generateContent`, so it goes first.
+const WIRES: VendorWire[] = [openaiWire, anthropicWire, anthropicBedrockWire, anthropicVertexWire, geminiVertexWire, geminiWire, bedrockWire]
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'x-amz-security-token'])
 
 export function createVendorEmulator(options: EmulatorOptions = {}): VendorEmulator {
@@ -60,15 +62,21 @@ async function handle(request: Request, book: ScriptBook, options: EmulatorOptio
   try {
     body = await request.json()
   } catch {
-    const { body: errBody, headers } = wire.error(400, 'request body is not valid JSON')
-    return new Response(errBody, { status: 400, headers: { 'content-type': 'application/json', ...headers } })
+    return badRequest(wire, 'request body is not valid JSON')
   }
+  const invalid = wire.validate?.(body, url)
+  if (invalid) return badRequest(wire, invalid)
   const req: EmulatedRequest = { vendor: wire.vendor, path: url.pathname, headers: recordedHeaders(request.headers), body, ...wire.parse(body, url) }
   const script = book.take(req)
   const released = Promise.race([closing, aborted(request.signal)])
   const latencyMs = script.latencyMs ?? options.latencyMs ?? 0
   const perTokenMs = script.perTokenMs ?? options.perTokenMs ?? 0
   return respond({ wire, req, script, latencyMs, perTokenMs, released })
+}
+
+function badRequest(wire: VendorWire, message: string): Response {
+  const { body, headers } = wire.error(400, message)
+  return new Response(body, { status: 400, headers: { 'content-type': 'application/json', ...headers } })
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
@@ -110,7 +118,13 @@ export function vendorBaseUrls(url: string) {
     openai: `${url}/v1`,
     azureOpenai: url,
     anthropic: url,
+    /** AnthropicBedrock `baseURL` (it appends `/model/{id}/invoke…`). */
+    anthropicBedrock: url,
+    /** AnthropicVertex `baseURL`, which carries the API version (`/v1`) as Vertex's own default does. */
+    anthropicVertex: `${url}/v1`,
     gemini: url,
+    /** `@google/genai` with `vertexai: true`: its `httpOptions.baseUrl` (it appends `/{apiVersion}/projects/…`). */
+    geminiVertex: url,
     bedrock: url,
   } as const
 }

@@ -1,7 +1,8 @@
 // The emulator's vocabulary: scripted replies, injected faults and the normalized view of a request.
 // Plain data only, so the same scripts can arrive as JSON on the control endpoint of a standalone run.
 
-export type Vendor = 'openai' | 'anthropic' | 'gemini' | 'bedrock'
+/** The wire a request arrived on; Anthropic and Gemini on a cloud platform have their own routes. */
+export type Vendor = 'openai' | 'anthropic' | 'anthropic-bedrock' | 'anthropic-vertex' | 'gemini' | 'gemini-vertex' | 'bedrock'
 
 export interface ScriptedToolCall {
   /** Generated per vendor style (call_…, toolu_…, tooluse_…) when absent. */

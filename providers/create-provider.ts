@@ -44,8 +44,18 @@ function build(spec: ProviderSpec): Provider {
       return createOpenAIProvider({ ...base, flavor: 'compatible', baseUrl: spec.baseUrl ?? OLLAMA_BASE_URL })
     case 'anthropic':
       return createAnthropicProvider({ ...base, apiKey: spec.apiKey, baseUrl: spec.baseUrl })
+    case 'anthropic-bedrock':
+      return createAnthropicProvider({ ...base, flavor: 'bedrock', region: spec.region, baseUrl: spec.baseUrl, credentials: spec.credentials })
+    case 'anthropic-vertex': {
+      const { region, projectId, baseUrl, accessToken } = spec
+      return createAnthropicProvider({ ...base, flavor: 'vertex', region, projectId, baseUrl, accessToken })
+    }
     case 'gemini':
       return createGeminiProvider({ ...base, apiKey: spec.apiKey, baseUrl: spec.baseUrl, apiVersion: spec.apiVersion })
+    case 'gemini-vertex': {
+      const { project, location, baseUrl, apiVersion, accessToken } = spec
+      return createGeminiProvider({ ...base, flavor: 'vertex', project, location, baseUrl, apiVersion, accessToken })
+    }
     case 'bedrock':
       return createBedrockProvider({ ...base, region: spec.region, baseUrl: spec.baseUrl, credentials: spec.credentials })
     default:

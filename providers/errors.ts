@@ -36,7 +36,8 @@ export function providerFailure(provider: string, facts: FailureFacts, secrets: 
 export function genericFacts(e: unknown): FailureFacts {
   const message = e instanceof Error ? e.message : String(e)
   if (e instanceof SyntaxError) return { kind: 'malformed', message }
-  if (/JSON|Unexpected (token|end)|unterminated/i.test(message)) return { kind: 'malformed', message }
+  // A file name like credentials.json in a connection error is not a malformed reply: `.json` does not count.
+  if (/(?<!\.)\bJSON\b|Unexpected (token|end)|unterminated/i.test(message)) return { kind: 'malformed', message }
   return { kind: 'connection', message }
 }
 

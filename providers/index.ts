@@ -23,19 +23,23 @@ export { createOpenAIProvider } from './openai/openai-provider.ts'
 export type { OpenAIProviderOptions } from './openai/openai-provider.ts'
 
 /**
- * Anthropic messages API.
+ * Anthropic messages API, direct or on a cloud platform (`flavor: 'bedrock' | 'vertex'`).
  *
  * @example
  * const p = createAnthropicProvider({ apiKey: config.anthropic.apiKey })
+ * const q = createAnthropicProvider({ flavor: 'bedrock', region: 'us-east-1' })
+ * const r = createAnthropicProvider({ flavor: 'vertex', region: 'us-east5', projectId: 'acme-support' })
  */
 export { createAnthropicProvider } from './anthropic/anthropic-provider.ts'
 export type { AnthropicProviderOptions } from './anthropic/anthropic-provider.ts'
 
 /**
- * Gemini Developer API via `@google/genai`; `baseUrl` points it elsewhere (e.g. the emulator).
+ * Gemini via `@google/genai`: the Developer API, or Vertex AI with `flavor: 'vertex'`; `baseUrl` points
+ * it elsewhere (e.g. the emulator).
  *
  * @example
  * const p = createGeminiProvider({ apiKey: config.gemini.apiKey })
+ * const q = createGeminiProvider({ flavor: 'vertex', project: 'acme-support', location: 'europe-west4' })
  */
 export { createGeminiProvider } from './gemini/gemini-provider.ts'
 export type { GeminiProviderOptions } from './gemini/gemini-provider.ts'

@@ -28,12 +28,43 @@ export const OpenAICompatibleSpec = Type.Object({ vendor: Type.Literal('openai-c
 export const OllamaSpec = Type.Object({ vendor: Type.Literal('ollama'), baseUrl: Type.Optional(url), ...common })
 export const AnthropicSpec = Type.Object({ vendor: Type.Literal('anthropic'), apiKey: key, baseUrl: Type.Optional(url), ...common })
 export const GeminiSpec = Type.Object({ vendor: Type.Literal('gemini'), apiKey: key, baseUrl: Type.Optional(url), apiVersion: Type.Optional(Type.String()), ...common })
+/** Static AWS credentials; omit to use the AWS default credential chain (IRSA, env, profile). */
+const awsCredentials = Type.Optional(Type.Object({ accessKeyId: key, secretAccessKey: key, sessionToken: Type.Optional(key) }))
+/** A fixed Google OAuth token (never refreshed: emulators, auth proxies); omit to use Application Default Credentials. */
+const googleAccessToken = Type.Optional(key)
+
 export const BedrockSpec = Type.Object({
   vendor: Type.Literal('bedrock'),
   region: Type.String({ minLength: 1 }),
   baseUrl: Type.Optional(url),
-  /** Static credentials; omit to use the AWS default credential chain (IRSA, env, profile). */
-  credentials: Type.Optional(Type.Object({ accessKeyId: key, secretAccessKey: key, sessionToken: Type.Optional(key) })),
+  credentials: awsCredentials,
+  ...common,
+})
+/** Claude on Amazon Bedrock through the Anthropic adapter (InvokeModel, Anthropic request format). */
+export const AnthropicBedrockSpec = Type.Object({
+  vendor: Type.Literal('anthropic-bedrock'),
+  region: Type.String({ minLength: 1 }),
+  baseUrl: Type.Optional(url),
+  credentials: awsCredentials,
+  ...common,
+})
+/** Claude on Google Vertex AI through the Anthropic adapter (rawPredict). baseUrl includes `/v1`. */
+export const AnthropicVertexSpec = Type.Object({
+  vendor: Type.Literal('anthropic-vertex'),
+  region: Type.String({ minLength: 1 }),
+  projectId: Type.String({ minLength: 1 }),
+  baseUrl: Type.Optional(url),
+  accessToken: googleAccessToken,
+  ...common,
+})
+/** Gemini on Google Vertex AI through the Gemini adapter. */
+export const GeminiVertexSpec = Type.Object({
+  vendor: Type.Literal('gemini-vertex'),
+  project: Type.String({ minLength: 1 }),
+  location: Type.String({ minLength: 1 }),
+  baseUrl: Type.Optional(url),
+  apiVersion: Type.Optional(Type.String()),
+  accessToken: googleAccessToken,
   ...common,
 })
 
@@ -43,7 +74,10 @@ export const SPEC_BY_VENDOR = {
   'openai-compatible': OpenAICompatibleSpec,
   ollama: OllamaSpec,
   anthropic: AnthropicSpec,
+  'anthropic-bedrock': AnthropicBedrockSpec,
+  'anthropic-vertex': AnthropicVertexSpec,
   gemini: GeminiSpec,
+  'gemini-vertex': GeminiVertexSpec,
   bedrock: BedrockSpec,
 } satisfies Record<string, TObject>
 

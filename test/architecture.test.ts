@@ -26,7 +26,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^bullmq(-otel)?$/, ['queues']],
   [/^postgres$/, ['storage']],
   [/^@aws-sdk\/client-s3$/, ['storage']],
-  [/^(openai|@anthropic-ai\/sdk|@google\/genai|@aws-sdk\/client-bedrock-runtime)$/, ['providers']],
+  [/^(openai|@anthropic-ai\/(sdk|bedrock-sdk|vertex-sdk)|@google\/genai|google-auth-library|@aws-sdk\/client-bedrock-runtime)$/, ['providers']],
   [/^elysia$|^@elysiajs\//, ['api']],
   [/^@modelcontextprotocol\/sdk/, ['tools']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],

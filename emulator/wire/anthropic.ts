@@ -4,7 +4,7 @@
 import type { PlannedReply } from '../reply-plan.ts'
 import { splitJson } from '../reply-plan.ts'
 import type { EmulatedRequest } from '../types.ts'
-import { arr, obj, sse, str, type Frame, type Json, type ParsedRequest, type VendorWire } from './wire.ts'
+import { arr, obj, sse, str, type Frame, type Json, type ParsedRequest, type VendorWire, type WireError } from './wire.ts'
 
 const STOP = { end: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens', content_filter: 'refusal' } as const
 
@@ -57,28 +57,39 @@ function json(plan: PlannedReply, req: EmulatedRequest): unknown {
   return message(plan, req, content, STOP[plan.stopReason])
 }
 
-function frames(plan: PlannedReply, req: EmulatedRequest): Frame[] {
-  const ev = (type: string, data: Json, tokens = 0): Frame => ({ data: sse({ type, ...data }, type), tokens })
-  const out: Frame[] = [ev('message_start', { message: message(plan, req, [], null) }), ev('ping', {})]
+/** One Anthropic stream event; SSE on the first-party API, base64 `chunk` events on Bedrock. */
+export interface AnthropicEvent {
+  payload: Json & { type: string }
+  tokens: number
+}
+
+export function anthropicEvents(plan: PlannedReply, req: EmulatedRequest): AnthropicEvent[] {
+  const out: AnthropicEvent[] = []
+  const ev = (type: string, data: Json, tokens = 0) => out.push({ payload: { type, ...data }, tokens })
+  ev('message_start', { message: message(plan, req, [], null) })
+  ev('ping', {})
   let index = 0
   if (plan.tokens.length > 0) {
-    out.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }))
-    for (const t of plan.tokens) out.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } }, 1))
-    out.push(ev('content_block_stop', { index }))
+    ev('content_block_start', { index, content_block: { type: 'text', text: '' } })
+    for (const t of plan.tokens) ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } }, 1)
+    ev('content_block_stop', { index })
     index += 1
   }
   for (const c of plan.toolCalls) {
-    out.push(ev('content_block_start', { index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }))
+    ev('content_block_start', { index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } })
     for (const piece of splitJson(JSON.stringify(c.arguments))) {
-      out.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }, 1))
+      ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }, 1)
     }
-    out.push(ev('content_block_stop', { index }))
+    ev('content_block_stop', { index })
     index += 1
   }
-  const stop = { stop_reason: STOP[plan.stopReason], stop_sequence: null }
-  out.push(ev('message_delta', { delta: stop, usage: { output_tokens: plan.usage.outputTokens } }))
-  out.push(ev('message_stop', {}))
+  ev('message_delta', { delta: { stop_reason: STOP[plan.stopReason], stop_sequence: null }, usage: { output_tokens: plan.usage.outputTokens } })
+  ev('message_stop', {})
   return out
+}
+
+function frames(plan: PlannedReply, req: EmulatedRequest): Frame[] {
+  return anthropicEvents(plan, req).map((e) => ({ data: sse(e.payload, e.payload.type), tokens: e.tokens }))
 }
 
 function errorType(status: number): string {
@@ -90,6 +101,10 @@ function errorType(status: number): string {
   return 'invalid_request_error'
 }
 
+function anthropicError(status: number, message: string): WireError {
+  return { body: JSON.stringify({ type: 'error', error: { type: errorType(status), message } }), headers: {} }
+}
+
 export const anthropicWire: VendorWire = {
   vendor: 'anthropic',
   idPrefix: 'toolu_',
@@ -98,9 +113,6 @@ export const anthropicWire: VendorWire = {
   parse,
   json,
   frames,
-  error: (status, message) => ({
-    body: JSON.stringify({ type: 'error', error: { type: errorType(status), message } }),
-    headers: {},
-  }),
+  error: anthropicError,
   malformedFrame: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{\n\n',
 }

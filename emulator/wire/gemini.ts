@@ -1,5 +1,6 @@
 // Gemini generateContent / streamGenerateContent (?alt=sse) wire format, including functionCall parts,
-// usageMetadata, SAFETY finish reasons and google.rpc error bodies with RetryInfo.
+// usageMetadata, SAFETY finish reasons and google.rpc error bodies with RetryInfo; the Developer API
+// (`/v1beta/models/…`) and Vertex AI (`/{v1,v1beta1}/projects/{p}/locations/{l}/publishers/google/models/…`).
 
 import type { PlannedReply } from '../reply-plan.ts'
 import type { EmulatedRequest } from '../types.ts'
@@ -81,6 +82,8 @@ function error(status: number, message: string, retryAfterSeconds?: number) {
   return { body: JSON.stringify(body), headers: {} }
 }
 
+const VERTEX_ROUTE = /\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/:]+:(generateContent|streamGenerateContent)$/
+
 export const geminiWire: VendorWire = {
   vendor: 'gemini',
   idPrefix: 'gem_',
@@ -91,4 +94,11 @@ export const geminiWire: VendorWire = {
   frames,
   error,
   malformedFrame: () => 'data: {"candidates":[{"content":{"parts":[{"text":\n\n',
+}
+
+/** Gemini on Vertex AI: the same bodies under a project/location/publisher path (listed before geminiWire). */
+export const geminiVertexWire: VendorWire = {
+  ...geminiWire,
+  vendor: 'gemini-vertex',
+  handles: (url) => VERTEX_ROUTE.test(url.pathname),
 }

@@ -24,6 +24,8 @@ export interface VendorWire {
   streamContentType: string
   handles(url: URL): boolean
   parse(body: unknown, url: URL): ParsedRequest
+  /** Why the vendor would reject this body with a 400, if it would; checked before any script is taken. */
+  validate?(body: unknown, url: URL): string | undefined
   json(plan: PlannedReply, req: EmulatedRequest): unknown
   frames(plan: PlannedReply, req: EmulatedRequest): Frame[]
   error(status: number, message: string, retryAfterSeconds?: number): WireError

@@ -1,37 +1,36 @@
-// The Anthropic adapter on `@anthropic-ai/sdk` (messages API, JSON and SSE). SDK retries are off:
-// routing owns retries. Bedrock/Vertex variants need @anthropic-ai/bedrock-sdk / vertex-sdk (not installed).
+// The Anthropic adapter: Claude's messages API (JSON and SSE) through `@anthropic-ai/sdk`, or through its
+// Bedrock and Vertex variants (`flavor`), which share its request, response and error mapping. SDK
+// retries are off: routing owns retries.
 
-import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk'
+import { APIConnectionError, APIError } from '@anthropic-ai/sdk'
 import type { FailureFacts } from '../errors.ts'
 import { retryAfterMs } from '../errors.ts'
 import { guardProvider, type GuardOptions, type VendorAdapter } from '../guarded-provider.ts'
 import type { Provider, ProviderRequest } from '../provider.ts'
+import { anthropicClient, type AnthropicClientOptions, type MessagesClient } from './anthropic-clients.ts'
 import { toMessageParams } from './anthropic-request.ts'
 import { fromEvents, fromMessage } from './anthropic-response.ts'
 
-export interface AnthropicProviderOptions extends GuardOptions {
-  /** @defaultValue 'anthropic' */
-  name?: string
-  apiKey: string
-  /** API root without `/v1`. @defaultValue https://api.anthropic.com */
-  baseUrl?: string
-  defaultHeaders?: Record<string, string>
-}
+/**
+ * `flavor` picks where Claude is served: omitted or `'anthropic'` (apiKey), `'bedrock'` (region, AWS
+ * credentials) or `'vertex'` (region, projectId, Google credentials).
+ */
+export type AnthropicProviderOptions = AnthropicClientOptions &
+  GuardOptions & {
+    /** @defaultValue 'anthropic', 'anthropic-bedrock' or 'anthropic-vertex' */
+    name?: string
+  }
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl,
-    maxRetries: 0,
-    defaultHeaders: options.defaultHeaders,
-  })
-  return guardProvider(anthropicAdapter(options.name ?? 'anthropic', client, options.apiKey), options)
+  const { client, secrets } = anthropicClient(options)
+  const name = options.name ?? (options.flavor && options.flavor !== 'anthropic' ? `anthropic-${options.flavor}` : 'anthropic')
+  return guardProvider(anthropicAdapter(name, client, secrets), options)
 }
 
-function anthropicAdapter(name: string, client: Anthropic, apiKey: string): VendorAdapter {
+function anthropicAdapter(name: string, client: MessagesClient, secrets: string[]): VendorAdapter {
   return {
     name,
-    secrets: [apiKey],
+    secrets,
     describeError,
     async complete(req: ProviderRequest, signal: AbortSignal) {
       return fromMessage(name, await client.messages.create(toMessageParams(req), { signal }))
@@ -60,6 +59,8 @@ function describeError(e: unknown): FailureFacts | undefined {
   if (status !== undefined) facts.status = status
   const after = e.headers ? retryAfterMs((h) => e.headers?.get(h)) : undefined
   if (after !== undefined) facts.retryAfterMs = after
-  if (e.type) facts.vendorCode = e.type
+  // Bedrock names its error in a header (`ThrottlingException:http://…`) rather than in the body.
+  const vendorCode = e.type ?? e.headers?.get('x-amzn-errortype')?.split(':')[0]
+  if (vendorCode) facts.vendorCode = vendorCode
   return facts
 }

@@ -2,7 +2,6 @@
 // A custom endpoint and static credentials let it run against the emulator; SDK retries are off.
 
 import { BedrockRuntimeClient, BedrockRuntimeServiceException, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime'
-// A dependency of the Bedrock client itself (installed with it); TODO(#5): list it in package.json.
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { TerminalError } from '../../lib/errors.ts'
 import type { FailureFacts } from '../errors.ts'

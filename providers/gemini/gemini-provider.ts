@@ -1,37 +1,69 @@
-// The Gemini adapter on `@google/genai` (Gemini Developer API; Vertex via `vertexai` options later).
+// The Gemini adapter on `@google/genai`: the Gemini Developer API (API key) or Vertex AI (`flavor:
+// 'vertex'`, project and location, Google credentials); one request/response/error mapping for both.
 // The base URL is configurable so tests and local runs hit the emulator; SDK retries are off.
 
-import { ApiError, GoogleGenAI } from '@google/genai'
+import { ApiError, GoogleGenAI, type GoogleGenAIOptions } from '@google/genai'
 import type { FailureFacts } from '../errors.ts'
 import { guardProvider, type GuardOptions, type VendorAdapter } from '../guarded-provider.ts'
 import type { Provider, ProviderRequest } from '../provider.ts'
 import { toGenerateParams } from './gemini-request.ts'
 import { fromChunks, fromResponse } from './gemini-response.ts'
+import { vertexAuthClient } from './google-auth.ts'
 
-export interface GeminiProviderOptions extends GuardOptions {
-  /** @defaultValue 'gemini' */
+interface GeminiCommon extends GuardOptions {
+  /** @defaultValue 'gemini' or 'gemini-vertex' */
   name?: string
-  apiKey: string
-  /** API root, e.g. the emulator's URL. @defaultValue https://generativelanguage.googleapis.com */
+  /** API root, e.g. the emulator's URL. @defaultValue the SDK's endpoint for the flavor and location */
   baseUrl?: string
-  /** @defaultValue 'v1beta' (the SDK's default) */
+  /** @defaultValue the SDK's: 'v1beta' on the Developer API, 'v1beta1' on Vertex */
   apiVersion?: string
 }
 
+/** The Gemini Developer API (generativelanguage.googleapis.com). */
+export interface GeminiDeveloperOptions extends GeminiCommon {
+  flavor?: 'developer'
+  apiKey: string
+}
+
+/** Gemini on Vertex AI (`{location}-aiplatform.googleapis.com/{apiVersion}/projects/{project}/locations/{location}/…`). */
+export interface GeminiVertexOptions extends GeminiCommon {
+  flavor: 'vertex'
+  project: string
+  /** e.g. `europe-west4` or `global`. */
+  location: string
+  /** A fixed OAuth token (never refreshed); when absent, Application Default Credentials. */
+  accessToken?: string
+}
+
+export type GeminiProviderOptions = GeminiDeveloperOptions | GeminiVertexOptions
+
 export function createGeminiProvider(options: GeminiProviderOptions): Provider {
+  const vertex = options.flavor === 'vertex'
   const client = new GoogleGenAI({
-    apiKey: options.apiKey,
+    ...(vertex ? vertexAuth(options) : { apiKey: options.apiKey }),
     ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
     // attempts: 1 means no SDK retries; routing decides retries with Retry-After in hand.
     httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), retryOptions: { attempts: 1 } },
   })
-  return guardProvider(geminiAdapter(options.name ?? 'gemini', client, options.apiKey), options)
+  const secret = vertex ? options.accessToken : options.apiKey
+  const name = options.name ?? (vertex ? 'gemini-vertex' : 'gemini')
+  return guardProvider(geminiAdapter(name, client, secret ? [secret] : []), options)
 }
 
-function geminiAdapter(name: string, client: GoogleGenAI, apiKey: string): VendorAdapter {
+type VertexAuthClient = NonNullable<NonNullable<GoogleGenAIOptions['googleAuthOptions']>['authClient']>
+
+// An explicit project and location also stop the SDK from preferring a GOOGLE_API_KEY found in the env.
+// Without a token the SDK's own ADC handling is kept: it looks credentials up per request, not once.
+function vertexAuth(options: GeminiVertexOptions): GoogleGenAIOptions {
+  const { project, location, accessToken } = options
+  if (!accessToken) return { vertexai: true, project, location }
+  return { vertexai: true, project, location, googleAuthOptions: { authClient: vertexAuthClient<VertexAuthClient>(accessToken) } }
+}
+
+function geminiAdapter(name: string, client: GoogleGenAI, secrets: string[]): VendorAdapter {
   return {
     name,
-    secrets: [apiKey],
+    secrets,
     describeError,
     async complete(req: ProviderRequest, signal: AbortSignal) {
       return fromResponse(name, req.model, await client.models.generateContent(toGenerateParams(req, signal)))

@@ -15,9 +15,13 @@ test('each vendor builds a provider named after its config', () => {
     { vendor: 'anthropic', apiKey: SECRET },
     { vendor: 'gemini', apiKey: SECRET },
     { vendor: 'bedrock', region: 'eu-west-1', name: 'bedrock-eu' },
+    { vendor: 'anthropic-bedrock', region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: SECRET } },
+    { vendor: 'anthropic-vertex', region: 'us-east5', projectId: 'acme', accessToken: SECRET },
+    { vendor: 'gemini-vertex', project: 'acme', location: 'europe-west4', accessToken: SECRET },
   ]
   expect(specs.map((s) => createProvider(s).name)).toEqual([
     'openai', 'azure-openai', 'openai-compatible', 'ollama', 'anthropic', 'gemini', 'bedrock-eu',
+    'anthropic-bedrock', 'anthropic-vertex', 'gemini-vertex',
   ])
 })
 
@@ -39,6 +43,12 @@ test('invalid fields are named by path, and values (keys) are never echoed', () 
   expect(err.message).toContain('/baseUrl')
   expect(err.message).toContain('/apiVersion')
   expect(err.message).not.toContain(SECRET)
+})
+
+test('the cloud-platform variants name their missing location fields', () => {
+  expect(() => parseProviderSpec({ vendor: 'anthropic-vertex', region: 'us-east5' })).toThrow(/\/projectId/)
+  expect(() => parseProviderSpec({ vendor: 'anthropic-bedrock' })).toThrow(/\/region/)
+  expect(() => parseProviderSpec({ vendor: 'gemini-vertex', project: 'acme' })).toThrow(/\/location/)
 })
 
 test('a missing api key is rejected for vendors that need one', () => {
