@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: an isolated prefix and schema, percentiles, and the final JSON line.
-import { createSql, migrate, type Sql } from '../storage/index.ts'
+import type { Sql } from '../storage/index.ts'
+import { createTestDatabase } from '../test/support/postgres.ts'
 
 export interface BenchEnv {
   prefix: string
@@ -9,20 +10,8 @@ export interface BenchEnv {
 }
 
 export async function createBenchEnv(name: string): Promise<BenchEnv> {
-  const id = crypto.randomUUID().slice(0, 8)
-  const prefix = `bench-${name}-${id}`
-  const schema = `bench_${name}_${id}`
-  const sql = createSql({ url: databaseUrl(), schema, maxConnections: 10 })
-  await migrate(sql, schema)
-  return {
-    prefix,
-    schema,
-    sql,
-    async cleanup() {
-      await sql.unsafe(`drop schema if exists "${schema}" cascade`)
-      await sql.end()
-    },
-  }
+  const db = await createTestDatabase({ url: databaseUrl(), schemaPrefix: `bench_${name}` })
+  return { prefix: `bench-${name}-${db.schema.slice(-8)}`, schema: db.schema, sql: db.sql, cleanup: db.drop }
 }
 
 export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'

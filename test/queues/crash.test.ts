@@ -2,39 +2,24 @@
 // dead worker's conversations are re-activated elsewhere within the lease timeout.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createStorage } from '../../storage/index.ts'
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
-import { createTestRedis, type TestRedis } from '../support/redis.ts'
-import { spawnSwitchboard, type SwitchboardProcess } from '../support/processes.ts'
-import { testEnv } from '../support/platform.ts'
-import { countReplies, createSender, repliesByConversation, sendTurns, type Sender } from '../support/traffic.ts'
+import { startCluster, type Cluster } from '../support/cluster.ts'
+import { countReplies, repliesByConversation, sendTurns } from '../support/traffic.ts'
 import { waitFor } from '../support/wait.ts'
 
 const CONVERSATIONS = 40
 const PER_CONVERSATION = 10
 const LEASE_TTL_MS = 2000
-let db: TestDatabase
-let redis: TestRedis
-let workers: SwitchboardProcess[] = []
-let sender: Sender
+let cluster: Cluster
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  redis = await createTestRedis()
   // Slow turns, so the kill lands while turns are in flight.
-  const env = testEnv(redis.prefix, db.schema, { ECHO_DELAY_MS: '40', ACTOR_LEASE_TTL_MS: String(LEASE_TTL_MS) })
-  workers = [spawnSwitchboard('worker', env), spawnSwitchboard('worker', env)]
-  await Promise.all(workers.map((w) => w.waitForLog('switchboard started')))
-  sender = createSender(redis.prefix)
+  cluster = await startCluster(2, { ECHO_DELAY_MS: '40', ACTOR_LEASE_TTL_MS: String(LEASE_TTL_MS) })
 })
 
-afterAll(async () => {
-  for (const w of workers) w.kill('SIGKILL')
-  await sender.close()
-  await redis.cleanup()
-  await db.drop()
-})
+afterAll(() => cluster.stop())
 
 test('a worker killed mid-turn loses nothing and duplicates nothing', async () => {
+  const { db, redis, sender, workers } = cluster
   const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `crash-${i}`)
   const total = CONVERSATIONS * PER_CONVERSATION
   const sending = sendTurns(sender, ids, PER_CONVERSATION)

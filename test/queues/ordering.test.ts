@@ -1,38 +1,22 @@
 // 200 conversations x 20 messages across two worker processes: in order, none lost, none duplicated.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createStorage } from '../../storage/index.ts'
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
-import { createTestRedis, type TestRedis } from '../support/redis.ts'
-import { spawnSwitchboard, type SwitchboardProcess } from '../support/processes.ts'
-import { testEnv } from '../support/platform.ts'
-import { countReplies, createSender, repliesByConversation, sendTurns, type Sender } from '../support/traffic.ts'
+import { startCluster, type Cluster } from '../support/cluster.ts'
+import { countReplies, repliesByConversation, sendTurns } from '../support/traffic.ts'
 import { waitFor } from '../support/wait.ts'
 
 const CONVERSATIONS = 200
 const PER_CONVERSATION = 20
-let db: TestDatabase
-let redis: TestRedis
-let workers: SwitchboardProcess[] = []
-let sender: Sender
+let cluster: Cluster
 
 beforeAll(async () => {
-  db = await createTestDatabase()
-  redis = await createTestRedis()
-  const env = testEnv(redis.prefix, db.schema)
-  workers = [spawnSwitchboard('worker', env), spawnSwitchboard('worker', env)]
-  await Promise.all(workers.map((w) => w.waitForLog('switchboard started')))
-  sender = createSender(redis.prefix)
+  cluster = await startCluster(2)
 })
 
-afterAll(async () => {
-  for (const w of workers) w.kill('SIGTERM')
-  await Promise.all(workers.map((w) => w.proc.exited))
-  await sender.close()
-  await redis.cleanup()
-  await db.drop()
-})
+afterAll(() => cluster.stop())
 
 test('every conversation is answered in order, exactly once, by two workers', async () => {
+  const { db, redis, sender, workers } = cluster
   const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `order-${i}`)
   await sendTurns(sender, ids, PER_CONVERSATION)
   const total = CONVERSATIONS * PER_CONVERSATION

@@ -8,9 +8,10 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const url = process.env.DATABASE_URL!
-  const schema = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+/** A new migrated schema named `<schemaPrefix>_<random>` (benchmarks use it too, with their own prefix). */
+export async function createTestDatabase(options: { url?: string; schemaPrefix?: string } = {}): Promise<TestDatabase> {
+  const url = options.url ?? process.env.DATABASE_URL!
+  const schema = `${options.schemaPrefix ?? 't'}_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
   const sql = createSql({ url, schema, maxConnections: 10 })
   await migrate(sql, schema)
   return {
