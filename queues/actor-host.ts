@@ -1,6 +1,8 @@
 // Virtual actors on BullMQ: a conversation is activated (its own Worker on its own mailbox queue) on the
 // process that takes its activation, and passivated after it idles. Ownership is a Redis lease; the number
 // of active actors is capped, above which activations wait (backpressure) after evicting idle actors.
+// This is the runtime's one hub: activation, passivation and eviction share the actor table and the slots,
+// so they live together; mailbox Workers (mailbox-worker.ts) and lease upkeep (lease-keeper.ts) do not.
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
@@ -10,7 +12,9 @@ import type { DeadLetter } from './dead-letter.ts'
 import type { Leases } from './lease.ts'
 import type { MailboxSender } from './mailbox.ts'
 import { processMail } from './mail-processor.ts'
+import { openMailboxWorker } from './mailbox-worker.ts'
 import { names } from './names.ts'
+import { startLeaseKeeper } from './lease-keeper.ts'
 import { createSlots } from './slots.ts'
 import { requeueInFlight } from './takeover.ts'
 import type { QueueTelemetry } from './telemetry.ts'
@@ -158,28 +162,16 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   /** The actor's mailbox Queue and (not yet running) Worker. */
   function open(id: string): ActiveActor {
-    const queueName = names.mailbox(id)
-    const queue = new Queue(queueName, { connection, prefix: options.prefix, skipVersionCheck: true, telemetry: options.telemetry })
-    const a: ActiveActor = { id, queue, busy: false, drained: false } as ActiveActor
-    a.worker = new Worker(queueName, (job: Job) => handle(a, job), {
-      connection,
-      prefix: options.prefix,
-      concurrency: 1,
-      autorun: false,
-      skipVersionCheck: true,
-      telemetry: options.telemetry,
-      // Takeover (requeueInFlight) puts a dead owner's mail back on activation, in order; BullMQ's stalled
-      // check would cost a script call per actor per interval and could let newer mail overtake.
-      lockDuration: options.leaseTtlMs,
-      skipStalledCheck: true,
-    })
-    a.worker.on('error', (e) => log.warn('mailbox worker error', { conversationId: id, error: e }))
-    // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
-    a.worker.on('drained', () => {
-      a.drained = true
-      if (slots.waiting() > 0 && !a.busy) void passivate(a, 'evicted')
-    })
-    a.worker.on('failed', (job, e) => log.error('mail failed', { conversationId: id, jobId: job?.id, error: e }))
+    const a = { id, busy: false, drained: false } as ActiveActor
+    const mailboxOptions = { connection, prefix: options.prefix, leaseTtlMs: options.leaseTtlMs, telemetry: options.telemetry, log }
+    Object.assign(a, openMailboxWorker(id, mailboxOptions, {
+      handle: (job) => handle(a, job),
+      // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
+      drained: () => {
+        a.drained = true
+        if (slots.waiting() > 0 && !a.busy) void passivate(a, 'evicted')
+      },
+    }))
     return a
   }
 
@@ -224,39 +216,27 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     return { activeActors: actors.size, mailboxBacklog: waiting.reduce((sum, n) => sum + n, 0), pendingActivations }
   }
 
-  const renewTimer = setInterval(() => void renew(), Math.max(100, Math.floor(options.leaseTtlMs / 3)))
-  const reapTimer = setInterval(() => void reap(), Math.min(1000, Math.max(100, Math.floor(options.leaseTtlMs / 4))))
-
-  async function renew(): Promise<void> {
-    const ids = [...actors.values()].filter((a) => !a.passivating).map((a) => a.id)
-    const lost = await leases.renew(ids).catch((e: Error) => (log.warn('lease renewal failed', { error: e }), []))
-    for (const id of lost) {
+  const keeper = startLeaseKeeper({
+    leases, leaseTtlMs: options.leaseTtlMs, log,
+    owned: () => [...actors.values()].filter((a) => !a.passivating).map((a) => a.id),
+    onLost: (id) => {
       const a = actors.get(id)
-      log.warn('lease lost; stopping actor', { conversationId: id })
       if (a) void passivate(a, 'lease-lost', true)
-    }
-  }
-
-  async function reap(): Promise<void> {
-    if (closing) return
-    const orphans = await leases.reapExpired().catch((e: Error) => (log.warn('lease reaper failed', { error: e }), []))
-    for (const id of orphans) {
-      log.info('recovering conversation of a dead owner', { conversationId: id })
-      await deps.mailbox.wake(id, 'recover').catch((e: Error) => log.error('recovery wake failed', { error: e }))
-    }
-  }
+    },
+    onOrphan: (id) => deps.mailbox.wake(id, 'recover'),
+  })
 
   return {
     activeCount: () => actors.size,
     stats,
     async close(graceMs) {
       closing = true
-      clearInterval(reapTimer)
+      keeper.stopReaping()
       slots.cancelWaiters()
       await activationWorker.close()
       const all = Promise.all([...actors.values()].map((a) => passivate(a, 'shutdown')))
       const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
-      clearInterval(renewTimer)
+      keeper.stop()
       await activationQueue.close().catch(() => {})
       if (timedOut) log.warn('grace period over; unfinished turns will be re-delivered elsewhere', { active: actors.size })
     },
