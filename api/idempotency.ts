@@ -18,10 +18,12 @@ export async function idempotent<T>(
   tenant: TenantPrincipal,
   request: Request,
   payload: unknown,
-  work: (tx: TxSql) => Promise<{ status: number; body: T }>,
+  // Without a key there is no record to write in the same transaction: `tx` is undefined, so the work may
+  // batch its writes with concurrent requests.
+  work: (tx?: TxSql) => Promise<{ status: number; body: T }>,
 ): Promise<Keyed<T>> {
   const key = request.headers.get('idempotency-key')
-  if (key === null) return { ...(await work(storage.sql)), replayed: false }
+  if (key === null) return { ...(await work()), replayed: false }
   if (!KEY_PATTERN.test(key)) throw new AppError('request.invalid', 'Idempotency-Key must be 1-255 visible ASCII characters')
   const path = new URL(request.url).pathname
   const fingerprint = createHash('sha256').update(`${request.method} ${path}\n${JSON.stringify(payload ?? null)}`).digest('hex')
