@@ -66,6 +66,9 @@ if (platform.app) {
   // The quick start's key goes to stdout once, never to the log.
   const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
   if (demo.newKey) console.log(`demo tenant "${demo.tenantId}" API key (shown once, store it): ${demo.newKey}`)
+  else if (!config.api.demoApiKey) {
+    console.log(`demo tenant "${demo.tenantId}" is ready; its key was shown when it was created (new one: bun main.ts admin create-key ${demo.tenantId})`)
+  }
 }
 installShutdown(platform, tracing, log)
 log.info('switchboard started', { role: config.role })
