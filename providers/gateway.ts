@@ -1,6 +1,6 @@
 // The seam between the provider pool and model routing: the pool asks the gateway for a completion in a
 // routing context; the gateway picks the model (routing policy, fallback, budgets) and reports what it did.
-import type { Provider, ProviderRequest, ProviderResponse } from './provider.ts'
+import type { Provider, ProviderRequest, ProviderResponse, StreamEvent } from './provider.ts'
 
 /** Who is asking: what routing policies match on and budgets are charged to. */
 export interface RouteContext {
@@ -26,17 +26,28 @@ export interface RoutedCompletion {
   degradedBy?: string
 }
 
+/** A streamed completion: the model's deltas, then what the whole call came to. */
+export type GatewayStreamEvent = Exclude<StreamEvent, { type: 'done' }> | { type: 'done'; routed: RoutedCompletion }
+
 /** `model` in the request is a hint; the gateway decides. Failures are RetryableError/TerminalError. */
 export interface ModelGateway {
   complete(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): Promise<RoutedCompletion>
+  /** Streams when the model can; fallback may only happen before the first event. */
+  stream?(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): AsyncIterable<GatewayStreamEvent>
 }
 
 /** One provider, one model, no routing: the default for the offline demo. */
 export function createDirectGateway(provider: Provider, model: string): ModelGateway {
+  const path = [`${provider.name}:${model}`]
   return {
     async complete(req) {
       const response = await provider.complete({ ...req, model })
-      return { response, costUsd: 0, path: [`${provider.name}:${model}`] }
+      return { response, costUsd: 0, path }
+    },
+    async *stream(req) {
+      for await (const event of provider.stream({ ...req, model })) {
+        yield event.type === 'done' ? { type: 'done', routed: { response: event.response, costUsd: 0, path } } : event
+      }
     },
   }
 }

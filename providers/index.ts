@@ -81,7 +81,7 @@ export { createLocalProvider, isLocalEscalation } from './local/index.ts'
 export type { LocalProvider } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */
-export { createDirectGateway, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
+export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'

@@ -7,6 +7,7 @@ import { toErrorInfo } from '../../lib/errors.ts'
 import { ATTR, SpanKind, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import { contentAttributes, modelAttributes } from './model-span.ts'
+import { callModel, type PublishDelta } from './streamed-call.ts'
 
 export interface AgentProfile {
   /** The agent's instructions and policy text. */
@@ -16,7 +17,7 @@ export interface AgentProfile {
 }
 
 export interface ProviderActorDeps {
-  storage: Pick<Storage, 'turnSteps'>
+  storage: Pick<Storage, 'turnSteps' | 'events'>
   gateway: ModelGateway
   /** The profile of each agent by name; unknown agents get `defaultAgent`. */
   agents: Record<string, AgentProfile>
@@ -56,9 +57,15 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   const profile = deps.agents[agent] ?? deps.agents[deps.defaultAgent]!
   const messages = toProviderMessages(history)
   const started = performance.now()
-  const routed = await deps.gateway.complete(
+  const publish: PublishDelta = (delta, index) => void deps.storage.events.publish({
+    id: `${req.id}.d${index}`, type: 'reply.delta', conversationId: req.conversationId, at: Date.now(),
+    data: { turnId, step, index, delta },
+  }).catch(() => {})
+  const routed = await callModel(
+    deps.gateway,
     { system: profile.system, messages, tools: profile.tools },
     { ...route, agent, conversationId: req.conversationId },
+    publish,
   ).catch((e: unknown) => {
     deps.observer.modelFailed(toErrorInfo(e).code)
     throw e

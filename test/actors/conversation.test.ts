@@ -16,16 +16,26 @@ let platform: Platform
 const seen = new Map<string, ProviderMessage[][]>()
 
 // A slow model that answers with the last customer line, so messages can arrive while a turn runs.
+// It streams word by word, like a vendor model would.
+async function answer(req: { messages: ProviderMessage[] }, conversationId: string) {
+  seen.set(conversationId, [...(seen.get(conversationId) ?? []), req.messages])
+  await Bun.sleep(300)
+  const last = req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
+  const response = {
+    provider: 'script', model: 'script', text: `re: ${last}`, toolCalls: [], stopReason: 'end' as const,
+    usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
+  }
+  return { response, costUsd: 0, path: ['script:script'] }
+}
+
 const gateway: ModelGateway = {
-  async complete(req, ctx) {
-    seen.set(ctx.conversationId, [...(seen.get(ctx.conversationId) ?? []), req.messages])
-    await Bun.sleep(300)
-    const last = req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
-    const response = {
-      provider: 'script', model: 'script', text: `re: ${last}`, toolCalls: [], stopReason: 'end' as const,
-      usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
-    }
-    return { response, costUsd: 0, path: ['script:script'] }
+  complete: (req, ctx) => answer(req, ctx.conversationId),
+  async *stream(req, ctx) {
+    const routed = await answer(req, ctx.conversationId)
+    // "whole" scripts a model that sends its reply in one piece.
+    const text = routed.response.text
+    for (const piece of text.endsWith('whole') ? [text] : text.split(/(?<= )/)) yield { type: 'text', delta: piece }
+    yield { type: 'done', routed }
   },
 }
 
@@ -61,10 +71,18 @@ async function doubleText(conversationId: string, policy: 'queue' | 'merge'): Pr
 }
 
 describe('conversation actor', () => {
-  test('the customer sees the agent typing before the reply', async () => {
-    await post('typing-1', 'typing-1-a', 'hello')
+  test('the customer sees the agent typing, then the reply streaming in, then the reply', async () => {
+    await post('typing-1', 'typing-1-a', 'hello there')
     await waitFor(async () => (await events('typing-1')).some((e) => e.type === 'reply.completed'), 5000, 'reply')
-    expect((await events('typing-1')).map((e) => e.type)).toEqual(['agent.typing', 'reply.completed'])
+    const seenEvents = await events('typing-1')
+    expect(seenEvents.map((e) => e.type)).toEqual(['agent.typing', 'reply.delta', 'reply.delta', 'reply.delta', 'reply.completed'])
+    expect(seenEvents.filter((e) => e.type === 'reply.delta').map((e) => e.data.delta).join('')).toBe('re: hello there')
+  })
+
+  test('a reply that arrives in one piece is not streamed', async () => {
+    await post('typing-2', 'typing-2-a', 'whole')
+    await waitFor(async () => (await events('typing-2')).some((e) => e.type === 'reply.completed'), 5000, 'reply')
+    expect((await events('typing-2')).map((e) => e.type)).toEqual(['agent.typing', 'reply.completed'])
   })
 
   test('double texting, queue policy: every message is answered, in order', async () => {
