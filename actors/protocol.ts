@@ -124,6 +124,17 @@ export interface GuardrailVerdict {
   policyVersion: string
 }
 
+/** The recorded `reply` step of a turn: written once by the conversation actor, read by the "why" view. */
+export interface RecordedReply {
+  id: string
+  text: string
+  escalated: boolean
+  /** Tool calls and results of this turn, kept in the actor's context for the turns that follow. */
+  transcript?: ChatTurn[]
+  /** The turn's trace, when tracing was on: the "why" view links to it. */
+  traceId?: string
+}
+
 /** What each pool request resolves to: plain JSON. */
 export interface PoolResults {
   'provider.complete': {

@@ -13,6 +13,28 @@ export interface FailureFacts {
   message: string
 }
 
+/** What the OpenAI and Anthropic SDKs' APIError share (they are different classes of the same design). */
+export interface SdkApiError {
+  message: string
+  status?: number
+  type?: string | null
+  headers?: { get(name: string): string | null | undefined }
+}
+
+/**
+ * Facts of an SDK APIError. Errors sent inside a stream have no HTTP status: `statusByType` says what the
+ * status would have been, from the error's type.
+ */
+export function apiErrorFacts(e: SdkApiError, statusByType: Record<string, number>, vendorCode?: string | null): FailureFacts {
+  const status = e.status ?? (e.type ? statusByType[e.type] : undefined)
+  const facts: FailureFacts = { message: e.message }
+  if (status !== undefined) facts.status = status
+  const after = e.headers ? retryAfterMs((h) => e.headers?.get(h) ?? null) : undefined
+  if (after !== undefined) facts.retryAfterMs = after
+  if (vendorCode) facts.vendorCode = vendorCode
+  return facts
+}
+
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'SAFETY', 'PROHIBITED_CONTENT'])
 
 /** Maps described facts to the error class that decides retries. The message is redacted of secrets. */

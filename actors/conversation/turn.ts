@@ -1,6 +1,6 @@
 // One customer turn, checkpointed: each step's result is recorded, and a redelivered turn resumes after the
 // last recorded step. The reply and its publication happen exactly once per turn.
-import type { ChatTurn, TurnReceived } from '../protocol.ts'
+import type { RecordedReply, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
@@ -22,16 +22,6 @@ export const BLOCKED_REPLY =
 /** What the customer hears when the platform cannot answer: the truth, and that a human will follow up. */
 export const HANDOFF_REPLY =
   "I'm sorry, I can't complete this right now. I've passed our conversation to a member of the support team, who will follow up here."
-
-interface RecordedReply {
-  id: string
-  text: string
-  escalated: boolean
-  /** Tool calls and results of this turn, kept in the actor's context for the turns that follow. */
-  transcript?: ChatTurn[]
-  /** The turn's trace, when tracing was on: the "why" view links to it. */
-  traceId?: string
-}
 
 /** One trace per turn: this span's parent is the mailbox job's, so it continues the sender's trace. */
 export function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<void> {

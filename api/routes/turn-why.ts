@@ -2,7 +2,7 @@
 // decision, each model step (provider, model, tokens, cost, fallback path), each tool call and its result,
 // the reply, the escalation, and the trace id. Tenant-scoped: a foreign conversation answers 404.
 import { Elysia, t } from 'elysia'
-import type { ChatTurn, GuardrailVerdict, PoolResults, ToolCallRef } from '../../actors/protocol.ts'
+import type { GuardrailVerdict, PoolResults, RecordedReply, ToolCallRef } from '../../actors/protocol.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { Storage, TurnRecord } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
@@ -13,13 +13,6 @@ export interface TurnWhyRouteDeps extends GuardDeps {
 }
 
 type ModelResult = PoolResults['provider.complete']
-interface RecordedReply {
-  id: string
-  text: string
-  escalated: boolean
-  transcript?: ChatTurn[]
-  traceId?: string
-}
 
 const Params = t.Object({ id: ConversationParams.properties.id, turnId: t.String({ minLength: 1, maxLength: 200 }) })
 

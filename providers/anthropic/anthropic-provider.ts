@@ -4,7 +4,7 @@
 
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk'
 import type { FailureFacts } from '../errors.ts'
-import { retryAfterMs } from '../errors.ts'
+import { apiErrorFacts } from '../errors.ts'
 import { guardProvider, type GuardOptions, type VendorAdapter } from '../guarded-provider.ts'
 import type { Provider, ProviderRequest } from '../provider.ts'
 import { anthropicClient, type AnthropicClientOptions, type MessagesClient } from './anthropic-clients.ts'
@@ -54,13 +54,6 @@ const ERROR_TYPE_STATUS: Record<string, number> = {
 function describeError(e: unknown): FailureFacts | undefined {
   if (e instanceof APIConnectionError) return { kind: 'connection', message: e.message }
   if (!(e instanceof APIError)) return undefined
-  const status = e.status ?? (e.type ? ERROR_TYPE_STATUS[e.type] : undefined)
-  const facts: FailureFacts = { message: e.message }
-  if (status !== undefined) facts.status = status
-  const after = e.headers ? retryAfterMs((h) => e.headers?.get(h)) : undefined
-  if (after !== undefined) facts.retryAfterMs = after
   // Bedrock names its error in a header (`ThrottlingException:http://…`) rather than in the body.
-  const vendorCode = e.type ?? e.headers?.get('x-amzn-errortype')?.split(':')[0]
-  if (vendorCode) facts.vendorCode = vendorCode
-  return facts
+  return apiErrorFacts(e, ERROR_TYPE_STATUS, e.type ?? e.headers?.get('x-amzn-errortype')?.split(':')[0])
 }

@@ -4,7 +4,7 @@
 import OpenAI, { APIConnectionError, APIError, AzureOpenAI } from 'openai'
 import { TerminalError } from '../../lib/errors.ts'
 import type { FailureFacts } from '../errors.ts'
-import { retryAfterMs } from '../errors.ts'
+import { apiErrorFacts } from '../errors.ts'
 import { guardProvider, type GuardOptions, type VendorAdapter } from '../guarded-provider.ts'
 import type { Provider, ProviderRequest } from '../provider.ts'
 import { toChatParams, type MaxTokensField } from './openai-request.ts'
@@ -65,12 +65,5 @@ const ERROR_TYPE_STATUS: Record<string, number> = { rate_limit_error: 429, serve
 function describeError(e: unknown): FailureFacts | undefined {
   if (e instanceof APIConnectionError) return { kind: 'connection', message: e.message }
   if (!(e instanceof APIError)) return undefined
-  // Errors sent inside a stream have no HTTP status; their type says what the status would have been.
-  const status = e.status ?? (e.type ? ERROR_TYPE_STATUS[e.type] : undefined)
-  const facts: FailureFacts = { message: e.message }
-  if (status !== undefined) facts.status = status
-  const after = e.headers ? retryAfterMs((h) => e.headers?.get(h)) : undefined
-  if (after !== undefined) facts.retryAfterMs = after
-  if (e.code) facts.vendorCode = e.code
-  return facts
+  return apiErrorFacts(e, ERROR_TYPE_STATUS, e.code)
 }
