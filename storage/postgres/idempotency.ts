@@ -40,9 +40,9 @@ export function createIdempotency(sql: Sql) {
         return { ...result, replayed: false }
       }) as Promise<IdempotentResponse<T>>
     },
-    /** Drops records past the retention window. */
-    async purge(): Promise<number> {
-      const rows = await sql`delete from idempotency_keys where created_at < now() - ${RETENTION}::interval returning key`
+    /** Drops records past the retention window as of `now`; the retention job calls it on every run. */
+    async purge(now = new Date()): Promise<number> {
+      const rows = await sql`delete from idempotency_keys where created_at < ${now}::timestamptz - ${RETENTION}::interval returning key`
       return rows.length
     },
   }

@@ -1,8 +1,10 @@
 // The retention job: applies the policies to every tier, idempotently. Hot TTLs are shortened to the policy,
-// conversations past warm are archived (or purged when cold is 0), archives past cold are purged.
+// conversations past warm are archived (or purged when cold is 0), archives past cold are purged, and
+// Idempotency-Key records past their window are dropped (their stored responses hold customer data).
 import type Redis from 'ioredis'
 import type { Archiver } from '../archive/archiver.ts'
 import type { Sql } from '../postgres/client.ts'
+import type { Idempotency } from '../postgres/idempotency.ts'
 import type { Purger } from '../privacy/purge.ts'
 import type { HotSessions } from '../redis/hot-sessions.ts'
 import type { RetentionResolver } from './retention-policy.ts'
@@ -14,6 +16,7 @@ export interface RetentionDeps {
   archiver: Pick<Archiver, 'archive'>
   purge: Purger
   resolver: RetentionResolver
+  idempotency: Pick<Idempotency, 'purge'>
 }
 
 export interface RetentionReport {
@@ -23,6 +26,7 @@ export interface RetentionReport {
   changed: number
   purgedWarm: number
   purgedCold: number
+  idempotencyKeysPurged: number
   /** Conversations whose archiving failed this run (retried next run), with the first errors. */
   failed: number
   errors: string[]
@@ -81,10 +85,13 @@ export function createRetentionJob(deps: RetentionDeps) {
   return {
     /** One pass over every tier. Safe to rerun and to run after a crash: each step only finds what is left. */
     async runOnce(now = new Date()): Promise<RetentionReport> {
-      const report: RetentionReport = { hotClamped: 0, archived: 0, changed: 0, purgedWarm: 0, purgedCold: 0, failed: 0, errors: [], byPolicy: {} }
+      const report: RetentionReport = {
+        hotClamped: 0, archived: 0, changed: 0, purgedWarm: 0, purgedCold: 0, idempotencyKeysPurged: 0, failed: 0, errors: [], byPolicy: {},
+      }
       report.hotClamped = await deps.hot.clampTtls((meta) => resolver.resolve(meta.tenantId, meta.agent).hotTtlMs)
       await expireWarm(now, report)
       await expireCold(now, report)
+      report.idempotencyKeysPurged = await deps.idempotency.purge(now)
       return report
     },
   }

@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/blob-store.ts'
 import { createDirBlobStore } from '../blobs/dir-blob-store.ts'
 import type { Sql } from '../postgres/client.ts'
 import { createCustomers } from '../postgres/customers.ts'
+import { createIdempotency } from '../postgres/idempotency.ts'
 import { createCustomerExport } from '../privacy/dsar-export.ts'
 import { createErasure } from '../privacy/erasure.ts'
 import { createPurger } from '../privacy/purge.ts'
@@ -47,7 +48,7 @@ export function createSessionTiers(sql: Sql, redis: Redis, prefix: string, strea
     }),
     archiver,
     customers,
-    retention: createRetentionJob({ sql, hot, archiver, purge, resolver }),
+    retention: createRetentionJob({ sql, hot, archiver, purge, resolver, idempotency: createIdempotency(sql) }),
     eraseCustomer: createErasure({ sql, purge }),
     exportCustomer: createCustomerExport({ sql, customers, archiver }),
   }

@@ -85,6 +85,16 @@ describe('retention job', () => {
     expect(await storage.blobs.list('conversations/t-tiered/o-1.')).toEqual([])
   })
 
+  test('Idempotency-Key records are dropped a day after they were written, and only then', async () => {
+    const request = { tenantId: 't-idem', key: `k-${crypto.randomUUID()}`, fingerprint: 'f' }
+    await storage.idempotency.once(request, async () => ({ status: 202, body: { id: 'msg-1' } }))
+    const count = async () => (await fx.db.sql`select count(*)::int as n from idempotency_keys where key = ${request.key}`)[0]!.n
+    await storage.retention.runOnce(new Date(Date.now() + 23 * 3_600_000))
+    expect(await count()).toBe(1)
+    expect((await storage.retention.runOnce(new Date(Date.now() + 25 * 3_600_000))).idempotencyKeysPurged).toBeGreaterThanOrEqual(1)
+    expect(await count()).toBe(0)
+  })
+
   test('conversations with no matching policy are kept', async () => {
     await storage.sessions.append(script('k-1', 2), { tenantId: 'unlisted' })
     await storage.retention.runOnce(new Date(Date.now() + 10_000 * DAY))
