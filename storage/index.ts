@@ -44,7 +44,8 @@ export type { RateDecision, RateLimiter } from './redis/rate-limit.ts'
 /** Redis-backed `RoutingState` for `createRoutingGateway` in providers/. */
 export { createRoutingState } from './redis/routing-state.ts'
 export type { RoutingState as RedisRoutingState } from './redis/routing-state.ts'
-export { createEventHub, compareCursor, type EventHub, type EventHubOptions, type EventSubscription } from './redis/event-hub.ts'
+export { createEventHub, type EventHub, type EventHubOptions, type EventSubscription } from './redis/event-hub.ts'
+export { compareCursor } from './redis/event-hub-reader.ts'
 // Sessions (issue 4)
 export type { SessionTierOptions, SessionTiers } from './sessions/session-tiers.ts'
 export { sessionTiersFromConfig } from './sessions/tier-config.ts'

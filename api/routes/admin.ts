@@ -1,5 +1,5 @@
 // The operator's routes (SWITCHBOARD_ADMIN_TOKEN): create and list tenants, and issue or revoke their keys.
-import { Elysia, t } from 'elysia'
+import { Elysia, t, type Static } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
@@ -13,6 +13,20 @@ export interface AdminRouteDeps extends GuardDeps {
 export const TENANT_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
 const TenantParams = t.Object({ tenantId: t.String({ pattern: TENANT_ID_PATTERN }) })
 
+const TenantBody = t.Object({
+  id: t.Optional(t.String({ pattern: TENANT_ID_PATTERN })),
+  name: t.String({ minLength: 1, maxLength: 200 }),
+  rateLimitPerS: t.Optional(t.Integer({ minimum: 1, maximum: 1_000_000 })),
+}, { additionalProperties: false })
+
+/** A tenant is useless without a key, so it is born with an admin key (shown once). */
+async function createTenant(deps: AdminRouteDeps, body: Static<typeof TenantBody>) {
+  const tenant = await deps.storage.tenants.create({ id: body.id, name: body.name, rateLimitPerS: body.rateLimitPerS })
+  if (!tenant) throw new AppError('conflict', `tenant ${body.id} already exists`)
+  const issued = await deps.storage.apiKeys.issue(tenant.id, ['channel', 'console', 'admin'], { name: 'initial admin key' })
+  return { tenant, key: { ...keyView(issued.record), key: issued.key } }
+}
+
 export function adminRoutes(deps: AdminRouteDeps) {
   const tenantOr404 = async (id: string) => {
     const tenant = await deps.storage.tenants.get(id)
@@ -22,20 +36,10 @@ export function adminRoutes(deps: AdminRouteDeps) {
   return new Elysia({ name: 'admin' })
     .use(requestGuard(deps))
     .post('/v1/admin/tenants', async ({ body, set }) => {
-      const tenant = await deps.storage.tenants.create({ id: body.id, name: body.name, rateLimitPerS: body.rateLimitPerS })
-      if (!tenant) throw new AppError('conflict', `tenant ${body.id} already exists`)
-      const issued = await deps.storage.apiKeys.issue(tenant.id, ['channel', 'console', 'admin'], { name: 'initial admin key' })
+      const created = await createTenant(deps, body)
       set.status = 201
-      return { tenant, key: { ...keyView(issued.record), key: issued.key } }
-    }, {
-      operator: true,
-      body: t.Object({
-        id: t.Optional(t.String({ pattern: TENANT_ID_PATTERN })),
-        name: t.String({ minLength: 1, maxLength: 200 }),
-        rateLimitPerS: t.Optional(t.Integer({ minimum: 1, maximum: 1_000_000 })),
-      }, { additionalProperties: false }),
-      detail: { summary: 'Create a tenant and its first admin key', tags: ['admin'] },
-    })
+      return created
+    }, { operator: true, body: TenantBody, detail: { summary: 'Create a tenant and its first admin key', tags: ['admin'] } })
     .get('/v1/admin/tenants', async () => ({ data: await deps.storage.tenants.list() }),
       { operator: true, detail: { summary: 'List tenants', tags: ['admin'] } })
     .post('/v1/admin/tenants/:tenantId/keys', async ({ params: { tenantId }, body, set }) => {

@@ -1,9 +1,10 @@
 // Conversations of the caller's tenant: create (with the customer's identity), list with filters and a
 // keyset cursor, read with its transcript, close, and rate (CSAT). A foreign id answers 404, as an unknown one.
-import { Elysia, t } from 'elysia'
+import { Elysia, t, type Static } from 'elysia'
 import { closeConversation, identifyCustomer, type Inbox } from '../../channels/index.ts'
 import { AppError, RetryableError } from '../../lib/errors.ts'
 import type { Storage } from '../../storage/index.ts'
+import type { TenantPrincipal } from '../auth.ts'
 import { answer, idempotent } from '../idempotency.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { Channel, ConversationParams, Status, conversationView } from '../schemas.ts'
@@ -48,32 +49,39 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id }
 }
 
+async function createConversation(deps: ConversationsRouteDeps, tenant: TenantPrincipal, request: Request, body: Static<typeof CreateBody>) {
+  const customerId = body.customer
+    ? await identifyCustomer(deps.storage, tenant.tenantId, body.customer, `key:${tenant.keyId}`)
+    : undefined
+  const id = `conv_${Bun.randomUUIDv7().replaceAll('-', '')}`
+  return idempotent(deps.storage, tenant, request, body, async (tx) => {
+    const created = await deps.storage.chat.create({
+      id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: body.agent ?? 'demo', customerId,
+      doubleTexting: body.doubleTexting, metadata: { ...body.metadata, ...(body.customer ? { customer: body.customer } : {}) },
+    }, tx)
+    return { status: 201, body: conversationView(created!) }
+  })
+}
+
+/** One page, newest first; the cursor is the last row of the page when there are more. */
+async function listConversations(deps: ConversationsRouteDeps, tenantId: string, query: Static<typeof ListQuery>) {
+  const limit = query.limit ?? 20
+  const rows = await deps.storage.chat.list(tenantId, {
+    ...query, limit: limit + 1, before: query.cursor ? decodeCursor(query.cursor) : undefined,
+  })
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return { data: page.map(conversationView), nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
+}
+
 export function conversationsRoutes(deps: ConversationsRouteDeps) {
   const notFound = (id: string) => new AppError('not_found', `conversation ${id} not found`)
   return new Elysia({ name: 'conversations' })
     .use(requestGuard(deps))
-    .post('/v1/conversations', async ({ body, tenant, request, set }) => {
-      const customerId = body.customer
-        ? await identifyCustomer(deps.storage, tenant.tenantId, body.customer, `key:${tenant.keyId}`)
-        : undefined
-      const id = `conv_${Bun.randomUUIDv7().replaceAll('-', '')}`
-      return answer(set, await idempotent(deps.storage, tenant, request, body, async (tx) => {
-        const created = await deps.storage.chat.create({
-          id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: body.agent ?? 'demo', customerId,
-          doubleTexting: body.doubleTexting, metadata: { ...body.metadata, ...(body.customer ? { customer: body.customer } : {}) },
-        }, tx)
-        return { status: 201, body: conversationView(created!) }
-      }))
-    }, { scope: ['channel'], body: CreateBody, detail: { summary: 'Create a conversation', tags: ['conversations'] } })
-    .get('/v1/conversations', async ({ query, tenant }) => {
-      const limit = query.limit ?? 20
-      const rows = await deps.storage.chat.list(tenant.tenantId, {
-        ...query, limit: limit + 1, before: query.cursor ? decodeCursor(query.cursor) : undefined,
-      })
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      return { data: page.map(conversationView), nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
-    }, { scope: ['console'], query: ListQuery, detail: { summary: 'List conversations, newest first', tags: ['conversations'] } })
+    .post('/v1/conversations', async ({ body, tenant, request, set }) => answer(set, await createConversation(deps, tenant, request, body)),
+      { scope: ['channel'], body: CreateBody, detail: { summary: 'Create a conversation', tags: ['conversations'] } })
+    .get('/v1/conversations', ({ query, tenant }) => listConversations(deps, tenant.tenantId, query),
+      { scope: ['console'], query: ListQuery, detail: { summary: 'List conversations, newest first', tags: ['conversations'] } })
     .get('/v1/conversations/:id', async ({ params: { id }, tenant }) => {
       const conversation = await deps.storage.chat.get(tenant.tenantId, id)
       if (!conversation) throw notFound(id)

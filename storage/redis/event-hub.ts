@@ -4,6 +4,7 @@
 // every entry at or before the cursor it has seen is dropped, so a resumed listener misses nothing and sees
 // nothing twice.
 import type Redis from 'ioredis'
+import { offer, startReader, type Listener, type Reader } from './event-hub-reader.ts'
 import type { ReplyStream, StreamEntry } from './reply-stream.ts'
 
 export interface EventHubOptions {
@@ -32,43 +33,6 @@ export interface EventHub {
   /** Open subscriptions. */
   size(): number
   close(): Promise<void>
-}
-
-interface Listener {
-  seen: string
-  /** Entries the reader delivered while the listener was still catching up; null once live. */
-  buffer: StreamEntry[] | null
-  deliver: (entries: StreamEntry[]) => void
-}
-
-interface Watched {
-  cursor: string
-  listeners: Set<Listener>
-}
-
-interface Reader {
-  streams: Map<string, Watched>
-  watch(conversationId: string, after: string, listener: Listener): void
-  unwatch(conversationId: string, listener: Listener): void
-  stop(): void
-}
-
-/** Orders stream ids (`<ms>-<seq>`, or `<ms>`). */
-export function compareCursor(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-')
-  const [bm = '0', bs = '0'] = b.split('-')
-  return Number(am) - Number(bm) || Number(as) - Number(bs)
-}
-
-function offer(listener: Listener, entries: StreamEntry[]): void {
-  const fresh = entries.filter((e) => compareCursor(e.cursor, listener.seen) > 0)
-  if (fresh.length === 0) return
-  if (listener.buffer) {
-    listener.buffer.push(...fresh)
-    return
-  }
-  listener.seen = fresh[fresh.length - 1]!.cursor
-  listener.deliver(fresh)
 }
 
 export function createEventHub(options: EventHubOptions): EventHub {
@@ -120,80 +84,6 @@ export function createEventHub(options: EventHubOptions): EventHub {
     async close() {
       for (const reader of readers.splice(0)) reader.stop()
       readerOf.clear()
-    },
-  }
-}
-
-function startReader(options: EventHubOptions): Reader {
-  const conn = options.connect()
-  const streams = new Map<string, Watched>()
-  // A reader blocked in XREAD learns about a new stream through an entry on its own wake stream.
-  const wakeKey = `${options.prefix}:hub-wake:${crypto.randomUUID()}`
-  const state = { running: true, wakeCursor: '0', idle: null as null | (() => void) }
-
-  const wake = () => {
-    if (state.idle) return state.idle()
-    void options.redis.xadd(wakeKey, 'MAXLEN', '~', '10', '*', 'w', '1').catch((e: Error) => options.onError?.(e))
-  }
-
-  async function readOnce(): Promise<void> {
-    if (streams.size === 0) {
-      await new Promise<void>((resolve) => (state.idle = resolve))
-      state.idle = null
-      return
-    }
-    const ids = [...streams.keys()]
-    const keys = [wakeKey, ...ids.map((id) => options.events.streamKey(id))]
-    const cursors = [state.wakeCursor, ...ids.map((id) => streams.get(id)!.cursor)]
-    const res = await conn.xread('COUNT', 100, 'BLOCK', options.blockMs ?? 5000, 'STREAMS', ...keys, ...cursors)
-    if (!res) return
-    for (const [key, raw] of res) dispatch(key, raw)
-    await Bun.sleep(options.batchMs ?? 5)
-  }
-
-  function dispatch(key: string, raw: [string, string[]][]): void {
-    const last = raw[raw.length - 1]?.[0]
-    if (!last) return
-    if (key === wakeKey) {
-      state.wakeCursor = last
-      return
-    }
-    const conversationId = key.slice(options.events.streamKey('').length)
-    const watched = streams.get(conversationId)
-    if (!watched) return
-    watched.cursor = last
-    const entries = raw.map(([cursor, fields]) => ({ cursor, event: JSON.parse(fields[1] ?? '{}') }) as StreamEntry)
-    for (const listener of watched.listeners) offer(listener, entries)
-  }
-
-  void (async () => {
-    while (state.running) {
-      await readOnce().catch(async (e: Error) => {
-        if (!state.running) return
-        options.onError?.(e)
-        await Bun.sleep(500)
-      })
-    }
-  })()
-
-  return {
-    streams,
-    watch(conversationId, after, listener) {
-      const watched = streams.get(conversationId)
-      if (watched) return void watched.listeners.add(listener)
-      streams.set(conversationId, { cursor: after, listeners: new Set([listener]) })
-      wake()
-    },
-    unwatch(conversationId, listener) {
-      const watched = streams.get(conversationId)
-      watched?.listeners.delete(listener)
-      if (watched?.listeners.size === 0) streams.delete(conversationId)
-    },
-    stop() {
-      state.running = false
-      state.idle?.()
-      conn.disconnect()
-      void options.redis.unlink(wakeKey).catch(() => {})
     },
   }
 }
