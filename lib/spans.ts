@@ -1,6 +1,10 @@
-// Spans for business code, on `@opentelemetry/api` only: `withSpan` never throws into its caller and costs
-// one branch while tracing is off. lib/telemetry.ts (the only SDK importer) switches it on.
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api'
+// Spans for business code and the W3C trace context at the HTTP edges, on `@opentelemetry/api` only: nothing
+// here throws into its caller, and each costs one branch while tracing is off. lib/telemetry.ts (the only
+// SDK importer) switches it on.
+import {
+  context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  type Attributes, type Link, type Span, type TextMapGetter,
+} from '@opentelemetry/api'
 
 export { SpanKind }
 
@@ -71,10 +75,16 @@ function handleOf(span: Span): SpanHandle {
   }
 }
 
-function start(name: string, options: SpanOptions, startTime?: number): Span | undefined {
+interface StartOptions extends SpanOptions {
+  /** Start a new trace even inside an active span. */
+  root?: boolean
+  links?: () => Link[]
+}
+
+function start(name: string, options: StartOptions, startTime?: number): Span | undefined {
   try {
-    const attributes = options.attributes?.()
-    return trace.getTracer(TRACER_NAME).startSpan(name, { kind: options.kind, attributes, startTime })
+    const { kind, root } = options
+    return trace.getTracer(TRACER_NAME).startSpan(name, { kind, root, attributes: options.attributes?.(), links: options.links?.(), startTime })
   } catch {
     return undefined
   }
@@ -90,13 +100,10 @@ function fail(span: Span, error: unknown): void {
   })
 }
 
-/** Runs `fn` inside a child span of the active context; `fn`'s own errors pass through unchanged. */
-export async function withSpan<T>(name: string, fn: (span: SpanHandle) => Promise<T>, options: SpanOptions = {}): Promise<T> {
-  if (!enabled) return fn(NOOP)
-  const span = start(name, options)
-  if (!span) return fn(NOOP)
+/** Runs `fn` with `span` active and ends it; `fn`'s own errors pass through unchanged. */
+async function within<T>(span: Span, fn: () => Promise<T>): Promise<T> {
   try {
-    return await context.with(trace.setSpan(context.active(), span), () => fn(handleOf(span)))
+    return await context.with(trace.setSpan(context.active(), span), fn)
   } catch (e) {
     fail(span, e)
     throw e
@@ -105,9 +112,45 @@ export async function withSpan<T>(name: string, fn: (span: SpanHandle) => Promis
   }
 }
 
+/** Runs `fn` inside a child span of the active context; `fn`'s own errors pass through unchanged. */
+export async function withSpan<T>(name: string, fn: (span: SpanHandle) => Promise<T>, options: SpanOptions = {}): Promise<T> {
+  const span = enabled ? start(name, options) : undefined
+  return span ? within(span, () => fn(handleOf(span))) : fn(NOOP)
+}
+
 /** A span for something that already happened (e.g. time spent waiting in a mailbox), ending now. */
 export function recordSpan(name: string, startTimeMs: number, options: SpanOptions = {}): void {
   if (!enabled) return
   const span = start(name, options, Math.min(startTimeMs, Date.now()))
   if (span) safely(() => span.end())
+}
+
+// W3C trace context at the HTTP edges (`traceparent`/`tracestate`; the SDK registers the propagator).
+
+const HEADERS: TextMapGetter<Headers> = {
+  keys: (h) => {
+    const names: string[] = []
+    h.forEach((_, name) => names.push(name))
+    return names
+  },
+  get: (h, name) => h.get(name) ?? undefined,
+}
+
+function callerLinks(headers: Headers): Link[] {
+  const caller = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers, HEADERS))
+  return caller && isSpanContextValid(caller) ? [{ context: caller }] : []
+}
+
+/**
+ * Runs an inbound request's handler in a SERVER span that starts a new trace, linked to the caller's span when
+ * the request carries a `traceparent`. A link, not a parent: the API is a public endpoint, so a caller must
+ * not choose our trace ids or switch our sampling off with its flags, and a turn stays one trace of its own.
+ * Mail sent inside `fn` carries this trace over the BullMQ hops (queues/telemetry.ts).
+ */
+export async function withServerSpan<T>(request: Request, route: string, fn: () => Promise<T>): Promise<T> {
+  const span = enabled ? start(`${request.method} ${route}`, {
+    kind: SpanKind.SERVER, root: true, links: () => callerLinks(request.headers),
+    attributes: () => ({ 'http.request.method': request.method, 'http.route': route }),
+  }) : undefined
+  return span ? within(span, fn) : fn()
 }

@@ -3,6 +3,7 @@
 import { Elysia, t } from 'elysia'
 import { assertPosted, enqueueTurn, type Inbox } from '../../channels/index.ts'
 import { AppError } from '../../lib/errors.ts'
+import { withServerSpan } from '../../lib/spans.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { answer, idempotent } from '../idempotency.ts'
@@ -15,10 +16,12 @@ export interface MessagesRouteDeps extends GuardDeps {
   maxMessageChars: number
 }
 
+const POST_ROUTE = '/v1/conversations/:id/messages'
+
 export function messagesRoutes(deps: MessagesRouteDeps) {
   return new Elysia({ name: 'messages' })
     .use(requestGuard(deps))
-    .post('/v1/conversations/:id/messages', async ({ params: { id }, body, tenant, request, set }) => {
+    .post(POST_ROUTE, ({ params: { id }, body, tenant, request, set }) => withServerSpan(request, POST_ROUTE, async () => {
       const keyed = await idempotent(deps.storage, tenant, request, body, async (tx) => {
         const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
         assertPosted(await deps.storage.chat.postMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }, tx), id)
@@ -31,7 +34,7 @@ export function messagesRoutes(deps: MessagesRouteDeps) {
         unavailable(e)
       })
       return answer(set, keyed)
-    }, {
+    }), {
       scope: ['channel'], params: ConversationParams,
       body: t.Object({ text: t.String({ minLength: 1, maxLength: deps.maxMessageChars }) }, { additionalProperties: false }),
       detail: { summary: 'Post a customer message (202 with its id)', tags: ['messages'] },

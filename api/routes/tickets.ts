@@ -2,6 +2,7 @@
 // on the ticket channel (one per ticket) and customer turns (one per comment). Validation is the producer's.
 import { Elysia, t } from 'elysia'
 import { ingestTicket, normalizeTicket, TICKET_SOURCES, type Inbox } from '../../channels/index.ts'
+import { withServerSpan } from '../../lib/spans.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { unavailable } from './conversations.ts'
 
@@ -10,15 +11,17 @@ export interface TicketsRouteDeps extends GuardDeps {
   maxMessageChars: number
 }
 
+const ROUTE = '/v1/tickets/:source'
+
 export function ticketsRoutes(deps: TicketsRouteDeps) {
   return new Elysia({ name: 'tickets' })
     .use(requestGuard(deps))
-    .post('/v1/tickets/:source', async ({ params: { source }, body, tenant, set }) => {
+    .post(ROUTE, ({ params: { source }, body, tenant, request, set }) => withServerSpan(request, ROUTE, async () => {
       const event = normalizeTicket(source, body, deps.maxMessageChars)
       const result = await ingestTicket(deps.inbox, tenant.tenantId, source, event).catch(unavailable)
       set.status = 202
       return result
-    }, {
+    }), {
       scope: ['channel'],
       params: t.Object({ source: t.Union(TICKET_SOURCES.map((s) => t.Literal(s))) }),
       // Shapes differ per source; the adapters and the generic validator judge the body.

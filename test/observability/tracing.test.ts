@@ -1,7 +1,8 @@
 // One trace per turn, asserted on an in-memory span exporter: the turn's spans, the model call and the tool
 // call as its descendants although they ran behind a BullMQ hop in the pool workers, redacted prompt
-// capture, and the "why" view that links the stored turn to its trace.
+// capture, the "why" view that links the stored turn to its trace, and the caller's W3C trace context on the API.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SpanKind } from '@opentelemetry/api'
 import { installTestTracing, type FinishedSpan, type TestTracing } from '../../lib/telemetry.ts'
 import { waitFor } from '../support/wait.ts'
 import { startObserved, type ObservedPlatform } from './harness.ts'
@@ -29,10 +30,15 @@ function ancestry(span: FinishedSpan, all: FinishedSpan[]): string[] {
   return names
 }
 
+/** The turn span and its trace, once every ancestor has ended too (the process span ends just after the turn). */
 async function turnTrace(turnId: string): Promise<{ turn: FinishedSpan; spans: FinishedSpan[] }> {
   const turn = await waitFor(async () => tracing.spans().find((s) => s.name === 'turn' && s.attributes['switchboard.turn.id'] === turnId), 10_000, 'the turn span')
   const traceId = turn.spanContext().traceId
-  return { turn, spans: tracing.spans().filter((s) => s.spanContext().traceId === traceId) }
+  const spans = await waitFor(async () => {
+    const inTrace = tracing.spans().filter((s) => s.spanContext().traceId === traceId)
+    return ancestry(turn, inTrace).some((name) => name.startsWith('missing:')) ? undefined : inTrace
+  }, 5000, 'the ancestors of the turn span')
+  return { turn, spans }
 }
 
 describe('a trace per turn', () => {
@@ -44,7 +50,9 @@ describe('a trace per turn', () => {
     const childrenOfTurn = spans.filter((s) => s.parentSpanContext?.spanId === spanId(turn)).map((s) => s.name)
     expect(childrenOfTurn).toEqual(expect.arrayContaining(['mailbox.wait', 'turn.begin', 'guardrail input', 'invoke_agent demo', 'deliver reply']))
     // The mailbox hop: the API's add continues into the worker's process span, and the turn hangs below it.
-    expect(ancestry(turn, spans)).toEqual([`process mailbox-${conversationId}`, `add mailbox-${conversationId}.turn.received`])
+    expect(ancestry(turn, spans)).toEqual([
+      `process mailbox-${conversationId}`, `add mailbox-${conversationId}.turn.received`, 'POST /v1/conversations/:id/messages',
+    ])
 
     const chats = spans.filter((s) => s.name === 'chat scripted-small')
     expect(chats).toHaveLength(2)
@@ -135,5 +143,47 @@ describe('the "why" view', () => {
     expect((await h.call('GET', `/v1/conversations/${conversationId}/turns/${turnId}/why`, undefined, otherKey)).status).toBe(404)
     expect((await h.call('GET', `/v1/conversations/${conversationId}/turns/nope/why`)).status).toBe(404)
     expect((await h.call('GET', `/v1/conversations/${conversationId}/turns/${turnId}/why`, undefined, 'sk_wrong')).status).toBe(401)
+  })
+})
+
+describe('W3C trace context at the HTTP edges', () => {
+  const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
+  const CALLER_SPAN = '00f067aa0ba902b7'
+
+  async function postWith(path: string, body: unknown, traceHeaders: Record<string, string>) {
+    const res = await h.platform.app!.handle(new Request(`http://localhost${path}`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { authorization: `Bearer ${h.key}`, 'content-type': 'application/json', ...traceHeaders },
+    }))
+    expect(res.status).toBe(202)
+    return res.json()
+  }
+
+  /** The turn runs in a trace of its own whose root is the API's SERVER span, linked to the caller's span. */
+  async function expectLinkedTurn(turnId: string, route: string) {
+    await h.waitForReply(turnId)
+    const { turn, spans } = await turnTrace(turnId)
+    expect(turn.spanContext().traceId).not.toBe(CALLER_TRACE)
+    const root = spans.find((s) => !s.parentSpanContext)!
+    expect(root).toMatchObject({ name: `POST ${route}`, kind: SpanKind.SERVER })
+    expect(ancestry(turn, spans).at(-1)).toBe(root.name)
+    expect(root.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([[CALLER_TRACE, CALLER_SPAN]])
+    return root
+  }
+
+  test('a chat message with a traceparent: the turn trace links to the caller, tracestate kept', async () => {
+    const conversationId = await h.newConversation()
+    const { id } = await postWith(`/v1/conversations/${conversationId}/messages`, { text: 'hello' }, {
+      traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'vendor=abc',
+    })
+    const root = await expectLinkedTurn(id, '/v1/conversations/:id/messages')
+    expect(root.links[0]!.context.traceState?.get('vendor')).toBe('abc')
+  })
+
+  test('a ticket webhook with an unsampled traceparent is still traced: the caller cannot switch our sampling off', async () => {
+    const { messageId } = await postWith('/v1/tickets/generic', {
+      event: 'ticket.created', ticket: { id: `T-${crypto.randomUUID()}` }, comment: { id: 'c1', body: 'hello from the ticket' },
+    }, { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-00` })
+    await expectLinkedTurn(messageId, '/v1/tickets/:source')
   })
 })
