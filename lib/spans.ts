@@ -154,3 +154,33 @@ export async function withServerSpan<T>(request: Request, route: string, fn: () 
   }) : undefined
   return span ? within(span, fn) : fn()
 }
+
+export type OutboundInit = RequestInit & { method: string; headers: Record<string, string> }
+
+/**
+ * `fetch` in a CLIENT span (one per attempt, as the HTTP conventions ask) whose context goes out as
+ * `traceparent`, so the server's spans join this trace. Only the host is recorded: paths and queries may hold PII.
+ */
+export async function tracedFetch(url: string, init: OutboundInit, doFetch: typeof fetch = fetch): Promise<Response> {
+  const span = enabled ? start(init.method, {
+    kind: SpanKind.CLIENT,
+    attributes: () => {
+      const { hostname, port, protocol } = new URL(url)
+      return { 'http.request.method': init.method, 'server.address': hostname, 'server.port': Number(port) || (protocol === 'https:' ? 443 : 80) }
+    },
+  }) : undefined
+  if (!span) return doFetch(url, init)
+  return within(span, async () => {
+    const headers = { ...init.headers }
+    safely(() => propagation.inject(context.active(), headers))
+    const res = await doFetch(url, { ...init, headers })
+    safely(() => {
+      span.setAttribute('http.response.status_code', res.status)
+      if (res.status >= 400) {
+        span.setStatus({ code: SpanStatusCode.ERROR })
+        span.setAttribute(ATTR.errorType, String(res.status))
+      }
+    })
+    return res
+  })
+}

@@ -1,6 +1,7 @@
 // HTTP tools: map validated arguments onto a request (auth header, idempotency key for WRITEs), retry
 // 5xx/429/network failures with backoff, and map the response body onto the tool's output.
 import { RetryableError, TerminalError } from '../lib/errors.ts'
+import { tracedFetch, type OutboundInit } from '../lib/spans.ts'
 import type { HttpTool } from './types.ts'
 
 const BACKOFF_BASE_MS = 100
@@ -23,7 +24,12 @@ export async function callHttpTool(tool: HttpTool, args: Record<string, unknown>
   }
 }
 
-function buildRequest(tool: HttpTool, args: Record<string, unknown>, ctx: HttpCallContext): { url: string; init: RequestInit } {
+interface HttpRequest {
+  url: string
+  init: OutboundInit
+}
+
+function buildRequest(tool: HttpTool, args: Record<string, unknown>, ctx: HttpCallContext): HttpRequest {
   const method = tool.method ?? 'POST'
   const mapped = tool.request ? tool.request(args as never) : method === 'GET' ? { query: stringify(args) } : { body: args }
   const url = new URL(tool.url + (mapped.path ?? ''))
@@ -38,9 +44,9 @@ function buildRequest(tool: HttpTool, args: Record<string, unknown>, ctx: HttpCa
 }
 
 /** A Response worth reading (2xx or a terminal 4xx), or the retryable error of this attempt. */
-async function attemptOnce(req: { url: string; init: RequestInit }, signal: AbortSignal): Promise<Response | RetryableError> {
+async function attemptOnce(req: HttpRequest, signal: AbortSignal): Promise<Response | RetryableError> {
   try {
-    const res = await fetch(req.url, req.init)
+    const res = await tracedFetch(req.url, req.init)
     if (res.status < 500 && res.status !== 429) return res
     await res.body?.cancel()
     return new RetryableError('tool.failed', `HTTP ${res.status} from ${new URL(req.url).host}`, retryAfter(res))

@@ -2,6 +2,7 @@
 // throws so the queue retries it; on the final attempt it is recorded as dead instead.
 import type { Clock } from '../../lib/clock.ts'
 import { RetryableError } from '../../lib/errors.ts'
+import { tracedFetch } from '../../lib/spans.ts'
 import type { Storage } from '../../storage/index.ts'
 import { SIGNATURE_HEADER, signPayload } from './signature.ts'
 
@@ -34,7 +35,7 @@ export function createWebhookSender(deps: SenderDeps) {
 
 async function post(doFetch: typeof fetch, url: string, body: string, headers: Record<string, string>, timeoutMs: number) {
   try {
-    const res = await doFetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    const res = await tracedFetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' }, doFetch)
     await res.body?.cancel()
     return res.ok ? undefined : { statusCode: res.status, error: `HTTP ${res.status}` }
   } catch (e) {

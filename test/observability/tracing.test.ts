@@ -1,9 +1,13 @@
 // One trace per turn, asserted on an in-memory span exporter: the turn's spans, the model call and the tool
 // call as its descendants although they ran behind a BullMQ hop in the pool workers, redacted prompt
-// capture, the "why" view that links the stored turn to its trace, and the caller's W3C trace context on the API.
+// capture, the "why" view that links the stored turn to its trace, and W3C trace context at the HTTP edges.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { SpanKind } from '@opentelemetry/api'
+import { Type } from '@sinclair/typebox'
+import { createWebhookSender } from '../../channels/index.ts'
+import { withSpan } from '../../lib/spans.ts'
 import { installTestTracing, type FinishedSpan, type TestTracing } from '../../lib/telemetry.ts'
+import { callHttpTool } from '../../tools/http-tool.ts'
 import { waitFor } from '../support/wait.ts'
 import { startObserved, type ObservedPlatform } from './harness.ts'
 
@@ -105,6 +109,8 @@ describe('the "why" view', () => {
     expect(res.body.modelSteps[0]).toMatchObject({
       provider: 'scripted', model: 'scripted-small', costUsd: 0.0025, fallbackPath: ['primary:big-model', 'scripted:scripted-small'],
       toolCalls: [{ id: 'call-1', name: 'lookup_order', arguments: { orderId: '#W1001' } }],
+      // The scripted gateway routes by no policy: nothing chose the model but the configuration.
+      routing: null,
     })
     expect(res.body.modelSteps[0].latencyMs).toBeGreaterThanOrEqual(0)
     expect(res.body.toolCalls).toEqual([expect.objectContaining({ name: 'lookup_order', result: { orderId: '#W1001', status: 'shipped' }, isError: false })])
@@ -185,5 +191,74 @@ describe('W3C trace context at the HTTP edges', () => {
       event: 'ticket.created', ticket: { id: `T-${crypto.randomUUID()}` }, comment: { id: 'c1', body: 'hello from the ticket' },
     }, { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-00` })
     await expectLinkedTurn(messageId, '/v1/tickets/:source')
+  })
+
+  /** A real local server that answers `statuses` in turn and keeps each request's traceparent. */
+  function recordingServer(statuses: number[]) {
+    const seen: (string | null)[] = []
+    const server = Bun.serve({
+      port: 0,
+      fetch(req) {
+        seen.push(req.headers.get('traceparent'))
+        return Response.json({ ok: true }, { status: statuses[seen.length - 1] ?? 200 })
+      },
+    })
+    return { seen, url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) }
+  }
+
+  const clientSpans = (traceId: string) =>
+    tracing.spans().filter((s) => s.kind === SpanKind.CLIENT && s.spanContext().traceId === traceId)
+  const traceparentOf = (s: FinishedSpan) => `00-${s.spanContext().traceId}-${spanId(s)}-01`
+
+  test('an HTTP tool call sends one CLIENT span per attempt as traceparent, each a child of the current span', async () => {
+    const remote = recordingServer([503, 200])
+    try {
+      const tool = {
+        kind: 'http' as const, name: 'probe', description: 'probe', type: 'READ' as const, parameters: Type.Object({}),
+        url: remote.url, method: 'GET' as const,
+      }
+      const ctx = { signal: AbortSignal.timeout(5000), idempotencyKey: 'probe-1' }
+      let current = ''
+      await withSpan('execute_tool probe', async (span) => {
+        current = span.traceId()!
+        return callHttpTool(tool, {}, ctx)
+      })
+      const outer = tracing.spans().find((s) => s.name === 'execute_tool probe' && s.spanContext().traceId === current)!
+      const attempts = clientSpans(current)
+      expect(attempts.map((s) => [s.name, s.attributes['http.response.status_code']])).toEqual([['GET', 503], ['GET', 200]])
+      expect(attempts.map((s) => s.parentSpanContext?.spanId)).toEqual([spanId(outer), spanId(outer)])
+      expect(remote.seen).toEqual(attempts.map(traceparentOf))
+      expect(attempts[0]!.attributes['error.type']).toBe('503')
+    } finally {
+      remote.stop()
+    }
+  })
+
+  test('a webhook delivery carries the traceparent of its CLIENT span, a child of the current span', async () => {
+    const remote = recordingServer([200])
+    try {
+      const attempts: unknown[] = []
+      const send = createWebhookSender({
+        clock: { now: () => Date.now() }, timeoutMs: 5000,
+        storage: {
+          webhooks: {
+            target: async () => ({ url: remote.url, secret: 's3cret', active: true, delivery: { status: 'pending', payload: { type: 'reply' } } }),
+            recordAttempt: async (_id: string, r: unknown) => void attempts.push(r),
+          } as never,
+        },
+      })
+      let current = ''
+      await withSpan('process webhooks', async (span) => {
+        current = span.traceId()!
+        await send('dlv-1', { attempt: 1, final: false })
+      })
+      const [post] = clientSpans(current)
+      const outer = tracing.spans().find((s) => s.name === 'process webhooks' && s.spanContext().traceId === current)!
+      expect(post).toMatchObject({ name: 'POST', parentSpanContext: expect.objectContaining({ spanId: spanId(outer) }) })
+      expect(remote.seen).toEqual([traceparentOf(post!)])
+      expect(attempts).toEqual([expect.objectContaining({ ok: true })])
+    } finally {
+      remote.stop()
+    }
   })
 })
