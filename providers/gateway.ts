@@ -24,6 +24,10 @@ export interface RoutedCompletion {
   path: string[]
   /** Set when a budget or an outage pushed the call down the chain: the reason, for the record. */
   degradedBy?: string
+  /** The routing policy version that chose the model; absent when no routing policy is configured. */
+  policyVersion?: string
+  /** The policy rule that matched (`default` when none did); set with `policyVersion`. */
+  rule?: string
 }
 
 /** A streamed completion: the model's deltas, then what the whole call came to. */

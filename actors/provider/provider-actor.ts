@@ -83,6 +83,7 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   const call = {
     id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
     ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: routed.path,
+    policyVersion: routed.policyVersion ?? null, rule: routed.rule ?? null, degradedBy: routed.degradedBy ?? null,
   }
   return deps.storage.turnSteps.recordModelCall(call, step, result)
 }

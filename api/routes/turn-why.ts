@@ -1,10 +1,11 @@
 // "Why did it say that": one turn rebuilt from what was stored — the customer's message, each guardrail
-// decision, each model step (provider, model, tokens, cost, fallback path), each tool call and its result,
-// the reply, the escalation, and the trace id. Tenant-scoped: a foreign conversation answers 404.
+// decision, each model step (provider, model, tokens, cost, fallback path, the routing decision that chose
+// the model), each tool call and its result, the reply, the escalation, and the trace id. Tenant-scoped:
+// a foreign conversation answers 404.
 import { Elysia, t } from 'elysia'
 import type { GuardrailVerdict, PoolResults, RecordedReply, ToolCallRef } from '../../actors/protocol.ts'
 import { AppError } from '../../lib/errors.ts'
-import type { Storage, TurnRecord } from '../../storage/index.ts'
+import type { ProviderCallRecord, Storage, TurnRecord } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { ConversationParams } from '../schemas.ts'
 
@@ -18,6 +19,12 @@ const Params = t.Object({ id: ConversationParams.properties.id, turnId: t.String
 
 const stepNumber = (step: string) => Number(step.slice('model.'.length))
 
+/** Which policy version and rule chose the model, and what pushed the call off the rule's first choice. */
+function routingDecision(call: ProviderCallRecord | undefined) {
+  if (!call?.policyVersion) return null
+  return { policyVersion: call.policyVersion, rule: call.rule, degradedBy: call.degradedBy }
+}
+
 function modelSteps(record: TurnRecord) {
   const calls = new Map(record.providerCalls.map((c) => [c.id, c]))
   return record.steps
@@ -28,8 +35,8 @@ function modelSteps(record: TurnRecord) {
       const call = calls.get(`${record.turnId}.${s.step}`)
       return {
         step: s.step, provider: r.provider, model: r.model, text: r.text, toolCalls: r.toolCalls, usage: r.usage,
-        costUsd: r.costUsd, fallbackPath: r.path, escalate: r.escalate ?? null, latencyMs: call?.latencyMs ?? null,
-        at: s.createdAt.toISOString(),
+        costUsd: r.costUsd, fallbackPath: r.path, routing: routingDecision(call), escalate: r.escalate ?? null,
+        latencyMs: call?.latencyMs ?? null, at: s.createdAt.toISOString(),
       }
     })
 }

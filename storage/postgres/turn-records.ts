@@ -3,7 +3,7 @@
 // Read-only; the caller checks the conversation's tenant first.
 import type { Sql } from './client.ts'
 import type { Escalation } from './escalations.ts'
-import type { ProviderCallRecord } from './provider-calls.ts'
+import { providerCallColumns, type ProviderCallRecord } from './provider-calls.ts'
 
 export interface TurnStepRecord {
   step: string
@@ -43,10 +43,7 @@ export function createTurnRecords(sql: Sql) {
       const [steps, providerCalls, toolCalls, escalations] = await Promise.all([
         sql<TurnStepRecord[]>`select step, result, created_at as "createdAt" from turn_steps where turn_id = ${turnId}
           order by created_at, step`,
-        sql<ProviderCallRecord[]>`select id, conversation_id as "conversationId", turn_id as "turnId", provider, model,
-          input_tokens as "inputTokens", output_tokens as "outputTokens", cached_tokens as "cachedTokens",
-          cost_usd::float8 as "costUsd", latency_ms as "latencyMs", fallback_path as "fallbackPath"
-          from provider_calls where turn_id = ${turnId} and conversation_id = ${conversationId} order by created_at`,
+        sql<ProviderCallRecord[]>`select ${providerCallColumns(sql)} from provider_calls where turn_id = ${turnId} and conversation_id = ${conversationId} order by created_at`,
         sql<ToolCallRecord[]>`select idempotency_key as "idempotencyKey", tool, args, status, ok, result, latency_ms as "latencyMs",
           created_at as "createdAt" from tool_calls where turn_id = ${turnId} and conversation_id = ${conversationId}
           order by created_at`,

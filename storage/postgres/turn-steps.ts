@@ -68,9 +68,10 @@ export function createTurnSteps(sql: Sql) {
     async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {
       const [row] = await sql<{ result: T }[]>`
         with p as (insert into provider_calls (id, conversation_id, turn_id, provider, model, input_tokens, output_tokens,
-            cached_tokens, cost_usd, latency_ms, fallback_path)
+            cached_tokens, cost_usd, latency_ms, fallback_path, routing_policy_version, routing_rule, degraded_by)
           values (${call.id}, ${call.conversationId}, ${call.turnId}, ${call.provider}, ${call.model}, ${call.inputTokens},
-            ${call.outputTokens}, ${call.cachedTokens}, ${call.costUsd}, ${Math.round(call.latencyMs)}, ${call.fallbackPath})
+            ${call.outputTokens}, ${call.cachedTokens}, ${call.costUsd}, ${Math.round(call.latencyMs)}, ${call.fallbackPath},
+            ${call.policyVersion}, ${call.rule}, ${call.degradedBy})
           on conflict (id) do nothing)
         insert into turn_steps (turn_id, step, result) values (${call.turnId}, ${step}, ${sql.json(result as never)})
         on conflict (turn_id, step) do nothing returning result`

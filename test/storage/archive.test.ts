@@ -21,6 +21,7 @@ async function richConversation(s: Storage, id: string, tenantId = 'default'): P
   await s.turnSteps.recordModelCall({
     id: `${id}-call`, conversationId: id, turnId: `${id}-0`, provider: 'local', model: 'intent-v1', inputTokens: 120,
     outputTokens: 40, cachedTokens: 8, costUsd: 0.00012345, latencyMs: 17, fallbackPath: ['openai', 'local'],
+    policyVersion: 'v7', rule: 'vip-best-model', degradedBy: 'gpt-4o: circuit_open',
   }, 'model', { text: 'reply' })
   await s.escalations.open({ id: `${id}-esc`, conversationId: id, turnId: `${id}-2`, reason: 'low_confidence', detail: 'score 0.3' })
 }
