@@ -4,6 +4,7 @@
 import type Redis from 'ioredis'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
+import type { BudgetRemaining } from './lib/metrics.ts'
 import { loadRoutingPolicy } from './policy/index.ts'
 import {
   createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicyFile, type Provider,
@@ -13,6 +14,8 @@ import { createRoutingState } from './storage/index.ts'
 
 export interface Routing {
   gateway: RoutingGateway
+  /** The source of `switchboard_budget_remaining_usd`: the tenant-wide budgets of the tenants routed so far. */
+  budgets(): Promise<BudgetRemaining[]>
   close(): Promise<void>
 }
 
@@ -29,5 +32,7 @@ export function startRouting(config: Config, redis: Redis, log: Logger): Routing
   const file = watchPolicyFile({ path: policyPath, pollMs, log, parse })
   const gateway = createRoutingGateway({ policy: file.current, providers, state: createRoutingState(redis, config.redis.prefix), log })
   log.info('model routing enabled', { policy: policyPath, providers: Object.keys(providers) })
-  return { gateway, close: async () => file.close() }
+  const budgets = async () =>
+    (await gateway.tenantBudgets()).map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd }))
+  return { gateway, budgets, close: async () => file.close() }
 }

@@ -72,7 +72,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })
-  deps.metrics.track({ host: () => host.stats() })
+  deps.metrics.track({ host: () => host.stats(), budgets: routing?.budgets })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log)
   return {
     host,

@@ -6,7 +6,7 @@ import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import { createLogger, type Logger } from './lib/log.ts'
-import { createMetrics, type MetricSources, type Metrics } from './lib/metrics.ts'
+import { createMetrics, type Metrics } from './lib/metrics.ts'
 import { spansEnabled } from './lib/spans.ts'
 import type { ModelGateway } from './providers/index.ts'
 import {
@@ -24,8 +24,6 @@ export interface PlatformSeams {
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
-  /** Budget remaining per scope, for `switchboard_budget_remaining_usd`; unset exposes no series. */
-  budgets?: MetricSources['budgets']
 }
 
 export interface Platform {
@@ -60,7 +58,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
-  const metrics = createMetrics({ pools: () => pools.jobCounts(), budgets: seams.budgets })
+  const metrics = createMetrics({ pools: () => pools.jobCounts() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.

@@ -18,14 +18,15 @@ export interface PoolJobCounts {
   active: number
 }
 
+/** One tenant-wide budget; per-conversation and per-customer budgets have no series (their ids are no labels). */
 export interface BudgetRemaining {
-  /** `conversation`, `customerDay`, `tenantDay` or `tenantMonth`: a closed set. */
+  /** `tenantDay` or `tenantMonth`: a closed set. */
   scope: string
   tenant: string
   remainingUsd: number
 }
 
-/** Scrape-time sources; each is optional (the API role has no host, budgets may not exist yet). */
+/** Scrape-time sources; each is optional (the API role has no host, budgets exist only under a routing policy). */
 export interface MetricSources {
   host?: () => Promise<HostStats>
   pools?: () => Promise<PoolJobCounts[]>
@@ -126,7 +127,8 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
       g.set({ pool: c.pool, state: 'active' }, c.active)
     }
   })
-  sampled('switchboard_budget_remaining_usd', 'USD left in each budget scope', ['scope', 'tenant'], async (g) => {
+  // Read from the counters every worker shares, so each worker reports the same value for the tenants it has routed.
+  sampled('switchboard_budget_remaining_usd', 'USD left in each tenant-wide budget (shared: aggregate with min)', ['scope', 'tenant'], async (g) => {
     for (const b of (await sources.budgets?.()) ?? []) g.set({ scope: b.scope, tenant: b.tenant }, b.remainingUsd)
   })
 }

@@ -98,6 +98,7 @@ export { createRoutingGateway, requireProviders } from './routing/routing-gatewa
 export type { RoutedStreamEvent, RoutingGateway, RoutingGatewayOptions, RoutingOutcome } from './routing/routing-gateway.ts'
 export type {
   Admission, BreakerState, BudgetScope, BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, ProviderSettings, RoutingPlan, RoutingState,
+  TenantBudgetStatus,
 } from './routing/routing-plan.ts'
 /** Hot reload of a policy file (mtime poll); an invalid new version keeps the last good one and is logged. */
 export { watchPolicyFile } from './routing/policy-file.ts'

@@ -7,7 +7,7 @@ import type { Logger } from '../../lib/log.ts'
 import type { ModelGateway, RouteContext, RoutedCompletion } from '../gateway.ts'
 import type { Provider, ProviderRequest, ProviderResponse, StreamEvent } from '../provider.ts'
 import { callChain, type ChainCall, type ChainDeps, type ChainResult } from './call-chain.ts'
-import type { BudgetStatus, ModelTarget, RoutingPlan, RoutingState } from './routing-plan.ts'
+import type { BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, RoutingPlan, RoutingState, TenantBudgetStatus } from './routing-plan.ts'
 
 export interface RoutingGatewayOptions {
   /** The policy in force; pass a `PolicyFile`'s `current` for hot reload. */
@@ -20,7 +20,7 @@ export interface RoutingGatewayOptions {
   log?: Logger
 }
 
-/** A RoutedCompletion plus the decision behind it, for the audit trail. */
+/** A RoutedCompletion whose decision is always known: the policy version and rule, for the audit trail. */
 export interface RoutingOutcome extends RoutedCompletion {
   policyVersion: string
   rule: string
@@ -32,8 +32,14 @@ export interface RoutingGateway extends ModelGateway {
   complete(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): Promise<RoutingOutcome>
   /** Streams from the routed model; fallback and retries happen only until the first event arrives. */
   stream(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): AsyncIterable<RoutedStreamEvent>
-  /** What is left of each budget that applies to this context: the source of the remaining-budget metric. */
-  remainingBudget(ctx: Pick<RouteContext, 'tenantId' | 'conversationId' | 'customerId'>): Promise<BudgetStatus[]>
+  /** What is left of each budget that applies to this subject (only the tenant's own, without a conversation id). */
+  remainingBudget(subject: BudgetSubject): Promise<BudgetStatus[]>
+  /**
+   * What is left of the tenant-wide budgets of every tenant this gateway has routed since it started, read
+   * from the shared counters: the source of the remaining-budget metric. Conversation and customer budgets
+   * are left out: one series per tenant could only show whichever conversation spoke last.
+   */
+  tenantBudgets(): Promise<TenantBudgetStatus[]>
 }
 
 interface Plan {
@@ -55,7 +61,11 @@ export function createRoutingGateway(options: RoutingGatewayOptions): RoutingGat
   const deps = (policy: RoutingPlan): ChainDeps => ({
     providers: options.providers, state: options.state, settings: (p) => policy.providerSettings(p), sleep, random: Math.random,
   })
-  const plan = (req: Omit<ProviderRequest, 'model'>, ctx: RouteContext) => planCall(options, clock.now(), req, ctx)
+  const budgets = budgetReads(options, clock)
+  const plan = (req: Omit<ProviderRequest, 'model'>, ctx: RouteContext) => {
+    budgets.routed(ctx.tenantId)
+    return planCall(options, clock.now(), req, ctx)
+  }
   const walk = <T>(p: Plan, request: Omit<ProviderRequest, 'model'>, run: ChainCall<T>['run']) =>
     callChain(deps(p.policy), { chain: p.chain, request, reservedTokens: p.reservedTokens, run })
   const settle = (p: Plan, ctx: RouteContext, run: ChainResult<unknown>, response: ProviderResponse) => settleCall(options, p, ctx, run, response)
@@ -77,9 +87,27 @@ export function createRoutingGateway(options: RoutingGatewayOptions): RoutingGat
         throw await streamFailed(options.state, run, e)
       }
     },
-    async remainingBudget(ctx) {
-      const spent = await options.state.spent(ctx, clock.now())
-      return options.policy().budgetStatus(ctx.tenantId, spent)
+    remainingBudget: budgets.remainingBudget,
+    tenantBudgets: budgets.tenantBudgets,
+  }
+}
+
+/** What is left for one subject, and for every tenant routed so far (the metric's source), under the policy in force. */
+function budgetReads(options: RoutingGatewayOptions, clock: Clock) {
+  // Bounded by the number of tenants: the budget metric reads the budgets of each.
+  const routedTenants = new Set<string>()
+  const remainingBudget = async (subject: BudgetSubject): Promise<BudgetStatus[]> => {
+    const policy = options.policy()
+    if (!isLimited(policy, subject)) return []
+    return policy.budgetStatus(subject.tenantId, await options.state.spent(subject, clock.now()))
+  }
+  return {
+    routed: (tenantId: string) => void routedTenants.add(tenantId),
+    remainingBudget,
+    async tenantBudgets(): Promise<TenantBudgetStatus[]> {
+      const perTenant = await Promise.all([...routedTenants].map(async (tenantId) =>
+        (await remainingBudget({ tenantId })).map((status) => ({ ...status, tenantId }))))
+      return perTenant.flat()
     },
   }
 }
@@ -95,14 +123,20 @@ export function requireProviders<P extends Pick<RoutingPlan, 'version' | 'provid
   throw new TerminalError('config.invalid', `routing policy ${plan.version}: no provider named ${missing.join(', ')} (configured: ${have})`)
 }
 
+/** Reading spend costs a round trip; a policy with no limit on any of the subject's scopes skips it. */
+function isLimited(policy: RoutingPlan, subject: BudgetSubject): boolean {
+  const nothingSpent: BudgetSpend = { tenantDay: 0, tenantMonth: 0 }
+  if (subject.conversationId) nothingSpent.conversation = 0
+  if (subject.customerId) nothingSpent.customerDay = 0
+  return policy.budgetStatus(subject.tenantId, nothingSpent).length > 0
+}
+
 /** Route, then apply budgets; a spent budget is a TerminalError the runtime turns into an escalation. */
 async function planCall(options: RoutingGatewayOptions, at: number, req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): Promise<Plan> {
   const policy = options.policy()
   const decision = policy.route(ctx, stickyUnit(ctx.conversationId))
   const expected = policy.estimate(inputChars(req), req.maxTokens)
-  // Reading spend costs a round trip; a policy with no limits for this tenant skips it.
-  const limited = policy.budgetStatus(ctx.tenantId, { conversation: 0, customerDay: 0, tenantDay: 0, tenantMonth: 0 }).length > 0
-  const statuses = limited ? policy.budgetStatus(ctx.tenantId, await options.state.spent(ctx, at)) : []
+  const statuses = isLimited(policy, ctx) ? policy.budgetStatus(ctx.tenantId, await options.state.spent(ctx, at)) : []
   const budget = policy.applyBudget(decision.chain, statuses, expected)
   if ('escalate' in budget) {
     options.log?.info('routing budget exhausted', { conversationId: ctx.conversationId, policyVersion: policy.version, reason: budget.escalate })

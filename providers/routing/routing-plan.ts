@@ -44,11 +44,16 @@ export interface RoutingPlan {
   estimate(inputChars: number, maxTokens?: number): TokenUsage
 }
 
-/** Whose budgets a call is charged to. */
+/** Whose budgets a call is charged to; without a conversation (or customer) id, only the tenant's scopes. */
 export interface BudgetSubject {
   tenantId: string
-  conversationId: string
+  conversationId?: string
   customerId?: string
+}
+
+/** What is left of one of a tenant's own budgets (`tenantDay`, `tenantMonth`). */
+export interface TenantBudgetStatus extends BudgetStatus {
+  tenantId: string
 }
 
 export type Admission =

@@ -15,9 +15,10 @@ export type RoutingAdmission =
   | { ok: true; probe: boolean; window: number }
   | { ok: false; reason: 'circuit_open' | 'cooling_down' | 'rate_limited'; retryAfterMs: number }
 
+/** Whose budgets a read or charge touches; without a conversation (or customer) id, only the tenant's. */
 export interface BudgetSubject {
   tenantId: string
-  conversationId: string
+  conversationId?: string
   customerId?: string
 }
 export type BudgetSpend = Partial<Record<'conversation' | 'customerDay' | 'tenantDay' | 'tenantMonth', number>>
@@ -150,17 +151,17 @@ export type RoutingState = ReturnType<typeof createRoutingState>
 
 type Scope = keyof typeof BUDGET_TTL_S
 
-/** Budget counter keys for the UTC day and month containing `at`; the customer scope only with a customer id. */
+/** Budget counter keys for the UTC day and month containing `at`; the conversation and customer scopes only with their ids. */
 function budgetKeys(prefix: string, s: BudgetSubject, at: number): Array<[Scope, string]> {
   const iso = new Date(at).toISOString()
   const day = iso.slice(0, 10)
   const month = iso.slice(0, 7)
   const base = `${prefix}:budget`
   const out: Array<[Scope, string]> = [
-    ['conversation', `${base}:conversation:${s.conversationId}`],
     ['tenantDay', `${base}:tenant:${s.tenantId}:${day}`],
     ['tenantMonth', `${base}:tenant:${s.tenantId}:${month}`],
   ]
+  if (s.conversationId) out.push(['conversation', `${base}:conversation:${s.conversationId}`])
   if (s.customerId) out.push(['customerDay', `${base}:customer:${s.tenantId}:${s.customerId}:${day}`])
   return out
 }

@@ -31,6 +31,7 @@ describe('budget degradation, step by step', () => {
     f.emu.script({ match: { model: 'gpt-4o-mini' }, reply: usage(1000, 2100) })
     const out = await f.gateway.complete(ask(undefined, 200), a)
     expect(out.path).toEqual(['openai:gpt-4o-mini'])
+    expect(out).toMatchObject({ policyVersion: 'test-1', rule: 'default' })
     expect(out.degradedBy).toStartWith('budget.conversation: gpt-4o → gpt-4o-mini (cheaper model')
     expect(out.costUsd).toBe(0.00141)
   })
@@ -71,5 +72,19 @@ describe('budget degradation, step by step', () => {
     expect(out.path).toEqual(['openai:gpt-4o'])
     const left = await f.gateway.remainingBudget({ tenantId: 'acme-budget', conversationId: 'x' })
     expect(left.map((s) => [s.scope, s.limitUsd])).toEqual([['tenantDay', 10]])
+  })
+
+  test('the tenant-wide budgets of routed tenants (the metric\'s source) drop by what each call cost', async () => {
+    f.use(testPolicy({ budgets: { conversationUsd: 1, tenantDailyUsd: 0.05 } }, ['gpt-4o', 'local']))
+    const tenantDay = async () => (await f.gateway.tenantBudgets()).find((b) => b.tenantId === 'metered' && b.scope === 'tenantDay')
+    expect(await tenantDay()).toBeUndefined()
+    f.emu.script({ match: { model: 'gpt-4o' }, reply: usage(1000, 600), times: 2 })
+    const first = await f.gateway.complete(ask(undefined, 200), ctx({ tenantId: 'metered' }))
+    expect(first.costUsd).toBe(0.0085)
+    expect((await tenantDay())?.remainingUsd).toBeCloseTo(0.05 - first.costUsd, 8)
+    const second = await f.gateway.complete(ask(undefined, 200), ctx({ tenantId: 'metered' }))
+    expect((await tenantDay())?.remainingUsd).toBeCloseTo(0.05 - first.costUsd - second.costUsd, 8)
+    // A conversation's or a customer's budget is no tenant-wide series.
+    expect(new Set((await f.gateway.tenantBudgets()).map((b) => b.scope))).toEqual(new Set(['tenantDay']))
   })
 })
