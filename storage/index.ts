@@ -62,7 +62,7 @@ export {
   parseRetentionPolicies, createRetentionResolver, RetentionPolicy, type ResolvedRetention, type RetentionResolver,
 } from './retention/retention-policy.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
-export type { EraseCustomer, ErasureReport } from './privacy/erasure.ts'
+export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'
 
 /**

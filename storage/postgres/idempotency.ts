@@ -57,3 +57,15 @@ async function replay<T>(tx: TxSql, req: IdempotentRequest): Promise<IdempotentR
   return { status: row.status, body: row.body, replayed: true }
 }
 export type Idempotency = ReturnType<typeof createIdempotency>
+
+/**
+ * Deletes the tenant's stored responses that name one of the conversations: the API's keyed writes answer
+ * with the conversation itself (`id`, with the customer's details) or with a message posted to it
+ * (`conversationId`). For erasure; a retry of such a request after it runs as a new request.
+ */
+export async function forgetConversationResponses(sql: Sql, tenantId: string, conversationIds: string[]): Promise<number> {
+  if (conversationIds.length === 0) return 0
+  const rows = await sql`delete from idempotency_keys where tenant_id = ${tenantId}
+    and (body ->> 'id' = any(${conversationIds}) or body ->> 'conversationId' = any(${conversationIds})) returning 1`
+  return rows.length
+}

@@ -1,6 +1,8 @@
-// Erasure of one customer reaches hot, warm and cold (and reply streams), with a report; the DSAR export
-// returns everything held about the customer from every tier as one JSON document.
+// Erasure of one customer reaches hot, warm and cold (and reply streams, queued jobs through the injected
+// dequeue, stored idempotent responses), with a report; the DSAR export returns everything held about the
+// customer from every tier as one JSON document.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { RetryableError } from '../../lib/errors.ts'
 import type { Storage } from '../../storage/index.ts'
 import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
 
@@ -22,7 +24,14 @@ beforeAll(async () => {
   await storage.sessions.evict(['e-warm'])
   await storage.archiver.archive('e-cold')
   await storage.sessions.append(script('keep-1', 2), { tenantId: 'acme' })
+  for (const [key, body] of [['k-created', { id: 'e-hot', customerId }], ['k-posted', { conversationId: 'e-warm' }], ['k-other', { id: 'keep-1' }]]) {
+    await storage.idempotency.once({ tenantId: 'acme', key: key as string, fingerprint: 'f' }, async () => ({ status: 201, body }))
+  }
 })
+
+const keyedResponses = async () =>
+  (await fx.db.sql<{ key: string }[]>`select key from idempotency_keys where tenant_id = 'acme' order by key`).map((r) => r.key)
+
 afterAll(() => fx.close())
 
 describe('privacy', () => {
@@ -39,15 +48,28 @@ describe('privacy', () => {
     await storage.archiver.archive('e-cold')
   })
 
+  test('a dequeue that refuses stops the erasure before anything is deleted, with the conversations closed', async () => {
+    const busy = async () => { throw new RetryableError('conflict', 'a turn is being handled') }
+    await expect(storage.eraseCustomer(customerId, by, busy)).rejects.toThrow('a turn is being handled')
+    const statuses = await fx.db.sql<{ status: string }[]>`select status from conversations where customer_id = ${customerId}`
+    expect(statuses.map((r) => r.status)).toEqual(['closed', 'closed', 'closed'])
+    expect(await storage.messages.list('e-hot')).toHaveLength(4)
+    expect(await keyedResponses()).toEqual(['k-created', 'k-other', 'k-posted'])
+    expect(await storage.customers.get(customerId)).toBeDefined()
+  })
+
   test('erasure reaches hot, warm and cold and reports what it deleted', async () => {
     const hotKey = `${fx.redis.prefix}:session:e-hot`
     expect(await fx.redis.client.exists(hotKey)).toBe(1)
     expect(await storage.blobs.list('conversations/acme/e-cold.')).toHaveLength(1)
-    const report = await storage.eraseCustomer(customerId, by)
+    const dequeued: string[] = []
+    const report = await storage.eraseCustomer(customerId, by, async (ids) => (dequeued.push(...ids), 5))
+    expect(dequeued.sort()).toEqual(['e-cold', 'e-hot', 'e-warm'])
     expect(report).toMatchObject({
       customerId, conversations: 3, hotSessions: 1, replyStreams: 3, coldObjects: 1, identities: 2, auditRedacted: 2,
-      warmRows: { messages: 8, turn_steps: 1 },
+      warmRows: { messages: 8, turn_steps: 1 }, queuedJobs: 5, idempotencyRecords: 2,
     })
+    expect(await keyedResponses()).toEqual(['k-other'])
     expect(await fx.redis.client.exists(hotKey, ...['e-hot', 'e-warm', 'e-cold'].map(storage.events.streamKey))).toBe(0)
     expect(await storage.blobs.list('conversations/acme/')).toEqual([])
     const [row] = await fx.db.sql<{ n: number }[]>`select count(*)::int as n from messages where conversation_id like 'e-%'`
@@ -59,7 +81,7 @@ describe('privacy', () => {
   })
 
   test('erasing again is harmless, and the export then holds only the erasure record', async () => {
-    expect(await storage.eraseCustomer(customerId, by)).toMatchObject({ conversations: 0, identities: 0 })
+    expect(await storage.eraseCustomer(customerId, by, async () => 0)).toMatchObject({ conversations: 0, identities: 0 })
     const doc = await storage.exportCustomer(customerId)
     expect(doc.customer).toBeNull()
     expect(doc.conversations).toEqual([])
