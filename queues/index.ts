@@ -6,6 +6,8 @@ export { createMailbox, type MailboxSender } from './mailbox.ts'
 export { createActorHost, type ActorHost, type ActorHostOptions, type ActorHostDeps, type ActorHostStats } from './actor-host.ts'
 export { createPoolClient, startPoolWorkers, type PoolQueues, type PoolWorkers } from './pools.ts'
 export { createDeadLetter, type DeadLetter, type DeadLetterEntry } from './dead-letter.ts'
+/** Erasure's sweep of a customer's conversations out of every queue (see job-scrubber.ts). */
+export { createJobScrubber, type JobScrubber } from './job-scrubber.ts'
 export { attemptsByKind, backoffMs } from './retry.ts'
 export { validationErrors } from './validate.ts'
 export { createQueueTelemetry, type QueueTelemetry } from './telemetry.ts'
