@@ -6,6 +6,7 @@ import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { ensureDemoTenant, runAdminCommand } from './api/index.ts'
+import { createJobScrubber, createRedis } from './queues/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
 
 function parseConfig(): Config {
@@ -35,18 +36,22 @@ function installShutdown(platform: Platform, tracing: Tracing, log: Logger): voi
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
-/** `bun main.ts admin …`: one tenant/key command against the configured database, then exit. */
+/** `bun main.ts admin …`: one tenant, key or customer command against the configured database, then exit. */
 async function runAdmin(config: Config, args: string[]): Promise<never> {
+  const { prefix } = config.redis
   const sql = createSql(config.postgres)
   const redis = createRedisClient(config.redis.url)
+  const bull = createRedis(config.redis.url, 'switchboard-admin')
   let code = 0
   try {
     await migrate(sql, config.postgres.schema)
-    console.log(JSON.stringify(await runAdminCommand(createStorage(sql, redis, config.redis.prefix), args), null, 2))
+    const deps = { storage: createStorage(sql, redis, prefix), dequeue: createJobScrubber(bull, prefix) }
+    console.log(JSON.stringify(await runAdminCommand(deps, args), null, 2))
   } catch (e) {
     console.error(e instanceof AppError ? e.message : e)
     code = 1
   } finally {
+    bull.disconnect()
     redis.disconnect()
     await sql.end()
   }

@@ -10,8 +10,8 @@ import { createMetrics, type Metrics } from './lib/metrics.ts'
 import { spansEnabled } from './lib/spans.ts'
 import type { ModelGateway } from './providers/index.ts'
 import {
-  createDeadLetter, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost, type DeadLetter,
-  type MailboxSender,
+  createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
+  type DeadLetter, type MailboxSender,
 } from './queues/index.ts'
 import { startWorkerRole } from './platform-worker.ts'
 import {
@@ -87,6 +87,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     })
     const app = createApp({
       storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
+      dequeue: createJobScrubber(bull, prefix),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

@@ -1,16 +1,24 @@
-// `bun main.ts admin …`: the operator's tenant and key commands, for when the admin API is off. Prints JSON.
+// `bun main.ts admin …`: the operator's tenant, key and customer-privacy commands, for when the admin API is
+// off. Prints JSON.
 import { AppError } from '../lib/errors.ts'
-import { SCOPES, type Scope, type Storage } from '../storage/index.ts'
+import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
+import { CUSTOMER_ID_PATTERN, tenantCustomer } from './routes/customers.ts'
 
 export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
   list-tenants
   create-key <tenant id> [--scopes channel,console,admin] [--name <label>]
   list-keys <tenant id>
-  revoke-key <tenant id> <key id>`
+  revoke-key <tenant id> <key id>
+  export-customer <tenant id> <customer id>
+  erase-customer <tenant id> <customer id> [--reason <why>]`
 
-type AdminStorage = Pick<Storage, 'tenants' | 'apiKeys'>
+export interface AdminDeps {
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer'>
+  /** Sweeps an erased customer's conversations out of the queues. */
+  dequeue: DequeueConversations
+}
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`)
@@ -24,13 +32,16 @@ function parseScopes(value: string | undefined): Scope[] {
   return scopes as Scope[]
 }
 
-function tenantId(value: string | undefined): string {
-  if (!value || !new RegExp(TENANT_ID_PATTERN).test(value)) throw new AppError('request.invalid', `a tenant id must match ${TENANT_ID_PATTERN}`)
+function idArgument(what: string, pattern: string, value: string | undefined): string {
+  if (!value || !new RegExp(pattern).test(value)) throw new AppError('request.invalid', `a ${what} id must match ${pattern}`)
   return value
 }
+const tenantId = (value: string | undefined) => idArgument('tenant', TENANT_ID_PATTERN, value)
+const customerId = (value: string | undefined) => idArgument('customer', CUSTOMER_ID_PATTERN, value)
 
 /** Runs one admin command; returns what to print. */
-export async function runAdminCommand(storage: AdminStorage, args: string[]): Promise<unknown> {
+export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<unknown> {
+  const { storage } = deps
   const [command, first, second] = args
   switch (command) {
     case 'create-tenant': {
@@ -52,6 +63,12 @@ export async function runAdminCommand(storage: AdminStorage, args: string[]): Pr
     case 'revoke-key':
       if (!second || !(await storage.apiKeys.revoke(tenantId(first), second))) throw new AppError('not_found', `key ${second} not found`)
       return { id: second, revoked: true }
+    case 'export-customer':
+      return storage.exportCustomer((await tenantCustomer(storage, tenantId(first), customerId(second))).id)
+    case 'erase-customer': {
+      const customer = await tenantCustomer(storage, tenantId(first), customerId(second))
+      return storage.eraseCustomer(customer.id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
+    }
     default:
       throw new AppError('request.invalid', ADMIN_USAGE)
   }

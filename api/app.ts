@@ -7,12 +7,13 @@ import type { Inbox } from '../channels/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
-import type { EventHub, Storage } from '../storage/index.ts'
+import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
+import { customersRoutes } from './routes/customers.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
@@ -25,11 +26,14 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
+  | 'eraseCustomer' | 'exportCustomer'
 >
 
 export interface AppDeps {
   storage: ApiStorage
   mailbox: Pick<Mailbox, 'send'>
+  /** Sweeps an erased customer's conversations out of the queues (queues/ job scrubber, wired by the composition root). */
+  dequeue: DequeueConversations
   hub: EventHub
   clock: Clock
   log: Logger
@@ -80,5 +84,6 @@ export function createApp(deps: AppDeps) {
     .use(webhooksRoutes({ ...guard, storage }))
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
+    .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
 }
 export type App = ReturnType<typeof createApp>
