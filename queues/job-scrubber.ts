@@ -6,7 +6,7 @@ import type Redis from 'ioredis'
 import { POOL_NAMES } from '../actors/protocol.ts'
 import { RetryableError } from '../lib/errors.ts'
 import { names } from './names.ts'
-import { defineScript } from './scripts.ts'
+import { defineScript } from '../lib/redis-script.ts'
 
 // Every state a job rests in, earliest first, so a job moving on during the sweep is still met. 'active' is
 // searched too: its job may be done (or back in 'delayed' for a retry) by the time it is removed.

@@ -2,7 +2,7 @@
 // TTL plus an entry in an index sorted by expiry, so survivors can find the conversations of a dead owner.
 import type Redis from 'ioredis'
 import { names } from './names.ts'
-import { defineScript } from './scripts.ts'
+import { defineScript } from '../lib/redis-script.ts'
 
 // Scores use Redis's own clock (TIME), so workers with skewed clocks agree on what has expired.
 const NOW_MS = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)`

@@ -2,7 +2,7 @@
 // so its in-flight message is put back at the FRONT of the mailbox before anything newer is handled
 // (BullMQ's own stalled check would let newer mail overtake it).
 import type Redis from 'ioredis'
-import { defineScript } from './scripts.ts'
+import { defineScript } from '../lib/redis-script.ts'
 
 // BullMQ workers take from the right of `wait` (RPOPLPUSH), so RPUSH puts a job next in line; `stc` counts
 // the redelivery, which handlers see as a delivery attempt above 1.

@@ -1,6 +1,7 @@
 // The hot tier: the last `maxMessages` messages of each recent conversation in a Redis sorted set scored by
 // seq, with a TTL refreshed on every read and write. A cache of warm, never the source of truth.
 import type Redis from 'ioredis'
+import { defineScript } from '../../lib/redis-script.ts'
 import type { Role, StoredMessage } from '../postgres/messages.ts'
 
 /** Rank 0 of every hot set (score 0; seqs start at 1): marks the set as a complete suffix and holds its TTL. */
@@ -59,18 +60,19 @@ export function createHotSessions(redis: Redis, options: HotSessionsOptions) {
   const keyPrefix = `${options.prefix}:session:`
   const key = (conversationId: string) => keyPrefix + conversationId
   const cap = options.maxMessages
+  const run = { read: defineScript(redis, 'hot_read', READ), append: defineScript(redis, 'hot_append', APPEND) }
   return {
     maxMessages: cap,
     /** The last `limit` (≤ maxMessages) messages oldest first, or undefined on a miss. Refreshes the TTL. */
     async read(conversationId: string, limit: number): Promise<StoredMessage[] | undefined> {
-      const raw = (await redis.eval(READ, 1, key(conversationId), Math.min(limit, cap) + 1)) as string[] | null
+      const raw = (await run.read([key(conversationId)], [Math.min(limit, cap) + 1])) as string[] | null
       if (!raw) return undefined
       return raw.filter((r) => !r.startsWith(`["${META_TAG}"`)).slice(-limit).map((r) => decode(conversationId, r))
     },
     /** Write-through of stored messages. `create` starts the set (new conversation); otherwise a missing set stays missing. */
     async append(conversationId: string, messages: StoredMessage[], create?: HotMeta): Promise<boolean> {
       const meta = create ? encodeMeta(create) : ''
-      return (await redis.eval(APPEND, 1, key(conversationId), 0, cap, meta, ...scored(messages))) === 1
+      return (await run.append([key(conversationId)], [0, cap, meta, ...scored(messages)])) === 1
     },
     /** Replaces the set with the conversation's latest messages (re-warm after a miss). */
     async replace(conversationId: string, messages: StoredMessage[], meta: HotMeta): Promise<void> {

@@ -1,6 +1,7 @@
 // Per-tenant request budgets shared by every API process: a fixed window counted in Redis, one script call
 // per request, so the check is atomic and costs one round trip.
 import type Redis from 'ioredis'
+import { defineScript } from '../../lib/redis-script.ts'
 
 export interface RateDecision {
   allowed: boolean
@@ -19,10 +20,11 @@ end
 return -1`
 
 export function createRateLimiter(redis: Redis, prefix: string, windowMs = 1000) {
+  const hit = defineScript(redis, 'rate_hit', HIT)
   return {
     /** Counts one request against `subject`'s budget of `limit` per window. */
     async hit(subject: string, limit: number): Promise<RateDecision> {
-      const ttl = Number(await redis.eval(HIT, 1, `${prefix}:rate:${subject}`, windowMs, limit))
+      const ttl = Number(await hit([`${prefix}:rate:${subject}`], [windowMs, limit]))
       return ttl < 0 ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: Math.max(ttl, 1) }
     },
   }

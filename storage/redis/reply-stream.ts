@@ -1,6 +1,7 @@
 // The reply stream of each conversation (a Redis stream): what channels (SSE, WebSocket, webhooks) deliver.
 // Publishing is exactly-once per event id, so a redelivered turn never shows the customer a second reply.
 import type Redis from 'ioredis'
+import { defineScript } from '../../lib/redis-script.ts'
 
 export type ConversationEventType =
   | 'reply.delta'
@@ -33,11 +34,7 @@ const PUBLISH_ONCE = `if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) th
 return false`
 
 export function createReplyStream(redis: Redis, prefix: string) {
-  // Sent by SHA after first use: this runs on every reply.
-  if (typeof (redis as unknown as Record<string, unknown>).switchboardPublishOnce !== 'function') {
-    redis.defineCommand('switchboardPublishOnce', { lua: PUBLISH_ONCE })
-  }
-  const scripts = redis as unknown as { switchboardPublishOnce(...args: Array<string | number>): Promise<unknown> }
+  const publishOnce = defineScript(redis, 'publish_once', PUBLISH_ONCE)
   const streamKey = (conversationId: string) => `${prefix}:events:${conversationId}`
   const toEntries = (raw: [string, string[]][]): StreamEntry[] =>
     raw.map(([cursor, fields]) => ({ cursor, event: JSON.parse(fields[1] ?? '{}') as ConversationEvent }))
@@ -46,7 +43,7 @@ export function createReplyStream(redis: Redis, prefix: string) {
     /** Publishes once per event id; returns the stream cursor, or null when it was already published. */
     async publish(event: ConversationEvent): Promise<string | null> {
       const dedupeKey = `${prefix}:evt:${event.conversationId}:${event.id}:${event.type}`
-      const cursor = await scripts.switchboardPublishOnce(2, streamKey(event.conversationId), dedupeKey, JSON.stringify(event), DEDUPE_TTL_S, MAX_LEN)
+      const cursor = await publishOnce([streamKey(event.conversationId), dedupeKey], [JSON.stringify(event), DEDUPE_TTL_S, MAX_LEN])
       return (cursor as string | null) ?? null
     },
     /** Events after `cursor` ('0' for all kept), waiting up to `blockMs` when there are none. */

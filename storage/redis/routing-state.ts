@@ -2,7 +2,7 @@
 // request/token rate limits (fixed windows on Redis time) and budget counters. Each check is one Lua script, so
 // it is atomic across processes and costs one round trip; windows and failure times use Redis's clock, not ours.
 import type Redis from 'ioredis'
-import { createHash } from 'node:crypto'
+import { defineScript } from '../../lib/redis-script.ts'
 
 /** The part of a provider's routing settings this state needs. */
 export interface ProviderLimits {
@@ -82,21 +82,6 @@ const DAY_S = 86_400
 // Long enough to outlive its period (a day, a month, an idle conversation), short enough not to pile up.
 const BUDGET_TTL_S = { conversation: 30 * DAY_S, customerDay: 2 * DAY_S, tenantDay: 2 * DAY_S, tenantMonth: 62 * DAY_S } as const
 
-type Arg = string | number
-
-/** EVALSHA with a fallback to EVAL when Redis has not seen the script yet: the hot path sends 40 bytes, not 1 KB. */
-function luaScript(redis: Redis, lua: string) {
-  const sha = createHash('sha1').update(lua).digest('hex')
-  return async (keys: string[], args: Arg[]): Promise<unknown> => {
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args)
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e
-      return redis.eval(lua, keys.length, ...keys, ...args)
-    }
-  }
-}
-
 /**
  * @example
  * const state = createRoutingState(storageRedis, config.redis.prefix)
@@ -108,9 +93,9 @@ export function createRoutingState(redis: Redis, prefix: string) {
     const base = `${prefix}:routing:{${provider}}`
     return { open: `${base}:open`, tripped: `${base}:tripped`, probe: `${base}:probe`, failures: `${base}:failures`, cooldown: `${base}:cooldown`, rate: `${base}:rate` }
   }
-  const admit = luaScript(redis, ADMIT)
-  const succeeded = luaScript(redis, SUCCEEDED)
-  const failed = luaScript(redis, FAILED)
+  const admit = defineScript(redis, 'routing_admit', ADMIT)
+  const succeeded = defineScript(redis, 'routing_succeeded', SUCCEEDED)
+  const failed = defineScript(redis, 'routing_failed', FAILED)
   return {
     async admit(provider: string, settings: ProviderLimits, tokens: number): Promise<RoutingAdmission> {
       const k = keys(provider)

@@ -1,5 +1,5 @@
 // Our own Lua scripts, sent by SHA (EVALSHA) after their first use on a connection instead of as full text
-// on every call: these run several times per turn.
+// on every call, which also spares Redis hashing the text each time: these run on every request and turn.
 import type Redis from 'ioredis'
 
 export type RunScript = (keys: string[], args: Array<string | number>) => Promise<unknown>
