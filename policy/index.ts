@@ -14,4 +14,4 @@ export { matches, resolveTarget, type RouteFacts } from './routing/route-match.t
 export { costUsd, estimateTokens, type BilledTokens } from './routing/prices.ts'
 export { applyBudget, budgetStatus, BUDGET_SCOPES, type BudgetPlan, type BudgetScope, type BudgetSpend, type BudgetStatus } from './routing/budget.ts'
 /** The RoutingPolicy CRD built from the schema (k8s/crds/routing-policy.yaml is its YAML). */
-export { routingPolicyCrd, toStructuralSchema } from './routing/routing-crd.ts'
+export { routingPolicyCrd } from './routing/routing-crd.ts'

@@ -59,8 +59,10 @@ export {
   normalizeIdentity, type Attribution, type Customer, type Customers, type Identity, type IdentityAuditEntry, type IdentityKind,
 } from './postgres/customers.ts'
 export {
-  parseRetentionPolicies, createRetentionResolver, RetentionPolicy, type ResolvedRetention, type RetentionResolver,
+  parseRetentionPolicies, createRetentionResolver, RetentionPolicy, RETENTION_API_VERSION, type ResolvedRetention, type RetentionResolver,
 } from './retention/retention-policy.ts'
+/** The RetentionPolicy CRD built from the schema (k8s/crds/retention-policy.yaml is its YAML). */
+export { retentionPolicyCrd } from './retention/retention-crd.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
 export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'

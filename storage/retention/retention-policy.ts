@@ -1,29 +1,36 @@
-// Retention policies: declarative, versioned YAML documents whose shape is the spec of a future Kubernetes
-// custom resource. Resolution is pure: the most specific policy (tenant, then agent) wins.
+// Retention policies: declarative, versioned YAML documents, each also a RetentionPolicy custom resource.
+// Resolution is pure: the most specific policy (tenant, then agent) wins.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../../lib/errors.ts'
 
 const Days = Type.Number({ minimum: 0, description: 'days' })
+// A misspelt field must fail loudly, not silently keep data forever (the CRD drops this; the API server prunes).
+const closed = { additionalProperties: false } as const
 
+export const RetentionPolicySpec = Type.Object({
+  /** Bumped on every change; recorded with each retention decision. */
+  version: Type.Integer({ minimum: 1 }),
+  /** A tenant id, or '*' for every tenant. @defaultValue '*' */
+  tenant: Type.String({ minLength: 1, default: '*' }),
+  /** An agent name, or '*' for every agent. @defaultValue '*' */
+  agent: Type.String({ minLength: 1, default: '*' }),
+  hot: Type.Object({ ttlSeconds: Type.Integer({ minimum: 1 }) }, closed),
+  /** Days after the last activity before a conversation leaves warm; absent keeps it warm. */
+  warm: Type.Object({ days: Type.Optional(Days) }, closed),
+  /** Days an archive is kept before it is purged; 0 purges at the end of warm without archiving; absent keeps it. */
+  cold: Type.Object({ days: Type.Optional(Days) }, closed),
+}, closed)
+
+export const RETENTION_API_VERSION = 'switchboard.dev/v1alpha1'
+
+/** The file and the custom resource (k8s/crds/retention-policy.yaml) share this envelope. */
 export const RetentionPolicy = Type.Object({
-  apiVersion: Type.Literal('switchboard.dev/v1alpha1'),
+  apiVersion: Type.Literal(RETENTION_API_VERSION),
   kind: Type.Literal('RetentionPolicy'),
   metadata: Type.Object({ name: Type.String({ minLength: 1 }) }),
-  spec: Type.Object({
-    /** Bumped on every change; recorded with each retention decision. */
-    version: Type.Integer({ minimum: 1 }),
-    /** A tenant id, or '*' for every tenant. @defaultValue '*' */
-    tenant: Type.String({ minLength: 1, default: '*' }),
-    /** An agent name, or '*' for every agent. @defaultValue '*' */
-    agent: Type.String({ minLength: 1, default: '*' }),
-    hot: Type.Object({ ttlSeconds: Type.Integer({ minimum: 1 }) }),
-    /** Days after the last activity before a conversation leaves warm; absent keeps it warm. */
-    warm: Type.Object({ days: Type.Optional(Days) }),
-    /** Days an archive is kept before it is purged; 0 purges at the end of warm without archiving; absent keeps it. */
-    cold: Type.Object({ days: Type.Optional(Days) }),
-  }),
+  spec: RetentionPolicySpec,
 })
 export type RetentionPolicy = Static<typeof RetentionPolicy>
 

@@ -1,0 +1,62 @@
+// Kubernetes CustomResourceDefinitions built from the TypeBox schemas that validate our YAML policy files,
+// so a CRD in k8s/crds/ cannot drift from the code (test/k8s/crds.test.ts compares them). Pure; no I/O.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+/**
+ * Rewrites TypeBox's JSON Schema into a Kubernetes structural schema: records become `additionalProperties`,
+ * unions of literals become `enum`, exclusive bounds take the OpenAPI v3.0 boolean form, and
+ * `additionalProperties: false` is dropped (the API server prunes unknown fields; the file loader rejects them).
+ */
+export function toStructuralSchema(schema: unknown): Json {
+  if (Array.isArray(schema)) return schema.map(toStructuralSchema)
+  if (typeof schema !== 'object' || schema === null) return schema as Json
+  const s = schema as Record<string, unknown>
+  const literals = Array.isArray(s.anyOf) ? s.anyOf.map((b) => (b as { const?: unknown }).const) : []
+  if (literals.length > 0 && literals.every((c) => typeof c === 'string')) return { type: 'string', enum: literals as string[] }
+  const out: Record<string, Json> = {}
+  for (const [key, value] of Object.entries(s)) {
+    if (key === 'additionalProperties' && value === false) continue
+    // OpenAPI v3.0 (what CRDs speak) spells an exclusive bound as a boolean beside `minimum`.
+    if (key === 'exclusiveMinimum' && typeof value === 'number') Object.assign(out, { minimum: value, exclusiveMinimum: true })
+    else if (key === 'patternProperties') out.additionalProperties = toStructuralSchema(Object.values(value as object)[0])
+    else out[key] = toStructuralSchema(value)
+  }
+  return out
+}
+
+/** One namespaced custom resource kind whose `spec` is a TypeBox schema. */
+export interface CrdOptions {
+  /** `group/version`, as in the documents' `apiVersion` (e.g. `switchboard.dev/v1alpha1`). */
+  apiVersion: string
+  kind: string
+  plural: string
+  shortNames: string[]
+  /** `kubectl get` columns: name and `.spec` field. */
+  columns: Array<{ name: string; type: 'string' | 'integer'; field: string }>
+  spec: unknown
+}
+
+/** The CRD object, ready to serialise as YAML. */
+export function customResourceDefinition(o: CrdOptions): Json {
+  const [group, version] = o.apiVersion.split('/') as [string, string]
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${o.plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural: o.plural, singular: o.kind.toLowerCase(), kind: o.kind, shortNames: o.shortNames },
+      versions: [{
+        name: version,
+        served: true,
+        storage: true,
+        additionalPrinterColumns: o.columns.map((c) => ({ name: c.name, type: c.type, jsonPath: `.spec.${c.field}` })),
+        schema: {
+          openAPIV3Schema: { type: 'object', required: ['spec'], properties: { spec: toStructuralSchema(o.spec) } },
+        },
+      }],
+    },
+  }
+}
