@@ -4,5 +4,5 @@ export type { ToolExecutor } from './tool/tool-actor.ts'
 export type { AgentProfile } from './provider/provider-actor.ts'
 export { HANDOFF_REPLY, BLOCKED_REPLY } from './conversation/turn.ts'
 export type {
-  Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance,
+  Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
 } from './protocol.ts'

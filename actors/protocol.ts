@@ -197,9 +197,15 @@ export type PoolHandlers = {
   [K in PoolKind]: (req: Extract<PoolRequest, { kind: K }>, delivery: Delivery) => Promise<PoolResults[K]>
 }
 
+/**
+ * What the host does with mail the actor has handled: keep it a while, so a re-sent id is still known as a
+ * duplicate (`done`), or remove it at once (`forget`: the conversation was erased, its text must not linger).
+ */
+export type MailOutcome = 'done' | 'forget'
+
 /** One activated conversation. The host calls `handle` one message at a time, in order. */
 export interface ActorInstance {
-  handle(msg: Message, delivery: Delivery): Promise<void>
+  handle(msg: Message, delivery: Delivery): Promise<MailOutcome>
   /** Called once the host stops retrying `msg`: the customer must still hear something. */
   giveUp(msg: Message, error: ErrorInfo): Promise<void>
 }
@@ -209,5 +215,5 @@ export type ActorFactory = (conversationId: string) => Promise<ActorInstance>
 
 /** Context an actor's handler receives: its state and its outbound seams. */
 export type Handlers<K extends MessageKind, C> = {
-  [P in K]: (msg: Extract<Message, { kind: P }>, ctx: C) => Promise<void>
+  [P in K]: (msg: Extract<Message, { kind: P }>, ctx: C) => Promise<MailOutcome>
 }

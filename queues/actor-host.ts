@@ -6,7 +6,7 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
-import type { ActorFactory, ActorInstance } from '../actors/protocol.ts'
+import type { ActorFactory, ActorInstance, MailOutcome } from '../actors/protocol.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
 import type { Leases } from './lease.ts'
@@ -175,12 +175,12 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     return a
   }
 
-  async function handle(a: ActiveActor, job: Job): Promise<void> {
+  async function handle(a: ActiveActor, job: Job): Promise<MailOutcome> {
     a.busy = true
     a.drained = false
     clearTimeout(a.idleTimer)
     try {
-      await processMail(a.instance, job, {
+      return await processMail(a.instance, job, {
         attempts: options.turnAttempts,
         deadLetter: deps.deadLetter,
         log,

@@ -1,7 +1,7 @@
 // Handling one job of a conversation mailbox: validate it, hand it to the actor, retry failures in place
 // (a delayed retry would let later mail overtake it), and make sure the customer hears something.
 import type { Job } from 'bullmq'
-import type { ActorInstance, Message } from '../actors/protocol.ts'
+import type { ActorInstance, MailOutcome, Message } from '../actors/protocol.ts'
 import { toErrorInfo } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
@@ -16,27 +16,26 @@ export interface MailProcessorOptions {
   shouldContinue: () => boolean
 }
 
-export async function processMail(actor: ActorInstance, job: Job, options: MailProcessorOptions): Promise<void> {
+export async function processMail(actor: ActorInstance, job: Job, options: MailProcessorOptions): Promise<MailOutcome> {
   const errors = validationErrors('message', job.data)
   if (errors.length > 0) {
     await options.deadLetter.add({
       source: job.queueName, jobId: job.id, kind: job.name, reason: 'message.invalid', errors, data: job.data,
     })
     options.log.warn('invalid message dead-lettered', { queue: job.queueName, jobId: job.id, errors })
-    return
+    return 'done'
   }
   const msg = job.data as Message
   for (let attempt = deliveryAttempt(job); ; attempt++) {
     try {
-      await actor.handle(msg, { attempt })
-      return
+      return await actor.handle(msg, { attempt })
     } catch (e) {
       const info = toErrorInfo(e)
       options.log.warn('turn failed', { conversationId: msg.conversationId, kind: msg.kind, attempt, error: info })
       if (!options.shouldContinue()) throw e
       if (!info.retryable || attempt >= options.attempts) {
         await actor.giveUp(msg, info)
-        return
+        return 'done'
       }
       await Bun.sleep(backoffMs(attempt, info.retryAfterMs))
     }

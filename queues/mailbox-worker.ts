@@ -2,6 +2,7 @@
 // not running, so the caller can take over in-flight mail and load the actor's state first.
 import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
+import type { MailOutcome } from '../actors/protocol.ts'
 import type { Logger } from '../lib/log.ts'
 import { names } from './names.ts'
 import type { QueueTelemetry } from './telemetry.ts'
@@ -16,7 +17,7 @@ export interface MailboxWorkerOptions {
 }
 
 export interface MailboxWorkerHooks {
-  handle(job: Job): Promise<void>
+  handle(job: Job): Promise<MailOutcome>
   /** The mailbox was found empty. */
   drained(): void
 }
@@ -39,6 +40,10 @@ export function openMailboxWorker(conversationId: string, options: MailboxWorker
   })
   worker.on('error', (e) => log.warn('mailbox worker error', { conversationId, error: e }))
   worker.on('drained', () => hooks.drained())
+  // Completed mail is kept a while to recognise re-sent ids; mail of an erased conversation goes at once.
+  worker.on('completed', (job, outcome: MailOutcome) => {
+    if (outcome === 'forget') job.remove().catch((e: Error) => log.warn('could not remove erased mail', { conversationId, jobId: job.id, error: e }))
+  })
   worker.on('failed', (job, e) => log.error('mail failed', { conversationId, jobId: job?.id, error: e }))
   return { queue, worker }
 }

@@ -1,27 +1,36 @@
 // The conversation actor: one per conversation, one message at a time. It owns the turn: persist the
 // customer's words, get a reply through the supervisor, record it once, publish it once.
-import type { ActorInstance, Handlers, Message, MessageKind } from '../protocol.ts'
+import type { ActorInstance, Handlers, MailOutcome, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { runTurn } from './turn.ts'
 
+/** Mail that reaches a conversation after its customer was erased is dropped, and removed from the queue. */
+const unlessErased = <M extends Message>(handle: (msg: M, ctx: ConversationContext) => Promise<void>) =>
+  async (msg: M, ctx: ConversationContext): Promise<MailOutcome> => {
+    if (await ctx.deps.storage.conversations.isErased(ctx.state.conversationId)) return 'forget'
+    await handle(msg, ctx)
+    return 'done'
+  }
+
 const handlers: Handlers<MessageKind, ConversationContext> = {
+  // A turn learns about erasure from its first write (turnSteps.begin), without a query of its own.
   'turn.received': (msg, ctx) => runTurn(msg, ctx),
-  'outreach.triggered': async (msg, { state, deps }) => {
+  'outreach.triggered': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.sessions.append([{ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text }])
     remember(state, msg.id, { role: 'assistant', text: msg.payload.text }, deps)
     await deps.storage.events.publish({
       id: msg.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
       data: { messageId: msg.id, text: msg.payload.text, campaign: msg.payload.campaign },
     })
-  },
-  'conversation.close': async (msg, { state, deps }) => {
+  }),
+  'conversation.close': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.conversations.setStatus(state.conversationId, 'closed')
     await deps.storage.events.publish({
       id: msg.id, type: 'conversation.closed', conversationId: state.conversationId, at: deps.clock.now(),
       data: { reason: msg.payload.reason },
     })
-  },
+  }),
 }
 
 /**
@@ -54,8 +63,8 @@ export async function activateConversation(conversationId: string, deps: Convers
   }
 }
 
-function dispatch(msg: Message, ctx: ConversationContext): Promise<void> {
-  const handler = handlers[msg.kind] as (m: Message, c: ConversationContext) => Promise<void>
+function dispatch(msg: Message, ctx: ConversationContext): Promise<MailOutcome> {
+  const handler = handlers[msg.kind] as (m: Message, c: ConversationContext) => Promise<MailOutcome>
   return handler(msg, ctx)
 }
 

@@ -1,6 +1,6 @@
 // One customer turn, checkpointed: each step's result is recorded, and a redelivered turn resumes after the
 // last recorded step. The reply and its publication happen exactly once per turn.
-import type { RecordedReply, TurnReceived } from '../protocol.ts'
+import type { MailOutcome, RecordedReply, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
@@ -24,19 +24,20 @@ export const HANDOFF_REPLY =
   "I'm sorry, I can't complete this right now. I've passed our conversation to a member of the support team, who will follow up here."
 
 /** One trace per turn: this span's parent is the mailbox job's, so it continues the sender's trace. */
-export function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<void> {
+export function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: ErrorInfo): Promise<MailOutcome> {
   return withSpan('turn', (span) => handleTurn(msg, ctx, span, failure), {
     attributes: () => ({ [ATTR.conversationId]: msg.conversationId, [ATTR.turnId]: msg.id, [ATTR.agentName]: ctx.state.agent }),
   })
 }
 
-async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: SpanHandle, failure?: ErrorInfo): Promise<void> {
+async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: SpanHandle, failure?: ErrorInfo): Promise<MailOutcome> {
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  if (erased) return 'forget'
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
-  if (steps.has(MERGED_STEP)) return
+  if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
@@ -67,6 +68,7 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   // Write-through to the hot tier, after the customer already has the reply.
   await deps.storage.sessions.cacheWritten(state.conversationId, [...written, delivered.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
+  return 'done'
 }
 
 /** Typing indicator for chat widgets; best effort, and never delays the turn. */

@@ -38,6 +38,11 @@ export function createConversations(sql: Sql) {
         agent, status, double_texting as "doubleTexting", metadata, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
       return row
     },
+    /** The customer of this conversation was erased: the conversation must never be written again. */
+    async isErased(id: string): Promise<boolean> {
+      const [row] = await sql`select 1 from erased_conversations where id = ${id}`
+      return row !== undefined
+    },
     async setStatus(id: string, status: ConversationStatus): Promise<void> {
       await sql`update conversations set status = ${status}, updated_at = now() where id = ${id}`
     },

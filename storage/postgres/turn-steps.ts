@@ -11,6 +11,8 @@ export interface TurnStart {
   steps: Map<string, unknown>
   /** False when the customer message was already stored (by the API, or by an earlier delivery). */
   inserted: boolean
+  /** The conversation was erased: nothing was stored, and the turn must not run. */
+  erased: boolean
 }
 
 export function createTurnSteps(sql: Sql) {
@@ -20,16 +22,22 @@ export function createTurnSteps(sql: Sql) {
   }
   return {
     get,
-    /** Stores the customer message (if new) and returns the turn's recorded steps, in one round trip. */
+    /**
+     * Stores the customer message (if new) and returns the turn's recorded steps, in one round trip. A turn of an
+     * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.
+     */
     async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
-      const rows = await sql<{ step: string | null; result: unknown; inserted: boolean }[]>`
-        with c as (insert into conversations (id) values (${turn.conversationId}) on conflict (id) do nothing),
+      const rows = await sql<{ step: string | null; result: unknown; inserted: boolean; erased: boolean }[]>`
+        with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
+        c as (insert into conversations (id) select ${turn.conversationId} where not (select erased from e)
+          on conflict (id) do nothing),
         m as (insert into messages (id, conversation_id, role, text)
-          values (${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text}) on conflict (id) do nothing returning id)
-        select s.step, s.result, exists (select 1 from m) as inserted
+          select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
+          on conflict (id) do nothing returning id)
+        select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
-      return { steps, inserted: rows[0]?.inserted ?? false }
+      return { steps, inserted: rows[0]?.inserted ?? false, erased: rows[0]?.erased ?? false }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */
     async record<T>(turnId: string, step: string, result: T): Promise<T> {

@@ -29,8 +29,11 @@ export function createErasure(deps: { sql: Sql; purge: Purger }) {
     const [customer] = await sql<{ tenantId: string }[]>`select tenant_id as "tenantId" from customers where id = ${customerId}`
     const tenantId = customer?.tenantId ?? 'default'
     // Closed first: the channels refuse mail to a closed conversation, so nothing new is queued behind the sweep.
-    const closed = await sql<{ id: string }[]>`update conversations set status = 'closed', updated_at = now()
-      where customer_id = ${customerId} returning id`
+    // The tombstones keep mail that slipped past the sweep from creating the conversation again after the purge.
+    const closed = await sql<{ id: string }[]>`with closed as (update conversations set status = 'closed', updated_at = now()
+        where customer_id = ${customerId} returning id, tenant_id),
+      tombstones as (insert into erased_conversations (id, tenant_id) select id, tenant_id from closed on conflict (id) do nothing)
+      select id from closed`
     const ids = closed.map((c) => c.id)
     const queuedJobs = await dequeue(ids)
     const idempotencyRecords = await forgetConversationResponses(sql, tenantId, ids)

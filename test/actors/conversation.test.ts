@@ -1,11 +1,13 @@
 // The conversation actor with a scripted model: typing before the reply, double texting (queue or merge),
-// and a new conversation that starts with the customer's recent messages from another channel.
+// a new conversation that starts with the customer's recent messages from another channel, and mail that
+// reaches a conversation after its customer was erased.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { ModelGateway, ProviderMessage } from '../../providers/index.ts'
 import { startPlatform, type Platform } from '../../platform.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { testConfig } from '../support/platform.ts'
+import { keysHolding } from '../support/redis-search.ts'
 import { turn } from '../support/traffic.ts'
 import { waitFor } from '../support/wait.ts'
 
@@ -115,5 +117,25 @@ describe('conversation actor', () => {
     await waitFor(async () => (await events('email-ada')).some((e) => e.type === 'reply.completed'), 5000, 'email reply')
     const context = seen.get('email-ada')![0]!.map((m) => m.content)
     expect(context).toEqual(['my parcel never arrived', 're: my parcel never arrived', 'any news?'])
+  })
+
+  test('mail that arrives after its customer was erased stores nothing, answers nothing and leaves the queue', async () => {
+    const by = { actor: 'dpo@example.com', reason: 'GDPR art. 17 request' }
+    const { customerId } = await platform.storage.customers.identify('default', { kind: 'email', value: 'gone@example.com' }, by)
+    await platform.storage.conversations.ensure({ id: 'erased-1', customerId })
+    await post('erased-1', 'erased-1-a', 'hello')
+    await waitFor(async () => (await events('erased-1')).some((e) => e.type === 'reply.completed'), 5000, 'first reply')
+    // The actor is still active; this mail was queued after the erasure swept the queues (nothing to sweep here).
+    await platform.storage.eraseCustomer(customerId, by, async () => 0)
+    await platform.mailbox.send(turn('erased-1', 'erased-1-late', 'LATE secret 4711'))
+    await platform.mailbox.send({
+      v: 1, id: 'erased-1-outreach', kind: 'outreach.triggered', conversationId: 'erased-1', sentAt: Date.now(),
+      payload: { text: 'OUTREACH secret 4711', campaign: 'c' },
+    })
+    await waitFor(async () => (await keysHolding(redis.client, redis.prefix, 'secret 4711')).length === 0, 5000, 'mail removed')
+    expect(await platform.storage.conversations.get('erased-1')).toBeUndefined()
+    expect((await db.sql`select id from messages where conversation_id = 'erased-1'`).length).toBe(0)
+    expect(await events('erased-1')).toEqual([])
+    expect(seen.get('erased-1')).toHaveLength(1)
   })
 })

@@ -87,4 +87,13 @@ describe('privacy', () => {
     expect(doc.conversations).toEqual([])
     expect(doc.erasures).toHaveLength(2)
   })
+
+  test('an erased conversation can never be created again, whichever path tries', async () => {
+    await storage.conversations.ensure({ id: 'e-hot', tenantId: 'acme' })
+    expect(await storage.conversations.get('e-hot')).toBeUndefined()
+    await expect(storage.sessions.append(script('e-warm', 2), { tenantId: 'acme' })).rejects.toThrow()
+    expect(await storage.messages.list('e-warm')).toEqual([])
+    expect(await storage.conversations.isErased('e-cold')).toBe(true)
+    expect(await storage.conversations.isErased('keep-1')).toBe(false)
+  })
 })
