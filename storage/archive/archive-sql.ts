@@ -1,6 +1,7 @@
 // The SQL of moving one conversation between warm and cold: collect its rows as one JSON document, delete
 // exactly the rows that document holds, and put them back. Every table with per-conversation rows is listed here.
 import type { Sql } from '../postgres/client.ts'
+import type { StoredMessage } from '../postgres/messages.ts'
 
 interface ArchivedTable {
   name: string
@@ -118,4 +119,20 @@ export async function manifestOf(sql: Sql, conversationId: string): Promise<Mani
     object_key as "objectKey", sha256, bytes, message_count as "messageCount", last_activity_at as "lastActivityAt"
     from cold_objects where conversation_id = ${conversationId}`
   return row
+}
+
+/** The customer's (current owner's) archived conversations last active since `since`, most recent first. */
+export async function recentArchives(sql: Sql, customerId: string, since: Date, limit: number, excludeConversationId?: string): Promise<{ conversationId: string; channel: string }[]> {
+  return sql<{ conversationId: string; channel: string }[]>`select o.conversation_id as "conversationId", c.channel
+    from cold_objects o join conversations c on c.id = o.conversation_id
+    where c.customer_id = ${customerId} and c.id <> ${excludeConversationId ?? ''} and o.last_activity_at >= ${since}
+    order by o.last_activity_at desc limit ${limit}`
+}
+
+interface MessageRow { id: string; conversation_id: string; seq: number; role: StoredMessage['role']; text: string; turn_id: string | null; created_at: string }
+
+/** The messages of a collected document, shaped as the warm tier returns them. */
+export function messagesOf(doc: string): StoredMessage[] {
+  const rows = (JSON.parse(doc) as { tables: { messages: MessageRow[] } }).tables.messages
+  return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, seq: r.seq, role: r.role, text: r.text, turnId: r.turn_id, createdAt: new Date(r.created_at) }))
 }

@@ -4,8 +4,9 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { RetryableError } from '../../lib/errors.ts'
 import { sha256Hex, type BlobStore } from '../blobs/blob-store.ts'
 import type { Sql } from '../postgres/client.ts'
+import type { RelatedMessage } from '../postgres/session-messages.ts'
 import type { HotSessions } from '../redis/hot-sessions.ts'
-import { collect, commitArchive, manifestOf, restoreRows, type Manifest } from './archive-sql.ts'
+import { collect, commitArchive, manifestOf, messagesOf, recentArchives, restoreRows, type Manifest } from './archive-sql.ts'
 
 /** Steps of archiving one conversation, in order; `onStep` runs after each (tests inject crashes there). */
 export type ArchiveStep = 'collected' | 'written' | 'verified' | 'committed'
@@ -72,6 +73,17 @@ export function createArchiver(deps: ArchiverDeps) {
     return 'archived'
   }
 
-  return { archive, restore, readDoc }
+  /**
+   * The customer's messages since `since` in their `conversations` most recently active archives, read in place:
+   * offering old context must not re-warm (and so un-archive) every conversation it comes from.
+   */
+  async function customerMessages(customerId: string, since: Date, options: { conversations: number; excludeConversationId?: string }): Promise<RelatedMessage[]> {
+    const archives = await recentArchives(sql, customerId, since, options.conversations, options.excludeConversationId)
+    const read = await Promise.all(archives.map(async ({ conversationId, channel }) => ({ channel, found: await readDoc(conversationId) })))
+    return read.flatMap(({ channel, found }) => (found ? messagesOf(found.doc) : [])
+      .filter((m) => m.createdAt >= since).map((m) => ({ ...m, channel })))
+  }
+
+  return { archive, restore, readDoc, customerMessages }
 }
 export type Archiver = ReturnType<typeof createArchiver>

@@ -26,6 +26,8 @@ export interface SessionTierOptions {
   hotMaxMessages?: number
   /** Cross-channel look-back of a new conversation. @defaultValue 30 days */
   lookbackMs?: number
+  /** Archived conversations that look-back reads from cold, most recent first (each is one blob read). @defaultValue 3 */
+  relatedArchives?: number
   /** @defaultValue [] (nothing expires) */
   retentionPolicies?: RetentionPolicy[]
   /** Test seam: runs after each archiving step (throw to simulate a crash there). */
@@ -43,7 +45,7 @@ export function createSessionTiers(sql: Sql, redis: Redis, prefix: string, strea
     blobs,
     retentionResolver: resolver,
     sessions: createSessions({
-      sql, hot, archiver, lookbackMs: options.lookbackMs ?? 30 * 86_400_000,
+      sql, hot, archiver, lookbackMs: options.lookbackMs ?? 30 * 86_400_000, relatedArchives: options.relatedArchives ?? 3,
       hotTtlMs: (tenantId, agent) => resolver.resolve(tenantId, agent).hotTtlMs,
     }),
     archiver,

@@ -20,11 +20,13 @@ export interface SessionLoad {
 export interface SessionsDeps {
   sql: Sql
   hot: HotSessions
-  archiver: Pick<Archiver, 'restore'>
+  archiver: Pick<Archiver, 'restore' | 'customerMessages'>
   /** Hot TTL of a tenant's agent, from the retention policies. */
   hotTtlMs: (tenantId: string, agent: string) => number
   /** How far back a new conversation sees the customer's other conversations. @defaultValue 30 days */
   lookbackMs: number
+  /** How many of the customer's archived conversations (most recent first) that look-back reads from cold. @defaultValue 3 */
+  relatedArchives: number
 }
 
 export function createSessions(deps: SessionsDeps) {
@@ -63,10 +65,19 @@ export function createSessions(deps: SessionsDeps) {
       const rows = await byIds(sql, messageIds)
       if (rows.length > 0) await hot.append(conversationId, rows)
     },
-    /** The customer's recent messages in their other conversations (any channel) within the look-back. */
+    /**
+     * The customer's recent messages in their other conversations (any channel) within the look-back, oldest
+     * first: warm, plus the archives of their `relatedArchives` most recently active archived conversations.
+     */
     async related(customerId: string, options: { excludeConversationId?: string; limit?: number; lookbackMs?: number; now?: Date } = {}): Promise<RelatedMessage[]> {
       const since = new Date((options.now ?? new Date()).getTime() - (options.lookbackMs ?? deps.lookbackMs))
-      return customerMessages(sql, customerId, since, options.limit ?? hot.maxMessages, options.excludeConversationId)
+      const limit = options.limit ?? hot.maxMessages
+      const excludeConversationId = options.excludeConversationId
+      const warm = await customerMessages(sql, customerId, since, limit, excludeConversationId)
+      // A full warm window bounds the cold read: only archives active after its oldest message can change it.
+      const from = (warm.length === limit ? warm[0]?.createdAt : undefined) ?? since
+      const cold = await deps.archiver.customerMessages(customerId, from, { conversations: deps.relatedArchives, excludeConversationId })
+      return latest([...warm, ...cold], limit)
     },
     /** Drops conversations from hot (after an out-of-band change to their warm rows). */
     evict: (conversationIds: string[]) => hot.evict(conversationIds),
@@ -85,4 +96,11 @@ async function writeThrough(hot: HotSessions, rows: AppendRow[], stored: Appende
   })
   await Promise.all([...groups].map(([conversationId, g]) =>
     hot.append(conversationId, g.rows, g.fresh ? meta(g.context?.tenantId ?? 'default', g.context?.agent ?? 'demo') : undefined)))
+}
+
+/** The last `limit` messages, oldest first; a message read from both tiers (a restore between reads) counts once. */
+function latest(messages: RelatedMessage[], limit: number): RelatedMessage[] {
+  const unique = [...new Map(messages.map((m) => [m.id, m])).values()]
+  unique.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq)
+  return unique.slice(Math.max(0, unique.length - limit))
 }

@@ -1,5 +1,6 @@
-// Reads fall through hot → warm → cold and re-warm; appends write through; a restarted process sees everything.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+// Reads fall through hot → warm → cold and re-warm; appends write through; a restarted process sees everything;
+// a new conversation's related history reaches the customer's archived conversations too.
+import { afterAll, beforeAll, describe, expect, spyOn, test } from 'bun:test'
 import type { Storage } from '../../storage/index.ts'
 import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
 
@@ -95,5 +96,43 @@ describe('sessions', () => {
       expect({ c, tier: load.tier }).toEqual({ c, tier })
       expect(texts(load.messages)).toEqual(texts(script(c, 6)))
     }
+  })
+})
+
+describe('related history', () => {
+  const by = { actor: 'test', reason: 'verified by login' }
+  async function customerWith(email: string, conversations: Array<[id: string, channel: string, count: number]>, archived: string[]) {
+    const { customerId } = await storage.customers.identify('acme', { kind: 'email', value: email }, by)
+    for (const [id, channel, count] of conversations) await storage.sessions.append(script(id, count), { tenantId: 'acme', channel, customerId })
+    for (const id of archived) expect(await storage.archiver.archive(id)).toBe('archived')
+    return customerId
+  }
+
+  test('archived conversations are offered like warm ones, in time order, read in place', async () => {
+    const customerId = await customerWith('cold@example.com', [['h-chat', 'chat', 4], ['h-email', 'email', 2], ['h-new', 'chat', 1]], [])
+    const options = { excludeConversationId: 'h-new' }
+    const warm = await storage.sessions.related(customerId, options)
+    expect(warm.map((m) => [m.channel, m.text])).toEqual([
+      ...script('h-chat', 4).map((m) => ['chat', m.text]), ...script('h-email', 2).map((m) => ['email', m.text]),
+    ])
+    expect(await storage.archiver.archive('h-chat')).toBe('archived')
+    expect(await storage.sessions.related(customerId, options)).toEqual(warm)
+    expect(await storage.sessions.related(customerId, { ...options, limit: 3 })).toEqual(warm.slice(-3))
+    expect(await storage.messages.list('h-chat')).toEqual([])
+    const later = new Date(Date.now() + 2 * 86_400_000)
+    expect(await storage.sessions.related(customerId, { ...options, now: later, lookbackMs: 86_400_000 })).toEqual([])
+  })
+
+  test('only the most recent archives are read, and none when warm fills the window', async () => {
+    const conversations: Array<[string, string, number]> = [['k-1', 'chat', 2], ['k-2', 'chat', 2], ['k-3', 'email', 2], ['k-warm', 'chat', 2], ['k-new', 'chat', 1]]
+    const customerId = await customerWith('long@example.com', conversations, ['k-1', 'k-2', 'k-3'])
+    const bounded = await fx.open({ hotMaxMessages: 10, relatedArchives: 2 })
+    const reads = spyOn(bounded.blobs, 'get')
+    const related = await bounded.sessions.related(customerId, { excludeConversationId: 'k-new' })
+    expect(texts(related)).toEqual(['k-2', 'k-3', 'k-warm'].flatMap((c) => texts(script(c, 2))))
+    expect(reads).toHaveBeenCalledTimes(2)
+    reads.mockClear()
+    expect(texts(await bounded.sessions.related(customerId, { excludeConversationId: 'k-new', limit: 2 }))).toEqual(texts(script('k-warm', 2)))
+    expect(reads).not.toHaveBeenCalled()
   })
 })
