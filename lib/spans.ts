@@ -30,6 +30,9 @@ export const ATTR = {
   costUsd: 'switchboard.cost_usd',
   cachedTokens: 'switchboard.usage.cached_tokens',
   fallbackPath: 'switchboard.fallback_path',
+  routingPolicyVersion: 'switchboard.routing.policy_version',
+  routingRule: 'switchboard.routing.rule',
+  routingDegradedBy: 'switchboard.routing.degraded_by',
   outcome: 'switchboard.outcome',
 } as const
 

@@ -2,14 +2,20 @@
 // the prompt and the response, PII-redacted and truncated. Pure functions of the call's data.
 import type { Attributes } from '@opentelemetry/api'
 import type { PoolResults } from '../protocol.ts'
-import type { ProviderMessage } from '../../providers/index.ts'
+import type { ProviderMessage, RoutedCompletion } from '../../providers/index.ts'
 import { ATTR } from '../../lib/spans.ts'
 import { redactPii } from '../../policy/index.ts'
 
 // Span attributes travel in every export batch; a long conversation's prompt is cut here.
 const MAX_CONTENT_CHARS = 16_000
 
-export function modelAttributes(result: PoolResults['provider.complete'], finishReason: string): Attributes {
+/** `routing`: which policy version and rule chose the model, and what pushed the call down its chain. */
+export function modelAttributes(
+  result: PoolResults['provider.complete'], finishReason: string, routing: Pick<RoutedCompletion, 'policyVersion' | 'rule' | 'degradedBy'>,
+): Attributes {
+  const provenance = {
+    [ATTR.routingPolicyVersion]: routing.policyVersion, [ATTR.routingRule]: routing.rule, [ATTR.routingDegradedBy]: routing.degradedBy,
+  }
   return {
     [ATTR.system]: result.provider,
     [ATTR.providerName]: result.provider,
@@ -23,6 +29,8 @@ export function modelAttributes(result: PoolResults['provider.complete'], finish
     [ATTR.fallbackPath]: result.path,
     'switchboard.tool_calls': result.toolCalls.map((c) => c.name),
     ...(result.escalate ? { 'switchboard.escalate': result.escalate } : {}),
+    // Absent without a routing policy (and degraded_by when nothing degraded): an undefined attribute is invalid.
+    ...Object.fromEntries(Object.entries(provenance).filter(([, v]) => v !== undefined)),
   }
 }
 

@@ -77,7 +77,7 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     ...(isLocalEscalation(res) ? { escalate: res.decision.reason } : {}),
   }
   span.rename(`chat ${res.model}`)
-  span.annotate(() => modelAttributes(result, res.stopReason))
+  span.annotate(() => modelAttributes(result, res.stopReason, routed))
   if (deps.captureContent) span.annotate(() => contentAttributes(messages, result))
   deps.observer.modelCall({ provider: res.provider, model: res.model, ...res.usage, costUsd: routed.costUsd, failedBefore: routed.path.slice(0, -1) })
   const call = {

@@ -1,12 +1,14 @@
 // Routing as the worker runs it (ROUTING_POLICY and ROUTING_PROVIDERS, the OpenAI adapter on the vendor
-// emulator): a budget-degraded call is recorded with the policy version, rule and reason, the "why" view
-// shows them, and the remaining-budget gauge drops with each paid call. Its own platform, since the other
+// emulator): a budget-degraded call is recorded with the policy version, rule and reason, and carries them on
+// its model-call span, the "why" view shows them, and the remaining-budget gauge drops with each paid call. Its own platform, since the other
 // observability tests run on a scripted gateway.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createVendorEmulator, type VendorEmulator } from '../../emulator/index.ts'
+import { installTestTracing, type TestTracing } from '../../lib/telemetry.ts'
+import { waitFor } from '../support/wait.ts'
 import { startObserved, TENANT, type ObservedPlatform } from './harness.ts'
 
 // The demo agent's prompt is about 2.5k tokens: gpt-4o (≈ $0.010 with 400 output tokens expected) no longer
@@ -33,9 +35,11 @@ const CALL_USD = 0.00033
 
 let emu: VendorEmulator
 let h: ObservedPlatform
+let tracing: TestTracing
 const dir = mkdtempSync(join(tmpdir(), 'routing-provenance-'))
 
 beforeAll(async () => {
+  tracing = installTestTracing()
   emu = createVendorEmulator()
   emu.script({ match: { model: 'gpt-4o-mini' }, reply: { text: 'It is on its way.', usage: { inputTokens: 2000, outputTokens: 50 } }, repeat: true })
   writeFileSync(join(dir, 'routing.yaml'), POLICY)
@@ -47,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close()
   await emu.close()
+  await tracing.uninstall()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -79,6 +84,12 @@ describe('routing provenance', () => {
       from provider_calls where turn_id = ${first.turnId}`
     expect(call).toMatchObject({ model: 'gpt-4o-mini', cost_usd: CALL_USD, routing_policy_version: 'provenance-7', routing_rule: 'chat-best-model' })
     expect(call!.degraded_by).toStartWith('budget.conversation: gpt-4o → gpt-4o-mini (cheaper model, $0.0050 left)')
+  })
+
+  test('the model-call span carries the same provenance', async () => {
+    const chat = await waitFor(async () => tracing.spans().find((s) => s.name === 'chat gpt-4o-mini' && s.attributes['switchboard.turn.id'] === first.turnId), 5000, 'the model-call span')
+    expect(chat.attributes).toMatchObject({ 'switchboard.routing.policy_version': 'provenance-7', 'switchboard.routing.rule': 'chat-best-model' })
+    expect(String(chat.attributes['switchboard.routing.degraded_by'])).toStartWith('budget.conversation: gpt-4o → gpt-4o-mini')
   })
 
   test('the "why" view shows which policy and rule chose the model, and what degraded it', async () => {

@@ -70,6 +70,8 @@ describe('a trace per turn', () => {
       'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30, 'switchboard.cost_usd': 0.0025,
       'switchboard.fallback_path': ['primary:big-model', 'scripted:scripted-small'], 'gen_ai.conversation.id': conversationId,
     })
+    // No routing policy chose the model: no provenance attribute rather than an empty one.
+    expect(Object.keys(chats[0]!.attributes).filter((k) => k.startsWith('switchboard.routing.'))).toEqual([])
     const tool = spans.find((s) => s.name === 'execute_tool lookup_order')!
     expect(ancestry(tool, spans).slice(0, 2)).toEqual(['process pool-tool', 'add pool-tool.tool.invoke'])
     expect(ancestry(tool, spans)).toContain('turn')
