@@ -1,8 +1,9 @@
 // The only HTTP error mapping: one error shape everywhere, `{ error: { code, message, details } }`, a
 // code → status table, and unknown errors as a 500 that carries the request id, never the internal message.
-import { Elysia } from 'elysia'
+import { Elysia, StatusMap } from 'elysia'
 import { AppError, RetryableError, type ErrorCode } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
+import type { ResponseStatus } from '../lib/spans.ts'
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   'request.invalid': 400,
@@ -19,6 +20,17 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'conversation.closed': 409,
   rate_limited: 429,
   'storage.unavailable': 503,
+}
+
+/** The status an error thrown by a handler is answered with (unknown errors: 500). */
+export function statusOf(error: unknown): number {
+  if (!(error instanceof AppError)) return 500
+  return statusByCode[error.code] ?? (error instanceof RetryableError ? 503 : 500)
+}
+
+/** What a route answers, for its SERVER span (lib/spans.ts `withServerSpan`): `set.status`, or the thrown error's. */
+export function responseStatus(set: { status?: number | keyof StatusMap }): ResponseStatus {
+  return { status: () => (typeof set.status === 'string' ? StatusMap[set.status] : set.status ?? 200), statusOf }
 }
 
 export interface ErrorBody {
@@ -39,7 +51,7 @@ export function errorHandling(log: Logger) {
   return new Elysia({ name: 'errors' }).onError({ as: 'global' }, ({ code, error, set, request }) => {
     set.headers['content-type'] = 'application/json'
     if (error instanceof AppError) {
-      set.status = statusByCode[error.code] ?? (error instanceof RetryableError ? 503 : 500)
+      set.status = statusOf(error)
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
         set.headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000))
       }

@@ -103,12 +103,12 @@ function fail(span: Span, error: unknown): void {
   })
 }
 
-/** Runs `fn` with `span` active and ends it; `fn`'s own errors pass through unchanged. */
-async function within<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` with `span` active and ends it; `fn`'s own errors pass through unchanged, marking the span when `failed`. */
+async function within<T>(span: Span, fn: () => Promise<T>, failed: (error: unknown) => boolean = () => true): Promise<T> {
   try {
     return await context.with(trace.setSpan(context.active(), span), fn)
   } catch (e) {
-    fail(span, e)
+    if (failed(e)) fail(span, e)
     throw e
   } finally {
     safely(() => span.end())
@@ -145,17 +145,51 @@ function callerLinks(headers: Headers): Link[] {
 }
 
 /**
+ * `http.response.status_code`, and an error status from `errorFrom` up: the HTTP conventions count 4xx as a
+ * failure of a client's call but not of the server, which answered as it should.
+ */
+function recordResponse(span: Span, statusOf: () => number, errorFrom: 400 | 500): void {
+  safely(() => {
+    const status = statusOf()
+    span.setAttribute('http.response.status_code', status)
+    if (status >= errorFrom) {
+      span.setStatus({ code: SpanStatusCode.ERROR })
+      span.setAttribute(ATTR.errorType, String(status))
+    }
+  })
+}
+
+/** How the caller answers: the HTTP mapping is api/'s (api/errors.ts), which lib/ cannot import. */
+export interface ResponseStatus {
+  /** The response's status, read once the handler has returned. */
+  status(): number
+  /** The status an error thrown by the handler is answered with. */
+  statusOf(error: unknown): number
+}
+
+/**
  * Runs an inbound request's handler in a SERVER span that starts a new trace, linked to the caller's span when
  * the request carries a `traceparent`. A link, not a parent: the API is a public endpoint, so a caller must
  * not choose our trace ids or switch our sampling off with its flags, and a turn stays one trace of its own.
- * Mail sent inside `fn` carries this trace over the BullMQ hops (queues/telemetry.ts).
+ * Mail sent inside `fn` carries this trace over the BullMQ hops (queues/telemetry.ts). The span records the
+ * response status; only a 5xx (answered or thrown) marks it as an error.
  */
-export async function withServerSpan<T>(request: Request, route: string, fn: () => Promise<T>): Promise<T> {
+export async function withServerSpan<T>(request: Request, route: string, response: ResponseStatus, fn: () => Promise<T>): Promise<T> {
   const span = enabled ? start(`${request.method} ${route}`, {
     kind: SpanKind.SERVER, root: true, links: () => callerLinks(request.headers),
     attributes: () => ({ 'http.request.method': request.method, 'http.route': route }),
   }) : undefined
-  return span ? within(span, fn) : fn()
+  if (!span) return fn()
+  let thrownStatus = 500
+  return within(span, async () => {
+    const result = await fn().catch((e: unknown) => {
+      safely(() => (thrownStatus = response.statusOf(e)))
+      recordResponse(span, () => thrownStatus, 500)
+      throw e
+    })
+    recordResponse(span, () => response.status(), 500)
+    return result
+  }, () => thrownStatus >= 500)
 }
 
 export type OutboundInit = RequestInit & { method: string; headers: Record<string, string> }
@@ -177,13 +211,7 @@ export async function tracedFetch(url: string, init: OutboundInit, doFetch: type
     const headers = { ...init.headers }
     safely(() => propagation.inject(context.active(), headers))
     const res = await doFetch(url, { ...init, headers })
-    safely(() => {
-      span.setAttribute('http.response.status_code', res.status)
-      if (res.status >= 400) {
-        span.setStatus({ code: SpanStatusCode.ERROR })
-        span.setAttribute(ATTR.errorType, String(res.status))
-      }
-    })
+    recordResponse(span, () => res.status, 400)
     return res
   })
 }

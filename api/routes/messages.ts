@@ -5,6 +5,7 @@ import { assertPosted, enqueueTurn, type Inbox } from '../../channels/index.ts'
 import { AppError } from '../../lib/errors.ts'
 import { withServerSpan } from '../../lib/spans.ts'
 import type { Storage } from '../../storage/index.ts'
+import { responseStatus } from '../errors.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { answer, idempotent } from '../idempotency.ts'
 import { ConversationParams } from '../schemas.ts'
@@ -21,7 +22,7 @@ const POST_ROUTE = '/v1/conversations/:id/messages'
 export function messagesRoutes(deps: MessagesRouteDeps) {
   return new Elysia({ name: 'messages' })
     .use(requestGuard(deps))
-    .post(POST_ROUTE, ({ params: { id }, body, tenant, request, set }) => withServerSpan(request, POST_ROUTE, async () => {
+    .post(POST_ROUTE, ({ params: { id }, body, tenant, request, set }) => withServerSpan(request, POST_ROUTE, responseStatus(set), async () => {
       const keyed = await idempotent(deps.storage, tenant, request, body, async (tx) => {
         const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
         assertPosted(await deps.storage.chat.postMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }, tx), id)

@@ -3,6 +3,7 @@
 import { Elysia, t } from 'elysia'
 import { ingestTicket, normalizeTicket, TICKET_SOURCES, type Inbox } from '../../channels/index.ts'
 import { withServerSpan } from '../../lib/spans.ts'
+import { responseStatus } from '../errors.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { unavailable } from './conversations.ts'
 
@@ -16,7 +17,7 @@ const ROUTE = '/v1/tickets/:source'
 export function ticketsRoutes(deps: TicketsRouteDeps) {
   return new Elysia({ name: 'tickets' })
     .use(requestGuard(deps))
-    .post(ROUTE, ({ params: { source }, body, tenant, request, set }) => withServerSpan(request, ROUTE, async () => {
+    .post(ROUTE, ({ params: { source }, body, tenant, request, set }) => withServerSpan(request, ROUTE, responseStatus(set), async () => {
       const event = normalizeTicket(source, body, deps.maxMessageChars)
       const result = await ingestTicket(deps.inbox, tenant.tenantId, source, event).catch(unavailable)
       set.status = 202

@@ -1,11 +1,14 @@
 // One trace per turn, asserted on an in-memory span exporter: the turn's spans, the model call and the tool
 // call as its descendants although they ran behind a BullMQ hop in the pool workers, redacted prompt
-// capture, the "why" view that links the stored turn to its trace, and W3C trace context at the HTTP edges.
+// capture, the "why" view that links the stored turn to its trace, W3C trace context at the HTTP edges, and
+// SERVER span status as the HTTP conventions have it.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { SpanKind } from '@opentelemetry/api'
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { Type } from '@sinclair/typebox'
+import { responseStatus } from '../../api/errors.ts'
 import { createWebhookSender } from '../../channels/index.ts'
-import { withSpan } from '../../lib/spans.ts'
+import { RetryableError } from '../../lib/errors.ts'
+import { withServerSpan, withSpan } from '../../lib/spans.ts'
 import { installTestTracing, type FinishedSpan, type TestTracing } from '../../lib/telemetry.ts'
 import { callHttpTool } from '../../tools/http-tool.ts'
 import { waitFor } from '../support/wait.ts'
@@ -262,5 +265,45 @@ describe('W3C trace context at the HTTP edges', () => {
     } finally {
       remote.stop()
     }
+  })
+})
+
+describe('SERVER span status', () => {
+  /** Posts a chat message under a caller trace of its own, which finds the request's SERVER span by its link. */
+  async function post(conversationId: string) {
+    const caller = crypto.randomUUID().replaceAll('-', '')
+    const res = await h.platform.app!.handle(new Request(`http://localhost/v1/conversations/${conversationId}/messages`, {
+      method: 'POST', body: JSON.stringify({ text: 'hello' }),
+      headers: { authorization: `Bearer ${h.key}`, 'content-type': 'application/json', traceparent: `00-${caller}-00f067aa0ba902b7-01` },
+    }))
+    const span = await waitFor(async () => tracing.spans().find((s) => s.kind === SpanKind.SERVER && s.links[0]?.context.traceId === caller), 5000, 'the SERVER span')
+    return { res, span }
+  }
+
+  test('a 4xx answer records its status and leaves the span status unset: the server did nothing wrong', async () => {
+    const { res, span } = await post('no-such-conversation')
+    expect(res.status).toBe(404)
+    expect(span.attributes['http.response.status_code']).toBe(404)
+    expect(span.status.code).toBe(SpanStatusCode.UNSET)
+    expect(span.attributes['error.type']).toBeUndefined()
+    expect(span.events).toEqual([])
+  })
+
+  test('an accepted message records 202', async () => {
+    const { res, span } = await post(await h.newConversation())
+    expect(res.status).toBe(202)
+    expect(span.attributes['http.response.status_code']).toBe(202)
+    expect(span.status.code).toBe(SpanStatusCode.UNSET)
+    await h.waitForReply((await res.json()).id)
+  })
+
+  test('a 5xx is an error of the SERVER span', async () => {
+    const down = withServerSpan(new Request('http://localhost/probe', { method: 'POST' }), '/probe', responseStatus({}), async () => {
+      throw new RetryableError('storage.unavailable', 'the message queue is unavailable')
+    })
+    await expect(down).rejects.toMatchObject({ code: 'storage.unavailable' })
+    const span = tracing.spans().find((s) => s.name === 'POST /probe')!
+    expect(span.attributes).toMatchObject({ 'http.response.status_code': 503, 'error.type': 'storage.unavailable' })
+    expect(span.status.code).toBe(SpanStatusCode.ERROR)
   })
 })
