@@ -4,7 +4,7 @@ import type { MailOutcome, RecordedReply, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
-import { MERGED_STEP } from '../../storage/index.ts'
+import { MERGED_STEP, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
 import { remember, type ConversationContext } from './state.ts'
@@ -34,14 +34,16 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps, erased } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
-  const written = [msg.id]
+  // What the hot tier gets: rows the writes returned, or ids to read back where they returned none.
+  const written: Array<StoredMessage | string> = [message ?? msg.id]
+  let replyRow: StoredMessage | undefined
   if (!reply) {
     announceTyping(msg, ctx)
     const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
@@ -49,11 +51,13 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     const verdict = checkInput(input, ctx)
     for (const m of [{ id: msg.id, text: msg.payload.text }, ...merged]) {
       remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD : m.text }, deps)
-      written.push(m.id)
     }
+    written.push(...merged)
     const produced = await produceReply(input, ctx, { steps, verdict, failure })
     const traceId = span.traceId()
-    reply = await recordReply(ctx, msg.id, traceId ? { ...produced, traceId } : produced)
+    const recorded = await recordReply(ctx, msg.id, traceId ? { ...produced, traceId } : produced)
+    reply = recorded.result
+    replyRow = recorded.message
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
     remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
     outcome = failure ? 'failed' : verdict.verdict === 'block' ? 'blocked' : reply.escalated ? 'escalated' : 'replied'
@@ -66,7 +70,7 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   }))
   if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
   // Write-through to the hot tier, after the customer already has the reply.
-  await deps.storage.sessions.cacheWritten(state.conversationId, [...written, delivered.id])
+  await deps.storage.sessions.cacheWritten(state.conversationId, [...written, replyRow ?? delivered.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
   return 'done'
 }
@@ -130,6 +134,6 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
   return { id: `${turnId}.reply`, text: text || HANDOFF_REPLY, escalated: true }
 }
 
-function recordReply(ctx: ConversationContext, turnId: string, reply: RecordedReply): Promise<RecordedReply> {
+function recordReply(ctx: ConversationContext, turnId: string, reply: RecordedReply): Promise<RecordedStep<RecordedReply>> {
   return ctx.deps.storage.turnSteps.recordReply(ctx.state.conversationId, turnId, REPLY_STEP, reply)
 }

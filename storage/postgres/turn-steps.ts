@@ -1,6 +1,7 @@
 // Checkpoints of turns: one row per completed step, so a resumed turn never repeats a recorded step
 // (in particular, never calls the model again). Each write is one statement: atomic and one round trip.
 import type { Sql } from './client.ts'
+import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 
 /** The step that marks a customer message as answered by an earlier turn (double texting, merge policy). */
@@ -13,6 +14,14 @@ export interface TurnStart {
   inserted: boolean
   /** The conversation was erased: nothing was stored, and the turn must not run. */
   erased: boolean
+  /** The stored customer message (absent when erased), so the hot tier can be written without reading it back. */
+  message?: StoredMessage
+}
+
+/** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
+export interface RecordedStep<T> {
+  result: T
+  message?: StoredMessage
 }
 
 export function createTurnSteps(sql: Sql) {
@@ -27,17 +36,25 @@ export function createTurnSteps(sql: Sql) {
      * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.
      */
     async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
-      const rows = await sql<{ step: string | null; result: unknown; inserted: boolean; erased: boolean }[]>`
+      type Row = { step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null }
+      // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
+      const rows = await sql<Row[]>`
         with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
         c as (insert into conversations (id) select ${turn.conversationId} where not (select erased from e)
           on conflict (id) do nothing),
         m as (insert into messages (id, conversation_id, role, text)
           select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
-          on conflict (id) do nothing returning id)
-        select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased
+          on conflict (id) do nothing returning seq, created_at),
+        stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId})
+        select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
+          (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
+      const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
-      return { steps, inserted: rows[0]?.inserted ?? false, erased: rows[0]?.erased ?? false }
+      const message = first?.seq != null && first.createdAt ? {
+        id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
+      } : undefined
+      return { steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */
     async record<T>(turnId: string, step: string, result: T): Promise<T> {
@@ -49,10 +66,10 @@ export function createTurnSteps(sql: Sql) {
      * Double texting, merge policy: claims the customer messages stored after `turnId` whose own turns have not
      * started, marking each `merged` into this turn (their turns then do nothing). Idempotent for a redelivered turn.
      */
-    async claimFollowing(conversationId: string, turnId: string): Promise<{ id: string; text: string }[]> {
-      return sql<{ id: string; text: string }[]>`
+    async claimFollowing(conversationId: string, turnId: string): Promise<StoredMessage[]> {
+      return sql<StoredMessage[]>`
         with later as (
-          select m.id, m.text, m.seq from messages m
+          select m.id, m.text, m.seq, m.created_at from messages m
           where m.conversation_id = ${conversationId} and m.role = 'customer'
             and m.seq > (select seq from messages where id = ${turnId})
             and not exists (select 1 from turn_steps s where s.turn_id = m.id
@@ -61,16 +78,22 @@ export function createTurnSteps(sql: Sql) {
           insert into turn_steps (turn_id, step, result)
           select id, ${MERGED_STEP}, jsonb_build_object('into', ${turnId}::text) from later
           on conflict (turn_id, step) do nothing)
-        select id, text from later order by seq`
+        select id, ${conversationId}::text as "conversationId", seq, 'customer' as role, text, null as "turnId",
+          created_at as "createdAt" from later order by seq`
     },
     /** Stores the assistant message and the step that produced it atomically; the first write wins. */
-    async recordReply<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<T> {
-      const [row] = await sql<{ result: T }[]>`
+    async recordReply<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<RecordedStep<T>> {
+      const [row] = await sql<{ result: T | null; seq: number | null; createdAt: Date | null }[]>`
         with m as (insert into messages (id, conversation_id, role, text, turn_id)
-          values (${reply.id}, ${conversationId}, 'assistant', ${reply.text}, ${turnId}) on conflict (id) do nothing)
-        insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
-        on conflict (turn_id, step) do nothing returning result`
-      return row ? row.result : ((await get<T>(turnId, step)) as T)
+          values (${reply.id}, ${conversationId}, 'assistant', ${reply.text}, ${turnId}) on conflict (id) do nothing
+          returning seq, created_at),
+        s as (insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
+          on conflict (turn_id, step) do nothing returning result)
+        select (select result from s) as result, (select seq from m) as seq, (select created_at from m) as "createdAt"`
+      const message = row?.seq != null && row.createdAt ? {
+        id: reply.id, conversationId, seq: Number(row.seq), role: 'assistant' as const, text: reply.text, turnId, createdAt: row.createdAt,
+      } : undefined
+      return { result: row?.result ?? ((await get<T>(turnId, step)) as T), message }
     },
     /** Stores a model call and the step it completed atomically; the first write wins. */
     async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {

@@ -60,9 +60,14 @@ export function createSessions(deps: SessionsDeps) {
      */
     append: (messages: NewMessage[], conversation?: ConversationContext): Promise<AppendedRow[]> =>
       messages.length === 0 ? Promise.resolve([]) : writer.submit(messages.map((m) => ({ ...m, conversation }))),
-    /** Writes through to hot messages that another path (e.g. turn checkpoints) already stored in warm. */
-    async cacheWritten(conversationId: string, messageIds: string[]): Promise<void> {
-      const rows = await byIds(sql, messageIds)
+    /**
+     * Writes through to hot messages that another path (turn checkpoints) already stored in warm: rows as that
+     * path returned them, or ids to read back when it did not return the row (a redelivered turn).
+     */
+    async cacheWritten(conversationId: string, written: Array<StoredMessage | string>): Promise<void> {
+      const ids = written.filter((w) => typeof w === 'string')
+      const known = written.filter((w) => typeof w !== 'string')
+      const rows = ids.length > 0 ? [...known, ...(await byIds(sql, ids))].sort((a, b) => Number(a.seq) - Number(b.seq)) : known
       if (rows.length > 0) await hot.append(conversationId, rows)
     },
     /**

@@ -78,6 +78,18 @@ describe('sessions', () => {
     expect(texts(load.messages)).toEqual(['hello', 'hi there'])
   })
 
+  test('the turn writes return their stored rows, so the write-through reads nothing back', async () => {
+    await storage.sessions.load('c-rows')
+    await storage.messages.append({ id: 'c-rows-t1', conversationId: 'c-rows', role: 'customer', text: 'stored by the API' })
+    const start = await storage.turnSteps.begin({ turnId: 'c-rows-t1', conversationId: 'c-rows', text: 'stored by the API' })
+    const recorded = await storage.turnSteps.recordReply('c-rows', 'c-rows-t1', 'reply', { id: 'c-rows-t1.reply', text: 'answer' })
+    expect([start.message, recorded.message]).toEqual(await storage.messages.list('c-rows'))
+    const again = await storage.turnSteps.recordReply('c-rows', 'c-rows-t1', 'reply', { id: 'c-rows-t1.reply', text: 'other' })
+    expect(again).toEqual({ result: { id: 'c-rows-t1.reply', text: 'answer' }, message: undefined })
+    await storage.sessions.cacheWritten('c-rows', [start.message!, recorded.message!])
+    expect((await storage.sessions.load('c-rows')).messages).toEqual(await storage.messages.list('c-rows'))
+  })
+
   test('a new conversation starts empty and its first append is hot', async () => {
     expect(await storage.sessions.load('c-new')).toEqual({ tier: 'none', messages: [] })
     await storage.sessions.append(script('c-new', 1))
