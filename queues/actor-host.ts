@@ -78,6 +78,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   const actors = new Map<string, ActiveActor>() // iteration order = least recently used first
   const slots = createSlots(options.maxActive)
   const headroomAt = options.maxActive - Math.max(1, Math.floor(options.maxActive * 0.05))
+  let activating = 0
   let closing = false
 
   const touch = (a: ActiveActor) => {
@@ -106,6 +107,9 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   }
 
   function keepHeadroom(): void {
+    // Only while activations come in bursts. Evicting ahead of need otherwise turns a working set just under the
+    // cap into a cycle of cold activations, each evicting the actor the next message is for.
+    if (activating <= 1 && slots.waiting() === 0) return
     let live = 0
     for (const a of actors.values()) if (!a.passivating) live++
     while (live-- >= headroomAt && evictIdle()) {}
@@ -192,7 +196,14 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     }
   }
 
-  const activationWorker = new Worker(names.activations, (job: Job) => activate(job.data.conversationId), {
+  const activationWorker = new Worker(names.activations, async (job: Job) => {
+    activating++
+    try {
+      return await activate(job.data.conversationId)
+    } finally {
+      activating--
+    }
+  }, {
     connection,
     prefix: options.prefix,
     concurrency: options.activationConcurrency ?? 64,
