@@ -21,7 +21,7 @@ import { createSessionTiers, type SessionTierOptions } from './sessions/session-
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
 export { createRedisClient } from './redis/client.ts'
-export type { Conversation, ConversationStatus, Conversations, NewConversation } from './postgres/conversations.ts'
+export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
 export type { StoredMessage, NewMessage, Role, Messages } from './postgres/messages.ts'
 export { MERGED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */
@@ -34,7 +34,7 @@ export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
 export { SCOPES, hashApiKey, type ApiKey, type ApiKeys, type IssuedKey, type Scope } from './postgres/api-keys.ts'
 export type { Idempotency, IdempotentRequest, IdempotentResponse, TxSql } from './postgres/idempotency.ts'
 export type {
-  ConversationFilter, DoubleTexting, NewTenantConversation, PostOutcome, TenantConversation, TenantConversations,
+  ConversationFilter, NewTenantConversation, PostOutcome, TenantConversation, TenantConversations,
 } from './postgres/tenant-conversations.ts'
 export type {
   AttemptResult, DeliveryStatus, DeliveryTarget, NewDelivery, WebhookDelivery, WebhookSubscription, Webhooks,

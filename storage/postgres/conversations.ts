@@ -3,6 +3,9 @@ import type { Sql } from './client.ts'
 
 export type ConversationStatus = 'open' | 'escalated' | 'closed'
 
+/** What happens to messages that arrive while a turn runs: answered in order, or merged into it. */
+export type DoubleTexting = 'queue' | 'merge'
+
 export interface Conversation {
   id: string
   tenantId: string
@@ -10,8 +13,7 @@ export interface Conversation {
   channel: string
   agent: string
   status: ConversationStatus
-  /** What happens to messages that arrive while a turn runs: answered in order, or merged into it. */
-  doubleTexting: 'queue' | 'merge'
+  doubleTexting: DoubleTexting
   metadata: Record<string, unknown>
   createdAt: Date
   updatedAt: Date

@@ -3,23 +3,12 @@
 import { createBatcher } from '../sessions/batcher.ts'
 import type { Sql } from './client.ts'
 import type { TxSql } from './idempotency.ts'
-import type { ConversationStatus } from './conversations.ts'
+import type { Conversation, ConversationStatus, DoubleTexting } from './conversations.ts'
 
-export type DoubleTexting = 'queue' | 'merge'
-
-export interface TenantConversation {
-  id: string
-  tenantId: string
-  customerId: string | null
-  channel: string
-  agent: string
-  status: ConversationStatus
+/** A conversation with what only the channels show: the caller's external id and the customer's rating. */
+export interface TenantConversation extends Conversation {
   externalId: string | null
-  doubleTexting: DoubleTexting
-  metadata: Record<string, unknown>
   csat: { rating: number; comment: string | null } | null
-  createdAt: Date
-  updatedAt: Date
 }
 
 export interface NewTenantConversation {
