@@ -3,7 +3,7 @@
 import { AppError } from '../lib/errors.ts'
 import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
-import { CUSTOMER_ID_PATTERN, tenantCustomer } from './routes/customers.ts'
+import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
 
 export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
@@ -63,11 +63,15 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
     case 'revoke-key':
       if (!second || !(await storage.apiKeys.revoke(tenantId(first), second))) throw new AppError('not_found', `key ${second} not found`)
       return { id: second, revoked: true }
-    case 'export-customer':
-      return storage.exportCustomer((await tenantCustomer(storage, tenantId(first), customerId(second))).id)
+    case 'export-customer': {
+      const id = customerId(second)
+      await assertTenantCustomer(storage, tenantId(first), id)
+      return storage.exportCustomer(id)
+    }
     case 'erase-customer': {
-      const customer = await tenantCustomer(storage, tenantId(first), customerId(second))
-      return storage.eraseCustomer(customer.id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
+      const id = customerId(second)
+      await assertTenantCustomer(storage, tenantId(first), id)
+      return storage.eraseCustomer(id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
     }
     default:
       throw new AppError('request.invalid', ADMIN_USAGE)

@@ -90,6 +90,12 @@ export function createCustomers(sql: Sql) {
     identify,
     unlink: (tenantId: string, customerId: string, identity: Identity, by: Attribution) => unlink(sql, tenantId, customerId, identity, by),
     get: (customerId: string) => getCustomer(sql, customerId),
+    /** The tenant that holds the customer, or held it until an erasure (whose record stays with that tenant). */
+    async tenantOf(customerId: string): Promise<string | undefined> {
+      const [row] = await sql<{ tenantId: string }[]>`select tenant_id as "tenantId" from customers where id = ${customerId}
+        union all select tenant_id from erasures where customer_id = ${customerId} limit 1`
+      return row?.tenantId
+    },
     /** Puts a conversation under a customer (once it is known who is writing). */
     async attachConversation(conversationId: string, customerId: string): Promise<void> {
       await sql`update conversations set customer_id = ${customerId}, updated_at = now() where id = ${conversationId}`

@@ -74,8 +74,13 @@ describe('erasure', () => {
     expect(await redisHolds('SECRET')).toEqual([])
     expect(await keyedResponses('erase.me@example.com')).toBe(0)
     expect((await h.call('GET', `/v1/conversations/${conversationId}`)).status).toBe(404)
-    expect((await h.call('GET', `/v1/customers/${customerId}/export`)).body.error.code).toBe('not_found')
-    expect((await erase(customerId)).status).toBe(404)
+    // What is left proves the erasure, to its own tenant only; erasing again is a harmless repeat.
+    const proof = await h.call('GET', `/v1/customers/${customerId}/export`)
+    expect(proof.status).toBe(200)
+    expect(proof.body).toMatchObject({ customer: null, conversations: [], erasures: [{ report: { customerId, conversations: 1 } }] })
+    expect(JSON.stringify(proof.body)).not.toContain('SECRET')
+    expect(await erase(customerId)).toMatchObject({ status: 200, body: { customerId, conversations: 0, identities: 0 } })
+    expect((await h.call('GET', `/v1/customers/${customerId}/export`, { key: h.b.key })).status).toBe(404)
 
     expect(await redisHolds('KEEP order 1')).toHaveLength(1)
     expect((await h.call('GET', `/v1/customers/${keep.customerId}/export`)).status).toBe(200)
