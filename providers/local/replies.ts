@@ -32,11 +32,11 @@ export function refundTiming(paymentMethodId: string): string {
   return paymentMethodId.startsWith('gift_card_') ? 'immediately' : 'within 5 to 7 business days'
 }
 
+// What the status means for the customer, after "Your order … is <status>." (so the status is not said twice).
 const statusNotes: Record<string, string> = {
-  pending: 'It has not been processed yet, so it can still be modified or cancelled.',
-  processed: 'It has been processed for shipping, so it can no longer be cancelled or modified.',
-  delivered: 'It has been delivered. Delivered items can be returned or exchanged.',
-  cancelled: 'It has been cancelled.',
+  pending: 'It can still be modified or cancelled.',
+  processed: 'It is being prepared for shipping, so it can no longer be cancelled or modified.',
+  delivered: 'Its items can be returned or exchanged.',
 }
 
 export function orderStatusReply(order: RetailOrder): string {
