@@ -16,6 +16,11 @@ const CONVERSATIONS = 500
 const KEY = `sb_bench_${crypto.randomUUID()}`
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+/** CPU seconds the process has used (user + system): steadier than a rate on a machine whose speed drifts. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
 interface LoadResult {
   rate: number
@@ -122,9 +127,12 @@ async function main(): Promise<void> {
   const url = (i: number) => `${base}/v1/conversations/${ids[i % CONVERSATIONS]}/messages`
   await load(url, 1)
   progress(`accepting messages for ${SECONDS} s (${CONCURRENCY} clients, ${CONVERSATIONS} conversations)…`)
+  const cpuBefore = cpuSeconds(api.proc.pid)
   const accept = await load(url, SECONDS)
+  const cpuMsPerMessage = ((cpuSeconds(api.proc.pid) - cpuBefore) * 1000) / accept.latencies.length
   const [p50, p99] = [percentile(accept.latencies, 50), percentile(accept.latencies, 99)]
   progress(`  ${round(accept.rate)} accepted/s, p50 ${round(p50)} ms, p99 ${round(p99)} ms, ${accept.errors} errors`)
+  progress(`  API CPU ${round(cpuMsPerMessage * 1000, 1)} µs per accepted message`)
   progress(`  API RSS ${round(rssMb(api.proc.pid))} MB`)
 
   progress(`opening ${SSE_STREAMS} SSE streams…`)
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
   redis.disconnect()
   await env.cleanup()
   console.log(JSON.stringify({
-    bench: 'api', accept_per_s: round(accept.rate), accept_p99_ms: round(p99),
+    bench: 'api', accept_per_s: round(accept.rate), accept_p99_ms: round(p99), api_cpu_us_per_message: round(cpuMsPerMessage * 1000, 1),
     sse_streams: sse.streams, sse_delivery_p99_ms: round(percentile(sse.latencies, 99)), bare_server_per_s: round(bareRate),
   }))
   process.exit(0)
