@@ -9,6 +9,7 @@ import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
+import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { adminRoutes } from './routes/admin.ts'
@@ -38,7 +39,7 @@ export interface AppDeps {
   clock: Clock
   log: Logger
   readiness: ReadinessCheck
-  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken'>
+  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken' | 'corsOrigins'>
   /** Told about every accepted customer message (the webhook relay's watch). */
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   // normalize: false makes unknown fields a 400 instead of silently dropping them.
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: limits.maxBodyBytes, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
+    .use(crossOrigin(limits.corsOrigins))
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))

@@ -54,6 +54,11 @@ const EnvSchema = Type.Object({
   API_RATE_LIMIT_PER_S: Int(100, 1, 'per-tenant requests per second'),
   /** How long a verified API key is trusted without a database read; bounds how late a revocation bites. */
   API_KEY_CACHE_MS: Int(5000, 0, 'API key cache TTL, ms'),
+  /** Origins browsers may call the API from, comma-separated (`https://shop.example`), or `*` for any. @defaultValue '*' */
+  API_CORS_ORIGINS: Type.String({
+    default: '*', pattern: '^(\\*|https?://[^\\s,/]+(,\\s*https?://[^\\s,/]+)*)$',
+    description: 'origins such as https://shop.example, comma-separated, or *',
+  }),
   /** Comment lines keep idle SSE connections (and proxies) open. @defaultValue 15000 */
   SSE_HEARTBEAT_MS: Int(15_000, 50, 'SSE heartbeat interval, ms'),
   /** When set, the demo tenant gets exactly this API key instead of a generated one. */
@@ -130,6 +135,7 @@ function compileConfig(env: Env) {
       maxMessageChars: env.API_MAX_MESSAGE_CHARS,
       rateLimitPerS: env.API_RATE_LIMIT_PER_S,
       keyCacheMs: env.API_KEY_CACHE_MS,
+      corsOrigins: env.API_CORS_ORIGINS.split(',').map((o) => o.trim()),
       sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
       adminToken: env.SWITCHBOARD_ADMIN_TOKEN,
       demoApiKey: env.SWITCHBOARD_DEMO_API_KEY,
