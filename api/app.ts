@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
 import { customersRoutes } from './routes/customers.ts'
 import { eventsRoutes } from './routes/events.ts'
+import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
 import { messagesRoutes } from './routes/messages.ts'
@@ -27,6 +28,7 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
+  | 'handoffs' | 'events'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps) {
     .use(conversationsRoutes({ ...guard, storage, inbox }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
+    .use(handoffsRoutes({ ...guard, storage, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
     .use(webhooksRoutes({ ...guard, storage }))

@@ -3,6 +3,7 @@ import type Redis from 'ioredis'
 import type { Sql } from './postgres/client.ts'
 import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
+import { createHandoffs } from './postgres/handoffs.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
@@ -28,7 +29,8 @@ export { MERGED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-
 export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
-export type { ConversationEvent, ConversationEventType, StreamEntry, ReplyStream } from './redis/reply-stream.ts'
+export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
+export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
 export { SCOPES, hashApiKey, type ApiKey, type ApiKeys, type IssuedKey, type Scope } from './postgres/api-keys.ts'
@@ -82,6 +84,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     turnRecords: createTurnRecords(sql),
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
+    handoffs: createHandoffs(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),

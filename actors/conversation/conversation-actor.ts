@@ -55,6 +55,7 @@ export async function activateConversation(conversationId: string, deps: Convers
     doubleTexting: conversation?.doubleTexting ?? 'queue',
     history: context.map((m) => ({ role: m.role, text: m.text })),
     historyIds: context.map((m) => m.id),
+    withHuman: conversation?.status === 'escalated',
   }
   const ctx: ConversationContext = { state, deps }
   return {

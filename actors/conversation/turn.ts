@@ -7,6 +7,7 @@ import { judge, type GuardrailVerdict } from '../../policy/index.ts'
 import { MERGED_STEP, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
+import { passToHuman, rejoin } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
 
 export const REPLY_STEP = 'reply'
@@ -34,11 +35,14 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps, erased, message } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
+  // A redelivered turn that already has its reply still delivers it, whoever is in charge now.
+  if (!reply && status === 'escalated') return passToHuman(msg, message, ctx)
+  if (state.withHuman) await rejoin(ctx)
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
   // What the hot tier gets: rows the writes returned, or ids to read back where they returned none.

@@ -1,7 +1,7 @@
 // Outbound webhook subscriptions of the tenant (create, list, disable) and their deliveries with state.
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
-import type { Storage } from '../../storage/index.ts'
+import { CONVERSATION_EVENT_TYPES, type Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { ResourceId } from '../schemas.ts'
 
@@ -9,7 +9,7 @@ export interface WebhooksRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'webhooks'>
 }
 
-const EventType = t.Union(['reply.delta', 'reply.completed', 'agent.typing', 'escalation.opened', 'conversation.closed'].map((e) => t.Literal(e)))
+const EventType = t.Union(CONVERSATION_EVENT_TYPES.map((e) => t.Literal(e)))
 const Params = t.Object({ id: ResourceId('whk') })
 
 // Loopback and private targets stay allowed: self-hosted ticketing systems often live on the same network.
@@ -29,7 +29,7 @@ export function webhooksRoutes(deps: WebhooksRouteDeps) {
       return { ...subscription, secret }
     }, {
       scope: ['admin'],
-      body: t.Object({ url: HttpUrl, events: t.Array(EventType, { minItems: 1, maxItems: 5 }) }, { additionalProperties: false }),
+      body: t.Object({ url: HttpUrl, events: t.Array(EventType, { minItems: 1, maxItems: CONVERSATION_EVENT_TYPES.length }) }, { additionalProperties: false }),
       detail: { summary: 'Subscribe a URL to events; the signing secret is shown only here', tags: ['webhooks'] },
     })
     .get('/v1/webhooks', async ({ tenant }) => ({ data: await deps.storage.webhooks.list(tenant.tenantId) }),

@@ -1,6 +1,7 @@
 // Checkpoints of turns: one row per completed step, so a resumed turn never repeats a recorded step
 // (in particular, never calls the model again). Each write is one statement: atomic and one round trip.
 import type { Sql } from './client.ts'
+import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 
@@ -16,6 +17,8 @@ export interface TurnStart {
   erased: boolean
   /** The stored customer message (absent when erased), so the hot tier can be written without reading it back. */
   message?: StoredMessage
+  /** `escalated` while humans are in charge of the conversation (a handoff not yet handed back). */
+  status: ConversationStatus
 }
 
 /** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
@@ -36,7 +39,10 @@ export function createTurnSteps(sql: Sql) {
      * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.
      */
     async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
-      type Row = { step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null }
+      type Row = {
+        step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
+        status: ConversationStatus | null
+      }
       // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
       const rows = await sql<Row[]>`
         with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
@@ -47,14 +53,16 @@ export function createTurnSteps(sql: Sql) {
           on conflict (id) do nothing returning seq, created_at),
         stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId})
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
-          (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt"
+          (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
+          (select status from conversations where id = ${turn.conversationId}) as status
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
       const message = first?.seq != null && first.createdAt ? {
         id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
       } : undefined
-      return { steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message }
+      // A conversation this statement created is not visible to it yet: it is new, so open.
+      return { steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open' }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */
     async record<T>(turnId: string, step: string, result: T): Promise<T> {

@@ -3,12 +3,15 @@
 import type Redis from 'ioredis'
 import { defineScript } from '../../lib/redis-script.ts'
 
-export type ConversationEventType =
-  | 'reply.delta'
-  | 'reply.completed'
-  | 'agent.typing'
-  | 'escalation.opened'
-  | 'conversation.closed'
+/**
+ * What a conversation's stream carries. `reply.completed` is a reply from the AI agent or, with `author:
+ * 'human_agent'`, from a person; `message.received` shows a human in charge each customer message.
+ */
+export const CONVERSATION_EVENT_TYPES = [
+  'reply.delta', 'reply.completed', 'agent.typing', 'message.received',
+  'escalation.opened', 'escalation.taken', 'escalation.resolved', 'conversation.closed',
+] as const
+export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number]
 
 export interface ConversationEvent {
   /** Idempotency id of the event (e.g. the reply's message id). */

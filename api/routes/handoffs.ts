@@ -1,0 +1,83 @@
+// The human side of a handoff, for a console (console scope): the tenant's queue of escalations, taking one,
+// answering the customer as a person, and resolving it, handing the conversation back to the AI agent or not.
+// Every step is published on the conversation's stream, so the customer's widget shows who is answering.
+import { Elysia, t } from 'elysia'
+import { assertPosted } from '../../channels/index.ts'
+import type { Clock } from '../../lib/clock.ts'
+import { AppError } from '../../lib/errors.ts'
+import type { Handoff, HandoffOutcome, Storage } from '../../storage/index.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { ConversationParams } from '../schemas.ts'
+
+export interface HandoffsRouteDeps extends GuardDeps {
+  storage: Pick<Storage, 'handoffs' | 'events'>
+  clock: Clock
+  maxMessageChars: number
+}
+
+const HandoffParams = t.Object({ id: t.String({ pattern: '^[A-Za-z0-9_.:-]{1,200}$' }) })
+const Agent = t.String({ minLength: 1, maxLength: 200 })
+
+const handoffView = (h: Handoff) => ({
+  id: h.id, conversationId: h.conversationId, channel: h.channel, customerId: h.customerId, reason: h.reason, detail: h.detail,
+  status: h.status, takenBy: h.takenBy, createdAt: h.createdAt.toISOString(), takenAt: h.takenAt?.toISOString() ?? null,
+  resolvedAt: h.resolvedAt?.toISOString() ?? null,
+})
+
+function handoffOf(outcome: HandoffOutcome, id: string): Handoff {
+  if (outcome.ok) return outcome.handoff
+  if (outcome.reason === 'not_found') throw new AppError('not_found', `escalation ${id} not found`)
+  throw new AppError('conflict', `escalation ${id} is ${outcome.reason === 'taken' ? 'taken by another agent' : 'resolved'}`)
+}
+
+export function handoffsRoutes(deps: HandoffsRouteDeps) {
+  const publish = (h: Handoff, type: 'escalation.taken' | 'escalation.resolved', id: string, data: Record<string, unknown>) =>
+    deps.storage.events.publish({ id, type, conversationId: h.conversationId, at: deps.clock.now(), data: { escalationId: h.id, ...data } })
+  return new Elysia({ name: 'handoffs' })
+    .use(requestGuard(deps))
+    .get('/v1/escalations', async ({ query, tenant }) => ({
+      data: (await deps.storage.handoffs.list(tenant.tenantId, query.status ?? 'open', query.limit ?? 50)).map(handoffView),
+    }), {
+      scope: ['console'],
+      query: t.Object({
+        status: t.Optional(t.Union([t.Literal('open'), t.Literal('taken'), t.Literal('resolved')])),
+        limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200 })),
+      }, { additionalProperties: false }),
+      detail: { summary: 'The handoff queue: escalations in one state, oldest first', tags: ['handoffs'] },
+    })
+    .post('/v1/escalations/:id/take', async ({ params: { id }, body, tenant }) => {
+      const handoff = handoffOf(await deps.storage.handoffs.take(tenant.tenantId, id, body.agent), id)
+      await publish(handoff, 'escalation.taken', `${id}.taken`, { agent: body.agent })
+      return handoffView(handoff)
+    }, {
+      scope: ['console'], params: HandoffParams, body: t.Object({ agent: Agent }, { additionalProperties: false }),
+      detail: { summary: 'Take an escalation (409 when another agent has it)', tags: ['handoffs'] },
+    })
+    .post('/v1/escalations/:id/resolve', async ({ params: { id }, body, tenant }) => {
+      const handBack = body?.handBack ?? true
+      const handoff = handoffOf(await deps.storage.handoffs.resolve(tenant.tenantId, id, handBack), id)
+      await publish(handoff, 'escalation.resolved', `${id}.resolved`, { handBack })
+      return handoffView(handoff)
+    }, {
+      scope: ['console'], params: HandoffParams,
+      body: t.Optional(t.Object({ handBack: t.Optional(t.Boolean()) }, { additionalProperties: false })),
+      detail: {
+        summary: 'Resolve an escalation', tags: ['handoffs'],
+        description: 'With `handBack` (the default) the AI agent answers the conversation again, knowing what was said meanwhile.',
+      },
+    })
+    .post('/v1/conversations/:id/agent-messages', async ({ params: { id }, body, tenant, set }) => {
+      const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
+      assertPosted(await deps.storage.handoffs.postAgentMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }), id)
+      await deps.storage.events.publish({
+        id: messageId, type: 'reply.completed', conversationId: id, at: deps.clock.now(),
+        data: { messageId, text: body.text, author: 'human_agent', agent: body.agent },
+      })
+      set.status = 201
+      return { id: messageId, conversationId: id, role: 'human_agent', text: body.text }
+    }, {
+      scope: ['console'], params: ConversationParams,
+      body: t.Object({ text: t.String({ minLength: 1, maxLength: deps.maxMessageChars }), agent: Agent }, { additionalProperties: false }),
+      detail: { summary: "A human agent's message to the customer", tags: ['handoffs'] },
+    })
+}
