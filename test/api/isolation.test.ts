@@ -25,6 +25,7 @@ const routes = (c: string, w: string, k: string) => [
   ['GET', `/v1/conversations/${c}/stream`, undefined],
   ['POST', `/v1/conversations/${c}/close`, undefined],
   ['POST', `/v1/conversations/${c}/csat`, { rating: 1 }],
+  ['POST', `/v1/conversations/${c}/agent-messages`, { text: 'intruder', agent: 'eve' }],
   ['GET', `/v1/webhooks/${w}`, undefined],
   ['GET', `/v1/webhooks/${w}/deliveries`, undefined],
   ['DELETE', `/v1/webhooks/${w}`, undefined],
