@@ -58,7 +58,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
-  const metrics = createMetrics({ pools: () => pools.jobCounts() })
+  const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.

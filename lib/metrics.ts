@@ -26,11 +26,18 @@ export interface BudgetRemaining {
   remainingUsd: number
 }
 
+/** Handoffs waiting for a person (`open`) or with one (`taken`), across the deployment. */
+export interface HandoffCount {
+  status: string
+  count: number
+}
+
 /** Scrape-time sources; each is optional (the API role has no host, budgets exist only under a routing policy). */
 export interface MetricSources {
   host?: () => Promise<HostStats>
   pools?: () => Promise<PoolJobCounts[]>
   budgets?: () => Promise<BudgetRemaining[]>
+  handoffs?: () => Promise<HandoffCount[]>
 }
 
 export interface Exposition {
@@ -126,6 +133,9 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
       g.set({ pool: c.pool, state: 'waiting' }, c.waiting)
       g.set({ pool: c.pool, state: 'active' }, c.active)
     }
+  })
+  sampled('switchboard_handoffs', 'Handoffs waiting for a person (open) or with one (taken) (shared: aggregate with max)', ['status'], async (g) => {
+    for (const h of (await sources.handoffs?.()) ?? []) g.set({ status: h.status }, h.count)
   })
   // Read from the counters every worker shares, so each worker reports the same value for the tenants it has routed.
   sampled('switchboard_budget_remaining_usd', 'USD left in each tenant-wide budget (shared: aggregate with min)', ['scope', 'tenant'], async (g) => {

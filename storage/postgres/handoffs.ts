@@ -42,6 +42,11 @@ export function createHandoffs(sql: Sql) {
   }
   return {
     get,
+    /** Unresolved handoffs of every tenant by state, for the metrics scrape (both states always reported). */
+    async counts(): Promise<{ status: HandoffStatus; count: number }[]> {
+      return sql<{ status: HandoffStatus; count: number }[]>`select s.status, count(e.id)::int as count
+        from (values ('open'), ('taken')) s(status) left join escalations e on e.status = s.status group by s.status order by s.status`
+    },
     /** The tenant's handoffs in one state, oldest first: the order a human queue works in. */
     async list(tenantId: string, status: HandoffStatus, limit: number): Promise<Handoff[]> {
       return sql<Handoff[]>`select ${sql.unsafe(columns)} from escalations e join conversations c on c.id = e.conversation_id

@@ -61,6 +61,17 @@ test('resolving without handing back keeps the agent silent', async () => {
   expect(await botReplies(id)).toHaveLength(1)
 })
 
+test('the metrics show the queue: waiting for a person, then with one', async () => {
+  const id = await newConversation(h)
+  await post(id, 'I want to talk to a human agent')
+  const escalationId = (await eventOf(id, 'escalation.opened', 'the escalation')).data.escalationId as string
+  const queue = async () => (await h.call('GET', '/metrics', { key: null })).body.match(/^switchboard_handoffs\{.*$/gm)
+  expect(await queue()).toEqual(['switchboard_handoffs{status="open"} 1', 'switchboard_handoffs{status="taken"} 0'])
+  await h.call('POST', `/v1/escalations/${escalationId}/take`, { body: { agent: 'anna@support' } })
+  expect(await queue()).toEqual(['switchboard_handoffs{status="open"} 0', 'switchboard_handoffs{status="taken"} 1'])
+  await h.call('POST', `/v1/escalations/${escalationId}/resolve`, { body: {} })
+})
+
 test("another tenant's escalations and conversations are out of reach; bad input is a 4xx", async () => {
   const id = await newConversation(h)
   await post(id, 'I want to talk to a human agent')
