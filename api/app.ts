@@ -13,6 +13,7 @@ import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { adminRoutes } from './routes/admin.ts'
+import { agentKpisRoutes } from './routes/agent-kpis.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
 import { customersRoutes } from './routes/customers.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -28,7 +29,7 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events'
+  | 'handoffs' | 'events' | 'agentKpis'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, clock: deps.clock, maxMessageChars }))
+    .use(agentKpisRoutes({ ...guard, storage, clock: deps.clock }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
     .use(webhooksRoutes({ ...guard, storage }))

@@ -4,6 +4,7 @@ import type { Sql } from './postgres/client.ts'
 import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
+import { createAgentKpis } from './postgres/agent-kpis.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
@@ -30,6 +31,7 @@ export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
+export type { AgentKpis, AgentKpisRepository } from './postgres/agent-kpis.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -85,6 +87,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
+    agentKpis: createAgentKpis(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),
