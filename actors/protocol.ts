@@ -69,6 +69,8 @@ export const RouteInfo = Type.Object({
   channel: Type.Optional(Type.String()),
   customerId: Type.Optional(Id),
   intent: Type.Optional(Type.String()),
+  /** The agent's autonomy level for this tenant (assist → execute → operate): routing policies may match on it. */
+  maturity: Type.Optional(Type.Union([Type.Literal('assist'), Type.Literal('execute'), Type.Literal('operate')])),
 })
 export type RouteInfo = Static<typeof RouteInfo>
 
@@ -133,6 +135,8 @@ export interface RecordedReply {
   transcript?: ChatTurn[]
   /** The turn's trace, when tracing was on: the "why" view links to it. */
   traceId?: string
+  /** Assist mode: a draft for a person to send or discard, not sent to the customer. */
+  draft?: boolean
 }
 
 /** What each pool request resolves to: plain JSON. */

@@ -14,6 +14,7 @@ import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { agentKpisRoutes } from './routes/agent-kpis.ts'
+import { assistRoutes } from './routes/assist.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
 import { customersRoutes } from './routes/customers.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -29,7 +30,7 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, clock: deps.clock, maxMessageChars }))
     .use(agentKpisRoutes({ ...guard, storage, clock: deps.clock }))
+    .use(assistRoutes({ ...guard, storage, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
     .use(webhooksRoutes({ ...guard, storage }))

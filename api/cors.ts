@@ -24,7 +24,7 @@ export function crossOrigin(origins: string[]) {
         status: 204,
         headers: {
           ...(set.headers as Record<string, string>),
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
           'access-control-allow-headers': ALLOWED_HEADERS,
           'access-control-max-age': '600',
         },

@@ -5,6 +5,7 @@ import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
 import { createAgentKpis } from './postgres/agent-kpis.ts'
+import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
@@ -32,6 +33,7 @@ export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-call
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
 export type { AgentKpis, AgentKpisRepository } from './postgres/agent-kpis.ts'
+export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -88,6 +90,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
     agentKpis: createAgentKpis(sql),
+    assist: createAssist(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),

@@ -4,10 +4,10 @@ import type { MailOutcome, RecordedReply, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
-import { MERGED_STEP, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
+import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
-import { passToHuman, rejoin } from './handoff.ts'
+import { passToHuman, rejoin, rereadContext } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
 
 export const REPLY_STEP = 'reply'
@@ -35,21 +35,24 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps, erased, message, status } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status, mode } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
+  state.route = { ...state.route, maturity: mode }
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
   // A redelivered turn that already has its reply still delivers it, whoever is in charge now.
   if (!reply && status === 'escalated') return passToHuman(msg, message, ctx)
   if (state.withHuman) await rejoin(ctx)
+  else if (mode === 'assist' && !reply) await rereadContext(ctx)
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
   // What the hot tier gets: rows the writes returned, or ids to read back where they returned none.
   const written: Array<StoredMessage | string> = [message ?? msg.id]
   let replyRow: StoredMessage | undefined
   if (!reply) {
-    announceTyping(msg, ctx)
+    // A draft is not on its way to the customer yet: a person decides whether it goes.
+    if (mode !== 'assist') announceTyping(msg, ctx)
     const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
     const input = mergedInput(msg, merged)
     const verdict = checkInput(input, ctx)
@@ -59,22 +62,19 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     written.push(...merged)
     const produced = await produceReply(input, ctx, { steps, verdict, failure })
     const traceId = span.traceId()
-    const recorded = await recordReply(ctx, msg.id, traceId ? { ...produced, traceId } : produced)
+    const recorded = await recordOnce(ctx, msg.id, traceId ? { ...produced, traceId } : produced, mode)
     reply = recorded.result
     replyRow = recorded.message
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
-    remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
+    if (!reply.draft) remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
     outcome = failure ? 'failed' : verdict.verdict === 'block' ? 'blocked' : reply.escalated ? 'escalated' : 'replied'
   }
   const delivered = reply
   span.annotate(() => ({ [ATTR.outcome]: outcome ?? 'already_recorded' }))
-  await withSpan('deliver reply', () => deps.storage.events.publish({
-    id: delivered.id, type: 'reply.completed', conversationId: state.conversationId, at: deps.clock.now(),
-    data: { messageId: delivered.id, turnId: msg.id, text: delivered.text, escalated: delivered.escalated },
-  }))
+  await withSpan('deliver reply', () => deliver(ctx, msg.id, delivered))
   if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
-  // Write-through to the hot tier, after the customer already has the reply.
-  await deps.storage.sessions.cacheWritten(state.conversationId, [...written, replyRow ?? delivered.id])
+  // Write-through to the hot tier, after the customer already has the reply (a draft is not a message).
+  await deps.storage.sessions.cacheWritten(state.conversationId, delivered.draft ? written : [...written, replyRow ?? delivered.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
   return 'done'
 }
@@ -138,6 +138,20 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
   return { id: `${turnId}.reply`, text: text || HANDOFF_REPLY, escalated: true }
 }
 
-function recordReply(ctx: ConversationContext, turnId: string, reply: RecordedReply): Promise<RecordedStep<RecordedReply>> {
-  return ctx.deps.storage.turnSteps.recordReply(ctx.state.conversationId, turnId, REPLY_STEP, reply)
+/** Records the reply once: sent to the customer, or in assist mode a draft for a person to send or discard. */
+async function recordOnce(ctx: ConversationContext, turnId: string, reply: RecordedReply, mode: AgentMode): Promise<RecordedStep<RecordedReply>> {
+  const { conversationId } = ctx.state
+  if (mode !== 'assist') return ctx.deps.storage.turnSteps.recordReply(conversationId, turnId, REPLY_STEP, reply)
+  return { result: await ctx.deps.storage.turnSteps.recordDraft(conversationId, turnId, REPLY_STEP, { ...reply, draft: true }) }
+}
+
+/** The customer's stream gets the reply; of a draft only its id, for the console, since the customer reads it too. */
+function deliver({ state, deps }: ConversationContext, turnId: string, reply: RecordedReply): Promise<unknown> {
+  const at = deps.clock.now()
+  const { conversationId } = state
+  if (reply.draft) return deps.storage.events.publish({ id: reply.id, type: 'draft.created', conversationId, at, data: { draftId: reply.id, turnId } })
+  return deps.storage.events.publish({
+    id: reply.id, type: 'reply.completed', conversationId, at,
+    data: { messageId: reply.id, turnId, text: reply.text, escalated: reply.escalated },
+  })
 }

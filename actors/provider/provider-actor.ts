@@ -61,11 +61,12 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     id: `${req.id}.d${index}`, type: 'reply.delta', conversationId: req.conversationId, at: Date.now(),
     data: { turnId, step, index, delta },
   }).catch(() => {})
+  // In assist mode the reply is a draft: the customer's stream must not show it being typed.
   const routed = await callModel(
     deps.gateway,
     { system: profile.system, messages, tools: profile.tools },
     { ...route, agent, conversationId: req.conversationId },
-    publish,
+    route.maturity === 'assist' ? undefined : publish,
   ).catch((e: unknown) => {
     deps.observer.modelFailed(toErrorInfo(e).code)
     throw e

@@ -6,13 +6,14 @@ import { RetryableError } from '../../lib/errors.ts'
 
 export type PublishDelta = (delta: string, index: number) => void
 
+/** Without `publish` (nobody may watch the reply form) the call is not streamed. */
 export async function callModel(
   gateway: ModelGateway,
   req: Omit<ProviderRequest, 'model'>,
   ctx: RouteContext,
-  publish: PublishDelta,
+  publish?: PublishDelta,
 ): Promise<RoutedCompletion> {
-  if (!gateway.stream) return gateway.complete(req, ctx)
+  if (!gateway.stream || !publish) return gateway.complete(req, ctx)
   let held: string | undefined
   let sent = 0
   let routed: RoutedCompletion | undefined

@@ -1,6 +1,7 @@
 // Checkpoints of turns: one row per completed step, so a resumed turn never repeats a recorded step
 // (in particular, never calls the model again). Each write is one statement: atomic and one round trip.
 import type { Sql } from './client.ts'
+import type { AgentMode } from './assist.ts'
 import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
@@ -19,6 +20,8 @@ export interface TurnStart {
   message?: StoredMessage
   /** `escalated` while humans are in charge of the conversation (a handoff not yet handed back). */
   status: ConversationStatus
+  /** The agent's mode for this conversation's tenant: in `assist`, its replies are drafts for a person. */
+  mode: AgentMode
 }
 
 /** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
@@ -41,7 +44,7 @@ export function createTurnSteps(sql: Sql) {
     async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
       type Row = {
         step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
-        status: ConversationStatus | null
+        status: ConversationStatus | null; mode: AgentMode | null
       }
       // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
       const rows = await sql<Row[]>`
@@ -54,7 +57,9 @@ export function createTurnSteps(sql: Sql) {
         stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId})
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
-          (select status from conversations where id = ${turn.conversationId}) as status
+          (select status from conversations where id = ${turn.conversationId}) as status,
+          (select m.mode from conversations c join agent_modes m on m.tenant_id = c.tenant_id and m.agent = c.agent
+            where c.id = ${turn.conversationId}) as mode
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
@@ -62,7 +67,10 @@ export function createTurnSteps(sql: Sql) {
         id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
       } : undefined
       // A conversation this statement created is not visible to it yet: it is new, so open.
-      return { steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open' }
+      return {
+        steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
+        mode: first?.mode ?? 'execute',
+      }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */
     async record<T>(turnId: string, step: string, result: T): Promise<T> {
@@ -102,6 +110,15 @@ export function createTurnSteps(sql: Sql) {
         id: reply.id, conversationId, seq: Number(row.seq), role: 'assistant' as const, text: reply.text, turnId, createdAt: row.createdAt,
       } : undefined
       return { result: row?.result ?? ((await get<T>(turnId, step)) as T), message }
+    },
+    /** Assist mode: stores the reply as a draft for a person, with the step that produced it; the first write wins. */
+    async recordDraft<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<T> {
+      const [row] = await sql<{ result: T }[]>`
+        with d as (insert into reply_drafts (id, conversation_id, turn_id, text)
+          values (${reply.id}, ${conversationId}, ${turnId}, ${reply.text}) on conflict (id) do nothing)
+        insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
+        on conflict (turn_id, step) do nothing returning result`
+      return row ? row.result : ((await get<T>(turnId, step)) as T)
     },
     /** Stores a model call and the step it completed atomically; the first write wins. */
     async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {

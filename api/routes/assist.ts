@@ -1,0 +1,69 @@
+// Assist mode, for a console: an agent set to `assist` only drafts replies; a person sends each draft, edited or
+// not, or discards it. Sending publishes the reply on the conversation's stream like any other.
+import { Elysia, t } from 'elysia'
+import type { Clock } from '../../lib/clock.ts'
+import { AppError } from '../../lib/errors.ts'
+import type { DraftOutcome, ReplyDraft, Storage } from '../../storage/index.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { ConversationParams } from '../schemas.ts'
+
+export interface AssistRouteDeps extends GuardDeps {
+  storage: Pick<Storage, 'assist' | 'events'>
+  clock: Clock
+  maxMessageChars: number
+}
+
+const AgentParams = t.Object({ agent: t.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) })
+const DraftParams = t.Object({ id: t.String({ pattern: '^[A-Za-z0-9_.:-]{1,200}$' }) })
+const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
+const Person = t.String({ minLength: 1, maxLength: 200 })
+
+const draftView = (d: ReplyDraft) => ({
+  id: d.id, conversationId: d.conversationId, turnId: d.turnId, text: d.text, status: d.status, decidedBy: d.decidedBy,
+  decidedAt: d.decidedAt?.toISOString() ?? null, messageId: d.messageId, createdAt: d.createdAt.toISOString(),
+})
+
+function decided<T>(outcome: DraftOutcome<T>, id: string): T {
+  if (outcome.ok) return outcome.value
+  if (outcome.reason === 'not_found') throw new AppError('not_found', `draft ${id} not found`)
+  if (outcome.reason === 'closed') throw new AppError('conversation.closed', `the conversation of draft ${id} is closed`)
+  throw new AppError('conflict', `draft ${id} was already sent or discarded`)
+}
+
+export function assistRoutes(deps: AssistRouteDeps) {
+  return new Elysia({ name: 'assist' })
+    .use(requestGuard(deps))
+    .get('/v1/agents/:agent/mode', async ({ params: { agent }, tenant }) => ({ agent, mode: await deps.storage.assist.mode(tenant.tenantId, agent) }),
+      { scope: ['console'], params: AgentParams, detail: { summary: "An agent's mode for this tenant (execute unless set)", tags: ['agents'] } })
+    .put('/v1/agents/:agent/mode', async ({ params: { agent }, body, tenant }) => {
+      await deps.storage.assist.setMode(tenant.tenantId, agent, body.mode)
+      return { agent, mode: body.mode }
+    }, {
+      scope: ['admin'], params: AgentParams, body: t.Object({ mode: Mode }, { additionalProperties: false }),
+      detail: { summary: "Set an agent's mode: assist (drafts only), execute or operate", tags: ['agents'] },
+    })
+    .get('/v1/conversations/:id/drafts', async ({ params: { id }, tenant }) => {
+      const drafts = await deps.storage.assist.drafts(tenant.tenantId, id)
+      if (!drafts) throw new AppError('not_found', `conversation ${id} not found`)
+      return { data: drafts.map(draftView) }
+    }, { scope: ['console'], params: ConversationParams, detail: { summary: "The assist-mode agent's drafts, oldest first", tags: ['agents'] } })
+    .post('/v1/drafts/:id/send', async ({ params: { id }, body, tenant }) => {
+      const message = decided(await deps.storage.assist.send(tenant.tenantId, id, body.agent, body.text), id)
+      await deps.storage.events.publish({
+        id: message.id, type: 'reply.completed', conversationId: message.conversationId, at: deps.clock.now(),
+        data: { messageId: message.id, turnId: message.turnId, text: message.text, approvedBy: body.agent, edited: body.text !== undefined },
+      })
+      return { id: message.id, conversationId: message.conversationId, role: message.role, text: message.text }
+    }, {
+      scope: ['console'], params: DraftParams,
+      body: t.Object({ agent: Person, text: t.Optional(t.String({ minLength: 1, maxLength: deps.maxMessageChars })) }, { additionalProperties: false }),
+      detail: { summary: 'Send a draft to the customer, as written or edited', tags: ['agents'] },
+    })
+    .post('/v1/drafts/:id/discard', async ({ params: { id }, body, tenant }) => {
+      decided(await deps.storage.assist.discard(tenant.tenantId, id, body.agent), id)
+      return { id, status: 'discarded' }
+    }, {
+      scope: ['console'], params: DraftParams, body: t.Object({ agent: Person }, { additionalProperties: false }),
+      detail: { summary: 'Discard a draft', tags: ['agents'] },
+    })
+}
