@@ -2,7 +2,7 @@
 // a new conversation that starts with the customer's recent messages from another channel, and mail that
 // reaches a conversation after its customer was erased.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { ModelGateway, ProviderMessage } from '../../providers/index.ts'
+import type { ModelGateway, ProviderMessage, RouteContext } from '../../providers/index.ts'
 import { startPlatform, type Platform } from '../../platform.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
@@ -16,6 +16,8 @@ let redis: TestRedis
 let platform: Platform
 /** What the model saw on each call, per conversation. */
 const seen = new Map<string, ProviderMessage[][]>()
+/** The routing context of the last call, per conversation. */
+const contexts = new Map<string, RouteContext>()
 
 // A slow model that answers with the last customer line, so messages can arrive while a turn runs.
 // It streams word by word, like a vendor model would.
@@ -31,8 +33,9 @@ async function answer(req: { messages: ProviderMessage[] }, conversationId: stri
 }
 
 const gateway: ModelGateway = {
-  complete: (req, ctx) => answer(req, ctx.conversationId),
+  complete: (req, ctx) => (contexts.set(ctx.conversationId, ctx), answer(req, ctx.conversationId)),
   async *stream(req, ctx) {
+    contexts.set(ctx.conversationId, ctx)
     const routed = await answer(req, ctx.conversationId)
     // "whole" scripts a model that sends its reply in one piece.
     const text = routed.response.text
@@ -137,5 +140,15 @@ describe('conversation actor', () => {
     expect((await db.sql`select id from messages where conversation_id = 'erased-1'`).length).toBe(0)
     expect(await events('erased-1')).toEqual([])
     expect(seen.get('erased-1')).toHaveLength(1)
+  })
+
+  test('in assist mode the model is routed as assist, streams nothing, and the reply becomes a draft', async () => {
+    await platform.storage.assist.setMode('default', 'assist-bot', 'assist')
+    await platform.storage.conversations.ensure({ id: 'assist-1', agent: 'assist-bot' })
+    await post('assist-1', 'assist-1-a', 'hello there')
+    await waitFor(async () => (await events('assist-1')).some((e) => e.type === 'draft.created'), 5000, 'the draft')
+    expect(contexts.get('assist-1')?.maturity).toBe('assist')
+    expect((await events('assist-1')).map((e) => e.type)).toEqual(['draft.created'])
+    expect((await platform.storage.assist.drafts('default', 'assist-1'))?.map((d) => d.text)).toEqual(['re: hello there'])
   })
 })
