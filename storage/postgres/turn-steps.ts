@@ -54,12 +54,12 @@ export function createTurnSteps(sql: Sql) {
         m as (insert into messages (id, conversation_id, role, text)
           select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
           on conflict (id) do nothing returning seq, created_at),
-        stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId})
+        stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId}),
+        conv as (select c.status, a.mode from conversations c
+          left join agent_modes a on a.tenant_id = c.tenant_id and a.agent = c.agent where c.id = ${turn.conversationId})
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
-          (select status from conversations where id = ${turn.conversationId}) as status,
-          (select m.mode from conversations c join agent_modes m on m.tenant_id = c.tenant_id and m.agent = c.agent
-            where c.id = ${turn.conversationId}) as mode
+          (select status from conv) as status, (select mode from conv) as mode
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
