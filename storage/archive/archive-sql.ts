@@ -20,6 +20,7 @@ const TABLES: ArchivedTable[] = [
   { name: 'turn_steps', scope: 'turn_id in (select id from messages where conversation_id = any($1))', key: 'turn_id, step', order: 'created_at, turn_id, step' },
   { name: 'provider_calls', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
   { name: 'escalations', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
+  { name: 'reply_drafts', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
 ]
 const ARCHIVE_FORMAT = 'switchboard.conversation/v1'
 

@@ -24,6 +24,7 @@ async function richConversation(s: Storage, id: string, tenantId = 'default'): P
     policyVersion: 'v7', rule: 'vip-best-model', degradedBy: 'gpt-4o: circuit_open',
   }, 'model', { text: 'reply' })
   await s.escalations.open({ id: `${id}-esc`, conversationId: id, turnId: `${id}-2`, reason: 'low_confidence', detail: 'score 0.3' })
+  await s.turnSteps.recordDraft(id, `${id}-4`, 'reply', { id: `${id}-4.reply`, text: 'a draft for a person' })
 }
 
 /** Every row of the conversation in every archived table, plus the conversation row. */
@@ -35,12 +36,13 @@ async function snapshot(id: string) {
     turnSteps: await sql`select * from turn_steps where turn_id like ${`${id}-%`} order by turn_id, step`,
     providerCalls: await sql`select * from provider_calls where conversation_id = ${id} order by id`,
     escalations: await sql`select * from escalations where conversation_id = ${id} order by id`,
+    drafts: await sql`select * from reply_drafts where conversation_id = ${id} order by id`,
   }
 }
 
 const warmRows = async (id: string) => {
   const s = await snapshot(id)
-  return s.messages.length + s.turnSteps.length + s.providerCalls.length + s.escalations.length
+  return s.messages.length + s.turnSteps.length + s.providerCalls.length + s.escalations.length + s.drafts.length
 }
 
 describe('archive', () => {
