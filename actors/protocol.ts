@@ -39,7 +39,14 @@ export type OutreachTriggered = Static<typeof OutreachTriggered>
 export const ConversationClose = envelope('conversation.close', Type.Object({ reason: Type.String({ maxLength: 500 }) }))
 export type ConversationClose = Static<typeof ConversationClose>
 
-export const Message = Type.Union([TurnReceived, OutreachTriggered, ConversationClose])
+/**
+ * People wrote to the conversation outside the actor (a human agent's message, a sent draft, a hand-back): the
+ * actor reads its context again before the next turn.
+ */
+export const ContextChanged = envelope('context.changed', Type.Object({ reason: Type.String({ maxLength: 100 }) }))
+export type ContextChanged = Static<typeof ContextChanged>
+
+export const Message = Type.Union([TurnReceived, OutreachTriggered, ConversationClose, ContextChanged])
 export type Message = Static<typeof Message>
 export type MessageKind = Message['kind']
 

@@ -42,6 +42,16 @@ export async function acceptMessage(inbox: Inbox, m: CustomerMessage): Promise<v
   await enqueueTurn(inbox, m)
 }
 
+/**
+ * Tells the conversation's actor that people wrote to it outside the actor (a human agent's message, a sent draft,
+ * a hand-back), so it reads its context again; `causeId` names the write, so a retry mails nothing new.
+ */
+export async function contextChanged(inbox: Pick<Inbox, 'mailbox' | 'clock'>, conversationId: string, causeId: string, reason: string): Promise<void> {
+  await inbox.mailbox.send({
+    v: 1, id: `${causeId}.context`, kind: 'context.changed', conversationId, sentAt: inbox.clock.now(), payload: { reason },
+  })
+}
+
 /** Closes the conversation for the tenant and tells its actor (idempotent: the close message id is fixed). */
 export async function closeConversation(inbox: Inbox, tenantId: string, conversationId: string, reason: string): Promise<void> {
   if (!(await inbox.storage.chat.close(tenantId, conversationId))) {

@@ -1,6 +1,6 @@
 // Channels: how customer messages get in (chat, tickets) and how events get out (outbound webhooks).
 // Shared by the API and by services that import the ticket producer; never imports elysia or bullmq.
-export { acceptMessage, assertPosted, closeConversation, enqueueTurn, type CustomerMessage, type Inbox } from './inbox.ts'
+export { acceptMessage, assertPosted, closeConversation, contextChanged, enqueueTurn, type CustomerMessage, type Inbox } from './inbox.ts'
 export { identifyCustomer, type CustomerIdentity } from './identity.ts'
 export { TicketEvent, InvalidInput, parseTicketEvent } from './ticketing/ticket-event.ts'
 export { normalizeTicket, TICKET_SOURCES, type TicketSource } from './ticketing/adapters.ts'

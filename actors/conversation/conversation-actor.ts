@@ -3,6 +3,7 @@
 import type { ActorInstance, Handlers, MailOutcome, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
+import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
 
 /** Mail that reaches a conversation after its customer was erased is dropped, and removed from the queue. */
@@ -24,6 +25,7 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
       data: { messageId: msg.id, text: msg.payload.text, campaign: msg.payload.campaign },
     })
   }),
+  'context.changed': unlessErased(async (_msg, ctx) => rereadContext(ctx)),
   'conversation.close': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.conversations.setStatus(state.conversationId, 'closed')
     await deps.storage.events.publish({
@@ -55,7 +57,6 @@ export async function activateConversation(conversationId: string, deps: Convers
     doubleTexting: conversation?.doubleTexting ?? 'queue',
     history: context.map((m) => ({ role: m.role, text: m.text })),
     historyIds: context.map((m) => m.id),
-    withHuman: conversation?.status === 'escalated',
   }
   const ctx: ConversationContext = { state, deps }
   return {

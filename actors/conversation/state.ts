@@ -27,8 +27,6 @@ export interface ConversationState {
   history: ChatTurn[]
   /** Message ids of `history`, index for index: a redelivered message is never remembered twice. */
   historyIds: string[]
-  /** Humans are in charge (escalated, not yet handed back): the AI agent stays silent. */
-  withHuman: boolean
 }
 
 export interface ConversationContext {

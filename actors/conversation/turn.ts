@@ -7,7 +7,7 @@ import { judge, type GuardrailVerdict } from '../../policy/index.ts'
 import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
-import { passToHuman, rejoin, rereadContext } from './handoff.ts'
+import { passToHuman } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
 
 export const REPLY_STEP = 'reply'
@@ -35,16 +35,15 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps, erased, message, status, mode } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status, mode, escalatedHere } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   state.route = { ...state.route, maturity: mode }
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
-  // A redelivered turn that already has its reply still delivers it, whoever is in charge now.
-  if (!reply && status === 'escalated') return passToHuman(msg, message, ctx)
-  if (state.withHuman) await rejoin(ctx)
-  else if (mode === 'assist' && !reply) await rereadContext(ctx)
+  // A redelivered turn that already has its reply, or owes the handoff reply of the escalation it opened, still
+  // delivers it, whoever is in charge now.
+  if (!reply && status === 'escalated' && !escalatedHere) return passToHuman(msg, message, ctx)
   // Set only when this delivery produced the reply: a redelivered turn is not counted twice.
   let outcome: TurnOutcome | undefined
   // What the hot tier gets: rows the writes returned, or ids to read back where they returned none.

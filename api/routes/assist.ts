@@ -1,6 +1,7 @@
 // Assist mode, for a console: an agent set to `assist` only drafts replies; a person sends each draft, edited or
 // not, or discards it. Sending publishes the reply on the conversation's stream like any other.
 import { Elysia, t } from 'elysia'
+import { contextChanged, type Inbox } from '../../channels/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { DraftOutcome, ReplyDraft, Storage } from '../../storage/index.ts'
@@ -9,6 +10,8 @@ import { ConversationParams } from '../schemas.ts'
 
 export interface AssistRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'assist' | 'events'>
+  /** Tells the conversation's actor what was sent, so its next turn knows. */
+  inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
   maxMessageChars: number
 }
@@ -53,6 +56,7 @@ export function assistRoutes(deps: AssistRouteDeps) {
         id: message.id, type: 'reply.completed', conversationId: message.conversationId, at: deps.clock.now(),
         data: { messageId: message.id, turnId: message.turnId, text: message.text, approvedBy: body.agent, edited: body.text !== undefined },
       })
+      await contextChanged(deps.inbox, message.conversationId, message.id, 'draft sent')
       return { id: message.id, conversationId: message.conversationId, role: message.role, text: message.text }
     }, {
       scope: ['console'], params: DraftParams,

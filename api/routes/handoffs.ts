@@ -2,7 +2,7 @@
 // answering the customer as a person, and resolving it, handing the conversation back to the AI agent or not.
 // Every step is published on the conversation's stream, so the customer's widget shows who is answering.
 import { Elysia, t } from 'elysia'
-import { assertPosted } from '../../channels/index.ts'
+import { assertPosted, contextChanged, type Inbox } from '../../channels/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { Handoff, HandoffOutcome, Storage } from '../../storage/index.ts'
@@ -11,6 +11,8 @@ import { ConversationParams } from '../schemas.ts'
 
 export interface HandoffsRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'handoffs' | 'events'>
+  /** Tells the conversation's actor to read its context again after people wrote to it. */
+  inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
   maxMessageChars: number
 }
@@ -56,7 +58,8 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
     .post('/v1/escalations/:id/resolve', async ({ params: { id }, body, tenant }) => {
       const handBack = body?.handBack ?? true
       const handoff = handoffOf(await deps.storage.handoffs.resolve(tenant.tenantId, id, handBack), id)
-      await publish(handoff, 'escalation.resolved', `${id}.resolved`, { handBack })
+      await publish(handoff, 'escalation.resolved', `${id}.resolved${handBack ? '.handback' : ''}`, { handBack })
+      if (handBack) await contextChanged(deps.inbox, handoff.conversationId, `${id}.handback`, 'handed back')
       return handoffView(handoff)
     }, {
       scope: ['console'], params: HandoffParams,
@@ -73,6 +76,7 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
         id: messageId, type: 'reply.completed', conversationId: id, at: deps.clock.now(),
         data: { messageId, text: body.text, author: 'human_agent', agent: body.agent },
       })
+      await contextChanged(deps.inbox, id, messageId, 'human agent message')
       set.status = 201
       return { id: messageId, conversationId: id, role: 'human_agent', text: body.text }
     }, {

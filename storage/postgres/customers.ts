@@ -90,12 +90,7 @@ export function createCustomers(sql: Sql) {
     identify,
     unlink: (tenantId: string, customerId: string, identity: Identity, by: Attribution) => unlink(sql, tenantId, customerId, identity, by),
     get: (customerId: string) => getCustomer(sql, customerId),
-    /** The tenant that holds the customer, or held it until an erasure (whose record stays with that tenant). */
-    async tenantOf(customerId: string): Promise<string | undefined> {
-      const [row] = await sql<{ tenantId: string }[]>`select tenant_id as "tenantId" from customers where id = ${customerId}
-        union all select tenant_id from erasures where customer_id = ${customerId} limit 1`
-      return row?.tenantId
-    },
+    tenantOf: (customerId: string) => tenantOfCustomer(sql, customerId),
     /** Puts a conversation under a customer (once it is known who is writing). */
     async attachConversation(conversationId: string, customerId: string): Promise<void> {
       await sql`update conversations set customer_id = ${customerId}, updated_at = now() where id = ${conversationId}`
@@ -119,6 +114,15 @@ async function unlink(sql: Sql, tenantId: string, customerId: string, identity: 
     where tenant_id = ${tenantId} and kind = ${kind} and value = ${value} and customer_id = ${customerId} returning 1`
   if (rows.length > 0) await audit(sql, tenantId, customerId, 'unlink', { kind, value }, by)
   return rows.length > 0
+}
+
+/** The tenant that holds the customer, or held it until its first erasure (whose record stays with that tenant). */
+export async function tenantOfCustomer(sql: Sql, customerId: string): Promise<string | undefined> {
+  const [row] = await sql<{ tenantId: string }[]>`select "tenantId" from (
+      select tenant_id as "tenantId", 0 as rank, null::bigint as id from customers where id = ${customerId}
+      union all select tenant_id, 1, id from erasures where customer_id = ${customerId}) t
+    order by rank, id limit 1`
+  return row?.tenantId
 }
 
 async function getCustomer(sql: Sql, customerId: string): Promise<Customer | undefined> {

@@ -61,20 +61,20 @@ export function createHandoffs(sql: Sql) {
     },
     /**
      * Resolves the handoff (a repeat finds it resolved and answers the same). With `handBack`, the conversation is
-     * open to the AI agent again once no other handoff of it is unresolved; without, it stays with the humans.
+     * open to the AI agent again once no other handoff of it is unresolved, also when the handoff was resolved
+     * earlier without it; without, it stays with the humans.
      */
     async resolve(tenantId: string, id: string, handBack: boolean): Promise<HandoffOutcome> {
       return sql.begin(async (tx) => {
-        const [resolved] = await tx<{ conversationId: string }[]>`update escalations e set status = 'resolved', resolved_at = now()
-          from conversations c where e.id = ${id} and c.id = e.conversation_id and c.tenant_id = ${tenantId}
-            and e.status <> 'resolved' returning e.conversation_id as "conversationId"`
-        if (resolved && handBack) {
+        const handoff = await get(tenantId, id, tx)
+        if (!handoff) return { ok: false as const, reason: 'not_found' as const }
+        await tx`update escalations set status = 'resolved', resolved_at = now() where id = ${id} and status <> 'resolved'`
+        if (handBack) {
           await tx`update conversations c set status = 'open', updated_at = now()
-            where c.id = ${resolved.conversationId} and c.status = 'escalated' and not exists (
+            where c.id = ${handoff.conversationId} and c.status = 'escalated' and not exists (
               select 1 from escalations o where o.conversation_id = c.id and o.status <> 'resolved')`
         }
-        const handoff = await get(tenantId, id, tx)
-        return handoff ? { ok: true as const, handoff } : { ok: false as const, reason: 'not_found' as const }
+        return { ok: true as const, handoff: (await get(tenantId, id, tx))! }
       })
     },
     /** A human agent's message to the customer (role human_agent), on a conversation that is not closed. */

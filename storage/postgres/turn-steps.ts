@@ -20,6 +20,8 @@ export interface TurnStart {
   message?: StoredMessage
   /** `escalated` while humans are in charge of the conversation (a handoff not yet handed back). */
   status: ConversationStatus
+  /** This turn opened an escalation: a redelivery still owes the customer its handoff reply. */
+  escalatedHere: boolean
   /** The agent's mode for this conversation's tenant: in `assist`, its replies are drafts for a person. */
   mode: AgentMode
 }
@@ -44,7 +46,7 @@ export function createTurnSteps(sql: Sql) {
     async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
       type Row = {
         step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
-        status: ConversationStatus | null; mode: AgentMode | null
+        status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean
       }
       // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
       const rows = await sql<Row[]>`
@@ -59,7 +61,8 @@ export function createTurnSteps(sql: Sql) {
           left join agent_modes a on a.tenant_id = c.tenant_id and a.agent = c.agent where c.id = ${turn.conversationId})
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
-          (select status from conv) as status, (select mode from conv) as mode
+          (select status from conv) as status, (select mode from conv) as mode,
+          exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
@@ -69,7 +72,7 @@ export function createTurnSteps(sql: Sql) {
       // A conversation this statement created is not visible to it yet: it is new, so open.
       return {
         steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
-        mode: first?.mode ?? 'execute',
+        mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false,
       }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */

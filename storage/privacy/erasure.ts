@@ -1,7 +1,7 @@
 // Erasure of one customer (right to be forgotten) across every tier, returning what was deleted.
 // Conversations go first, identities and the customer record last, so a crashed erasure reruns to completion.
 import type { Sql } from '../postgres/client.ts'
-import type { Attribution } from '../postgres/customers.ts'
+import { tenantOfCustomer, type Attribution } from '../postgres/customers.ts'
 import { forgetConversationResponses } from '../postgres/idempotency.ts'
 import type { PurgeCounts, Purger } from './purge.ts'
 
@@ -26,8 +26,8 @@ export type DequeueConversations = (conversationIds: string[]) => Promise<number
 export function createErasure(deps: { sql: Sql; purge: Purger }) {
   const { sql } = deps
   return async function eraseCustomer(customerId: string, by: Attribution, dequeue: DequeueConversations): Promise<ErasureReport> {
-    const [customer] = await sql<{ tenantId: string }[]>`select tenant_id as "tenantId" from customers where id = ${customerId}`
-    const tenantId = customer?.tenantId ?? 'default'
+    // A repeated erasure finds the customer gone: its records stay with the tenant of the first one.
+    const tenantId = (await tenantOfCustomer(sql, customerId)) ?? 'default'
     // Closed first: the channels refuse mail to a closed conversation, so nothing new is queued behind the sweep.
     // The tombstones keep mail that slipped past the sweep from creating the conversation again after the purge.
     const closed = await sql<{ id: string }[]>`with closed as (update conversations set status = 'closed', updated_at = now()

@@ -80,6 +80,8 @@ describe('erasure', () => {
     expect(proof.body).toMatchObject({ customer: null, conversations: [], erasures: [{ report: { customerId, conversations: 1 } }] })
     expect(JSON.stringify(proof.body)).not.toContain('SECRET')
     expect(await erase(customerId)).toMatchObject({ status: 200, body: { customerId, conversations: 0, identities: 0 } })
+    // The repeat's record stays with the customer's tenant, so the proof never moves to another one.
+    expect((await h.db.sql`select distinct tenant_id from erasures where customer_id = ${customerId}`).map((r) => r.tenant_id)).toEqual(['tenant-a'])
     expect((await h.call('GET', `/v1/customers/${customerId}/export`, { key: h.b.key })).status).toBe(404)
 
     expect(await redisHolds('KEEP order 1')).toHaveLength(1)

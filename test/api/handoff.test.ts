@@ -1,13 +1,15 @@
 // A handoff end to end, with the offline local model as the AI agent: the customer asks for a person, the
 // escalation reaches the tenant's queue, the agent stays silent while a human answers, and it answers again,
-// knowing what was said, once the human hands the conversation back.
+// knowing what was said, once the human hands the conversation back. Actors passivate after 200 ms here, as they
+// would while a person takes their time: what the agent knows must not depend on its actor staying in memory.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { ConversationEvent } from '../../storage/index.ts'
 import { waitFor } from '../support/wait.ts'
 import { newConversation, startApiHarness, type ApiHarness } from './harness.ts'
 
 let h: ApiHarness
-beforeAll(async () => (h = await startApiHarness({ AGENT_PROVIDER: 'local' })))
+beforeAll(async () => (h = await startApiHarness({ AGENT_PROVIDER: 'local', ACTOR_IDLE_TIMEOUT_MS: '200' })))
+const idle = () => Bun.sleep(500)
 afterAll(() => h.close())
 
 const post = (id: string, text: string) => h.call('POST', `/v1/conversations/${id}/messages`, { body: { text } })
@@ -33,6 +35,10 @@ test('escalated, answered by a person while the agent is silent, then handed bac
   expect((await h.call('POST', `/v1/escalations/${escalationId}/take`, { body: { agent: 'bob@support' } })).body.error.code).toBe('conflict')
   const said = await h.call('POST', `/v1/conversations/${id}/agent-messages`, { body: { text: 'Hi, Anna here. How can I help?', agent: 'anna@support' } })
   expect(said.status).toBe(201)
+  // The turn that escalated owns its escalation: a redelivery of it would still owe the handoff reply.
+  const escalatingTurn = escalationId.replace(/\.escalation$/, '')
+  const redelivered = await h.platform.storage.turnSteps.begin({ turnId: escalatingTurn, conversationId: id, text: 'I want to talk to a human agent' })
+  expect(redelivered.escalatedHere).toBe(true)
   expect((await events(id)).find((e) => e.id === said.body.id)?.data).toMatchObject({ author: 'human_agent', agent: 'anna@support' })
   expect(await botReplies(id)).toHaveLength(1)
 
@@ -40,6 +46,7 @@ test('escalated, answered by a person while the agent is silent, then handed bac
   expect(resolved.body).toMatchObject({ status: 'resolved' })
   expect((await eventOf(id, 'escalation.resolved', 'the resolution')).data).toMatchObject({ handBack: true })
   expect((await h.call('GET', `/v1/conversations/${id}`)).body.status).toBe('open')
+  await idle()
   await post(id, 'Where is my order?')
   await waitFor(async () => (await botReplies(id)).length === 2, 10_000, 'the agent answering again')
   const transcript = (await h.call('GET', `/v1/conversations/${id}`)).body.messages.map((m: { role: string }) => m.role)
@@ -50,7 +57,7 @@ test('escalated, answered by a person while the agent is silent, then handed bac
   expect(context.messages.map((m) => m.role)).toEqual(transcript)
 })
 
-test('resolving without handing back keeps the agent silent', async () => {
+test('resolving without handing back keeps the agent silent, and handing back later still works', async () => {
   const id = await newConversation(h)
   await post(id, 'Please connect me to customer service')
   const escalationId = (await eventOf(id, 'escalation.opened', 'the escalation')).data.escalationId as string
@@ -59,6 +66,8 @@ test('resolving without handing back keeps the agent silent', async () => {
   await post(id, 'thanks')
   await eventOf(id, 'message.received', 'the message passed on')
   expect(await botReplies(id)).toHaveLength(1)
+  expect((await h.call('POST', `/v1/escalations/${escalationId}/resolve`, { body: { handBack: true } })).status).toBe(200)
+  expect((await h.call('GET', `/v1/conversations/${id}`)).body.status).toBe('open')
 })
 
 test('the metrics show the queue: waiting for a person, then with one', async () => {
