@@ -7,10 +7,11 @@ import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { Handoff, HandoffOutcome, Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
+import { answer, idempotent } from '../idempotency.ts'
 import { ConversationParams } from '../schemas.ts'
 
 export interface HandoffsRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'handoffs' | 'events'>
+  storage: Pick<Storage, 'handoffs' | 'events' | 'idempotency' | 'sql'>
   /** Tells the conversation's actor to read its context again after people wrote to it. */
   inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
@@ -69,16 +70,20 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
         description: 'With `handBack` (the default) the AI agent answers the conversation again, knowing what was said meanwhile.',
       },
     })
-    .post('/v1/conversations/:id/agent-messages', async ({ params: { id }, body, tenant, set }) => {
-      const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
-      assertPosted(await deps.storage.handoffs.postAgentMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }), id)
+    .post('/v1/conversations/:id/agent-messages', async ({ params: { id }, body, tenant, request, set }) => {
+      // With an Idempotency-Key, a retry gets the first message's id: publishing and mailing it again repeat nothing.
+      const keyed = await idempotent(deps.storage, tenant, request, body, async (tx) => {
+        const messageId = `msg_${Bun.randomUUIDv7().replaceAll('-', '')}`
+        assertPosted(await deps.storage.handoffs.postAgentMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }, tx), id)
+        return { status: 201, body: { id: messageId, conversationId: id, role: 'human_agent' as const, text: body.text } }
+      })
+      const messageId = keyed.body.id
       await deps.storage.events.publish({
         id: messageId, type: 'reply.completed', conversationId: id, at: deps.clock.now(),
         data: { messageId, text: body.text, author: 'human_agent', agent: body.agent },
       })
       await contextChanged(deps.inbox, id, messageId, 'human agent message')
-      set.status = 201
-      return { id: messageId, conversationId: id, role: 'human_agent', text: body.text }
+      return answer(set, keyed)
     }, {
       scope: ['console'], params: ConversationParams,
       body: t.Object({ text: t.String({ minLength: 1, maxLength: deps.maxMessageChars }), agent: Agent }, { additionalProperties: false }),

@@ -78,8 +78,8 @@ export function createHandoffs(sql: Sql) {
       })
     },
     /** A human agent's message to the customer (role human_agent), on a conversation that is not closed. */
-    async postAgentMessage(tenantId: string, m: { id: string; conversationId: string; text: string }): Promise<PostOutcome> {
-      const [row] = await sql<{ status: string | null; inserted: boolean }[]>`
+    async postAgentMessage(tenantId: string, m: { id: string; conversationId: string; text: string }, tx: TxSql = sql): Promise<PostOutcome> {
+      const [row] = await tx<{ status: string | null; inserted: boolean }[]>`
         with target as (select status from conversations where id = ${m.conversationId} and tenant_id = ${tenantId}),
         ins as (insert into messages (id, conversation_id, role, text)
           select ${m.id}, ${m.conversationId}, 'human_agent', ${m.text} from target where status <> 'closed'

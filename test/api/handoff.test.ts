@@ -33,8 +33,14 @@ test('escalated, answered by a person while the agent is silent, then handed bac
   expect(taken.body).toMatchObject({ status: 'taken', takenBy: 'anna@support' })
   expect((await h.call('POST', `/v1/escalations/${escalationId}/take`, { body: { agent: 'anna@support' } })).status).toBe(200)
   expect((await h.call('POST', `/v1/escalations/${escalationId}/take`, { body: { agent: 'bob@support' } })).body.error.code).toBe('conflict')
-  const said = await h.call('POST', `/v1/conversations/${id}/agent-messages`, { body: { text: 'Hi, Anna here. How can I help?', agent: 'anna@support' } })
+  const say = () => h.call('POST', `/v1/conversations/${id}/agent-messages`, {
+    body: { text: 'Hi, Anna here. How can I help?', agent: 'anna@support' }, headers: { 'idempotency-key': `anna-${id}` },
+  })
+  const said = await say()
   expect(said.status).toBe(201)
+  // A retry after a lost answer replays the first message and sends nothing twice.
+  const retried = await say()
+  expect({ id: retried.body.id, replayed: retried.headers.get('idempotent-replayed') }).toEqual({ id: said.body.id, replayed: 'true' })
   // The turn that escalated owns its escalation: a redelivery of it would still owe the handoff reply.
   const escalatingTurn = escalationId.replace(/\.escalation$/, '')
   const redelivered = await h.platform.storage.turnSteps.begin({ turnId: escalatingTurn, conversationId: id, text: 'I want to talk to a human agent' })
