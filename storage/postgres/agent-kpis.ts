@@ -15,7 +15,7 @@ export interface AgentKpis {
   csat: { average: number | null; ratings: number }
   /** Model spend per conversation, USD. */
   costPerConversationUsd: number | null
-  /** Median time from start to close, seconds. */
+  /** Median time from start to (first) close, seconds. */
   timeToResolveP50S: number | null
 }
 
@@ -28,7 +28,7 @@ export function createAgentKpis(sql: Sql) {
         conversations: number; closed: number; contained: number; escalated: number; csatAverage: number | null
         ratings: number; costUsd: number; ttrP50S: number | null
       }[]>`
-        with c as (select id, status, created_at, updated_at,
+        with c as (select id, status, created_at, closed_at,
             exists (select 1 from escalations e where e.conversation_id = conversations.id) as escalated
           from conversations where tenant_id = ${tenantId} and agent = ${agent} and created_at >= ${since})
         select count(*)::int as conversations,
@@ -38,8 +38,8 @@ export function createAgentKpis(sql: Sql) {
           (select avg(r.rating)::float from csat_ratings r join c on c.id = r.conversation_id) as "csatAverage",
           (select count(*)::int from csat_ratings r join c on c.id = r.conversation_id) as ratings,
           (select coalesce(sum(p.cost_usd), 0)::float from provider_calls p join c on c.id = p.conversation_id) as "costUsd",
-          (select percentile_cont(0.5) within group (order by extract(epoch from updated_at - created_at))
-            from c where status = 'closed')::float as "ttrP50S"
+          (select percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at))
+            from c where status = 'closed' and closed_at is not null)::float as "ttrP50S"
         from c`
       const r = row!
       return {

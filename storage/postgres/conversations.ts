@@ -46,7 +46,8 @@ export function createConversations(sql: Sql) {
       return row !== undefined
     },
     async setStatus(id: string, status: ConversationStatus): Promise<void> {
-      await sql`update conversations set status = ${status}, updated_at = now() where id = ${id}`
+      await sql`update conversations set status = ${status}, updated_at = now(),
+        closed_at = case when ${status} = 'closed' then coalesce(closed_at, now()) else closed_at end where id = ${id}`
     },
   }
 }

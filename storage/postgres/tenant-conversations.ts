@@ -109,7 +109,7 @@ export function createTenantConversations(sql: Sql) {
     },
     /** Marks the conversation closed; false when the tenant has no such conversation. */
     async close(tenantId: string, id: string): Promise<boolean> {
-      const rows = await sql`update conversations set status = 'closed', updated_at = now()
+      const rows = await sql`update conversations set status = 'closed', closed_at = coalesce(closed_at, now()), updated_at = now()
         where id = ${id} and tenant_id = ${tenantId} returning id`
       return rows.length === 1
     },

@@ -25,6 +25,12 @@ test('KPIs count what happened to the agent\'s conversations in the window, and 
   await modelCall(rated5, 0.02)
   await modelCall(escalated, 0.06)
   await h.db.sql`update conversations set created_at = now() - interval '3 days' where id = ${old}`
+  // Closed 2, 4 and 6 minutes after they started; a repeated close later must not move that.
+  for (const [id, minutes] of [[rated5, 2], [rated3, 4], [escalated, 6]] as const) {
+    await h.db.sql`update conversations set created_at = now() - interval '1 hour',
+      closed_at = now() - interval '1 hour' + make_interval(mins => ${minutes}) where id = ${id}`
+  }
+  await h.call('POST', `/v1/conversations/${rated5}/close`)
 
   const res = await h.call('GET', '/v1/agents/kpi-bot/kpis?days=1')
   expect(res.status).toBe(200)
@@ -34,7 +40,7 @@ test('KPIs count what happened to the agent\'s conversations in the window, and 
   })
   expect(kpis.resolutionRate).toBeCloseTo(2 / 3, 6)
   expect(kpis.costPerConversationUsd).toBeCloseTo(0.02, 9)
-  expect(kpis.timeToResolveP50S).toBeGreaterThanOrEqual(0)
+  expect(kpis.timeToResolveP50S).toBe(240)
   expect(autonomy).toEqual({ level: 'assist', next: { level: 'execute', missing: ['4 conversations, needs 50', '2 CSAT ratings, needs 20'] } })
   expect((await h.call('GET', '/v1/agents/kpi-bot/kpis?days=7')).body.kpis.conversations).toBe(5)
 })
