@@ -18,6 +18,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'request.unsupported_media_type': 415,
   'idempotency.key_reused': 409,
   'conversation.closed': 409,
+  'conversation.erased': 410,
   rate_limited: 429,
   'storage.unavailable': 503,
 }

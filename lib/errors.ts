@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'request.unsupported_media_type'
   | 'idempotency.key_reused'
   | 'conversation.closed'
+  | 'conversation.erased'
   | 'webhook.failed'
   | 'auth.missing'
   | 'auth.invalid'

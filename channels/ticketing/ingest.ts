@@ -28,7 +28,10 @@ export async function ingestTicket(inbox: Inbox, tenantId: string, source: Ticke
     id: conversationId, tenantId, channel: 'ticket', agent: ev.agent ?? 'demo', externalId: `${source}:${ev.ticket.id}`, customerId,
     metadata: { ticket: { source, id: ev.ticket.id, subject: ev.ticket.subject }, customer: ev.ticket.requester ?? {} },
   })
-  if (!conversation) throw new AppError('conflict', `ticket ${ev.ticket.id} cannot be stored`)
+  // The id is the tenant's own (hashed with it), so only an erasure's tombstone refuses it.
+  if (!conversation) {
+    throw new AppError('conversation.erased', `ticket ${ev.ticket.id} belonged to a customer who was erased; open a new ticket`)
+  }
   const result: TicketIngested = { conversationId, status: conversation.status }
   if (ev.comment && conversation.status !== 'closed') {
     result.messageId = `tkm_${hashId(tenantId, source, ev.ticket.id, ev.comment.id)}`

@@ -73,3 +73,14 @@ test('the producer enqueues with the same ids and the same validation as the web
     await producer.close()
   }
 })
+
+test("a ticket of an erased customer is refused as erased (410), and nothing of it is stored again", async () => {
+  const ticket = { event: 'ticket.created', ticket: { id: 'T-ERASED', requester: { email: 'gone@example.com' } }, comment: { id: 'c1', body: 'hello' } }
+  const created = await h.call('POST', '/v1/tickets/generic', { body: ticket })
+  const customerId = (await transcript(created.body.conversationId)).customerId
+  await waitFor(async () => (await transcript(created.body.conversationId)).messages.length === 2, 10_000, 'the reply')
+  expect((await h.call('POST', `/v1/customers/${customerId}/erase`, { body: {} })).status).toBe(200)
+  const later = await h.call('POST', '/v1/tickets/generic', { body: { event: 'ticket.updated', ticket: { id: 'T-ERASED' }, comment: { id: 'c2', body: 'still there?' } } })
+  expect({ status: later.status, code: later.body.error.code }).toEqual({ status: 410, code: 'conversation.erased' })
+  expect((await h.call('GET', `/v1/conversations/${created.body.conversationId}`)).status).toBe(404)
+})
