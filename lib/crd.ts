@@ -1,5 +1,17 @@
 // Kubernetes CustomResourceDefinitions built from the TypeBox schemas that validate our YAML policy files,
 // so a CRD in k8s/crds/ cannot drift from the code (test/k8s/crds.test.ts compares them). Pure; no I/O.
+import { Type, type TSchema } from '@sinclair/typebox'
+
+/** `group/version` of every Switchboard resource. */
+export const SWITCHBOARD_API_VERSION = 'switchboard.dev/v1alpha1'
+
+/** The envelope a policy file and its custom resource share, so one document can be read or `kubectl apply`-ed. */
+export const resourceSchema = <K extends string, S extends TSchema>(kind: K, spec: S) => Type.Object({
+  apiVersion: Type.Literal(SWITCHBOARD_API_VERSION),
+  kind: Type.Literal(kind),
+  metadata: Type.Object({ name: Type.String({ minLength: 1 }) }),
+  spec,
+})
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 

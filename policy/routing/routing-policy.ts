@@ -1,6 +1,7 @@
 // The routing policy's schema: one TypeBox object that validates YAML files and is the openAPIV3Schema of
 // the RoutingPolicy custom resource. Kept structural (no unions of objects) so Kubernetes accepts it as is.
 import { Type, type Static } from '@sinclair/typebox'
+import { resourceSchema, SWITCHBOARD_API_VERSION } from '../../lib/crd.ts'
 
 const Name = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._:/-]+$' })
 const Usd = Type.Number({ minimum: 0, description: 'US dollars' })
@@ -109,15 +110,9 @@ export const RoutingPolicySpec = Type.Object({
 }, { additionalProperties: false })
 export type RoutingPolicySpec = Static<typeof RoutingPolicySpec>
 
-export const ROUTING_API_VERSION = 'switchboard.dev/v1alpha1'
+export const ROUTING_API_VERSION = SWITCHBOARD_API_VERSION
 
-/** The file and the custom resource share this envelope, so one document can be read or `kubectl apply`-ed. */
-export const RoutingPolicy = Type.Object({
-  apiVersion: Type.Literal(ROUTING_API_VERSION),
-  kind: Type.Literal('RoutingPolicy'),
-  metadata: Type.Object({ name: Type.String({ minLength: 1 }) }),
-  spec: RoutingPolicySpec,
-})
+export const RoutingPolicy = resourceSchema('RoutingPolicy', RoutingPolicySpec)
 export type RoutingPolicy = Static<typeof RoutingPolicy>
 export type RouteTarget = Static<typeof RouteTarget>
 export type RouteMatch = Static<typeof RouteMatch>

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { parseAllDocuments } from 'yaml'
 import { AppError } from '../../lib/errors.ts'
+import { resourceSchema, SWITCHBOARD_API_VERSION } from '../../lib/crd.ts'
 
 const Days = Type.Number({ minimum: 0, description: 'days' })
 // A misspelt field must fail loudly, not silently keep data forever (the CRD drops this; the API server prunes).
@@ -23,15 +24,10 @@ export const RetentionPolicySpec = Type.Object({
   cold: Type.Object({ days: Type.Optional(Days) }, closed),
 }, closed)
 
-export const RETENTION_API_VERSION = 'switchboard.dev/v1alpha1'
+export const RETENTION_API_VERSION = SWITCHBOARD_API_VERSION
 
 /** The file and the custom resource (k8s/crds/retention-policy.yaml) share this envelope. */
-export const RetentionPolicy = Type.Object({
-  apiVersion: Type.Literal(RETENTION_API_VERSION),
-  kind: Type.Literal('RetentionPolicy'),
-  metadata: Type.Object({ name: Type.String({ minLength: 1 }) }),
-  spec: RetentionPolicySpec,
-})
+export const RetentionPolicy = resourceSchema('RetentionPolicy', RetentionPolicySpec)
 export type RetentionPolicy = Static<typeof RetentionPolicy>
 
 /** What applies to one tenant's agent, and which policy version said so. */
