@@ -21,6 +21,9 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'conversation.erased': 410,
   rate_limited: 429,
   'storage.unavailable': 503,
+  'resource.invalid': 422,
+  'agent.unknown': 404,
+  'secret.unavailable': 422,
 }
 
 /** The status an error thrown by a handler is answered with (unknown errors: 500). */
