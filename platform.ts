@@ -13,6 +13,7 @@ import {
   createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
   type DeadLetter, type MailboxSender,
 } from './queues/index.ts'
+import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
@@ -72,6 +73,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+    const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
+    closers.unshift(async () => recovery.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
