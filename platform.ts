@@ -84,10 +84,11 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
   }
   if (config.role !== 'worker') {
-    const readiness = async () => ({
-      redis: await storageRedis.ping().then(() => true, () => false),
-      postgres: await isMigrated(sql),
-    })
+    const readiness = {
+      // A client that is reconnecting would queue the ping: not ready, at once.
+      redis: async () => storageRedis.status === 'ready' && (await storageRedis.ping()) === 'PONG',
+      postgres: () => isMigrated(sql),
+    }
     const app = createApp({
       storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
       dequeue: createJobScrubber(bull, prefix),

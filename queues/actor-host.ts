@@ -33,6 +33,8 @@ export interface ActorHostOptions {
   leaseTtlMs: number
   /** @defaultValue 5 */
   turnAttempts: number
+  /** How long a turn waits out an outage before its failures count as attempts. @defaultValue 60_000 */
+  outageRetryMs: number
   /** Activations handled at once; each waits for a free slot when the host is full. @defaultValue 64 */
   activationConcurrency?: number
   /** Trace context across the mailbox hop (bullmq-otel); unset when tracing is off. */
@@ -85,7 +87,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   const owns = (a: PumpedActor) => !closing && actors.get(a.id) === a && !(a as ActiveActor).passivating
   const pumpDeps: MailPumpDeps = {
-    jobs, attempts: options.turnAttempts, deadLetter: deps.deadLetter, log, owns,
+    jobs, attempts: options.turnAttempts, outageRetryMs: options.outageRetryMs, deadLetter: deps.deadLetter, log, owns,
     busyChanged: (a) => (a.busy ? clearTimeout((a as ActiveActor).idleTimer) : touch(a as ActiveActor)),
     // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
     drained: (a) => {
