@@ -96,7 +96,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(), () => sql.end())
+  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
+    // A query left waiting on a connection that an outage broke must not hold up the shutdown.
+    () => sql.end({ timeout: 5 }))
   platform.close = async () => {
     for (const close of closers.splice(0)) await close().catch((e: Error) => log.warn('close failed', { error: e }))
   }
