@@ -15,7 +15,7 @@ import {
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
-import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
+import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -53,7 +53,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
   const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config), { secretsKey: config.agents.secretsKey })
-  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES }
+  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOLS }
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.

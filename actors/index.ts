@@ -4,5 +4,5 @@ export type { ToolExecutor } from './tool/tool-actor.ts'
 export type { AgentDirectory, AgentRef, OfferedTools, RunnableAgent, TurnVariables } from './agent-directory.ts'
 export { HANDOFF_REPLY, BLOCKED_REPLY } from './conversation/turn.ts'
 export type {
-  Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
+  PendingAction, Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
 } from './protocol.ts'

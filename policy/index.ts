@@ -15,3 +15,12 @@ export { costUsd, estimateTokens, type BilledTokens } from './routing/prices.ts'
 export { applyBudget, budgetStatus, BUDGET_SCOPES, type BudgetPlan, type BudgetScope, type BudgetSpend, type BudgetStatus } from './routing/budget.ts'
 /** The RoutingPolicy CRD built from the schema (k8s/crds/routing-policy.yaml is its YAML). */
 export { routingPolicyCrd } from './routing/routing-crd.ts'
+/**
+ * AgentPolicy: compile a validated spec into decisions; check a policy against a tenant's catalogue (and run its
+ * examples) before it loads.
+ * @example const policy = compileAgentPolicy('retail', spec); policy.decide({ tool, type, args, maturity, lookups, … })
+ */
+export {
+  AgentPolicySpec, compileAgentPolicy, agentPolicyProblems, answerOf, actionKey, detailsShown,
+  type Answer, type CallFacts, type CatalogueView, type CompiledAgentPolicy, type PolicyDecision,
+} from './agent-policy/index.ts'
