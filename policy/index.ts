@@ -1,6 +1,6 @@
 // Pure policy: guardrail, routing and escalation rules. No I/O, no clock, no randomness.
-export { judge, containsCardNumber, GUARDRAIL_POLICY_VERSION, type GuardrailVerdict } from './guardrails.ts'
-export { redactPii } from './redact.ts'
+export { judge, containsCardNumber, GUARDRAIL_POLICY_VERSION, type GuardrailVerdict } from './guardrails/index.ts'
+export { redactPii } from './guardrails/index.ts'
 export { detectInjection, INJECTION_THRESHOLD, type ContentChannel, type InjectionResult } from './guardrails/index.ts'
 /**
  * Routing policy (YAML file or RoutingPolicy custom resource): schema, parsing with path-naming errors,
