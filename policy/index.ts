@@ -2,6 +2,7 @@
 export { judge, containsCardNumber, GUARDRAIL_POLICY_VERSION, type GuardrailVerdict } from './guardrails/index.ts'
 export { redactPii } from './guardrails/index.ts'
 export { detectInjection, INJECTION_THRESHOLD, type ContentChannel, type InjectionResult } from './guardrails/index.ts'
+export { checkGrounding, extractClaims, indexContext, type GroundingContext, type GroundingResult } from './guardrails/index.ts'
 /**
  * Routing policy (YAML file or RoutingPolicy custom resource): schema, parsing with path-naming errors,
  * rule matching, weighted splits, the price table and budget degradation.

@@ -3,7 +3,7 @@
 // lives here so policy/ stays pure.
 import { readFileSync } from 'node:fs'
 import { loadUtterances, splitHeldOut } from '../../providers/local/index.ts'
-import type { ContentChannel } from '../../policy/index.ts'
+import type { ContentChannel, GroundingContext } from '../../policy/index.ts'
 
 const dataPath = (p: string) => new URL(`../../data/${p}`, import.meta.url).pathname
 
@@ -86,4 +86,39 @@ export function loadInjectionCorpus(): InjectionCorpus {
     tuning: [...labelled.filter((r) => !isHeldOut(r.text)), ...ordinary.tuning],
     heldOut: [...labelled.filter((r) => isHeldOut(r.text)), ...ordinary.heldOut],
   }
+}
+
+/** One assistant reply of the dialogues with everything it could rely on when it was written. */
+export interface GroundedReply {
+  dialogue: number
+  reply: string
+  context: GroundingContext
+  /** The customer's latest message before the reply. */
+  customerMessage: string
+  /** The customer's messages so far, oldest first. */
+  customerMessages: string[]
+}
+
+/**
+ * Every assistant reply of the 69 dialogues, with the tool results so far, the retail policy as passages,
+ * the customer's messages, and the earlier replies (each is assumed to have passed the check).
+ */
+export function loadGroundedReplies(): GroundedReply[] {
+  const passages = loadPolicyPassages()
+  return loadDialogues().flatMap((messages, dialogue) => {
+    const tools: string[] = []
+    const customer: string[] = []
+    const earlier: string[] = []
+    const out: GroundedReply[] = []
+    for (const m of messages) {
+      if (m.role === 'tool') tools.push(m.text)
+      else if (m.role === 'user') customer.push(m.text)
+      else if (m.text !== 'None') {
+        const context = { toolResults: [...tools], passages, customerMessages: [...customer], earlierReplies: [...earlier] }
+        out.push({ dialogue, reply: m.text, context, customerMessage: customer[customer.length - 1] ?? '', customerMessages: [...customer] })
+        earlier.push(m.text)
+      }
+    }
+    return out
+  })
 }

@@ -15,6 +15,8 @@ export interface Claim {
   orderId?: string
   /** An amount used as a bound ("under $300"): the customer's own budget may ground it. */
   bound?: boolean
+  /** A duration said of a refund, delivery or other process: the context must say it of one too. */
+  timing?: boolean
 }
 
 export const ORDER_STATUSES = [
@@ -30,7 +32,8 @@ const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 const DATES = [/\b(\d{4})-(\d{2})-(\d{2})\b/g, new RegExp(`\\b${MONTH}\\.? (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?\\b`, 'gi'), /\b(\d{1,2})\/(\d{1,2})\/(\d{2,4})\b/g]
 // Promises of a day; "today" alone is small talk ("how can I help you today?"), so it is not one.
 const RELATIVE_DATE = /\b(?:tomorrow|(?:by|on|this|next|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week)|(?:by )?(?:the )?end of (?:the )?(?:day|week))\b/gi
-const DURATION = /\b\d+(?:\s*(?:to|-|–|or)\s*\d+)?[ -](?:business |working |calendar )?(?:days?|weeks?|hours?|months?|years?)\b|\bimmediately\b/gi
+const COUNT = '(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty|a few|a couple of)'
+const DURATION = new RegExp(`\\b${COUNT}(?:\\s*(?:to|-|–|or)\\s*${COUNT})?[ -](?:business |working |calendar )?(?:days?|weeks?|hours?|months?|years?)\\b|\\bimmediately\\b`, 'gi')
 const IDENTIFIER = /(?<![\w$.,#-])\d{4,}(?![\w.,]\d)/g
 // Only positive availability is a claim: saying an item is unavailable promises nothing.
 const AVAILABILITY = /\b(?:is|are)\s+(?:currently |still |now )?(available|in stock)\b/gi
@@ -55,7 +58,7 @@ export const centsOf = (written: string) => String(Math.round(Number(written.rep
 
 /** The reply in sentences (lines and sentence ends), markdown emphasis removed. */
 export function sentences(reply: string): string[] {
-  return reply.replace(/\*\*/g, '').split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])|\n+/).map((s) => s.trim()).filter((s) => s.length > 0)
+  return reply.replace(/\*\*/g, '').split(/(?<=[.!?]["'”’)]*)\s+(?=[A-Z0-9"'(])|\n+/).map((s) => s.trim()).filter((s) => s.length > 0)
 }
 
 function orderIn(sentence: string): string | undefined {
@@ -87,6 +90,7 @@ export function monthNumber(name: string): number {
   return ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(name.slice(0, 3).toLowerCase()) + 1
 }
 
+export const TIMING_TOPIC = /\b(?:refund|deliver|arriv|ship|process|return|exchang|receiv|reach|credit|dispatch|expect)/i
 const BOUND = /\b(?:under|less than|below|over|more than|above|up to|at most|at least|cheaper than|budget of)\s*$/i
 
 function moneyClaim(s: string, m: RegExpMatchArray): Omit<Claim, 'orderId'> {
@@ -97,7 +101,8 @@ function moneyClaim(s: string, m: RegExpMatchArray): Omit<Claim, 'orderId'> {
 /** A status claim, unless the status says where something went ("shipped to") or whose request it is. */
 function statusClaim(s: string, m: RegExpMatchArray): Omit<Claim, 'orderId'> | undefined {
   const at = m.index ?? 0
-  if (/^\s+to\b/i.test(s.slice(at + m[0].length)) || NOT_ORDER_SUBJECT.test(s.slice(0, at))) return undefined
+  const clause = s.slice(0, at).split(/[,;:]/).pop() ?? ''
+  if (/^\s+to\b/i.test(s.slice(at + m[0].length)) || NOT_ORDER_SUBJECT.test(clause)) return undefined
   return { kind: 'status', text: m[0], value: (m[1] ?? '').toLowerCase() }
 }
 
@@ -111,7 +116,7 @@ function sentenceClaims(s: string): Claim[] {
     ...each(s, PERCENT, (m) => ({ kind: 'percent', text: m[0], value: m[0].replace(/\s?percent/i, '%').replace(/\s/g, '') }), orderId),
     ...DATES.flatMap((p, form) => each(s, p, (m) => ({ kind: 'date', text: m[0], value: dateValue(m, form) }), orderId)),
     ...each(s, RELATIVE_DATE, (m) => ({ kind: 'relative_date', text: m[0], value: m[0].toLowerCase() }), orderId),
-    ...each(s, DURATION, (m) => ({ kind: 'duration', text: m[0], value: durationValue(m[0]) }), orderId),
+    ...each(s, DURATION, (m) => ({ kind: 'duration', text: m[0], value: durationValue(m[0]), ...(TIMING_TOPIC.test(s) ? { timing: true } : {}) }), orderId),
     ...each(s, ORDER_ID, (m) => ({ kind: 'order_id', text: m[0], value: `#${m[0].replace('#', '').toUpperCase()}` })),
     ...each(withoutMoney.replace(DATES[0]!, ' '), IDENTIFIER, (m) => ({ kind: 'identifier', text: m[0], value: m[0] }), orderId),
     ...STATUS_PATTERNS.flatMap((p) => each(s, p, (m) => statusClaim(s, m), orderId)),

@@ -85,7 +85,8 @@ export function indexContext(context: GroundingContext): GroundingIndex {
     for (const a of group) index.amounts.add(a)
     for (const [orderId, status] of walked.statuses) {
       index.statuses.add(status)
-      if (orderId) index.orderStatuses.set(orderId.toUpperCase(), [...(index.orderStatuses.get(orderId.toUpperCase()) ?? []), status])
+      // The latest tool result says what the order's status is now; earlier ones said what it was.
+      if (orderId) index.orderStatuses.set(orderId.toUpperCase(), [status])
     }
     collectDates(source, index.dates)
   }

@@ -2,7 +2,7 @@
 // retrieved passages; the customer's own words for what the customer said). Unsupported claims make the
 // reply regenerate once with the reasons, then escalate. Pure.
 import type { CheckResult } from '../../lib/guardrail-check.ts'
-import { extractClaims, type Claim } from './claims.ts'
+import { extractClaims, TIMING_TOPIC, type Claim } from './claims.ts'
 import { indexContext, type GroundingContext, type GroundingIndex } from './grounding-context.ts'
 
 export interface UnsupportedClaim extends Claim {
@@ -67,13 +67,25 @@ function unsupportedReason(claim: Claim, index: GroundingIndex): string | undefi
     case 'percent': return inText(index, claim.value) || inText(index, claim.value.replace('%', ' percent')) ? undefined : `${claim.text} is in no tool result or passage`
     case 'date': return index.dates.has(claim.value) || saidByCustomer(index, claim.text) ? undefined : `the date ${claim.text} is in no tool result or passage`
     case 'relative_date': return inText(index, claim.value) ? undefined : `"${claim.text}" promises a date nothing in the context gives`
-    case 'duration': return inText(index, claim.value) ? undefined : `"${claim.text}" is no timing the policy or a tool result states`
+    case 'duration': return (claim.timing ? timingSupported(claim.value, index) : inText(index, claim.value)) ? undefined : `"${claim.text}" is no timing the policy or a tool result states`
     case 'order_id': return inText(index, claim.value.toLowerCase()) || saidByCustomer(index, claim.value.slice(1)) ? undefined : `order ${claim.value} is not in the context`
     case 'identifier': return inText(index, claim.value) || saidByCustomer(index, claim.value) ? undefined : `the number ${claim.text} is in no tool result or passage`
     case 'status': return statusSupported(claim, index) ? undefined : `the status "${claim.value}"${claim.orderId ? ` of ${claim.orderId}` : ''} is not what the tool results say`
     case 'availability': return availabilitySupported(claim.value, index) ? undefined : `"${claim.text}" is not what the product data says`
     case 'offer': return inText(index, claim.value.replace(/(?:ed|s)$/, '')) ? undefined : `the offer "${claim.text}" is in no tool result or passage`
   }
+}
+
+/**
+ * A timing is supported where the context states it about a process too (not "24 hour based" clocks), or
+ * where it is a product's value in a tool result (a speaker's "10 hours").
+ */
+function timingSupported(value: string, index: GroundingIndex): boolean {
+  if (inText(index, `": "${value}`)) return true
+  for (let at = index.text.indexOf(value); at >= 0; at = index.text.indexOf(value, at + 1)) {
+    if (TIMING_TOPIC.test(index.text.slice(Math.max(0, at - 80), at + value.length + 80))) return true
+  }
+  return false
 }
 
 function availabilitySupported(value: string, index: GroundingIndex): boolean {
