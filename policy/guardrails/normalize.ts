@@ -10,7 +10,8 @@ const homoglyphs: Record<string, string> = {
 }
 const homoglyphPattern = new RegExp(`[${Object.keys(homoglyphs).join('')}]`, 'g')
 const leet: Record<string, string> = { '4': 'a', '@': 'a', '3': 'e', '1': 'i', '!': 'i', '0': 'o', '5': 's', $: 's', '7': 't', '8': 'b' }
-const LEET_TOKEN = /[a-z]*[4@3!105$78][a-z4@3!105$78]*/g
+// A token of letters and substitutes with at least one of each ("1gn0r3"); digit-only runs are numbers.
+const LEET_TOKEN = /(?<![\w@$!])(?=[a-z4@3!105$78]*[a-z])(?=[a-z]*[4@3!105$78])[a-z4@3!105$78]+/g
 const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u3164]/gu
 const SPACED_LETTERS = /\b(?:[a-z] ){2,}[a-z]\b/g
 const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g
@@ -28,7 +29,7 @@ export function hasMixedScriptWord(text: string): boolean {
 
 /** Leetspeak read back as letters, only inside tokens that mix letters and substitutes. */
 export function unleet(folded: string): string {
-  return folded.replace(LEET_TOKEN, (t) => (/[a-z]/.test(t) || t.length >= 4 ? [...t].map((c) => leet[c] ?? c).join('') : t))
+  return folded.replace(LEET_TOKEN, (t) => t.replace(/[4@3!105$78]/g, (c) => leet[c] ?? c))
 }
 
 /** "i g n o r e" read as "ignore". */

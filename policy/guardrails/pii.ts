@@ -17,12 +17,16 @@ const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[A-Za-z]{2,}/g
 const CARD = /(?<![\w.])(?:\d[ -]?){12,18}\d(?![\w])/g
 // Digits with the usual separators, optionally international; amounts ($, decimals), ids after # or _ are not.
 const PHONE = /(?<![\w#$.,])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d[\d .-]{5,}\d(?![\w])/g
-const PHONE_CONTEXT = /(?:phone|call|tel|mobile|cell|number|whatsapp|text me|sms)[^\n]{0,20}$/i
+const PHONE_CONTEXT = /\b(?:phone|call|tel|telephone|mobile|cell|whatsapp|text me|sms)\b[^\n]{0,20}$/i
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
-const STREET = '(?:street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|way|place|pl|terrace|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|loop|row)'
-const UNIT = '(?:,?\\s+(?:suite|ste|apt|apartment|unit|floor|fl|#)\\.?\\s*[\\w-]+)?'
+// Street types in lower or title case; street names are words that are not function words ("2 items for the way").
+const STREET = `(?:${'street st avenue ave road rd drive dr lane ln boulevard blvd court ct way place pl terrace circle cir parkway pkwy highway hwy square sq trail loop row'
+  .split(' ').map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`
+const NAME_WORD = "(?!(?:the|for|a|an|to|of|my|your|in|on|and|or|with|is|it|by|at|from|this|that)\\b)[A-Za-z][A-Za-z'.-]*"
+
+const UNIT = '(?:,?\\s+(?:[Ss]uite|[Ss]te|[Aa]pt|[Aa]partment|[Uu]nit|[Ff]loor|[Ff]l|#)\\.?\\s*[\\w-]+)?'
 const CITY_STATE_ZIP = '(?:,\\s*[A-Z][a-zA-Z .]+,\\s*[A-Z]{2}(?:\\s+\\d{5}(?:-\\d{4})?)?)?'
-const ADDRESS = new RegExp(`\\b\\d{1,6}\\s+(?:[A-Za-z][A-Za-z'.-]*\\s+){1,4}${STREET}\\b\\.?${UNIT}${CITY_STATE_ZIP}`, 'g')
+const ADDRESS = new RegExp(`\\b\\d{1,6}\\s+(?:${NAME_WORD}\\s+){1,3}${STREET}\\b\\.?${UNIT}${CITY_STATE_ZIP}`, 'g')
 
 export function luhn(digits: string): boolean {
   let sum = 0
@@ -32,6 +36,11 @@ export function luhn(digits: string): boolean {
     sum += d
   }
   return sum % 10 === 0
+}
+
+/** Luhn-valid, with a payment network's leading digit (2–6: Mastercard, Visa, Amex, Discover, …). */
+function isCardNumber(digits: string): boolean {
+  return /^[2-6]/.test(digits) && luhn(digits)
 }
 
 function isPhone(text: string, start: number, candidate: string): boolean {
@@ -54,7 +63,7 @@ function collect(text: string, kind: PiiKind, pattern: RegExp, accept: (value: s
 /** Every personal-data span, in text order; where two overlap, the earlier-listed kind wins (card, email, address, phone). */
 export function findPii(text: string): PiiSpan[] {
   const candidates = [
-    ...collect(text, 'card', CARD, (v) => luhn(v.replace(/\D/g, ''))),
+    ...collect(text, 'card', CARD, (v) => isCardNumber(v.replace(/\D/g, ''))),
     ...collect(text, 'email', EMAIL, () => true),
     ...collect(text, 'address', ADDRESS, () => true),
     ...collect(text, 'phone', PHONE, (v, start) => isPhone(text, start, v)),
