@@ -1,7 +1,7 @@
 // Brand voice, sentiment, loops and the confidence score: ordinary dialogue replies and customers pass;
 // a looping conversation, an angry customer and an unsupported claim each escalate with their reason.
 import { describe, expect, test } from 'bun:test'
-import { AI_DISCLOSURE, checkBrandVoice, checkLoop, checkSentiment, scoreConfidence } from '../../../policy/index.ts'
+import { AI_DISCLOSURE, checkBrandVoice, checkLoop, checkSentiment, scoreConfidence, type ConfidenceReason } from '../../../policy/index.ts'
 import { loadDialogues } from '../../../bench/guardrails/corpora.ts'
 import { evaluateBrandVoice, evaluateSentiment } from '../../../bench/guardrails/evaluation.ts'
 
@@ -43,7 +43,7 @@ describe('sentiment and loops', () => {
 
 describe('confidence', () => {
   const ask = 'I asked this already: where is my order #W2378156?'
-  const cases: Array<[string, Parameters<typeof scoreConfidence>[0], string]> = [
+  const cases: Array<[string, Parameters<typeof scoreConfidence>[0], ConfidenceReason]> = [
     ['a looping conversation', { loop: checkLoop({ customerMessages: [ask, ask, ask] }).score }, 'conversation_loop'],
     ['an angry customer', { sentiment: checkSentiment('This is ridiculous, the THIRD time I ask and nobody helps! Unacceptable.').compound }, 'negative_sentiment'],
     ['an unsupported claim', { grounding: { coverage: 0.75, unsupported: 1 } }, 'unsupported_claim'],
