@@ -12,7 +12,8 @@ describe('checkGrounding', () => {
     expect(g.dialogueReplies).toBe(503)
     expect(g.claims).toBeGreaterThan(700)
     expect(g.flaggedReasons).toEqual(['dialogue 33: unsupported: the status "pending" of #W5565470 is not what the tool results say'])
-  })
+
+  }, 30_000)
 
   test('invented discounts, statuses, amounts and dates are caught (recall over 1,400 perturbed replies)', () => {
     const g = evaluateGrounding()
@@ -21,13 +22,15 @@ describe('checkGrounding', () => {
     expect(g.byKind.discount).toBe('502/502')
     expect(g.byKind.date).toBe('502/502')
     expect(g.byKind.status).toBe('283/283')
-  })
+
+  }, 30_000)
 
   test('the local provider\'s reply templates are grounded for every order and user of the shop', () => {
     const t = evaluateReplyTemplates()
     expect(t.rendered).toBeGreaterThan(3000)
     expect(t.flagged).toBe(0)
-  })
+
+  }, 30_000)
 
   test('a bereavement discount is regenerated once, then escalated; the grounded reply about the same order passes', () => {
     const order = loadGroundedReplies().find((g) => g.reply.includes('the total amount of $321.18'))!

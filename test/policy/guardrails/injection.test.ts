@@ -13,7 +13,8 @@ describe('detectInjection', () => {
     expect(heldOut.recall).toBeGreaterThanOrEqual(0.9)
     expect(heldOut.bitextFalsePositiveRate).toBeLessThanOrEqual(0.02)
     expect(heldOut.precision).toBeGreaterThanOrEqual(0.95)
-  })
+
+  }, 30_000)
 
   test('no tool result of the dialogues and no paragraph of the retail policy is taken for an injection', () => {
     const tools = loadDialogues().flat().filter((m) => m.role === 'tool').map((m) => m.text)

@@ -3,6 +3,9 @@
 import { describe, expect, test } from 'bun:test'
 import { checkTopic, evaluateOutOfScope } from '../../../providers/local/index.ts'
 
+// Training the two models takes seconds on a busy 2-core machine.
+const TRAINING_MS = 60_000
+
 describe('out-of-scope detection', () => {
   const evaluation = evaluateOutOfScope()
 
@@ -24,5 +27,5 @@ describe('out-of-scope detection', () => {
     const retail = checkTopic('I want to return the hiking boots from order #W2378156')
     expect([retail.verdict, retail.inScope]).toEqual(['allow', true])
     expect(retail.intent).toBe('return_order')
-  })
+  }, TRAINING_MS)
 })
