@@ -1,6 +1,7 @@
 // Factual grounding: every claim in a reply must be supported by this turn's context (tool results,
 // retrieved passages; the customer's own words for what the customer said). Unsupported claims make the
 // reply regenerate once with the reasons, then escalate. Pure.
+import { assertNever } from '../../lib/errors.ts'
 import type { CheckResult } from '../../lib/guardrail-check.ts'
 import { extractClaims, TIMING_TOPIC, type Claim } from './claims.ts'
 import { indexContext, type GroundingContext, type GroundingIndex } from './grounding-context.ts'
@@ -73,6 +74,7 @@ function unsupportedReason(claim: Claim, index: GroundingIndex): string | undefi
     case 'status': return statusSupported(claim, index) ? undefined : `the status "${claim.value}"${claim.orderId ? ` of ${claim.orderId}` : ''} is not what the tool results say`
     case 'availability': return availabilitySupported(claim.value, index) ? undefined : `"${claim.text}" is not what the product data says`
     case 'offer': return inText(index, claim.value.replace(/(?:ed|s)$/, '')) ? undefined : `the offer "${claim.text}" is in no tool result or passage`
+    default: return assertNever(claim.kind)
   }
 }
 
