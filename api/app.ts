@@ -26,11 +26,16 @@ import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
 import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
+import { agentRoutes } from './routes/agents.ts'
+import { customerSegmentsRoutes } from './routes/customer-segments.ts'
+import { resourceRoutes } from './routes/resources.ts'
+import { secretsRoutes } from './routes/secrets.ts'
+import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -48,6 +53,8 @@ export interface AppDeps {
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
+  /** The versioned store of agents, tools and MCP servers, and the built-in tools they may name. */
+  apply: ApplyDeps
 }
 
 const documentation = {
@@ -82,7 +89,7 @@ export function createApp(deps: AppDeps) {
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))
-    .use(conversationsRoutes({ ...guard, storage, inbox }))
+    .use(conversationsRoutes({ ...guard, storage, inbox, apply: deps.apply }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
@@ -94,5 +101,11 @@ export function createApp(deps: AppDeps) {
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
+    .use(customerSegmentsRoutes({ ...guard, storage }))
+    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
+    .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
+    .use(secretsRoutes({ ...guard, storage }))
 }
 export type App = ReturnType<typeof createApp>
