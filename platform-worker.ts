@@ -8,7 +8,7 @@ import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
 import { serveMetrics, type Metrics, type MetricsServer } from './lib/metrics.ts'
-import { classify, type ModelGateway } from './providers/index.ts'
+import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
   type QueueTelemetry,
@@ -56,19 +56,19 @@ function createCatalogue(deps: WorkerRoleDeps): ToolCatalogue {
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole> {
   const { config, storage, log } = deps
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
-  // Every turn is classified; training the intent model here keeps its second of CPU off the first turns' path.
-  classify('')
+  // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
+  checkTopic('')
   const routing = startRouting(config, storage.redis, log, deps.gateway)
   const catalogue = createCatalogue(deps)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
   })
-  const directory = createAgentDirectory({ resources: storage.resources, catalogue, models, refreshMs: config.agents.refreshMs })
+  const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
+  const directory = createAgentDirectory({ resources: storage.resources, policies, catalogue, models, refreshMs: config.agents.refreshMs })
   const enforcer = createPolicyEnforcer({
     state: storage.policyState, spending: storage.spending, approvals: storage.approvals,
     today: () => new Date(deps.clock.now()).toISOString().slice(0, 10),
   })
-  const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
   const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue, policies, enforcer })
   const runtime = {
     storage, pools: deps.pools, mailbox: deps.mailbox, tools, directory, clock: deps.clock, log,

@@ -9,6 +9,7 @@ import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
+import { createCustomerTokens } from './customer-tokens.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
@@ -31,13 +32,14 @@ import { customerSegmentsRoutes } from './routes/customer-segments.ts'
 import { resourceRoutes } from './routes/resources.ts'
 import { secretsRoutes } from './routes/secrets.ts'
 import { approvalsRoutes } from './routes/approvals.ts'
+import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -50,7 +52,7 @@ export interface AppDeps {
   clock: Clock
   log: Logger
   readiness: ReadinessCheck
-  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken' | 'corsOrigins'>
+  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken' | 'corsOrigins' | 'customerTokenTtlMs' | 'customerRatePerS'>
   /** Told about every accepted customer message (the webhook relay's watch). */
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
@@ -81,6 +83,8 @@ export function createApp(deps: AppDeps) {
     rateLimiter: storage.rateLimiter,
     adminToken: limits.adminToken,
     maxBodyBytes: limits.maxBodyBytes,
+    customerTokens: createCustomerTokens(storage.deploymentKeys, limits.customerTokenTtlMs),
+    customerRatePerS: limits.customerRatePerS,
   }
   const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }
   const maxMessageChars = limits.maxMessageChars
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))
     .use(conversationsRoutes({ ...guard, storage, inbox, apply: deps.apply }))
+    .use(customerTokenRoutes({ ...guard, storage }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))

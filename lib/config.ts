@@ -61,6 +61,10 @@ const EnvSchema = Type.Object({
     default: '*', pattern: '^(\\*|https?://[^\\s,/]+(,\\s*https?://[^\\s,/]+)*)$',
     description: 'origins such as https://shop.example, comma-separated, or *',
   }),
+  /** How long a conversation-scoped customer token (for widgets and apps) stays valid. @defaultValue 3600 */
+  CUSTOMER_TOKEN_TTL_S: Int(3600, 10, 'customer token lifetime, s'),
+  /** Requests one customer token may make per second. @defaultValue 10 */
+  CUSTOMER_RATE_LIMIT_PER_S: Int(10, 1, 'requests per second per customer token'),
   /** Comment lines keep idle SSE connections (and proxies) open. @defaultValue 15000 */
   SSE_HEARTBEAT_MS: Int(15_000, 50, 'SSE heartbeat interval, ms'),
   /** When set, the demo tenant gets exactly this API key instead of a generated one. */
@@ -155,6 +159,8 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       keyCacheMs: env.API_KEY_CACHE_MS,
       corsOrigins: env.API_CORS_ORIGINS.split(',').map((o) => o.trim()),
       sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+      customerTokenTtlMs: env.CUSTOMER_TOKEN_TTL_S * 1000,
+      customerRatePerS: env.CUSTOMER_RATE_LIMIT_PER_S,
       adminToken: env.SWITCHBOARD_ADMIN_TOKEN,
       demoApiKey: env.SWITCHBOARD_DEMO_API_KEY,
     },

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'actor.lease_lost'
   | 'resource.invalid'
   | 'policy.denied'
+  | 'topic.out_of_scope'
   | 'policy.confirmation_required'
   | 'policy.approval_required'
   | 'agent.unknown'

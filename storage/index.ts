@@ -18,6 +18,7 @@ import { createTurnFacts } from './postgres/turn-facts.ts'
 import { createPolicyState } from './postgres/policy-state.ts'
 import { createSpending } from './postgres/spending.ts'
 import { createApprovals } from './postgres/approvals.ts'
+import { createDeploymentKeys } from './postgres/deployment-keys.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
 import { createIdempotency } from './postgres/idempotency.ts'
@@ -50,6 +51,7 @@ export type { CatalogueStatus, ToolSourceStatus } from './redis/catalogue-status
 export type { PolicyDecisionRecord, PolicyState, StoredDecision } from './postgres/policy-state.ts'
 export type { Reservation, ReserveOutcome, SpendCaps, Spending } from './postgres/spending.ts'
 export type { ApprovalRequest, Approvals, NewApproval } from './postgres/approvals.ts'
+export type { DeploymentKeys } from './postgres/deployment-keys.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -119,6 +121,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     policyState: createPolicyState(sql),
     spending: createSpending(sql),
     approvals: createApprovals(sql),
+    deploymentKeys: createDeploymentKeys(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),
