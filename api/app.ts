@@ -21,6 +21,8 @@ import { eventsRoutes } from './routes/events.ts'
 import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
+import { knowledgeRoutes } from './routes/knowledge.ts'
+import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
@@ -30,7 +32,7 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'knowledge'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -48,6 +50,8 @@ export interface AppDeps {
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
+  /** Queues knowledge base re-index jobs for the workers. */
+  knowledgeIndex: { enqueue(jobId: string): Promise<void> }
 }
 
 const documentation = {
@@ -94,5 +98,7 @@ export function createApp(deps: AppDeps) {
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
+    .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
+    .use(knowledgeArticlesRoutes({ ...guard, storage }))
 }
 export type App = ReturnType<typeof createApp>

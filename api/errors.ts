@@ -20,6 +20,11 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'conversation.closed': 409,
   'conversation.erased': 410,
   rate_limited: 429,
+  'knowledge.exists': 409,
+  'knowledge.version_conflict': 409,
+  'knowledge.no_text': 400,
+  'knowledge.too_large': 413,
+  'knowledge.unsupported_type': 415,
   'storage.unavailable': 503,
 }
 

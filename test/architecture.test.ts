@@ -15,10 +15,11 @@ const ALLOWED: Record<string, string[]> = {
   storage: ['lib'],
   emulator: ['lib'],
   tools: ['lib', 'storage'],
+  knowledge: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'knowledge', 'actors/protocol'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */
@@ -29,6 +30,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^(openai|@anthropic-ai\/(sdk|bedrock-sdk|vertex-sdk)|@google\/genai|google-auth-library|@aws-sdk\/client-bedrock-runtime)$/, ['providers']],
   [/^elysia$|^@elysiajs\//, ['api']],
   [/^@modelcontextprotocol\/sdk/, ['tools']],
+  [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 
