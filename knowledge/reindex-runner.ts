@@ -88,19 +88,35 @@ export function createReindexRunner(deps: Deps, o: ReindexOptions): ReindexRunne
   }
 
   /** One of `concurrency` lanes: takes the next item nobody works on until none is left. */
-  async function lane(jobId: string, kbId: string, inFlight: Set<number>, signal: AbortSignal): Promise<void> {
+  async function lane(jobId: string, kbId: string, claim: () => Promise<IndexItem | undefined>, release: (seq: number) => void,
+    signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const item = await jobs.next(jobId, [...inFlight])
+      const item = await claim()
       if (!item) return
       // Held while it waits too, so no other lane takes the same item.
-      inFlight.add(item.seq)
       try {
         const wait = item.notBefore ? item.notBefore.getTime() - Date.now() : 0
         await (wait > 0 ? pause(wait, signal) : settle(jobId, kbId, item))
       } finally {
-        inFlight.delete(item.seq)
+        release(item.seq)
       }
     }
+  }
+
+  /** Hands out pending items one claim at a time, so two lanes never take the same one. */
+  function claimer(jobId: string) {
+    const inFlight = new Set<number>()
+    let last: Promise<unknown> = Promise.resolve()
+    const claim = () => {
+      const next = last.then(async () => {
+        const item = await jobs.next(jobId, [...inFlight])
+        if (item) inFlight.add(item.seq)
+        return item
+      })
+      last = next.catch(() => {})
+      return next
+    }
+    return { claim, release: (seq: number) => void inFlight.delete(seq) }
   }
 
   /** Runs the lanes; the first failure stops the others before it is rethrown, so no lane outlives the attempt. */
@@ -108,9 +124,9 @@ export function createReindexRunner(deps: Deps, o: ReindexOptions): ReindexRunne
     const stop = new AbortController()
     const onAbort = () => stop.abort()
     signal.addEventListener('abort', onAbort, { once: true })
-    const inFlight = new Set<number>()
+    const { claim, release } = claimer(jobId)
     const results = await Promise.allSettled(Array.from({ length: o.concurrency ?? 4 }, () =>
-      lane(jobId, kbId, inFlight, stop.signal).catch((e: unknown) => {
+      lane(jobId, kbId, claim, release, stop.signal).catch((e: unknown) => {
         stop.abort()
         throw e
       })))

@@ -66,8 +66,8 @@ test('create refuses a live key, update an unknown id, and expectedVersion a sta
   const stale = await writeArticle(knowledge.articles, { kbId: kb.id, source: 'upload', id: article!.id }, { format: 'markdown', content: 'New.' },
     { mode: 'update', expectedVersion: 1 })
   expect(stale).toEqual({ ok: false, reason: 'version_conflict', current: 2 })
-  const [{ n }] = await db.sql`select count(*)::int as n from knowledge_article_versions`
-  expect(n).toBe(2)
+  const [versions] = await db.sql<{ n: number }[]>`select count(*)::int as n from knowledge_article_versions`
+  expect(versions?.n).toBe(2)
   expect((await knowledge.bases.get('acme', 'help'))!.articles).toBe(1)
 })
 
@@ -101,8 +101,8 @@ test('concurrent first writes of one key make one article and versions in a row,
   expect(ids.size).toBe(1)
   const versions = await knowledge.articles.versions(kb.id, [...ids][0] as string)
   expect(versions.map((v) => v.version)).toEqual([8, 7, 6, 5, 4, 3, 2, 1])
-  const [{ live }] = await db.sql`select count(*)::int as live from knowledge_passages where article_id = ${[...ids][0] as string} and live`
-  expect(live).toBe(1)
+  const [passages] = await db.sql<{ live: number }[]>`select count(*)::int as live from knowledge_passages where article_id = ${[...ids][0] as string} and live`
+  expect(passages?.live).toBe(1)
 })
 
 test('a folder import creates, updates, leaves unchanged files alone, reports bad files and prunes removed ones', async () => {
