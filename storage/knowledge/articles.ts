@@ -4,7 +4,7 @@
 import type { TransactionSql } from 'postgres'
 import type { Sql } from '../postgres/client.ts'
 import type { TxSql } from '../postgres/idempotency.ts'
-import { insertPassages, type PassageRecord } from './passage-rows.ts'
+import { insertPassages, lockKnowledgeBase, retirePassages, type PassageRecord } from './passage-rows.ts'
 
 export type ArticleSource = 'upload' | 'folder' | 'url'
 export type ArticleFormat = 'markdown' | 'html'
@@ -103,6 +103,7 @@ export function createArticles(sql: Sql) {
     return row
   }
   const write = async (tx: TransactionSql, w: ArticleWrite, options: PutOptions): Promise<PutOutcome> => {
+    await lockKnowledgeBase(tx, w.kbId)
     const row = await lock(tx, w, options.mode)
     const refused = refusal(row, options)
     if (refused && !row) await tx`delete from knowledge_articles where id = ${w.id} and version = 0`
@@ -111,7 +112,7 @@ export function createArticles(sql: Sql) {
     const version = (row?.version ?? 0) + 1
     await tx`insert into knowledge_article_versions (article_id, version, title, format, content, content_hash)
       values (${w.id}, ${version}, ${w.title}, ${w.format}, ${w.content}, ${w.contentHash})`
-    await tx`update knowledge_passages set live = false where article_id = ${w.id} and live`
+    await retirePassages(tx, w.kbId, w.id)
     await insertPassages(tx, { articleId: w.id, version, kbId: w.kbId, title: w.title }, w.passages)
     await tx`update knowledge_articles set version = ${version}, deleted_at = null, updated_at = now() where id = ${w.id}`
     return { ok: true, article: (await get(w.kbId, w.id, tx))!, changed: true }
@@ -125,8 +126,10 @@ export function createArticles(sql: Sql) {
     /** Deletes the article from search, keeping its versions; repeating it changes nothing. */
     async remove(kbId: string, id: string): Promise<Article | undefined> {
       return sql.begin(async (tx) => {
-        await tx`update knowledge_articles set deleted_at = now(), updated_at = now() where kb_id = ${kbId} and id = ${id} and deleted_at is null`
-        await tx`update knowledge_passages set live = false where article_id = ${id} and live`
+        await lockKnowledgeBase(tx, kbId)
+        const [deleted] = await tx`update knowledge_articles set deleted_at = now(), updated_at = now()
+          where kb_id = ${kbId} and id = ${id} and deleted_at is null returning id`
+        if (deleted) await retirePassages(tx, kbId, id)
         return get(kbId, id, tx)
       })
     },
@@ -163,10 +166,12 @@ export function createArticles(sql: Sql) {
      */
     async rechunk(kbId: string, id: string, version: number, passages: PassageRecord[]): Promise<boolean> {
       return sql.begin(async (tx) => {
+        await lockKnowledgeBase(tx, kbId)
         const [row] = await tx<{ title: string }[]>`select v.title from knowledge_articles a
           join knowledge_article_versions v on v.article_id = a.id and v.version = a.version
           where a.kb_id = ${kbId} and a.id = ${id} and a.version = ${version} and a.deleted_at is null for update of a`
         if (!row) return false
+        await retirePassages(tx, kbId, id)
         await tx`delete from knowledge_passages where article_id = ${id} and version = ${version}`
         await insertPassages(tx, { articleId: id, version, kbId, title: row.title }, passages)
         return true

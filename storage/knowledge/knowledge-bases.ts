@@ -34,7 +34,7 @@ export interface NewKnowledgeBase {
 
 const columns = `kb.id, kb.tenant_id as "tenantId", kb.name, kb.description, kb.language, kb.urls, kb.created_at as "createdAt",
   (select count(*) from knowledge_articles a where a.kb_id = kb.id and a.deleted_at is null and a.version > 0)::int as articles,
-  (select count(*) from knowledge_passages p where p.kb_id = kb.id and p.live)::int as passages`
+  kb.passages`
 
 export function createKnowledgeBases(sql: Sql) {
   const get = async (tenantId: string, name: string): Promise<KnowledgeBase | undefined> => {

@@ -1,7 +1,8 @@
 // Versioned articles in Postgres: an update is a new version and search sees only the current one, the same
 // content again is no version at all, unchanged sections keep their passage ids, a deleted article leaves
 // search but keeps its versions, concurrent first writes of one key make one article, and a folder import
-// creates, updates, leaves alone and prunes.
+// creates, updates, leaves alone and prunes. Through all of it the word statistics retrieval weighs by match
+// the live passages exactly.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -126,5 +127,20 @@ test('a folder import creates, updates, leaves unchanged files alone, reports ba
     expect((await search('alpha', 'acme', 'folder')).map((p) => p.text)).toEqual(['Alpha text, edited.'])
   } finally {
     await rm(root, { recursive: true, force: true })
+  }
+})
+
+test('the word statistics and passage counts match the live passages after every kind of write', async () => {
+  const rechunked = (await knowledge.articles.list(kb.id, { limit: 1 }))[0]!
+  const current = (await knowledge.articles.version(kb.id, rechunked.id, rechunked.version))!
+  expect(await knowledge.articles.rechunk(kb.id, rechunked.id, rechunked.version, current.passages.slice(1))).toBe(true)
+  for (const base of await db.sql<{ id: string; passages: number }[]>`select id, passages from knowledge_bases`) {
+    const stats = await db.sql<{ lexeme: string; n: number }[]>`select lexeme, passages as n from knowledge_lexemes
+      where kb_id = ${base.id} and passages <> 0 order by lexeme`
+    const truth = await db.sql<{ lexeme: string; n: number }[]>`select word as lexeme, ndoc as n
+      from ts_stat(${`select tsv from knowledge_passages where live and kb_id = '${base.id}'`}) order by word`
+    expect(stats).toEqual(truth)
+    const [live] = await db.sql<{ n: number }[]>`select count(*)::int as n from knowledge_passages where kb_id = ${base.id} and live`
+    expect(base.passages).toBe(live!.n)
   }
 })

@@ -44,8 +44,8 @@ test('labelled customer questions find their help article in the top 3', async (
     const top = (await retrieve(question, 3)).map((p) => keyOf.get(p.articleId))
     if (!top.includes(article)) misses.push(`${question} → ${top.join(', ')}`)
   }
-  // 27 of 30 when the ranking was chosen; synonyms the articles never use ("swap", "friend") are the misses.
-  expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(4)
+  // 29 of 30 when the ranking was chosen; words the articles never use ("swap", "friend") make the misses.
+  expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(2)
 })
 
 test('a passage carries its article, version, title, headings, text and a score, best first', async () => {

@@ -10,6 +10,8 @@ create table knowledge_bases (
   language text not null default 'english',
   -- pages the re-index job fetches, each kept as an article keyed by its URL
   urls text[] not null default '{}',
+  -- live passages, kept with knowledge_lexemes in the transaction that changes them
+  passages int not null default 0,
   created_at timestamptz not null default now(),
   unique (tenant_id, name)
 );
@@ -57,6 +59,16 @@ create table knowledge_passages (
 );
 create index knowledge_passages_search_idx on knowledge_passages using gin (tsv) where live;
 create index knowledge_passages_kb_idx on knowledge_passages (kb_id) where live;
+
+-- How many live passages of a knowledge base hold each lexeme: retrieval weighs rare words over common ones
+-- (inverse document frequency) and leaves out words most passages hold. Writers lock the knowledge base row
+-- first, so concurrent writes to one knowledge base never deadlock on these rows.
+create table knowledge_lexemes (
+  kb_id text not null references knowledge_bases (id) on delete cascade,
+  lexeme text not null,
+  passages int not null,
+  primary key (kb_id, lexeme)
+);
 
 -- Re-index jobs, planned whole when asked for; each item is marked as it completes, so a resumed job does
 -- only what is left.
