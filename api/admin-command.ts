@@ -1,8 +1,10 @@
 // `bun main.ts admin …`: the operator's tenant, key and customer-privacy commands, for when the admin API is
 // off. Prints JSON.
+import { importFolder } from '../knowledge/index.ts'
 import { AppError } from '../lib/errors.ts'
 import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
+import { KB_NAME_PATTERN } from './routes/knowledge.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
 
 export const ADMIN_USAGE = `usage: bun main.ts admin <command>
@@ -12,10 +14,11 @@ export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   list-keys <tenant id>
   revoke-key <tenant id> <key id>
   export-customer <tenant id> <customer id>
-  erase-customer <tenant id> <customer id> [--reason <why>]`
+  erase-customer <tenant id> <customer id> [--reason <why>]
+  import-knowledge <tenant id> <knowledge base> <folder> [--keep-missing]`
 
 export interface AdminDeps {
-  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer'>
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'knowledge'>
   /** Sweeps an erased customer's conversations out of the queues. */
   dequeue: DequeueConversations
 }
@@ -73,7 +76,18 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
       await assertTenantCustomer(storage, tenantId(first), id)
       return storage.eraseCustomer(id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
     }
+    case 'import-knowledge':
+      return importKnowledge(storage, tenantId(first), args)
     default:
       throw new AppError('request.invalid', ADMIN_USAGE)
   }
+}
+
+/** Imports a folder of .md/.html files into the knowledge base (created if missing); without --keep-missing, articles of files gone are deleted. */
+async function importKnowledge(storage: AdminDeps['storage'], tenant: string, args: string[]): Promise<unknown> {
+  const [, , name, root] = args
+  if (!name || !new RegExp(KB_NAME_PATTERN).test(name) || !root) throw new AppError('request.invalid', ADMIN_USAGE)
+  if (!(await storage.tenants.get(tenant))) throw new AppError('not_found', `tenant ${tenant} not found`)
+  const kb = await storage.knowledge.bases.ensure(tenant, { name })
+  return { knowledgeBase: name, ...(await importFolder(storage.knowledge, kb.id, { root, prune: !args.includes('--keep-missing') })) }
 }

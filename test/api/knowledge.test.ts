@@ -3,6 +3,11 @@
 // article uploads, versions and deletes, search, a URL re-index followed to completion through its progress,
 // scopes, bad input answered with its code and nothing written, and the OpenAPI document.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runAdminCommand } from '../../api/index.ts'
+import { createJobScrubber } from '../../queues/index.ts'
 import { startApiHarness, type ApiHarness } from './harness.ts'
 import { waitFor } from '../support/wait.ts'
 
@@ -140,6 +145,20 @@ test('search takes any text: punctuation, tsquery operators and NUL bytes', asyn
   for (const q of [encodeURIComponent("'&|!:*()<->\\"), '%00tracking%00', '%F0%9F%92%B3', encodeURIComponent('tracking '.repeat(500))]) {
     const res = await h.call('GET', `/v1/knowledge-bases/help/search?q=${q}`, { key: consoleKey })
     expect([q.slice(0, 20), res.status]).toEqual([q.slice(0, 20), 200])
+  }
+})
+
+test('the operator imports a folder from the command line into a new knowledge base, searchable at once', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kb-cli-'))
+  try {
+    await writeFile(join(root, 'gift-cards.md'), '# Gift cards\n\nA gift card must cover the whole amount.')
+    const deps = { storage: h.platform.storage, dequeue: createJobScrubber(h.redis.client, h.redis.prefix) }
+    expect(await runAdminCommand(deps, ['import-knowledge', h.a.id, 'cli-docs', root])).toMatchObject({ knowledgeBase: 'cli-docs', created: ['gift-cards.md'] })
+    expect((await h.call('GET', '/v1/knowledge-bases/cli-docs/search?q=gift%20card', { key: consoleKey })).body.data[0].title).toBe('Gift cards')
+    await expect(runAdminCommand(deps, ['import-knowledge', 'no-such-tenant', 'docs', root])).rejects.toMatchObject({ code: 'not_found' })
+    await expect(runAdminCommand(deps, ['import-knowledge', h.a.id, 'Bad Name', root])).rejects.toMatchObject({ code: 'request.invalid' })
+  } finally {
+    await rm(root, { recursive: true, force: true })
   }
 })
 
