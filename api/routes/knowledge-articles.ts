@@ -82,13 +82,18 @@ export function knowledgeArticlesRoutes(deps: KnowledgeArticlesRouteDeps) {
         description: 'The same content again changes nothing (`changed: false`).',
       },
     })
-    .delete('/v1/knowledge-bases/:kb/articles/:id', async ({ params, tenant }) => {
+    .delete('/v1/knowledge-bases/:kb/articles/:id', async ({ params, query, tenant }) => {
       const kb = await kbOf(tenant.tenantId, params.kb)
       await find(kb.id, params.id)
+      if (query.purge) return { id: params.id, purged: await knowledge.articles.purge(kb.id, params.id) }
       return articleView((await knowledge.articles.remove(kb.id, params.id))!)
     }, {
       scope: ['admin'], params: ArticleParams,
-      detail: { summary: 'Delete an article from search (its versions are kept; repeating it is harmless)', tags: ['knowledge'] },
+      query: t.Object({ purge: t.Optional(t.BooleanString({ description: 'also delete every version, for good' })) }, { additionalProperties: false }),
+      detail: {
+        summary: 'Delete an article from search (its versions are kept; repeating it is harmless)', tags: ['knowledge'],
+        description: 'With `purge=true` the article and all its versions are deleted for good, for content that should never have been uploaded.',
+      },
     })
     .get('/v1/knowledge-bases/:kb/articles', async ({ params, query, tenant }) => {
       const kb = await kbOf(tenant.tenantId, params.kb)

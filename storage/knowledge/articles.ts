@@ -133,6 +133,17 @@ export function createArticles(sql: Sql) {
         return get(kbId, id, tx)
       })
     },
+    /** Deletes the article and all its versions for good (content uploaded by mistake); false when there is none. */
+    async purge(kbId: string, id: string): Promise<boolean> {
+      return sql.begin(async (tx) => {
+        await lockKnowledgeBase(tx, kbId)
+        const [row] = await tx`select id from knowledge_articles where kb_id = ${kbId} and id = ${id} for update`
+        if (!row) return false
+        await retirePassages(tx, kbId, id)
+        await tx`delete from knowledge_articles where id = ${id}`
+        return true
+      })
+    },
     /** Articles oldest first, after the article `after` when given. */
     async list(kbId: string, o: { limit: number; after?: string; includeDeleted?: boolean }): Promise<Article[]> {
       return sql<Article[]>`select ${sql.unsafe(articleColumns)} from knowledge_articles a

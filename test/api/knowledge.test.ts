@@ -78,6 +78,17 @@ test('upload, update as a new version, read versions, search, delete: search alw
   expect((await h.call('GET', '/v1/knowledge-bases/help/articles?deleted=true', { key: consoleKey })).body.data).toHaveLength(1)
 })
 
+test('purge deletes an article and every version for good', async () => {
+  const up = await h.call('POST', '/v1/knowledge-bases/help/articles', { body: { format: 'markdown', content: '# Oops\n\nCustomer jane@example.com typed this.' } })
+  const path = `/v1/knowledge-bases/help/articles/${up.body.id}`
+  expect((await h.call('DELETE', `${path}?purge=true`)).body).toEqual({ id: up.body.id, purged: true })
+  expect((await h.call('GET', path, { key: consoleKey })).status).toBe(404)
+  expect((await h.call('GET', `${path}/versions/1`, { key: consoleKey })).status).toBe(404)
+  const left = await h.platform.storage.sql`select 1 from knowledge_article_versions where content like ${'%jane@example.com%'}`
+  expect(left).toHaveLength(0)
+  expect((await h.call('DELETE', `${path}?purge=true`)).status).toBe(404)
+})
+
 test('an Idempotency-Key makes an upload retry return the first article instead of a second one', async () => {
   const body = { format: 'html', content: '<h1>Exchanges</h1><p>Same product, other options.</p>' }
   const first = await h.call('POST', '/v1/knowledge-bases/help/articles', { body, headers: { 'idempotency-key': 'upload-1' } })

@@ -130,10 +130,13 @@ test('a folder import creates, updates, leaves unchanged files alone, reports ba
   }
 })
 
-test('the word statistics and passage counts match the live passages after every kind of write', async () => {
+test('the word statistics and passage counts match the live passages after every kind of write, purges included', async () => {
   const rechunked = (await knowledge.articles.list(kb.id, { limit: 1 }))[0]!
   const current = (await knowledge.articles.version(kb.id, rechunked.id, rechunked.version))!
   expect(await knowledge.articles.rechunk(kb.id, rechunked.id, rechunked.version, current.passages.slice(1))).toBe(true)
+  const purged = await put({ format: 'markdown', content: '# Purged\n\nA unique zygomorphic word.' })
+  expect(purged.ok && (await knowledge.articles.purge(kb.id, purged.article.id))).toBe(true)
+  expect(await search('zygomorphic')).toEqual([])
   for (const base of await db.sql<{ id: string; passages: number }[]>`select id, passages from knowledge_bases`) {
     const stats = await db.sql<{ lexeme: string; n: number }[]>`select lexeme, passages as n from knowledge_lexemes
       where kb_id = ${base.id} and passages <> 0 order by lexeme`
