@@ -2,7 +2,7 @@
 // articles, a few items at a time. Every item is recorded as it completes, so a job interrupted anywhere (a
 // crash, a shutdown) resumes with what is left. The item's recorded attempts are the one retry owner of a
 // failing fetch; an infrastructure failure (Postgres down) fails the job's attempt, and the queue runs it again.
-import { AppError, RetryableError } from '../lib/errors.ts'
+import { AppError, assertNever, RetryableError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { IndexItem, Knowledge } from '../storage/index.ts'
 import { prepareArticle, type PrepareOptions } from './article.ts'
@@ -47,6 +47,22 @@ const pause = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
   }
 })
 
+/** Hands out pending items one claim at a time, so two lanes never take the same one. */
+function claimer(jobs: Knowledge['jobs'], jobId: string) {
+  const inFlight = new Set<number>()
+  let last: Promise<unknown> = Promise.resolve()
+  const claim = () => {
+    const next = last.then(async () => {
+      const item = await jobs.next(jobId, [...inFlight])
+      if (item) inFlight.add(item.seq)
+      return item
+    })
+    last = next.catch(() => {})
+    return next
+  }
+  return { claim, release: (seq: number) => void inFlight.delete(seq) }
+}
+
 export function createReindexRunner(deps: Deps, o: ReindexOptions): ReindexRunner {
   const { jobs, articles } = deps.knowledge
   const itemAttempts = o.itemAttempts ?? 3
@@ -71,6 +87,8 @@ export function createReindexRunner(deps: Deps, o: ReindexOptions): ReindexRunne
       case 'remove':
         await articles.remove(kbId, item.ref)
         return 'removed'
+      default:
+        return assertNever(item.kind)
     }
   }
 
@@ -103,28 +121,12 @@ export function createReindexRunner(deps: Deps, o: ReindexOptions): ReindexRunne
     }
   }
 
-  /** Hands out pending items one claim at a time, so two lanes never take the same one. */
-  function claimer(jobId: string) {
-    const inFlight = new Set<number>()
-    let last: Promise<unknown> = Promise.resolve()
-    const claim = () => {
-      const next = last.then(async () => {
-        const item = await jobs.next(jobId, [...inFlight])
-        if (item) inFlight.add(item.seq)
-        return item
-      })
-      last = next.catch(() => {})
-      return next
-    }
-    return { claim, release: (seq: number) => void inFlight.delete(seq) }
-  }
-
   /** Runs the lanes; the first failure stops the others before it is rethrown, so no lane outlives the attempt. */
   async function lanes(jobId: string, kbId: string, signal: AbortSignal): Promise<void> {
     const stop = new AbortController()
     const onAbort = () => stop.abort()
     signal.addEventListener('abort', onAbort, { once: true })
-    const { claim, release } = claimer(jobId)
+    const { claim, release } = claimer(jobs, jobId)
     const results = await Promise.allSettled(Array.from({ length: o.concurrency ?? 4 }, () =>
       lane(jobId, kbId, claim, release, stop.signal).catch((e: unknown) => {
         stop.abort()

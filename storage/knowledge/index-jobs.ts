@@ -42,6 +42,8 @@ export interface IndexItemFailure {
   message: string
 }
 
+const KEPT_JOBS = 20
+
 const jobColumns = `j.id, j.kb_id as "kbId", kb.tenant_id as "tenantId", kb.name as "knowledgeBase", j.status,
   (select count(*) from knowledge_index_items i where i.job_id = j.id)::int as total,
   (select count(*) from knowledge_index_items i where i.job_id = j.id and i.status = 'done')::int as done,
@@ -68,6 +70,9 @@ export function createIndexJobs(sql: Sql) {
         const [active] = await tx<{ id: string }[]>`select id from knowledge_index_jobs where kb_id = ${kb.id} and status in ('queued', 'running')`
         if (active) return { id: active.id, created: false }
         const id = `kjob_${Bun.randomUUIDv7().replaceAll('-', '')}`
+        // History is bounded: the knowledge base keeps its latest finished jobs, with their items.
+        await tx`delete from knowledge_index_jobs where kb_id = ${kb.id} and id not in (
+          select id from knowledge_index_jobs where kb_id = ${kb.id} order by created_at desc, id desc limit ${KEPT_JOBS - 1})`
         await tx`insert into knowledge_index_jobs (id, kb_id) values (${id}, ${kb.id})`
         await tx`insert into knowledge_index_items (job_id, seq, kind, ref)
           select ${id}, row_number() over (order by o, n), kind, ref from (
