@@ -14,6 +14,7 @@ import {
   type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startWorkerRole } from './platform-worker.ts'
+import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -50,7 +51,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
-  const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config))
+  const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config), { secretsKey: config.agents.secretsKey })
+  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES }
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
@@ -65,6 +67,11 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
   const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: config.role !== 'api' })
   closers.push(() => channels.close())
+  const { resourcesDir } = config.agents
+  if (resourcesDir) {
+    const dir = await watchResourceDir({ dir: resourcesDir, apply, log, pollMs: config.agents.refreshMs })
+    closers.push(async () => dir.close())
+  }
 
   if (config.role !== 'api') {
     const worker = await startWorkerRole({
@@ -88,7 +95,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
       postgres: await isMigrated(sql),
     })
     const app = createApp({
-      storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
+      storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
       dequeue: createJobScrubber(bull, prefix), knowledgeIndex,
     })
     platform.app = app

@@ -26,6 +26,9 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'knowledge.too_large': 413,
   'knowledge.unsupported_type': 415,
   'storage.unavailable': 503,
+  'resource.invalid': 422,
+  'agent.unknown': 404,
+  'secret.unavailable': 422,
 }
 
 /** The status an error thrown by a handler is answered with (unknown errors: 500). */

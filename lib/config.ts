@@ -105,12 +105,28 @@ const EnvSchema = Type.Object({
   /** Pages one re-index job fetches at once. @defaultValue 4 */
   KNOWLEDGE_FETCH_CONCURRENCY: Int(4, 1, 'concurrent page fetches per re-index job'),
   // Routing (issue 5): policy file, hot reload and the providers it routes to.
-  /** YAML RoutingPolicy file (see policies/routing.example.yaml); unset keeps the single AGENT_PROVIDER model. */
+  /**
+   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
+   * `metadata.name`; the first is the default model of agents without one. Unset: AGENT_PROVIDER is the default.
+   */
   ROUTING_POLICY: Type.Optional(Type.String({ minLength: 1 })),
   /** How often the routing policy file is checked for changes. @defaultValue 1000 */
   ROUTING_POLICY_POLL_MS: Int(1000, 50, 'routing policy reload poll, ms'),
   /** JSON array of provider specs (`{ "vendor": "openai", "apiKey": …, "name": … }`), usually from a Kubernetes secret. */
   ROUTING_PROVIDERS: Type.Optional(Type.String({ minLength: 2 })),
+  // Agents and tools a team defines.
+  /** A directory of resource documents (agents, tools, MCP servers) applied at start and on change; empty disables. */
+  RESOURCES_DIR: Type.String({ default: 'demo/resources' }),
+  /** Seals tenant secrets (tool credentials): 32 bytes, base64 (`openssl rand -base64 32`). Unset disables secrets. */
+  SECRETS_KEY: Type.Optional(Type.String({ minLength: 40, maxLength: 64 })),
+  /** Let tenant-declared HTTP tools and MCP servers reach loopback and private addresses. @defaultValue false */
+  HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS: Type.Boolean({ default: false }),
+  /** How often a worker compares a tenant's tool sources and agents with the store. @defaultValue 2000 */
+  CATALOGUE_REFRESH_MS: Int(2000, 10, 'tool catalogue and agent refresh, ms'),
+  /** How long a tool source that failed, or a tool that timed out, stays withdrawn. @defaultValue 30000 */
+  TOOL_WITHDRAW_MS: Int(30_000, 10, 'withdrawal cool-down, ms'),
+  /** How long an MCP server gets to connect and list its tools. @defaultValue 5000 */
+  MCP_CONNECT_TIMEOUT_MS: Int(5000, 50, 'MCP connect timeout, ms'),
   // Observability (issue 7). The OTEL_* values themselves are read by the OTel SDK; they appear here only
   // to decide whether to install it at all (an unset exporter costs nothing).
   /** Port of the worker's /metrics (Prometheus, KEDA); 0 picks a free one. @defaultValue 9464 */
@@ -132,7 +148,7 @@ type Env = Static<typeof EnvSchema>
 
 export type Role = Env['ROLE']
 
-function compileConfig(env: Env) {
+function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined>>) {
   return {
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
@@ -186,7 +202,21 @@ function compileConfig(env: Env) {
       allowPrivateUrls: env.KNOWLEDGE_FETCH_ALLOW_PRIVATE,
       fetchConcurrency: env.KNOWLEDGE_FETCH_CONCURRENCY,
     },
-    routing: { policyPath: env.ROUTING_POLICY, pollMs: env.ROUTING_POLICY_POLL_MS, providers: providerSpecs(env.ROUTING_PROVIDERS) },
+    routing: {
+      policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+      pollMs: env.ROUTING_POLICY_POLL_MS,
+      providers: providerSpecs(env.ROUTING_PROVIDERS),
+    },
+    agents: {
+      resourcesDir: env.RESOURCES_DIR.trim() || undefined,
+      secretsKey: env.SECRETS_KEY,
+      allowPrivateNetworks: env.HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS,
+      refreshMs: env.CATALOGUE_REFRESH_MS,
+      withdrawMs: env.TOOL_WITHDRAW_MS,
+      mcpConnectTimeoutMs: env.MCP_CONNECT_TIMEOUT_MS,
+      /** Operator-applied resources may name environment variables as secrets (`secretRef: { env }`). */
+      environment: raw,
+    },
   } as const
 }
 
@@ -250,5 +280,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = describeErrors(input)
   if (problems.length > 0) throw new AppError('config.invalid', problems.join('\n'))
   const parsed = Value.Parse(EnvSchema, input)
-  return Object.freeze(compileConfig(parsed))
+  return Object.freeze(compileConfig(parsed, Object.freeze({ ...env })))
 }

@@ -45,6 +45,9 @@ export type ErrorCode =
   | 'storage.unavailable'
   | 'storage.corrupt'
   | 'actor.lease_lost'
+  | 'resource.invalid'
+  | 'agent.unknown'
+  | 'secret.unavailable'
   | 'internal'
 
 export class AppError extends Error {

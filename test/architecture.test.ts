@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -14,12 +14,14 @@ const ALLOWED: Record<string, string[]> = {
   providers: ['lib'],
   storage: ['lib'],
   emulator: ['lib'],
+  resources: ['lib'],
+  agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   knowledge: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'knowledge', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'actors/protocol'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */
