@@ -3,6 +3,7 @@
 // admin scope, reads the console scope. Articles have their own plugin (knowledge-articles.ts).
 import { Elysia, t } from 'elysia'
 import { AppError, RetryableError } from '../../lib/errors.ts'
+import { RESOURCE_NAME_PATTERN } from '../../resources/index.ts'
 import { KNOWLEDGE_LANGUAGES, type IndexItemFailure, type IndexJob, type KnowledgeBase, type Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 
@@ -12,7 +13,8 @@ export interface KnowledgeRouteDeps extends GuardDeps {
   reindex: { enqueue(jobId: string): Promise<void> }
 }
 
-export const KB_NAME_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$'
+/** A resource name, so an Agent's `knowledgeBase` can name any knowledge base. */
+export const KB_NAME_PATTERN = RESOURCE_NAME_PATTERN
 export const KbParams = t.Object({ kb: t.String({ pattern: KB_NAME_PATTERN }) })
 const JobParams = t.Object({ kb: t.String({ pattern: KB_NAME_PATTERN }), id: t.String({ pattern: '^kjob_[0-9a-f]{32}$' }) })
 const Language = t.Union(KNOWLEDGE_LANGUAGES.map((l) => t.Literal(l)))
@@ -64,7 +66,7 @@ export function knowledgeRoutes(deps: KnowledgeRouteDeps) {
       body: t.Object({
         name: t.String({ pattern: KB_NAME_PATTERN }), description: t.Optional(t.String({ maxLength: 1000 })), language: t.Optional(Language),
       }, { additionalProperties: false }),
-      detail: { summary: 'Create a knowledge base (its name is lowercase letters, digits, - and _)', tags: ['knowledge'] },
+      detail: { summary: 'Create a knowledge base (its name is letters, digits, _ . -, as an Agent names it)', tags: ['knowledge'] },
     })
     .get('/v1/knowledge-bases', async ({ tenant }) => ({ data: (await knowledge.bases.list(tenant.tenantId)).map(kbView) }),
       { scope: ['console'], detail: { summary: "The tenant's knowledge bases with their article and passage counts", tags: ['knowledge'] } })

@@ -26,7 +26,7 @@ beforeAll(async () => {
       ? new Response('<main><h1>Shipping</h1><h2>Tracking</h2><p>Every parcel has a tracking id.</p></main>', { headers: { 'content-type': 'text/html' } })
       : new Response('no', { status: 404 }),
   })
-})
+}, 30_000)
 afterAll(async () => {
   site.stop(true)
   await h.close()
