@@ -32,7 +32,7 @@ const FORMATS: Record<string, ArticleFormat> = {
 const where = (url: URL) => `${url.host}${url.pathname}`
 
 /** Parses and vets a URL: http(s), no credentials, and a public address unless private ones are allowed. */
-export async function checkUrl(raw: string, allowPrivate: boolean): Promise<URL> {
+async function checkUrl(raw: string, allowPrivate: boolean): Promise<URL> {
   const url = URL.canParse(raw) ? new URL(raw) : undefined
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new TerminalError('knowledge.fetch_blocked', 'only http and https URLs are fetched')
   if (url.username || url.password) throw new TerminalError('knowledge.fetch_blocked', 'URLs with credentials are not fetched')

@@ -11,7 +11,7 @@ export { articleIdFor, prepareArticle, type ArticleInput, type PrepareOptions, t
 /** The one way an article version is written (uploads, folder imports and URL fetches alike). */
 export { writeArticle, type ArticleTarget } from './write-article.ts'
 /** One page fetched with a deadline, a byte cap, content-type checks and no private addresses. */
-export { checkUrl, fetchPage, type FetchedPage, type FetchPageOptions } from './fetch-page.ts'
+export { fetchPage, type FetchedPage, type FetchPageOptions } from './fetch-page.ts'
 export { isPublicAddress } from './public-address.ts'
 /** A folder of .md/.html files imported, keyed by relative path (`bun main.ts admin import-knowledge`). */
 export { importFolder, type FolderImportOptions, type ImportReport } from './folder-import.ts'

@@ -83,4 +83,3 @@ export function createRetrieval(sql: Sql) {
     },
   }
 }
-export type Retrieval = ReturnType<typeof createRetrieval>
