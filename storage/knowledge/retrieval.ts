@@ -65,11 +65,13 @@ export function createRetrieval(sql: Sql) {
       return sql<RetrievedPassage[]>`with kb as materialized (
           select id, language::regconfig as cfg, greatest(passages, 1)::float8 as n from knowledge_bases
           where tenant_id = ${request.tenantId} and name = ${request.knowledgeBase}),
+        -- Each word analysed once, before any join, so no plan can repeat the analysis per candidate row.
+        analysed as materialized (
+          select (tsvector_to_array(to_tsvector(kb.cfg, w.word)))[1] as lexeme, to_tsquery(kb.cfg, w.word) as tq
+          from kb cross join unnest(${terms}::text[]) w (word)),
         words as materialized (
-          select distinct on (s.lexeme) to_tsquery(kb.cfg, w.word) as tq, s.passages::float8 as df, kb.n
-          from kb cross join unnest(${terms}::text[]) w (word)
-          cross join lateral (select (tsvector_to_array(to_tsvector(kb.cfg, w.word)))[1] as lexeme) l
-          join knowledge_lexemes s on s.kb_id = kb.id and s.lexeme = l.lexeme and s.passages > 0),
+          select distinct on (a.lexeme) a.tq, s.passages::float8 as df, kb.n
+          from analysed a cross join kb join knowledge_lexemes s on s.kb_id = kb.id and s.lexeme = a.lexeme and s.passages > 0),
         kept as materialized (
           select tq, ln(1 + (n - df + 0.5) / (df + 0.5)) as idf from words
           where df <= n * ${COMMON_SHARE} or not exists (select 1 from words where df <= n * ${COMMON_SHARE})),
