@@ -73,7 +73,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const { telemetry } = deps
   const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs, telemetry }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, createPoolHandlers(runtime), { deadLetter: deps.deadLetter, log })
-  const host = createActorHost({ prefix: config.redis.prefix, ...config.actors, telemetry }, {
+  const host = createActorHost({ prefix: config.redis.prefix, ownerId: config.workerId, ...config.actors, telemetry }, {
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })

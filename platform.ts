@@ -13,6 +13,7 @@ import {
   createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
   type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
+import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
 import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
 import {
@@ -81,6 +82,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+    const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
+    closers.unshift(async () => recovery.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
@@ -90,10 +93,11 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
   }
   if (config.role !== 'worker') {
-    const readiness = async () => ({
-      redis: await storageRedis.ping().then(() => true, () => false),
-      postgres: await isMigrated(sql),
-    })
+    const readiness = {
+      // A client that is reconnecting would queue the ping: not ready, at once.
+      redis: async () => storageRedis.status === 'ready' && (await storageRedis.ping()) === 'PONG',
+      postgres: () => isMigrated(sql),
+    }
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
       dequeue: createJobScrubber(bull, prefix), knowledgeIndex,
@@ -101,7 +105,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => knowledgeIndex.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(), () => sql.end())
+  closers.push(() => pools.close(), () => knowledgeIndex.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
+    // A query left waiting on a connection that an outage broke must not hold up the shutdown.
+    () => sql.end({ timeout: 5 }))
   platform.close = async () => {
     for (const close of closers.splice(0)) await close().catch((e: Error) => log.warn('close failed', { error: e }))
   }

@@ -6,6 +6,7 @@ import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
 import { KB_NAME_PATTERN } from './routes/knowledge.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
+import { RESOURCE_USAGE, runResourceCommand, type ResourceCommandDeps } from './resource-commands.ts'
 
 export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
@@ -15,10 +16,11 @@ export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   revoke-key <tenant id> <key id>
   export-customer <tenant id> <customer id>
   erase-customer <tenant id> <customer id> [--reason <why>]
-  import-knowledge <tenant id> <knowledge base> <folder> [--keep-missing]`
+  import-knowledge <tenant id> <knowledge base> <folder> [--keep-missing]
+${RESOURCE_USAGE}`
 
-export interface AdminDeps {
-  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'knowledge'>
+export interface AdminDeps extends ResourceCommandDeps {
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets' | 'knowledge'>
   /** Sweeps an erased customer's conversations out of the queues. */
   dequeue: DequeueConversations
 }
@@ -78,8 +80,11 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
     }
     case 'import-knowledge':
       return importKnowledge(storage, tenantId(first), args)
-    default:
-      throw new AppError('request.invalid', ADMIN_USAGE)
+    default: {
+      const done = await runResourceCommand(deps, args)
+      if (done === undefined) throw new AppError('request.invalid', ADMIN_USAGE)
+      return done
+    }
   }
 }
 

@@ -29,12 +29,14 @@ const EnvSchema = Type.Object({
   DATABASE_SCHEMA: Type.String({ default: 'public', pattern: '^[a-z_][a-z0-9_]*$' }),
   /** Active conversation actors one worker process holds before applying backpressure. */
   ACTOR_MAX_ACTIVE: Int(1000, 1, 'cap on active actors per worker process'),
-  /** An actor idle this long is passivated (its Worker and connection released). */
+  /** An actor idle this long is passivated (its state dropped, its lease released). */
   ACTOR_IDLE_TIMEOUT_MS: Int(30_000, 10, 'idle time before passivation, ms'),
   /** Ownership lease: a dead owner's conversations are re-activated elsewhere after about this long. */
   ACTOR_LEASE_TTL_MS: Int(10_000, 500, 'ownership lease TTL, ms'),
   /** In-process retries of a turn that failed on infrastructure before it is given up and escalated. */
   ACTOR_TURN_ATTEMPTS: Int(5, 1, 'attempts per turn'),
+  /** A turn that meets an outage (Postgres or Redis unreachable) waits it out this long, retrying, before it escalates. */
+  ACTOR_OUTAGE_RETRY_MS: Int(60_000, 0, 'how long a turn waits out an outage, ms'),
   /** On SIGTERM, in-flight turns get this long to finish; the rest is handed back. Keep below the k8s grace period. */
   SHUTDOWN_GRACE_MS: Int(25_000, 0, 'graceful shutdown budget, ms'),
   POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per worker process'),
@@ -173,6 +175,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       idleTimeoutMs: env.ACTOR_IDLE_TIMEOUT_MS,
       leaseTtlMs: env.ACTOR_LEASE_TTL_MS,
       turnAttempts: env.ACTOR_TURN_ATTEMPTS,
+      outageRetryMs: env.ACTOR_OUTAGE_RETRY_MS,
     },
     pools: {
       provider: env.POOL_PROVIDER_CONCURRENCY,

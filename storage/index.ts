@@ -30,7 +30,7 @@ export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
 export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
-export type { StoredMessage, NewMessage, Role, Messages } from './postgres/messages.ts'
+export type { StoredMessage, NewMessage, Role, Messages, UnansweredMessage } from './postgres/messages.ts'
 export { MERGED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */
 export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'

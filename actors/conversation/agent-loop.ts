@@ -2,7 +2,7 @@
 // it answers, escalates, or runs out of steps. Each model step is checkpointed, so a resumed turn replays
 // recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
 import type { ChatTurn, PoolResults, TurnReceived } from '../protocol.ts'
-import type { ErrorInfo } from '../../lib/errors.ts'
+import { isOutage, RetryableError, type ErrorInfo } from '../../lib/errors.ts'
 import type { ConversationContext } from './state.ts'
 import { handoffRequest } from '../handoff-tool.ts'
 
@@ -25,6 +25,8 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
     const outcome = known
       ? ({ ok: true, value: known } as const)
       : await deps.supervisor.complete(turn, { step, agent: state.agent, agentRef: state.agentRef, history: [...state.history, ...added], route: state.route })
+    // An outage is no reason to hand the customer to a human: the host retries the turn once it is over.
+    if (!outcome.ok && isOutage(outcome.error)) throw new RetryableError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs)
     if (!outcome.ok) return { kind: 'escalate', error: outcome.error, transcript: added }
     const result = outcome.value
     if (result.escalate) {

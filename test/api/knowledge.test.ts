@@ -163,7 +163,10 @@ test('the operator imports a folder from the command line into a new knowledge b
   const root = await mkdtemp(join(tmpdir(), 'kb-cli-'))
   try {
     await writeFile(join(root, 'gift-cards.md'), '# Gift cards\n\nA gift card must cover the whole amount.')
-    const deps = { storage: h.platform.storage, dequeue: createJobScrubber(h.redis.client, h.redis.prefix) }
+    const deps = {
+      storage: h.platform.storage, dequeue: createJobScrubber(h.redis.client, h.redis.prefix),
+      apply: { resources: h.platform.storage.resources, builtinTools: [] }, readSecret: async () => '',
+    }
     expect(await runAdminCommand(deps, ['import-knowledge', h.a.id, 'cli-docs', root])).toMatchObject({ knowledgeBase: 'cli-docs', created: ['gift-cards.md'] })
     expect((await h.call('GET', '/v1/knowledge-bases/cli-docs/search?q=gift%20card', { key: consoleKey })).body.data[0].title).toBe('Gift cards')
     await expect(runAdminCommand(deps, ['import-knowledge', 'no-such-tenant', 'docs', root])).rejects.toMatchObject({ code: 'not_found' })
