@@ -22,6 +22,8 @@ import { eventsRoutes } from './routes/events.ts'
 import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
+import { knowledgeRoutes } from './routes/knowledge.ts'
+import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
@@ -40,6 +42,7 @@ export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
   | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'knowledge'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -59,6 +62,8 @@ export interface AppDeps {
   metrics: RenderMetrics
   /** The versioned store of agents, tools and MCP servers, and the built-in tools they may name. */
   apply: ApplyDeps
+  /** Queues knowledge base re-index jobs for the workers. */
+  knowledgeIndex: { enqueue(jobId: string): Promise<void> }
 }
 
 const documentation = {
@@ -117,5 +122,7 @@ export function createApp(deps: AppDeps) {
     .use(approvalsRoutes({ ...guard, storage, inbox }))
     .use(policyDecisionsRoutes({ ...guard, storage }))
     .use(secretsRoutes({ ...guard, storage }))
+    .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
+    .use(knowledgeArticlesRoutes({ ...guard, storage }))
 }
 export type App = ReturnType<typeof createApp>

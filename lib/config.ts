@@ -101,6 +101,15 @@ const EnvSchema = Type.Object({
   /** Static S3 credentials; when unset the AWS SDK's default chain (env, profile, IAM role) applies. */
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  // Knowledge bases: the re-index job's page fetches.
+  /** Time one knowledge page fetch gets, redirects and body included. @defaultValue 15000 */
+  KNOWLEDGE_FETCH_TIMEOUT_MS: Int(15_000, 100, 'knowledge page fetch timeout, ms'),
+  /** Largest fetched page or imported file, in bytes (API uploads are capped by API_MAX_BODY_BYTES). @defaultValue 2097152 */
+  KNOWLEDGE_MAX_ARTICLE_BYTES: Int(2_097_152, 1024, 'largest knowledge article, bytes'),
+  /** Let URL lists reach private, loopback and link-local addresses (an intranet help centre). @defaultValue false */
+  KNOWLEDGE_FETCH_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  /** Pages one re-index job fetches at once. @defaultValue 4 */
+  KNOWLEDGE_FETCH_CONCURRENCY: Int(4, 1, 'concurrent page fetches per re-index job'),
   // Routing (issue 5): policy file, hot reload and the providers it routes to.
   /**
    * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
@@ -195,6 +204,12 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       traces: tracesExporter(env),
       captureContent: env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
       metricsPort: env.METRICS_PORT,
+    },
+    knowledge: {
+      fetchTimeoutMs: env.KNOWLEDGE_FETCH_TIMEOUT_MS,
+      maxArticleBytes: env.KNOWLEDGE_MAX_ARTICLE_BYTES,
+      allowPrivateUrls: env.KNOWLEDGE_FETCH_ALLOW_PRIVATE,
+      fetchConcurrency: env.KNOWLEDGE_FETCH_CONCURRENCY,
     },
     routing: {
       policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),

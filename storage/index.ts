@@ -28,6 +28,7 @@ import { createWebhooks } from './postgres/webhooks.ts'
 import { createRateLimiter } from './redis/rate-limit.ts'
 // Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
 import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
+import { createKnowledge } from './knowledge/knowledge.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -90,6 +91,16 @@ export { retentionPolicyCrd } from './retention/retention-crd.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
 export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'
+// Knowledge bases: versioned articles, passages in Postgres full-text search, re-index jobs.
+export type { Knowledge } from './knowledge/knowledge.ts'
+export { KNOWLEDGE_LANGUAGES, type KnowledgeBase, type KnowledgeBases, type KnowledgeLanguage, type NewKnowledgeBase } from './knowledge/knowledge-bases.ts'
+export type {
+  Article, ArticleFormat, ArticleSource, ArticleVersion, ArticleVersionContent, ArticleWrite, Articles, PutOptions, PutOutcome,
+} from './knowledge/articles.ts'
+export type { PassageRecord } from './knowledge/passage-rows.ts'
+/** The per-turn retrieval: `storage.knowledge.retrieve({ tenantId, knowledgeBase, query, limit })`. */
+export { queryTerms, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
+export type { IndexItem, IndexItemFailure, IndexItemKind, IndexJob, IndexJobs, IndexJobStatus } from './knowledge/index-jobs.ts'
 
 /**
  * Every repository over one Postgres pool and one Redis client.
@@ -130,6 +141,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     chat: createTenantConversations(sql),
     webhooks: createWebhooks(sql),
     rateLimiter: createRateLimiter(redis, prefix),
+    knowledge: createKnowledge(sql),
     // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs
     ...createSessionTiers(sql, redis, prefix, events.streamKey, tiers),
   }
