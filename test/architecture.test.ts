@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */
