@@ -12,6 +12,7 @@ import { createKeyResolver } from './auth.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
+import { storableInput } from './input.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { agentKpisRoutes } from './routes/agent-kpis.ts'
 import { assistRoutes } from './routes/assist.ts'
@@ -75,9 +76,11 @@ export function createApp(deps: AppDeps) {
   }
   const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }
   const maxMessageChars = limits.maxMessageChars
-  // normalize: false makes unknown fields a 400 instead of silently dropping them.
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: limits.maxBodyBytes, idleTimeout: 120 } })
+  // normalize: false makes unknown fields a 400 instead of silently dropping them. Bun's own body limit would
+  // answer an empty 413 before any of our code runs, so it is set out of reach and the guard enforces ours.
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
+    .use(storableInput())
     .use(crossOrigin(limits.corsOrigins))
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
