@@ -28,10 +28,21 @@ export interface ConversationFilter {
   agent?: string
   customerId?: string
   externalId?: string
-  /** Keyset cursor from the previous page. */
-  before?: { createdAt: Date; id: string }
+  /** Keyset cursor: the position of the previous page's last row. */
+  before?: ConversationPosition
   limit: number
 }
+
+/**
+ * Where a conversation sits in the newest-first listing: its creation time exactly as stored (UTC ISO text with
+ * microseconds; a JavaScript Date keeps milliseconds and would skip rows created in the same one) and its id.
+ */
+export interface ConversationPosition {
+  at: string
+  id: string
+}
+
+export type ListedConversation = TenantConversation & { position: ConversationPosition }
 
 /** What posting a customer message found. */
 export type PostOutcome = 'inserted' | 'duplicate' | 'not_found' | 'closed'
@@ -81,17 +92,20 @@ export function createTenantConversations(sql: Sql) {
         on conflict do nothing`
       return get(c.tenantId, c.id, tx)
     },
-    async list(tenantId: string, f: ConversationFilter): Promise<TenantConversation[]> {
-      return sql<TenantConversation[]>`select ${columns(sql)} from conversations c
-        left join csat_ratings r on r.conversation_id = c.id
+    async list(tenantId: string, f: ConversationFilter): Promise<ListedConversation[]> {
+      // The position goes in and out as text: postgres.js would round a timestamptz parameter to milliseconds.
+      const rows = await sql<(TenantConversation & { positionAt: string })[]>`select ${columns(sql)},
+          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "positionAt"
+        from conversations c left join csat_ratings r on r.conversation_id = c.id
         where c.tenant_id = ${tenantId}
           ${f.status ? sql`and c.status = ${f.status}` : sql``}
           ${f.channel ? sql`and c.channel = ${f.channel}` : sql``}
           ${f.agent ? sql`and c.agent = ${f.agent}` : sql``}
           ${f.customerId ? sql`and c.customer_id = ${f.customerId}` : sql``}
           ${f.externalId ? sql`and c.external_id = ${f.externalId}` : sql``}
-          ${f.before ? sql`and (c.created_at, c.id) < (${f.before.createdAt}, ${f.before.id})` : sql``}
+          ${f.before ? sql`and (c.created_at, c.id) < (${f.before.at}::text::timestamptz, ${f.before.id})` : sql``}
         order by c.created_at desc, c.id desc limit ${f.limit}`
+      return rows.map(({ positionAt, ...c }) => ({ ...c, position: { at: positionAt, id: c.id } }))
     },
     /**
      * Stores a customer message in an open conversation of the tenant. Outside a transaction, concurrent posts
