@@ -19,6 +19,8 @@ const TABLES: ArchivedTable[] = [
   { name: 'messages', scope: 'conversation_id = any($1)', key: 'id', order: 'seq' },
   { name: 'turn_steps', scope: 'turn_id in (select id from messages where conversation_id = any($1))', key: 'turn_id, step', order: 'created_at, turn_id, step' },
   { name: 'provider_calls', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
+  // A WRITE tool call's arguments and result (an address, an order): the customer's data like their messages.
+  { name: 'tool_calls', scope: 'conversation_id = any($1)', key: 'idempotency_key', order: 'created_at, idempotency_key' },
   { name: 'escalations', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
   { name: 'reply_drafts', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
 ]
