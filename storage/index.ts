@@ -40,8 +40,8 @@ export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
 export { SCOPES, hashApiKey, type ApiKey, type ApiKeys, type IssuedKey, type Scope } from './postgres/api-keys.ts'
 export type { Idempotency, IdempotentRequest, IdempotentResponse, TxSql } from './postgres/idempotency.ts'
 export type {
-  ConversationFilter, ConversationPosition, ListedConversation, NewTenantConversation, PostOutcome, TenantConversation,
-  TenantConversations,
+  ConversationFilter, ConversationPosition, ListedConversation, NewTenantConversation, PostOutcome, ReopenOutcome,
+  TenantConversation, TenantConversations,
 } from './postgres/tenant-conversations.ts'
 export type {
   AttemptResult, DeliveryStatus, DeliveryTarget, NewDelivery, WebhookDelivery, WebhookSubscription, Webhooks,

@@ -1,5 +1,7 @@
 // A ticket event becomes a conversation on the ticket channel, keyed by the ticket, plus a customer turn
-// per new comment. Ids derive from tenant, source, ticket and comment, so a redelivered event lands once.
+// per new comment. Ids derive from tenant, source, ticket and comment, so a redelivered event lands once. A new
+// comment on a closed conversation (a customer writing to a solved ticket reopens it) opens it again: nothing
+// answered 202 is dropped.
 import { createHash } from 'node:crypto'
 import { identifyCustomer } from '../identity.ts'
 import { acceptMessage, closeConversation, type Inbox } from '../inbox.ts'
@@ -20,6 +22,9 @@ const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\
 export const ticketConversationId = (tenantId: string, source: TicketSource, ticketId: string) =>
   `tkt_${hashId(tenantId, source, ticketId)}`
 
+const erased = (ticketId: string) =>
+  new AppError('conversation.erased', `ticket ${ticketId} belonged to a customer who was erased; open a new ticket`)
+
 export async function ingestTicket(inbox: Inbox, tenantId: string, source: TicketSource, ev: TicketEvent): Promise<TicketIngested> {
   const conversationId = ticketConversationId(tenantId, source, ev.ticket.id)
   const requester = ev.ticket.requester
@@ -29,13 +34,16 @@ export async function ingestTicket(inbox: Inbox, tenantId: string, source: Ticke
     metadata: { ticket: { source, id: ev.ticket.id, subject: ev.ticket.subject }, customer: ev.ticket.requester ?? {} },
   })
   // The id is the tenant's own (hashed with it), so only an erasure's tombstone refuses it.
-  if (!conversation) {
-    throw new AppError('conversation.erased', `ticket ${ev.ticket.id} belonged to a customer who was erased; open a new ticket`)
-  }
+  if (!conversation) throw erased(ev.ticket.id)
   const result: TicketIngested = { conversationId, status: conversation.status }
-  if (ev.comment && conversation.status !== 'closed') {
-    result.messageId = `tkm_${hashId(tenantId, source, ev.ticket.id, ev.comment.id)}`
-    await acceptMessage(inbox, { tenantId, conversationId, messageId: result.messageId, text: ev.comment.body, channel: 'ticket' })
+  if (ev.comment) {
+    const messageId = `tkm_${hashId(tenantId, source, ev.ticket.id, ev.comment.id)}`
+    result.messageId = messageId
+    const reopen = conversation.status === 'closed' ? await inbox.storage.chat.reopenFor(tenantId, conversationId, messageId) : 'open'
+    if (reopen === 'erased') throw erased(ev.ticket.id)
+    if (reopen === 'reopened') result.status = 'open'
+    // 'held': a redelivered comment the conversation took before it closed.
+    if (reopen !== 'held') await acceptMessage(inbox, { tenantId, conversationId, messageId, text: ev.comment.body, channel: 'ticket' })
   }
   if (ev.ticket.status && CLOSING_STATUSES.has(ev.ticket.status)) {
     await closeConversation(inbox, tenantId, conversationId, `ticket ${ev.ticket.status}`)
