@@ -24,6 +24,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
+import { ticketConnectionsRoutes } from './routes/ticket-connections.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
 import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
@@ -31,7 +32,7 @@ import { webhooksRoutes } from './routes/webhooks.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'ticketReplies'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
     .use(assistRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
+    .use(ticketConnectionsRoutes({ ...guard, storage }))
     .use(webhooksRoutes({ ...guard, storage }))
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
