@@ -5,7 +5,7 @@ import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
 
-export const ADMIN_USAGE = `usage: bun main.ts admin <command>
+export const ADMIN_USAGE = `usage: npm run -s admin -- <command>   (or: npx bun main.ts admin <command>)
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
   list-tenants
   create-key <tenant id> [--scopes channel,console,admin] [--name <label>]
