@@ -28,11 +28,16 @@ import { ticketConnectionsRoutes } from './routes/ticket-connections.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
 import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
+import { agentRoutes } from './routes/agents.ts'
+import { customerSegmentsRoutes } from './routes/customer-segments.ts'
+import { resourceRoutes } from './routes/resources.ts'
+import { secretsRoutes } from './routes/secrets.ts'
+import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'ticketReplies'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'ticketReplies'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -50,6 +55,8 @@ export interface AppDeps {
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
+  /** The versioned store of agents, tools and MCP servers, and the built-in tools they may name. */
+  apply: ApplyDeps
 }
 
 const documentation = {
@@ -86,7 +93,7 @@ export function createApp(deps: AppDeps) {
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))
-    .use(conversationsRoutes({ ...guard, storage, inbox }))
+    .use(conversationsRoutes({ ...guard, storage, inbox, apply: deps.apply }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
@@ -99,5 +106,11 @@ export function createApp(deps: AppDeps) {
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
+    .use(customerSegmentsRoutes({ ...guard, storage }))
+    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
+    .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
+    .use(secretsRoutes({ ...guard, storage }))
 }
 export type App = ReturnType<typeof createApp>

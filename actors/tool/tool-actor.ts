@@ -6,15 +6,20 @@ import { ATTR, withSpan } from '../../lib/spans.ts'
 /** What the tool pool needs from the tool layer (implemented by tools/). */
 export interface ToolExecutor {
   execute(call: {
-    tool: string; args: Record<string, unknown>; idempotencyKey: string; conversationId?: string; turnId?: string
+    tool: string
+    args: Record<string, unknown>
+    idempotencyKey: string
+    /** Whose call it is: the executor finds the tenant, the agent and what it may use from it. */
+    conversationId: string
+    turnId: string
   }): Promise<PoolResults['tool.invoke']>
 }
 
 export function createToolHandler(executor: ToolExecutor): PoolHandlers['tool.invoke'] {
   return (req) => withSpan(`execute_tool ${req.payload.tool}`, async (span) => {
-    // The conversation and turn are stored with a WRITE's record, so erasure, export and archiving find it.
-    const { tool, args, turnId } = req.payload
-    const result = await executor.execute({ tool, args, idempotencyKey: req.id, conversationId: req.conversationId, turnId })
+    const result = await executor.execute({
+      tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id, conversationId: req.conversationId, turnId: req.payload.turnId,
+    })
     span.annotate(() => ({ 'switchboard.tool.ok': result.ok, ...(result.ok ? {} : { [ATTR.errorType]: result.error.code }) }))
     return result
   }, {
