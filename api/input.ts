@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.ts'
 import { findUnstorableInput } from '../lib/storable-text.ts'
 
 /** A refused field: the error handler answers it as a 400 with `details`. */
-export class InvalidField extends AppError {
+class InvalidField extends AppError {
   readonly details: { path: string; in: string; message: string }[]
   constructor(where: string, path: string, message: string) {
     super('request.invalid', `${where} field ${path} ${message}`)
