@@ -5,7 +5,7 @@ import { AppError } from './lib/errors.ts'
 import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
-import { BUILTIN_TOOL_NAMES } from './platform-resources.ts'
+import { BUILTIN_TOOLS } from './platform-resources.ts'
 import { ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
@@ -48,7 +48,7 @@ async function runAdmin(config: Config, args: string[]): Promise<never> {
     await migrate(sql, config.postgres.schema)
     const storage = createStorage(sql, redis, prefix, undefined, { secretsKey: config.agents.secretsKey })
     const deps = {
-      storage, dequeue: createJobScrubber(bull, prefix), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES },
+      storage, dequeue: createJobScrubber(bull, prefix), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOLS },
       readSecret: () => Bun.stdin.text(),
     }
     console.log(JSON.stringify(await runAdminCommand(deps, args), null, 2))

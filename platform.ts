@@ -11,11 +11,11 @@ import { spansEnabled } from './lib/spans.ts'
 import type { ModelGateway } from './providers/index.ts'
 import {
   createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
-  type DeadLetter, type MailboxSender,
+  type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
-import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
+import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -53,7 +53,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
   const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config), { secretsKey: config.agents.secretsKey })
-  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES }
+  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOLS }
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
@@ -61,6 +61,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
+  const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
@@ -76,6 +77,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role !== 'api') {
     const worker = await startWorkerRole({
       config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, metrics, telemetry,
+      knowledgeIndex,
     })
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
@@ -98,12 +100,12 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix),
+      dequeue: createJobScrubber(bull, prefix), knowledgeIndex,
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
+  closers.push(() => pools.close(), () => knowledgeIndex.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
     // A query left waiting on a connection that an outage broke must not hold up the shutdown.
     () => sql.end({ timeout: 5 }))
   platform.close = async () => {

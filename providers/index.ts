@@ -79,12 +79,20 @@ export { retryAfterMs } from './errors.ts'
  */
 export { createLocalProvider, isLocalEscalation, classify, type IntentClassification } from './local/index.ts'
 export type { LocalProvider } from './local/index.ts'
+/**
+ * The topic guardrail (out-of-scope detection next to the local intent model); it needs no vendor.
+ * @example checkTopic('tell me a joke', 'escalate').verdict // 'escalate'
+ */
+export { checkTopic } from './local/index.ts'
+export type { OutOfScopeAction, TopicResult } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */
 export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'
+/** Personal data sealed before vendor models see it, opened again in what they answer. */
+export type { PrivacyFilter } from './privacy.ts'
 
 /**
  * The routing ModelGateway: policy-chosen chains with fallback, retries honouring Retry-After, circuit

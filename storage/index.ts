@@ -15,6 +15,10 @@ import { createCatalogueStatus } from './redis/catalogue-status.ts'
 import { createResources } from './postgres/resources.ts'
 import { createSecrets } from './postgres/secrets.ts'
 import { createTurnFacts } from './postgres/turn-facts.ts'
+import { createPolicyState } from './postgres/policy-state.ts'
+import { createSpending } from './postgres/spending.ts'
+import { createApprovals } from './postgres/approvals.ts'
+import { createDeploymentKeys } from './postgres/deployment-keys.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
 import { createIdempotency } from './postgres/idempotency.ts'
@@ -25,6 +29,7 @@ import { createTicketReplies } from './postgres/ticket-replies.ts'
 import { createRateLimiter } from './redis/rate-limit.ts'
 // Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
 import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
+import { createKnowledge } from './knowledge/knowledge.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -44,6 +49,11 @@ export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource
 export type { SecretInfo, Secrets } from './postgres/secrets.ts'
 export type { TurnFacts, TurnFactsRepository } from './postgres/turn-facts.ts'
 export type { CatalogueStatus, ToolSourceStatus } from './redis/catalogue-status.ts'
+/** What the tool boundary enforces under an AgentPolicy: authentication, consent, decisions, spending, approvals. */
+export type { PolicyDecisionRecord, PolicyState, StoredDecision } from './postgres/policy-state.ts'
+export type { Reservation, ReserveOutcome, SpendCaps, Spending } from './postgres/spending.ts'
+export type { ApprovalRequest, Approvals, NewApproval } from './postgres/approvals.ts'
+export type { DeploymentKeys } from './postgres/deployment-keys.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -88,6 +98,16 @@ export { retentionPolicyCrd } from './retention/retention-crd.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
 export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'
+// Knowledge bases: versioned articles, passages in Postgres full-text search, re-index jobs.
+export type { Knowledge } from './knowledge/knowledge.ts'
+export { KNOWLEDGE_LANGUAGES, type KnowledgeBase, type KnowledgeBases, type KnowledgeLanguage, type NewKnowledgeBase } from './knowledge/knowledge-bases.ts'
+export type {
+  Article, ArticleFormat, ArticleSource, ArticleVersion, ArticleVersionContent, ArticleWrite, Articles, PutOptions, PutOutcome,
+} from './knowledge/articles.ts'
+export type { PassageRecord } from './knowledge/passage-rows.ts'
+/** The per-turn retrieval: `storage.knowledge.retrieve({ tenantId, knowledgeBase, query, limit })`. */
+export { queryTerms, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
+export type { IndexItem, IndexItemFailure, IndexItemKind, IndexJob, IndexJobs, IndexJobStatus } from './knowledge/index-jobs.ts'
 
 /**
  * Every repository over one Postgres pool and one Redis client.
@@ -116,6 +136,10 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     secrets: createSecrets(sql, options.secretsKey),
     turnFacts: createTurnFacts(sql),
     catalogue: createCatalogueStatus(redis, prefix),
+    policyState: createPolicyState(sql),
+    spending: createSpending(sql),
+    approvals: createApprovals(sql),
+    deploymentKeys: createDeploymentKeys(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),
@@ -125,6 +149,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     webhooks: createWebhooks(sql),
     ticketReplies: createTicketReplies(sql),
     rateLimiter: createRateLimiter(redis, prefix),
+    knowledge: createKnowledge(sql),
     // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs
     ...createSessionTiers(sql, redis, prefix, events.streamKey, tiers),
   }

@@ -14,13 +14,14 @@ const ALLOWED: Record<string, string[]> = {
   providers: ['lib'],
   storage: ['lib'],
   emulator: ['lib'],
-  resources: ['lib'],
+  resources: ['lib', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
+  knowledge: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */
@@ -31,6 +32,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^(openai|@anthropic-ai\/(sdk|bedrock-sdk|vertex-sdk)|@google\/genai|google-auth-library|@aws-sdk\/client-bedrock-runtime)$/, ['providers']],
   [/^elysia$|^@elysiajs\//, ['api']],
   [/^@modelcontextprotocol\/sdk/, ['tools']],
+  [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../lib/errors.ts'
 import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
+import { handleApproval } from './approval.ts'
 
 /** Mail that reaches a conversation after its customer was erased is dropped, and removed from the queue. */
 const unlessErased = <M extends Message>(handle: (msg: M, ctx: ConversationContext) => Promise<void>) =>
@@ -26,6 +27,7 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
     })
   }),
   'context.changed': unlessErased(async (_msg, ctx) => rereadContext(ctx)),
+  'approval.decided': unlessErased(async (msg, ctx) => void (await handleApproval(msg, ctx))),
   'conversation.close': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.conversations.setStatus(state.conversationId, 'closed')
     await deps.storage.events.publish({
@@ -46,7 +48,8 @@ export async function activateConversation(conversationId: string, deps: Convers
     deps.storage.sessions.load(conversationId, { limit }),
   ])
   const customerId = conversation?.customerId ?? undefined
-  const earlier = customerId && session.messages.length <= 1
+  // A claimed identity (an email a widget sent) is not proof: only a verified one brings the customer's history.
+  const earlier = customerId && conversation?.identityVerified && session.messages.length <= 1
     ? await deps.storage.sessions.related(customerId, { excludeConversationId: conversationId, limit })
     : []
   const context = [...earlier, ...session.messages]

@@ -51,9 +51,10 @@ async function zendeskTicket(ticketId: string, description: string): Promise<str
 }
 
 test('the agent\'s and a person\'s replies reach the Zendesk ticket once each, as public comments', async () => {
-  const id = await zendeskTicket('900', 'Where is my parcel?')
+  const id = await zendeskTicket('900', 'Where is my order #W123?')
   await waitFor(async () => commentsOn('900').length === 1, 15_000, 'the agent reply on the ticket')
-  expect(commentsOn('900')[0]).toMatchObject({ system: 'zendesk', body: 'Received: Where is my parcel?', public: true })
+  const agentReply = (await transcript(id)).messages.find((m: { role: string }) => m.role === 'assistant').text
+  expect(commentsOn('900')[0]).toMatchObject({ system: 'zendesk', body: agentReply, public: true })
   const person = await h.call('POST', `/v1/conversations/${id}/agent-messages`, { key: tenant.key, body: { text: 'Anna here, checking now.', agent: 'anna' } })
   expect(person.status).toBe(201)
   await waitFor(async () => commentsOn('900').length === 2, 15_000, "the person's reply on the ticket")
@@ -81,20 +82,23 @@ test('our own comment coming back by webhook is not a customer turn', async () =
   expect((await transcript(id)).messages.filter((m: { role: string }) => m.role === 'customer')).toHaveLength(1)
 })
 
-test('a Freshdesk ticket that fails twice gets its reply on the third attempt, once, as escaped HTML', async () => {
+test('a Freshdesk ticket that fails twice gets its reply on the third attempt, once; text goes as escaped HTML', async () => {
   emulator.failNext('77', 2, 503)
   const created = await h.call('POST', '/v1/tickets/freshdesk', {
-    key: tenant.key, body: { freshdesk_webhook: { ticket_id: 77, ticket_subject: 'Size', ticket_description: 'Is <b>M</b> & L in stock?\nThanks' } },
+    key: tenant.key, body: { freshdesk_webhook: { ticket_id: 77, ticket_subject: 'Size', ticket_description: 'I want to exchange my order' } },
   })
   expect(created.status).toBe(202)
+  const id = created.body.conversationId
   await waitFor(async () => commentsOn('77').length === 1, 15_000, 'the reply after retries')
-  expect(commentsOn('77')[0]!.body).toBe('Received: Is &lt;b&gt;M&lt;/b&gt; &amp; L in stock?<br>Thanks')
   const [row] = await waitFor(async () => {
-    const list = (await replies()).filter((r: { conversationId: string; status: string }) => r.conversationId === created.body.conversationId && r.status === 'posted')
+    const list = (await replies()).filter((r: { conversationId: string; status: string }) => r.conversationId === id && r.status === 'posted')
     return list.length === 1 && list
   }, 5000, 'posted')
   expect(row).toMatchObject({ attempts: 3, source: 'freshdesk', ticketId: '77' })
   expect(emulator.requests.filter((r) => r.ticketId === '77').map((r) => r.status)).toEqual([503, 503, 201])
+  await h.call('POST', `/v1/conversations/${id}/agent-messages`, { key: tenant.key, body: { text: 'Size <b>M</b> & L\nare in stock', agent: 'kim' } })
+  await waitFor(async () => commentsOn('77').length === 2, 15_000, "the person's reply")
+  expect(commentsOn('77')[1]!.body).toBe('Size &lt;b&gt;M&lt;/b&gt; &amp; L<br>are in stock')
 })
 
 test('a reply the ticket system keeps refusing is dead-lettered, and goes out when sent round again', async () => {

@@ -17,13 +17,17 @@ let redis: TestRedis
 let platform: Platform
 let blobDir: string
 
-// The model asks for a password reset (a WRITE tool of the retail demo), then answers once it has the result.
+// The model authenticates the customer by email, as the demo agent's policy requires, asks for a password reset
+// (a WRITE tool of the retail demo), then answers once it has the result.
+const SCRIPT = [
+  { id: 'c1', name: 'find_user_id_by_email', arguments: { email: 'yusuf.khan4494@example.com' } },
+  { id: 'c2', name: 'send_password_reset', arguments: { user_id: 'yusuf_khan_2015' } },
+]
 function step(req: Omit<ProviderRequest, 'model'>) {
-  const asked = req.messages.some((m) => m.role === 'tool')
+  const next = SCRIPT[req.messages.filter((m) => m.role === 'tool').length]
   const response = {
-    provider: 'script', model: 'script', text: asked ? 'The reset link is on its way.' : '', stopReason: asked ? 'end' as const : 'tool_use' as const,
-    toolCalls: asked ? [] : [{ id: 'c1', name: 'send_password_reset', arguments: { user_id: 'yusuf_khan_2015' } }],
-    usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
+    provider: 'script', model: 'script', text: next ? '' : 'The reset link is on its way.', stopReason: next ? 'tool_use' as const : 'end' as const,
+    toolCalls: next ? [next] : [], usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
   }
   return { response, costUsd: 0, path: ['script:script'] }
 }
