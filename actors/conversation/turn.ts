@@ -38,9 +38,10 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
-  const { steps, erased, message, status, mode, escalatedHere, agent, segment } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   state.agentRef = agent
+  state.policyRef = policy
   state.route = routeFacts(state.route, { maturity: mode, intent: intent.intent, segment })
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
