@@ -134,7 +134,8 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
     attributes: () => ({ 'switchboard.escalation.reason': error.code }),
   })
   if (!escalation.ok) ctx.deps.log.error('escalation failed', { ...turn, error: escalation.error })
-  return { id: `${turnId}.reply`, text: text || HANDOFF_REPLY, escalated: true }
+  const holding = escalation.ok ? escalation.value.holding : undefined
+  return { id: `${turnId}.reply`, text: [text || HANDOFF_REPLY, holding].filter(Boolean).join(' '), escalated: true }
 }
 
 /** Records the reply once: sent to the customer, or in assist mode a draft for a person to send or discard. */
