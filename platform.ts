@@ -14,6 +14,7 @@ import {
   type DeadLetter, type MailboxSender,
 } from './queues/index.ts'
 import { startWorkerRole } from './platform-worker.ts'
+import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -72,6 +73,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+    const sla = startConsoleTimers({ config, storage, clock, log, metrics })
+    closers.unshift(() => sla.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
@@ -87,7 +90,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     })
     const app = createApp({
       storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix),
+      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

@@ -9,6 +9,7 @@ import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
+import { consoleRoutes, type ConsoleOptions } from './console/console-routes.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
@@ -31,6 +32,7 @@ export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
   | 'handoffs' | 'events' | 'agentKpis' | 'assist'
+  | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -48,6 +50,8 @@ export interface AppDeps {
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
+  /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
+  console: ConsoleOptions
 }
 
 const documentation = {
@@ -94,5 +98,6 @@ export function createApp(deps: AppDeps) {
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
+    .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
 }
 export type App = ReturnType<typeof createApp>

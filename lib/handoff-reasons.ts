@@ -60,6 +60,7 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'auth.missing': 'system_failure',
   'auth.invalid': 'system_failure',
   'auth.forbidden': 'policy_restriction',
+  'auth.csrf': 'system_failure',
   not_found: 'system_failure',
   conflict: 'system_failure',
   rate_limited: 'system_failure',

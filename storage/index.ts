@@ -89,7 +89,7 @@ export type { HandoffSla, HoldingDue, SlaBreach, SlaKind } from './postgres/hand
 export {
   CONSOLE_ROLES, type ConsolePeople, type ConsoleRole, type ConsoleSession, type ConsoleUser, type NewConsoleUser, type UserChanges,
 } from './postgres/console-people.ts'
-export type { ConsoleInbox, DraftWaiting, InboxFilter, InboxItem, QaCandidate, QueueCount } from './postgres/console-inbox.ts'
+export type { ConsoleInbox, ConversationHandoff, DraftWaiting, InboxFilter, InboxItem, QaCandidate, QueueCount } from './postgres/console-inbox.ts'
 export type { CannedResponse, ConsoleWorkspace, ConversationNote, HandoffRating, QaReview } from './postgres/console-workspace.ts'
 
 /**

@@ -2,6 +2,7 @@
 // person), transfers between queues and people, and the QA review queue. One query each, so the first screen stays
 // fast with a thousand open conversations. Every query is scoped by tenant.
 import type { Sql } from './client.ts'
+import type { HandoffPackage } from './handoff-packages.ts'
 import type { HandoffStatus } from './handoffs.ts'
 
 export interface QueueCount {
@@ -52,6 +53,26 @@ export interface InboxFilter {
   limit: number
 }
 
+/** A handoff of one conversation as the console shows it: its package, queue, clocks and who has it. */
+export interface ConversationHandoff {
+  id: string
+  status: HandoffStatus
+  takenBy: string | null
+  reason: string
+  detail: string | null
+  category: string | null
+  queueId: string | null
+  queueName: string | null
+  package: HandoffPackage | null
+  createdAt: Date
+  firstResponseDueAt: Date | null
+  resolutionDueAt: Date | null
+  firstResponseAt: Date | null
+  firstResponseBreachedAt: Date | null
+  resolutionBreachedAt: Date | null
+  resolvedAt: Date | null
+}
+
 export interface QaCandidate {
   conversationId: string
   channel: string
@@ -85,6 +106,16 @@ export function createConsoleInbox(sql: Sql) {
         sql<{ n: number }[]>`select count(*)::int as n from escalations e join conversations c on c.id = e.conversation_id where ${where}`,
       ])
       return { items, total: count?.n ?? 0 }
+    },
+    /** The handoffs of a conversation of the tenant, oldest first. */
+    async handoffsOf(tenantId: string, conversationId: string): Promise<ConversationHandoff[]> {
+      return sql<ConversationHandoff[]>`select e.id, e.status, e.taken_by as "takenBy", e.reason, e.detail, e.category, e.queue_id as "queueId",
+          q.name as "queueName", e.package, e.created_at as "createdAt", e.first_response_due_at as "firstResponseDueAt",
+          e.resolution_due_at as "resolutionDueAt", e.first_response_at as "firstResponseAt",
+          e.first_response_breached_at as "firstResponseBreachedAt", e.resolution_breached_at as "resolutionBreachedAt",
+          e.resolved_at as "resolvedAt"
+        from escalations e join conversations c on c.id = e.conversation_id left join handoff_queues q on q.id = e.queue_id
+        where e.conversation_id = ${conversationId} and c.tenant_id = ${tenantId} order by e.created_at, e.id`
     },
     /** Every queue of the tenant with its counts (queues with nothing waiting included). */
     async queueCounts(tenantId: string): Promise<QueueCount[]> {
