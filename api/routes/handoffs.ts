@@ -4,6 +4,7 @@
 import { Elysia, t } from 'elysia'
 import { assertPosted, type Inbox } from '../../channels/index.ts'
 import type { Clock } from '../../lib/clock.ts'
+import { AppError } from '../../lib/errors.ts'
 import type { Handoff, Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { humanMessageSent, resolveHandoff, takeHandoff } from '../human-actions.ts'
@@ -11,7 +12,7 @@ import { answer, idempotent } from '../idempotency.ts'
 import { ConversationParams } from '../schemas.ts'
 
 export interface HandoffsRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'handoffs' | 'assist' | 'events' | 'idempotency' | 'sql' | 'handoffSla'>
+  storage: Pick<Storage, 'handoffs' | 'assist' | 'events' | 'idempotency' | 'sql' | 'handoffSla' | 'handoffPackages'>
   /** Tells the conversation's actor to read its context again after people wrote to it. */
   inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
@@ -23,6 +24,7 @@ const Agent = t.String({ minLength: 1, maxLength: 200 })
 
 const handoffView = (h: Handoff) => ({
   id: h.id, conversationId: h.conversationId, channel: h.channel, customerId: h.customerId, reason: h.reason, detail: h.detail,
+  category: h.category,
   status: h.status, takenBy: h.takenBy, createdAt: h.createdAt.toISOString(), takenAt: h.takenAt?.toISOString() ?? null,
   resolvedAt: h.resolvedAt?.toISOString() ?? null,
 })
@@ -39,6 +41,14 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
         limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200 })),
       }, { additionalProperties: false }),
       detail: { summary: 'The handoff queue: escalations in one state, oldest first', tags: ['handoffs'] },
+    })
+    .get('/v1/escalations/:id', async ({ params: { id }, tenant }) => {
+      const handoff = await deps.storage.handoffs.get(tenant.tenantId, id)
+      if (!handoff) throw new AppError('not_found', `escalation ${id} not found`)
+      return { ...handoffView(handoff), package: (await deps.storage.handoffPackages.get(tenant.tenantId, id)) ?? null }
+    }, {
+      scope: ['console'], params: HandoffParams,
+      detail: { summary: 'An escalation with its handoff package (summary, intent, sentiment, profile, actions, reason, policy rule)', tags: ['handoffs'] },
     })
     .post('/v1/escalations/:id/take', async ({ params: { id }, body, tenant }) => handoffView(await takeHandoff(deps, tenant.tenantId, id, body.agent)), {
       scope: ['console'], params: HandoffParams, body: t.Object({ agent: Agent }, { additionalProperties: false }),
