@@ -41,7 +41,7 @@ function passagesOf(doc: KnowledgeDocument): Passage[] {
     const heading = /^#+\s+(.*)$/m.exec(block)
     if (heading) title = heading[1]!.trim()
     const text = block.replace(/^#+\s+.*$/gm, '').trim()
-    if (text.length < 40) continue
+    if (text.length < 60) continue
     const terms = new Map<string, number>()
     for (const t of termsOf(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
     out.push({ id: `${doc.id}#${out.length + 1}`, title, text: text.slice(0, MAX_PASSAGE_CHARS), terms, length: termsOf(text).length })

@@ -63,7 +63,7 @@ export function HandoffControls({ handoff, person, onChanged }: { handoff: Hando
       <p>{handoff.status === 'open' ? 'Waiting for a person' : handoff.status === 'taken' ? `Taken by ${mine ? 'you' : handoff.takenBy}` : 'Resolved'}
         {handoff.queue && <> · queue {handoff.queue.name}</>}</p>
       <p class="clocks">
-        <SlaClock label="First reply" due={handoff.sla.firstResponseDueAt} met={handoff.sla.firstResponseAt} now={now} />{' '}
+        <SlaClock label="First reply" due={handoff.sla.firstResponseDueAt} met={handoff.sla.firstResponseAt} stopped={handoff.status === 'resolved'} now={now} />{' '}
         <SlaClock label="Resolution" due={handoff.sla.resolutionDueAt} met={handoff.status === 'resolved' ? 'yes' : null} now={now} />
       </p>
       {handoff.status === 'open' && <button type="button" onClick={() => act('take')}>Take (e)</button>}

@@ -57,8 +57,8 @@ export function TicketFields({ ticket }: { ticket: HandoffPackage['ticket'] }) {
       <label for="ticket-intent">Intent</label>
       <input id="ticket-intent" defaultValue={ticket.intent} />
       <label for="ticket-priority">Priority</label>
-      <select id="ticket-priority" defaultValue={ticket.priority}>
-        {['low', 'normal', 'high', 'urgent'].map((p) => <option value={p}>{p}</option>)}
+      <select id="ticket-priority">
+        {['low', 'normal', 'high', 'urgent'].map((p) => <option value={p} selected={p === ticket.priority}>{p}</option>)}
       </select>
       <label for="ticket-sentiment">Sentiment</label>
       <input id="ticket-sentiment" defaultValue={ticket.sentiment} />

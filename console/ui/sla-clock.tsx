@@ -25,10 +25,11 @@ export function formatSpan(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
 
-/** "4m 10s left" or "2m 03s over", with the state in text as well as colour. */
-export function SlaClock({ label, due, met, now }: { label: string; due: string | null; met?: string | null; now: number }) {
+/** "4m 10s left" or "2m 03s over", with the state in text as well as colour; `stopped` once nothing is due any more. */
+export function SlaClock({ label, due, met, stopped, now }: { label: string; due: string | null; met?: string | null; stopped?: boolean; now: number }) {
   if (!due) return null
   if (met) return <span class="clock met">{label}: met</span>
+  if (stopped) return <span class="clock">{label}: stopped</span>
   const left = Date.parse(due) - now
   const state = left < 0 ? 'over' : left < 60_000 ? 'soon' : 'ok'
   return <span class={`clock ${state}`}>{label}: {formatSpan(left)} {left < 0 ? 'over' : 'left'}</span>
