@@ -27,25 +27,31 @@ interface Opened {
   turnId?: string
 }
 
+/** What the waiting customer is told: who has it, or where they stand in the queue (nothing once nobody waits). */
+async function holdingFor(deps: EscalationDeps, o: Opened, assignee: string | undefined): Promise<string | undefined> {
+  if (assignee) return 'A member of our support team has your conversation and will reply here shortly.'
+  if (!(await deps.storage.handoffSla.startHolding(o.id, new Date(deps.clock.now())))) return undefined
+  return holdingText(deps.storage, { escalationId: o.id, conversationId: o.conversationId, tenantId: o.tenantId, queue: o.queue, overdue: false })
+}
+
+// Published last, after the work: the handoff reply follows `escalation.opened` as closely as it did before queues.
 async function announce(deps: EscalationDeps, o: Opened): Promise<Result> {
   const { storage, clock } = deps
+  const assignee = o.queue.assignment === 'round_robin'
+    ? await storage.handoffQueues.assignRoundRobin(o.tenantId, o.id, o.queue.skills, new Date(clock.now()))
+    : undefined
+  const holding = await holdingFor(deps, o, assignee)
   await storage.events.publish({
     id: o.id, type: 'escalation.opened', conversationId: o.conversationId, at: clock.now(),
     data: { escalationId: o.id, reason: o.pkg.reason.code, category: o.pkg.reason.category, queue: o.queue.name, turnId: o.turnId },
   })
-  const assignee = o.queue.assignment === 'round_robin'
-    ? await storage.handoffQueues.assignRoundRobin(o.tenantId, o.id, o.queue.skills, new Date(clock.now()))
-    : undefined
   if (assignee) {
     await storage.events.publish({
       id: `${o.id}.taken`, type: 'escalation.taken', conversationId: o.conversationId, at: clock.now(),
       data: { escalationId: o.id, agent: assignee, assignedBy: 'round_robin' },
     })
-    return { escalationId: o.id, holding: 'A member of our support team has your conversation and will reply here shortly.' }
   }
-  if (!(await storage.handoffSla.startHolding(o.id, new Date(clock.now())))) return { escalationId: o.id }
-  const holding = await holdingText(storage, { escalationId: o.id, conversationId: o.conversationId, tenantId: o.tenantId, queue: o.queue, overdue: false })
-  return { escalationId: o.id, holding }
+  return holding ? { escalationId: o.id, holding } : { escalationId: o.id }
 }
 
 export function createEscalationHandler(deps: EscalationDeps): PoolHandlers['escalation.open'] {
