@@ -46,7 +46,7 @@ async function assertHolds(deps: HandoffRouteDeps, person: ConsoleUser, conversa
 async function inbox(deps: HandoffRouteDeps, tenantId: string, q: typeof InboxQuery.static) {
   const [queues, { items, total }, drafts] = await Promise.all([
     deps.storage.consoleInbox.queueCounts(tenantId),
-    deps.storage.consoleInbox.items(tenantId, { queueId: q.queue, status: q.status, category: q.category, assignee: q.assignee, limit: q.limit ?? 300 }),
+    deps.storage.consoleInbox.items(tenantId, { queueId: q.queue, status: q.status, category: q.category, assignee: q.assignee, limit: q.limit ?? 100 }),
     deps.storage.consoleInbox.draftsWaiting(tenantId, 100),
   ])
   return { queues, items: items.map(itemView), total, drafts: drafts.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })) }
