@@ -1,38 +1,58 @@
-// Model routing for the worker role, when ROUTING_POLICY names a policy file: the configured vendor
-// providers plus the offline `local` model behind the routing gateway, with the policy hot-reloaded.
-// Part of the composition root: it may import every layer.
+// Model routing for the worker role: the offline `local` model and the vendor providers of ROUTING_PROVIDERS,
+// the routing policies of ROUTING_POLICY (hot-reloaded, addressed by name from agents' `model.routingPolicy`),
+// and the default gateway for agents without a model of their own. Part of the composition root.
 import type Redis from 'ioredis'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
 import type { BudgetRemaining } from './lib/metrics.ts'
 import { loadRoutingPolicy } from './policy/index.ts'
 import {
-  createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicyFile, type Provider,
-  type RoutingGateway,
+  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicyFile,
+  type ModelGateway, type Provider, type RoutingGateway,
 } from './providers/index.ts'
-import { createRoutingState } from './storage/index.ts'
+import { createRoutingState, type RedisRoutingState } from './storage/index.ts'
 
 export interface Routing {
-  gateway: RoutingGateway
+  /** What agents without a `model` of their own answer through: the first routing policy, else AGENT_PROVIDER. */
+  defaultGateway: ModelGateway
+  /** Each loaded routing policy's gateway, by the policy's `metadata.name`. */
+  policies: ReadonlyMap<string, ModelGateway>
+  providers: Readonly<Record<string, Provider>>
+  state: RedisRoutingState
   /** The source of `switchboard_budget_remaining_usd`: the tenant-wide budgets of the tenants routed so far. */
   budgets(): Promise<BudgetRemaining[]>
   close(): Promise<void>
 }
 
-/** The routing gateway when ROUTING_POLICY is set; undefined keeps the single AGENT_PROVIDER model. */
-export function startRouting(config: Config, redis: Redis, log: Logger): Routing | undefined {
-  const { policyPath, pollMs, providers: specs } = config.routing
-  if (!policyPath) return undefined
+function configuredProviders(config: Config): Record<string, Provider> {
   const providers: Record<string, Provider> = { local: createLocalProvider() }
-  for (const spec of specs) {
+  for (const spec of config.routing.providers) {
     const provider = createProvider(spec)
     providers[provider.name] = provider
   }
+  return providers
+}
+
+/** `seam` replaces the default model (tests script replies through it); agents' own routes still apply. */
+export function startRouting(config: Config, redis: Redis, log: Logger, seam?: ModelGateway): Routing {
+  const { policyPaths, pollMs } = config.routing
+  const providers = configuredProviders(config)
+  const state = createRoutingState(redis, config.redis.prefix)
   const parse = (text: string, source: string) => requireProviders(loadRoutingPolicy(text, source), providers)
-  const file = watchPolicyFile({ path: policyPath, pollMs, log, parse })
-  const gateway = createRoutingGateway({ policy: file.current, providers, state: createRoutingState(redis, config.redis.prefix), log })
-  log.info('model routing enabled', { policy: policyPath, providers: Object.keys(providers) })
-  const budgets = async () =>
-    (await gateway.tenantBudgets()).map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd }))
-  return { gateway, budgets, close: async () => file.close() }
+  const files = policyPaths.map((path) => watchPolicyFile({ path, pollMs, log, parse }))
+  const gateways = files.map((file) => ({ name: file.current().name, gateway: createRoutingGateway({ policy: file.current, providers, state, log }) }))
+  if (files.length > 0) log.info('model routing enabled', { policies: policyPaths, providers: Object.keys(providers) })
+  const fallback = config.agent.provider === 'echo'
+    ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
+    : createDirectGateway(providers.local!, 'local')
+  const routed: RoutingGateway[] = gateways.map((g) => g.gateway)
+  return {
+    defaultGateway: seam ?? gateways[0]?.gateway ?? fallback,
+    policies: new Map(gateways.map((g) => [g.name, g.gateway])),
+    providers,
+    state,
+    budgets: async () => (await Promise.all(routed.map((g) => g.tenantBudgets()))).flat()
+      .map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd })),
+    close: async () => files.forEach((f) => f.close()),
+  }
 }

@@ -1,13 +1,12 @@
-// The worker role: the demo agent (its model, instructions and tools), the pools and the actor host.
+// The worker role: the tenants' agents and tool catalogues, model routing, the pools and the actor host.
 // Part of the composition root: it may import every layer.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { createConversationFactory, createPoolHandlers, type AgentProfile, type ToolExecutor } from './actors/index.ts'
+import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
+import { createAgentDirectory, createAgentToolExecutor, createModelRoutes, createToolCatalogue, type ToolCatalogue } from './agents/index.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
 import { serveMetrics, type Metrics, type MetricsServer } from './lib/metrics.ts'
-import { createDirectGateway, createEchoProvider, createLocalProvider, type ModelGateway } from './providers/index.ts'
+import { classify, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
   type QueueTelemetry,
@@ -15,7 +14,7 @@ import {
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
 import { startRouting } from './platform-routing.ts'
-import { createToolExecutor, createToolRegistry, RETAIL_TOOLS, seedRetail } from './tools/index.ts'
+import { RETAIL_TOOLS, seedRetail } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
   config: Config
@@ -27,6 +26,7 @@ export interface WorkerRoleDeps {
   pools: PoolQueues
   clock: Clock
   log: Logger
+  /** Replaces the default model of agents without one of their own (tests script replies through it). */
   gateway?: ModelGateway
   tools?: ToolExecutor
   metrics: Metrics
@@ -41,38 +41,40 @@ export interface WorkerRole {
   close(): Promise<void>
 }
 
-const POLICY_PATH = join(import.meta.dir, 'data', 'retail', 'policy.md')
-
-/** The quick start's demo agent: the τ²-bench retail policy as instructions, the retail tools. */
-function demoAgent(tools: AgentProfile['tools']): AgentProfile {
-  return { system: readFileSync(POLICY_PATH, 'utf8'), tools }
-}
-
-function defaultGateway(config: Config): ModelGateway {
-  return config.agent.provider === 'echo'
-    ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
-    : createDirectGateway(createLocalProvider(), 'local')
+function createCatalogue(deps: WorkerRoleDeps): ToolCatalogue {
+  const { storage, config, log } = deps
+  const { agents } = config
+  return createToolCatalogue({
+    resources: storage.resources, status: storage.catalogue, sql: storage.sql, builtin: RETAIL_TOOLS, secrets: storage.secrets,
+    env: agents.environment, allowPrivateNetworks: agents.allowPrivateNetworks, connectTimeoutMs: agents.mcpConnectTimeoutMs,
+    refreshMs: agents.refreshMs, cooldownMs: agents.withdrawMs, worker: config.workerId, log,
+  })
 }
 
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole> {
   const { config, storage, log } = deps
-  const registry = createToolRegistry([...RETAIL_TOOLS])
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
-  const tools = deps.tools ?? toPoolExecutor(createToolExecutor({ registry, sql: storage.sql }))
-  const routing = deps.gateway ? undefined : startRouting(config, storage.redis, log)
+  // Every turn is classified; training the intent model here keeps its second of CPU off the first turns' path.
+  classify('')
+  const routing = startRouting(config, storage.redis, log, deps.gateway)
+  const catalogue = createCatalogue(deps)
+  const models = createModelRoutes({
+    defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
+  })
+  const directory = createAgentDirectory({ resources: storage.resources, catalogue, models, refreshMs: config.agents.refreshMs })
+  const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue })
   const runtime = {
-    storage, pools: deps.pools, mailbox: deps.mailbox, gateway: deps.gateway ?? routing?.gateway ?? defaultGateway(config), tools,
-    agents: { demo: demoAgent(registry.specs()) }, defaultAgent: 'demo', clock: deps.clock, log,
+    storage, pools: deps.pools, mailbox: deps.mailbox, tools, directory, clock: deps.clock, log,
     observer: deps.metrics.observer, captureContent: config.telemetry.captureContent,
   }
   const { telemetry } = deps
   const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs, telemetry }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, createPoolHandlers(runtime), { deadLetter: deps.deadLetter, log })
-  const host = createActorHost({ prefix: config.redis.prefix, ...config.actors, telemetry }, {
+  const host = createActorHost({ prefix: config.redis.prefix, ownerId: config.workerId, ...config.actors, telemetry }, {
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })
-  deps.metrics.track({ host: () => host.stats(), budgets: routing?.budgets })
+  deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log)
   return {
     host,
@@ -81,7 +83,8 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
       await host.close(config.shutdownGraceMs)
       await poolWorkers.close()
       await server?.close()
-      await routing?.close()
+      await routing.close()
+      await catalogue.close()
     },
   }
 }
@@ -96,8 +99,4 @@ function startMetricsServer(metrics: Metrics, port: number, log: Logger): Metric
     log.error('metrics server failed to start', { port, error: e as Error })
     return undefined
   }
-}
-
-function toPoolExecutor(executor: ReturnType<typeof createToolExecutor>): ToolExecutor {
-  return { execute: (call) => executor.executeTool(call) }
 }

@@ -13,7 +13,9 @@ import {
   createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
   type DeadLetter, type MailboxSender,
 } from './queues/index.ts'
+import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
+import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
@@ -51,7 +53,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
-  const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config))
+  const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config), { secretsKey: config.agents.secretsKey })
+  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES }
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
@@ -65,6 +68,11 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
   const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: config.role !== 'api' })
   closers.push(() => channels.close())
+  const { resourcesDir } = config.agents
+  if (resourcesDir) {
+    const dir = await watchResourceDir({ dir: resourcesDir, apply, log, pollMs: config.agents.refreshMs })
+    closers.push(async () => dir.close())
+  }
 
   if (config.role !== 'api') {
     const worker = await startWorkerRole({
@@ -73,6 +81,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+    const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
+    closers.unshift(async () => recovery.close())
     const sla = startConsoleTimers({ config, storage, clock, log, metrics })
     closers.unshift(() => sla.close())
     if (config.sessions.retentionIntervalMs > 0) {
@@ -84,18 +94,21 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
   }
   if (config.role !== 'worker') {
-    const readiness = async () => ({
-      redis: await storageRedis.ping().then(() => true, () => false),
-      postgres: await isMigrated(sql),
-    })
+    const readiness = {
+      // A client that is reconnecting would queue the ping: not ready, at once.
+      redis: async () => storageRedis.status === 'ready' && (await storageRedis.ping()) === 'PONG',
+      postgres: () => isMigrated(sql),
+    }
     const app = createApp({
-      storage, mailbox, clock, log, readiness, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
+      storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
       dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(), () => sql.end())
+  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
+    // A query left waiting on a connection that an outage broke must not hold up the shutdown.
+    () => sql.end({ timeout: 5 }))
   platform.close = async () => {
     for (const close of closers.splice(0)) await close().catch((e: Error) => log.warn('close failed', { error: e }))
   }

@@ -78,13 +78,21 @@ export const RouteInfo = Type.Object({
   intent: Type.Optional(Type.String()),
   /** The agent's autonomy level for this tenant (assist → execute → operate): routing policies may match on it. */
   maturity: Type.Optional(Type.Union([Type.Literal('assist'), Type.Literal('execute'), Type.Literal('operate')])),
+  /** The customer's segment (a plan, a VIP flag), set by the tenant. */
+  segment: Type.Optional(Type.String({ maxLength: 64 })),
 })
 export type RouteInfo = Static<typeof RouteInfo>
 
 /** Ask a model for the next reply. Sent by the conversation actor via the supervisor; handled by the provider pool. */
 export const ProviderComplete = envelope(
   'provider.complete',
-  Type.Object({ turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn), route: RouteInfo }),
+  Type.Object({
+    turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn), route: RouteInfo,
+    // Optional, so messages with and without it are both handled while a deploy rolls: absent means the
+    // definition in force when the call is handled.
+    /** The agent definition the turn began with: its scope ('*' or the tenant) and version. */
+    agentRef: Type.Optional(Type.Object({ scope: Id, version: Type.Integer({ minimum: 1 }) })),
+  }),
 )
 export type ProviderComplete = Static<typeof ProviderComplete>
 

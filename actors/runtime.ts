@@ -1,6 +1,6 @@
 // Composition of the actor side: the conversation actor factory and the handlers of every pool.
 import type { ActorFactory, Mailbox, PoolClient, PoolHandlers } from './protocol.ts'
-import { classify, type ModelGateway } from '../providers/index.ts'
+import { classify } from '../providers/index.ts'
 import type { Storage } from '../storage/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
@@ -8,7 +8,8 @@ import { activateConversation } from './conversation/conversation-actor.ts'
 import { createEscalationHandler } from './escalation/escalation-actor.ts'
 import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
 import { createOutreachHandler } from './outreach/outreach-actor.ts'
-import { createProviderHandler, type AgentProfile } from './provider/provider-actor.ts'
+import { createProviderHandler } from './provider/provider-actor.ts'
+import type { AgentDirectory } from './agent-directory.ts'
 import { NOOP_OBSERVER, type RuntimeObserver } from './observer.ts'
 import { createSupervisor } from './supervisor/supervisor.ts'
 import { createToolHandler, type ToolExecutor } from './tool/tool-actor.ts'
@@ -17,12 +18,9 @@ export interface RuntimeDeps {
   storage: Storage
   pools: PoolClient
   mailbox: Mailbox
-  gateway: ModelGateway
   tools: ToolExecutor
-  /** Each agent's instructions and tools, by name; conversations name their agent. */
-  agents: Record<string, AgentProfile>
-  /** The agent of conversations that name none (or an unknown one). @defaultValue 'demo' */
-  defaultAgent: string
+  /** The agents every tenant defined: conversations name theirs. */
+  directory: AgentDirectory
   clock: Clock
   log: Logger
   /** Where turns, model calls, verdicts and escalations are counted. @defaultValue NOOP_OBSERVER */

@@ -27,11 +27,16 @@ import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
 import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
+import { agentRoutes } from './routes/agents.ts'
+import { customerSegmentsRoutes } from './routes/customer-segments.ts'
+import { resourceRoutes } from './routes/resources.ts'
+import { secretsRoutes } from './routes/secrets.ts'
+import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
@@ -50,6 +55,8 @@ export interface AppDeps {
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
+  /** The versioned store of agents, tools and MCP servers, and the built-in tools they may name. */
+  apply: ApplyDeps
   /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
   console: ConsoleOptions
 }
@@ -86,7 +93,7 @@ export function createApp(deps: AppDeps) {
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))
-    .use(conversationsRoutes({ ...guard, storage, inbox }))
+    .use(conversationsRoutes({ ...guard, storage, inbox, apply: deps.apply }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
@@ -98,6 +105,12 @@ export function createApp(deps: AppDeps) {
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
+    .use(customerSegmentsRoutes({ ...guard, storage }))
+    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
+    .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
+    .use(secretsRoutes({ ...guard, storage }))
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
 }
 export type App = ReturnType<typeof createApp>

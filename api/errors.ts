@@ -1,7 +1,7 @@
 // The only HTTP error mapping: one error shape everywhere, `{ error: { code, message, details } }`, a
 // code → status table, and unknown errors as a 500 that carries the request id, never the internal message.
 import { Elysia, StatusMap } from 'elysia'
-import { AppError, RetryableError, type ErrorCode } from '../lib/errors.ts'
+import { AppError, ensureAppError, isConnectionError, RetryableError, type ErrorCode } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { ResponseStatus } from '../lib/spans.ts'
 
@@ -22,10 +22,14 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'conversation.erased': 410,
   rate_limited: 429,
   'storage.unavailable': 503,
+  'resource.invalid': 422,
+  'agent.unknown': 404,
+  'secret.unavailable': 422,
 }
 
 /** The status an error thrown by a handler is answered with (unknown errors: 500). */
 export function statusOf(error: unknown): number {
+  if (isConnectionError(error)) return 503
   if (!(error instanceof AppError)) return 500
   return statusByCode[error.code] ?? (error instanceof RetryableError ? 503 : 500)
 }
@@ -50,8 +54,10 @@ function validationDetails(error: unknown): { path: string; message: string }[] 
 
 /** Installs the error handler; `log` records unknown errors with their request id. */
 export function errorHandling(log: Logger) {
-  return new Elysia({ name: 'errors' }).onError({ as: 'global' }, ({ code, error, set, request }) => {
+  return new Elysia({ name: 'errors' }).onError({ as: 'global' }, ({ code, error: thrown, set, request }) => {
     set.headers['content-type'] = 'application/json'
+    // A store that cannot be reached is an outage (503 with Retry-After), not a fault of this request.
+    const error = isConnectionError(thrown) ? ensureAppError(thrown) : thrown
     if (error instanceof AppError) {
       set.status = statusOf(error)
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {

@@ -4,6 +4,7 @@ export { errorBody, type ErrorBody } from './errors.ts'
 export { TENANT_ID_PATTERN } from './routes/admin.ts'
 export { ensureDemoTenant, DEMO_TENANT_ID } from './tenancy.ts'
 export { runAdminCommand, ADMIN_USAGE } from './admin-command.ts'
+export { applyResource, applyDocuments, type ApplyDeps, type Applier, type Applied } from './resource-apply.ts'
 /** The agent console's seams: its built page, and knowledge suggestions (a BM25 index over the tenant's help texts). */
 export type { ConsoleAsset, ConsoleOptions, LoadConsoleAssets } from './console/console-routes.ts'
 export { createKnowledgeIndex, type KnowledgeDocument, type SuggestKnowledge, type Suggestion } from './console/knowledge.ts'

@@ -29,12 +29,14 @@ const EnvSchema = Type.Object({
   DATABASE_SCHEMA: Type.String({ default: 'public', pattern: '^[a-z_][a-z0-9_]*$' }),
   /** Active conversation actors one worker process holds before applying backpressure. */
   ACTOR_MAX_ACTIVE: Int(1000, 1, 'cap on active actors per worker process'),
-  /** An actor idle this long is passivated (its Worker and connection released). */
+  /** An actor idle this long is passivated (its state dropped, its lease released). */
   ACTOR_IDLE_TIMEOUT_MS: Int(30_000, 10, 'idle time before passivation, ms'),
   /** Ownership lease: a dead owner's conversations are re-activated elsewhere after about this long. */
   ACTOR_LEASE_TTL_MS: Int(10_000, 500, 'ownership lease TTL, ms'),
   /** In-process retries of a turn that failed on infrastructure before it is given up and escalated. */
   ACTOR_TURN_ATTEMPTS: Int(5, 1, 'attempts per turn'),
+  /** A turn that meets an outage (Postgres or Redis unreachable) waits it out this long, retrying, before it escalates. */
+  ACTOR_OUTAGE_RETRY_MS: Int(60_000, 0, 'how long a turn waits out an outage, ms'),
   /** On SIGTERM, in-flight turns get this long to finish; the rest is handed back. Keep below the k8s grace period. */
   SHUTDOWN_GRACE_MS: Int(25_000, 0, 'graceful shutdown budget, ms'),
   POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per worker process'),
@@ -96,12 +98,28 @@ const EnvSchema = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   // Routing (issue 5): policy file, hot reload and the providers it routes to.
-  /** YAML RoutingPolicy file (see policies/routing.example.yaml); unset keeps the single AGENT_PROVIDER model. */
+  /**
+   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
+   * `metadata.name`; the first is the default model of agents without one. Unset: AGENT_PROVIDER is the default.
+   */
   ROUTING_POLICY: Type.Optional(Type.String({ minLength: 1 })),
   /** How often the routing policy file is checked for changes. @defaultValue 1000 */
   ROUTING_POLICY_POLL_MS: Int(1000, 50, 'routing policy reload poll, ms'),
   /** JSON array of provider specs (`{ "vendor": "openai", "apiKey": …, "name": … }`), usually from a Kubernetes secret. */
   ROUTING_PROVIDERS: Type.Optional(Type.String({ minLength: 2 })),
+  // Agents and tools a team defines.
+  /** A directory of resource documents (agents, tools, MCP servers) applied at start and on change; empty disables. */
+  RESOURCES_DIR: Type.String({ default: 'demo/resources' }),
+  /** Seals tenant secrets (tool credentials): 32 bytes, base64 (`openssl rand -base64 32`). Unset disables secrets. */
+  SECRETS_KEY: Type.Optional(Type.String({ minLength: 40, maxLength: 64 })),
+  /** Let tenant-declared HTTP tools and MCP servers reach loopback and private addresses. @defaultValue false */
+  HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS: Type.Boolean({ default: false }),
+  /** How often a worker compares a tenant's tool sources and agents with the store. @defaultValue 2000 */
+  CATALOGUE_REFRESH_MS: Int(2000, 10, 'tool catalogue and agent refresh, ms'),
+  /** How long a tool source that failed, or a tool that timed out, stays withdrawn. @defaultValue 30000 */
+  TOOL_WITHDRAW_MS: Int(30_000, 10, 'withdrawal cool-down, ms'),
+  /** How long an MCP server gets to connect and list its tools. @defaultValue 5000 */
+  MCP_CONNECT_TIMEOUT_MS: Int(5000, 50, 'MCP connect timeout, ms'),
   // Observability (issue 7). The OTEL_* values themselves are read by the OTel SDK; they appear here only
   // to decide whether to install it at all (an unset exporter costs nothing).
   /** Port of the worker's /metrics (Prometheus, KEDA); 0 picks a free one. @defaultValue 9464 */
@@ -130,7 +148,7 @@ type Env = Static<typeof EnvSchema>
 
 export type Role = Env['ROLE']
 
-function compileConfig(env: Env) {
+function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined>>) {
   return {
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
@@ -155,6 +173,7 @@ function compileConfig(env: Env) {
       idleTimeoutMs: env.ACTOR_IDLE_TIMEOUT_MS,
       leaseTtlMs: env.ACTOR_LEASE_TTL_MS,
       turnAttempts: env.ACTOR_TURN_ATTEMPTS,
+      outageRetryMs: env.ACTOR_OUTAGE_RETRY_MS,
     },
     pools: {
       provider: env.POOL_PROVIDER_CONCURRENCY,
@@ -183,7 +202,21 @@ function compileConfig(env: Env) {
       slaSweepMs: env.CONSOLE_SLA_SWEEP_MS,
       demoPassword: env.SWITCHBOARD_DEMO_CONSOLE_PASSWORD,
     },
-    routing: { policyPath: env.ROUTING_POLICY, pollMs: env.ROUTING_POLICY_POLL_MS, providers: providerSpecs(env.ROUTING_PROVIDERS) },
+    routing: {
+      policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+      pollMs: env.ROUTING_POLICY_POLL_MS,
+      providers: providerSpecs(env.ROUTING_PROVIDERS),
+    },
+    agents: {
+      resourcesDir: env.RESOURCES_DIR.trim() || undefined,
+      secretsKey: env.SECRETS_KEY,
+      allowPrivateNetworks: env.HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS,
+      refreshMs: env.CATALOGUE_REFRESH_MS,
+      withdrawMs: env.TOOL_WITHDRAW_MS,
+      mcpConnectTimeoutMs: env.MCP_CONNECT_TIMEOUT_MS,
+      /** Operator-applied resources may name environment variables as secrets (`secretRef: { env }`). */
+      environment: raw,
+    },
   } as const
 }
 
@@ -247,5 +280,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = describeErrors(input)
   if (problems.length > 0) throw new AppError('config.invalid', problems.join('\n'))
   const parsed = Value.Parse(EnvSchema, input)
-  return Object.freeze(compileConfig(parsed))
+  return Object.freeze(compileConfig(parsed, Object.freeze({ ...env })))
 }

@@ -24,6 +24,7 @@ export function toStructuralSchema(schema: unknown): Json {
   if (Array.isArray(schema)) return schema.map(toStructuralSchema)
   if (typeof schema !== 'object' || schema === null) return schema as Json
   const s = schema as Record<string, unknown>
+  if (isFreeForm(s)) return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }
   const literals = Array.isArray(s.anyOf) ? s.anyOf.map((b) => (b as { const?: unknown }).const) : []
   if (literals.length > 0 && literals.every((c) => typeof c === 'string')) return { type: 'string', enum: literals as string[] }
   const out: Record<string, Json> = {}
@@ -35,6 +36,12 @@ export function toStructuralSchema(schema: unknown): Json {
     else out[key] = toStructuralSchema(value)
   }
   return out
+}
+
+/** A record of anything (a JSON Schema the user writes, say): Kubernetes keeps it as given. */
+function isFreeForm(s: Record<string, unknown>): boolean {
+  const values = s.patternProperties ? Object.values(s.patternProperties as object) : []
+  return s.type === 'object' && values.length === 1 && Object.keys(values[0] as object).length === 0
 }
 
 /** One namespaced custom resource kind whose `spec` is a TypeBox schema. */

@@ -38,6 +38,9 @@ export type ErrorCode =
   | 'storage.unavailable'
   | 'storage.corrupt'
   | 'actor.lease_lost'
+  | 'resource.invalid'
+  | 'agent.unknown'
+  | 'secret.unavailable'
   | 'internal'
 
 export class AppError extends Error {
@@ -75,11 +78,35 @@ export interface ErrorInfo {
 }
 
 /** Unknown throwables are defects: wrapped as retryable `internal` errors. */
+// How a lost connection to Postgres (postgres.js codes, SQLSTATE classes 08 and 57P) or Redis (ioredis) shows.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  '57P01', '57P02', '57P03',
+])
+const REDIS_UNREACHABLE = /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit)/
+
+/** True when `e` says a backing store (Postgres, Redis) is unreachable, rather than that the request was wrong. */
+export function isConnectionError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false
+  const code = (e as { code?: unknown }).code
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true
+  return e.name === 'MaxRetriesPerRequestError' || REDIS_UNREACHABLE.test(e.message)
+}
+
+/** How long a client is asked to wait after an outage answer (Retry-After). */
+export const OUTAGE_RETRY_AFTER_MS = 1000
+
 export function ensureAppError(e: unknown): AppError {
   if (e instanceof AppError) return e
+  if (isConnectionError(e)) {
+    return new RetryableError('storage.unavailable', 'a backing store is unreachable, retry shortly', OUTAGE_RETRY_AFTER_MS, { cause: e })
+  }
   const message = e instanceof Error ? e.message : String(e)
   return new RetryableError('internal', message, undefined, { cause: e })
 }
+
+/** An outage rather than a failure of the work itself: worth waiting out instead of giving up. */
+export const isOutage = (info: Pick<ErrorInfo, 'code'>): boolean => info.code === 'storage.unavailable'
 
 export function toErrorInfo(e: unknown): ErrorInfo {
   const err = ensureAppError(e)

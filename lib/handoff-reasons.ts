@@ -64,6 +64,9 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   not_found: 'system_failure',
   conflict: 'system_failure',
   rate_limited: 'system_failure',
+  'resource.invalid': 'system_failure',
+  'agent.unknown': 'system_failure',
+  'secret.unavailable': 'system_failure',
 }
 
 // When the agent itself chose to hand over, its own reason (`customer_requested_human`, `unsupported_intent:…`)

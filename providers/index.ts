@@ -77,12 +77,7 @@ export { retryAfterMs } from './errors.ts'
  * tool-grounded replies; `isLocalEscalation(res)` says it wants a human to take over.
  * @example const local = createLocalProvider()
  */
-export { createLocalProvider, isLocalEscalation } from './local/index.ts'
-/**
- * The offline intent model: a customer message's intent (or `out_of_scope`) and the model's confidence.
- * @example classify('I want to cancel my order').intent // 'cancel_order'
- */
-export { classify } from './local/index.ts'
+export { createLocalProvider, isLocalEscalation, classify, type IntentClassification } from './local/index.ts'
 export type { LocalProvider } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */

@@ -1,26 +1,30 @@
-// Virtual actors on BullMQ: a conversation is activated (its own Worker on its own mailbox queue) on the
-// process that takes its activation, and passivated after it idles. Ownership is a Redis lease; the number
-// of active actors is capped, above which activations wait (backpressure) after evicting idle actors.
-// This is the runtime's one hub: activation, passivation and eviction share the actor table and the slots,
-// so they live together; mailbox Workers (mailbox-worker.ts) and lease upkeep (lease-keeper.ts) do not.
+// Virtual actors on BullMQ: a conversation is activated on the process that takes its activation, and passivated
+// after it idles. Activation costs no Worker and no connection: the process's one doorbell (doorbell.ts) says which
+// owned mailboxes have mail, and each actor's mail loop (mail-pump.ts) takes it over the shared connection.
+// Ownership is a Redis lease; the number of active actors is capped, above which activations wait (backpressure)
+// after evicting idle actors. This is the runtime's one hub: activation, passivation and eviction share the actor
+// table and the slots, so they live together.
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
-import type { ActorFactory, ActorInstance, MailOutcome } from '../actors/protocol.ts'
+import type { ActorFactory } from '../actors/protocol.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
+import { listenDoorbell } from './doorbell.ts'
 import type { Leases } from './lease.ts'
-import type { MailboxSender } from './mailbox.ts'
-import { processMail } from './mail-processor.ts'
-import { openMailboxWorker } from './mailbox-worker.ts'
-import { names } from './names.ts'
 import { startLeaseKeeper } from './lease-keeper.ts'
+import { ring, type MailPumpDeps, type PumpedActor } from './mail-pump.ts'
+import type { MailboxSender } from './mailbox.ts'
+import { createMailboxJobs } from './mailbox-jobs.ts'
+import { names } from './names.ts'
 import { createSlots } from './slots.ts'
 import { requeueInFlight } from './takeover.ts'
 import type { QueueTelemetry } from './telemetry.ts'
 
 export interface ActorHostOptions {
   prefix: string
+  /** This process's name in leases and on its doorbell. */
+  ownerId: string
   /** @defaultValue 1000 */
   maxActive: number
   /** @defaultValue 30_000 */
@@ -29,20 +33,15 @@ export interface ActorHostOptions {
   leaseTtlMs: number
   /** @defaultValue 5 */
   turnAttempts: number
+  /** How long a turn waits out an outage before its failures count as attempts. @defaultValue 60_000 */
+  outageRetryMs: number
   /** Activations handled at once; each waits for a free slot when the host is full. @defaultValue 64 */
   activationConcurrency?: number
   /** Trace context across the mailbox hop (bullmq-otel); unset when tracing is off. */
   telemetry?: QueueTelemetry
 }
 
-interface ActiveActor {
-  id: string
-  instance: ActorInstance
-  worker: Worker
-  queue: Queue
-  busy: boolean
-  /** The mailbox was seen empty since the last message: only such actors are evicted under pressure. */
-  drained: boolean
+interface ActiveActor extends PumpedActor {
   idleTimer?: ReturnType<typeof setTimeout>
   passivating?: Promise<void>
 }
@@ -76,32 +75,48 @@ export interface ActorHostStats {
 export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps): ActorHost {
   const { connection, leases, log } = deps
   const actors = new Map<string, ActiveActor>() // iteration order = least recently used first
+  // Leased but still loading: renewed like the active ones, since a state load can outlast a lease under load.
+  const loading = new Set<string>()
   const slots = createSlots(options.maxActive)
   const headroomAt = options.maxActive - Math.max(1, Math.floor(options.maxActive * 0.05))
+  const jobs = createMailboxJobs(connection, {
+    prefix: options.prefix, token: `${options.ownerId}:${crypto.randomUUID()}`, cacheSize: options.maxActive * 2, telemetry: options.telemetry,
+  })
   let activating = 0
   let closing = false
 
+  const owns = (a: PumpedActor) => !closing && actors.get(a.id) === a && !(a as ActiveActor).passivating
+  const pumpDeps: MailPumpDeps = {
+    jobs, attempts: options.turnAttempts, outageRetryMs: options.outageRetryMs, deadLetter: deps.deadLetter, log, owns,
+    busyChanged: (a) => (a.busy ? clearTimeout((a as ActiveActor).idleTimer) : touch(a as ActiveActor)),
+    // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
+    drained: (a) => {
+      if (slots.waiting() > 0) void passivate(a as ActiveActor, 'evicted')
+    },
+  }
+  // Each mail loop starts outside the trace of whatever rang it: each turn's trace continues its sender's.
+  const ringActor = (a: ActiveActor) => context.with(ROOT_CONTEXT, () => ring(a, pumpDeps))
+
   const touch = (a: ActiveActor) => {
+    if (a.passivating) return
     actors.delete(a.id)
     actors.set(a.id, a)
     clearTimeout(a.idleTimer)
     a.idleTimer = setTimeout(() => void passivate(a, 'idle'), options.idleTimeoutMs)
   }
 
-  async function passivate(a: ActiveActor, reason: string, force = false): Promise<void> {
+  async function passivate(a: ActiveActor, reason: string): Promise<void> {
     if (a.passivating) return a.passivating
     a.passivating = (async () => {
-      const started = performance.now()
       clearTimeout(a.idleTimer)
-      await a.worker.close(force).catch((e: Error) => log.warn('mailbox close failed', { error: e }))
+      await a.pump // a turn in flight finishes first (or, when the lease was lost, gives its message back)
       actors.delete(a.id)
-      if (reason !== 'lease-lost') await leases.release(a.id)
-      // Mail that arrived while closing is handed back through a fresh activation (see mailbox.send).
-      const backlog = await a.queue.count().catch(() => 1)
-      await a.queue.close().catch(() => {})
+      if (reason !== 'lease-lost') await leases.release(a.id).catch((e: Error) => log.warn('lease release failed', { error: e }))
+      // Mail that arrived while passivating is handed back through a fresh activation (see mailbox.send).
+      const backlog = await jobs.waiting([a.id]).catch(() => 1)
       slots.release()
       if (backlog > 0) await deps.mailbox.wake(a.id, 'handback').catch((e: Error) => log.error('hand-back failed', { error: e }))
-      log.debug('actor passivated', { conversationId: a.id, reason, backlog, ms: Math.round(performance.now() - started) })
+      log.debug('actor passivated', { conversationId: a.id, reason, backlog })
     })()
     return a.passivating
   }
@@ -117,7 +132,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   function evictIdle(): boolean {
     for (const a of actors.values()) {
-      if (a.drained && !a.busy && !a.passivating) {
+      if (a.drained && !a.busy && !a.pumping && !a.passivating) {
         void passivate(a, 'evicted')
         return true
       }
@@ -126,8 +141,12 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   }
 
   async function activate(conversationId: string): Promise<string> {
-    await leases.clearWake(conversationId)
-    if (actors.has(conversationId)) return 'local'
+    const local = actors.get(conversationId)
+    if (local) {
+      await leases.clearWake(conversationId)
+      ringActor(local)
+      return 'local'
+    }
     const acquired = !closing && (await slots.acquire(evictIdle).then(() => true, () => false))
     if (!acquired) {
       await deps.mailbox.wake(conversationId, 'handback')
@@ -137,62 +156,26 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       slots.release()
       return 'owned'
     }
-    const started = performance.now()
-    // The mailbox Worker connects while the takeover and the actor's state load run.
-    const a = open(conversationId)
+    loading.add(conversationId)
     try {
       const [requeued, instance] = await Promise.all([
         requeueInFlight(connection, options.prefix, names.mailbox(conversationId)),
         deps.factory(conversationId),
       ])
       if (requeued > 0) log.info('took over in-flight mail of a previous owner', { conversationId, requeued })
-      a.instance = instance
+      const a: ActiveActor = { id: conversationId, instance, rung: false, busy: false, drained: false }
       actors.set(conversationId, a)
       touch(a)
-      // The mailbox loop must not inherit this activation's trace context: each turn's trace continues its sender's.
-      context.with(ROOT_CONTEXT, () => a.worker.run()).catch((e: Error) => log.warn('mailbox worker stopped', { conversationId, error: e }))
-      log.debug('actor activated', { conversationId, ms: Math.round(performance.now() - started) })
+      ringActor(a)
       // Keep a little headroom, so the next activation finds a free slot instead of waiting for an eviction.
       keepHeadroom()
       return 'activated'
     } catch (e) {
-      await a.worker.close(true).catch(() => {})
-      await a.queue.close().catch(() => {})
       await leases.release(conversationId)
       slots.release()
       throw e
-    }
-  }
-
-  /** The actor's mailbox Queue and (not yet running) Worker. */
-  function open(id: string): ActiveActor {
-    const a = { id, busy: false, drained: false } as ActiveActor
-    const mailboxOptions = { connection, prefix: options.prefix, leaseTtlMs: options.leaseTtlMs, telemetry: options.telemetry, log }
-    Object.assign(a, openMailboxWorker(id, mailboxOptions, {
-      handle: (job) => handle(a, job),
-      // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
-      drained: () => {
-        a.drained = true
-        if (slots.waiting() > 0 && !a.busy) void passivate(a, 'evicted')
-      },
-    }))
-    return a
-  }
-
-  async function handle(a: ActiveActor, job: Job): Promise<MailOutcome> {
-    a.busy = true
-    a.drained = false
-    clearTimeout(a.idleTimer)
-    try {
-      return await processMail(a.instance, job, {
-        attempts: options.turnAttempts,
-        deadLetter: deps.deadLetter,
-        log,
-        shouldContinue: () => !closing && actors.get(a.id) === a,
-      })
     } finally {
-      a.busy = false
-      if (!a.passivating) touch(a)
+      loading.delete(conversationId)
     }
   }
 
@@ -217,25 +200,37 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   activationWorker.on('error', (e) => log.warn('activation worker error', { error: e }))
   // Read-only handle for counting pending activations; it opens no connection of its own.
   const activationQueue = new Queue(names.activations, { connection, prefix: options.prefix, skipVersionCheck: true })
-
-  async function stats(): Promise<ActorHostStats> {
-    const live = [...actors.values()].filter((a) => !a.passivating)
-    const [waiting, pendingActivations] = await Promise.all([
-      Promise.all(live.map((a) => a.queue.getWaitingCount().catch(() => 0))),
-      activationQueue.getWaitingCount(),
-    ])
-    return { activeActors: actors.size, mailboxBacklog: waiting.reduce((sum, n) => sum + n, 0), pendingActivations }
-  }
+  activationQueue.on('error', () => {}) // logged by the connection's own handler (connection.ts)
 
   const keeper = startLeaseKeeper({
     leases, leaseTtlMs: options.leaseTtlMs, log,
-    owned: () => [...actors.values()].filter((a) => !a.passivating).map((a) => a.id),
+    owned: () => [...loading, ...[...actors.values()].filter((a) => !a.passivating).map((a) => a.id)],
     onLost: (id) => {
       const a = actors.get(id)
-      if (a) void passivate(a, 'lease-lost', true)
+      if (a) void passivate(a, 'lease-lost')
     },
     onOrphan: (id) => deps.mailbox.wake(id, 'recover'),
   })
+
+  const doorbell = listenDoorbell(connection, names.doorbell(options.prefix, options.ownerId), {
+    ring: (ids) => {
+      for (const id of ids) {
+        const a = actors.get(id)
+        if (a) ringActor(a)
+      }
+    },
+    // Redis may have lost the rings with its data: renew (or reclaim) the leases and look into every mailbox.
+    reconnected: () => {
+      keeper.renewNow()
+      for (const a of actors.values()) ringActor(a)
+    },
+  }, log)
+
+  async function stats(): Promise<ActorHostStats> {
+    const live = [...actors.values()].filter((a) => !a.passivating).map((a) => a.id)
+    const [mailboxBacklog, pendingActivations] = await Promise.all([jobs.waiting(live), activationQueue.getWaitingCount()])
+    return { activeActors: actors.size, mailboxBacklog, pendingActivations }
+  }
 
   return {
     activeCount: () => actors.size,
@@ -248,7 +243,9 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       const all = Promise.all([...actors.values()].map((a) => passivate(a, 'shutdown')))
       const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
       keeper.stop()
+      await doorbell.close()
       await activationQueue.close().catch(() => {})
+      await jobs.close()
       if (timedOut) log.warn('grace period over; unfinished turns will be re-delivered elsewhere', { active: actors.size })
     },
   }

@@ -1,6 +1,7 @@
 // Redis connections for BullMQ. Workers need maxRetriesPerRequest null so a Redis blip pauses them
 // instead of failing jobs.
 import Redis, { type RedisOptions } from 'ioredis'
+import { logRedisErrors } from '../lib/redis-errors.ts'
 
 type ScriptFn = (...args: unknown[]) => unknown
 interface SharedScript {
@@ -34,7 +35,9 @@ class ScriptSharingRedis extends Redis {
   // BullMQ duplicates the connection for every Worker's blocking reads: one per active actor. The parent
   // connection already saw Redis ready, so the copies skip the INFO round trip of the ready check.
   override duplicate(override?: Partial<RedisOptions>): Redis {
-    return new ScriptSharingRedis({ ...this.options, enableReadyCheck: false, ...override })
+    const copy = new ScriptSharingRedis({ ...this.options, enableReadyCheck: false, ...override })
+    logRedisErrors(copy, copy.options.connectionName ?? 'bullmq')
+    return copy
   }
 }
 
@@ -47,7 +50,9 @@ export interface RedisConnectionOptions {
 }
 
 export function createRedis(url: string, name: string, options: RedisConnectionOptions = {}): Redis {
-  return new ScriptSharingRedis(url, {
+  const client = new ScriptSharingRedis(url, {
     maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name, enableAutoPipelining: options.autoPipelining ?? false,
   })
+  logRedisErrors(client, name)
+  return client
 }

@@ -16,6 +16,8 @@ export interface LeaseKeeperOptions {
 }
 
 export interface LeaseKeeper {
+  /** Renews at once (the connection came back: leases may need reclaiming before anyone else takes them). */
+  renewNow(): void
   /** Stops recovering other owners' conversations (shutdown), while still renewing our own. */
   stopReaping(): void
   stop(): void
@@ -44,6 +46,7 @@ export function startLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
   }
 
   return {
+    renewNow: () => void renew(),
     stopReaping: () => clearInterval(reapTimer),
     stop() {
       clearInterval(reapTimer)

@@ -1,5 +1,5 @@
 // Sending mail to conversation actors: validate, add to the conversation's own queue (job id = message id,
-// so a duplicate send is ignored), then wake an owner unless one already holds the lease.
+// so a duplicate send is ignored), then ring the owner's doorbell, or wake some worker when there is no owner.
 import { Queue } from 'bullmq'
 import type Redis from 'ioredis'
 import type { Mailbox, Message } from '../actors/protocol.ts'
@@ -7,6 +7,7 @@ import { TerminalError } from '../lib/errors.ts'
 import { names, CONVERSATION_ID_PATTERN } from './names.ts'
 import { assertValid } from './validate.ts'
 import type { Leases } from './lease.ts'
+import { createQueueCache } from './queue-cache.ts'
 import type { QueueTelemetry } from './telemetry.ts'
 
 // Completed mail is kept briefly so a re-sent message id is still recognised as a duplicate.
@@ -21,25 +22,13 @@ export interface MailboxSender extends Mailbox {
 }
 
 export function createMailbox(
-  connection: Redis, prefix: string, leases: Pick<Leases, 'claimWake'>, options: { telemetry?: QueueTelemetry } = {},
+  connection: Redis, prefix: string, leases: Pick<Leases, 'ring'>, options: { telemetry?: QueueTelemetry } = {},
 ): MailboxSender {
-  const queues = new Map<string, Queue>()
   const { telemetry } = options
+  const queues = createQueueCache({ connection, prefix, telemetry }, QUEUE_CACHE_SIZE)
   const activations = new Queue(names.activations, { connection, prefix, skipVersionCheck: true, telemetry })
-
-  // Queue objects share one connection; the cache only saves re-creating their script wrappers.
-  function mailboxQueue(conversationId: string): Queue {
-    let q = queues.get(conversationId)
-    if (q) return q
-    if (queues.size >= QUEUE_CACHE_SIZE) {
-      const oldest = queues.keys().next().value as string
-      void queues.get(oldest)?.close()
-      queues.delete(oldest)
-    }
-    q = new Queue(names.mailbox(conversationId), { connection, prefix, skipVersionCheck: true, telemetry })
-    queues.set(conversationId, q)
-    return q
-  }
+  activations.on('error', () => {}) // logged by the connection's own handler (connection.ts)
+  const mailboxQueue = (conversationId: string) => queues.get(conversationId)
 
   async function wake(conversationId: string, reason: string): Promise<void> {
     const jobId = `${conversationId}.${reason}.${crypto.randomUUID()}`
@@ -57,17 +46,16 @@ export function createMailbox(
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,
       })
-      // A lease holder seen after the add either handles this mail or sees it when it releases the lease;
-      // a pending wake-up has not checked the lease yet, so it will see this mail too.
-      if (await leases.claimWake(msg.conversationId)) await wake(msg.conversationId, 'mail')
+      // A lease holder seen after the add is rung, and fetches this mail, or sees it when it releases the lease;
+      // a pending wake-up has not taken the lease yet, so its activation will fetch this mail too.
+      if (await leases.ring(msg.conversationId)) await wake(msg.conversationId, 'mail')
     },
     async backlog(conversationId) {
       return mailboxQueue(conversationId).count()
     },
     wake,
     async close() {
-      await Promise.all([...queues.values()].map((q) => q.close()))
-      queues.clear()
+      await queues.close()
       await activations.close()
     },
   }

@@ -12,4 +12,9 @@ export const names = {
   deadLetter: 'dead-letter',
   lease: (prefix: string, conversationId: string) => `${prefix}:lease:${conversationId}`,
   leaseIndex: (prefix: string) => `${prefix}:leases`,
+  wake: (prefix: string, conversationId: string) => `${prefix}:wake:${conversationId}`,
+  /** A worker process's doorbell: the conversations it owns that have new mail. */
+  doorbell: (prefix: string, ownerId: string) => `${prefix}:doorbell:${ownerId}`,
+  /** Set while Redis holds the runtime's state; its absence means Redis lost its data (see recovery.ts). */
+  epoch: (prefix: string) => `${prefix}:epoch`,
 } as const

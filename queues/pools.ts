@@ -7,6 +7,7 @@ import {
   type PoolRequest,
 } from '../actors/protocol.ts'
 import { TerminalError } from '../lib/errors.ts'
+import { logRedisErrors } from '../lib/redis-errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
 import { names } from './names.ts'
@@ -33,7 +34,17 @@ export function createPoolClient(
   const queues = new Map(POOL_NAMES.map((p) => [p, new Queue(names.pool(p), opts)] as const))
   // Every pending call listens for its queue closing: hundreds at once is normal here, not a leak.
   for (const q of queues.values()) q.setMaxListeners(0)
+  for (const q of queues.values()) q.on('error', () => {}) // logged by the connection's own handler (connection.ts)
   const events = new Map<PoolName, QueueEvents>()
+  // Requests awaiting their result. A Redis that comes back without its data lost their jobs: each is added again
+  // under its id (a job still there is a duplicate, whose result the caller then reads), so it runs instead of the
+  // caller waiting out its timeout and escalating.
+  const waiting = new Map<string, PoolRequest>()
+  let connectedOnce = connection.status === 'ready'
+  connection.on('ready', () => {
+    if (connectedOnce) for (const req of waiting.values()) void add(req).catch(() => {})
+    connectedOnce = true
+  })
 
   // One QueueEvents (a blocking XREAD connection) per pool, opened on first use.
   async function eventsFor(pool: PoolName): Promise<QueueEvents> {
@@ -43,6 +54,7 @@ export function createPoolClient(
       // otherwise be missed by a caller that checked it a moment before.
       const lastEventId = `${Date.now()}-0`
       e = new QueueEvents(names.pool(pool), { connection: { url: redisUrl }, prefix, skipVersionCheck: true, lastEventId })
+      logRedisErrors(e, `pool-events-${pool}`)
       events.set(pool, e)
       await e.waitUntilReady()
     }
@@ -65,11 +77,12 @@ export function createPoolClient(
   return {
     async call(req, options?: CallOptions) {
       const pool = poolOf[req.kind]
-      const pending = awaitPoolResult<PoolResults[typeof req.kind]>(
+      const result = awaitPoolResult<PoolResults[typeof req.kind]>(
         await eventsFor(pool), queues.get(pool)!, req.id, options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       )
-      await add(req).catch((e: unknown) => (pending.cancel(), Promise.reject(e)))
-      return pending.promise
+      await add(req).catch((e: unknown) => (result.cancel(), Promise.reject(e)))
+      waiting.set(req.id, req)
+      return result.promise.finally(() => waiting.delete(req.id))
     },
     async enqueue(req, options) {
       await add(req, options?.delayMs)

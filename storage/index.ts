@@ -11,6 +11,10 @@ import { createProviderCalls } from './postgres/provider-calls.ts'
 import { createTurnSteps } from './postgres/turn-steps.ts'
 import { createTurnRecords } from './postgres/turn-records.ts'
 import { createReplyStream } from './redis/reply-stream.ts'
+import { createCatalogueStatus } from './redis/catalogue-status.ts'
+import { createResources } from './postgres/resources.ts'
+import { createSecrets } from './postgres/secrets.ts'
+import { createTurnFacts } from './postgres/turn-facts.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
 import { createIdempotency } from './postgres/idempotency.ts'
@@ -32,7 +36,7 @@ export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
 export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
-export type { StoredMessage, NewMessage, Role, Messages } from './postgres/messages.ts'
+export type { StoredMessage, NewMessage, Role, Messages, UnansweredMessage } from './postgres/messages.ts'
 export { MERGED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */
 export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'
@@ -41,6 +45,11 @@ export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
 export type { AgentKpis, AgentKpisRepository } from './postgres/agent-kpis.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
+/** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
+export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
+export type { SecretInfo, Secrets } from './postgres/secrets.ts'
+export type { TurnFacts, TurnFactsRepository } from './postgres/turn-facts.ts'
+export type { CatalogueStatus, ToolSourceStatus } from './redis/catalogue-status.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -96,7 +105,12 @@ export type { CannedResponse, ConsoleWorkspace, ConversationNote, HandoffRating,
  * Every repository over one Postgres pool and one Redis client.
  * @example const storage = createStorage(createSql(config.postgres), createRedisClient(config.redis.url), 'switchboard')
  */
-export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: SessionTierOptions) {
+export interface StorageOptions {
+  /** SECRETS_KEY: seals tenant secrets; unset disables them. */
+  secretsKey?: string
+}
+
+export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: SessionTierOptions, options: StorageOptions = {}) {
   const events = createReplyStream(redis, prefix)
   return {
     sql,
@@ -110,6 +124,10 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     handoffs: createHandoffs(sql),
     agentKpis: createAgentKpis(sql),
     assist: createAssist(sql),
+    resources: createResources(sql),
+    secrets: createSecrets(sql, options.secretsKey),
+    turnFacts: createTurnFacts(sql),
+    catalogue: createCatalogueStatus(redis, prefix),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),

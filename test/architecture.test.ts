@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-console']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -14,11 +14,13 @@ const ALLOWED: Record<string, string[]> = {
   providers: ['lib'],
   storage: ['lib'],
   emulator: ['lib'],
+  resources: ['lib'],
+  agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'actors/protocol'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
 }

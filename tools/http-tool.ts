@@ -34,7 +34,7 @@ function buildRequest(tool: HttpTool, args: Record<string, unknown>, ctx: HttpCa
   const mapped = tool.request ? tool.request(args as never) : method === 'GET' ? { query: stringify(args) } : { body: args }
   const url = new URL(tool.url + (mapped.path ?? ''))
   for (const [k, v] of Object.entries(mapped.query ?? {})) url.searchParams.set(k, v)
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const headers: Record<string, string> = { accept: 'application/json', ...tool.headers }
   if (tool.auth) headers[tool.auth.header] = tool.auth.value
   // The remote side dedupes on this key, which makes retrying a WRITE after a 5xx safe.
   if (tool.type === 'WRITE') headers['idempotency-key'] = ctx.idempotencyKey

@@ -48,6 +48,8 @@ export interface HttpTool<P extends TSchema = TSchema> extends ToolBase<P> {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Sent on every request, e.g. `{ name: 'authorization', value: 'Bearer …' }`. */
   auth?: { header: string; value: string }
+  /** More headers sent on every request (fixed values, or credentials filled in when the tool was loaded). */
+  headers?: Record<string, string>
   /** Extra attempts after a 5xx, a 429 or a network error. @defaultValue 2 */
   retries?: number
   /** Builds the request from validated args. @defaultValue GET → query string, others → JSON body */

@@ -2,8 +2,9 @@
 // it answers, escalates, or runs out of steps. Each model step is checkpointed, so a resumed turn replays
 // recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
 import type { ChatTurn, PoolResults, TurnReceived } from '../protocol.ts'
-import type { ErrorInfo } from '../../lib/errors.ts'
+import { isOutage, RetryableError, type ErrorInfo } from '../../lib/errors.ts'
 import type { ConversationContext } from './state.ts'
+import { handoffRequest } from '../handoff-tool.ts'
 
 /** Model calls one turn may make before it is handed to a human. */
 export const MAX_MODEL_STEPS = 6
@@ -23,12 +24,16 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
     const known = recorded.get(step) as ModelResult | undefined
     const outcome = known
       ? ({ ok: true, value: known } as const)
-      : await deps.supervisor.complete(turn, { step, agent: state.agent, history: [...state.history, ...added], route: state.route })
+      : await deps.supervisor.complete(turn, { step, agent: state.agent, agentRef: state.agentRef, history: [...state.history, ...added], route: state.route })
+    // An outage is no reason to hand the customer to a human: the host retries the turn once it is over.
+    if (!outcome.ok && isOutage(outcome.error)) throw new RetryableError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs)
     if (!outcome.ok) return { kind: 'escalate', error: outcome.error, transcript: added }
     const result = outcome.value
     if (result.escalate) {
       return { kind: 'escalate', error: { code: 'agent.escalated', message: result.escalate, retryable: false }, text: result.text, transcript: added }
     }
+    const handoff = handoffRequest(result.toolCalls)
+    if (handoff) return { kind: 'escalate', error: { code: 'agent.escalated', message: handoff, retryable: false }, text: result.text, transcript: added }
     if (result.toolCalls.length === 0) return { kind: 'reply', text: result.text, transcript: added }
     added.push({ role: 'assistant', text: result.text, toolCalls: result.toolCalls })
     for (const call of result.toolCalls) added.push(await runTool(ctx, turn, call))

@@ -5,10 +5,13 @@ import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/log.ts'
 import type { Supervisor } from '../supervisor/supervisor.ts'
 import type { RuntimeObserver } from '../observer.ts'
+import type { AgentDirectory, AgentRef } from '../agent-directory.ts'
 
 export interface ConversationDeps {
   storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions'>
   supervisor: Supervisor
+  /** The agents of every tenant, by name and version. */
+  directory: AgentDirectory
   clock: Clock
   log: Logger
   /** Metrics seam (lib/metrics.ts); NOOP_OBSERVER where nothing is measured. */
@@ -20,6 +23,8 @@ export interface ConversationDeps {
 export interface ConversationState {
   conversationId: string
   agent: string
+  /** The agent definition the current turn runs: set when the turn begins, absent when the agent is undefined. */
+  agentRef?: AgentRef
   /** Tenant, channel and customer: what routing and budgets need to know. */
   route: RouteInfo
   /** Messages that arrive while a turn runs are answered in order (`queue`) or folded into it (`merge`). */

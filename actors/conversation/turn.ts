@@ -1,9 +1,10 @@
 // One customer turn, checkpointed: each step's result is recorded, and a redelivered turn resumes after the
 // last recorded step. The reply and its publication happen exactly once per turn.
-import type { MailOutcome, RecordedReply, TurnReceived } from '../protocol.ts'
+import type { MailOutcome, RecordedReply, RouteInfo, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
+import { classify } from '../../providers/index.ts'
 import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
@@ -34,10 +35,12 @@ export function runTurn(msg: TurnReceived, ctx: ConversationContext, failure?: E
 async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: SpanHandle, failure?: ErrorInfo): Promise<MailOutcome> {
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
-  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text }
-  const { steps, erased, message, status, mode, escalatedHere } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const intent = classifyIntent(msg.payload.text)
+  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
+  const { steps, erased, message, status, mode, escalatedHere, agent, segment } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
-  state.route = { ...state.route, maturity: mode }
+  state.agentRef = agent
+  state.route = routeFacts(state.route, { maturity: mode, intent: intent.intent, segment })
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
   let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
@@ -78,6 +81,18 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   return 'done'
 }
 
+/** What routing matches on, refreshed each turn: the segment may have been set or cleared since the last one. */
+function routeFacts(route: RouteInfo, facts: Pick<RouteInfo, 'maturity' | 'intent' | 'segment'>): RouteInfo {
+  const { segment: _stale, ...rest } = route
+  return { ...rest, maturity: facts.maturity, intent: facts.intent, ...(facts.segment ? { segment: facts.segment } : {}) }
+}
+
+/** Every turn is classified by the offline intent model, whatever model answers: routing and the KPIs read it. */
+function classifyIntent(text: string): { intent: string; intentConfidence: number } {
+  const c = classify(text)
+  return { intent: c.intent, intentConfidence: Math.round(c.confidence * 1000) / 1000 }
+}
+
 /** Typing indicator for chat widgets; best effort, and never delays the turn. */
 function announceTyping(msg: TurnReceived, { state, deps }: ConversationContext): void {
   deps.storage.events.publish({
@@ -116,6 +131,9 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (failure) return escalateTurn(ctx, msg.id, failure)
   if (verdict.verdict !== 'allow') await ctx.deps.storage.turnSteps.record(msg.id, INPUT_GUARD_STEP, verdict)
   if (verdict.verdict === 'block') return { id, text: BLOCKED_REPLY, escalated: false }
+  if (!ctx.state.agentRef) {
+    return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
+  }
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
   }
@@ -135,7 +153,15 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
   })
   if (!escalation.ok) ctx.deps.log.error('escalation failed', { ...turn, error: escalation.error })
   const holding = escalation.ok ? escalation.value.holding : undefined
-  return { id: `${turnId}.reply`, text: [text || HANDOFF_REPLY, holding].filter(Boolean).join(' '), escalated: true }
+  const handoff = text || (await agentHandoffMessage(ctx)) || HANDOFF_REPLY
+  return { id: `${turnId}.reply`, text: [handoff, holding].filter(Boolean).join(' '), escalated: true }
+}
+
+/** The agent's own handoff message, when its definition has one (and can be read). */
+async function agentHandoffMessage({ state, deps }: ConversationContext): Promise<string | undefined> {
+  if (!state.agentRef) return undefined
+  const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef).catch(() => undefined)
+  return agent?.handoffMessage
 }
 
 /** Records the reply once: sent to the customer, or in assist mode a draft for a person to send or discard. */

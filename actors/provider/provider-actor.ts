@@ -1,27 +1,20 @@
 // The provider pool's handler: one model call per (turn, step), ever. The gateway picks the model; the
 // call and its step are recorded together, and a redelivered job returns the recorded result.
 import type { ChatTurn, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
-import { isLocalEscalation, type ModelGateway, type ProviderMessage, type ToolSpec } from '../../providers/index.ts'
+import { isLocalEscalation, type ProviderMessage } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
-import { toErrorInfo } from '../../lib/errors.ts'
+import { TerminalError, toErrorInfo } from '../../lib/errors.ts'
+import type { AgentDirectory } from '../agent-directory.ts'
+import { withHandoffTool } from '../handoff-tool.ts'
 import { ATTR, SpanKind, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
 
-export interface AgentProfile {
-  /** The agent's instructions and policy text. */
-  system: string
-  /** Tools the agent may call. */
-  tools: ToolSpec[]
-}
-
 export interface ProviderActorDeps {
-  storage: Pick<Storage, 'turnSteps' | 'events'>
-  gateway: ModelGateway
-  /** The profile of each agent by name; unknown agents get `defaultAgent`. */
-  agents: Record<string, AgentProfile>
-  defaultAgent: string
+  storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations'>
+  /** The agents by tenant, name and version: instructions, tools and the model gateway of each. */
+  directory: AgentDirectory
   observer: RuntimeObserver
   /** Put the prompt and the response (PII-redacted) on the span. */
   captureContent: boolean
@@ -54,7 +47,10 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
   const recorded = attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
   if (recorded) return recorded
-  const profile = deps.agents[agent] ?? deps.agents[deps.defaultAgent]!
+  const runnable = await deps.directory.resolve(route.tenantId, agent, req.payload.agentRef)
+  if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
+  const { offered } = await runnable.tools(route.tenantId)
+  const system = runnable.instructions({ tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined })
   const messages = toProviderMessages(history)
   const started = performance.now()
   const publish: PublishDelta = (delta, index) => void deps.storage.events.publish({
@@ -63,8 +59,8 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   }).catch(() => {})
   // In assist mode the reply is a draft: the customer's stream must not show it being typed.
   const routed = await callModel(
-    deps.gateway,
-    { system: profile.system, messages, tools: profile.tools },
+    runnable.gateway,
+    { system, messages, tools: withHandoffTool(offered) },
     { ...route, agent, conversationId: req.conversationId },
     route.maturity === 'assist' ? undefined : publish,
   ).catch((e: unknown) => {
@@ -87,4 +83,11 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     policyVersion: routed.policyVersion ?? null, rule: routed.rule ?? null, degradedBy: routed.degradedBy ?? null,
   }
   return deps.storage.turnSteps.recordModelCall(call, step, result)
+}
+
+/** The customer's name as the channel gave it, for `{{customer.name}}`. */
+async function customerName(deps: ProviderActorDeps, req: ProviderComplete): Promise<string | undefined> {
+  const conversation = await deps.storage.conversations.get(req.conversationId)
+  const customer = conversation?.metadata.customer as { name?: unknown } | undefined
+  return typeof customer?.name === 'string' ? customer.name : undefined
 }

@@ -1,6 +1,7 @@
 // The supervisor routes a conversation's work to the pools and turns their final failures into data,
 // so the conversation actor can always answer the customer (honestly) instead of going silent.
 import type { ChatTurn, PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
+import type { AgentRef } from '../agent-directory.ts'
 import { toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
 import type { Clock } from '../../lib/clock.ts'
 
@@ -14,6 +15,7 @@ export interface TurnRef {
 export interface ModelStep {
   step: string
   agent: string
+  agentRef?: AgentRef
   history: ChatTurn[]
   route: RouteInfo
 }
@@ -37,10 +39,10 @@ export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
     }
   }
   return {
-    complete: (turn, { step, agent, history, route }) =>
+    complete: (turn, { step, agent, agentRef, history, route }) =>
       attempt(() => pools.call({
         ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
-        payload: { turnId: turn.turnId, step, agent, history, route },
+        payload: { turnId: turn.turnId, step, agent, history, route, ...(agentRef ? { agentRef } : {}) },
       })),
     invokeTool: (turn, call) =>
       attempt(() => pools.call({

@@ -5,12 +5,21 @@ import { ATTR, withSpan } from '../../lib/spans.ts'
 
 /** What the tool pool needs from the tool layer (implemented by tools/). */
 export interface ToolExecutor {
-  execute(call: { tool: string; args: Record<string, unknown>; idempotencyKey: string }): Promise<PoolResults['tool.invoke']>
+  execute(call: {
+    tool: string
+    args: Record<string, unknown>
+    idempotencyKey: string
+    /** Whose call it is: the executor finds the tenant, the agent and what it may use from it. */
+    conversationId: string
+    turnId: string
+  }): Promise<PoolResults['tool.invoke']>
 }
 
 export function createToolHandler(executor: ToolExecutor): PoolHandlers['tool.invoke'] {
   return (req) => withSpan(`execute_tool ${req.payload.tool}`, async (span) => {
-    const result = await executor.execute({ tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id })
+    const result = await executor.execute({
+      tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id, conversationId: req.conversationId, turnId: req.payload.turnId,
+    })
     span.annotate(() => ({ 'switchboard.tool.ok': result.ok, ...(result.ok ? {} : { [ATTR.errorType]: result.error.code }) }))
     return result
   }, {

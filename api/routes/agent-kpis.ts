@@ -16,14 +16,14 @@ const DAY_MS = 86_400_000
 export function agentKpisRoutes(deps: AgentKpisRouteDeps) {
   return new Elysia({ name: 'agent-kpis' })
     .use(requestGuard(deps))
-    .get('/v1/agents/:agent/kpis', async ({ params: { agent }, query, tenant }) => {
+    .get('/v1/agents/:name/kpis', async ({ params: { name: agent }, query, tenant }) => {
       const to = new Date(deps.clock.now())
       const from = new Date(to.getTime() - (query.days ?? 30) * DAY_MS)
       const kpis = await deps.storage.agentKpis.of(tenant.tenantId, agent, from)
       return { agent, window: { from: from.toISOString(), to: to.toISOString() }, kpis, autonomy: adviseAutonomy(kpis), bars: AUTONOMY_BARS }
     }, {
       scope: ['console'],
-      params: t.Object({ agent: t.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) }),
+      params: t.Object({ name: t.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) }),
       query: t.Object({ days: t.Optional(t.Numeric({ minimum: 1, maximum: 365 })) }, { additionalProperties: false }),
       detail: {
         summary: "An agent's KPIs and the autonomy they support", tags: ['agents'],

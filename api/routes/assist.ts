@@ -1,4 +1,4 @@
-// Assist mode, for a console: an agent set to `assist` only drafts replies; a person sends each draft, edited or
+// Assist mode, for a console: an agent in `assist` mode only drafts replies; a person sends each draft, edited or
 // not, or discards it. Sending publishes the reply on the conversation's stream like any other.
 import { Elysia, t } from 'elysia'
 import type { Inbox } from '../../channels/index.ts'
@@ -17,9 +17,7 @@ export interface AssistRouteDeps extends GuardDeps {
   maxMessageChars: number
 }
 
-const AgentParams = t.Object({ agent: t.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) })
 const DraftParams = t.Object({ id: t.String({ pattern: '^[A-Za-z0-9_.:-]{1,200}$' }) })
-const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
 const Person = t.String({ minLength: 1, maxLength: 200 })
 
 const draftView = (d: ReplyDraft) => ({
@@ -30,15 +28,6 @@ const draftView = (d: ReplyDraft) => ({
 export function assistRoutes(deps: AssistRouteDeps) {
   return new Elysia({ name: 'assist' })
     .use(requestGuard(deps))
-    .get('/v1/agents/:agent/mode', async ({ params: { agent }, tenant }) => ({ agent, mode: await deps.storage.assist.mode(tenant.tenantId, agent) }),
-      { scope: ['console'], params: AgentParams, detail: { summary: "An agent's mode for this tenant (execute unless set)", tags: ['agents'] } })
-    .put('/v1/agents/:agent/mode', async ({ params: { agent }, body, tenant }) => {
-      await deps.storage.assist.setMode(tenant.tenantId, agent, body.mode)
-      return { agent, mode: body.mode }
-    }, {
-      scope: ['admin'], params: AgentParams, body: t.Object({ mode: Mode }, { additionalProperties: false }),
-      detail: { summary: "Set an agent's mode: assist (drafts only), execute or operate", tags: ['agents'] },
-    })
     .get('/v1/conversations/:id/drafts', async ({ params: { id }, tenant }) => {
       const drafts = await deps.storage.assist.drafts(tenant.tenantId, id)
       if (!drafts) throw new AppError('not_found', `conversation ${id} not found`)

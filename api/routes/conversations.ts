@@ -8,11 +8,16 @@ import type { TenantPrincipal } from '../auth.ts'
 import { answer, idempotent } from '../idempotency.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { Channel, ConversationParams, Status, conversationView } from '../schemas.ts'
+import type { ApplyDeps } from '../resource-apply.ts'
 
 export interface ConversationsRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'chat' | 'messages' | 'idempotency' | 'sql' | 'customers'>
   inbox: Inbox
+  apply: Pick<ApplyDeps, 'resources'>
 }
+
+/** The agent of conversations created without one. */
+export const DEFAULT_AGENT = 'demo'
 
 const Customer = t.Object({
   externalId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
@@ -50,16 +55,20 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 async function createConversation(deps: ConversationsRouteDeps, tenant: TenantPrincipal, request: Request, body: Static<typeof CreateBody>) {
+  const agentName = body.agent ?? DEFAULT_AGENT
+  const agent = await deps.apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agentName })
+  if (!agent?.spec) throw new AppError('agent.unknown', `agent ${agentName} is not defined (see GET /v1/agents)`)
+  const greeting = typeof agent.spec.greeting === 'string' ? agent.spec.greeting : undefined
   const customerId = body.customer
     ? await identifyCustomer(deps.storage, tenant.tenantId, body.customer, `key:${tenant.keyId}`)
     : undefined
   const id = `conv_${Bun.randomUUIDv7().replaceAll('-', '')}`
   return idempotent(deps.storage, tenant, request, body, async (tx) => {
     const created = await deps.storage.chat.create({
-      id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: body.agent ?? 'demo', customerId,
+      id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: agentName, customerId, greeting,
       doubleTexting: body.doubleTexting, metadata: { ...body.metadata, ...(body.customer ? { customer: body.customer } : {}) },
     }, tx)
-    return { status: 201, body: conversationView(created!) }
+    return { status: 201, body: { ...conversationView(created!), ...(greeting ? { greeting } : {}) } }
   })
 }
 

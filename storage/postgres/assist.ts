@@ -1,5 +1,5 @@
-// Assist mode: which agents only draft, and the drafts a person sends (edited or not) or discards. Every query
-// is scoped by tenant, so a foreign id reads as absent.
+// Assist mode: the drafts an assist-mode agent writes, which a person sends (edited or not) or discards. Every
+// query is scoped by tenant, so a foreign id reads as absent.
 import type { Sql } from './client.ts'
 import type { StoredMessage } from './messages.ts'
 
@@ -33,14 +33,6 @@ export function createAssist(sql: Sql) {
     return { ok: false, reason: !row ? 'not_found' : row.draft !== 'pending' ? 'decided' : 'closed' }
   }
   return {
-    async mode(tenantId: string, agent: string): Promise<AgentMode> {
-      const [row] = await sql<{ mode: AgentMode }[]>`select mode from agent_modes where tenant_id = ${tenantId} and agent = ${agent}`
-      return row?.mode ?? 'execute'
-    },
-    async setMode(tenantId: string, agent: string, mode: AgentMode): Promise<void> {
-      await sql`insert into agent_modes (tenant_id, agent, mode) values (${tenantId}, ${agent}, ${mode})
-        on conflict (tenant_id, agent) do update set mode = excluded.mode, updated_at = now()`
-    },
     /** The conversation's drafts, oldest first; undefined when the tenant has no such conversation. */
     async drafts(tenantId: string, conversationId: string): Promise<ReplyDraft[] | undefined> {
       const [conversation] = await sql`select 1 from conversations where id = ${conversationId} and tenant_id = ${tenantId}`

@@ -95,6 +95,10 @@ export function createCustomers(sql: Sql) {
     async attachConversation(conversationId: string, customerId: string): Promise<void> {
       await sql`update conversations set customer_id = ${customerId}, updated_at = now() where id = ${conversationId}`
     },
+    /** Sets (or with null clears) the customer's segment; false when the tenant has no such customer. */
+    async setSegment(tenantId: string, customerId: string, segment: string | null): Promise<boolean> {
+      return (await sql`update customers set segment = ${segment} where id = ${customerId} and tenant_id = ${tenantId} returning 1`).length > 0
+    },
     async auditTrail(customerId: string): Promise<IdentityAuditEntry[]> {
       return sql<IdentityAuditEntry[]>`select action, kind, value, actor, reason, at from customer_identity_audit
         where customer_id = ${customerId} order by id`

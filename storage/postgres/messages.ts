@@ -22,6 +22,15 @@ export interface NewMessage {
   turnId?: string
 }
 
+/** A customer message still owed a reply, with what its mail needs. */
+export interface UnansweredMessage {
+  id: string
+  conversationId: string
+  seq: number
+  text: string
+  channel: string
+}
+
 const columns = (sql: Sql) =>
   sql`id, conversation_id as "conversationId", seq, role, text, turn_id as "turnId", created_at as "createdAt"`
 
@@ -36,6 +45,17 @@ export function createMessages(sql: Sql) {
         values (${m.id}, ${m.conversationId}, ${m.role}, ${m.text}, ${m.turnId ?? null})
         on conflict (id) do nothing returning id`
       return rows.length === 1
+    },
+    /**
+     * Customer messages of open conversations written since `since` whose turn recorded no reply (nor was merged
+     * into another turn), in transcript order, from after `afterSeq`: the mail a Redis that lost its data lost.
+     */
+    async unanswered(since: Date, afterSeq: number, limit: number): Promise<UnansweredMessage[]> {
+      return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel
+        from messages m join conversations c on c.id = m.conversation_id
+        where m.role = 'customer' and m.seq > ${afterSeq} and m.created_at > ${since} and c.status = 'open'
+          and not exists (select 1 from turn_steps s where s.turn_id = m.id and s.step in ('reply', 'merged'))
+        order by m.seq limit ${limit}`
     },
     async get(id: string): Promise<StoredMessage | undefined> {
       const [row] = await sql<StoredMessage[]>`select ${columns(sql)} from messages where id = ${id}`

@@ -20,7 +20,12 @@ export interface NewTenantConversation {
   externalId?: string
   doubleTexting?: DoubleTexting
   metadata?: Record<string, unknown>
+  /** The agent's greeting: stored as the conversation's first message, from the agent. */
+  greeting?: string
 }
+
+/** The id of a conversation's greeting message. */
+export const greetingId = (conversationId: string) => `${conversationId}.greeting`
 
 export interface ConversationFilter {
   status?: ConversationStatus
@@ -75,10 +80,12 @@ export function createTenantConversations(sql: Sql) {
     get,
     /** Creates the conversation unless its id exists for this tenant; returns the stored one. */
     async create(c: NewTenantConversation, tx: TxSql = sql): Promise<TenantConversation | undefined> {
-      await tx`insert into conversations (id, tenant_id, customer_id, channel, agent, external_id, double_texting, metadata)
-        values (${c.id}, ${c.tenantId}, ${c.customerId ?? null}, ${c.channel}, ${c.agent}, ${c.externalId ?? null},
-          ${c.doubleTexting ?? 'queue'}, ${tx.json((c.metadata ?? {}) as never)})
-        on conflict do nothing`
+      await tx`with c as (insert into conversations (id, tenant_id, customer_id, channel, agent, external_id, double_texting, metadata)
+          values (${c.id}, ${c.tenantId}, ${c.customerId ?? null}, ${c.channel}, ${c.agent}, ${c.externalId ?? null},
+            ${c.doubleTexting ?? 'queue'}, ${tx.json((c.metadata ?? {}) as never)})
+          on conflict do nothing returning id)
+        insert into messages (id, conversation_id, role, text)
+        select ${greetingId(c.id)}, id, 'assistant', ${c.greeting ?? ''} from c where ${c.greeting !== undefined}`
       return get(c.tenantId, c.id, tx)
     },
     async list(tenantId: string, f: ConversationFilter): Promise<TenantConversation[]> {

@@ -22,8 +22,21 @@ export interface TurnStart {
   status: ConversationStatus
   /** This turn opened an escalation: a redelivery still owes the customer its handoff reply. */
   escalatedHere: boolean
-  /** The agent's mode for this conversation's tenant: in `assist`, its replies are drafts for a person. */
+  /** The agent's mode (its definition's `spec.mode`): in `assist`, its replies are drafts for a person. */
   mode: AgentMode
+  /** The agent definition in force: the scope it comes from ('*' or the tenant) and its version; absent when undefined. */
+  agent?: { scope: string; version: number }
+  /** The customer's segment, for routing rules and KPIs. */
+  segment?: string
+}
+
+export interface TurnBegin {
+  turnId: string
+  conversationId: string
+  text: string
+  /** The classified intent of the customer's message, recorded with the turn's facts. */
+  intent?: string
+  intentConfidence?: number
 }
 
 /** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
@@ -33,6 +46,12 @@ export interface RecordedStep<T> {
 }
 
 export function createTurnSteps(sql: Sql) {
+  // The conversation's agent definition in force: the tenant's own newest version, else the platform's ('*'),
+  // unless that newest version is a deletion. Correlated on `c` (the conversation row).
+  const agentInForce = () => sql`select v.tenant_id, v.version, v.spec from (
+      select distinct on (tenant_id) tenant_id, version, spec from resource_versions
+      where kind = 'Agent' and name = c.agent and tenant_id in (c.tenant_id, '*') order by tenant_id, version desc) v
+    where v.spec is not null order by v.tenant_id = '*' limit 1`
   const get = async <T>(turnId: string, step: string): Promise<T | undefined> => {
     const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
     return row?.result
@@ -43,10 +62,11 @@ export function createTurnSteps(sql: Sql) {
      * Stores the customer message (if new) and returns the turn's recorded steps, in one round trip. A turn of an
      * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.
      */
-    async begin(turn: { turnId: string; conversationId: string; text: string }): Promise<TurnStart> {
+    async begin(turn: TurnBegin): Promise<TurnStart> {
       type Row = {
         step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
         status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean
+        agentScope: string | null; agentVersion: number | null; segment: string | null
       }
       // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
       const rows = await sql<Row[]>`
@@ -57,11 +77,20 @@ export function createTurnSteps(sql: Sql) {
           select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
           on conflict (id) do nothing returning seq, created_at),
         stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId}),
-        conv as (select c.status, a.mode from conversations c
-          left join agent_modes a on a.tenant_id = c.tenant_id and a.agent = c.agent where c.id = ${turn.conversationId})
+        row as (select tenant_id, agent, status, customer_id from conversations where id = ${turn.conversationId}
+          union all select 'default', 'demo', 'open', null
+          where not exists (select 1 from conversations where id = ${turn.conversationId})),
+        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, a.spec->>'mode' as mode from row c
+          left join customers cu on cu.id = c.customer_id
+          left join lateral (${agentInForce()}) a on true),
+        f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, mode, intent, intent_confidence, segment)
+          select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, coalesce(mode, 'execute'), ${turn.intent ?? null},
+            ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
+          on conflict (turn_id) do nothing)
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
-          (select status from conv) as status, (select mode from conv) as mode,
+          (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
+          (select scope from conv) as "agentScope", (select version from conv) as "agentVersion",
           exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
@@ -69,10 +98,12 @@ export function createTurnSteps(sql: Sql) {
       const message = first?.seq != null && first.createdAt ? {
         id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
       } : undefined
-      // A conversation this statement created is not visible to it yet: it is new, so open.
+      // A conversation this statement creates is not visible to it yet: `row` stands in with the column defaults.
       return {
         steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
         mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false,
+        ...(first?.agentScope && first.agentVersion ? { agent: { scope: first.agentScope, version: first.agentVersion } } : {}),
+        ...(first?.segment ? { segment: first.segment } : {}),
       }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */

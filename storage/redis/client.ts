@@ -1,7 +1,11 @@
-// Redis for the storage tiers (hot sessions, reply streams): commands fail fast rather than queue forever.
+// Redis for the storage tiers (hot sessions, reply streams, request budgets): commands fail fast rather than queue
+// forever, and connection errors are logged, never thrown as unhandled events.
 import Redis from 'ioredis'
+import { logRedisErrors } from '../../lib/redis-errors.ts'
 
 export function createRedisClient(url: string, name = 'switchboard-storage'): Redis {
-  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, enableAutoPipelining: true })
+  const client = new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, enableAutoPipelining: true })
+  logRedisErrors(client, name)
+  return client
 }
 export type { Redis }

@@ -1,7 +1,12 @@
 // Per-tenant request budgets shared by every API process: a fixed window counted in Redis, one script call
 // per request, so the check is atomic and costs one round trip.
 import type Redis from 'ioredis'
+import { OUTAGE_RETRY_AFTER_MS, RetryableError } from '../../lib/errors.ts'
 import { defineScript } from '../../lib/redis-script.ts'
+
+// Every keyed request waits on this check, so an unreachable Redis must answer in about a second, not after the
+// client's own reconnect attempts.
+const CHECK_TIMEOUT_MS = 1000
 
 export interface RateDecision {
   allowed: boolean
@@ -24,9 +29,18 @@ export function createRateLimiter(redis: Redis, prefix: string, windowMs = 1000)
   return {
     /** Counts one request against `subject`'s budget of `limit` per window. */
     async hit(subject: string, limit: number): Promise<RateDecision> {
-      const ttl = Number(await hit([`${prefix}:rate:${subject}`], [windowMs, limit]))
+      if (redis.status !== 'ready') throw unavailable()
+      const ttl = Number(await withTimeout(hit([`${prefix}:rate:${subject}`], [windowMs, limit]), CHECK_TIMEOUT_MS))
       return ttl < 0 ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: Math.max(ttl, 1) }
     },
   }
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>
+
+const unavailable = () => new RetryableError('storage.unavailable', 'request budgets cannot be checked right now, retry shortly', OUTAGE_RETRY_AFTER_MS)
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unavailable()), ms)))
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}

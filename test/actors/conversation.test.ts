@@ -143,7 +143,8 @@ describe('conversation actor', () => {
   })
 
   test('in assist mode the model is routed as assist, streams nothing, and the reply becomes a draft', async () => {
-    await platform.storage.assist.setMode('default', 'assist-bot', 'assist')
+    const demo = await platform.storage.resources.resolve({ tenantId: 'default', kind: 'Agent', name: 'demo' })
+    await platform.storage.resources.apply({ tenantId: 'default', kind: 'Agent', name: 'assist-bot', spec: { ...demo!.spec, mode: 'assist' }, by: 'test' })
     await platform.storage.conversations.ensure({ id: 'assist-1', agent: 'assist-bot' })
     await post('assist-1', 'assist-1-a', 'hello there')
     await waitFor(async () => (await events('assist-1')).some((e) => e.type === 'draft.created'), 5000, 'the draft')

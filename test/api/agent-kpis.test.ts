@@ -1,10 +1,13 @@
 // An agent's KPIs from what the platform recorded, scoped to the tenant, the agent and the window, with the
 // autonomy they support. The API role alone runs here, so nothing but the test writes conversations.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { newConversation, startApiHarness, type ApiHarness } from './harness.ts'
+import { defineAgent, newConversation, startApiHarness, type ApiHarness } from './harness.ts'
 
 let h: ApiHarness
-beforeAll(async () => (h = await startApiHarness({ ROLE: 'api' })))
+beforeAll(async () => {
+  h = await startApiHarness({ ROLE: 'api' })
+  for (const name of ['kpi-bot', 'other-bot']) await defineAgent(h, name)
+})
 afterAll(() => h.close())
 
 const modelCall = (conversationId: string, costUsd: number) => h.platform.storage.turnSteps.recordModelCall({

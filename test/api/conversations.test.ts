@@ -3,10 +3,13 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { ensureDemoTenant } from '../../api/index.ts'
 import { waitFor } from '../support/wait.ts'
-import { ADMIN_TOKEN, newConversation, startApiHarness, type ApiHarness } from './harness.ts'
+import { ADMIN_TOKEN, defineAgent, newConversation, startApiHarness, type ApiHarness } from './harness.ts'
 
 let h: ApiHarness
-beforeAll(async () => { h = await startApiHarness() })
+beforeAll(async () => {
+  h = await startApiHarness()
+  await defineAgent(h, 'retail')
+})
 afterAll(async () => { await h.close() })
 
 const customerMessages = async (conversationId: string) => {

@@ -79,3 +79,10 @@ export async function newConversation(h: ApiHarness, key = h.a.key, body: unknow
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.id
 }
+
+/** Defines (or updates) an agent of the key's tenant through the API; `spec` overrides a minimal retail agent. */
+export async function defineAgent(h: ApiHarness, name: string, spec: Record<string, unknown> = {}, key = h.a.key): Promise<Reply> {
+  const res = await h.call('PUT', `/v1/agents/${name}`, { key, body: { spec: { instructions: 'Help the customer.', tools: ['retail/*'], ...spec } } })
+  if (res.status !== 200) throw new Error(`defining agent ${name} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res
+}

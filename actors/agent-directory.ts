@@ -1,0 +1,45 @@
+// The seam between the actors and the agents a team defines: what a turn needs of its agent (instructions,
+// tools offered now, model, mode, messages), implemented by agents/ over the versioned definitions.
+import type { ModelGateway, ToolSpec } from '../providers/index.ts'
+
+/** Which definition a turn runs: the scope it comes from ('*' for the platform, or the tenant) and its version. */
+export interface AgentRef {
+  scope: string
+  version: number
+}
+
+/** What the instructions' `{{variables}}` are filled with on a turn. */
+export interface TurnVariables {
+  tenantId: string
+  customerName?: string
+  segment?: string
+}
+
+export interface OfferedTools {
+  offered: ToolSpec[]
+  /** Tools the agent lists that are withdrawn right now (a source down, a tool timing out), with why. */
+  withdrawn: Array<{ name: string; reason: string }>
+}
+
+export interface RunnableAgent {
+  name: string
+  ref: AgentRef
+  mode: 'assist' | 'execute' | 'operate'
+  /** The AgentPolicy it runs under, by name. */
+  policy?: string
+  knowledgeBase?: string
+  /** What the customer hears on a handoff, when the agent defines it. */
+  handoffMessage?: string
+  instructions(vars: TurnVariables): string
+  /** The `{{variables}}` the instructions use, so a caller fetches only what is needed. */
+  variables: readonly string[]
+  tools(tenantId: string): Promise<OfferedTools>
+  /** Whether the agent may call this tool now (listed, and not withdrawn). */
+  allows(tenantId: string, tool: string): Promise<boolean>
+  gateway: ModelGateway
+}
+
+export interface AgentDirectory {
+  /** The exact version a turn began with (`ref`), or the definition in force now; undefined when none exists. */
+  resolve(tenantId: string, name: string, ref?: AgentRef): Promise<RunnableAgent | undefined>
+}

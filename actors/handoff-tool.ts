@@ -1,0 +1,32 @@
+// The platform's handoff tool, offered to every agent whatever model answers: a call opens a real escalation
+// with the model's stated reason, exactly as the offline model's own handoff does. It never reaches the tool pool.
+import type { ToolSpec } from '../providers/index.ts'
+import type { ToolCallRef } from './protocol.ts'
+
+export const HANDOFF_TOOL = 'transfer_to_human'
+// τ²-bench's retail tool of the same purpose: an agent that lists it gets the same handoff.
+const HANDOFF_TOOLS = new Set([HANDOFF_TOOL, 'transfer_to_human_agents'])
+
+export const handoffToolSpec: ToolSpec = {
+  name: HANDOFF_TOOL,
+  description: 'Hand the conversation to a human support agent. Use it when the customer asks for a person, or when '
+    + 'the request is outside what you can do with your tools and policy. Give the reason; a person takes over at once.',
+  parameters: {
+    type: 'object',
+    properties: { reason: { type: 'string', description: 'why a person must take over, in one sentence' } },
+    required: ['reason'],
+  },
+}
+
+/** The tools offered to the model: the agent's, plus the handoff tool unless it already has one. */
+export function withHandoffTool(tools: ToolSpec[]): ToolSpec[] {
+  return tools.some((t) => HANDOFF_TOOLS.has(t.name)) ? tools : [...tools, handoffToolSpec]
+}
+
+/** The reason of a handoff the model asked for, if it asked for one. */
+export function handoffRequest(calls: readonly ToolCallRef[]): string | undefined {
+  const call = calls.find((c) => HANDOFF_TOOLS.has(c.name))
+  if (!call) return undefined
+  const stated = call.arguments.reason ?? call.arguments.summary
+  return typeof stated === 'string' && stated.trim() ? stated.trim().slice(0, 500) : 'the agent asked for a human'
+}

@@ -1,0 +1,84 @@
+// The agents of every tenant as this worker runs them: a definition version compiled once (its instructions
+// template and model gateway) and cached, since a version never changes; what is in force now is looked up again
+// every few seconds. The tools an agent is offered come from its tenant's catalogue at the time of the call.
+import type { AgentDirectory, AgentRef, OfferedTools, RunnableAgent } from '../actors/index.ts'
+import { renderTemplate, templateVariables, type SpecOf } from '../resources/index.ts'
+import type { Resources, StoredResource } from '../storage/index.ts'
+import type { ModelRoutes } from './model-routes.ts'
+import type { TenantTools, ToolCatalogue } from './tool-catalogue.ts'
+
+export interface AgentDirectoryOptions {
+  resources: Pick<Resources, 'resolve' | 'version'>
+  catalogue: Pick<ToolCatalogue, 'forTenant'>
+  models: Pick<ModelRoutes, 'gatewayFor'>
+  /** How long "the definition in force" is trusted before it is read again. @defaultValue 2000 */
+  refreshMs?: number
+  clock?: () => Date
+}
+
+// Bounds memory for a worker that has served many versions of many agents.
+const MAX_COMPILED = 2000
+
+/** The catalogue names an agent's `tools` list expands to: a name, or every tool of a source (`retail/*`). */
+export function expandToolRefs(refs: readonly string[], tools: Pick<TenantTools, 'sources' | 'registry'>): string[] {
+  const names = refs.flatMap((ref) => (ref.endsWith('/*') ? [...(tools.sources.get(ref.slice(0, -2)) ?? [])] : [ref]))
+  return [...new Set(names)].filter((n) => tools.registry.get(n) && !tools.registry.get(n)!.definition.internal)
+}
+
+export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirectory {
+  const refreshMs = options.refreshMs ?? 2000
+  const today = () => (options.clock?.() ?? new Date()).toISOString().slice(0, 10)
+  const compiled = new Map<string, RunnableAgent>()
+  const inForce = new Map<string, { ref: AgentRef | undefined; at: number }>()
+
+  function compile(row: StoredResource): RunnableAgent {
+    const spec = row.spec as unknown as SpecOf['Agent']
+    const ref = { scope: row.tenantId, version: row.version }
+    const offered = async (tenantId: string): Promise<OfferedTools & { names: string[] }> => {
+      const tools = await options.catalogue.forTenant(tenantId)
+      const listed = expandToolRefs(spec.tools, tools)
+      const withdrawn = tools.withdrawn().filter((w) => listed.includes(w.name) || tools.sources.has(w.name))
+      const names = listed.filter((n) => !withdrawn.some((w) => w.name === n))
+      return { names, offered: tools.registry.specs(names).map(({ name, description, parameters }) => ({ name, description, parameters })), withdrawn }
+    }
+    return {
+      name: row.name, ref, mode: spec.mode, policy: spec.policy, knowledgeBase: spec.knowledgeBase, handoffMessage: spec.handoffMessage,
+      instructions: (vars) => renderTemplate(spec.instructions, {
+        ...spec.variables, 'agent.name': row.name, 'agent.language': spec.language, 'tenant.id': vars.tenantId,
+        'customer.name': vars.customerName, 'customer.segment': vars.segment, today: today(),
+      }),
+      variables: templateVariables(spec.instructions),
+      tools: async (tenantId) => {
+        const { offered: list, withdrawn } = await offered(tenantId)
+        return { offered: list, withdrawn }
+      },
+      allows: async (tenantId, tool) => (await offered(tenantId)).names.includes(tool),
+      gateway: options.models.gatewayFor(spec.model, row.name),
+    }
+  }
+
+  async function byRef(name: string, ref: AgentRef): Promise<RunnableAgent | undefined> {
+    const key = `${ref.scope}\u0000${name}\u0000${ref.version}`
+    const hit = compiled.get(key)
+    if (hit) return hit
+    const row = await options.resources.version({ tenantId: ref.scope, kind: 'Agent', name }, ref.version)
+    if (!row?.spec) return undefined
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!)
+    const agent = compile(row)
+    compiled.set(key, agent)
+    return agent
+  }
+
+  return {
+    async resolve(tenantId, name, ref) {
+      if (ref) return byRef(name, ref)
+      const key = `${tenantId}\u0000${name}`
+      const known = inForce.get(key)
+      if (known && Date.now() - known.at < refreshMs) return known.ref && byRef(name, known.ref)
+      const row = await options.resources.resolve({ tenantId, kind: 'Agent', name })
+      const current = row?.spec ? { scope: row.tenantId, version: row.version } : undefined
+      inForce.set(key, { ref: current, at: Date.now() })
+      return current && byRef(name, current)
+    },
+  }
+}

@@ -1,0 +1,88 @@
+// Applying declarative resources, the one path for the API, the CLI, resource files and the Kubernetes
+// controller: validate, check what a tenant may declare and what the document refers to, then store a new
+// version (none when nothing changed).
+import { AppError } from '../lib/errors.ts'
+import {
+  APPLY_ORDER, InvalidResourceError, KINDS, mcpToolName, PLATFORM_TENANT, tenantWriteProblems, validateDocument, validateSpec,
+  type Problem, type ResourceDocument, type ResourceKind, type SpecOf,
+} from '../resources/index.ts'
+import type { Resources, StoredResource } from '../storage/index.ts'
+
+export interface ApplyDeps {
+  resources: Resources
+  /** Tools every tenant's catalogue has without declaring them (the built-in retail tools). */
+  builtinTools: readonly string[]
+}
+
+/** Who applies: a tenant's key through the API (restricted), or the operator (files, CLI, controller). */
+export type Applier = { kind: 'tenant'; tenantId: string; by: string } | { kind: 'operator'; by: string }
+
+export interface ApplyInput<K extends ResourceKind = ResourceKind> {
+  kind: K
+  name: string
+  spec: unknown
+  comment?: string
+  expectedVersion?: number
+}
+
+export interface Applied {
+  resource: StoredResource
+  changed: boolean
+}
+
+/** Validates and stores one resource; throws `resource.invalid` (422) naming each problem, or `conflict` (409). */
+export async function applyResource(deps: ApplyDeps, who: Applier, input: ApplyInput): Promise<Applied> {
+  const where = `${input.kind} ${input.name}`
+  const raw = (typeof input.spec === 'object' && input.spec !== null ? input.spec : {}) as Record<string, unknown>
+  if (who.kind === 'tenant') {
+    const problems = tenantWriteProblems(input.kind, raw, who.tenantId)
+    if (problems.length > 0) throw new InvalidResourceError(problems, where)
+  }
+  const tenantId = who.kind === 'tenant' ? who.tenantId : String(raw.tenant ?? PLATFORM_TENANT)
+  const spec = validateSpec(input.kind, { ...raw, tenant: tenantId }, where)
+  const references = await referenceProblems(deps, tenantId, input.kind, spec)
+  if (references.length > 0) throw new InvalidResourceError(references, where)
+  const outcome = await deps.resources.apply({
+    tenantId, kind: input.kind, name: input.name, spec: spec as Record<string, unknown>, by: who.by, comment: input.comment,
+    expectedVersion: input.expectedVersion,
+  })
+  if (!outcome.ok) {
+    throw new AppError('conflict', `${where} is at version ${outcome.current}, not ${input.expectedVersion}: read it again and reapply`)
+  }
+  return { resource: outcome.resource, changed: outcome.changed }
+}
+
+/** Applies file or controller documents (operator), in an order where what others refer to comes first. */
+export async function applyDocuments(deps: ApplyDeps, by: string, docs: ResourceDocument[]): Promise<Applied[]> {
+  const sorted = [...docs].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind))
+  const applied: Applied[] = []
+  for (const doc of sorted) applied.push(await applyResource(deps, { kind: 'operator', by }, { kind: doc.kind, name: doc.metadata.name, spec: doc.spec }))
+  return applied
+}
+
+/** Parses one JSON document (`apiVersion`, `kind`, `metadata`, `spec`) as the API receives it. */
+export const documentFromJson = (value: unknown): ResourceDocument => validateDocument(value, 'document')
+
+async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenantId: string, kind: K, spec: SpecOf[K]): Promise<Problem[]> {
+  if (kind !== 'Agent') return []
+  const agent = spec as SpecOf['Agent']
+  const [tools, servers] = await Promise.all([deps.resources.list(tenantId, 'Tool'), deps.resources.list(tenantId, 'McpServer')])
+  const sources = new Map<string, (name: string) => boolean>([['retail', (n) => deps.builtinTools.includes(n)]])
+  for (const s of servers) {
+    const prefix = mcpToolName(s.name, s.spec as SpecOf['McpServer'], '')
+    sources.set(s.name, (n) => n.startsWith(prefix) && n.length > prefix.length)
+  }
+  const known = (ref: string) => deps.builtinTools.includes(ref) || tools.some((t) => t.name === ref)
+    || [...sources.values()].some((inSource) => inSource(ref))
+  const problems: Problem[] = []
+  agent.tools.forEach((ref, i) => {
+    const wildcard = ref.endsWith('/*') ? ref.slice(0, -2) : undefined
+    if (wildcard !== undefined ? !sources.has(wildcard) : !known(ref)) {
+      problems.push({ path: `/spec/tools/${i}`, message: `unknown ${wildcard !== undefined ? 'tool source' : 'tool'} "${ref}" in tenant ${tenantId}'s catalogue` })
+    }
+  })
+  return problems
+}
+
+/** The kinds' API collections: `/v1/agents`, `/v1/tools`, `/v1/mcpservers`. */
+export const collectionOf = (kind: ResourceKind): string => KINDS[kind].plural

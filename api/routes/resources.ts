@@ -1,0 +1,92 @@
+// One collection of declarative resources (agents, tools, MCP servers) per kind: read what is in force, create,
+// update, delete, and the version history with diffs and restore. Reads need the console scope, writes admin.
+import { Elysia, t } from 'elysia'
+import { AppError } from '../../lib/errors.ts'
+import { diffSpecs, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
+import type { StoredResource } from '../../storage/index.ts'
+import type { TenantPrincipal } from '../auth.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { applyResource, collectionOf, type ApplyDeps } from '../resource-apply.ts'
+
+export interface ResourceRouteDeps extends GuardDeps {
+  apply: ApplyDeps
+}
+
+const NameParams = t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }) })
+const Version = t.Integer({ minimum: 1, maximum: 1_000_000 })
+const Spec = t.Record(t.String(), t.Unknown())
+const Comment = t.Optional(t.String({ maxLength: 500 }))
+
+/** A resource as the API returns it: where it comes from (the tenant's own, or the platform's) and its version. */
+export const resourceView = (r: StoredResource) => ({
+  name: r.name, kind: r.kind, scope: r.tenantId === '*' ? 'platform' : 'tenant', version: r.version, spec: r.spec,
+  updatedBy: r.createdBy, updatedAt: r.createdAt.toISOString(), comment: r.comment,
+})
+
+const who = (tenant: TenantPrincipal) => ({ kind: 'tenant' as const, tenantId: tenant.tenantId, by: `key:${tenant.keyId}` })
+
+export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
+  const base = `/v1/${collectionOf(kind)}`
+  const { resources } = deps.apply
+  const key = (tenant: TenantPrincipal, name: string) => ({ tenantId: tenant.tenantId, kind, name })
+  const missing = (name: string) => new AppError('not_found', `${kind} ${name} not found`)
+  const tags = [collectionOf(kind)]
+  return new Elysia({ name: `resources-${kind}` })
+    .use(requestGuard(deps))
+    .get(base, async ({ tenant }) => ({ data: (await resources.list(tenant.tenantId, kind)).map(resourceView) }),
+      { scope: ['console', 'admin'], detail: { summary: `${kind} resources in force (the tenant's own over the platform's)`, tags } })
+    .get(`${base}/:name`, async ({ params: { name }, tenant }) => {
+      const found = await resources.resolve(key(tenant, name))
+      if (!found) throw missing(name)
+      return resourceView(found)
+    }, { scope: ['console', 'admin'], params: NameParams, detail: { summary: `The ${kind} in force, with its version`, tags } })
+    .post(base, async ({ body, tenant, set }) => {
+      if (await resources.get(key(tenant, body.name))) throw new AppError('conflict', `${kind} ${body.name} exists: update it with PUT`)
+      const applied = await applyResource(deps.apply, who(tenant), { kind, name: body.name, spec: body.spec, comment: body.comment, expectedVersion: 0 })
+      set.status = 201
+      return resourceView(applied.resource)
+    }, {
+      scope: ['admin'], body: t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }), spec: Spec, comment: Comment }, { additionalProperties: false }),
+      detail: { summary: `Create a ${kind} (version 1)`, tags },
+    })
+    .put(`${base}/:name`, async ({ params: { name }, body, tenant }) => {
+      const applied = await applyResource(deps.apply, who(tenant), { kind, name, spec: body.spec, comment: body.comment, expectedVersion: body.expectedVersion })
+      return { ...resourceView(applied.resource), changed: applied.changed }
+    }, {
+      scope: ['admin'], params: NameParams,
+      body: t.Object({ spec: Spec, comment: Comment, expectedVersion: t.Optional(t.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+      detail: { summary: `Create or update a ${kind}: a new version when the spec changed`, tags },
+    })
+    .delete(`${base}/:name`, async ({ params: { name }, tenant }) => {
+      const deleted = await resources.delete(key(tenant, name), `key:${tenant.keyId}`)
+      if (!deleted) throw missing(name)
+      return { name, deleted: true, version: deleted.version }
+    }, { scope: ['admin'], params: NameParams, detail: { summary: `Delete the tenant's ${kind} (its history is kept)`, tags } })
+    .get(`${base}/:name/versions`, async ({ params: { name }, tenant }) => {
+      const history = await resources.history(key(tenant, name))
+      if (history.length === 0) throw missing(name)
+      return { data: history.map(resourceView) }
+    }, { scope: ['console', 'admin'], params: NameParams, detail: { summary: `Every version of the tenant's ${kind}, newest first`, tags } })
+    .get(`${base}/:name/versions/:version`, async ({ params: { name, version }, tenant }) => {
+      const found = await resources.version(key(tenant, name), version)
+      if (!found) throw new AppError('not_found', `${kind} ${name} has no version ${version}`)
+      return resourceView(found)
+    }, { scope: ['console', 'admin'], params: t.Object({ name: NameParams.properties.name, version: Version }), detail: { summary: `One version of a ${kind}`, tags } })
+    .get(`${base}/:name/diff`, async ({ params: { name }, query, tenant }) => {
+      const [from, to] = await Promise.all([resources.version(key(tenant, name), query.from), resources.version(key(tenant, name), query.to)])
+      if (!from || !to) throw new AppError('not_found', `${kind} ${name} has no version ${!from ? query.from : query.to}`)
+      return { name, from: query.from, to: query.to, changes: diffSpecs(from.spec ?? {}, to.spec ?? {}) }
+    }, {
+      scope: ['console', 'admin'], params: NameParams, query: t.Object({ from: Version, to: Version }, { additionalProperties: false }),
+      detail: { summary: `What changed between two versions of a ${kind}`, tags },
+    })
+    .post(`${base}/:name/restore`, async ({ params: { name }, body, tenant }) => {
+      const old = await resources.version(key(tenant, name), body.version)
+      if (!old?.spec) throw new AppError('not_found', `${kind} ${name} has no version ${body.version} to restore`)
+      const applied = await applyResource(deps.apply, who(tenant), { kind, name, spec: old.spec, comment: `restored from version ${body.version}` })
+      return { ...resourceView(applied.resource), changed: applied.changed }
+    }, {
+      scope: ['admin'], params: NameParams, body: t.Object({ version: Version }, { additionalProperties: false }),
+      detail: { summary: `Restore an earlier version of a ${kind} (written as a new version)`, tags },
+    })
+}

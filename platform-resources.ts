@@ -1,0 +1,58 @@
+// Resource documents from a directory (RESOURCES_DIR): applied as the operator when the process starts, and
+// again whenever a file changes, through the same versioned store the API writes. A start with an invalid
+// document fails loudly; a bad edit later is logged and the versions in force stay. Part of the composition root.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { applyDocuments, type ApplyDeps } from './api/index.ts'
+import type { Logger } from './lib/log.ts'
+import { parseResourceDocuments } from './resources/index.ts'
+import { RETAIL_TOOLS } from './tools/index.ts'
+
+/** Tools every tenant has without declaring them: what agents may list from `retail`. */
+export const BUILTIN_TOOL_NAMES: readonly string[] = RETAIL_TOOLS.filter((t) => !t.internal).map((t) => t.name)
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort()
+}
+
+const fingerprint = (files: string[]) => files.map((f) => {
+  const s = statSync(f)
+  return `${f}:${s.mtimeMs}:${s.size}`
+}).join('|')
+
+async function applyDir(dir: string, deps: ApplyDeps, log: Logger): Promise<void> {
+  for (const file of yamlFiles(dir)) {
+    const source = relative(process.cwd(), file)
+    const applied = await applyDocuments(deps, `file:${source}`, parseResourceDocuments(readFileSync(file, 'utf8'), source))
+    const changed = applied.filter((a) => a.changed).map((a) => `${a.resource.kind}/${a.resource.name}@${a.resource.version}`)
+    if (changed.length > 0) log.info('resources applied', { file: source, changed })
+  }
+}
+
+export interface ResourceDir {
+  close(): void
+}
+
+/** Applies the directory now (throwing if a document is invalid), then polls it for changes. */
+export async function watchResourceDir(options: { dir: string; apply: ApplyDeps; log: Logger; pollMs: number }): Promise<ResourceDir> {
+  const { dir, apply, log } = options
+  await applyDir(dir, apply, log)
+  let stamp = fingerprint(yamlFiles(dir))
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    const now = fingerprint(yamlFiles(dir))
+    if (now === stamp) return
+    running = true
+    applyDir(dir, apply, log)
+      .then(() => void (stamp = now))
+      .catch((e: Error) => {
+        stamp = now
+        log.error('resource documents rejected; the versions in force stay', { dir, error: e })
+      })
+      .finally(() => void (running = false))
+  }, options.pollMs)
+  timer.unref()
+  return { close: () => clearInterval(timer) }
+}

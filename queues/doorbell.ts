@@ -1,0 +1,48 @@
+// A worker process's doorbell: the ids of conversations it owns that have new mail (lease.ts rings it), read
+// with one blocking connection for the whole process, however many actors are active.
+import type Redis from 'ioredis'
+import type { Logger } from '../lib/log.ts'
+
+// Seconds one read blocks; a closing host interrupts it by disconnecting.
+const BLOCK_SECONDS = 5
+// Ids taken per read: a burst of mail is handed over in a few calls.
+const BATCH = 1000
+
+export interface DoorbellHooks {
+  ring(conversationIds: string[]): void
+  /** The connection came back after a loss: rings sent meanwhile may be gone with Redis's data. */
+  reconnected(): void
+}
+
+export interface Doorbell {
+  close(): Promise<void>
+}
+
+export function listenDoorbell(connection: Redis, key: string, hooks: DoorbellHooks, log: Logger): Doorbell {
+  const client = connection.duplicate({ connectionName: `${connection.options.connectionName ?? 'switchboard'}-doorbell` })
+  let closed = false
+  let connectedOnce = false
+  client.on('ready', () => {
+    if (connectedOnce && !closed) hooks.reconnected()
+    connectedOnce = true
+  })
+  const loop = (async () => {
+    while (!closed) {
+      try {
+        const popped = await client.blmpop(BLOCK_SECONDS, 1, key, 'LEFT', 'COUNT', BATCH)
+        if (popped) hooks.ring(popped[1])
+      } catch (e) {
+        if (closed) return
+        log.warn('doorbell read failed', { error: e as Error })
+        await Bun.sleep(250)
+      }
+    }
+  })()
+  return {
+    async close() {
+      closed = true
+      client.disconnect()
+      await loop
+    },
+  }
+}

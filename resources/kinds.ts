@@ -1,0 +1,54 @@
+// The resource kinds a team declares, each with its spec schema, the checks its schema cannot express, and
+// its names in the API and in Kubernetes. One table, so files, the API, the store and the CRDs agree.
+import type { Static, TObject } from '@sinclair/typebox'
+import { AgentSpec, agentProblems } from './agent.ts'
+import { McpServerSpec, mcpServerProblems } from './mcp-server.ts'
+import { HttpToolSpec, toolProblems } from './tool.ts'
+import { unknownVariables } from './template.ts'
+
+export interface KindInfo<S extends TObject = TObject> {
+  kind: string
+  spec: S
+  /** The API collection (`/v1/agents`) and the CRD's plural. */
+  plural: string
+  shortNames: string[]
+  problems(spec: Static<S>): string[]
+  /** `kubectl get` columns. */
+  columns: Array<{ name: string; type: 'string' | 'integer'; field: string }>
+}
+
+const info = <S extends TObject>(k: KindInfo<S>): KindInfo => k as unknown as KindInfo
+
+export const KINDS = {
+  Agent: info({
+    kind: 'Agent', spec: AgentSpec, plural: 'agents', shortNames: ['sba'],
+    problems: (spec) => [
+      ...agentProblems(spec),
+      ...unknownVariables(spec.instructions, Object.keys(spec.variables ?? {}))
+        .map((v) => `/spec/instructions: unknown variable {{${v}}} (define it under variables)`),
+    ],
+    columns: [{ name: 'Mode', type: 'string', field: 'mode' }, { name: 'Policy', type: 'string', field: 'policy' }],
+  }),
+  Tool: info({
+    kind: 'Tool', spec: HttpToolSpec, plural: 'tools', shortNames: ['sbt'], problems: toolProblems,
+    columns: [{ name: 'Type', type: 'string', field: 'type' }, { name: 'URL', type: 'string', field: 'http.url' }],
+  }),
+  McpServer: info({
+    kind: 'McpServer', spec: McpServerSpec, plural: 'mcpservers', shortNames: ['mcp'], problems: mcpServerProblems,
+    columns: [{ name: 'URL', type: 'string', field: 'transport.http.url' }],
+  }),
+} as const
+
+export type ResourceKind = keyof typeof KINDS
+export const RESOURCE_KINDS = Object.keys(KINDS) as ResourceKind[]
+
+/** The order a set of documents is applied in: what others refer to comes first. */
+export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'Agent']
+
+export interface SpecOf {
+  Agent: Static<typeof AgentSpec>
+  Tool: Static<typeof HttpToolSpec>
+  McpServer: Static<typeof McpServerSpec>
+}
+
+export const isResourceKind = (k: unknown): k is ResourceKind => typeof k === 'string' && Object.hasOwn(KINDS, k)

@@ -1,0 +1,65 @@
+// The runtime touches BullMQ's private key layout in two places: the ordered takeover (takeover.ts) and the job
+// scrubber (job-scrubber.ts), and takes mail with BullMQ's own scripts outside a Worker (mailbox-jobs.ts). bullmq is
+// pinned to an exact version; this contract fails if an upgrade moves the keys or changes what those scripts do.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createMailboxJobs } from '../../queues/mailbox-jobs.ts'
+import { requeueInFlight } from '../../queues/takeover.ts'
+import { createLeases, createMailbox, createRedis, names } from '../../queues/index.ts'
+import { createTestRedis, type TestRedis } from '../support/redis.ts'
+import { turn } from '../support/traffic.ts'
+
+const ROOT = join(import.meta.dir, '..', '..')
+let redis: TestRedis
+const conversation = 'contract-1'
+
+beforeAll(async () => {
+  redis = await createTestRedis()
+})
+
+afterAll(() => redis.cleanup())
+
+test('bullmq is pinned to the exact version installed', () => {
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies.bullmq
+  const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'bullmq', 'package.json'), 'utf8')).version
+  expect(pinned).toBe(installed)
+})
+
+test('mail sits in the keys the takeover and the scrubber use, and is taken, taken over and completed in order', async () => {
+  const connection = createRedis(redis.url, 'contract')
+  const mailbox = createMailbox(connection, redis.prefix, createLeases(connection, redis.prefix, 'contract', 1000))
+  const jobs = createMailboxJobs(connection, { prefix: redis.prefix, token: 'owner-a', cacheSize: 10 })
+  const base = `${redis.prefix}:${names.mailbox(conversation)}:`
+  try {
+    for (const id of ['c-1', 'c-2']) await mailbox.send(turn(conversation, id, id))
+    // Waiting mail: a list taken from its right end, one hash per job holding the payload.
+    expect(await redis.client.lrange(`${base}wait`, 0, -1)).toEqual(['c-2', 'c-1'])
+    expect(JSON.parse((await redis.client.hget(`${base}c-1`, 'data'))!).id).toBe('c-1')
+
+    const first = await jobs.fetch(conversation)
+    expect(first?.id).toBe('c-1')
+    expect(await redis.client.lrange(`${base}active`, 0, -1)).toEqual(['c-1'])
+    expect(await redis.client.get(`${base}c-1:lock`)).toBe('owner-a')
+
+    // A new owner's takeover: the lock goes, the message is next in line again, and counted as redelivered.
+    expect(await requeueInFlight(connection, redis.prefix, names.mailbox(conversation))).toBe(1)
+    expect(await redis.client.exists(`${base}c-1:lock`)).toBe(0)
+    expect(await redis.client.lrange(`${base}wait`, 0, -1)).toEqual(['c-2', 'c-1'])
+    // The old owner can no longer complete what was taken over.
+    await expect(jobs.complete(conversation, first!, 'done')).rejects.toThrow()
+
+    const again = await jobs.fetch(conversation)
+    expect(again?.id).toBe('c-1')
+    expect(Number(await redis.client.hget(`${base}c-1`, 'stc'))).toBe(1)
+    const next = await jobs.complete(conversation, again!, 'done')
+    expect(next?.id).toBe('c-2')
+    expect(await redis.client.zrange(`${base}completed`, 0, -1)).toEqual(['c-1'])
+    expect(await jobs.complete(conversation, next!, 'forget')).toBeUndefined()
+    expect(await redis.client.exists(`${base}c-2`)).toBe(0)
+  } finally {
+    await jobs.close()
+    await mailbox.close()
+    connection.disconnect()
+  }
+})
