@@ -1,7 +1,7 @@
 // The composition root's body: wires config → storage, queues, providers, actors → API and worker roles.
 // main.ts runs it as a process; tests run it in-process with their own config and seams.
 import type { ToolExecutor } from './actors/index.ts'
-import { createApp, type App } from './api/index.ts'
+import { createApp, type App, type ApprovalDesk } from './api/index.ts'
 import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
@@ -27,6 +27,8 @@ export interface PlatformSeams {
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
+  /** Where the console finds the agent policy's approval requests (until the policy engine's store is wired in). */
+  approvals?: ApprovalDesk
 }
 
 export interface Platform {
@@ -101,7 +103,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config),
+      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config, seams.approvals),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

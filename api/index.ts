@@ -7,5 +7,6 @@ export { runAdminCommand, ADMIN_USAGE } from './admin-command.ts'
 export { applyResource, applyDocuments, type ApplyDeps, type Applier, type Applied } from './resource-apply.ts'
 /** The agent console's seams: its built page, and knowledge suggestions (a BM25 index over the tenant's help texts). */
 export type { ConsoleAsset, ConsoleOptions, LoadConsoleAssets } from './console/console-routes.ts'
+export type { ApprovalDesk, ApprovalRequest } from './console/approval-routes.ts'
 export { createKnowledgeIndex, type KnowledgeDocument, type SuggestKnowledge, type Suggestion } from './console/knowledge.ts'
 export { ensureDemoConsoleAdmin } from './console/demo-admin.ts'

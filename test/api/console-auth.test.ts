@@ -45,6 +45,9 @@ const ROUTE_ROLES: Record<string, ConsoleRole[]> = {
   'DELETE /console/api/canned-responses/:id': MANAGERS,
   'GET /console/api/qa/queue': REVIEWERS,
   'POST /console/api/qa/reviews/:id': REVIEWERS,
+  'GET /console/api/approvals': HANDLERS,
+  'POST /console/api/approvals/:id/approve': HANDLERS,
+  'POST /console/api/approvals/:id/deny': HANDLERS,
 }
 
 const PARAMS: Record<string, string> = { ':id': 'x_1', ':turnId': 't1' }

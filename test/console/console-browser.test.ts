@@ -1,6 +1,7 @@
 // The console in a real browser (Debian's Chromium): an agent signs in, takes an escalated conversation with the
-// keyboard, reads its handoff package, hands it back, then edits and sends an assist draft, and the customer's own
-// SSE stream receives the edited reply. Pages are checked with axe-core; a screenshot is kept in test-artifacts/.
+// keyboard, reads its handoff package, approves a pending refund, hands it back, then edits and sends an assist
+// draft, and the customer's own SSE stream receives the edited reply. Pages are checked with axe-core; a screenshot
+// is kept in test-artifacts/. The approval request comes from a desk of the `/v1/approvals` contract's shape.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import type { Page } from 'playwright-core'
 import { consolePerson } from '../api/console-harness.ts'
 import { newConversation, startApiHarness, type ApiHarness } from '../api/harness.ts'
 import { waitFor } from '../support/wait.ts'
+import type { ApprovalDesk, ApprovalRequest } from '../../api/index.ts'
 import { launchChromium, type Browser } from './browser.ts'
 
 const ARTIFACTS = join(import.meta.dir, '..', '..', 'test-artifacts')
@@ -15,11 +17,22 @@ const AXE = readFileSync(join(import.meta.dir, '..', '..', 'node_modules', 'axe-
 const PASSWORD = 'agent password for the browser test'
 const UI_TIMEOUT = 30_000
 
+const approvals: (ApprovalRequest & { tenantId: string; decidedBy?: string })[] = []
+const desk: ApprovalDesk = {
+  list: async (tenantId, f) => approvals.filter((a) => a.tenantId === tenantId && (!f.status || a.status === f.status)
+    && (!f.conversationId || a.conversationId === f.conversationId)),
+  approve: async (tenantId, id, agent) => {
+    const found = approvals.find((a) => a.id === id && a.tenantId === tenantId && a.status === 'pending')
+    return found && Object.assign(found, { status: 'approved', decidedBy: agent })
+  },
+  deny: async () => undefined,
+}
+
 let h: ApiHarness
 let browser: Browser
 let base: string
 beforeAll(async () => {
-  h = await startApiHarness({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' })
+  h = await startApiHarness({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' }, { approvals: desk })
   h.platform.app!.listen({ hostname: '127.0.0.1', port: 0 })
   base = `http://127.0.0.1:${h.platform.app!.server!.port}`
   browser = await launchChromium()
@@ -62,12 +75,16 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(violations).toEqual([])
 }
 
-test('an agent takes a handoff, reads its package, and sends an edited assist draft the customer receives', async () => {
+test('an agent takes a handoff, reads its package, approves a refund, and sends an edited assist draft the customer receives', async () => {
   await consolePerson(h, h.a.id, 'agent', 'anna@example.com', PASSWORD)
   const id = await newConversation(h, h.a.key, { customer: { email: 'noah.brown7922@example.com', name: 'Noah Brown' } })
   const customer = customerStream(id)
   await h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'I want to talk to a human agent' } })
   await waitFor(async () => customer.received.some((e) => e.type === 'escalation.opened'), 15_000, 'the escalation')
+  approvals.push({
+    id: 'apr_refund1', tenantId: h.a.id, conversationId: id, tool: 'return_delivered_order_items', args: { order_id: '#W2378156' },
+    amountUsd: 312.5, rule: 'refund_over_200', policyVersion: 'v3', status: 'pending', createdAt: new Date().toISOString(),
+  })
 
   const page = await browser.context.newPage()
   page.setDefaultTimeout(UI_TIMEOUT)
@@ -92,6 +109,13 @@ test('an agent takes a handoff, reads its package, and sends an edited assist dr
   await expect(page.getByText('noah.brown7922@example.com').isVisible()).resolves.toBe(true)
   await expectAccessible(page)
   await waitFor(async () => customer.received.find((e) => e.type === 'escalation.taken')?.data.agent === 'anna@example.com', 10_000, 'taken')
+
+  // The agent policy asks a person before a refund over 200 USD runs.
+  await page.getByText('312.50 USD').waitFor()
+  await page.getByRole('button', { name: 'Approve' }).click()
+  await waitFor(async () => approvals[0]!.status === 'approved', 10_000, 'the approval')
+  expect(approvals[0]!.decidedBy).toBe('anna@example.com')
+  await page.getByRole('heading', { name: 'Approval requests' }).waitFor({ state: 'detached' })
 
   // Handed back to the AI agent, now in assist mode: its next reply is a draft the agent edits and sends.
   await page.getByRole('button', { name: 'Resolve and hand back to AI' }).click()
