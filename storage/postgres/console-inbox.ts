@@ -24,7 +24,7 @@ export interface InboxItem {
   reason: string
   category: string | null
   queueId: string | null
-  priority: number
+  priority: number | null
   intent: string | null
   sentiment: string | null
   summary: string | null
@@ -102,7 +102,7 @@ export function createConsoleInbox(sql: Sql) {
         ${f.assignee === 'unassigned' ? sql`and e.taken_by is null` : f.assignee ? sql`and e.taken_by = ${f.assignee}` : sql``}`
       const [items, [count]] = await Promise.all([
         sql<InboxItem[]>`select ${sql.unsafe(itemColumns)} from escalations e join conversations c on c.id = e.conversation_id
-          where ${where} order by e.priority desc, coalesce(e.first_response_due_at, e.created_at), e.id limit ${f.limit}`,
+          where ${where} order by e.priority desc nulls last, coalesce(e.first_response_due_at, e.created_at), e.id limit ${f.limit}`,
         sql<{ n: number }[]>`select count(*)::int as n from escalations e join conversations c on c.id = e.conversation_id where ${where}`,
       ])
       return { items, total: count?.n ?? 0 }
@@ -139,8 +139,8 @@ export function createConsoleInbox(sql: Sql) {
      */
     async transfer(tenantId: string, id: string, to: { queueId?: string; agent?: string }, by: string, note?: string): Promise<boolean> {
       return sql.begin(async (tx) => {
-        const [before] = await tx<{ queueId: string | null; takenBy: string | null }[]>`select e.queue_id as "queueId", e.taken_by as "takenBy"
-          from escalations e join conversations c on c.id = e.conversation_id
+        const [before] = await tx<{ queueId: string | null; takenBy: string | null; conversationId: string }[]>`select e.queue_id as "queueId",
+          e.taken_by as "takenBy", e.conversation_id as "conversationId" from escalations e join conversations c on c.id = e.conversation_id
           where e.id = ${id} and c.tenant_id = ${tenantId} and e.status <> 'resolved' for update of e`
         if (!before) return false
         if (to.queueId) {
@@ -149,8 +149,8 @@ export function createConsoleInbox(sql: Sql) {
         } else if (to.agent) {
           await tx`update escalations set status = 'taken', taken_by = ${to.agent}, taken_at = now() where id = ${id}`
         }
-        await tx`insert into handoff_transfers (escalation_id, tenant_id, by_user, from_queue, to_queue, from_agent, to_agent, note)
-          values (${id}, ${tenantId}, ${by}, ${before.queueId}, ${to.queueId ?? before.queueId}, ${before.takenBy}, ${to.agent ?? null}, ${note ?? null})`
+        await tx`insert into handoff_transfers (escalation_id, conversation_id, tenant_id, by_user, from_queue, to_queue, from_agent, to_agent, note)
+          values (${id}, ${before.conversationId}, ${tenantId}, ${by}, ${before.queueId}, ${to.queueId ?? before.queueId}, ${before.takenBy}, ${to.agent ?? null}, ${note ?? null})`
         return true
       })
     },

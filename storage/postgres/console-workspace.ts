@@ -72,8 +72,8 @@ export function createConsoleWorkspace(sql: Sql) {
     },
     /** Records (or replaces) the rating of a handoff of the tenant; undefined when there is no such handoff. */
     async rateHandoff(tenantId: string, r: Omit<HandoffRating, 'createdAt'>): Promise<HandoffRating | undefined> {
-      const [row] = await sql<HandoffRating[]>`insert into handoff_ratings (escalation_id, tenant_id, user_id, had_what_needed, missing, comment)
-        select e.id, c.tenant_id, ${r.userId}, ${r.hadWhatNeeded}, ${r.missing}, ${r.comment}
+      const [row] = await sql<HandoffRating[]>`insert into handoff_ratings (escalation_id, conversation_id, tenant_id, user_id, had_what_needed, missing, comment)
+        select e.id, e.conversation_id, c.tenant_id, ${r.userId}, ${r.hadWhatNeeded}, ${r.missing}, ${r.comment}
         from escalations e join conversations c on c.id = e.conversation_id where e.id = ${r.escalationId} and c.tenant_id = ${tenantId}
         on conflict (escalation_id) do update set user_id = excluded.user_id, had_what_needed = excluded.had_what_needed,
           missing = excluded.missing, comment = excluded.comment, created_at = now()

@@ -112,6 +112,13 @@ test('transfers to a queue or a person are recorded; the package is rated; a res
   expect(rated.body).toMatchObject({ hadWhatNeeded: false, missing: ['history'] })
   expect((await call(anna, 'POST', `/escalations/${escalationId}/rating`, { hadWhatNeeded: true, missing: ['mood'] })).status).toBe(400)
   expect((await call(anna, 'POST', `/escalations/${escalationId}/resolve`, { handBack: false })).body.status).toBe('resolved')
+  // Archived to the cold tier and back: the package, its rating and the transfers are all still there.
+  const before = (await call(anna, 'GET', `/conversations/${id}`)).body.handoffs
+  expect(await h.platform.storage.archiver.archive(id)).toBe('archived')
+  expect(await h.platform.storage.archiver.restore(id)).toBe(true)
+  expect((await call(anna, 'GET', `/conversations/${id}`)).body.handoffs).toEqual(before)
+  expect(before[0]).toMatchObject({ rating: { hadWhatNeeded: false, missing: ['history'] }, package: { reason: { category: 'customer_asked' } } })
+  expect(await h.platform.storage.sql`select 1 from handoff_transfers where escalation_id = ${escalationId}`).toHaveLength(2)
 
   const queue = await call(reviewer, 'GET', '/qa/queue')
   expect(queue.body.rubric.criteria.map((c: { id: string }) => c.id)).toEqual(['accuracy', 'policy', 'resolution', 'tone', 'handoff'])
