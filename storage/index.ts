@@ -93,7 +93,7 @@ export type {
   CustomerProfile, HandoffFacts, HandoffPackage, HandoffPackages, PackageAction, PackageFailure, RoutedEscalation, SentimentReading,
   TicketFields,
 } from './postgres/handoff-packages.ts'
-export { DEFAULT_QUEUE, type Assignment, type HandoffQueue, type HandoffQueues, type QueueSettings, type WaitFigures } from './postgres/handoff-queues.ts'
+export type { Assignment, HandoffQueue, HandoffQueues, QueueSettings, WaitFigures } from './postgres/handoff-queues.ts'
 export type { HandoffSla, HoldingDue, SlaBreach, SlaKind } from './postgres/handoff-sla.ts'
 export {
   CONSOLE_ROLES, type ConsolePeople, type ConsoleRole, type ConsoleSession, type ConsoleUser, type NewConsoleUser, type UserChanges,

@@ -16,7 +16,7 @@ const NEGATIONS = new Set(['not', "don't", 'dont', "isn't", 'isnt', "wasn't", 'n
 const INTENSIFIERS = new Set(['very', 'really', 'so', 'extremely', 'totally', 'absolutely'])
 
 /** -1 … 1 for one text; 0 when it carries no sentiment words. */
-export function scoreText(text: string): number {
+function scoreText(text: string): number {
   const words = text.toLowerCase().match(/[a-z']+/g) ?? []
   let sum = 0
   let hits = 0

@@ -12,7 +12,7 @@ export interface PeopleRouteDeps extends ConsoleGuardDeps {
   sessionTtlMs: number
 }
 
-export const MIN_PASSWORD_CHARS = 12
+const MIN_PASSWORD_CHARS = 12
 // Attempts per second for one account: with argon2id behind it, enough for a person, too few for guessing.
 const SIGN_IN_ATTEMPTS_PER_S = 2
 

@@ -65,10 +65,6 @@ export function createConsolePeople(sql: Sql) {
       const { passwordHash, ...user } = row
       return { user, passwordHash }
     },
-    async get(tenantId: string, id: string): Promise<ConsoleUser | undefined> {
-      const [row] = await sql<ConsoleUser[]>`select ${sql.unsafe(columns)} from console_users u where u.tenant_id = ${tenantId} and u.id = ${id}`
-      return row
-    },
     async list(tenantId: string): Promise<ConsoleUser[]> {
       return sql<ConsoleUser[]>`select ${sql.unsafe(columns)} from console_users u where u.tenant_id = ${tenantId} order by u.email`
     },
