@@ -33,6 +33,17 @@ function Page({ person }: { person: Person }) {
   return person.role === 'qa_reviewer' ? <QaView /> : <InboxView person={person} />
 }
 
+/** Available people get handoffs assigned round robin by queues that assign that way. */
+function Availability({ person }: { person: Person }) {
+  const [available, setAvailable] = useState(person.available)
+  const toggle = (next: boolean) => void api<Person>('PUT', '/me/availability', { available: next }).then((p) => setAvailable(p.available)).catch(() => {})
+  return (
+    <label class="inline availability">
+      <input type="checkbox" checked={available} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} /> Available for assignment
+    </label>
+  )
+}
+
 function Header({ person, onSignOut }: { person: Person; onSignOut: () => void }) {
   const handles = person.role !== 'qa_reviewer'
   const reviews = person.role !== 'agent'
@@ -43,6 +54,7 @@ function Header({ person, onSignOut }: { person: Person; onSignOut: () => void }
         {handles && <a href="#/">Inbox</a>}
         {reviews && <a href="#/qa">QA review</a>}
       </nav>
+      {handles && <Availability person={person} />}
       <span class="who">{person.name} · {person.role.replace('_', ' ')}</span>
       <button type="button" onClick={onSignOut}>Sign out</button>
     </header>
