@@ -5,6 +5,7 @@ import { AppError } from './lib/errors.ts'
 import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
+import { BUILTIN_TOOLS } from './platform-resources.ts'
 import { ensureDemoConsoleAdmin, ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
@@ -45,7 +46,11 @@ async function runAdmin(config: Config, args: string[]): Promise<never> {
   let code = 0
   try {
     await migrate(sql, config.postgres.schema)
-    const deps = { storage: createStorage(sql, redis, prefix), dequeue: createJobScrubber(bull, prefix) }
+    const storage = createStorage(sql, redis, prefix, undefined, { secretsKey: config.agents.secretsKey })
+    const deps = {
+      storage, dequeue: createJobScrubber(bull, prefix), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOLS },
+      readSecret: () => Bun.stdin.text(),
+    }
     console.log(JSON.stringify(await runAdminCommand(deps, args), null, 2))
   } catch (e) {
     console.error(e instanceof AppError ? e.message : e)

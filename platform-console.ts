@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startSlaTimer, type SlaTimer } from './actors/index.ts'
-import { createKnowledgeIndex, type ApprovalDesk, type ConsoleOptions } from './api/index.ts'
+import { createKnowledgeIndex, type ConsoleOptions } from './api/index.ts'
 import { loadConsole } from './console/index.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
@@ -13,10 +13,10 @@ import type { Storage } from './storage/index.ts'
 
 const POLICY_PATH = join(import.meta.dir, 'data', 'retail', 'policy.md')
 
-/** What the API needs to serve the console; `approvals` is the agent policy's approval store, once there is one. */
-export function consoleOptions(config: Config, approvals?: ApprovalDesk): ConsoleOptions {
+/** What the API needs to serve the console. */
+export function consoleOptions(config: Config): ConsoleOptions {
   const policy = { id: 'retail-policy', title: 'Retail agent policy', text: readFileSync(POLICY_PATH, 'utf8') }
-  return { sessionTtlMs: config.console.sessionTtlMs, suggest: createKnowledgeIndex([policy]), assets: loadConsole, approvals }
+  return { sessionTtlMs: config.console.sessionTtlMs, suggest: createKnowledgeIndex([policy]), assets: loadConsole }
 }
 
 /** The SLA clocks, swept by every worker (each breach is still reported once). */

@@ -3,13 +3,15 @@
 // document fails loudly; a bad edit later is logged and the versions in force stay. Part of the composition root.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { applyDocuments, type ApplyDeps } from './api/index.ts'
+import { applyDocuments, type ApplyDeps, type BuiltinTool } from './api/index.ts'
 import type { Logger } from './lib/log.ts'
 import { parseResourceDocuments } from './resources/index.ts'
 import { RETAIL_TOOLS } from './tools/index.ts'
 
-/** Tools every tenant has without declaring them: what agents may list from `retail`. */
-export const BUILTIN_TOOL_NAMES: readonly string[] = RETAIL_TOOLS.filter((t) => !t.internal).map((t) => t.name)
+/** Tools every tenant has without declaring them: what agents may list from `retail` and policies may name. */
+export const BUILTIN_TOOLS: readonly BuiltinTool[] = RETAIL_TOOLS.filter((t) => !t.internal).map((t) => ({
+  name: t.name, type: t.type, args: Object.keys((t.parameters as { properties?: object }).properties ?? {}),
+}))
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

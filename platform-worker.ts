@@ -1,7 +1,9 @@
 // The worker role: the tenants' agents and tool catalogues, model routing, the pools and the actor host.
 // Part of the composition root: it may import every layer.
 import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
-import { createAgentDirectory, createAgentToolExecutor, createModelRoutes, createToolCatalogue, type ToolCatalogue } from './agents/index.ts'
+import {
+  createAgentDirectory, createAgentToolExecutor, createModelRoutes, createPolicyCache, createPolicyEnforcer, createToolCatalogue, type ToolCatalogue,
+} from './agents/index.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
@@ -62,7 +64,12 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
   })
   const directory = createAgentDirectory({ resources: storage.resources, catalogue, models, refreshMs: config.agents.refreshMs })
-  const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue })
+  const enforcer = createPolicyEnforcer({
+    state: storage.policyState, spending: storage.spending, approvals: storage.approvals,
+    today: () => new Date(deps.clock.now()).toISOString().slice(0, 10),
+  })
+  const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
+  const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue, policies, enforcer })
   const runtime = {
     storage, pools: deps.pools, mailbox: deps.mailbox, tools, directory, clock: deps.clock, log,
     observer: deps.metrics.observer, captureContent: config.telemetry.captureContent,

@@ -1,7 +1,7 @@
 // The composition root's body: wires config → storage, queues, providers, actors → API and worker roles.
 // main.ts runs it as a process; tests run it in-process with their own config and seams.
 import type { ToolExecutor } from './actors/index.ts'
-import { createApp, type App, type ApprovalDesk } from './api/index.ts'
+import { createApp, type App } from './api/index.ts'
 import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
@@ -15,7 +15,7 @@ import {
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
-import { BUILTIN_TOOL_NAMES, watchResourceDir } from './platform-resources.ts'
+import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
@@ -27,8 +27,6 @@ export interface PlatformSeams {
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
-  /** Where the console finds the agent policy's approval requests (until the policy engine's store is wired in). */
-  approvals?: ApprovalDesk
 }
 
 export interface Platform {
@@ -56,7 +54,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const { prefix } = config.redis
   const storageRedis = createRedisClient(config.redis.url)
   const storage = createStorage(sql, storageRedis, prefix, await sessionTiersFromConfig(config), { secretsKey: config.agents.secretsKey })
-  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOL_NAMES }
+  const apply = { resources: storage.resources, builtinTools: BUILTIN_TOOLS }
   const bull = createRedis(config.redis.url, `switchboard-${config.role}`, { autoPipelining: config.role === 'api' })
   const leases = createLeases(bull, prefix, config.workerId, config.actors.leaseTtlMs)
   // Tracing is installed process-wide by main.ts (or a test) before the platform starts.
@@ -103,7 +101,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config, seams.approvals),
+      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

@@ -9,5 +9,5 @@ export { HANDOFF_REPLY, BLOCKED_REPLY } from './conversation/turn.ts'
  */
 export { startSlaTimer, type SlaTimer, type SlaTimerDeps, type SweepReport } from './escalation/sla-timer.ts'
 export type {
-  Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
+  PendingAction, Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
 } from './protocol.ts'

@@ -46,7 +46,21 @@ export type ConversationClose = Static<typeof ConversationClose>
 export const ContextChanged = envelope('context.changed', Type.Object({ reason: Type.String({ maxLength: 100 }) }))
 export type ContextChanged = Static<typeof ContextChanged>
 
-export const Message = Type.Union([TurnReceived, OutreachTriggered, ConversationClose, ContextChanged])
+/**
+ * A person approved or refused an action the policy held for approval. Sent by the API's approvals routes;
+ * handled by the conversation actor, which runs an approved action once and tells the customer the outcome.
+ */
+export const ApprovalDecided = envelope('approval.decided', Type.Object({
+  approvalId: Id,
+  approved: Type.Boolean(),
+  tool: Id,
+  args: Type.Record(Type.String(), Type.Unknown()),
+  summary: Type.String({ maxLength: 1000 }),
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+}))
+export type ApprovalDecided = Static<typeof ApprovalDecided>
+
+export const Message = Type.Union([TurnReceived, OutreachTriggered, ConversationClose, ContextChanged, ApprovalDecided])
 export type Message = Static<typeof Message>
 export type MessageKind = Message['kind']
 
@@ -154,6 +168,13 @@ export interface RecordedReply {
   draft?: boolean
 }
 
+/** An action the policy holds until the customer confirms it or a person approves it: the turn ends asking for that. */
+export interface PendingAction {
+  kind: 'confirm' | 'approve'
+  summary: string
+  amountUsd?: number
+}
+
 /** What each pool request resolves to: plain JSON. */
 export interface PoolResults {
   'provider.complete': {
@@ -169,7 +190,7 @@ export interface PoolResults {
     escalate?: string
   }
   'guardrail.check': GuardrailVerdict
-  'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo }
+  'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo; pending?: PendingAction }
   'escalation.open': {
     escalationId: string
     /** What the waiting customer is told about the queue and the expected wait; absent once nobody waits. */

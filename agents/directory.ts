@@ -25,6 +25,12 @@ export function expandToolRefs(refs: readonly string[], tools: Pick<TenantTools,
   return [...new Set(names)].filter((n) => tools.registry.get(n) && !tools.registry.get(n)!.definition.internal)
 }
 
+/** Whether every tool and source an agent lists is in the catalogue (loaded, or known to have failed). */
+function knowsAll(refs: readonly string[], tools: Pick<TenantTools, 'sources' | 'registry' | 'withdrawn'>): boolean {
+  const failed = new Set(tools.withdrawn().map((w) => w.name))
+  return refs.every((ref) => (ref.endsWith('/*') ? tools.sources.has(ref.slice(0, -2)) || failed.has(ref.slice(0, -2)) : tools.registry.get(ref) !== undefined || failed.has(ref)))
+}
+
 export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirectory {
   const refreshMs = options.refreshMs ?? 2000
   const today = () => (options.clock?.() ?? new Date()).toISOString().slice(0, 10)
@@ -35,7 +41,9 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
     const spec = row.spec as unknown as SpecOf['Agent']
     const ref = { scope: row.tenantId, version: row.version }
     const offered = async (tenantId: string): Promise<OfferedTools & { names: string[] }> => {
-      const tools = await options.catalogue.forTenant(tenantId)
+      let tools = await options.catalogue.forTenant(tenantId)
+      // An agent newer than this worker's view of the catalogue may list tools declared a moment ago.
+      if (!knowsAll(spec.tools, tools)) tools = await options.catalogue.forTenant(tenantId, { fresh: true })
       const listed = expandToolRefs(spec.tools, tools)
       const withdrawn = tools.withdrawn().filter((w) => listed.includes(w.name) || tools.sources.has(w.name))
       const names = listed.filter((n) => !withdrawn.some((w) => w.name === n))

@@ -14,3 +14,6 @@ export { createModelRoutes, type ModelRoutes, type ModelRouteDeps } from './mode
 /** The tool pool's executor. */
 export { createAgentToolExecutor, type AgentToolExecutorOptions } from './tool-executor.ts'
 export { isPrivateAddress, checkAddress } from './network-guard.ts'
+/** AgentPolicy enforcement at the tool boundary, and the compiled policies in force. */
+export { createPolicyEnforcer, type PolicyEnforcer, type EnforcerDeps, type EnforcedCall } from './policy-enforcer.ts'
+export { createPolicyCache, type PolicyCache, type PolicyInForce } from './policy-cache.ts'

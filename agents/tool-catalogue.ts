@@ -68,7 +68,7 @@ export function createToolCatalogue(options: ToolCatalogueOptions) {
       entry.failed.delete(r.name)
       await report(tenantId, { source: r.name, kind, state: 'ok', tools: source.tools.map((t) => t.name), version: r.version })
     } catch (e) {
-      const reason = toErrorInfo(e).message
+      const reason = `${kind === 'http' ? 'HTTP tool' : 'MCP server'} ${r.name}: ${toErrorInfo(e).message}`
       entry.failed.set(r.name, { reason, until: Date.now() + cooldownMs, version: r.version })
       options.log.warn('tool source withdrawn', { tenantId, source: r.name, reason })
       await report(tenantId, { source: r.name, kind, state: 'withdrawn', tools: [], reason, version: r.version })
@@ -129,10 +129,10 @@ export function createToolCatalogue(options: ToolCatalogueOptions) {
   }
 
   return {
-    /** The tenant's tools, refreshed from the store when the last check is older than `refreshMs`. */
-    async forTenant(tenantId: string): Promise<TenantTools> {
+    /** The tenant's tools, refreshed from the store when the last check is older than `refreshMs` (or `fresh`). */
+    async forTenant(tenantId: string, options: { fresh?: boolean } = {}): Promise<TenantTools> {
       const entry = tenants.get(tenantId)
-      if (entry && Date.now() - entry.checkedAt < refreshMs) return entry.tools
+      if (entry && !options.fresh && Date.now() - entry.checkedAt < refreshMs) return entry.tools
       let loading = pending.get(tenantId)
       if (!loading) {
         loading = refresh(tenantId, entry).finally(() => pending.delete(tenantId))

@@ -4,6 +4,7 @@ import { AppError } from '../lib/errors.ts'
 import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
+import { RESOURCE_USAGE, runResourceCommand, type ResourceCommandDeps } from './resource-commands.ts'
 
 export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
@@ -12,10 +13,11 @@ export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   list-keys <tenant id>
   revoke-key <tenant id> <key id>
   export-customer <tenant id> <customer id>
-  erase-customer <tenant id> <customer id> [--reason <why>]`
+  erase-customer <tenant id> <customer id> [--reason <why>]
+${RESOURCE_USAGE}`
 
-export interface AdminDeps {
-  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer'>
+export interface AdminDeps extends ResourceCommandDeps {
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets'>
   /** Sweeps an erased customer's conversations out of the queues. */
   dequeue: DequeueConversations
 }
@@ -73,7 +75,10 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
       await assertTenantCustomer(storage, tenantId(first), id)
       return storage.eraseCustomer(id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
     }
-    default:
-      throw new AppError('request.invalid', ADMIN_USAGE)
+    default: {
+      const done = await runResourceCommand(deps, args)
+      if (done === undefined) throw new AppError('request.invalid', ADMIN_USAGE)
+      return done
+    }
   }
 }

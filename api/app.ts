@@ -31,12 +31,14 @@ import { agentRoutes } from './routes/agents.ts'
 import { customerSegmentsRoutes } from './routes/customer-segments.ts'
 import { resourceRoutes } from './routes/resources.ts'
 import { secretsRoutes } from './routes/secrets.ts'
+import { approvalsRoutes } from './routes/approvals.ts'
+import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
@@ -110,6 +112,9 @@ export function createApp(deps: AppDeps) {
     .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
     .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
     .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
+    .use(resourceRoutes('AgentPolicy', { ...guard, apply: deps.apply }))
+    .use(approvalsRoutes({ ...guard, storage, inbox }))
+    .use(policyDecisionsRoutes({ ...guard, storage }))
     .use(secretsRoutes({ ...guard, storage }))
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
 }

@@ -3,15 +3,24 @@
 // version (none when nothing changed).
 import { AppError } from '../lib/errors.ts'
 import {
-  APPLY_ORDER, InvalidResourceError, KINDS, mcpToolName, PLATFORM_TENANT, tenantWriteProblems, validateDocument, validateSpec,
+  APPLY_ORDER, InvalidResourceError, KINDS, PLATFORM_TENANT, tenantWriteProblems, validateDocument, validateSpec,
   type Problem, type ResourceDocument, type ResourceKind, type SpecOf,
 } from '../resources/index.ts'
+import { agentPolicyProblems } from '../policy/index.ts'
+import { catalogueView } from './catalogue-view.ts'
 import type { Resources, StoredResource } from '../storage/index.ts'
+
+/** A tool every tenant's catalogue has without declaring it. */
+export interface BuiltinTool {
+  name: string
+  type: 'READ' | 'WRITE' | 'GENERIC'
+  args: readonly string[]
+}
 
 export interface ApplyDeps {
   resources: Resources
-  /** Tools every tenant's catalogue has without declaring them (the built-in retail tools). */
-  builtinTools: readonly string[]
+  /** The built-in retail tools. */
+  builtinTools: readonly BuiltinTool[]
 }
 
 /** Who applies: a tenant's key through the API (restricted), or the operator (files, CLI, controller). */
@@ -40,7 +49,7 @@ export async function applyResource(deps: ApplyDeps, who: Applier, input: ApplyI
   }
   const tenantId = who.kind === 'tenant' ? who.tenantId : String(raw.tenant ?? PLATFORM_TENANT)
   const spec = validateSpec(input.kind, { ...raw, tenant: tenantId }, where)
-  const references = await referenceProblems(deps, tenantId, input.kind, spec)
+  const references = await referenceProblems(deps, tenantId, input.kind, input.name, spec)
   if (references.length > 0) throw new InvalidResourceError(references, where)
   const outcome = await deps.resources.apply({
     tenantId, kind: input.kind, name: input.name, spec: spec as Record<string, unknown>, by: who.by, comment: input.comment,
@@ -63,25 +72,30 @@ export async function applyDocuments(deps: ApplyDeps, by: string, docs: Resource
 /** Parses one JSON document (`apiVersion`, `kind`, `metadata`, `spec`) as the API receives it. */
 export const documentFromJson = (value: unknown): ResourceDocument => validateDocument(value, 'document')
 
-async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenantId: string, kind: K, spec: SpecOf[K]): Promise<Problem[]> {
+async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenantId: string, kind: K, name: string, spec: SpecOf[K]): Promise<Problem[]> {
+  if (kind === 'AgentPolicy') {
+    const view = await catalogueView(deps, tenantId)
+    return agentPolicyProblems(name, spec as SpecOf['AgentPolicy'], view.catalogue).map(toProblem)
+  }
   if (kind !== 'Agent') return []
   const agent = spec as SpecOf['Agent']
-  const [tools, servers] = await Promise.all([deps.resources.list(tenantId, 'Tool'), deps.resources.list(tenantId, 'McpServer')])
-  const sources = new Map<string, (name: string) => boolean>([['retail', (n) => deps.builtinTools.includes(n)]])
-  for (const s of servers) {
-    const prefix = mcpToolName(s.name, s.spec as SpecOf['McpServer'], '')
-    sources.set(s.name, (n) => n.startsWith(prefix) && n.length > prefix.length)
-  }
-  const known = (ref: string) => deps.builtinTools.includes(ref) || tools.some((t) => t.name === ref)
-    || [...sources.values()].some((inSource) => inSource(ref))
+  const view = await catalogueView(deps, tenantId)
   const problems: Problem[] = []
   agent.tools.forEach((ref, i) => {
     const wildcard = ref.endsWith('/*') ? ref.slice(0, -2) : undefined
-    if (wildcard !== undefined ? !sources.has(wildcard) : !known(ref)) {
+    if (wildcard !== undefined ? !view.sources.has(wildcard) : !view.catalogue.tool(ref)) {
       problems.push({ path: `/spec/tools/${i}`, message: `unknown ${wildcard !== undefined ? 'tool source' : 'tool'} "${ref}" in tenant ${tenantId}'s catalogue` })
     }
   })
+  if (agent.policy && !(await deps.resources.resolve({ tenantId, kind: 'AgentPolicy', name: agent.policy }))) {
+    problems.push({ path: '/spec/policy', message: `no AgentPolicy "${agent.policy}" for tenant ${tenantId}` })
+  }
   return problems
+}
+
+const toProblem = (line: string): Problem => {
+  const at = line.indexOf(': ')
+  return { path: line.slice(0, at), message: line.slice(at + 2) }
 }
 
 /** The kinds' API collections: `/v1/agents`, `/v1/tools`, `/v1/mcpservers`. */

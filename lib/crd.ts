@@ -26,7 +26,10 @@ export function toStructuralSchema(schema: unknown): Json {
   const s = schema as Record<string, unknown>
   if (isFreeForm(s)) return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }
   const literals = Array.isArray(s.anyOf) ? s.anyOf.map((b) => (b as { const?: unknown }).const) : []
-  if (literals.length > 0 && literals.every((c) => typeof c === 'string')) return { type: 'string', enum: literals as string[] }
+  if (literals.length > 0 && literals.every((c) => typeof c === 'string')) {
+    const kept = Object.fromEntries(Object.entries(s).filter(([k]) => k === 'default' || k === 'description')) as Record<string, Json>
+    return { type: 'string', enum: literals as string[], ...kept }
+  }
   const out: Record<string, Json> = {}
   for (const [key, value] of Object.entries(s)) {
     if (key === 'additionalProperties' && value === false) continue

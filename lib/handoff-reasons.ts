@@ -67,6 +67,9 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'resource.invalid': 'system_failure',
   'agent.unknown': 'system_failure',
   'secret.unavailable': 'system_failure',
+  'policy.denied': 'policy_restriction',
+  'policy.confirmation_required': 'pending_clarification',
+  'policy.approval_required': 'approval_needed',
 }
 
 // When the agent itself chose to hand over, its own reason (`customer_requested_human`, `unsupported_intent:…`)

@@ -79,6 +79,12 @@ export { retryAfterMs } from './errors.ts'
  */
 export { createLocalProvider, isLocalEscalation, classify, type IntentClassification } from './local/index.ts'
 export type { LocalProvider } from './local/index.ts'
+/**
+ * The topic guardrail (out-of-scope detection next to the local intent model); it needs no vendor.
+ * @example checkTopic('tell me a joke', 'escalate').verdict // 'escalate'
+ */
+export { checkTopic } from './local/index.ts'
+export type { OutOfScopeAction, TopicResult } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */
 export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'

@@ -5,6 +5,7 @@ import { AgentSpec, agentProblems } from './agent.ts'
 import { McpServerSpec, mcpServerProblems } from './mcp-server.ts'
 import { HttpToolSpec, toolProblems } from './tool.ts'
 import { unknownVariables } from './template.ts'
+import { AgentPolicySpec } from '../policy/index.ts'
 
 export interface KindInfo<S extends TObject = TObject> {
   kind: string
@@ -33,6 +34,10 @@ export const KINDS = {
     kind: 'Tool', spec: HttpToolSpec, plural: 'tools', shortNames: ['sbt'], problems: toolProblems,
     columns: [{ name: 'Type', type: 'string', field: 'type' }, { name: 'URL', type: 'string', field: 'http.url' }],
   }),
+  AgentPolicy: info({
+    kind: 'AgentPolicy', spec: AgentPolicySpec, plural: 'agentpolicies', shortNames: ['agp'], problems: () => [],
+    columns: [{ name: 'Version', type: 'string', field: 'version' }],
+  }),
   McpServer: info({
     kind: 'McpServer', spec: McpServerSpec, plural: 'mcpservers', shortNames: ['mcp'], problems: mcpServerProblems,
     columns: [{ name: 'URL', type: 'string', field: 'transport.http.url' }],
@@ -43,10 +48,11 @@ export type ResourceKind = keyof typeof KINDS
 export const RESOURCE_KINDS = Object.keys(KINDS) as ResourceKind[]
 
 /** The order a set of documents is applied in: what others refer to comes first. */
-export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'Agent']
+export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'AgentPolicy', 'Agent']
 
 export interface SpecOf {
   Agent: Static<typeof AgentSpec>
+  AgentPolicy: Static<typeof AgentPolicySpec>
   Tool: Static<typeof HttpToolSpec>
   McpServer: Static<typeof McpServerSpec>
 }

@@ -15,6 +15,9 @@ import { createCatalogueStatus } from './redis/catalogue-status.ts'
 import { createResources } from './postgres/resources.ts'
 import { createSecrets } from './postgres/secrets.ts'
 import { createTurnFacts } from './postgres/turn-facts.ts'
+import { createPolicyState } from './postgres/policy-state.ts'
+import { createSpending } from './postgres/spending.ts'
+import { createApprovals } from './postgres/approvals.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
 import { createIdempotency } from './postgres/idempotency.ts'
@@ -50,6 +53,10 @@ export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource
 export type { SecretInfo, Secrets } from './postgres/secrets.ts'
 export type { TurnFacts, TurnFactsRepository } from './postgres/turn-facts.ts'
 export type { CatalogueStatus, ToolSourceStatus } from './redis/catalogue-status.ts'
+/** What the tool boundary enforces under an AgentPolicy: authentication, consent, decisions, spending, approvals. */
+export type { PolicyDecisionRecord, PolicyState, StoredDecision } from './postgres/policy-state.ts'
+export type { Reservation, ReserveOutcome, SpendCaps, Spending } from './postgres/spending.ts'
+export type { ApprovalRequest, Approvals, NewApproval } from './postgres/approvals.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -128,6 +135,9 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     secrets: createSecrets(sql, options.secretsKey),
     turnFacts: createTurnFacts(sql),
     catalogue: createCatalogueStatus(redis, prefix),
+    policyState: createPolicyState(sql),
+    spending: createSpending(sql),
+    approvals: createApprovals(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),

@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   providers: ['lib'],
   storage: ['lib'],
   emulator: ['lib'],
-  resources: ['lib'],
+  resources: ['lib', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],

@@ -1,7 +1,7 @@
 // The agent loop of one turn: ask the model; run the tools it asks for through the tool pool; repeat until
 // it answers, escalates, or runs out of steps. Each model step is checkpointed, so a resumed turn replays
 // recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
-import type { ChatTurn, PoolResults, TurnReceived } from '../protocol.ts'
+import type { ChatTurn, PendingAction, PoolResults, TurnReceived } from '../protocol.ts'
 import { isOutage, RetryableError, type ErrorInfo } from '../../lib/errors.ts'
 import type { ConversationContext } from './state.ts'
 import { handoffRequest } from '../handoff-tool.ts'
@@ -36,20 +36,33 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
     if (handoff) return { kind: 'escalate', error: { code: 'agent.escalated', message: handoff, retryable: false }, text: result.text, transcript: added }
     if (result.toolCalls.length === 0) return { kind: 'reply', text: result.text, transcript: added }
     added.push({ role: 'assistant', text: result.text, toolCalls: result.toolCalls })
-    for (const call of result.toolCalls) added.push(await runTool(ctx, turn, call))
+    for (const call of result.toolCalls) {
+      const ran = await runTool(ctx, turn, call)
+      added.push(ran.turn)
+      // The policy holds the action: the turn ends by asking the customer (or telling them a person must approve).
+      if (ran.pending) return { kind: 'reply', text: pendingText(ran.pending), transcript: added }
+    }
   }
   const error: ErrorInfo = { code: 'agent.step_limit', message: `no answer after ${MAX_MODEL_STEPS} model steps`, retryable: false }
   return { kind: 'escalate', error, transcript: added }
+}
+
+/** The platform's words, whatever model runs: the customer sees exactly what they would agree to. */
+export function pendingText(pending: PendingAction): string {
+  if (pending.kind === 'confirm') return `Before I go ahead, please confirm: ${pending.summary}. Reply "yes" to confirm.`
+  const amount = pending.amountUsd !== undefined ? ` ($${pending.amountUsd.toFixed(2)})` : ''
+  return `This needs the approval of a member of our team: ${pending.summary}${amount}. I have sent it to them; you will hear back here.`
 }
 
 async function runTool(
   ctx: ConversationContext,
   turn: { conversationId: string; turnId: string },
   call: NonNullable<ChatTurn['toolCalls']>[number],
-): Promise<ChatTurn> {
+): Promise<{ turn: ChatTurn; pending?: PendingAction }> {
   const outcome = await ctx.deps.supervisor.invokeTool(turn, call)
   // A tool failure is information for the model (it may apologise, retry or escalate), never a crash.
   const result = outcome.ok ? outcome.value : ({ ok: false, error: outcome.error } as const)
   const text = JSON.stringify(result.ok ? result.output : { error: result.error })
-  return { role: 'tool', toolCallId: call.id, name: call.name, text, isError: !result.ok }
+  const pending = !result.ok && 'pending' in result ? result.pending : undefined
+  return { turn: { role: 'tool', toolCallId: call.id, name: call.name, text, isError: !result.ok }, ...(pending ? { pending } : {}) }
 }

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../lib/errors.ts'
 import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
+import { handleApproval } from './approval.ts'
 
 /** Mail that reaches a conversation after its customer was erased is dropped, and removed from the queue. */
 const unlessErased = <M extends Message>(handle: (msg: M, ctx: ConversationContext) => Promise<void>) =>
@@ -26,6 +27,7 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
     })
   }),
   'context.changed': unlessErased(async (_msg, ctx) => rereadContext(ctx)),
+  'approval.decided': unlessErased(async (msg, ctx) => void (await handleApproval(msg, ctx))),
   'conversation.close': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.conversations.setStatus(state.conversationId, 'closed')
     await deps.storage.events.publish({

@@ -12,7 +12,7 @@ import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
 
 export interface ProviderActorDeps {
-  storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations'>
+  storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations' | 'turnFacts'>
   /** The agents by tenant, name and version: instructions, tools and the model gateway of each. */
   directory: AgentDirectory
   observer: RuntimeObserver
@@ -49,8 +49,10 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   if (recorded) return recorded
   const runnable = await deps.directory.resolve(route.tenantId, agent, req.payload.agentRef)
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
-  const { offered } = await runnable.tools(route.tenantId)
-  const system = runnable.instructions({ tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined })
+  const { offered, withdrawn } = await runnable.tools(route.tenantId)
+  const vars = { tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined }
+  const system = runnable.instructions(vars) + unavailableNote(withdrawn)
+  if (withdrawn.length > 0) await deps.storage.turnFacts.noteWithdrawn(turnId, withdrawn)
   const messages = toProviderMessages(history)
   const started = performance.now()
   const publish: PublishDelta = (delta, index) => void deps.storage.events.publish({
@@ -90,4 +92,10 @@ async function customerName(deps: ProviderActorDeps, req: ProviderComplete): Pro
   const conversation = await deps.storage.conversations.get(req.conversationId)
   const customer = conversation?.metadata.customer as { name?: unknown } | undefined
   return typeof customer?.name === 'string' ? customer.name : undefined
+}
+
+/** The model is told which of its tools are down, so it can say so instead of failing on them. */
+function unavailableNote(withdrawn: ReadonlyArray<{ name: string; reason: string }>): string {
+  if (withdrawn.length === 0) return ''
+  return `\n\nUnavailable right now (tell the customer if they need it): ${withdrawn.map((w) => `${w.name} (${w.reason})`).join('; ')}.`
 }

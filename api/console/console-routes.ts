@@ -4,7 +4,7 @@ import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
 import type { EventHub, Storage } from '../../storage/index.ts'
 import type { HumanActionDeps } from '../human-actions.ts'
-import { approvalRoutes, type ApprovalDesk } from './approval-routes.ts'
+import { approvalRoutes } from './approval-routes.ts'
 import { conversationRoutes } from './conversation-routes.ts'
 import { handoffRoutes } from './handoff-routes.ts'
 import type { SuggestKnowledge } from './knowledge.ts'
@@ -24,13 +24,11 @@ export interface ConsoleOptions {
   sessionTtlMs: number
   suggest: SuggestKnowledge
   assets: LoadConsoleAssets
-  /** The agent policy's approval requests; without it the console lists none. */
-  approvals?: ApprovalDesk
 }
 
 export interface ConsoleRouteDeps extends HumanActionDeps {
   storage: HumanActionDeps['storage'] & Pick<Storage,
-    'chat' | 'messages' | 'turnRecords' | 'rateLimiter' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace' | 'handoffQueues'>
+    'chat' | 'messages' | 'turnRecords' | 'rateLimiter' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace' | 'handoffQueues' | 'approvals'>
   hub: EventHub
   limits: { maxBodyBytes: number; maxMessageChars: number; sseHeartbeatMs: number }
   console: ConsoleOptions
@@ -57,7 +55,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps) {
     .use(handoffRoutes({ ...guard, ...deps, maxMessageChars: deps.limits.maxMessageChars }))
     .use(conversationRoutes({ ...guard, storage: deps.storage, hub: deps.hub, sseHeartbeatMs: deps.limits.sseHeartbeatMs, suggest: deps.console.suggest }))
     .use(workspaceRoutes({ ...guard, storage: deps.storage }))
-    .use(approvalRoutes({ ...guard, approvals: deps.console.approvals }))
+    .use(approvalRoutes({ ...guard, storage: deps.storage, inbox: deps.inbox }))
     .get('/console', () => asset(deps, 'index.html'), { detail: { hide: true } })
     .get('/console/assets/:name', ({ params: { name } }) => asset(deps, name), {
       params: t.Object({ name: t.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) }), detail: { hide: true },

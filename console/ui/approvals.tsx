@@ -19,8 +19,8 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
   }
   return (
     <li class="approval">
-      <p><strong>{approval.tool}</strong>{approval.amountUsd !== null && <> for <strong>{approval.amountUsd.toFixed(2)} USD</strong></>}
-        <span class="muted"> · rule {approval.rule} (policy {approval.policyVersion})</span></p>
+      <p>{approval.summary} <span class="muted">({approval.tool}{approval.amountUsd !== null && <>, <strong>{approval.amountUsd.toFixed(2)} USD</strong></>}
+        · rule {approval.rule} of policy {approval.policy} v{approval.policyVersion})</span></p>
       <pre>{JSON.stringify(approval.args, null, 1)}</pre>
       <div class="buttons">
         <button type="button" onClick={() => decide('approve')}>Approve</button>

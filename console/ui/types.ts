@@ -106,6 +106,8 @@ export interface ConversationDetail {
 export interface Approval {
   id: string
   conversationId: string
+  summary: string
+  policy: string
   tool: string
   args: Record<string, unknown>
   amountUsd: number | null

@@ -48,3 +48,16 @@ export type { Evaluation } from './evaluation.ts'
  */
 export { extractEntities } from './entities.ts'
 export type { CancelReason, RetailEntities } from './entities.ts'
+
+/**
+ * Topic boundary: out-of-scope detection by a binary model (retail support against CLINC150's other
+ * domains), trained once per process on first use. `action` is the AgentPolicy's choice for off-topic
+ * messages: 'decline' → verdict `block`, 'escalate' | 'handoff' → verdict `escalate`.
+ * @example checkTopic('what is the capital of france').inScope // false
+ */
+export { checkTopic, checkTopicWith, loadOutOfScopeModel, OUT_OF_SCOPE_THRESHOLD } from './out-of-scope.ts'
+export type { OutOfScopeAction, TopicModels, TopicResult } from './out-of-scope.ts'
+
+/** The topic boundary measured on data it was not trained on (`npm run eval:guardrails` prints it). */
+export { evaluateOutOfScope } from './out-of-scope-evaluation.ts'
+export type { OutOfScopeEvaluation } from './out-of-scope-evaluation.ts'

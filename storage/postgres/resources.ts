@@ -38,6 +38,13 @@ export type ApplyOutcome = { ok: true; resource: StoredResource; changed: boolea
 
 const columns = `tenant_id as "tenantId", kind, name, version, spec, created_by as "createdBy", comment, created_at as "createdAt"`
 
+/** JSON with object keys sorted: jsonb keeps its own key order, so equal specs must compare equal regardless. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
+  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+}
+
 export function createResources(sql: Sql) {
   const latest = async (db: Sql, k: ResourceKey): Promise<StoredResource | undefined> => {
     const [row] = await db<StoredResource[]>`select ${db.unsafe(columns)} from resource_versions
@@ -51,7 +58,7 @@ export function createResources(sql: Sql) {
       const db = tx as unknown as Sql
       const current = await latest(db, k)
       if (expected !== undefined && (current?.version ?? 0) !== expected) return { ok: false as const, reason: 'version_conflict' as const, current: current?.version ?? 0 }
-      if (current && JSON.stringify(current.spec) === JSON.stringify(spec)) return { ok: true as const, resource: current, changed: false }
+      if (current && canonical(current.spec) === canonical(spec)) return { ok: true as const, resource: current, changed: false }
       const [row] = await tx<StoredResource[]>`insert into resource_versions (tenant_id, kind, name, version, spec, created_by, comment)
         values (${k.tenantId}, ${k.kind}, ${k.name}, ${(current?.version ?? 0) + 1}, ${spec === null ? null : tx.json(spec as never)}, ${by}, ${comment ?? null})
         returning ${tx.unsafe(columns)}`
@@ -67,12 +74,6 @@ export function createResources(sql: Sql) {
       if (!current?.spec) return undefined
       const outcome = await write(k, null, by, 'deleted')
       return outcome.ok ? outcome.resource : undefined
-    },
-    /** Writes a new version with the content of `version`; undefined when that version does not exist or deleted. */
-    async restore(k: ResourceKey, version: number, by: string): Promise<ApplyOutcome | undefined> {
-      const old = await this.version(k, version)
-      if (!old?.spec) return undefined
-      return write(k, old.spec, by, `restored from version ${version}`)
     },
     /** The tenant's own resource in force (not the platform's). */
     async get(k: ResourceKey): Promise<StoredResource | undefined> {

@@ -12,6 +12,7 @@ export interface TurnFacts {
   intent: string | null
   intentConfidence: number | null
   segment: string | null
+  withdrawn?: Array<{ name: string; reason: string }> | null
 }
 
 export function createTurnFacts(sql: Sql) {
@@ -22,9 +23,16 @@ export function createTurnFacts(sql: Sql) {
           ${f.intentConfidence}, ${f.segment})
         on conflict (turn_id) do nothing`
     },
+    /** Notes the tools withdrawn while the turn ran; a later model step may add more. */
+    async noteWithdrawn(turnId: string, withdrawn: Array<{ name: string; reason: string }>): Promise<void> {
+      if (withdrawn.length === 0) return
+      await sql`update turn_facts set withdrawn = (
+          select jsonb_agg(distinct w) from jsonb_array_elements(coalesce(withdrawn, '[]') || ${sql.json(withdrawn as never)}) w)
+        where turn_id = ${turnId}`
+    },
     async of(turnId: string): Promise<TurnFacts | undefined> {
       const [row] = await sql<TurnFacts[]>`select turn_id as "turnId", conversation_id as "conversationId", agent,
-        agent_scope as "agentScope", agent_version as "agentVersion", mode, intent, intent_confidence as "intentConfidence", segment
+        agent_scope as "agentScope", agent_version as "agentVersion", mode, intent, intent_confidence as "intentConfidence", segment, withdrawn
         from turn_facts where turn_id = ${turnId}`
       return row
     },

@@ -142,7 +142,10 @@ describe('access', () => {
 
   test('the admin commands check the tenant and the id the same way', async () => {
     const { customerId } = await customerWith('cli@example.com', 'CLI text')
-    const deps = { storage: h.platform.storage, dequeue: createJobScrubber(bull, h.redis.prefix) }
+    const deps = {
+      storage: h.platform.storage, dequeue: createJobScrubber(bull, h.redis.prefix),
+      apply: { resources: h.platform.storage.resources, builtinTools: [] }, readSecret: async () => '',
+    }
     await expect(runAdminCommand(deps, ['export-customer', 'tenant-b', customerId])).rejects.toMatchObject({ code: 'not_found' })
     await expect(runAdminCommand(deps, ['erase-customer', 'tenant-a', 'nobody'])).rejects.toMatchObject({ code: 'request.invalid' })
     expect(await runAdminCommand(deps, ['erase-customer', 'tenant-a', customerId, '--reason', 'ticket 42'])).toMatchObject({

@@ -1,7 +1,7 @@
 // The console in a real browser (Debian's Chromium): an agent signs in, takes an escalated conversation with the
 // keyboard, reads its handoff package, approves a pending refund, hands it back, then edits and sends an assist
 // draft, and the customer's own SSE stream receives the edited reply. Pages are checked with axe-core; a screenshot
-// is kept in test-artifacts/. The approval request comes from a desk of the `/v1/approvals` contract's shape.
+// is kept in test-artifacts/. The refund waits in the agent policy's approval store, as the policy left it.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +9,6 @@ import type { Page } from 'playwright-core'
 import { consolePerson } from '../api/console-harness.ts'
 import { newConversation, startApiHarness, type ApiHarness } from '../api/harness.ts'
 import { waitFor } from '../support/wait.ts'
-import type { ApprovalDesk, ApprovalRequest } from '../../api/index.ts'
 import { launchChromium, type Browser } from './browser.ts'
 
 const ARTIFACTS = join(import.meta.dir, '..', '..', 'test-artifacts')
@@ -17,22 +16,11 @@ const AXE = readFileSync(join(import.meta.dir, '..', '..', 'node_modules', 'axe-
 const PASSWORD = 'agent password for the browser test'
 const UI_TIMEOUT = 30_000
 
-const approvals: (ApprovalRequest & { tenantId: string; decidedBy?: string })[] = []
-const desk: ApprovalDesk = {
-  list: async (tenantId, f) => approvals.filter((a) => a.tenantId === tenantId && (!f.status || a.status === f.status)
-    && (!f.conversationId || a.conversationId === f.conversationId)),
-  approve: async (tenantId, id, agent) => {
-    const found = approvals.find((a) => a.id === id && a.tenantId === tenantId && a.status === 'pending')
-    return found && Object.assign(found, { status: 'approved', decidedBy: agent })
-  },
-  deny: async () => undefined,
-}
-
 let h: ApiHarness
 let browser: Browser
 let base: string
 beforeAll(async () => {
-  h = await startApiHarness({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' }, { approvals: desk })
+  h = await startApiHarness({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' })
   h.platform.app!.listen({ hostname: '127.0.0.1', port: 0 })
   base = `http://127.0.0.1:${h.platform.app!.server!.port}`
   browser = await launchChromium()
@@ -81,9 +69,11 @@ test('an agent takes a handoff, reads its package, approves a refund, and sends 
   const customer = customerStream(id)
   await h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'I want to talk to a human agent' } })
   await waitFor(async () => customer.received.some((e) => e.type === 'escalation.opened'), 15_000, 'the escalation')
-  approvals.push({
-    id: 'apr_refund1', tenantId: h.a.id, conversationId: id, tool: 'return_delivered_order_items', args: { order_id: '#W2378156' },
-    amountUsd: 312.5, rule: 'refund_over_200', policyVersion: 'v3', status: 'pending', createdAt: new Date().toISOString(),
+  const approvalId = `apr_${crypto.randomUUID().replaceAll('-', '')}`
+  await h.platform.storage.approvals.request({
+    id: approvalId, tenantId: h.a.id, conversationId: id, turnId: `${id}-t1`, agent: 'demo', tool: 'return_delivered_order_items',
+    args: { order_id: '#W2378156', item_ids: ['4983901480'], payment_method_id: 'credit_card_9513926' }, action: 'refund #W2378156',
+    summary: 'a refund of 312.50 USD for order #W2378156', amountUsd: 312.5, policy: 'retail', policyVersion: '3', rule: 'refund_over_200',
   })
 
   const page = await browser.context.newPage()
@@ -111,10 +101,13 @@ test('an agent takes a handoff, reads its package, approves a refund, and sends 
   await waitFor(async () => customer.received.find((e) => e.type === 'escalation.taken')?.data.agent === 'anna@example.com', 10_000, 'taken')
 
   // The agent policy asks a person before a refund over 200 USD runs.
-  await page.getByText('312.50 USD').waitFor()
+  await page.getByText('312.50 USD').first().waitFor()
   await page.getByRole('button', { name: 'Approve' }).click()
-  await waitFor(async () => approvals[0]!.status === 'approved', 10_000, 'the approval')
-  expect(approvals[0]!.decidedBy).toBe('anna@example.com')
+  await waitFor(async () => (await h.platform.storage.approvals.get(h.a.id, approvalId))?.status === 'approved', 10_000, 'the approval')
+  expect((await h.platform.storage.approvals.get(h.a.id, approvalId))!.decidedBy).toBe('anna@example.com')
+  // The conversation's actor acts on the decision and tells the customer, once.
+  const outcome = await waitFor(async () => customer.received.find((e) => e.type === 'reply.completed' && e.data.turnId === approvalId), 15_000, 'the outcome')
+  expect(outcome.data.text).toContain('approved a refund of 312.50 USD for order #W2378156')
   await page.getByRole('heading', { name: 'Approval requests' }).waitFor({ state: 'detached' })
 
   // Handed back to the AI agent, now in assist mode: its next reply is a draft the agent edits and sends.

@@ -7,6 +7,7 @@ import { Glob } from 'bun'
 import { parse, parseAllDocuments, stringify } from 'yaml'
 import { routingPolicyCrd } from '../../policy/index.ts'
 import { parseRetentionPolicies, retentionPolicyCrd, RETENTION_API_VERSION } from '../../storage/index.ts'
+import { resourceCrd } from '../../resources/index.ts'
 
 const ROOT = join(import.meta.dir, '..', '..')
 const onDisk = (file: string) => parse(readFileSync(join(ROOT, 'k8s', 'crds', file), 'utf8'))
@@ -25,6 +26,7 @@ interface Schema {
   minLength?: number
   minItems?: number
   pattern?: string
+  'x-kubernetes-preserve-unknown-fields'?: boolean
 }
 
 const TYPES: Record<string, (v: unknown) => boolean> = {
@@ -54,7 +56,7 @@ function violations(schema: Schema, value: unknown, path = ''): string[] {
     if ((schema.minItems ?? 0) > value.length) out.push(`${at}: too few items`)
     value.forEach((item, i) => out.push(...violations(schema.items ?? {}, item, `${path}/${i}`)))
   }
-  if (TYPES.object!(value)) {
+  if (TYPES.object!(value) && !schema['x-kubernetes-preserve-unknown-fields']) {
     const fields = value as Record<string, unknown>
     for (const key of schema.required ?? []) if (!(key in fields) && schema.properties?.[key]?.default === undefined) out.push(`${path}/${key}: required`)
     for (const [key, v] of Object.entries(fields)) {
@@ -65,14 +67,20 @@ function violations(schema: Schema, value: unknown, path = ''): string[] {
   return out
 }
 
+// Resource documents live together (demo/resources, examples/): each CRD takes the documents of its kind.
+const RESOURCE_DOCS = ['demo/resources/**/*.yaml', 'examples/**/*.yaml']
 const CRDS = [
   { file: 'routing-policy.yaml', build: routingPolicyCrd, examples: 'policies/*.yaml', exported: 'routingPolicyCrd', from: './policy/index.ts' },
   { file: 'retention-policy.yaml', build: retentionPolicyCrd, examples: 'retention/*.yaml', exported: 'retentionPolicyCrd', from: './storage/index.ts' },
+  ...([['agent.yaml', 'Agent'], ['tool.yaml', 'Tool'], ['mcp-server.yaml', 'McpServer']] as const).map(([file, kind]) => ({
+    file, build: () => resourceCrd(kind), examples: RESOURCE_DOCS, exported: `resourceCrd('${kind}')`, from: './resources/index.ts', kind,
+  })),
 ]
 
 describe.each(CRDS)('k8s/crds/$file', (crd) => {
   test('is the schema the loader uses', () => {
-    const regenerate = `regenerate: bun -e "import {stringify} from 'yaml'; import {${crd.exported}} from '${crd.from}'; console.log(stringify(${crd.exported}()))"`
+    const call = crd.exported.includes('(') ? crd.exported : `${crd.exported}()`
+    const regenerate = `regenerate: bun -e "import {stringify} from 'yaml'; import {${crd.exported.split('(')[0]}} from '${crd.from}'; console.log(stringify(${call}))"`
     expect(onDisk(crd.file), regenerate).toEqual(crd.build())
   })
 
@@ -86,8 +94,10 @@ describe.each(CRDS)('k8s/crds/$file', (crd) => {
   test('accepts every shipped example document', async () => {
     const { spec } = onDisk(crd.file)
     const version = spec.versions[0]
-    const files = await Array.fromAsync(new Glob(crd.examples).scan({ cwd: ROOT }))
+    const globs = typeof crd.examples === 'string' ? [crd.examples] : crd.examples
+    const files = (await Promise.all(globs.map((g) => Array.fromAsync(new Glob(g).scan({ cwd: ROOT }))))).flat()
     const docs = files.flatMap((f) => parseAllDocuments(readFileSync(join(ROOT, f), 'utf8')).map((d) => d.toJS()).filter(Boolean))
+      .filter((doc) => !('kind' in crd) || doc.kind === crd.kind)
     expect(docs.length).toBeGreaterThan(0)
     for (const doc of docs) {
       expect(`${doc.apiVersion} ${doc.kind}`).toBe(`${spec.group}/${version.name} ${spec.names.kind}`)

@@ -39,6 +39,8 @@ create table turn_facts (
   intent text,
   intent_confidence real,
   segment text,
+  -- tools the agent lists that were withdrawn during the turn (a source down, a tool timing out), with why
+  withdrawn jsonb,
   created_at timestamptz not null default now()
 );
 create index turn_facts_conversation_idx on turn_facts (conversation_id, created_at);

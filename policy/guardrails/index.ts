@@ -1,0 +1,16 @@
+// The guardrail checks: pure functions over text and the turn's context. No I/O, no clock, no randomness.
+// One file per check; pipeline.ts runs them as the turn's input and output stages.
+export { checkInput, checkContextItem, checkOutput } from './pipeline.ts'
+export type { EscalationCategory, InputContext, InputReport, OutputContext, OutputReport, StageOptions, Timed } from './pipeline.ts'
+export { detectInjection, INJECTION_THRESHOLD, type ContentChannel, type InjectionResult } from './injection.ts'
+export type { InjectionSignal } from './injection-patterns.ts'
+export { findPii, containsCardNumber, luhn, type PiiKind, type PiiSpan } from './pii.ts'
+export { checkPii, redactPii, redactWithMapping, restoreArguments, restorePii, type PiiMapping, type PiiResult, type Redacted } from './pii-redaction.ts'
+export { extractClaims, ORDER_STATUSES, type Claim, type ClaimKind } from './claims.ts'
+export { indexContext, type GroundingContext, type GroundingIndex } from './grounding-context.ts'
+export { checkGrounding, type GroundingOptions, type GroundingResult, type UnsupportedClaim } from './grounding.ts'
+export { checkBrandVoice, AI_DISCLOSURE, DEFAULT_MAX_LENGTH, type BrandVoiceResult, type BrandVoiceRule, type BrandVoiceSettings, type RequiredDisclosure, type ToneRules } from './brand-voice.ts'
+export { checkSentiment, sentimentScore, NEGATIVE_SENTIMENT_THRESHOLD, type SentimentResult } from './sentiment.ts'
+export { checkLoop, LOOP_THRESHOLD, type LoopInput, type LoopResult } from './loop.ts'
+export { scoreConfidence, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceReason, type ConfidenceResult, type ConfidenceSettings, type ConfidenceSignals } from './confidence.ts'
+export { judge, GUARDRAIL_POLICY_VERSION, type GuardrailVerdict } from './judge.ts'

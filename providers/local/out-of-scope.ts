@@ -1,0 +1,126 @@
+// Topic boundary: is a customer message something a retail support agent handles at all? A binary model
+// (in scope: Bitext support utterances, the retail seeds, requests about the shop's products and
+// conversational acts; out of scope: CLINC150's other domains and its out-of-scope queries) next to the
+// intent model. Trained once per process.
+import { readFileSync } from 'node:fs'
+import type { CheckResult } from '../../lib/guardrail-check.ts'
+import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.ts'
+import { defaultTrainingCsv, loadUtterances, type LabelledUtterance } from './dataset.ts'
+import { classifyWith, loadIntentModel } from './intents.ts'
+import { seedUtterances } from './seed-utterances.ts'
+
+/** CLINC150 as shipped: `[text, intent]` pairs per split. */
+export interface Clinc150 {
+  train: [string, string][]
+  val: [string, string][]
+  oos_train: [string, string][]
+  oos_val: [string, string][]
+}
+
+export const defaultClincJson = new URL('../../data/intents/clinc150-train-val.json', import.meta.url).pathname
+const catalogueJson = new URL('../../data/retail/db.json', import.meta.url).pathname
+
+/** CLINC intents a retail support chat handles too: conversational acts and parcel tracking. */
+export const conversationalClincIntents = new Set([
+  'order_status', 'greeting', 'goodbye', 'thank_you', 'yes', 'no', 'maybe', 'cancel', 'repeat', 'are_you_a_bot', 'what_can_i_ask_you',
+])
+/** CLINC intents that could be either (a shopping order, a declined card): used as neither. */
+export const ambiguousClincIntents = new Set(['order', 'card_declined', 'who_do_you_work_for', 'what_is_your_name', 'report_fraud'])
+
+/** What the agent does with an out-of-scope message, from the AgentPolicy. */
+export type OutOfScopeAction = 'decline' | 'escalate' | 'handoff'
+
+export interface TopicResult extends CheckResult {
+  check: 'topic'
+  /** `score`: the probability that the message is out of scope. */
+  inScope: boolean
+  action?: OutOfScopeAction
+  /** The intent model's view, for traces and the confidence score. */
+  intent: string
+  intentConfidence: number
+}
+
+/**
+ * Out of scope at or above this probability. Chosen for the most CLINC150 other-domain validation queries
+ * caught while at most 12% of the retail dialogues' opening messages are rejected; also requiring the intent
+ * model's own out-of-scope rule to agree, or accepting it alone, rejected more openings.
+ */
+export const OUT_OF_SCOPE_THRESHOLD = 0.5
+/** Examples per CLINC intent in training: enough for each domain without drowning the retail class. */
+const PER_INTENT = 30
+
+// Requests about the shop's own products, which Bitext never names (one template in two per product).
+const productTemplates = [
+  "I'd like to exchange my {p}", 'can I return the {p} I received', 'the {p} I ordered arrived damaged',
+  'what {p} options do you have available', 'I want to change the color of the {p} in my order', 'how much does the {p} cost',
+  'please cancel the {p} from my pending order', 'where is the {p} I ordered',
+]
+
+/** In-scope examples naming each catalogue product (data/retail/db.json). */
+export function productUtterances(path: string = catalogueJson): LabelledUtterance[] {
+  const products = Object.values((JSON.parse(readFileSync(path, 'utf8')) as { products: Record<string, { name: string }> }).products)
+  return products.flatMap((p, i) => productTemplates.filter((_, j) => (i + j) % 2 === 0)
+    .map((t) => ({ text: t.replace('{p}', p.name.toLowerCase()), intent: 'in' })))
+}
+
+export function loadClinc150(path: string = defaultClincJson): Clinc150 {
+  return JSON.parse(readFileSync(path, 'utf8')) as Clinc150
+}
+
+/** Training data of the binary model; `inScope` is the retail side (Bitext utterances or a split of them). */
+export function outOfScopeTrainingData(inScope: LabelledUtterance[], clinc: Clinc150): LabelledUtterance[] {
+  const taken = new Map<string, number>()
+  const sample = clinc.train.filter(([, intent]) => {
+    const n = (taken.get(intent) ?? 0) + 1
+    taken.set(intent, n)
+    return n <= PER_INTENT && !ambiguousClincIntents.has(intent)
+  })
+  return [
+    ...[...inScope, ...seedUtterances(), ...productUtterances()].map((u) => ({ text: u.text, intent: 'in' })),
+    ...sample.map(([text, intent]) => ({ text, intent: conversationalClincIntents.has(intent) ? 'in' : 'out' })),
+    ...clinc.oos_train.map(([text]) => ({ text, intent: 'out' })),
+  ]
+}
+
+export function trainOutOfScopeModel(inScope: LabelledUtterance[], clinc: Clinc150): IntentModel {
+  return trainIntentModel(outOfScopeTrainingData(inScope, clinc))
+}
+
+let defaultModel: IntentModel | undefined
+
+/** The production model: all Bitext utterances against CLINC150's train split, about 1 s once per process. */
+export function loadOutOfScopeModel(): IntentModel {
+  defaultModel ??= trainOutOfScopeModel(loadUtterances(defaultTrainingCsv), loadClinc150())
+  return defaultModel
+}
+
+/** P(out of scope) under a binary model. */
+export function outOfScopeProbability(model: IntentModel, text: string): number {
+  return scoreIntents(model, text).find((s) => s.intent === 'out')?.confidence ?? 0
+}
+
+export interface TopicModels {
+  outOfScope: IntentModel
+  intents: IntentModel
+}
+
+/** The topic check with given models; deterministic. */
+export function checkTopicWith(models: TopicModels, text: string, action: OutOfScopeAction = 'decline'): TopicResult {
+  const p = outOfScopeProbability(models.outOfScope, text)
+  const intent = classifyWith(models.intents, text)
+  const base = { check: 'topic' as const, score: p, intent: intent.predicted, intentConfidence: intent.confidence }
+  if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }
+  return {
+    ...base, inScope: false, action, verdict: action === 'decline' ? 'block' : 'escalate',
+    reason: `the message is outside the agent's topics (${action === 'decline' ? 'declined' : 'handed to a human'})`,
+  }
+}
+
+/**
+ * The topic boundary for one customer message, with the default models. `action` comes from the
+ * AgentPolicy: 'decline' answers `block` (the agent declines politely), 'escalate' and 'handoff' answer `escalate`.
+ * @example checkTopic('what is the weather in paris').verdict // 'block'
+ */
+export function checkTopic(text: string, action: OutOfScopeAction = 'decline'): TopicResult {
+  return checkTopicWith({ outOfScope: loadOutOfScopeModel(), intents: loadIntentModel() }, text, action)
+}
