@@ -1,40 +1,7 @@
-// The customer's sentiment over a conversation, from a small word lexicon with negation and intensifiers. Pure and
-// deliberately simple, behind one function: a shared scorer (the guardrails' confidence score needs one too) can
-// replace it without touching the handoff package.
+// The customer's sentiment over a whole conversation, for the handoff package: each message scored by the
+// guardrails' lexicon scorer (the one the confidence score uses), the latest weighing most, with where it is heading.
+import { sentimentScore } from '../../policy/index.ts'
 import type { SentimentReading } from '../../storage/index.ts'
-
-const POSITIVE = new Set([
-  'thanks', 'thank', 'great', 'good', 'perfect', 'love', 'excellent', 'happy', 'helpful', 'appreciate', 'awesome', 'nice', 'glad',
-  'wonderful', 'fine', 'resolved', 'pleased', 'fantastic',
-])
-const NEGATIVE = new Set([
-  'angry', 'annoyed', 'frustrated', 'frustrating', 'terrible', 'awful', 'horrible', 'worst', 'bad', 'useless', 'ridiculous',
-  'unacceptable', 'disappointed', 'disappointing', 'upset', 'hate', 'broken', 'wrong', 'late', 'never', 'still', 'again',
-  'waiting', 'scam', 'refund', 'complaint', 'furious', 'slow', 'damaged', 'missing', 'lost', 'rude', 'problem', 'issue',
-])
-const NEGATIONS = new Set(['not', "don't", 'dont', "isn't", 'isnt', "wasn't", 'no', "didn't", 'didnt', "can't", 'cant', 'never'])
-const INTENSIFIERS = new Set(['very', 'really', 'so', 'extremely', 'totally', 'absolutely'])
-
-/** -1 … 1 for one text; 0 when it carries no sentiment words. */
-function scoreText(text: string): number {
-  const words = text.toLowerCase().match(/[a-z']+/g) ?? []
-  let sum = 0
-  let hits = 0
-  words.forEach((word, i) => {
-    const polarity = POSITIVE.has(word) ? 1 : NEGATIVE.has(word) ? -1 : 0
-    if (polarity === 0) return
-    const before = words.slice(Math.max(0, i - 3), i)
-    const negated = before.some((w) => NEGATIONS.has(w)) && word !== 'never'
-    const weight = before.some((w) => INTENSIFIERS.has(w)) ? 1.5 : 1
-    sum += (negated ? -polarity : polarity) * weight
-    hits++
-  })
-  // Shouting reads as anger whatever the words: a mostly upper-case message or repeated '!'.
-  const letters = text.replace(/[^A-Za-z]/g, '')
-  if (letters.length >= 8 && letters === letters.toUpperCase()) sum -= 1
-  if (/!{2,}/.test(text)) sum -= 0.5
-  return hits === 0 && sum === 0 ? 0 : Math.max(-1, Math.min(1, sum / Math.max(1, hits)))
-}
 
 const labelOf = (score: number): SentimentReading['label'] => (score <= -0.25 ? 'negative' : score >= 0.25 ? 'positive' : 'neutral')
 
@@ -43,7 +10,7 @@ const labelOf = (score: number): SentimentReading['label'] => (score <= -0.25 ? 
  * @example customerSentiment(['Where is my order?', 'This is ridiculous, still nothing!!']).label // 'negative'
  */
 export function customerSentiment(texts: string[]): SentimentReading {
-  const scores = texts.map(scoreText)
+  const scores = texts.map(sentimentScore)
   if (scores.length === 0) return { score: 0, label: 'neutral', trend: 'steady' }
   let weighted = 0
   let weights = 0
