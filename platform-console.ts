@@ -1,9 +1,7 @@
-// The agent console's wiring: the page (built on first use), knowledge suggestions over the demo shop's policy, and
-// in worker roles the SLA timer of handoffs. Part of the composition root: it may import every layer.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+// The agent console's wiring: the page (built on first use), and in worker roles the SLA timer of handoffs.
+// Part of the composition root: it may import every layer.
 import { startSlaTimer, type SlaTimer } from './actors/index.ts'
-import { createKnowledgeIndex, type ConsoleOptions } from './api/index.ts'
+import type { ConsoleOptions } from './api/index.ts'
 import { loadConsole } from './console/index.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
@@ -11,12 +9,9 @@ import type { Logger } from './lib/log.ts'
 import type { Metrics } from './lib/metrics.ts'
 import type { Storage } from './storage/index.ts'
 
-const POLICY_PATH = join(import.meta.dir, 'data', 'retail', 'policy.md')
-
 /** What the API needs to serve the console. */
 export function consoleOptions(config: Config): ConsoleOptions {
-  const policy = { id: 'retail-policy', title: 'Retail agent policy', text: readFileSync(POLICY_PATH, 'utf8') }
-  return { sessionTtlMs: config.console.sessionTtlMs, suggest: createKnowledgeIndex([policy]), assets: loadConsole }
+  return { sessionTtlMs: config.console.sessionTtlMs, assets: loadConsole }
 }
 
 /** The SLA clocks, swept by every worker (each breach is still reported once). */

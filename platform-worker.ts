@@ -8,11 +8,12 @@ import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
 import { serveMetrics, type Metrics, type MetricsServer } from './lib/metrics.ts'
-import { classify, type ModelGateway } from './providers/index.ts'
+import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
-  type QueueTelemetry,
+  type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker,
 } from './queues/index.ts'
+import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
 import { startRouting } from './platform-routing.ts'
@@ -34,6 +35,8 @@ export interface WorkerRoleDeps {
   metrics: Metrics
   /** Trace context across BullMQ hops; undefined while tracing is off. */
   telemetry?: QueueTelemetry
+  /** The re-index queue: jobs left unfinished by a stopped deployment are queued again at start. */
+  knowledgeIndex: JobQueue
 }
 
 export interface WorkerRole {
@@ -56,19 +59,19 @@ function createCatalogue(deps: WorkerRoleDeps): ToolCatalogue {
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole> {
   const { config, storage, log } = deps
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
-  // Every turn is classified; training the intent model here keeps its second of CPU off the first turns' path.
-  classify('')
+  // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
+  checkTopic('')
   const routing = startRouting(config, storage.redis, log, deps.gateway)
   const catalogue = createCatalogue(deps)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
   })
-  const directory = createAgentDirectory({ resources: storage.resources, catalogue, models, refreshMs: config.agents.refreshMs })
+  const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
+  const directory = createAgentDirectory({ resources: storage.resources, policies, catalogue, models, refreshMs: config.agents.refreshMs })
   const enforcer = createPolicyEnforcer({
     state: storage.policyState, spending: storage.spending, approvals: storage.approvals,
     today: () => new Date(deps.clock.now()).toISOString().slice(0, 10),
   })
-  const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
   const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue, policies, enforcer })
   const runtime = {
     storage, pools: deps.pools, mailbox: deps.mailbox, tools, directory, clock: deps.clock, log,
@@ -81,12 +84,14 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })
+  const knowledge = await startKnowledgeIndexing(deps)
   deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log)
   return {
     host,
     metricsPort: server?.port,
     close: async () => {
+      await knowledge.close()
       await host.close(config.shutdownGraceMs)
       await poolWorkers.close()
       await server?.close()
@@ -94,6 +99,22 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
       await catalogue.close()
     },
   }
+}
+
+/** The re-index job's runner on its queue; jobs a stopped deployment left unfinished are queued again. */
+async function startKnowledgeIndexing({ config, storage, bull, knowledgeIndex, log }: WorkerRoleDeps): Promise<JobWorker> {
+  const k = config.knowledge
+  const runner = createReindexRunner({ knowledge: storage.knowledge, log }, {
+    fetch: { timeoutMs: k.fetchTimeoutMs, maxBytes: k.maxArticleBytes, allowPrivate: k.allowPrivateUrls },
+    prepare: { maxBytes: k.maxArticleBytes }, concurrency: k.fetchConcurrency,
+  })
+  // The actors' lease: a crashed worker's job resumes elsewhere about as fast as its conversations.
+  const worker = startKnowledgeIndexWorker(bull, config.redis.prefix, (id, run) => runner.run(id, run), {
+    lockDurationMs: config.actors.leaseTtlMs, onError: (error) => log.warn('knowledge index worker error', { error }),
+  })
+  // A job id still queued or running is not added twice.
+  for (const id of await storage.knowledge.jobs.active()) await knowledgeIndex.enqueue(id)
+  return worker
 }
 
 /** A metrics port already taken costs the worker its /metrics, not its turns. */

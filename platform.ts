@@ -11,7 +11,7 @@ import { spansEnabled } from './lib/spans.ts'
 import type { ModelGateway } from './providers/index.ts'
 import {
   createDeadLetter, createJobScrubber, createLeases, createMailbox, createPoolClient, createQueueTelemetry, createRedis, type ActorHost,
-  type DeadLetter, type MailboxSender,
+  type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
@@ -62,6 +62,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
+  const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
@@ -77,6 +78,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role !== 'api') {
     const worker = await startWorkerRole({
       config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, metrics, telemetry,
+      knowledgeIndex,
     })
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
@@ -101,12 +103,12 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     }
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), console: consoleOptions(config),
+      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())
   }
-  closers.push(() => pools.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
+  closers.push(() => pools.close(), () => knowledgeIndex.close(), () => mailbox.close(), () => deadLetter.close(), () => bull.quit(), () => storageRedis.quit(), () => storage.blobs.close(),
     // A query left waiting on a connection that an outage broke must not hold up the shutdown.
     () => sql.end({ timeout: 5 }))
   platform.close = async () => {

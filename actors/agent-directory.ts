@@ -21,6 +21,17 @@ export interface OfferedTools {
   withdrawn: Array<{ name: string; reason: string }>
 }
 
+/** What a turn needs of the agent's AgentPolicy (the tool boundary enforces the rest). */
+export interface RunnablePolicy {
+  name: string
+  /** The policy's own version string and its stored version number. */
+  version: string
+  /** What a new request of this conversation type calls for; undefined when the agent handles it. */
+  topic(intent: string): { action: 'decline' | 'escalate' | 'handoff'; message?: string; agent?: string; rule: string } | undefined
+  /** Personal data becomes placeholders before text reaches a vendor model. */
+  redactPii: boolean
+}
+
 export interface RunnableAgent {
   name: string
   ref: AgentRef
@@ -37,6 +48,8 @@ export interface RunnableAgent {
   /** Whether the agent may call this tool now (listed, and not withdrawn). */
   allows(tenantId: string, tool: string): Promise<boolean>
   gateway: ModelGateway
+  /** The policy in force for the agent; undefined when it names none, or names one nobody defined. */
+  policyIn(tenantId: string): Promise<RunnablePolicy | undefined>
 }
 
 export interface AgentDirectory {

@@ -1,7 +1,7 @@
 // Conversation actors, the supervisor and the pool actors. Never imports queues/ or elysia.
 export { createConversationFactory, createPoolHandlers, type RuntimeDeps } from './runtime.ts'
 export type { ToolExecutor } from './tool/tool-actor.ts'
-export type { AgentDirectory, AgentRef, OfferedTools, RunnableAgent, TurnVariables } from './agent-directory.ts'
+export type { AgentDirectory, AgentRef, OfferedTools, RunnableAgent, RunnablePolicy, TurnVariables } from './agent-directory.ts'
 export { HANDOFF_REPLY, BLOCKED_REPLY } from './conversation/turn.ts'
 /**
  * The SLA clocks of handoffs: breach events and holding messages, swept on a timer.

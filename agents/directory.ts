@@ -6,9 +6,11 @@ import { renderTemplate, templateVariables, type SpecOf } from '../resources/ind
 import type { Resources, StoredResource } from '../storage/index.ts'
 import type { ModelRoutes } from './model-routes.ts'
 import type { TenantTools, ToolCatalogue } from './tool-catalogue.ts'
+import type { PolicyCache } from './policy-cache.ts'
 
 export interface AgentDirectoryOptions {
   resources: Pick<Resources, 'resolve' | 'version'>
+  policies: Pick<PolicyCache, 'resolve'>
   catalogue: Pick<ToolCatalogue, 'forTenant'>
   models: Pick<ModelRoutes, 'gatewayFor'>
   /** How long "the definition in force" is trusted before it is read again. @defaultValue 2000 */
@@ -62,6 +64,12 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
       },
       allows: async (tenantId, tool) => (await offered(tenantId)).names.includes(tool),
       gateway: options.models.gatewayFor(spec.model, row.name),
+      policyIn: async (tenantId) => {
+        const found = spec.policy ? await options.policies.resolve(tenantId, spec.policy) : undefined
+        if (!found) return undefined
+        const { compiled } = found
+        return { name: compiled.name, version: `${compiled.version} (v${found.version})`, topic: (intent) => compiled.topic(intent), redactPii: compiled.redactPii }
+      },
     }
   }
 

@@ -1,8 +1,10 @@
 // `bun main.ts admin …`: the operator's tenant, key and customer-privacy commands, for when the admin API is
 // off. Prints JSON.
+import { importFolder } from '../knowledge/index.ts'
 import { AppError } from '../lib/errors.ts'
 import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
+import { KB_NAME_PATTERN } from './routes/knowledge.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
 import { RESOURCE_USAGE, runResourceCommand, type ResourceCommandDeps } from './resource-commands.ts'
 
@@ -14,10 +16,11 @@ export const ADMIN_USAGE = `usage: bun main.ts admin <command>
   revoke-key <tenant id> <key id>
   export-customer <tenant id> <customer id>
   erase-customer <tenant id> <customer id> [--reason <why>]
+  import-knowledge <tenant id> <knowledge base> <folder> [--keep-missing]
 ${RESOURCE_USAGE}`
 
 export interface AdminDeps extends ResourceCommandDeps {
-  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets'>
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets' | 'knowledge'>
   /** Sweeps an erased customer's conversations out of the queues. */
   dequeue: DequeueConversations
 }
@@ -75,10 +78,21 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
       await assertTenantCustomer(storage, tenantId(first), id)
       return storage.eraseCustomer(id, { actor: 'admin-cli', reason: flag(args, 'reason') }, deps.dequeue)
     }
+    case 'import-knowledge':
+      return importKnowledge(storage, tenantId(first), args)
     default: {
       const done = await runResourceCommand(deps, args)
       if (done === undefined) throw new AppError('request.invalid', ADMIN_USAGE)
       return done
     }
   }
+}
+
+/** Imports a folder of .md/.html files into the knowledge base (created if missing); without --keep-missing, articles of files gone are deleted. */
+async function importKnowledge(storage: AdminDeps['storage'], tenant: string, args: string[]): Promise<unknown> {
+  const [, , name, root] = args
+  if (!name || !new RegExp(KB_NAME_PATTERN).test(name) || !root) throw new AppError('request.invalid', ADMIN_USAGE)
+  if (!(await storage.tenants.get(tenant))) throw new AppError('not_found', `tenant ${tenant} not found`)
+  const kb = await storage.knowledge.bases.ensure(tenant, { name })
+  return { knowledgeBase: name, ...(await importFolder(storage.knowledge, kb.id, { root, prune: !args.includes('--keep-missing') })) }
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../lib/log.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
 import { consoleRoutes, type ConsoleOptions } from './console/console-routes.ts'
+import { createCustomerTokens } from './customer-tokens.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
@@ -22,6 +23,8 @@ import { eventsRoutes } from './routes/events.ts'
 import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
+import { knowledgeRoutes } from './routes/knowledge.ts'
+import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
@@ -32,13 +35,15 @@ import { customerSegmentsRoutes } from './routes/customer-segments.ts'
 import { resourceRoutes } from './routes/resources.ts'
 import { secretsRoutes } from './routes/secrets.ts'
 import { approvalsRoutes } from './routes/approvals.ts'
+import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState'
+  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'knowledge'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
@@ -52,13 +57,15 @@ export interface AppDeps {
   clock: Clock
   log: Logger
   readiness: ReadinessCheck
-  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken' | 'corsOrigins'>
+  limits: Pick<Config['api'], 'maxBodyBytes' | 'maxMessageChars' | 'rateLimitPerS' | 'keyCacheMs' | 'sseHeartbeatMs' | 'adminToken' | 'corsOrigins' | 'customerTokenTtlMs' | 'customerRatePerS'>
   /** Told about every accepted customer message (the webhook relay's watch). */
   onAccepted?: (tenantId: string, conversationId: string) => void
   /** Renders this process's Prometheus registry for GET /metrics. */
   metrics: RenderMetrics
   /** The versioned store of agents, tools and MCP servers, and the built-in tools they may name. */
   apply: ApplyDeps
+  /** Queues knowledge base re-index jobs for the workers. */
+  knowledgeIndex: { enqueue(jobId: string): Promise<void> }
   /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
   console: ConsoleOptions
 }
@@ -85,6 +92,8 @@ export function createApp(deps: AppDeps) {
     rateLimiter: storage.rateLimiter,
     adminToken: limits.adminToken,
     maxBodyBytes: limits.maxBodyBytes,
+    customerTokens: createCustomerTokens(storage.deploymentKeys, limits.customerTokenTtlMs),
+    customerRatePerS: limits.customerRatePerS,
   }
   const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }
   const maxMessageChars = limits.maxMessageChars
@@ -96,6 +105,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps.readiness))
     .use(metricsRoutes(deps.metrics))
     .use(conversationsRoutes({ ...guard, storage, inbox, apply: deps.apply }))
+    .use(customerTokenRoutes({ ...guard, storage }))
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
@@ -116,6 +126,8 @@ export function createApp(deps: AppDeps) {
     .use(approvalsRoutes({ ...guard, storage, inbox }))
     .use(policyDecisionsRoutes({ ...guard, storage }))
     .use(secretsRoutes({ ...guard, storage }))
+    .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
+    .use(knowledgeArticlesRoutes({ ...guard, storage }))
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
 }
 export type App = ReturnType<typeof createApp>

@@ -15,7 +15,15 @@ export interface OperatorPrincipal {
   kind: 'operator'
 }
 
-export type Principal = TenantPrincipal | OperatorPrincipal
+/** A browser or app holding a conversation-scoped customer token: one conversation, the channel's reach. */
+export interface CustomerPrincipal {
+  kind: 'customer'
+  tenantId: string
+  conversationId: string
+  rateLimitPerS: number
+}
+
+export type Principal = TenantPrincipal | OperatorPrincipal | CustomerPrincipal
 
 export interface KeyResolver {
   resolve(key: string): Promise<TenantPrincipal | undefined>

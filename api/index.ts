@@ -5,7 +5,6 @@ export { TENANT_ID_PATTERN } from './routes/admin.ts'
 export { ensureDemoTenant, DEMO_TENANT_ID } from './tenancy.ts'
 export { runAdminCommand, ADMIN_USAGE } from './admin-command.ts'
 export { applyResource, applyDocuments, type ApplyDeps, type Applier, type Applied, type BuiltinTool } from './resource-apply.ts'
-/** The agent console's seams: its built page, and knowledge suggestions (a BM25 index over the tenant's help texts). */
+/** The agent console's seams: its session lifetime and its built page. */
 export type { ConsoleAsset, ConsoleOptions, LoadConsoleAssets } from './console/console-routes.ts'
-export { createKnowledgeIndex, type KnowledgeDocument, type SuggestKnowledge, type Suggestion } from './console/knowledge.ts'
 export { ensureDemoConsoleAdmin } from './console/demo-admin.ts'

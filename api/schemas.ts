@@ -23,6 +23,7 @@ export function conversationView(c: TenantConversation) {
     customerId: c.customerId,
     externalId: c.externalId,
     doubleTexting: c.doubleTexting,
+    identityVerified: c.identityVerified,
     metadata: c.metadata,
     csat: c.csat,
     createdAt: c.createdAt.toISOString(),

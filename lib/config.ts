@@ -61,6 +61,10 @@ const EnvSchema = Type.Object({
     default: '*', pattern: '^(\\*|https?://[^\\s,/]+(,\\s*https?://[^\\s,/]+)*)$',
     description: 'origins such as https://shop.example, comma-separated, or *',
   }),
+  /** How long a conversation-scoped customer token (for widgets and apps) stays valid. @defaultValue 3600 */
+  CUSTOMER_TOKEN_TTL_S: Int(3600, 10, 'customer token lifetime, s'),
+  /** Requests one customer token may make per second. @defaultValue 10 */
+  CUSTOMER_RATE_LIMIT_PER_S: Int(10, 1, 'requests per second per customer token'),
   /** Comment lines keep idle SSE connections (and proxies) open. @defaultValue 15000 */
   SSE_HEARTBEAT_MS: Int(15_000, 50, 'SSE heartbeat interval, ms'),
   /** When set, the demo tenant gets exactly this API key instead of a generated one. */
@@ -97,6 +101,15 @@ const EnvSchema = Type.Object({
   /** Static S3 credentials; when unset the AWS SDK's default chain (env, profile, IAM role) applies. */
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  // Knowledge bases: the re-index job's page fetches.
+  /** Time one knowledge page fetch gets, redirects and body included. @defaultValue 15000 */
+  KNOWLEDGE_FETCH_TIMEOUT_MS: Int(15_000, 100, 'knowledge page fetch timeout, ms'),
+  /** Largest fetched page or imported file, in bytes (API uploads are capped by API_MAX_BODY_BYTES). @defaultValue 2097152 */
+  KNOWLEDGE_MAX_ARTICLE_BYTES: Int(2_097_152, 1024, 'largest knowledge article, bytes'),
+  /** Let URL lists reach private, loopback and link-local addresses (an intranet help centre). @defaultValue false */
+  KNOWLEDGE_FETCH_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  /** Pages one re-index job fetches at once. @defaultValue 4 */
+  KNOWLEDGE_FETCH_CONCURRENCY: Int(4, 1, 'concurrent page fetches per re-index job'),
   // Routing (issue 5): policy file, hot reload and the providers it routes to.
   /**
    * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
@@ -162,6 +175,8 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       keyCacheMs: env.API_KEY_CACHE_MS,
       corsOrigins: env.API_CORS_ORIGINS.split(',').map((o) => o.trim()),
       sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+      customerTokenTtlMs: env.CUSTOMER_TOKEN_TTL_S * 1000,
+      customerRatePerS: env.CUSTOMER_RATE_LIMIT_PER_S,
       adminToken: env.SWITCHBOARD_ADMIN_TOKEN,
       demoApiKey: env.SWITCHBOARD_DEMO_API_KEY,
     },
@@ -201,6 +216,12 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       sessionTtlMs: env.CONSOLE_SESSION_TTL_S * 1000,
       slaSweepMs: env.CONSOLE_SLA_SWEEP_MS,
       demoPassword: env.SWITCHBOARD_DEMO_CONSOLE_PASSWORD,
+    },
+    knowledge: {
+      fetchTimeoutMs: env.KNOWLEDGE_FETCH_TIMEOUT_MS,
+      maxArticleBytes: env.KNOWLEDGE_MAX_ARTICLE_BYTES,
+      allowPrivateUrls: env.KNOWLEDGE_FETCH_ALLOW_PRIVATE,
+      fetchConcurrency: env.KNOWLEDGE_FETCH_CONCURRENCY,
     },
     routing: {
       policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),

@@ -70,6 +70,15 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'policy.denied': 'policy_restriction',
   'policy.confirmation_required': 'pending_clarification',
   'policy.approval_required': 'approval_needed',
+  'topic.out_of_scope': 'unsupported_request',
+  'knowledge.exists': 'system_failure',
+  'knowledge.version_conflict': 'system_failure',
+  'knowledge.no_text': 'missing_knowledge',
+  'knowledge.too_large': 'system_failure',
+  'knowledge.unsupported_type': 'system_failure',
+  'knowledge.fetch_blocked': 'system_failure',
+  'knowledge.fetch_failed': 'system_failure',
+  'knowledge.fetch_timeout': 'system_failure',
 }
 
 // When the agent itself chose to hand over, its own reason (`customer_requested_human`, `unsupported_intent:…`)

@@ -62,6 +62,6 @@ export { routingPolicyCrd } from './routing/routing-crd.ts'
  * @example const policy = compileAgentPolicy('retail', spec); policy.decide({ tool, type, args, maturity, lookups, … })
  */
 export {
-  AgentPolicySpec, compileAgentPolicy, agentPolicyProblems, answerOf, actionKey, detailsShown,
+  AgentPolicySpec, compileAgentPolicy, agentPolicyProblems, answerOf, actionKey, detailsShown, isNewRequest,
   type Answer, type CallFacts, type CatalogueView, type CompiledAgentPolicy, type PolicyDecision,
 } from './agent-policy/index.ts'

@@ -5,6 +5,7 @@ import { RetryableError, TerminalError, type AppError } from '../lib/errors.ts'
 import { CallScope } from './call-scope.ts'
 import { genericFacts, isAppError, providerFailure, redact, type FailureFacts } from './errors.ts'
 import type { Provider, ProviderRequest, ProviderResponse, StreamEvent } from './provider.ts'
+import { openingStream, openResponse, sealRequest } from './privacy.ts'
 
 /** What a vendor adapter supplies; it never sees deadlines or error classes. */
 export interface VendorAdapter {
@@ -30,7 +31,7 @@ export function guardProvider(adapter: VendorAdapter, options: GuardOptions = {}
     async complete(req) {
       const scope = new CallScope(req, timeoutMs)
       try {
-        return accept(adapter, await adapter.complete(req, scope.signal))
+        return openResponse(accept(adapter, await adapter.complete(sealRequest(req), scope.signal)), req.privacy)
       } catch (e) {
         throw toAppError(adapter, scope, e)
       } finally {
@@ -43,13 +44,14 @@ export function guardProvider(adapter: VendorAdapter, options: GuardOptions = {}
 
 async function* guardedStream(adapter: VendorAdapter, req: ProviderRequest, timeoutMs: number): AsyncGenerator<StreamEvent> {
   const scope = new CallScope(req, timeoutMs)
+  const open = openingStream(req.privacy)
   try {
-    for await (const event of adapter.stream(req, scope.signal)) {
+    for await (const event of adapter.stream(sealRequest(req), scope.signal)) {
       if (event.type === 'done') {
-        yield { type: 'done', response: accept(adapter, event.response) }
+        yield* open({ type: 'done', response: accept(adapter, event.response) })
         return
       }
-      yield event
+      yield* open(event)
     }
     throw new RetryableError('provider.unavailable', `${adapter.name}: stream ended before the reply was complete`)
   } catch (e) {

@@ -91,6 +91,8 @@ export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type R
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'
+/** Personal data sealed before vendor models see it, opened again in what they answer. */
+export type { PrivacyFilter } from './privacy.ts'
 
 /**
  * The routing ModelGateway: policy-chosen chains with fallback, retries honouring Retry-After, circuit

@@ -1,5 +1,6 @@
 // The one normalized interface every LLM vendor adapter implements. No vendor type crosses it:
 // adapters translate requests, responses, stream events and errors at this edge.
+import type { PrivacyFilter } from './privacy.ts'
 
 /** A tool the model may call, described by JSON Schema (the same object TypeBox produces). */
 export interface ToolSpec {
@@ -30,6 +31,8 @@ export interface ProviderRequest {
   /** Abort the call after this long; surfaces as a retryable `provider.timeout`. */
   timeoutMs?: number
   signal?: AbortSignal
+  /** Seals personal data before a vendor sees the request, and opens the answer again (providers/privacy.ts). */
+  privacy?: PrivacyFilter
 }
 
 /** Billing-shaped usage: cost = input × input price + cached × cached price + output × output price. */

@@ -17,3 +17,6 @@ export {
   createWebhookQueue, startWebhookWorker, type WebhookAttempt, type WebhookHandler, type WebhookQueue, type WebhookQueueOptions,
   type WebhookWorker,
 } from './webhook-delivery.ts'
+export { createJobQueue, startJobWorker, type JobHandler, type JobQueue, type JobQueueOptions, type JobRun, type JobWorker, type JobWorkerOptions } from './job-queue.ts'
+/** The knowledge base re-index jobs' queue (slow, I/O-bound work, run by workers). */
+export { createKnowledgeIndexQueue, startKnowledgeIndexWorker, type KnowledgeIndexWorkerOptions } from './knowledge-index.ts'

@@ -18,6 +18,7 @@ import { createTurnFacts } from './postgres/turn-facts.ts'
 import { createPolicyState } from './postgres/policy-state.ts'
 import { createSpending } from './postgres/spending.ts'
 import { createApprovals } from './postgres/approvals.ts'
+import { createDeploymentKeys } from './postgres/deployment-keys.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 import { createApiKeys } from './postgres/api-keys.ts'
 import { createIdempotency } from './postgres/idempotency.ts'
@@ -27,6 +28,7 @@ import { createWebhooks } from './postgres/webhooks.ts'
 import { createRateLimiter } from './redis/rate-limit.ts'
 // Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
 import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
+import { createKnowledge } from './knowledge/knowledge.ts'
 // The agent console: people and sessions, handoff packages, queues and SLA clocks, notes, canned responses, QA
 import { createConsoleInbox } from './postgres/console-inbox.ts'
 import { createConsolePeople } from './postgres/console-people.ts'
@@ -57,6 +59,7 @@ export type { CatalogueStatus, ToolSourceStatus } from './redis/catalogue-status
 export type { PolicyDecisionRecord, PolicyState, StoredDecision } from './postgres/policy-state.ts'
 export type { Reservation, ReserveOutcome, SpendCaps, Spending } from './postgres/spending.ts'
 export type { ApprovalRequest, Approvals, NewApproval } from './postgres/approvals.ts'
+export type { DeploymentKeys } from './postgres/deployment-keys.ts'
 export { CONVERSATION_EVENT_TYPES, type ConversationEvent, type ConversationEventType, type StreamEntry, type ReplyStream } from './redis/reply-stream.ts'
 // Channels (tenants, keys, idempotency, webhooks; issue 3)
 export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
@@ -95,6 +98,16 @@ export { retentionPolicyCrd } from './retention/retention-crd.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
 export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'
+// Knowledge bases: versioned articles, passages in Postgres full-text search, re-index jobs.
+export type { Knowledge } from './knowledge/knowledge.ts'
+export { KNOWLEDGE_LANGUAGES, type KnowledgeBase, type KnowledgeBases, type KnowledgeLanguage, type NewKnowledgeBase } from './knowledge/knowledge-bases.ts'
+export type {
+  Article, ArticleFormat, ArticleSource, ArticleVersion, ArticleVersionContent, ArticleWrite, Articles, PutOptions, PutOutcome,
+} from './knowledge/articles.ts'
+export type { PassageRecord } from './knowledge/passage-rows.ts'
+/** The per-turn retrieval: `storage.knowledge.retrieve({ tenantId, knowledgeBase, query, limit })`. */
+export { queryTerms, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
+export type { IndexItem, IndexItemFailure, IndexItemKind, IndexJob, IndexJobs, IndexJobStatus } from './knowledge/index-jobs.ts'
 // The agent console
 export type {
   CustomerProfile, HandoffFacts, HandoffPackage, HandoffPackages, PackageAction, PackageFailure, RoutedEscalation, SentimentReading,
@@ -138,6 +151,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     policyState: createPolicyState(sql),
     spending: createSpending(sql),
     approvals: createApprovals(sql),
+    deploymentKeys: createDeploymentKeys(sql),
     events,
     // Channels (issue 3)
     tenants: createTenants(sql),
@@ -146,6 +160,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     chat: createTenantConversations(sql),
     webhooks: createWebhooks(sql),
     rateLimiter: createRateLimiter(redis, prefix),
+    knowledge: createKnowledge(sql),
     // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs
     ...createSessionTiers(sql, redis, prefix, events.streamKey, tiers),
     // The agent console

@@ -17,10 +17,11 @@ const ALLOWED: Record<string, string[]> = {
   resources: ['lib', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
+  knowledge: ['lib', 'storage'],
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
 }
@@ -33,6 +34,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^(openai|@anthropic-ai\/(sdk|bedrock-sdk|vertex-sdk)|@google\/genai|google-auth-library|@aws-sdk\/client-bedrock-runtime)$/, ['providers']],
   [/^elysia$|^@elysiajs\//, ['api']],
   [/^@modelcontextprotocol\/sdk/, ['tools']],
+  [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 

@@ -48,7 +48,8 @@ export async function activateConversation(conversationId: string, deps: Convers
     deps.storage.sessions.load(conversationId, { limit }),
   ])
   const customerId = conversation?.customerId ?? undefined
-  const earlier = customerId && session.messages.length <= 1
+  // A claimed identity (an email a widget sent) is not proof: only a verified one brings the customer's history.
+  const earlier = customerId && conversation?.identityVerified && session.messages.length <= 1
     ? await deps.storage.sessions.related(customerId, { excludeConversationId: conversationId, limit })
     : []
   const context = [...earlier, ...session.messages]

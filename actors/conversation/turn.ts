@@ -4,7 +4,8 @@ import type { MailOutcome, RecordedReply, RouteInfo, TurnReceived } from '../pro
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import { judge, type GuardrailVerdict } from '../../policy/index.ts'
-import { classify } from '../../providers/index.ts'
+import { checkTopic } from '../../providers/index.ts'
+import { handOffTo, topicBoundary } from './topic-boundary.ts'
 import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
@@ -89,8 +90,8 @@ function routeFacts(route: RouteInfo, facts: Pick<RouteInfo, 'maturity' | 'inten
 
 /** Every turn is classified by the offline intent model, whatever model answers: routing and the KPIs read it. */
 function classifyIntent(text: string): { intent: string; intentConfidence: number } {
-  const c = classify(text)
-  return { intent: c.intent, intentConfidence: Math.round(c.confidence * 1000) / 1000 }
+  const topic = checkTopic(text)
+  return { intent: topic.inScope ? topic.intent : 'out_of_scope', intentConfidence: Math.round(topic.intentConfidence * 1000) / 1000 }
 }
 
 /** Typing indicator for chat widgets; best effort, and never delays the turn. */
@@ -133,6 +134,13 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (verdict.verdict === 'block') return { id, text: BLOCKED_REPLY, escalated: false }
   if (!ctx.state.agentRef) {
     return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
+  }
+  const topic = await topicBoundary(msg, ctx, steps)
+  if (topic?.action === 'decline') return { id, text: topic.message ?? HANDOFF_REPLY, escalated: false }
+  const handedOff = topic?.action === 'handoff' && (await handOffTo(topic.agent!, ctx))
+  if (topic && !handedOff) {
+    const message = `a ${topic.intent} request is outside this agent's topics (${topic.policy} ${topic.version}, rule ${topic.rule})`
+    return escalateTurn(ctx, msg.id, { code: 'topic.out_of_scope', message, retryable: false })
   }
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })

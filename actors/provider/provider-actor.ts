@@ -6,6 +6,7 @@ import type { Storage } from '../../storage/index.ts'
 import { TerminalError, toErrorInfo } from '../../lib/errors.ts'
 import type { AgentDirectory } from '../agent-directory.ts'
 import { withHandoffTool } from '../handoff-tool.ts'
+import { createPrivacyFilter } from './privacy-filter.ts'
 import { ATTR, SpanKind, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import { contentAttributes, modelAttributes } from './model-span.ts'
@@ -60,9 +61,11 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     data: { turnId, step, index, delta },
   }).catch(() => {})
   // In assist mode the reply is a draft: the customer's stream must not show it being typed.
+  const policy = await runnable.policyIn(route.tenantId)
+  const privacy = policy?.redactPii ? createPrivacyFilter() : undefined
   const routed = await callModel(
     runnable.gateway,
-    { system, messages, tools: withHandoffTool(offered) },
+    { system, messages, tools: withHandoffTool(offered), ...(privacy ? { privacy } : {}) },
     { ...route, agent, conversationId: req.conversationId },
     route.maturity === 'assist' ? undefined : publish,
   ).catch((e: unknown) => {

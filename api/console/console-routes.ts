@@ -7,7 +7,6 @@ import type { HumanActionDeps } from '../human-actions.ts'
 import { approvalRoutes } from './approval-routes.ts'
 import { conversationRoutes } from './conversation-routes.ts'
 import { handoffRoutes } from './handoff-routes.ts'
-import type { SuggestKnowledge } from './knowledge.ts'
 import { peopleRoutes } from './people-routes.ts'
 import { workspaceRoutes } from './workspace-routes.ts'
 
@@ -22,13 +21,12 @@ export type LoadConsoleAssets = () => Promise<ReadonlyMap<string, ConsoleAsset>>
 
 export interface ConsoleOptions {
   sessionTtlMs: number
-  suggest: SuggestKnowledge
   assets: LoadConsoleAssets
 }
 
 export interface ConsoleRouteDeps extends HumanActionDeps {
   storage: HumanActionDeps['storage'] & Pick<Storage,
-    'chat' | 'messages' | 'turnRecords' | 'rateLimiter' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace' | 'handoffQueues' | 'approvals'>
+    'chat' | 'messages' | 'turnRecords' | 'rateLimiter' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace' | 'handoffQueues' | 'approvals' | 'knowledge'>
   hub: EventHub
   limits: { maxBodyBytes: number; maxMessageChars: number; sseHeartbeatMs: number }
   console: ConsoleOptions
@@ -53,7 +51,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps) {
   return new Elysia({ name: 'console' })
     .use(peopleRoutes({ ...guard, storage: deps.storage, sessionTtlMs: deps.console.sessionTtlMs }))
     .use(handoffRoutes({ ...guard, ...deps, maxMessageChars: deps.limits.maxMessageChars }))
-    .use(conversationRoutes({ ...guard, storage: deps.storage, hub: deps.hub, sseHeartbeatMs: deps.limits.sseHeartbeatMs, suggest: deps.console.suggest }))
+    .use(conversationRoutes({ ...guard, storage: deps.storage, hub: deps.hub, sseHeartbeatMs: deps.limits.sseHeartbeatMs }))
     .use(workspaceRoutes({ ...guard, storage: deps.storage }))
     .use(approvalRoutes({ ...guard, storage: deps.storage, inbox: deps.inbox }))
     .get('/console', () => asset(deps, 'index.html'), { detail: { hide: true } })

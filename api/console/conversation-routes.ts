@@ -7,15 +7,14 @@ import { resumeCursor, sseResponse } from '../routes/events.ts'
 import { messageView } from '../routes/conversations.ts'
 import { turnWhyView } from '../routes/turn-why.ts'
 import { ConversationParams, StreamCursor, conversationView } from '../schemas.ts'
-import type { SuggestKnowledge } from './knowledge.ts'
+import { suggestKnowledge } from './knowledge.ts'
 import { ANYONE } from './roles.ts'
 import { consoleGuard, type ConsoleGuardDeps } from './session-guard.ts'
 
 export interface ConversationRouteDeps extends ConsoleGuardDeps {
-  storage: Pick<Storage, 'chat' | 'messages' | 'assist' | 'consoleInbox' | 'consoleWorkspace' | 'turnRecords'>
+  storage: Pick<Storage, 'chat' | 'messages' | 'assist' | 'consoleInbox' | 'consoleWorkspace' | 'turnRecords' | 'knowledge'>
   hub: EventHub
   sseHeartbeatMs: number
-  suggest: SuggestKnowledge
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -53,7 +52,7 @@ async function conversationDetail(deps: ConversationRouteDeps, tenantId: string,
     drafts: (drafts ?? []).map((d) => ({ id: d.id, turnId: d.turnId, text: d.text, status: d.status, createdAt: d.createdAt.toISOString() })),
     notes: notes.map(noteView),
     reviews: reviews.map((r) => ({ id: r.id, reviewer: r.reviewerId, score: r.score, scores: r.scores, comment: r.comment })),
-    suggestions: lastCustomer ? deps.suggest(tenantId, lastCustomer.text) : [],
+    suggestions: lastCustomer ? await suggestKnowledge(deps.storage.knowledge, tenantId, lastCustomer.text) : [],
   }
 }
 

@@ -9,9 +9,10 @@ import { answer, idempotent } from '../idempotency.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { Channel, ConversationParams, Status, conversationView } from '../schemas.ts'
 import type { ApplyDeps } from '../resource-apply.ts'
+import { verifyIdentity } from '../identity-verification.ts'
 
 export interface ConversationsRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'chat' | 'messages' | 'idempotency' | 'sql' | 'customers'>
+  storage: Pick<Storage, 'chat' | 'messages' | 'idempotency' | 'sql' | 'customers' | 'secrets'>
   inbox: Inbox
   apply: Pick<ApplyDeps, 'resources'>
 }
@@ -24,6 +25,8 @@ const Customer = t.Object({
   email: t.Optional(t.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', maxLength: 320 })),
   phone: t.Optional(t.String({ pattern: '^\\+?[0-9 ()-]{5,32}$' })),
   name: t.Optional(t.String({ maxLength: 200 })),
+  /** Hex HMAC-SHA256 of externalId (or email) under the tenant's `identity-verification` secret. */
+  identityToken: t.Optional(t.String({ pattern: '^[0-9a-fA-F]{64}$' })),
 }, { additionalProperties: false })
 
 const CreateBody = t.Object({
@@ -59,16 +62,18 @@ async function createConversation(deps: ConversationsRouteDeps, tenant: TenantPr
   const agent = await deps.apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agentName })
   if (!agent?.spec) throw new AppError('agent.unknown', `agent ${agentName} is not defined (see GET /v1/agents)`)
   const greeting = typeof agent.spec.greeting === 'string' ? agent.spec.greeting : undefined
-  const customerId = body.customer
-    ? await identifyCustomer(deps.storage, tenant.tenantId, body.customer, `key:${tenant.keyId}`)
-    : undefined
+  const identityVerified = body.customer ? await verifyIdentity(deps.storage.secrets, tenant.tenantId, body.customer) : false
+  const { identityToken: _signature, ...customer } = body.customer ?? {}
+  const customerId = body.customer ? await identifyCustomer(deps.storage, tenant.tenantId, customer, `key:${tenant.keyId}`) : undefined
   const id = `conv_${Bun.randomUUIDv7().replaceAll('-', '')}`
   return idempotent(deps.storage, tenant, request, body, async (tx) => {
     const created = await deps.storage.chat.create({
-      id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: agentName, customerId, greeting,
-      doubleTexting: body.doubleTexting, metadata: { ...body.metadata, ...(body.customer ? { customer: body.customer } : {}) },
+      id, tenantId: tenant.tenantId, channel: body.channel ?? 'chat', agent: agentName, customerId, greeting, identityVerified,
+      doubleTexting: body.doubleTexting, metadata: { ...body.metadata, ...(body.customer ? { customer } : {}) },
     }, tx)
-    return { status: 201, body: { ...conversationView(created!), ...(greeting ? { greeting } : {}) } }
+    const token = await deps.customerTokens.issue(tenant.tenantId, id)
+    const access = { customerToken: token.token, customerTokenExpiresAt: new Date(token.expiresAt).toISOString() }
+    return { status: 201, body: { ...conversationView(created!), ...(greeting ? { greeting } : {}), ...access } }
   })
 }
 
@@ -96,12 +101,12 @@ export function conversationsRoutes(deps: ConversationsRouteDeps) {
       if (!conversation) throw notFound(id)
       const messages = await deps.storage.messages.list(id)
       return { ...conversationView(conversation), messages: messages.map(messageView) }
-    }, { scope: ['channel', 'console'], params: ConversationParams, detail: { summary: 'A conversation with its transcript', tags: ['conversations'] } })
+    }, { scope: ['channel', 'console', 'customer'], params: ConversationParams, detail: { summary: 'A conversation with its transcript', tags: ['conversations'] } })
     .post('/v1/conversations/:id/close', async ({ params: { id }, body, tenant }) => {
       await closeConversation(deps.inbox, tenant.tenantId, id, body?.reason ?? 'closed by the customer').catch(unavailable)
       return conversationView((await deps.storage.chat.get(tenant.tenantId, id))!)
     }, {
-      scope: ['channel', 'console'], params: ConversationParams,
+      scope: ['channel', 'console', 'customer'], params: ConversationParams,
       body: t.Optional(t.Object({ reason: t.Optional(t.String({ maxLength: 500 })) }, { additionalProperties: false })),
       detail: { summary: 'Close a conversation', tags: ['conversations'] },
     })
@@ -109,7 +114,7 @@ export function conversationsRoutes(deps: ConversationsRouteDeps) {
       if (!(await deps.storage.chat.rate(tenant.tenantId, id, body.rating, body.comment))) throw notFound(id)
       return { conversationId: id, rating: body.rating, comment: body.comment ?? null }
     }, {
-      scope: ['channel'], params: ConversationParams,
+      scope: ['channel', 'customer'], params: ConversationParams,
       body: t.Object({ rating: t.Integer({ minimum: 1, maximum: 5 }), comment: t.Optional(t.String({ maxLength: 2000 })) }, { additionalProperties: false }),
       detail: { summary: 'Rate a conversation (CSAT, 1-5)', tags: ['conversations'] },
     })

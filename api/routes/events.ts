@@ -63,11 +63,11 @@ export function eventsRoutes(deps: EventsRouteDeps) {
       await owned(tenant.tenantId, id)
       return sseResponse(deps, id, from)
     }, {
-      scope: ['channel', 'console'], params: ConversationParams, query: StreamQuery,
+      scope: ['channel', 'console', 'customer'], params: ConversationParams, query: StreamQuery,
       detail: { summary: 'Server-Sent Events of the conversation, resumable with Last-Event-ID', tags: ['events'] },
     })
     .ws('/v1/conversations/:id/stream', {
-      scope: ['channel', 'console'], params: ConversationParams, query: StreamQuery,
+      scope: ['channel', 'console', 'customer'], params: ConversationParams, query: StreamQuery,
       async beforeHandle({ params, tenant }) {
         await owned(tenant.tenantId, params.id)
       },

@@ -36,7 +36,7 @@ export function messagesRoutes(deps: MessagesRouteDeps) {
       })
       return answer(set, keyed)
     }), {
-      scope: ['channel'], params: ConversationParams,
+      scope: ['channel', 'customer'], params: ConversationParams,
       body: t.Object({ text: t.String({ minLength: 1, maxLength: deps.maxMessageChars }) }, { additionalProperties: false }),
       detail: { summary: 'Post a customer message (202 with its id)', tags: ['messages'] },
     })
@@ -45,7 +45,7 @@ export function messagesRoutes(deps: MessagesRouteDeps) {
       const messages = await deps.storage.messages.list(id, query.after ?? 0, query.limit ?? 100)
       return { conversationId: id, messages: messages.map(messageView) }
     }, {
-      scope: ['channel', 'console'], params: ConversationParams,
+      scope: ['channel', 'console', 'customer'], params: ConversationParams,
       query: t.Object({
         after: t.Optional(t.Numeric({ minimum: 0 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 500 })),
       }, { additionalProperties: false }),

@@ -46,7 +46,6 @@ export interface CompiledAgentPolicy {
   /** What a new request of this type calls for; undefined when the agent handles it. */
   topic(intent: string): (TopicAction & { rule: string }) | undefined
   readonly redactPii: boolean
-  readonly verifiedHistoryOnly: boolean
   spendingCaps(category: string): NonNullable<AgentPolicySpec['spending']>[string] | undefined
 }
 
@@ -119,7 +118,6 @@ export function compileAgentPolicy(name: string, spec: AgentPolicySpec): Compile
       return allowed ? undefined : { ...topics.outOfScope, rule: 'topics.outOfScope' }
     },
     redactPii: spec.dataAccess?.redactPii ?? true,
-    verifiedHistoryOnly: (spec.dataAccess?.history ?? 'verified') === 'verified',
     spendingCaps: (category) => spec.spending?.[category],
   }
 

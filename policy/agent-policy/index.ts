@@ -5,3 +5,4 @@ export { AgentPolicySpec, Condition, ToolRule, TopicAction, Ref } from './schema
 export { compileAgentPolicy, type CallFacts, type CompiledAgentPolicy, type Maturity, type PolicyDecision, type ToolType } from './compile.ts'
 export { agentPolicyProblems, type CatalogueView } from './problems.ts'
 export { answerOf, actionKey, detailsShown, type Answer } from './consent.ts'
+export { isNewRequest } from './topic.ts'

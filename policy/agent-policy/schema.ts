@@ -114,8 +114,6 @@ export const AgentPolicySpec = Type.Object({
   dataAccess: Type.Optional(Type.Object({
     /** Emails, phones, card numbers and street addresses become placeholders before text reaches a vendor model. @defaultValue true */
     redactPii: Type.Boolean({ default: true }),
-    /** The customer's earlier conversations are context only when their identity is verified. @defaultValue 'verified' */
-    history: Type.Union([Type.Literal('verified'), Type.Literal('any')], { default: 'verified' }),
   }, closed)),
   /** Calls this policy must allow or refuse, checked every time it is loaded. */
   examples: Type.Array(Type.Object({

@@ -15,6 +15,8 @@ export interface Conversation {
   status: ConversationStatus
   doubleTexting: DoubleTexting
   metadata: Record<string, unknown>
+  /** The tenant's backend signed the customer's identity: their other conversations may be context. */
+  identityVerified: boolean
   createdAt: Date
   updatedAt: Date
 }
@@ -37,13 +39,17 @@ export function createConversations(sql: Sql) {
     },
     async get(id: string): Promise<Conversation | undefined> {
       const [row] = await sql<Conversation[]>`select id, tenant_id as "tenantId", customer_id as "customerId", channel,
-        agent, status, double_texting as "doubleTexting", metadata, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
+        agent, status, double_texting as "doubleTexting", metadata, identity_verified as "identityVerified", created_at as "createdAt", updated_at as "updatedAt" from conversations where id = ${id}`
       return row
     },
     /** The customer of this conversation was erased: the conversation must never be written again. */
     async isErased(id: string): Promise<boolean> {
       const [row] = await sql`select 1 from erased_conversations where id = ${id}`
       return row !== undefined
+    },
+    /** Hands the conversation to another agent (a policy's topic handoff). */
+    async setAgent(id: string, agent: string): Promise<void> {
+      await sql`update conversations set agent = ${agent}, updated_at = now() where id = ${id}`
     },
     async setStatus(id: string, status: ConversationStatus): Promise<void> {
       await sql`update conversations set status = ${status}, updated_at = now(),

@@ -22,6 +22,8 @@ export interface NewTenantConversation {
   metadata?: Record<string, unknown>
   /** The agent's greeting: stored as the conversation's first message, from the agent. */
   greeting?: string
+  /** The tenant's backend signed the customer's identity. */
+  identityVerified?: boolean
 }
 
 /** The id of a conversation's greeting message. */
@@ -42,7 +44,7 @@ export interface ConversationFilter {
 export type PostOutcome = 'inserted' | 'duplicate' | 'not_found' | 'closed'
 
 const columns = (sql: TxSql) => sql`c.id, c.tenant_id as "tenantId", c.customer_id as "customerId", c.channel, c.agent,
-  c.status, c.external_id as "externalId", c.double_texting as "doubleTexting", c.metadata,
+  c.status, c.external_id as "externalId", c.double_texting as "doubleTexting", c.metadata, c.identity_verified as "identityVerified",
   case when r.rating is null then null else json_build_object('rating', r.rating, 'comment', r.comment) end as csat,
   c.created_at as "createdAt", c.updated_at as "updatedAt"`
 
@@ -80,9 +82,10 @@ export function createTenantConversations(sql: Sql) {
     get,
     /** Creates the conversation unless its id exists for this tenant; returns the stored one. */
     async create(c: NewTenantConversation, tx: TxSql = sql): Promise<TenantConversation | undefined> {
-      await tx`with c as (insert into conversations (id, tenant_id, customer_id, channel, agent, external_id, double_texting, metadata)
+      await tx`with c as (insert into conversations (id, tenant_id, customer_id, channel, agent, external_id, double_texting, metadata,
+            identity_verified)
           values (${c.id}, ${c.tenantId}, ${c.customerId ?? null}, ${c.channel}, ${c.agent}, ${c.externalId ?? null},
-            ${c.doubleTexting ?? 'queue'}, ${tx.json((c.metadata ?? {}) as never)})
+            ${c.doubleTexting ?? 'queue'}, ${tx.json((c.metadata ?? {}) as never)}, ${c.identityVerified ?? false})
           on conflict do nothing returning id)
         insert into messages (id, conversation_id, role, text)
         select ${greetingId(c.id)}, id, 'assistant', ${c.greeting ?? ''} from c where ${c.greeting !== undefined}`

@@ -110,16 +110,28 @@ describe('conversation actor', () => {
     expect(lastCall.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['first', 'second', 'third'])
   })
 
-  test('a new conversation of a known customer starts with their recent messages from another channel', async () => {
+  test('a new conversation of a verified customer starts with their recent messages from another channel', async () => {
     const { customerId } = await platform.storage.customers.identify('default', { kind: 'email', value: 'ada@example.com' }, { actor: 'test', reason: 'test' })
     await platform.storage.conversations.ensure({ id: 'chat-ada', customerId, channel: 'chat' })
     await post('chat-ada', 'chat-ada-1', 'my parcel never arrived')
     await waitFor(async () => (await events('chat-ada')).some((e) => e.type === 'reply.completed'), 5000, 'chat reply')
     await platform.storage.conversations.ensure({ id: 'email-ada', customerId, channel: 'email' })
+    await db.sql`update conversations set identity_verified = true where id = 'email-ada'`
     await post('email-ada', 'email-ada-1', 'any news?')
     await waitFor(async () => (await events('email-ada')).some((e) => e.type === 'reply.completed'), 5000, 'email reply')
     const context = seen.get('email-ada')![0]!.map((m) => m.content)
     expect(context).toEqual(['my parcel never arrived', 're: my parcel never arrived', 'any news?'])
+  })
+
+  test('an identity only claimed (not signed by the tenant) brings no earlier conversations', async () => {
+    const { customerId } = await platform.storage.customers.identify('default', { kind: 'email', value: 'bea@example.com' }, { actor: 'test', reason: 'test' })
+    await platform.storage.conversations.ensure({ id: 'chat-bea', customerId, channel: 'chat' })
+    await post('chat-bea', 'chat-bea-1', 'my secret order is #W7777777')
+    await waitFor(async () => (await events('chat-bea')).some((e) => e.type === 'reply.completed'), 5000, 'chat reply')
+    await platform.storage.conversations.ensure({ id: 'claim-bea', customerId, channel: 'chat' })
+    await post('claim-bea', 'claim-bea-1', 'what was my order?')
+    await waitFor(async () => (await events('claim-bea')).some((e) => e.type === 'reply.completed'), 5000, 'claimed reply')
+    expect(seen.get('claim-bea')![0]!.map((m) => m.content)).toEqual(['what was my order?'])
   })
 
   test('mail that arrives after its customer was erased stores nothing, answers nothing and leaves the queue', async () => {

@@ -70,10 +70,16 @@ test('a queue takes handoffs by reason and assigns them round robin among availa
   expect((await call(supervisor, 'PUT', `/queues/${queue.body.id}`, { ...settings, assignment: 'take' })).body.assignment).toBe('take')
 })
 
-test('only the person holding a handoff answers; the first answer stops the clock; notes stay internal', async () => {
+test('only the person holding a handoff answers; the first answer stops the clock; notes stay internal; the knowledge base suggests', async () => {
+  await h.call('POST', '/v1/knowledge-bases', { body: { name: 'help' } })
+  await h.call('POST', '/v1/knowledge-bases/help/articles', {
+    body: { format: 'markdown', key: 'service', content: '# Customer service\n\nOur customer service team answers chats every day from 8 am to 8 pm, and emails within one day.' },
+  })
   const anna = await consoleSession(h, h.a.id, 'agent')
   const bob = await consoleSession(h, h.a.id, 'agent')
   const { id, escalationId } = await handoff('Please connect me to customer service')
+  const suggested = (await call(anna, 'GET', `/conversations/${id}`)).body.suggestions
+  expect(suggested[0]).toMatchObject({ title: 'Customer service', passage: expect.stringContaining('answers chats every day') })
   expect((await call(anna, 'POST', `/conversations/${id}/messages`, { text: 'Hi!' })).body.error.code).toBe('conflict')
   expect((await call(anna, 'POST', `/escalations/${escalationId}/take`)).body).toMatchObject({ status: 'taken', takenBy: anna.email })
   expect((await call(bob, 'POST', `/escalations/${escalationId}/take`)).status).toBe(409)

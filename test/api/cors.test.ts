@@ -2,7 +2,7 @@
 // answers and errors carry the CORS headers the widget needs, over app.handle and over a real socket for SSE;
 // with a list of origins, only those are answered.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { newConversation, startApiHarness, type ApiHarness } from './harness.ts'
+import { customerToken, newConversation, startApiHarness, type ApiHarness } from './harness.ts'
 
 const SHOP = 'https://shop.example'
 const preflight = (method: string) => ({
@@ -37,7 +37,8 @@ describe('any origin (the default)', () => {
     const server = h.platform.app!.listen({ hostname: '127.0.0.1', port: 0 })
     const id = await newConversation(h)
     const abort = new AbortController()
-    const res = await fetch(`http://127.0.0.1:${server.server!.port}/v1/conversations/${id}/events?access_token=${h.a.key}`, {
+    const token = await customerToken(h, id)
+    const res = await fetch(`http://127.0.0.1:${server.server!.port}/v1/conversations/${id}/events?access_token=${token}`, {
       headers: { origin: SHOP, accept: 'text/event-stream' }, signal: abort.signal,
     })
     expect(res.status).toBe(200)

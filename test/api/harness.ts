@@ -86,3 +86,10 @@ export async function defineAgent(h: ApiHarness, name: string, spec: Record<stri
   if (res.status !== 200) throw new Error(`defining agent ${name} failed: ${res.status} ${JSON.stringify(res.body)}`)
   return res
 }
+
+/** A customer token for one conversation, as a widget would hold it. */
+export async function customerToken(h: ApiHarness, conversationId: string, key = h.a.key): Promise<string> {
+  const res = await h.call('POST', `/v1/conversations/${conversationId}/customer-token`, { key })
+  if (res.status !== 201) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.customerToken
+}

@@ -1,7 +1,7 @@
 // Over a real socket: post a message, read its reply over SSE, reconnect with Last-Event-ID and see only what
 // came after; the WebSocket carries the same events.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { newConversation, startApiHarness, type ApiHarness } from './harness.ts'
+import { customerToken, newConversation, startApiHarness, type ApiHarness } from './harness.ts'
 
 interface SseEvent {
   id: string
@@ -83,7 +83,7 @@ test('the WebSocket carries the same events', async () => {
   const id = await newConversation(h)
   const sent = await post(id, 'over websocket')
   const received: { cursor: string; event: { type: string; data: { turnId?: string } } }[] = []
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/conversations/${id}/stream?access_token=${h.a.key}`)
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/conversations/${id}/stream?access_token=${await customerToken(h, id)}`)
   await new Promise<void>((resolve, reject) => {
     ws.onmessage = (m) => {
       received.push(JSON.parse(String(m.data)))
