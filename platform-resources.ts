@@ -3,9 +3,9 @@
 // document fails loudly; a bad edit later is logged and the versions in force stay. Part of the composition root.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { applyDocuments, type ApplyDeps, type BuiltinTool } from './api/index.ts'
+import { applyResource, type ApplyDeps, type BuiltinTool } from './api/index.ts'
 import type { Logger } from './lib/log.ts'
-import { parseResourceDocuments } from './resources/index.ts'
+import { APPLY_ORDER, parseResourceDocuments } from './resources/index.ts'
 import { RETAIL_TOOLS } from './tools/index.ts'
 
 /** Tools every tenant has without declaring them: what agents may list from `retail` and policies may name. */
@@ -23,12 +23,16 @@ const fingerprint = (files: string[]) => files.map((f) => {
   return `${f}:${s.mtimeMs}:${s.size}`
 }).join('|')
 
+/** Every document of the directory, applied so that what others refer to comes first, whichever file holds it. */
 async function applyDir(dir: string, deps: ApplyDeps, log: Logger): Promise<void> {
-  for (const file of yamlFiles(dir)) {
+  const docs = yamlFiles(dir).flatMap((file) => {
     const source = relative(process.cwd(), file)
-    const applied = await applyDocuments(deps, `file:${source}`, parseResourceDocuments(readFileSync(file, 'utf8'), source))
-    const changed = applied.filter((a) => a.changed).map((a) => `${a.resource.kind}/${a.resource.name}@${a.resource.version}`)
-    if (changed.length > 0) log.info('resources applied', { file: source, changed })
+    return parseResourceDocuments(readFileSync(file, 'utf8'), source).map((doc) => ({ doc, source }))
+  })
+  docs.sort((a, b) => APPLY_ORDER.indexOf(a.doc.kind) - APPLY_ORDER.indexOf(b.doc.kind))
+  for (const { doc, source } of docs) {
+    const applied = await applyResource(deps, { kind: 'operator', by: `file:${source}` }, { kind: doc.kind, name: doc.metadata.name, spec: doc.spec })
+    if (applied.changed) log.info('resource applied', { file: source, resource: `${doc.kind}/${doc.metadata.name}@${applied.resource.version}` })
   }
 }
 

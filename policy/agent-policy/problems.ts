@@ -18,7 +18,7 @@ function refProblems(rule: ToolRule, path: string, catalogue: CatalogueView): st
   const texts: Array<[string, string | undefined]> = []
   ;(rule.require ?? []).forEach((c, i) => [c, ...(c.any ?? [])].forEach((t, j) => {
     const at = j === 0 ? `${path}/require/${i}` : `${path}/require/${i}/any/${j - 1}`
-    if (t.value === undefined && t.authenticated === undefined) problems.push(`${at}: a condition needs value or authenticated`)
+    if (t.value === undefined && t.authenticated === undefined && !(j === 0 && c.any)) problems.push(`${at}: a condition needs value, authenticated or any`)
     if (t.value !== undefined && [t.equals, t.notEquals, t.in, t.startsWith, t.atLeast, t.exists].every((x) => x === undefined)) {
       problems.push(`${at}: ${t.value} is compared with nothing (add equals, in, startsWith, atLeast or exists)`)
     }
