@@ -77,7 +77,7 @@ if (platform.app) {
   const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
   if (demo.newKey) console.log(`demo tenant "${demo.tenantId}" API key (shown once, store it): ${demo.newKey}`)
   else if (!config.api.demoApiKey) {
-    console.log(`demo tenant "${demo.tenantId}" is ready; its key was shown when it was created (new one: bun main.ts admin create-key ${demo.tenantId})`)
+    console.log(`demo tenant "${demo.tenantId}" is ready; its key was shown when it was created (new one: npm run -s admin -- create-key ${demo.tenantId})`)
   }
   const admin = await ensureDemoConsoleAdmin(platform.storage, demo.tenantId, config.console.demoPassword)
   const consoleUrl = `http://localhost:${platform.app.server?.port}/console`

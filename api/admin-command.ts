@@ -8,7 +8,7 @@ import { KB_NAME_PATTERN } from './routes/knowledge.ts'
 import { assertTenantCustomer, CUSTOMER_ID_PATTERN } from './routes/customers.ts'
 import { RESOURCE_USAGE, runResourceCommand, type ResourceCommandDeps } from './resource-commands.ts'
 
-export const ADMIN_USAGE = `usage: bun main.ts admin <command>
+export const ADMIN_USAGE = `usage: npm run -s admin -- <command>   (or: npx bun main.ts admin <command>)
   create-tenant <name> [--id <tenant id>] [--rate <requests per second>]
   list-tenants
   create-key <tenant id> [--scopes channel,console,admin] [--name <label>]

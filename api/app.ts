@@ -14,6 +14,7 @@ import { createCustomerTokens } from './customer-tokens.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
+import { storableInput } from './input.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { agentKpisRoutes } from './routes/agent-kpis.ts'
 import { assistRoutes } from './routes/assist.ts'
@@ -27,6 +28,7 @@ import { knowledgeRoutes } from './routes/knowledge.ts'
 import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
+import { ticketConnectionsRoutes } from './routes/ticket-connections.ts'
 import { ticketsRoutes } from './routes/tickets.ts'
 import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
@@ -43,7 +45,7 @@ export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
   | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
-  | 'knowledge'
+  | 'knowledge' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
@@ -97,9 +99,11 @@ export function createApp(deps: AppDeps) {
   }
   const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }
   const maxMessageChars = limits.maxMessageChars
-  // normalize: false makes unknown fields a 400 instead of silently dropping them.
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: limits.maxBodyBytes, idleTimeout: 120 } })
+  // normalize: false makes unknown fields a 400 instead of silently dropping them. Bun's own body limit would
+  // answer an empty 413 before any of our code runs, so it is set out of reach and the guard enforces ours.
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
+    .use(storableInput())
     .use(crossOrigin(limits.corsOrigins))
     .use(openapi({ path: '/docs', specPath: '/docs/json', documentation }))
     .use(healthRoutes(deps.readiness))
@@ -113,6 +117,7 @@ export function createApp(deps: AppDeps) {
     .use(assistRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
+    .use(ticketConnectionsRoutes({ ...guard, storage }))
     .use(webhooksRoutes({ ...guard, storage }))
     .use(keysRoutes({ ...guard, storage }))
     .use(adminRoutes({ ...guard, storage }))

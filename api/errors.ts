@@ -71,9 +71,11 @@ export function errorHandling(log: Logger) {
       return errorBody(error.code, error.message, (error as { details?: unknown }).details)
     }
     switch (code) {
-      case 'VALIDATION':
+      case 'VALIDATION': {
         set.status = 400
-        return errorBody('request.invalid', 'the request does not match the schema', validationDetails(error))
+        const custom = (error as { customError?: unknown }).customError
+        return errorBody('request.invalid', typeof custom === 'string' ? custom : 'the request does not match the schema', validationDetails(error))
+      }
       case 'PARSE':
         set.status = 400
         return errorBody('request.malformed_json', 'the request body is not valid JSON')

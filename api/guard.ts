@@ -1,8 +1,10 @@
 // The front door of every request, before routing and body parsing: body size and media type, then who is
-// calling, then the tenant's rate limit. Routes then state the scope they need with the `scope` macro.
+// calling, then the tenant's rate limit, then the JSON body itself (api/input.ts). Routes then state the scope
+// they need with the `scope` macro.
 import { Elysia } from 'elysia'
 import { AppError, RetryableError } from '../lib/errors.ts'
 import type { RateLimiter, Scope } from '../storage/index.ts'
+import { assertJsonBody, tooLarge } from './input.ts'
 import { hasScope, isOperatorToken, type KeyResolver, type OperatorPrincipal, type Principal, type TenantPrincipal } from './auth.ts'
 import { CUSTOMER_TOKEN_PREFIX, type CustomerTokens } from './customer-tokens.ts'
 
@@ -24,15 +26,17 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 // Browsers cannot set headers on EventSource or WebSocket, so those two routes also take the key as a query.
 const STREAM_PATH = /^\/v1\/conversations\/[^/]+\/(events|stream)$/
 
-function checkBody(request: Request, maxBodyBytes: number): void {
-  if (!BODY_METHODS.has(request.method)) return
+/** True when the request carries a JSON body to check. */
+function checkBody(request: Request, maxBodyBytes: number): boolean {
+  if (!BODY_METHODS.has(request.method)) return false
   const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > maxBodyBytes) throw new AppError('request.too_large', `the body exceeds ${maxBodyBytes} bytes`)
+  if (length > maxBodyBytes) throw tooLarge(maxBodyBytes)
   const hasBody = length > 0 || request.body !== null
   const type = request.headers.get('content-type') ?? ''
   if (hasBody && !/^application\/json\b/i.test(type)) {
     throw new AppError('request.unsupported_media_type', 'the body must be application/json')
   }
+  return hasBody
 }
 
 function credential(request: Request, url: URL): string | undefined {
@@ -85,8 +89,9 @@ export function requestGuard(deps: GuardDeps) {
     .onRequest(async ({ request }) => {
       const url = new URL(request.url)
       if (!url.pathname.startsWith('/v1/')) return
-      checkBody(request, deps.maxBodyBytes)
+      const hasBody = checkBody(request, deps.maxBodyBytes)
       principals.set(request, await authenticate(deps, request, url))
+      if (hasBody) await assertJsonBody(request, deps.maxBodyBytes)
     })
     .macro({
       /** The route needs a tenant key holding one of these scopes. */

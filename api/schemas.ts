@@ -11,6 +11,14 @@ export const StreamCursor = t.String({ pattern: '^[0-9]{1,20}(-[0-9]{1,20})?$' }
 export const Channel = t.Union(['chat', 'email', 'sms', 'voice', 'ticket'].map((c) => t.Literal(c)))
 export const Status = t.Union([t.Literal('open'), t.Literal('escalated'), t.Literal('closed')])
 
+/**
+ * A whole number in a query string, within a range Postgres can take: a fraction, an exponent past the range or a
+ * non-number is a 400 naming `name` before any query runs. (Elysia reports a range failure after coercion with no
+ * path, so the field is named in the schema's own error message.)
+ */
+export const QueryInteger = (name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER) =>
+  t.Integer({ minimum, maximum, error: `query field ${name} must be a whole number from ${minimum} to ${maximum}` })
+
 export const ResourceId = (prefix: string) => t.String({ pattern: `^${prefix}_[A-Za-z0-9]{1,64}$` })
 
 /** The JSON a conversation is returned as. */

@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.ts'
 import type { PostOutcome, Storage } from '../storage/index.ts'
 
 export interface Inbox {
-  storage: Pick<Storage, 'chat' | 'customers'>
+  storage: Pick<Storage, 'chat' | 'customers' | 'ticketReplies'>
   mailbox: Pick<Mailbox, 'send'>
   clock: Clock
   /** Told about every accepted message (the webhook relay watches the conversation). */
@@ -52,13 +52,15 @@ export async function contextChanged(inbox: Pick<Inbox, 'mailbox' | 'clock'>, co
   })
 }
 
-/** Closes the conversation for the tenant and tells its actor (idempotent: the close message id is fixed). */
+/**
+ * Closes the conversation for the tenant and tells its actor. Idempotent: the close message is named by the time the
+ * conversation closed, which a repeated close keeps; a conversation reopened and closed again gets a new one.
+ */
 export async function closeConversation(inbox: Inbox, tenantId: string, conversationId: string, reason: string): Promise<void> {
-  if (!(await inbox.storage.chat.close(tenantId, conversationId))) {
-    throw new AppError('not_found', `conversation ${conversationId} not found`)
-  }
+  const closedAt = await inbox.storage.chat.close(tenantId, conversationId)
+  if (!closedAt) throw new AppError('not_found', `conversation ${conversationId} not found`)
   await inbox.mailbox.send({
-    v: 1, id: `${conversationId}.close`, kind: 'conversation.close', conversationId, sentAt: inbox.clock.now(),
+    v: 1, id: `${conversationId}.close.${closedAt.getTime()}`, kind: 'conversation.close', conversationId, sentAt: inbox.clock.now(),
     payload: { reason },
   })
 }

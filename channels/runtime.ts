@@ -1,11 +1,12 @@
 // Wiring of the channel machinery a process runs: the event hub (API streams, webhook relay) in every role,
-// and in worker roles the webhook relay and delivery worker. platform.ts calls this once.
+// and in worker roles the webhook relay and delivery worker and the ticket reply sender. platform.ts calls this once.
 import type Redis from 'ioredis'
 import type { Clock } from '../lib/clock.ts'
 import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
 import { createWebhookQueue, startWebhookWorker } from '../queues/index.ts'
 import { createEventHub, createRedisClient, type EventHub, type Storage } from '../storage/index.ts'
+import { startTicketReplySender } from './ticketing/reply-sender.ts'
 import { createWebhookSender } from './webhooks/sender.ts'
 import { createWebhookWatch, startWebhookRelay } from './webhooks/relay.ts'
 
@@ -40,7 +41,9 @@ export function startChannels(o: ChannelsOptions): Channels {
     const sender = createWebhookSender({ storage: o.storage, clock: o.clock, timeoutMs: o.config.webhooks.timeoutMs })
     const worker = startWebhookWorker(o.connection, prefix, sender, { onError: (error) => o.log.warn('webhook worker error', { error }) })
     const relay = startWebhookRelay({ storage: o.storage, hub, queue, prefix, workerId: o.config.workerId, log: o.log })
-    closers.push(() => relay.close(), () => worker.close(), () => queue.close())
+    const { maxAttempts, backoffMs, timeoutMs, ticketReplyPollMs } = o.config.webhooks
+    const ticketReplies = startTicketReplySender({ storage: o.storage, log: o.log, pollMs: ticketReplyPollMs, maxAttempts, backoffMs, timeoutMs })
+    closers.push(() => ticketReplies.close(), () => relay.close(), () => worker.close(), () => queue.close())
   }
   return {
     hub,

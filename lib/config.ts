@@ -77,6 +77,8 @@ const EnvSchema = Type.Object({
   WEBHOOK_BACKOFF_MS: Int(2000, 1, 'outbound webhook backoff base, ms'),
   /** Time an outbound webhook receiver gets to answer. @defaultValue 10000 */
   WEBHOOK_TIMEOUT_MS: Int(10_000, 100, 'outbound webhook timeout, ms'),
+  /** How often a worker looks for replies to post back into tickets (attempts, backoff, timeout: WEBHOOK_*). @defaultValue 1000 */
+  TICKET_REPLY_POLL_MS: Int(1000, 10, 'ticket reply outbox poll interval, ms'),
   // Sessions (issue 4): hot, warm and cold tiers, retention.
   /** Hot-tier TTL where no retention policy matches, refreshed on activity. @defaultValue 3600 */
   HOT_TTL_S: Int(3600, 1, 'hot session TTL, s'),
@@ -180,7 +182,10 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       adminToken: env.SWITCHBOARD_ADMIN_TOKEN,
       demoApiKey: env.SWITCHBOARD_DEMO_API_KEY,
     },
-    webhooks: { maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    webhooks: {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      ticketReplyPollMs: env.TICKET_REPLY_POLL_MS,
+    },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     postgres: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
     actors: {

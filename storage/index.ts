@@ -25,6 +25,7 @@ import { createIdempotency } from './postgres/idempotency.ts'
 import { createTenantConversations } from './postgres/tenant-conversations.ts'
 import { createTenants } from './postgres/tenants.ts'
 import { createWebhooks } from './postgres/webhooks.ts'
+import { createTicketReplies } from './postgres/ticket-replies.ts'
 import { createRateLimiter } from './redis/rate-limit.ts'
 // Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
 import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
@@ -66,12 +67,18 @@ export type { Tenant, NewTenant, Tenants } from './postgres/tenants.ts'
 export { SCOPES, hashApiKey, type ApiKey, type ApiKeys, type IssuedKey, type Scope } from './postgres/api-keys.ts'
 export type { Idempotency, IdempotentRequest, IdempotentResponse, TxSql } from './postgres/idempotency.ts'
 export type {
-  ConversationFilter, NewTenantConversation, PostOutcome, TenantConversation, TenantConversations,
+  ConversationFilter, ConversationPosition, ListedConversation, NewTenantConversation, PostOutcome, ReopenOutcome,
+  TenantConversation, TenantConversations,
 } from './postgres/tenant-conversations.ts'
 export type {
   AttemptResult, DeliveryStatus, DeliveryTarget, NewDelivery, WebhookDelivery, WebhookSubscription, Webhooks,
 } from './postgres/webhooks.ts'
 export type { RateDecision, RateLimiter } from './redis/rate-limit.ts'
+/** Replies posted back into tickets: connections and the outbox. */
+export {
+  TICKET_SYSTEMS, type DueTicketReply, type ReplyAttempt, type TicketConnection, type TicketReplies, type TicketReply,
+  type TicketReplyStatus, type TicketSystem,
+} from './postgres/ticket-replies.ts'
 // Routing (issue 5): circuit breakers, provider rate limits and budget counters shared by every worker.
 /** Redis-backed `RoutingState` for `createRoutingGateway` in providers/. */
 export { createRoutingState } from './redis/routing-state.ts'
@@ -159,6 +166,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     idempotency: createIdempotency(sql),
     chat: createTenantConversations(sql),
     webhooks: createWebhooks(sql),
+    ticketReplies: createTicketReplies(sql),
     rateLimiter: createRateLimiter(redis, prefix),
     knowledge: createKnowledge(sql),
     // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs

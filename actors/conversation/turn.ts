@@ -132,6 +132,9 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (failure) return escalateTurn(ctx, msg.id, failure)
   if (verdict.verdict !== 'allow') await ctx.deps.storage.turnSteps.record(msg.id, INPUT_GUARD_STEP, verdict)
   if (verdict.verdict === 'block') return { id, text: BLOCKED_REPLY, escalated: false }
+  if (verdict.verdict === 'escalate') {
+    return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
+  }
   if (!ctx.state.agentRef) {
     return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
   }
@@ -141,9 +144,6 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (topic && !handedOff) {
     const message = `a ${topic.intent} request is outside this agent's topics (${topic.policy} ${topic.version}, rule ${topic.rule})`
     return escalateTurn(ctx, msg.id, { code: 'topic.out_of_scope', message, retryable: false })
-  }
-  if (verdict.verdict === 'escalate') {
-    return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
   }
   const outcome = await withSpan(`invoke_agent ${ctx.state.agent}`, () => runAgentLoop(msg, ctx, steps), {
     attributes: () => ({ [ATTR.operation]: 'invoke_agent', [ATTR.agentName]: ctx.state.agent }),

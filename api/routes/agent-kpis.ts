@@ -5,6 +5,7 @@ import { adviseAutonomy, AUTONOMY_BARS } from '../../lib/autonomy.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
+import { QueryInteger } from '../schemas.ts'
 
 export interface AgentKpisRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'agentKpis'>
@@ -24,7 +25,7 @@ export function agentKpisRoutes(deps: AgentKpisRouteDeps) {
     }, {
       scope: ['console'],
       params: t.Object({ name: t.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) }),
-      query: t.Object({ days: t.Optional(t.Numeric({ minimum: 1, maximum: 365 })) }, { additionalProperties: false }),
+      query: t.Object({ days: t.Optional(QueryInteger('days', 1, 365)) }, { additionalProperties: false }),
       detail: {
         summary: "An agent's KPIs and the autonomy they support", tags: ['agents'],
         description: 'Resolution rate (closed without a human), escalation rate, CSAT, cost per conversation and time to '

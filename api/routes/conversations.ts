@@ -3,11 +3,12 @@
 import { Elysia, t, type Static } from 'elysia'
 import { closeConversation, identifyCustomer, type Inbox } from '../../channels/index.ts'
 import { AppError, RetryableError } from '../../lib/errors.ts'
-import type { Storage } from '../../storage/index.ts'
+import { CONVERSATION_ID_PATTERN } from '../../queues/index.ts'
+import type { ConversationPosition, Storage } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
 import { answer, idempotent } from '../idempotency.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
-import { Channel, ConversationParams, Status, conversationView } from '../schemas.ts'
+import { Channel, ConversationParams, conversationView, QueryInteger, Status } from '../schemas.ts'
 import type { ApplyDeps } from '../resource-apply.ts'
 import { verifyIdentity } from '../identity-verification.ts'
 
@@ -43,18 +44,23 @@ const ListQuery = t.Object({
   agent: t.Optional(t.String({ maxLength: 64 })),
   customerId: t.Optional(t.String({ maxLength: 200 })),
   externalId: t.Optional(t.String({ maxLength: 300 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100 })),
+  limit: t.Optional(QueryInteger('limit', 1, 100)),
   cursor: t.Optional(t.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
 }, { additionalProperties: false })
 
-const encodeCursor = (c: { createdAt: Date; id: string }) =>
-  Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url')
+// The cursor is the last row's exact position. A forged one (an impossible or extreme date, a foreign id shape)
+// is refused here, before it reaches a query.
+const POSITION_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
+const encodeCursor = (p: ConversationPosition) => Buffer.from(`${p.at}|${p.id}`).toString('base64url')
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString().split('|')
-  const createdAt = new Date(at)
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError('request.invalid', 'cursor is not one this API returned')
-  return { createdAt, id }
+function decodeCursor(cursor: string): ConversationPosition {
+  const [at = '', id = '', ...extra] = Buffer.from(cursor, 'base64url').toString().split('|')
+  const ms = Date.parse(`${at.slice(0, 23)}Z`)
+  const real = ms >= 0 && new Date(ms).toISOString().slice(0, 23) === at.slice(0, 23)
+  if (extra.length > 0 || !POSITION_AT.test(at) || !real || !CONVERSATION_ID_PATTERN.test(id)) {
+    throw new AppError('request.invalid', 'cursor is not one this API returned')
+  }
+  return { at, id }
 }
 
 async function createConversation(deps: ConversationsRouteDeps, tenant: TenantPrincipal, request: Request, body: Static<typeof CreateBody>) {
@@ -85,7 +91,7 @@ async function listConversations(deps: ConversationsRouteDeps, tenantId: string,
   })
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
-  return { data: page.map(conversationView), nextCursor: rows.length > limit && last ? encodeCursor(last) : null }
+  return { data: page.map(conversationView), nextCursor: rows.length > limit && last ? encodeCursor(last.position) : null }
 }
 
 export function conversationsRoutes(deps: ConversationsRouteDeps) {

@@ -9,7 +9,7 @@ import type { Handoff, Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { humanMessageSent, resolveHandoff, takeHandoff } from '../human-actions.ts'
 import { answer, idempotent } from '../idempotency.ts'
-import { ConversationParams } from '../schemas.ts'
+import { ConversationParams, QueryInteger } from '../schemas.ts'
 
 export interface HandoffsRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'handoffs' | 'assist' | 'events' | 'idempotency' | 'sql' | 'handoffSla' | 'handoffPackages'>
@@ -38,7 +38,7 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
       scope: ['console'],
       query: t.Object({
         status: t.Optional(t.Union([t.Literal('open'), t.Literal('taken'), t.Literal('resolved')])),
-        limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200 })),
+        limit: t.Optional(QueryInteger('limit', 1, 200)),
       }, { additionalProperties: false }),
       detail: { summary: 'The handoff queue: escalations in one state, oldest first', tags: ['handoffs'] },
     })

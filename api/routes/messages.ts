@@ -8,7 +8,7 @@ import type { Storage } from '../../storage/index.ts'
 import { responseStatus } from '../errors.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { answer, idempotent } from '../idempotency.ts'
-import { ConversationParams } from '../schemas.ts'
+import { ConversationParams, QueryInteger } from '../schemas.ts'
 import { messageView, unavailable } from './conversations.ts'
 
 export interface MessagesRouteDeps extends GuardDeps {
@@ -47,7 +47,7 @@ export function messagesRoutes(deps: MessagesRouteDeps) {
     }, {
       scope: ['channel', 'console', 'customer'], params: ConversationParams,
       query: t.Object({
-        after: t.Optional(t.Numeric({ minimum: 0 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 500 })),
+        after: t.Optional(QueryInteger('after', 0)), limit: t.Optional(QueryInteger('limit', 1, 500)),
       }, { additionalProperties: false }),
       detail: { summary: 'Page through the transcript by sequence number', tags: ['messages'] },
     })

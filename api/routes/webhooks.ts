@@ -3,7 +3,7 @@ import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
 import { CONVERSATION_EVENT_TYPES, type Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
-import { ResourceId } from '../schemas.ts'
+import { QueryInteger, ResourceId } from '../schemas.ts'
 
 export interface WebhooksRouteDeps extends GuardDeps {
   storage: Pick<Storage, 'webhooks'>
@@ -48,7 +48,7 @@ export function webhooksRoutes(deps: WebhooksRouteDeps) {
       scope: ['admin', 'console'], params: Params,
       query: t.Object({
         status: t.Optional(t.Union([t.Literal('pending'), t.Literal('delivered'), t.Literal('dead')])),
-        limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200 })),
+        limit: t.Optional(QueryInteger('limit', 1, 200)),
       }, { additionalProperties: false }),
       detail: { summary: 'Deliveries of a subscription with their state (pending, delivered, dead)', tags: ['webhooks'] },
     })

@@ -1,6 +1,7 @@
 // Zendesk- and Freshdesk-style payloads mapped onto the generic ticket event. Adapters only reshape; the
 // generic validator then judges the result. Comments written by staff (including our own replies posted
-// back into the ticket) are not customer turns, so they map to no comment.
+// back into the ticket) are not customer turns, so they map to no comment. A comment is named by the source's
+// own comment or event id, so a redelivery lands once and the same words written twice are two turns.
 import { createHash } from 'node:crypto'
 import { InvalidInput, parseTicketEvent, type TicketEvent } from './ticket-event.ts'
 
@@ -12,9 +13,15 @@ const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(
 const str = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined)
 const compact = <T extends Json>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T
 
+/** A comment the source named by no id cannot be told from a redelivery: refused, naming what to send. */
+function unnamed(path: string, hint: string): never {
+  throw new InvalidInput('the comment carries no id to tell a new comment from a redelivered one', [{ path, message: hint }])
+}
+
 /**
- * Zendesk event webhooks: `{ type: 'zen:event-type:ticket.created' | '…ticket.comment_added' | …, detail: { id,
- * subject, description, status, requester_id }, event: { comment: { id, body, author: { is_staff } } } }`.
+ * Zendesk event webhooks: `{ id, type: 'zen:event-type:ticket.created' | '…ticket.comment_added' | …, detail: { id,
+ * subject, description, status, requester_id }, event: { comment: { id, body, author: { is_staff } } } }`. A comment
+ * is named by its id, else by the event's.
  */
 function fromZendesk(p: Json): unknown {
   const type = str(p.type) ?? ''
@@ -23,6 +30,8 @@ function fromZendesk(p: Json): unknown {
   const created = type.endsWith('ticket.created')
   const byStaff = obj(comment.author).is_staff === true
   const text = created ? str(detail.description) ?? str(detail.subject) : byStaff ? undefined : str(comment.body)
+  const id = created ? 'description' : str(comment.id) ?? (str(p.id) && `event:${str(p.id)}`)
+  if (text && !id) unnamed('/event/comment/id', 'required (or the event id at /id)')
   return compact({
     event: created ? 'ticket.created' : 'ticket.updated',
     ticket: compact({
@@ -31,20 +40,25 @@ function fromZendesk(p: Json): unknown {
       status: str(detail.status)?.toLowerCase(),
       requester: detail.requester_id === undefined ? undefined : { externalId: `zendesk:${str(detail.requester_id)}` },
     }),
-    comment: text ? { id: created ? 'description' : str(comment.id) ?? digest(text), body: text } : undefined,
+    comment: text ? { id, body: text } : undefined,
   })
 }
 
 /**
  * Freshdesk automation webhooks: `{ freshdesk_webhook: { ticket_id, ticket_subject, ticket_description,
- * ticket_status, ticket_requester_email, ticket_requester_name, ticket_latest_public_comment, triggered_event } }`.
- * Freshdesk sends no comment id, so a comment is identified by its text.
+ * ticket_status, ticket_requester_email, ticket_requester_name, ticket_latest_public_comment, ticket_updated_at,
+ * triggered_event, comment_id? } }`. Freshdesk's placeholders hold no comment id, so a comment is named by
+ * `comment_id` when the rule's payload adds one, else by the ticket's update time with the comment's text: a
+ * redelivery repeats both, a new comment (even the same words again) moves the time.
  */
 function fromFreshdesk(p: Json): unknown {
   const f = obj(p.freshdesk_webhook)
   const latest = str(f.ticket_latest_public_comment)
   const created = latest === undefined || str(f.triggered_event)?.includes('created') === true
   const text = created ? str(f.ticket_description) ?? str(f.ticket_subject) : latest
+  const updatedAt = str(f.ticket_updated_at)
+  const id = created ? 'description' : str(f.comment_id) ?? (updatedAt && `updated:${digest(`${updatedAt}\u0000${text}`)}`)
+  if (text && !id) unnamed('/freshdesk_webhook/ticket_updated_at', 'required (as in the Simple payload), or a comment_id')
   return compact({
     event: created ? 'ticket.created' : 'ticket.updated',
     ticket: compact({
@@ -53,7 +67,7 @@ function fromFreshdesk(p: Json): unknown {
       status: str(f.ticket_status)?.toLowerCase(),
       requester: compact({ email: str(f.ticket_requester_email), name: str(f.ticket_requester_name) }),
     }),
-    comment: text ? { id: created ? 'description' : digest(text), body: text } : undefined,
+    comment: text ? { id, body: text } : undefined,
   })
 }
 

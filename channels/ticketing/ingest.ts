@@ -1,5 +1,7 @@
 // A ticket event becomes a conversation on the ticket channel, keyed by the ticket, plus a customer turn
-// per new comment. Ids derive from tenant, source, ticket and comment, so a redelivered event lands once.
+// per new comment. Ids derive from tenant, source, ticket and comment, so a redelivered event lands once. A new
+// comment on a closed conversation (a customer writing to a solved ticket reopens it) opens it again: nothing
+// answered 202 is dropped. Our own replies, posted into the ticket and coming back, are not customer turns.
 import { createHash } from 'node:crypto'
 import { identifyCustomer } from '../identity.ts'
 import { acceptMessage, closeConversation, type Inbox } from '../inbox.ts'
@@ -20,6 +22,35 @@ const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\
 export const ticketConversationId = (tenantId: string, source: TicketSource, ticketId: string) =>
   `tkt_${hashId(tenantId, source, ticketId)}`
 
+const erased = (ticketId: string) =>
+  new AppError('conversation.erased', `ticket ${ticketId} belonged to a customer who was erased; open a new ticket`)
+
+interface TicketComment {
+  tenantId: string
+  source: TicketSource
+  ticketId: string
+  comment: NonNullable<TicketEvent['comment']>
+}
+
+/**
+ * Stores the comment as a customer turn, opening a closed conversation again for a comment it does not hold yet.
+ * Our own replies coming back into the ticket are skipped.
+ */
+async function acceptComment(inbox: Inbox, c: TicketComment, result: TicketIngested): Promise<void> {
+  const { tenantId, comment } = c
+  // Freshdesk's webhook names neither the comment nor its author: our own reply is recognised by its text.
+  const text = c.source === 'freshdesk' ? comment.body : undefined
+  if (await inbox.storage.ticketReplies.isOwnComment(result.conversationId, { id: comment.id, text })) return
+  const messageId = `tkm_${hashId(tenantId, c.source, c.ticketId, comment.id)}`
+  result.messageId = messageId
+  const reopen = result.status === 'closed' ? await inbox.storage.chat.reopenFor(tenantId, result.conversationId, messageId) : 'open'
+  if (reopen === 'erased') throw erased(c.ticketId)
+  if (reopen === 'reopened') result.status = 'open'
+  // 'held': a redelivered comment the conversation took before it closed.
+  if (reopen === 'held') return
+  await acceptMessage(inbox, { tenantId, conversationId: result.conversationId, messageId, text: comment.body, channel: 'ticket' })
+}
+
 export async function ingestTicket(inbox: Inbox, tenantId: string, source: TicketSource, ev: TicketEvent): Promise<TicketIngested> {
   const conversationId = ticketConversationId(tenantId, source, ev.ticket.id)
   const requester = ev.ticket.requester
@@ -29,14 +60,9 @@ export async function ingestTicket(inbox: Inbox, tenantId: string, source: Ticke
     metadata: { ticket: { source, id: ev.ticket.id, subject: ev.ticket.subject }, customer: ev.ticket.requester ?? {} },
   })
   // The id is the tenant's own (hashed with it), so only an erasure's tombstone refuses it.
-  if (!conversation) {
-    throw new AppError('conversation.erased', `ticket ${ev.ticket.id} belonged to a customer who was erased; open a new ticket`)
-  }
+  if (!conversation) throw erased(ev.ticket.id)
   const result: TicketIngested = { conversationId, status: conversation.status }
-  if (ev.comment && conversation.status !== 'closed') {
-    result.messageId = `tkm_${hashId(tenantId, source, ev.ticket.id, ev.comment.id)}`
-    await acceptMessage(inbox, { tenantId, conversationId, messageId: result.messageId, text: ev.comment.body, channel: 'ticket' })
-  }
+  if (ev.comment) await acceptComment(inbox, { tenantId, source, ticketId: ev.ticket.id, comment: ev.comment }, result)
   if (ev.ticket.status && CLOSING_STATUSES.has(ev.ticket.status)) {
     await closeConversation(inbox, tenantId, conversationId, `ticket ${ev.ticket.status}`)
     result.status = 'closed'

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { TerminalError } from '../../lib/errors.ts'
+import { findUnstorableInput } from '../../lib/storable-text.ts'
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
 
@@ -37,6 +38,9 @@ export class InvalidInput extends TerminalError {
 const check = TypeCompiler.Compile(TicketEvent)
 
 export function parseTicketEvent(data: unknown, maxCommentChars = 16_000): TicketEvent {
+  // The producer has no HTTP front door: text Postgres cannot store is refused here, by field, as there.
+  const unstorable = findUnstorableInput(data)
+  if (unstorable) throw new InvalidInput(`the ticket event field ${unstorable.path} ${unstorable.message}`, [unstorable])
   if (!check.Check(data)) {
     const details = [...check.Errors(data)].slice(0, 20).map((e) => ({ path: e.path || '/', message: e.message }))
     throw new InvalidInput('the ticket event does not match the schema', details)

@@ -19,6 +19,8 @@ const TABLES: ArchivedTable[] = [
   { name: 'messages', scope: 'conversation_id = any($1)', key: 'id', order: 'seq' },
   { name: 'turn_steps', scope: 'turn_id in (select id from messages where conversation_id = any($1))', key: 'turn_id, step', order: 'created_at, turn_id, step' },
   { name: 'provider_calls', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
+  // A WRITE tool call's arguments and result (an address, an order): the customer's data like their messages.
+  { name: 'tool_calls', scope: 'conversation_id = any($1)', key: 'idempotency_key', order: 'created_at, idempotency_key' },
   { name: 'escalations', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
   { name: 'reply_drafts', scope: 'conversation_id = any($1)', key: 'id', order: 'created_at, id' },
 ]
@@ -53,7 +55,11 @@ export async function collect(sql: Sql, conversationId: string): Promise<Collect
 
 // Per-conversation rows that stay warm when a conversation is archived but must go when it is purged
 // (webhook payloads carry reply texts). csat_ratings goes by its foreign key's cascade.
-const PURGED_ONLY: Pick<ArchivedTable, 'name' | 'scope'>[] = [{ name: 'webhook_deliveries', scope: 'conversation_id = any($1)' }]
+const PURGED_ONLY: Pick<ArchivedTable, 'name' | 'scope'>[] = [
+  { name: 'webhook_deliveries', scope: 'conversation_id = any($1)' },
+  // Kept while archived: a row is what keeps an old reply from being posted to its ticket again.
+  { name: 'ticket_replies', scope: 'conversation_id = any($1)' },
+]
 const PURGED = [...PURGED_ONLY, ...[...TABLES].reverse()]
 
 const PURGE = `with ${PURGED.map((t) => `del_${t.name} as (delete from ${t.name} where ${t.scope} returning 1)`).join(',\n')},
@@ -110,9 +116,15 @@ const RESTORE = `with g as (delete from cold_objects where conversation_id = $2 
     where exists (select 1 from g) on conflict do nothing)`).join('')}
 update conversations set archived_at = null, restored_at = now() where id = $2 and exists (select 1 from g) returning id`
 
-/** Puts the document's rows back (keeping their ids and seqs) and drops the manifest; false if another restore won. */
+/**
+ * Puts the document's rows back (keeping their ids and seqs) and drops the manifest; false if another restore won.
+ * Marked as a restore, so the messages it puts back are not taken for new replies to post to a ticket.
+ */
 export async function restoreRows(sql: Sql, conversationId: string, doc: string, sha256: string): Promise<boolean> {
-  return (await sql.unsafe(RESTORE, [doc, conversationId, sha256])).length === 1
+  return sql.begin(async (tx) => {
+    await tx`select set_config('switchboard.restoring', 'on', true)`
+    return (await tx.unsafe(RESTORE, [doc, conversationId, sha256])).length === 1
+  })
 }
 
 export async function manifestOf(sql: Sql, conversationId: string): Promise<Manifest | undefined> {

@@ -51,9 +51,11 @@ export function createConversations(sql: Sql) {
     async setAgent(id: string, agent: string): Promise<void> {
       await sql`update conversations set agent = ${agent}, updated_at = now() where id = ${id}`
     },
+    /** Sets the status; a close the conversation was reopened after (see `reopened_at`) is stale and changes nothing. */
     async setStatus(id: string, status: ConversationStatus): Promise<void> {
       await sql`update conversations set status = ${status}, updated_at = now(),
-        closed_at = case when ${status} = 'closed' then coalesce(closed_at, now()) else closed_at end where id = ${id}`
+        closed_at = case when ${status} = 'closed' then coalesce(closed_at, now()) else closed_at end
+        where id = ${id} and not (${status} = 'closed' and reopened_at is not null and reopened_at > closed_at)`
     },
   }
 }

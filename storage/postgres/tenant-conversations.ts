@@ -35,10 +35,24 @@ export interface ConversationFilter {
   agent?: string
   customerId?: string
   externalId?: string
-  /** Keyset cursor from the previous page. */
-  before?: { createdAt: Date; id: string }
+  /** Keyset cursor: the position of the previous page's last row. */
+  before?: ConversationPosition
   limit: number
 }
+
+/**
+ * Where a conversation sits in the newest-first listing: its creation time exactly as stored (UTC ISO text with
+ * microseconds; a JavaScript Date keeps milliseconds and would skip rows created in the same one) and its id.
+ */
+export interface ConversationPosition {
+  at: string
+  id: string
+}
+
+export type ListedConversation = TenantConversation & { position: ConversationPosition }
+
+/** What reopening a closed conversation for a new message found. */
+export type ReopenOutcome = 'reopened' | 'held' | 'erased' | 'open' | 'not_found'
 
 /** What posting a customer message found. */
 export type PostOutcome = 'inserted' | 'duplicate' | 'not_found' | 'closed'
@@ -91,17 +105,20 @@ export function createTenantConversations(sql: Sql) {
         select ${greetingId(c.id)}, id, 'assistant', ${c.greeting ?? ''} from c where ${c.greeting !== undefined}`
       return get(c.tenantId, c.id, tx)
     },
-    async list(tenantId: string, f: ConversationFilter): Promise<TenantConversation[]> {
-      return sql<TenantConversation[]>`select ${columns(sql)} from conversations c
-        left join csat_ratings r on r.conversation_id = c.id
+    async list(tenantId: string, f: ConversationFilter): Promise<ListedConversation[]> {
+      // The position goes in and out as text: postgres.js would round a timestamptz parameter to milliseconds.
+      const rows = await sql<(TenantConversation & { positionAt: string })[]>`select ${columns(sql)},
+          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "positionAt"
+        from conversations c left join csat_ratings r on r.conversation_id = c.id
         where c.tenant_id = ${tenantId}
           ${f.status ? sql`and c.status = ${f.status}` : sql``}
           ${f.channel ? sql`and c.channel = ${f.channel}` : sql``}
           ${f.agent ? sql`and c.agent = ${f.agent}` : sql``}
           ${f.customerId ? sql`and c.customer_id = ${f.customerId}` : sql``}
           ${f.externalId ? sql`and c.external_id = ${f.externalId}` : sql``}
-          ${f.before ? sql`and (c.created_at, c.id) < (${f.before.createdAt}, ${f.before.id})` : sql``}
+          ${f.before ? sql`and (c.created_at, c.id) < (${f.before.at}::text::timestamptz, ${f.before.id})` : sql``}
         order by c.created_at desc, c.id desc limit ${f.limit}`
+      return rows.map(({ positionAt, ...c }) => ({ ...c, position: { at: positionAt, id: c.id } }))
     },
     /**
      * Stores a customer message in an open conversation of the tenant. Outside a transaction, concurrent posts
@@ -117,11 +134,30 @@ export function createTenantConversations(sql: Sql) {
       await sql`delete from messages m using conversations c where m.id = ${messageId} and m.conversation_id = ${conversationId}
         and c.id = m.conversation_id and c.tenant_id = ${tenantId} and m.role = 'customer'`
     },
-    /** Marks the conversation closed; false when the tenant has no such conversation. */
-    async close(tenantId: string, id: string): Promise<boolean> {
-      const rows = await sql`update conversations set status = 'closed', closed_at = coalesce(closed_at, now()), updated_at = now()
-        where id = ${id} and tenant_id = ${tenantId} returning id`
-      return rows.length === 1
+    /**
+     * Marks the conversation closed and returns when it closed: a repeated close keeps the time (so a retry names the
+     * same close), a close after a reopening takes a new one. Undefined when the tenant has no such conversation.
+     */
+    async close(tenantId: string, id: string): Promise<Date | undefined> {
+      const [row] = await sql<{ closedAt: Date }[]>`update conversations set status = 'closed', updated_at = now(),
+          closed_at = case when closed_at is null or reopened_at > closed_at then now() else closed_at end
+        where id = ${id} and tenant_id = ${tenantId} returning closed_at as "closedAt"`
+      return row?.closedAt
+    },
+    /**
+     * Opens a closed conversation again for a customer message it does not hold yet. A message it holds already
+     * (a redelivery) reopens nothing, nor does anything reopen a conversation whose customer is being erased.
+     */
+    async reopenFor(tenantId: string, id: string, messageId: string): Promise<ReopenOutcome> {
+      const [row] = await sql<{ held: boolean; erased: boolean; reopened: boolean }[]>`
+        with target as (select c.id, exists (select 1 from messages m where m.id = ${messageId}) as held,
+            exists (select 1 from erased_conversations e where e.id = c.id) as erased
+          from conversations c where c.id = ${id} and c.tenant_id = ${tenantId}),
+        reopened as (update conversations c set status = 'open', reopened_at = now(), updated_at = now() from target t
+          where c.id = t.id and c.status = 'closed' and not t.held and not t.erased returning c.id)
+        select held, erased, exists (select 1 from reopened) as reopened from target`
+      if (!row) return 'not_found'
+      return row.erased ? 'erased' : row.held ? 'held' : row.reopened ? 'reopened' : 'open'
     },
     /** Records (or replaces) the rating; false when the tenant has no such conversation. */
     async rate(tenantId: string, id: string, rating: number, comment?: string): Promise<boolean> {

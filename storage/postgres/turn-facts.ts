@@ -8,6 +8,8 @@ export interface TurnFacts {
   agent: string
   agentScope: string | null
   agentVersion: number | null
+  policy?: string | null
+  policyVersion?: number | null
   mode: string | null
   intent: string | null
   intentConfidence: number | null
@@ -32,7 +34,7 @@ export function createTurnFacts(sql: Sql) {
     },
     async of(turnId: string): Promise<TurnFacts | undefined> {
       const [row] = await sql<TurnFacts[]>`select turn_id as "turnId", conversation_id as "conversationId", agent,
-        agent_scope as "agentScope", agent_version as "agentVersion", mode, intent, intent_confidence as "intentConfidence", segment, withdrawn
+        agent_scope as "agentScope", agent_version as "agentVersion", policy, policy_version as "policyVersion", mode, intent, intent_confidence as "intentConfidence", segment, withdrawn
         from turn_facts where turn_id = ${turnId}`
       return row
     },

@@ -46,11 +46,11 @@ export interface RecordedStep<T> {
 }
 
 export function createTurnSteps(sql: Sql) {
-  // The conversation's agent definition in force: the tenant's own newest version, else the platform's ('*'),
-  // unless that newest version is a deletion. Correlated on `c` (the conversation row).
-  const agentInForce = () => sql`select v.tenant_id, v.version, v.spec from (
+  // A resource in force for the conversation's tenant: its own newest version, else the platform's ('*'), unless
+  // that newest version is a deletion. Correlated on `c` (the conversation row); `name` is a column expression.
+  const inForce = (kind: string, name: ReturnType<typeof sql>) => sql`select v.tenant_id, v.version, v.spec from (
       select distinct on (tenant_id) tenant_id, version, spec from resource_versions
-      where kind = 'Agent' and name = c.agent and tenant_id in (c.tenant_id, '*') order by tenant_id, version desc) v
+      where kind = ${kind} and name = ${name} and tenant_id in (c.tenant_id, '*') order by tenant_id, version desc) v
     where v.spec is not null order by v.tenant_id = '*' limit 1`
   const get = async <T>(turnId: string, step: string): Promise<T | undefined> => {
     const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
@@ -80,12 +80,15 @@ export function createTurnSteps(sql: Sql) {
         row as (select tenant_id, agent, status, customer_id from conversations where id = ${turn.conversationId}
           union all select 'default', 'demo', 'open', null
           where not exists (select 1 from conversations where id = ${turn.conversationId})),
-        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, a.spec->>'mode' as mode from row c
+        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, a.spec->>'mode' as mode, a.spec->>'policy' as policy,
+            p.version as policy_version from row c
           left join customers cu on cu.id = c.customer_id
-          left join lateral (${agentInForce()}) a on true),
-        f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, mode, intent, intent_confidence, segment)
-          select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, coalesce(mode, 'execute'), ${turn.intent ?? null},
-            ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
+          left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
+          left join lateral (${inForce('AgentPolicy', sql`a.spec->>'policy'`)}) p on true),
+        f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, policy, policy_version, mode, intent,
+            intent_confidence, segment)
+          select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, policy, policy_version, coalesce(mode, 'execute'),
+            ${turn.intent ?? null}, ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
           on conflict (turn_id) do nothing)
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",

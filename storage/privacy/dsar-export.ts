@@ -9,7 +9,7 @@ export interface ExportedConversation {
   tier: 'warm' | 'cold'
   /** The conversation row as stored. */
   conversation: Record<string, unknown>
-  /** Rows per table (messages, turn_steps, provider_calls, escalations, reply_drafts), as stored. */
+  /** Rows per table (messages, turn_steps, provider_calls, tool_calls, escalations, reply_drafts), as stored. */
   tables: Record<string, Record<string, unknown>[]>
 }
 

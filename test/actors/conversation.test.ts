@@ -48,6 +48,10 @@ beforeAll(async () => {
   db = await createTestDatabase()
   redis = await createTestRedis()
   platform = await startPlatform(testConfig(redis.prefix, db.schema, { ROLE: 'worker' }), { gateway })
+  // These turns are about the actor, not a policy: the tenant's own demo agent runs under none.
+  const demo = await platform.storage.resources.resolve({ tenantId: 'default', kind: 'Agent', name: 'demo' })
+  const { policy: _policy, ...plain } = demo!.spec!
+  await platform.storage.resources.apply({ tenantId: 'default', kind: 'Agent', name: 'demo', spec: { ...plain, tenant: 'default' }, by: 'test' })
 })
 
 afterAll(async () => {

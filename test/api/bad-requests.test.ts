@@ -19,6 +19,8 @@ beforeAll(async () => {
   ids.conv = await newConversation(h)
   ids.closed = await newConversation(h)
   expect((await h.call('POST', `/v1/conversations/${ids.closed}/close`)).status).toBe(200)
+  const known = await h.call('POST', '/v1/conversations', { body: { customer: { email: 'kept@example.com' } } })
+  ids.customer = known.body.customerId
   const revoked = await h.platform.storage.apiKeys.issue(h.a.id, ['channel'])
   await h.platform.storage.apiKeys.revoke(h.a.id, revoked.record.id)
   keys.revoked = revoked.key
@@ -77,6 +79,27 @@ const cases: Case[] = [
   { name: 'zendesk payload not an object', method: 'POST', path: '/v1/tickets/zendesk', body: ['x'], status: 400, code: 'request.invalid' },
   { name: 'webhook with bad url', method: 'POST', path: '/v1/webhooks', body: { url: 'ftp://x', events: ['reply.completed'] }, status: 400, code: 'request.invalid' },
   { name: 'webhook with no events', method: 'POST', path: '/v1/webhooks', body: { url: 'http://localhost:1/x', events: [] }, status: 400, code: 'request.invalid' },
+  // Nothing Postgres cannot store gets past the front door, whichever field carries it.
+  { name: 'NUL in message text', method: 'POST', path: '/v1/conversations/{conv}/messages', body: { text: 'a\u0000b' }, status: 400, code: 'request.invalid' },
+  { name: 'NUL in customer name', method: 'POST', path: '/v1/conversations', body: { customer: { name: 'A\u0000' } }, status: 400, code: 'request.invalid' },
+  { name: 'NUL in a metadata key', method: 'POST', path: '/v1/conversations', body: { metadata: { 'k\u0000': 1 } }, status: 400, code: 'request.invalid' },
+  { name: 'lone surrogate in metadata', method: 'POST', path: '/v1/conversations', body: { metadata: { k: '\ud800' } }, status: 400, code: 'request.invalid' },
+  { name: 'NUL in a CSAT comment', method: 'POST', path: '/v1/conversations/{conv}/csat', body: { rating: 4, comment: '\u0000' }, status: 400, code: 'request.invalid' },
+  { name: 'NUL in a key name', method: 'POST', path: '/v1/keys', body: { scopes: ['channel'], name: 'w\u0000' }, status: 400, code: 'request.invalid' },
+  { name: 'NUL in a query filter', method: 'GET', path: '/v1/conversations?agent=%00', status: 400, code: 'request.invalid' },
+  { name: 'NUL in a path id', method: 'GET', path: '/v1/conversations/{conv}/turns/%00/why', status: 400, code: 'request.invalid' },
+  { name: 'NUL in a ticket id', method: 'POST', path: '/v1/tickets/generic', body: { event: 'ticket.created', ticket: { id: 'T\u0000' } }, status: 400, code: 'request.invalid' },
+  { name: 'list limit a fraction', method: 'GET', path: '/v1/conversations?limit=1.5', status: 400, code: 'request.invalid' },
+  { name: 'transcript after past any sequence', method: 'GET', path: '/v1/conversations/{conv}/messages?after=99999999999999999999', status: 400, code: 'request.invalid' },
+  { name: 'transcript limit a fraction', method: 'GET', path: '/v1/conversations/{conv}/messages?limit=2.5', status: 400, code: 'request.invalid' },
+  { name: 'cursor at the end of time', method: 'GET', path: `/v1/conversations?cursor=${Buffer.from('+275760-09-13T00:00:00.000000Z|conv_x').toString('base64url')}`, status: 400, code: 'request.invalid' },
+  { name: 'cursor before time began', method: 'GET', path: `/v1/conversations?cursor=${Buffer.from('-271821-04-20T00:00:00.000000Z|conv_x').toString('base64url')}`, status: 400, code: 'request.invalid' },
+  { name: 'cursor on the 31st of February', method: 'GET', path: `/v1/conversations?cursor=${Buffer.from('2026-02-31T00:00:00.000000Z|conv_x').toString('base64url')}`, status: 400, code: 'request.invalid' },
+  // An optional body is optional only when absent: broken JSON never acts.
+  { name: 'close with broken JSON', method: 'POST', path: '/v1/conversations/{conv}/close', raw: '{"reason":', status: 400, code: 'request.malformed_json' },
+  { name: 'resolve with broken JSON', method: 'POST', path: '/v1/escalations/esc_x/resolve', raw: '{"handBack":', status: 400, code: 'request.malformed_json' },
+  { name: 'erase with broken JSON', method: 'POST', path: '/v1/customers/{customer}/erase', raw: '{"reason":', status: 400, code: 'request.malformed_json' },
+  { name: 'revoke with broken JSON', method: 'POST', path: '/v1/keys/key_unknown/revoke', raw: '[', status: 400, code: 'request.malformed_json' },
   { name: 'revoke unknown key', method: 'POST', path: '/v1/keys/key_unknown/revoke', status: 404, code: 'not_found' },
   { name: 'unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'not_found' },
   { name: 'rate limited', method: 'GET', path: '/v1/conversations', key: '{limited}', status: 429, code: 'rate_limited' },
@@ -103,6 +126,30 @@ test(`${cases.length} bad requests each get their status and code`, async () => 
 test('refused requests wrote nothing', async () => {
   const [row] = await h.db.sql<{ n: number }[]>`select count(*)::int as n from messages where conversation_id = ${ids.conv!} and role = 'customer'`
   expect(row!.n).toBe(1)
-  const conversations = await h.db.sql<{ n: number }[]>`select count(*)::int as n from conversations where tenant_id = ${h.a.id}`
-  expect(conversations[0]!.n).toBe(2)
+  const conversations = await h.db.sql<{ status: string }[]>`select status from conversations where tenant_id = ${h.a.id} order by created_at`
+  expect(conversations.map((c) => c.status)).toEqual(['open', 'closed', 'open'])
+  expect(await h.platform.storage.customers.get(ids.customer!)).toBeDefined()
+  const keyNames = await h.db.sql`select 1 from api_keys where name like ${'w%'}`
+  expect(keyNames.length).toBe(0)
+})
+
+test('a body past the limit is a 413 in the JSON error shape, also when it declares no length', async () => {
+  const chunks = [JSON.stringify({ text: 'x'.repeat(3000) }).slice(0, -2), 'x'.repeat(3000), '"}']
+  const body = new ReadableStream({ start(c) { for (const chunk of chunks) c.enqueue(new TextEncoder().encode(chunk)); c.close() } })
+  const res = await h.platform.app!.handle(new Request(`http://localhost/v1/conversations/${ids.conv}/messages`, {
+    method: 'POST', body, headers: { authorization: `Bearer ${h.a.key}`, 'content-type': 'application/json' },
+  }))
+  expect(res.status).toBe(413)
+  expect((await res.json()).error.code).toBe('request.too_large')
+})
+
+test('a listening server answers an oversized body with the JSON error shape, not an empty 413', async () => {
+  const server = h.platform.app!.listen({ port: 0, hostname: '127.0.0.1' }).server!
+  const res = await fetch(`http://127.0.0.1:${server.port}/v1/conversations/${ids.conv}/messages`, {
+    method: 'POST', body: JSON.stringify({ text: 'x'.repeat(100_000) }),
+    headers: { authorization: `Bearer ${h.a.key}`, 'content-type': 'application/json' },
+  })
+  expect(res.status).toBe(413)
+  expect(res.headers.get('content-type')).toContain('application/json')
+  expect(await res.json()).toEqual({ error: { code: 'request.too_large', message: 'the body exceeds 4096 bytes' } })
 })

@@ -57,6 +57,12 @@ test('listing pages through every conversation once, with filters', async () => 
   const t = await h.tenant('tenant-pages')
   const created = []
   for (let i = 0; i < 7; i++) created.push(await newConversation(h, t.key, { channel: i % 2 ? 'email' : 'chat' }))
+  // All seven in one millisecond on purpose, microseconds apart, and the rows either side of the first page break
+  // (3 and 4) at the same instant: a cursor that kept milliseconds skipped every row after the first page.
+  const micros = [100, 200, 300, 400, 400, 600, 700]
+  for (const [i, id] of created.entries()) {
+    await h.db.sql`update conversations set created_at = ${`2026-01-01T00:00:00.000${micros[i]}Z`}::text::timestamptz where id = ${id}`
+  }
   const seen: string[] = []
   let cursor: string | null = null
   do {

@@ -44,14 +44,57 @@ test('zendesk: the description is the first turn, customer comments follow, staf
   expect((await transcript(id)).externalId).toBe('zendesk:501')
 })
 
-test('freshdesk: a created ticket and a later public comment', async () => {
+test('freshdesk: a created ticket and later public comments, the same words twice kept twice, a redelivery once', async () => {
   const base = { ticket_id: 9, ticket_subject: 'Exchange', ticket_requester_email: 'kim@example.com' }
   const created = await h.call('POST', '/v1/tickets/freshdesk', { body: { freshdesk_webhook: { ...base, ticket_description: 'Wrong size' } } })
-  const update = await h.call('POST', '/v1/tickets/freshdesk', {
-    body: { freshdesk_webhook: { ...base, triggered_event: '{ticket_action:updated}', ticket_latest_public_comment: 'Size M please' } },
+  const reply = (text: string, at: string) => h.call('POST', '/v1/tickets/freshdesk', {
+    body: { freshdesk_webhook: { ...base, triggered_event: '{ticket_action:updated}', ticket_latest_public_comment: text, ticket_updated_at: at } },
   })
+  const update = await reply('yes', '2026-03-01T10:00:00Z')
+  expect(update.status).toBe(202)
   expect(update.body.conversationId).toBe(created.body.conversationId)
-  expect(await customerTexts(created.body.conversationId)).toEqual(['Wrong size', 'Size M please'])
+  await reply('no', '2026-03-01T10:01:00Z')
+  await reply('yes', '2026-03-01T10:02:00Z')
+  await reply('yes', '2026-03-01T10:02:00Z')
+  expect(await customerTexts(created.body.conversationId)).toEqual(['Wrong size', 'yes', 'no', 'yes'])
+  const unnamed = await h.call('POST', '/v1/tickets/freshdesk', {
+    body: { freshdesk_webhook: { ...base, triggered_event: '{ticket_action:updated}', ticket_latest_public_comment: 'no id' } },
+  })
+  expect(unnamed.status).toBe(400)
+  expect(unnamed.body.error.details).toEqual([{ path: '/freshdesk_webhook/ticket_updated_at', message: expect.any(String) }])
+})
+
+test('zendesk: a customer comment on a solved ticket they reopened opens the conversation again and is answered', async () => {
+  const ticket = crypto.randomUUID()
+  const event = (type: string, detail: Record<string, unknown>, comment?: Record<string, unknown>) => h.call('POST', '/v1/tickets/zendesk', {
+    body: { id: `evt-${crypto.randomUUID()}`, type: `zen:event-type:${type}`, detail: { id: ticket, ...detail }, ...(comment ? { event: { comment } } : {}) },
+  })
+  const created = await event('ticket.created', { description: 'Where is my parcel?', status: 'NEW', requester_id: 5 })
+  const id = created.body.conversationId
+  await waitFor(async () => (await transcript(id)).messages.length === 2, 10_000, 'the first reply')
+  const customer = { id: 31, body: 'Still not here', author: { is_staff: false } }
+  expect((await event('ticket.status_changed', { status: 'SOLVED' })).body.status).toBe('closed')
+  const reopened = await event('ticket.comment_added', { status: 'OPEN' }, customer)
+  expect(reopened.status).toBe(202)
+  expect(reopened.body).toMatchObject({ conversationId: id, status: 'open', messageId: expect.stringMatching(/^tkm_/) })
+  expect((await event('ticket.comment_added', { status: 'OPEN' }, customer)).body.status).toBe('open')
+  expect(await customerTexts(id)).toEqual(['Where is my parcel?', 'Still not here'])
+  await waitFor(async () => (await transcript(id)).messages.filter((m: { role: string }) => m.role === 'assistant').length === 2, 10_000, 'the answer')
+  expect((await transcript(id)).status).toBe('open')
+  const unnamed = await h.call('POST', '/v1/tickets/zendesk', {
+    body: { type: 'zen:event-type:ticket.comment_added', detail: { id: ticket }, event: { comment: { body: 'no id', author: { is_staff: false } } } },
+  })
+  expect({ status: unnamed.status, path: unnamed.body.error.details[0].path }).toEqual({ status: 400, path: '/event/comment/id' })
+})
+
+test('zendesk: a redelivered comment already taken before the ticket closed reopens nothing', async () => {
+  const ticket = crypto.randomUUID()
+  const comment = { type: 'zen:event-type:ticket.comment_added', detail: { id: ticket }, event: { comment: { id: 1, body: 'hello', author: { is_staff: false } } } }
+  const first = await h.call('POST', '/v1/tickets/zendesk', { body: comment })
+  await h.call('POST', '/v1/tickets/zendesk', { body: { type: 'zen:event-type:ticket.status_changed', detail: { id: ticket, status: 'SOLVED' } } })
+  const again = await h.call('POST', '/v1/tickets/zendesk', { body: comment })
+  expect(again.body).toEqual({ ...first.body, status: 'closed' })
+  expect(await customerTexts(first.body.conversationId)).toEqual(['hello'])
 })
 
 test('the producer enqueues with the same ids and the same validation as the webhook', async () => {
@@ -69,6 +112,8 @@ test('the producer enqueues with the same ids and the same validation as the web
     const bad = await producer.submit({ event: 'ticket.created', ticket: {} }).catch((e: unknown) => e)
     expect(bad).toBeInstanceOf(InvalidInput)
     expect((bad as InvalidInput).details[0]!.path).toBe('/ticket/id')
+    const nul = await producer.submit({ event: 'ticket.created', ticket: { id: 'P-2' }, comment: { id: 'c1', body: 'a\u0000b' } }).catch((e: unknown) => e)
+    expect((nul as InvalidInput).details).toEqual([{ path: '/comment/body', message: 'must not contain NUL (U+0000)' }])
   } finally {
     await producer.close()
   }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { gzipSync } from 'node:zlib'
 import { parseRetentionPolicies, type ArchiveStep, type Storage } from '../../storage/index.ts'
-import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
+import { createTiersFixture, recordToolCall, script, type TiersFixture } from './tiers-fixture.ts'
 
 let fx: TiersFixture
 let storage: Storage
@@ -23,6 +23,7 @@ async function richConversation(s: Storage, id: string, tenantId = 'default'): P
     outputTokens: 40, cachedTokens: 8, costUsd: 0.00012345, latencyMs: 17, fallbackPath: ['openai', 'local'],
     policyVersion: 'v7', rule: 'vip-best-model', degradedBy: 'gpt-4o: circuit_open',
   }, 'model', { text: 'reply' })
+  await recordToolCall(fx.db.sql, id, `${id}-0`)
   await s.escalations.open({ id: `${id}-esc`, conversationId: id, turnId: `${id}-2`, reason: 'low_confidence', detail: 'score 0.3' })
   await s.turnSteps.recordDraft(id, `${id}-4`, 'reply', { id: `${id}-4.reply`, text: 'a draft for a person' })
 }
@@ -35,6 +36,7 @@ async function snapshot(id: string) {
     messages: await sql`select * from messages where conversation_id = ${id} order by seq`,
     turnSteps: await sql`select * from turn_steps where turn_id like ${`${id}-%`} order by turn_id, step`,
     providerCalls: await sql`select * from provider_calls where conversation_id = ${id} order by id`,
+    toolCalls: await sql`select * from tool_calls where conversation_id = ${id} order by idempotency_key`,
     escalations: await sql`select * from escalations where conversation_id = ${id} order by id`,
     drafts: await sql`select * from reply_drafts where conversation_id = ${id} order by id`,
   }
@@ -42,7 +44,7 @@ async function snapshot(id: string) {
 
 const warmRows = async (id: string) => {
   const s = await snapshot(id)
-  return s.messages.length + s.turnSteps.length + s.providerCalls.length + s.escalations.length + s.drafts.length
+  return s.messages.length + s.turnSteps.length + s.providerCalls.length + s.toolCalls.length + s.escalations.length + s.drafts.length
 }
 
 describe('archive', () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { RetryableError } from '../../lib/errors.ts'
 import type { Storage } from '../../storage/index.ts'
-import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
+import { createTiersFixture, recordToolCall, script, type TiersFixture } from './tiers-fixture.ts'
 
 let fx: TiersFixture
 let storage: Storage
@@ -21,6 +21,8 @@ beforeAll(async () => {
     await storage.events.publish({ id: `${id}-r`, type: 'reply.completed', conversationId: id, data: { text: 'secret' }, at: Date.now() })
   }
   await storage.turnSteps.record('e-warm-0', 'model', { text: 'reply' })
+  await recordToolCall(fx.db.sql, 'e-warm', 'e-warm-0')
+  await recordToolCall(fx.db.sql, 'e-cold', 'e-cold-0')
   await storage.sessions.evict(['e-warm'])
   await storage.archiver.archive('e-cold')
   await storage.sessions.append(script('keep-1', 2), { tenantId: 'acme' })
@@ -44,6 +46,9 @@ describe('privacy', () => {
     expect(tiers).toEqual({ 'e-hot': 'warm', 'e-warm': 'warm', 'e-cold': 'cold' })
     for (const c of doc.conversations) expect(c.tables.messages!.map((m) => m.text)).toEqual(script(c.conversation.id as string, 4).map((m) => m.text))
     expect(doc.conversations.find((c) => c.conversation.id === 'e-warm')!.tables.turn_steps).toHaveLength(1)
+    for (const id of ['e-warm', 'e-cold']) {
+      expect(doc.conversations.find((c) => c.conversation.id === id)!.tables.tool_calls).toMatchObject([{ args: { address1: '1 Secret Lane' } }])
+    }
     expect(await storage.sessions.load('e-cold', { limit: 1 })).toMatchObject({ tier: 'cold' })
     await storage.archiver.archive('e-cold')
   })
@@ -67,8 +72,9 @@ describe('privacy', () => {
     expect(dequeued.sort()).toEqual(['e-cold', 'e-hot', 'e-warm'])
     expect(report).toMatchObject({
       customerId, conversations: 3, hotSessions: 1, replyStreams: 3, coldObjects: 1, identities: 2, auditRedacted: 2,
-      warmRows: { messages: 8, turn_steps: 1 }, queuedJobs: 5, idempotencyRecords: 2,
+      warmRows: { messages: 8, turn_steps: 1, tool_calls: 1 }, queuedJobs: 5, idempotencyRecords: 2,
     })
+    expect(await fx.db.sql`select 1 from tool_calls where args::text like '%Secret%'`).toHaveLength(0)
     expect(await keyedResponses()).toEqual(['k-other'])
     expect(await fx.redis.client.exists(hotKey, ...['e-hot', 'e-warm', 'e-cold'].map(storage.events.streamKey))).toBe(0)
     expect(await storage.blobs.list('conversations/acme/')).toEqual([])

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRetentionResolver, parseRetentionPolicies, type Storage } from '../../storage/index.ts'
 import { waitFor } from '../support/wait.ts'
-import { createTiersFixture, script, type TiersFixture } from './tiers-fixture.ts'
+import { createTiersFixture, recordToolCall, script, type TiersFixture } from './tiers-fixture.ts'
 
 let fx: TiersFixture
 const DAY = 86_400_000
@@ -27,6 +27,8 @@ beforeAll(async () => {
   storage = await fx.open({ retentionPolicies: POLICIES, hotTtlMs: 3_600_000 })
 })
 afterAll(() => fx.close())
+
+const toolCalls = async (id: string) => (await fx.db.sql`select count(*)::int as n from tool_calls where conversation_id = ${id}`)[0]!.n as number
 
 describe('retention policies', () => {
   test('the shipped examples parse', () => {
@@ -62,10 +64,13 @@ describe('retention job', () => {
 
   test('warm then cold then purge, each after its span; reruns change nothing', async () => {
     await storage.sessions.append(script('w-1', 4), { tenantId: 't-tiered' })
+    await recordToolCall(fx.db.sql, 'w-1', 'w-1-0')
     expect((await storage.retention.runOnce(new Date(Date.now() + 9 * DAY))).archived).toBe(0)
     const archiving = await storage.retention.runOnce(new Date(Date.now() + 11 * DAY))
     expect(archiving).toMatchObject({ archived: 1, byPolicy: { 'tiered@2': 1 } })
     expect(await storage.messages.list('w-1')).toEqual([])
+    expect(await toolCalls('w-1')).toBe(0)
+    expect(JSON.parse((await storage.archiver.readDoc('w-1'))!.doc).tables.tool_calls).toHaveLength(1)
     expect(await storage.blobs.list('conversations/t-tiered/w-1.')).toHaveLength(1)
     expect((await storage.retention.runOnce(new Date(Date.now() + 11 * DAY))).archived).toBe(0)
     expect((await storage.retention.runOnce(new Date(Date.now() + 99 * DAY))).purgedCold).toBe(0)
@@ -77,10 +82,12 @@ describe('retention job', () => {
 
   test('cold days 0: warm data is purged at the end of warm, never archived', async () => {
     await storage.sessions.append(script('o-1', 4), { tenantId: 't-tiered', agent: 'outreach' })
+    await recordToolCall(fx.db.sql, 'o-1', 'o-1-0')
     await storage.events.publish({ id: 'e1', type: 'reply.completed', conversationId: 'o-1', data: { text: 'hi' }, at: Date.now() })
     const report = await storage.retention.runOnce(new Date(Date.now() + 6 * DAY))
     expect(report).toMatchObject({ purgedWarm: 1, archived: 0, byPolicy: { 'no-cold@2': 1 } })
     expect(await storage.messages.list('o-1')).toEqual([])
+    expect(await toolCalls('o-1')).toBe(0)
     expect(await fx.redis.client.exists(`${fx.redis.prefix}:session:o-1`, storage.events.streamKey('o-1'))).toBe(0)
     expect(await storage.blobs.list('conversations/t-tiered/o-1.')).toEqual([])
   })

@@ -42,3 +42,10 @@ export function script(conversationId: string, count: number, from = 0) {
     return { id: `${conversationId}-${i}`, conversationId, role: i % 2 === 0 ? ('customer' as const) : ('assistant' as const), text: `message ${i} of ${conversationId}` }
   })
 }
+
+/** A WRITE tool call's record as the tool pool stores it: arguments and result carry the customer's data. */
+export async function recordToolCall(sql: TestDatabase['sql'], conversationId: string, turnId: string, callId = 'c1'): Promise<void> {
+  await sql`insert into tool_calls (idempotency_key, tool, args, conversation_id, turn_id, status, ok, result)
+    values (${`${turnId}.tool.${callId}`}, 'modify_user_address', ${sql.json({ user_id: 'u1', address1: '1 Secret Lane' })},
+      ${conversationId}, ${turnId}, 'done', true, ${sql.json({ ok: true, output: { address1: '1 Secret Lane' } })})`
+}

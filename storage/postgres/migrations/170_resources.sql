@@ -35,6 +35,9 @@ create table turn_facts (
   -- the scope ('*' or the tenant) and version of the agent definition the turn ran; null when it had none
   agent_scope text,
   agent_version int,
+  -- the AgentPolicy the agent ran under: its name and stored version
+  policy text,
+  policy_version int,
   mode text,
   intent text,
   intent_confidence real,
