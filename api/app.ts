@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps) {
     rateLimiter: storage.rateLimiter,
     adminToken: limits.adminToken,
     maxBodyBytes: limits.maxBodyBytes,
-    customerTokens: createCustomerTokens(storage.deploymentKeys, limits.customerTokenTtlMs),
+    customerTokens: createCustomerTokens(storage.deploymentKeys, limits.customerTokenTtlMs, () => deps.clock.now()),
     customerRatePerS: limits.customerRatePerS,
   }
   const inbox: Inbox = { storage, mailbox: deps.mailbox, clock: deps.clock, onAccepted: deps.onAccepted }

@@ -75,6 +75,8 @@ export function fillTemplate(template: string, parsed: Map<string, ParsedRef>, s
   return template.replace(/\{(\$[^}]+)\}/g, (_, text: string) => {
     const ref = parsed.get(text)
     const value = ref ? resolveRef(ref, scope) : undefined
-    return value === undefined ? '?' : typeof value === 'string' ? value : JSON.stringify(value)
+    if (value === undefined) return '?'
+    if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.join(', ')
+    return typeof value === 'string' ? value : JSON.stringify(value)
   })
 }

@@ -2,7 +2,7 @@
 // with tenant secrets on and loopback tools allowed, one tenant with a key of every scope, and helpers to
 // define resources, post a customer message and read the reply.
 import { createVendorEmulator, type VendorEmulator } from '../../emulator/index.ts'
-import { startPlatform, type Platform } from '../../platform.ts'
+import { startPlatform, type Platform, type PlatformSeams } from '../../platform.ts'
 import { SCOPES } from '../../storage/index.ts'
 import { testConfig } from '../support/platform.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
@@ -31,7 +31,7 @@ export interface AgentsHarness {
   close(): Promise<void>
 }
 
-export async function startAgentsHarness(overrides: Record<string, string> = {}): Promise<AgentsHarness> {
+export async function startAgentsHarness(overrides: Record<string, string> = {}, seams: PlatformSeams = {}): Promise<AgentsHarness> {
   const emu = createVendorEmulator()
   const db = await createTestDatabase()
   const redis = await createTestRedis()
@@ -40,7 +40,7 @@ export async function startAgentsHarness(overrides: Record<string, string> = {})
     HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS: 'true', SECRETS_KEY, CATALOGUE_REFRESH_MS: '200', TOOL_WITHDRAW_MS: '2000',
     MCP_CONNECT_TIMEOUT_MS: '2000', ...overrides,
   }
-  const platform = await startPlatform(testConfig(redis.prefix, db.schema, env))
+  const platform = await startPlatform(testConfig(redis.prefix, db.schema, env), seams)
   await platform.storage.tenants.create({ id: TENANT, name: TENANT })
   const key = (await platform.storage.apiKeys.issue(TENANT, [...SCOPES])).key
   const call: AgentsHarness['call'] = async (method, path, body) => {

@@ -74,7 +74,7 @@ describe('Prometheus', () => {
   test.skipIf(!available)('scrapes the worker; PromQL sees the mailbox backlog, then sees it drain', async () => {
     const conversationId = await h.newConversation()
     const turns: string[] = []
-    for (let i = 0; i < 4; i++) turns.push(await h.post(conversationId, `message ${i}`))
+    for (let i = 0; i < 4; i++) turns.push(await h.post(conversationId, `Where is my order? (asking for the ${i + 1}. time)`))
     // One turn is being handled (held at the model); three wait in the mailbox.
     await waitFor(async () => (await h.platform.host!.stats()).mailboxBacklog === 3, 10_000, 'three messages waiting')
     const backlog = 'switchboard_mailbox_backlog{job="switchboard-worker"}'
