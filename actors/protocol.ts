@@ -200,7 +200,11 @@ export interface PoolResults {
   }
   'guardrail.check': GuardrailVerdict
   'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo; pending?: PendingAction }
-  'escalation.open': { escalationId: string }
+  'escalation.open': {
+    escalationId: string
+    /** What the waiting customer is told about the queue and the expected wait; absent once nobody waits. */
+    holding?: string
+  }
   'outreach.send': { delivered: boolean }
 }
 

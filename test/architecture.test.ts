@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -22,6 +22,8 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
+  // the console's browser code: pure lib/ modules only (its wire types are its own)
+  console: ['lib'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */

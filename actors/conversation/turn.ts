@@ -161,7 +161,9 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
     attributes: () => ({ 'switchboard.escalation.reason': error.code }),
   })
   if (!escalation.ok) ctx.deps.log.error('escalation failed', { ...turn, error: escalation.error })
-  return { id: `${turnId}.reply`, text: text || (await agentHandoffMessage(ctx)) || HANDOFF_REPLY, escalated: true }
+  const holding = escalation.ok ? escalation.value.holding : undefined
+  const handoff = text || (await agentHandoffMessage(ctx)) || HANDOFF_REPLY
+  return { id: `${turnId}.reply`, text: [handoff, holding].filter(Boolean).join(' '), escalated: true }
 }
 
 /** The agent's own handoff message, when its definition has one (and can be read). */
