@@ -27,7 +27,7 @@ export interface EnforcedCall {
 }
 
 export interface EnforcerDeps {
-  state: Pick<PolicyState, 'subject' | 'callFacts' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
+  state: Pick<PolicyState, 'callFacts' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
   spending: Pick<Spending, 'reserve' | 'spent' | 'release'>
   approvals: Pick<Approvals, 'request' | 'approved'>
   today(): string
@@ -124,21 +124,21 @@ export function createPolicyEnforcer(deps: EnforcerDeps) {
     const result = await c.execute()
     if (decision.spend) await (result.ok ? deps.spending.spent(c.callId) : deps.spending.release(c.callId))
     if (!result.ok) return result
-    return afterRun(c, result.output)
+    return afterRun(c, result.output, subject)
   }
 
   /** Checks on the result itself, authentication, and what the model may see of it. */
-  async function afterRun(c: EnforcedCall, output: unknown): Promise<EnforcedResult> {
+  async function afterRun(c: EnforcedCall, output: unknown, subject: string | undefined): Promise<EnforcedResult> {
     const policy = c.policy!.compiled
-    const facts = { tool: c.tool, type: c.type, args: c.args, maturity: c.maturity, subject: await deps.state.subject(c.conversationId), lookups: {}, confirmed: false, approved: false }
+    const facts = { tool: c.tool, type: c.type, args: c.args, maturity: c.maturity, subject, lookups: {}, confirmed: false, approved: false }
     const failed = policy.checkResult(facts, output)
     if (failed) {
       await record(c, { ...failed, outcome: 'deny' })
       return refusal('policy.denied', `${failed.reason} (rule ${failed.rule})`)
     }
-    const subject = policy.authenticates(c.tool, parsedOutput(output))
-    if (subject) {
-      const claimed = await deps.state.claimSubject(c.conversationId, subject, c.tool, c.callId)
+    const proved = policy.authenticates(c.tool, parsedOutput(output))
+    if (proved) {
+      const claimed = await deps.state.claimSubject(c.conversationId, proved, c.tool, c.callId)
       if (!claimed.ok) {
         await record(c, { rule: 'authentication.one_customer', outcome: 'deny', reason: 'this conversation is authenticated as another customer' })
         return refusal('policy.denied', 'this conversation is already authenticated as another customer; only one customer per conversation (rule authentication.one_customer)')

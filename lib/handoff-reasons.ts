@@ -104,6 +104,9 @@ const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(BY_CODE, 
 export function reasonCategory(reason: string, detail?: string | null): ReasonCategory {
   if (!isErrorCode(reason)) return 'system_failure'
   if (reason === 'agent.escalated' && detail) {
+    // A model's handoff names its category first (`missing_knowledge: …`, the transfer_to_human tool's argument).
+    const named = REASON_CATEGORIES.find((c) => detail.startsWith(`${c}:`))
+    if (named) return named
     const match = BY_AGENT_DETAIL.find(([pattern]) => pattern.test(detail))
     if (match) return match[1]
   }

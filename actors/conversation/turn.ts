@@ -92,8 +92,13 @@ function routeFacts(route: RouteInfo, facts: Pick<RouteInfo, 'maturity' | 'inten
 /** Every turn is classified by the offline intent model, whatever model answers: routing and the KPIs read it. */
 function classifyIntent(text: string): { intent: string; intentConfidence: number } {
   const topic = checkTopic(text)
-  return { intent: topic.inScope ? topic.intent : 'out_of_scope', intentConfidence: Math.round(topic.intentConfidence * 1000) / 1000 }
+  // A customer asking for a person is never out of scope, however they put it.
+  const asksForPerson = ASKS_FOR_PERSON.has(topic.intent) && topic.intentConfidence >= 0.5
+  const intent = topic.inScope || asksForPerson ? topic.intent : 'out_of_scope'
+  return { intent, intentConfidence: Math.round(topic.intentConfidence * 1000) / 1000 }
 }
+
+const ASKS_FOR_PERSON = new Set(['contact_human_agent', 'contact_customer_service'])
 
 /** Typing indicator for chat widgets; best effort, and never delays the turn. */
 function announceTyping(msg: TurnReceived, { state, deps }: ConversationContext): void {

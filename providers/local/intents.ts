@@ -4,6 +4,7 @@ import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.t
 import { defaultTrainingCsv, loadUtterances } from './dataset.ts'
 import { knownWordRatio } from './features.ts'
 import { seedUtterances } from './seed-utterances.ts'
+import { cachedModel } from './model-cache.ts'
 
 /** The tier-1 tasks: everything else is escalated to a human. */
 export type LocalTask = 'order_status' | 'cancel_order' | 'return_order' | 'password_help' | 'account_help'
@@ -55,7 +56,8 @@ const models = new Map<string, IntentModel>()
 export function loadIntentModel(trainingCsv: string = defaultTrainingCsv): IntentModel {
   const cached = models.get(trainingCsv)
   if (cached) return cached
-  const model = trainIntentModel([...loadUtterances(trainingCsv), ...seedUtterances()])
+  const data = [...loadUtterances(trainingCsv), ...seedUtterances()]
+  const model = cachedModel('intents', data, () => trainIntentModel(data))
   models.set(trainingCsv, model)
   return model
 }

@@ -3,6 +3,7 @@
 // conversational acts; out of scope: CLINC150's other domains and its out-of-scope queries) next to the
 // intent model. Trained once per process.
 import { readFileSync } from 'node:fs'
+import { cachedModel } from './model-cache.ts'
 import type { CheckResult } from '../../lib/guardrail-check.ts'
 import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.ts'
 import { defaultTrainingCsv, loadUtterances, type LabelledUtterance } from './dataset.ts'
@@ -90,7 +91,10 @@ let defaultModel: IntentModel | undefined
 
 /** The production model: all Bitext utterances against CLINC150's train split, about 1 s once per process. */
 export function loadOutOfScopeModel(): IntentModel {
-  defaultModel ??= trainOutOfScopeModel(loadUtterances(defaultTrainingCsv), loadClinc150())
+  if (!defaultModel) {
+    const [inScope, clinc] = [loadUtterances(defaultTrainingCsv), loadClinc150()]
+    defaultModel = cachedModel('out-of-scope', [inScope, clinc], () => trainOutOfScopeModel(inScope, clinc))
+  }
   return defaultModel
 }
 

@@ -27,7 +27,7 @@ describe('validation', () => {
     ['no instructions', {}, '/spec/instructions'],
     ['a routing policy and a provider', { instructions: 'x', model: { routingPolicy: 'a', provider: 'b' } }, '/spec/model'],
     ['a fallback without a provider', { instructions: 'x', model: { routingPolicy: 'a', fallback: ['local'] } }, '/spec/model'],
-    ['workflows outside operate mode', { instructions: 'x', workflows: ['refund'] }, '/spec/workflows'],
+    ['an unknown workflow', { instructions: 'x', workflows: ['launch'] }, '/spec/workflows/0'],
     ['an unknown variable', { instructions: 'Hi {{customer.age}}' }, '/spec/instructions'],
     ['a tool listed twice', { instructions: 'x', tools: ['a', 'a'] }, '/spec/tools'],
   ])('%s is refused at its path', (_, spec, path) => {
