@@ -35,6 +35,7 @@ export function startController(o: ControllerOptions): Controller {
   })
   const accepted = new Map<string, boolean>()
   let watches: ResourceWatch[] = []
+  let starting: Promise<void> = Promise.resolve()
   let restarts: Array<ReturnType<typeof setTimeout>> = []
 
   const record = (kind: ControlledKind, obj: CustomResource, ok: boolean | undefined) => {
@@ -58,17 +59,23 @@ export function startController(o: ControllerOptions): Controller {
     return watch
   }
 
+  /** Started beside the election, never inside it: a slow list must not hold up renewing the Lease. */
   async function startWatching(): Promise<void> {
     // Kinds others refer to are listed first; anything refused for a missing reference is retried as they land.
-    watches = o.namespaces.flatMap((ns) => o.kinds.map((kind) => watchOne(ns, kind)))
-    for (const w of watches) await w.start().catch((error: Error) => log.warn('watch not started', { error }))
+    const mine = o.namespaces.flatMap((ns) => o.kinds.map((kind) => watchOne(ns, kind)))
+    watches = mine
+    starting = (async () => {
+      for (const w of mine) if (watches === mine) await w.start().catch((error: Error) => log.warn('watch not started', { error }))
+    })()
   }
 
   async function stopWatching(): Promise<void> {
     for (const t of restarts) clearTimeout(t)
     restarts = []
-    await Promise.all(watches.map((w) => w.stop()))
+    const stopping = watches
     watches = []
+    await Promise.all(stopping.map((w) => w.stop()))
+    await starting
     reconciler.reset()
   }
 
