@@ -25,6 +25,8 @@ export function toStructuralSchema(schema: unknown): Json {
   if (typeof schema !== 'object' || schema === null) return schema as Json
   const s = schema as Record<string, unknown>
   if (isFreeForm(s)) return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }
+  // Any JSON value (TypeBox's Unknown): a structural schema needs a type on every node, or this marker.
+  if (isAnyValue(s)) return { 'x-kubernetes-preserve-unknown-fields': true, ...(typeof s.description === 'string' ? { description: s.description } : {}) }
   const literals = Array.isArray(s.anyOf) ? s.anyOf.map((b) => (b as { const?: unknown }).const) : []
   if (literals.length > 0 && literals.every((c) => typeof c === 'string')) {
     const kept = Object.fromEntries(Object.entries(s).filter(([k]) => k === 'default' || k === 'description')) as Record<string, Json>
@@ -43,10 +45,15 @@ export function toStructuralSchema(schema: unknown): Json {
     // OpenAPI v3.0 (what CRDs speak) spells an exclusive bound as a boolean beside `minimum`.
     if (key === 'exclusiveMinimum' && typeof value === 'number') Object.assign(out, { minimum: value, exclusiveMinimum: true })
     else if (key === 'patternProperties') out.additionalProperties = toStructuralSchema(Object.values(value as object)[0])
+    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toStructuralSchema(v)]))
+    else if (key === 'default' || key === 'enum' || key === 'const') out[key] = value as Json
     else out[key] = toStructuralSchema(value)
   }
   return out
 }
+
+const SHAPES = ['type', 'anyOf', 'allOf', 'oneOf', 'properties', 'items', 'enum', 'const', '$ref', 'not']
+const isAnyValue = (s: Record<string, unknown>) => !SHAPES.some((k) => k in s)
 
 /** A record of anything (a JSON Schema the user writes, say): Kubernetes keeps it as given. */
 function isFreeForm(s: Record<string, unknown>): boolean {

@@ -84,8 +84,16 @@ describe.each(CRDS)('k8s/crds/$file', (crd) => {
     expect(onDisk(crd.file), regenerate).toEqual(crd.build())
   })
 
-  test('is structural: no unions of objects or pattern properties', () => {
-    const text = JSON.stringify(crd.build())
+  test('is structural: a type on every node, no unions of objects or pattern properties', () => {
+    const untyped = (node: any, path: string): string[] => {
+      if (typeof node !== 'object' || node === null) return []
+      const own = node.type || node['x-kubernetes-preserve-unknown-fields'] || node['x-kubernetes-int-or-string'] ? [] : [path]
+      const children = [...Object.entries(node.properties ?? {}), ['items', node.items], ['additionalProperties', node.additionalProperties]]
+      return [...own, ...children.flatMap(([k, v]) => (v && typeof v === 'object' ? untyped(v, `${path}/${k}`) : []))]
+    }
+    const built = crd.build() as any
+    expect(untyped(built.spec.versions[0].schema.openAPIV3Schema, '')).toEqual([])
+    const text = JSON.stringify(built)
     expect(text).not.toContain('anyOf')
     expect(text).not.toContain('patternProperties')
     expect(text).not.toContain('"additionalProperties":false')

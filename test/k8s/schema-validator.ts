@@ -48,8 +48,11 @@ function fromOpenApi(schema: any, root = false): any {
     if (schema.exclusiveMinimum) (out.exclusiveMinimum = schema.minimum), delete out.minimum
   }
   if (schema.nullable && typeof out.type === 'string') out.type = [out.type, 'null']
-  if (root) out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...out.properties }
-  if (out.properties && out.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false
+  // ObjectMeta is the API server's own (checked apart from the CRD's schema).
+  if (root) out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...out.properties, metadata: { type: 'object' } }
+  // The API server prunes what an object's schema does not name (an object naming nothing keeps nothing).
+  const closed = out.properties || out.type === 'object'
+  if (closed && out.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false
   return out
 }
 
