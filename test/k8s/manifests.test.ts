@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Glob } from 'bun'
 import { CONTROLLED_KINDS } from '../../controller/index.ts'
-import { createValidator, parseObjects, type K8sObject } from './schema-validator.ts'
+import { createValidator, findKubectl, parseObjects, type K8sObject } from './schema-validator.ts'
 
 const ROOT = join(import.meta.dir, '..', '..')
-const kubectl = Bun.which('kubectl')
+const kubectl = findKubectl()
 if (!kubectl) console.warn('SKIPPED: rendering the overlays needs kubectl (scripts/setup.sh --test installs it)')
 
 function render(dir: string): K8sObject[] {

@@ -93,3 +93,12 @@ export function createValidator(crdTexts: string[] = []): Validator {
     },
   }
 }
+
+/** The kubectl on PATH, if its Kustomize is v5 or newer (the overlays use v5's `patches` with targets). */
+export function findKubectl(): string | undefined {
+  const path = Bun.which('kubectl')
+  if (!path) return undefined
+  const out = Bun.spawnSync([path, 'version', '--client', '-o', 'json'], { stderr: 'ignore' })
+  const major = Number(/"kustomizeVersion":\s*"v(\d+)/.exec(out.stdout.toString())?.[1] ?? 0)
+  return major >= 5 ? path : undefined
+}
