@@ -6,7 +6,7 @@ import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { BUILTIN_TOOLS } from './platform-resources.ts'
-import { ensureDemoTenant, runAdminCommand } from './api/index.ts'
+import { ensureDemoConsoleAdmin, ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
 
@@ -79,6 +79,10 @@ if (platform.app) {
   else if (!config.api.demoApiKey) {
     console.log(`demo tenant "${demo.tenantId}" is ready; its key was shown when it was created (new one: npm run -s admin -- create-key ${demo.tenantId})`)
   }
+  const admin = await ensureDemoConsoleAdmin(platform.storage, demo.tenantId, config.console.demoPassword)
+  const consoleUrl = `http://localhost:${platform.app.server?.port}/console`
+  if (admin.newPassword) console.log(`console ${consoleUrl}: sign in to tenant "${demo.tenantId}" as ${admin.email} with password ${admin.newPassword} (shown once)`)
+  else console.log(`console ${consoleUrl}: tenant "${demo.tenantId}", ${admin.email}`)
 }
 installShutdown(platform, tracing, log)
 log.info('switchboard started', { role: config.role })

@@ -7,11 +7,13 @@ import { applyResource, type ApplyDeps, type BuiltinTool } from './api/index.ts'
 import type { Logger } from './lib/log.ts'
 import { APPLY_ORDER, parseResourceDocuments } from './resources/index.ts'
 import { RETAIL_TOOLS } from './tools/index.ts'
+import { WORKFLOW_TOOLS } from './agents/index.ts'
 
-/** Tools every tenant has without declaring them: what agents may list from `retail` and policies may name. */
-export const BUILTIN_TOOLS: readonly BuiltinTool[] = RETAIL_TOOLS.filter((t) => !t.internal).map((t) => ({
-  name: t.name, type: t.type, args: Object.keys((t.parameters as { properties?: object }).properties ?? {}),
-}))
+/** Tools every tenant has without declaring them (the retail tools and the workflows): what policies may name. */
+export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
+  ...RETAIL_TOOLS.filter((t) => !t.internal).map((t) => ({ name: t.name, type: t.type, args: Object.keys((t.parameters as { properties?: object }).properties ?? {}) })),
+  ...WORKFLOW_TOOLS,
+]
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

@@ -18,6 +18,7 @@ import { startWorkerRole } from './platform-worker.ts'
 import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
+import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -103,6 +104,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     closers.push(() => worker.close())
     const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
     closers.unshift(async () => recovery.close())
+    const sla = startConsoleTimers({ config, storage, clock, log, metrics })
+    closers.unshift(() => sla.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
@@ -114,7 +117,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), knowledgeIndex,
+      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config),
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

@@ -3,6 +3,11 @@ export { createConversationFactory, createPoolHandlers, type RuntimeDeps } from 
 export type { ToolExecutor } from './tool/tool-actor.ts'
 export type { AgentDirectory, AgentRef, OfferedTools, RunnableAgent, RunnablePolicy, TurnVariables } from './agent-directory.ts'
 export { HANDOFF_REPLY, BLOCKED_REPLY } from './conversation/turn.ts'
+/**
+ * The SLA clocks of handoffs: breach events and holding messages, swept on a timer.
+ * @example const timer = startSlaTimer({ storage, clock, log, onBreach, intervalMs: 5000 })
+ */
+export { startSlaTimer, type SlaTimer, type SlaTimerDeps, type SweepReport } from './escalation/sla-timer.ts'
 export type {
   PendingAction, Message, MessageKind, Mailbox, PoolClient, PoolHandlers, PoolRequest, PoolResults, ActorFactory, ActorInstance, MailOutcome,
 } from './protocol.ts'

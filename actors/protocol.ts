@@ -84,6 +84,9 @@ export const ChatTurn = Type.Object({
 })
 export type ChatTurn = Static<typeof ChatTurn>
 
+/** A versioned definition: the scope it comes from ('*' for the platform, or the tenant) and its version. */
+const VersionRef = Type.Object({ scope: Id, version: Type.Integer({ minimum: 1 }) })
+
 /** What routing matches on and budgets are charged to. */
 export const RouteInfo = Type.Object({
   tenantId: Id,
@@ -105,7 +108,7 @@ export const ProviderComplete = envelope(
     // Optional, so messages with and without it are both handled while a deploy rolls: absent means the
     // definition in force when the call is handled.
     /** The agent definition the turn began with: its scope ('*' or the tenant) and version. */
-    agentRef: Type.Optional(Type.Object({ scope: Id, version: Type.Integer({ minimum: 1 }) })),
+    agentRef: Type.Optional(VersionRef),
   }),
 )
 export type ProviderComplete = Static<typeof ProviderComplete>
@@ -120,7 +123,13 @@ export type GuardrailCheck = Static<typeof GuardrailCheck>
 /** Run one tool call; `id` is its idempotency key. Handled by the tool pool. */
 export const ToolInvoke = envelope(
   'tool.invoke',
-  Type.Object({ turnId: Id, tool: Id, args: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({
+    turnId: Id, tool: Id, args: Type.Record(Type.String(), Type.Unknown()),
+    // Optional, so messages with and without them are both handled while a deploy rolls: absent means what is in
+    // force when the call is handled. Present, the call is judged under the versions its turn began with.
+    agentRef: Type.Optional(VersionRef),
+    policyRef: Type.Optional(Type.Object({ name: Id, scope: Id, version: Type.Integer({ minimum: 1 }) })),
+  }),
 )
 export type ToolInvoke = Static<typeof ToolInvoke>
 
@@ -191,7 +200,11 @@ export interface PoolResults {
   }
   'guardrail.check': GuardrailVerdict
   'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo; pending?: PendingAction }
-  'escalation.open': { escalationId: string }
+  'escalation.open': {
+    escalationId: string
+    /** What the waiting customer is told about the queue and the expected wait; absent once nobody waits. */
+    holding?: string
+  }
   'outreach.send': { delivered: boolean }
 }
 

@@ -1,5 +1,6 @@
 // Composition of the actor side: the conversation actor factory and the handlers of every pool.
 import type { ActorFactory, Mailbox, PoolClient, PoolHandlers } from './protocol.ts'
+import { classify } from '../providers/index.ts'
 import type { Storage } from '../storage/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
@@ -40,7 +41,7 @@ export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
     'provider.complete': createProviderHandler({ ...deps, observer, captureContent: deps.captureContent ?? false }),
     'guardrail.check': createGuardrailHandler(observer),
     'tool.invoke': createToolHandler(deps.tools),
-    'escalation.open': createEscalationHandler(deps.storage, deps.clock),
+    'escalation.open': createEscalationHandler({ storage: deps.storage, clock: deps.clock, classify }),
     'outreach.send': createOutreachHandler(deps.mailbox, deps.clock),
   }
 }

@@ -7,6 +7,7 @@ import type { Resources, StoredResource } from '../storage/index.ts'
 import type { ModelRoutes } from './model-routes.ts'
 import type { TenantTools, ToolCatalogue } from './tool-catalogue.ts'
 import type { PolicyCache } from './policy-cache.ts'
+import { workflowSpecs } from './workflow-tools.ts'
 
 export interface AgentDirectoryOptions {
   resources: Pick<Resources, 'resolve' | 'version'>
@@ -49,7 +50,10 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
       const listed = expandToolRefs(spec.tools, tools)
       const withdrawn = tools.withdrawn().filter((w) => listed.includes(w.name) || tools.sources.has(w.name))
       const names = listed.filter((n) => !withdrawn.some((w) => w.name === n))
-      return { names, offered: tools.registry.specs(names).map(({ name, description, parameters }) => ({ name, description, parameters })), withdrawn }
+      const offered = tools.registry.specs(names).map(({ name, description, parameters }) => ({ name, description, parameters }))
+      // Workflows are the Operate level: offered (and allowed) only in that mode.
+      const workflows = spec.mode === 'operate' ? workflowSpecs(spec.workflows ?? []) : []
+      return { names: [...names, ...workflows.map((w) => w.name)], offered: [...offered, ...workflows], withdrawn }
     }
     return {
       name: row.name, ref, mode: spec.mode, policy: spec.policy, knowledgeBase: spec.knowledgeBase, handoffMessage: spec.handoffMessage,

@@ -17,3 +17,5 @@ export { isPrivateAddress, checkAddress } from './network-guard.ts'
 /** AgentPolicy enforcement at the tool boundary, and the compiled policies in force. */
 export { createPolicyEnforcer, type PolicyEnforcer, type EnforcerDeps, type EnforcedCall } from './policy-enforcer.ts'
 export { createPolicyCache, type PolicyCache, type PolicyInForce } from './policy-cache.ts'
+/** The Operate-level workflows offered as tools. */
+export { WORKFLOW_TOOLS, isWorkflowTool, workflowSpecs } from './workflow-tools.ts'

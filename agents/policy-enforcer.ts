@@ -27,7 +27,7 @@ export interface EnforcedCall {
 }
 
 export interface EnforcerDeps {
-  state: Pick<PolicyState, 'subject' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
+  state: Pick<PolicyState, 'subject' | 'callFacts' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
   spending: Pick<Spending, 'reserve' | 'spent' | 'release'>
   approvals: Pick<Approvals, 'request' | 'approved'>
   today(): string
@@ -95,7 +95,10 @@ export function createPolicyEnforcer(deps: EnforcerDeps) {
       }
       return c.execute()
     }
-    const subject = await deps.state.subject(c.conversationId)
+    const { subject, allowed } = await deps.state.callFacts(c.conversationId, c.callId)
+    // A redelivered call that was allowed stays allowed: its first run may have changed what the conditions read
+    // (the order a refund workflow returned is no longer 'delivered'), and its effects are idempotent.
+    if (allowed) return runAllowed(c, { outcome: 'allow', rule: allowed.rule }, subject)
     const decision = await decide(c, subject)
     await record(c, decision)
     if (decision.outcome === 'deny') return refusal('policy.denied', `${decision.reason} (rule ${decision.rule})`)

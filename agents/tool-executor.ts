@@ -7,12 +7,13 @@ import type { Conversations } from '../storage/index.ts'
 import type { PolicyCache } from './policy-cache.ts'
 import type { PolicyEnforcer } from './policy-enforcer.ts'
 import type { ToolCatalogue } from './tool-catalogue.ts'
+import { isWorkflowTool, runWorkflowTool } from './workflow-tools.ts'
 
 export interface AgentToolExecutorOptions {
   conversations: Pick<Conversations, 'get'>
   directory: AgentDirectory
   catalogue: Pick<ToolCatalogue, 'forTenant'>
-  policies: Pick<PolicyCache, 'resolve'>
+  policies: Pick<PolicyCache, 'resolve' | 'version'>
   enforcer: PolicyEnforcer
 }
 
@@ -36,18 +37,23 @@ export function createAgentToolExecutor(options: AgentToolExecutorOptions): Tool
   return {
     async execute(call) {
       const owner = await ownerOf(call.conversationId)
-      const agent = owner && (await options.directory.resolve(owner.tenantId, owner.agent))
+      const agent = owner && (await options.directory.resolve(owner.tenantId, owner.agent, call.agentRef))
       if (!owner || !agent) return refuse('agent.unknown', `conversation ${call.conversationId} has no agent defined`)
       if (!(await agent.allows(owner.tenantId, call.tool))) return refuse('tool.unknown', `tool ${call.tool} is not available to agent ${agent.name}`)
-      const policy = agent.policy ? await options.policies.resolve(owner.tenantId, agent.policy) : undefined
+      const policy = call.policyRef && call.policyRef.name === agent.policy
+        ? await options.policies.version(agent.policy, call.policyRef)
+        : agent.policy ? await options.policies.resolve(owner.tenantId, agent.policy) : undefined
       // An agent that names a policy nobody defined runs nothing: a missing policy must not mean no policy.
       if (agent.policy && !policy) return refuse('policy.denied', `the policy ${agent.policy} of agent ${agent.name} is not defined`)
       const tools = await options.catalogue.forTenant(owner.tenantId)
       const result = await options.enforcer.enforce({
         tenantId: owner.tenantId, conversationId: call.conversationId, turnId: call.turnId, callId: call.idempotencyKey, agent: agent.name,
-        maturity: agent.mode, tool: call.tool, type: tools.registry.get(call.tool)?.definition.type ?? 'GENERIC', args: call.args, policy,
+        maturity: agent.mode, tool: call.tool, args: call.args, policy,
+        type: isWorkflowTool(call.tool) ? 'WRITE' : tools.registry.get(call.tool)?.definition.type ?? 'GENERIC',
         lookup: (tool, args, key) => tools.executor.executeTool({ tool, args, idempotencyKey: key, conversationId: call.conversationId, turnId: call.turnId }),
-        execute: () => tools.executor.executeTool(call),
+        execute: () => (isWorkflowTool(call.tool)
+          ? runWorkflowTool(call.tool, call.args, tools.executor, call.idempotencyKey)
+          : tools.executor.executeTool(call)),
       })
       if (!result.ok && result.error.code === 'tool.timeout') tools.withdraw(call.tool, result.error.message)
       return result

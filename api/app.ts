@@ -9,6 +9,7 @@ import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
+import { consoleRoutes, type ConsoleOptions } from './console/console-routes.ts'
 import { createCustomerTokens } from './customer-tokens.ts'
 import { crossOrigin } from './cors.ts'
 import { errorHandling } from './errors.ts'
@@ -45,6 +46,7 @@ export type ApiStorage = Pick<
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
   | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'ticketReplies'
+  | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >
 
@@ -66,6 +68,8 @@ export interface AppDeps {
   apply: ApplyDeps
   /** Queues knowledge base re-index jobs for the workers. */
   knowledgeIndex: { enqueue(jobId: string): Promise<void> }
+  /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
+  console: ConsoleOptions
 }
 
 const documentation = {
@@ -129,5 +133,6 @@ export function createApp(deps: AppDeps) {
     .use(secretsRoutes({ ...guard, storage }))
     .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
     .use(knowledgeArticlesRoutes({ ...guard, storage }))
+    .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
 }
 export type App = ReturnType<typeof createApp>

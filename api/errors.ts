@@ -12,6 +12,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'auth.missing': 401,
   'auth.invalid': 401,
   'auth.forbidden': 403,
+  'auth.csrf': 403,
   not_found: 404,
   conflict: 409,
   'request.too_large': 413,

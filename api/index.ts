@@ -5,3 +5,6 @@ export { TENANT_ID_PATTERN } from './routes/admin.ts'
 export { ensureDemoTenant, DEMO_TENANT_ID } from './tenancy.ts'
 export { runAdminCommand, ADMIN_USAGE } from './admin-command.ts'
 export { applyResource, applyDocuments, type ApplyDeps, type Applier, type Applied, type BuiltinTool } from './resource-apply.ts'
+/** The agent console's seams: its session lifetime and its built page. */
+export type { ConsoleAsset, ConsoleOptions, LoadConsoleAssets } from './console/console-routes.ts'
+export { ensureDemoConsoleAdmin } from './console/demo-admin.ts'

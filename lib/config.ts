@@ -146,6 +146,13 @@ const EnvSchema = Type.Object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String()),
   /** Record prompts and responses (PII-redacted) on model-call spans. @defaultValue false */
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: Type.Boolean({ default: false }),
+  // The agent console: sign-in sessions and the SLA clocks of handoffs.
+  /** How long a console sign-in lasts. @defaultValue 43200 (12 h) */
+  CONSOLE_SESSION_TTL_S: Int(43_200, 60, 'console session lifetime, s'),
+  /** How often each worker sweeps handoff SLA clocks (breaches, holding messages); 0 turns the sweep off. @defaultValue 5000 */
+  CONSOLE_SLA_SWEEP_MS: Int(5000, 0, 'SLA sweep interval, ms'),
+  /** When set, the demo tenant's console admin (admin@demo.example) gets this password instead of a generated one. */
+  SWITCHBOARD_DEMO_CONSOLE_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
   ...ControllerEnv,
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
@@ -212,6 +219,11 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       traces: tracesExporter(env),
       captureContent: env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
       metricsPort: env.METRICS_PORT,
+    },
+    console: {
+      sessionTtlMs: env.CONSOLE_SESSION_TTL_S * 1000,
+      slaSweepMs: env.CONSOLE_SLA_SWEEP_MS,
+      demoPassword: env.SWITCHBOARD_DEMO_CONSOLE_PASSWORD,
     },
     knowledge: {
       fetchTimeoutMs: env.KNOWLEDGE_FETCH_TIMEOUT_MS,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'auth.missing'
   | 'auth.invalid'
   | 'auth.forbidden'
+  | 'auth.csrf'
   | 'not_found'
   | 'conflict'
   | 'rate_limited'

@@ -97,6 +97,7 @@ function createObserver(registers: Registry[]) {
   const errors = counter('switchboard_provider_errors_total', 'Model calls that failed', ['provider', 'model', 'code'])
   const verdicts = counter('switchboard_guardrail_verdicts_total', 'Guardrail decisions', ['stage', 'check', 'verdict'])
   const escalations = counter('switchboard_escalations_total', 'Handoffs to humans, by reason', ['reason'])
+  const breaches = counter('switchboard_sla_breaches_total', 'Handoff SLA targets missed, once per breach', ['kind'])
   return {
     turnFinished: safe((outcome: string, seconds: number) => {
       turns.inc({ outcome })
@@ -118,6 +119,8 @@ function createObserver(registers: Registry[]) {
     modelFailed: safe((code: string) => errors.inc({ provider: 'unknown', model: 'unknown', code })),
     guardrailVerdict: safe((stage: string, check: string, verdict: string) => verdicts.inc({ stage, check, verdict })),
     escalation: safe((reason: string) => escalations.inc({ reason })),
+    /** `kind`: first_response or resolution. */
+    slaBreached: safe((kind: string) => breaches.inc({ kind })),
   }
 }
 

@@ -41,7 +41,7 @@ export const AgentSpec = Type.Object({
   model: Type.Optional(ModelRoute),
   /** Tools from the tenant's catalogue; `transfer_to_human` is always offered. @defaultValue [] */
   tools: Type.Array(ToolRef, { default: [], maxItems: 200 }),
-  /** Workflows run as tools, in operate mode only. */
+  /** Workflows offered as tools while the agent is in operate mode (and refused in the others). */
   workflows: Type.Optional(Type.Array(WorkflowName, { maxItems: WORKFLOW_NAMES.length })),
   /** The knowledge base retrieved from on each turn. */
   knowledgeBase: Type.Optional(ResourceName),
@@ -71,9 +71,6 @@ export function agentProblems(spec: AgentSpec): string[] {
     if (m.routingPolicy && (m.model || m.fallback || m.pricePerMTok)) {
       problems.push('/spec/model: model, pricePerMTok and fallback go with provider, not routingPolicy')
     }
-  }
-  if (spec.workflows?.length && spec.mode !== 'operate') {
-    problems.push(`/spec/workflows: workflows run only in operate mode (mode is ${spec.mode})`)
   }
   const dup = spec.tools.find((t, i) => spec.tools.indexOf(t) !== i)
   if (dup) problems.push(`/spec/tools: "${dup}" is listed twice`)

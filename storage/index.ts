@@ -30,6 +30,13 @@ import { createRateLimiter } from './redis/rate-limit.ts'
 // Sessions: hot, warm and cold tiers, customers, retention, erasure and export (issue 4)
 import { createSessionTiers, type SessionTierOptions } from './sessions/session-tiers.ts'
 import { createKnowledge } from './knowledge/knowledge.ts'
+// The agent console: people and sessions, handoff packages, queues and SLA clocks, notes, canned responses, QA
+import { createConsoleInbox } from './postgres/console-inbox.ts'
+import { createConsolePeople } from './postgres/console-people.ts'
+import { createConsoleWorkspace } from './postgres/console-workspace.ts'
+import { createHandoffPackages } from './postgres/handoff-packages.ts'
+import { createHandoffQueues } from './postgres/handoff-queues.ts'
+import { createHandoffSla } from './postgres/handoff-sla.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -108,6 +115,18 @@ export type { PassageRecord } from './knowledge/passage-rows.ts'
 /** The per-turn retrieval: `storage.knowledge.retrieve({ tenantId, knowledgeBase, query, limit })`. */
 export { queryTerms, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
 export type { IndexItem, IndexItemFailure, IndexItemKind, IndexJob, IndexJobs, IndexJobStatus } from './knowledge/index-jobs.ts'
+// The agent console
+export type {
+  CustomerProfile, HandoffFacts, HandoffPackage, HandoffPackages, PackageAction, PackageFailure, RoutedEscalation, SentimentReading,
+  TicketFields,
+} from './postgres/handoff-packages.ts'
+export type { Assignment, HandoffQueue, HandoffQueues, QueueSettings, WaitFigures } from './postgres/handoff-queues.ts'
+export type { HandoffSla, HoldingDue, SlaBreach, SlaKind } from './postgres/handoff-sla.ts'
+export {
+  CONSOLE_ROLES, type ConsolePeople, type ConsoleRole, type ConsoleSession, type ConsoleUser, type NewConsoleUser, type UserChanges,
+} from './postgres/console-people.ts'
+export type { ConsoleInbox, ConversationHandoff, DraftWaiting, InboxFilter, InboxItem, QaCandidate, QueueCount } from './postgres/console-inbox.ts'
+export type { CannedResponse, ConsoleWorkspace, ConversationNote, HandoffRating, QaReview } from './postgres/console-workspace.ts'
 
 /**
  * Every repository over one Postgres pool and one Redis client.
@@ -152,6 +171,13 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     knowledge: createKnowledge(sql),
     // Sessions (issue 4): sessions, customers, archiver, retention, eraseCustomer, exportCustomer, blobs
     ...createSessionTiers(sql, redis, prefix, events.streamKey, tiers),
+    // The agent console
+    handoffPackages: createHandoffPackages(sql),
+    handoffQueues: createHandoffQueues(sql),
+    handoffSla: createHandoffSla(sql),
+    consolePeople: createConsolePeople(sql),
+    consoleInbox: createConsoleInbox(sql),
+    consoleWorkspace: createConsoleWorkspace(sql),
   }
 }
 export type Storage = ReturnType<typeof createStorage>

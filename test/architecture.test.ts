@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-controller']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -23,6 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   controller: ['lib', 'resources', 'policy', 'storage'],
   api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
+  // the console's browser code: pure lib/ modules only (its wire types are its own)
+  console: ['lib'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */

@@ -59,7 +59,8 @@ async function runTool(
   turn: { conversationId: string; turnId: string },
   call: NonNullable<ChatTurn['toolCalls']>[number],
 ): Promise<{ turn: ChatTurn; pending?: PendingAction }> {
-  const outcome = await ctx.deps.supervisor.invokeTool(turn, call)
+  const { agentRef, policyRef } = ctx.state
+  const outcome = await ctx.deps.supervisor.invokeTool(turn, call, { agentRef, policyRef })
   // A tool failure is information for the model (it may apologise, retry or escalate), never a crash.
   const result = outcome.ok ? outcome.value : ({ ok: false, error: outcome.error } as const)
   const text = JSON.stringify(result.ok ? result.output : { error: result.error })

@@ -25,6 +25,8 @@ export interface ConversationState {
   agent: string
   /** The agent definition the current turn runs: set when the turn begins, absent when the agent is undefined. */
   agentRef?: AgentRef
+  /** The AgentPolicy version the current turn runs under: its tool calls are judged by it. */
+  policyRef?: { name: string; scope: string; version: number }
   /** Tenant, channel and customer: what routing and budgets need to know. */
   route: RouteInfo
   /** Messages that arrive while a turn runs are answered in order (`queue`) or folded into it (`merge`). */

@@ -38,9 +38,10 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
-  const { steps, erased, message, status, mode, escalatedHere, agent, segment } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   state.agentRef = agent
+  state.policyRef = policy
   state.route = routeFacts(state.route, { maturity: mode, intent: intent.intent, segment })
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
   if (steps.has(MERGED_STEP)) return 'done'
@@ -160,7 +161,9 @@ async function escalateTurn(ctx: ConversationContext, turnId: string, error: Err
     attributes: () => ({ 'switchboard.escalation.reason': error.code }),
   })
   if (!escalation.ok) ctx.deps.log.error('escalation failed', { ...turn, error: escalation.error })
-  return { id: `${turnId}.reply`, text: text || (await agentHandoffMessage(ctx)) || HANDOFF_REPLY, escalated: true }
+  const holding = escalation.ok ? escalation.value.holding : undefined
+  const handoff = text || (await agentHandoffMessage(ctx)) || HANDOFF_REPLY
+  return { id: `${turnId}.reply`, text: [handoff, holding].filter(Boolean).join(' '), escalated: true }
 }
 
 /** The agent's own handoff message, when its definition has one (and can be read). */

@@ -20,10 +20,16 @@ export interface ModelStep {
   route: RouteInfo
 }
 
+/** The agent and policy versions a tool call is judged under. */
+export interface ToolVersions {
+  agentRef?: AgentRef
+  policyRef?: { name: string; scope: string; version: number }
+}
+
 export interface Supervisor {
   complete(turn: TurnRef, request: ModelStep): Promise<Outcome<PoolResults['provider.complete']>>
-  /** A tool call; its id (turn + call id) is the idempotency key of any side effect. */
-  invokeTool(turn: TurnRef, call: ToolCallRef): Promise<Outcome<PoolResults['tool.invoke']>>
+  /** A tool call; its id (turn + call id) is the idempotency key of any side effect. `versions`: what the turn runs under. */
+  invokeTool(turn: TurnRef, call: ToolCallRef, versions?: ToolVersions): Promise<Outcome<PoolResults['tool.invoke']>>
   escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>
 }
 
@@ -44,10 +50,13 @@ export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
         ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
         payload: { turnId: turn.turnId, step, agent, history, route, ...(agentRef ? { agentRef } : {}) },
       })),
-    invokeTool: (turn, call) =>
+    invokeTool: (turn, call, versions = {}) =>
       attempt(() => pools.call({
         ...envelope(`${turn.turnId}.tool.${call.id}`, turn), kind: 'tool.invoke',
-        payload: { turnId: turn.turnId, tool: call.name, args: call.arguments },
+        payload: {
+          turnId: turn.turnId, tool: call.name, args: call.arguments,
+          ...(versions.agentRef ? { agentRef: versions.agentRef } : {}), ...(versions.policyRef ? { policyRef: versions.policyRef } : {}),
+        },
       })),
     escalate: (turn, reason, detail) =>
       attempt(() => pools.call({

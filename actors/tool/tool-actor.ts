@@ -12,6 +12,9 @@ export interface ToolExecutor {
     /** Whose call it is: the executor finds the tenant, the agent and what it may use from it. */
     conversationId: string
     turnId: string
+    /** The agent and policy versions the turn runs under; absent: those in force. */
+    agentRef?: { scope: string; version: number }
+    policyRef?: { name: string; scope: string; version: number }
   }): Promise<PoolResults['tool.invoke']>
 }
 
@@ -19,6 +22,7 @@ export function createToolHandler(executor: ToolExecutor): PoolHandlers['tool.in
   return (req) => withSpan(`execute_tool ${req.payload.tool}`, async (span) => {
     const result = await executor.execute({
       tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id, conversationId: req.conversationId, turnId: req.payload.turnId,
+      ...(req.payload.agentRef ? { agentRef: req.payload.agentRef } : {}), ...(req.payload.policyRef ? { policyRef: req.payload.policyRef } : {}),
     })
     span.annotate(() => ({ 'switchboard.tool.ok': result.ok, ...(result.ok ? {} : { [ATTR.errorType]: result.error.code }) }))
     return result

@@ -20,24 +20,29 @@ export const approvalView = (a: ApprovalRequest) => ({
   decidedAt: a.decidedAt?.toISOString() ?? null, reason: a.reason, createdAt: a.createdAt.toISOString(),
 })
 
-export function approvalsRoutes(deps: ApprovalsRouteDeps) {
-  const decide = async (tenantId: string, id: string, approved: boolean, by: string, reason?: string) => {
-    let decided = await deps.storage.approvals.decide(tenantId, id, approved, by, reason)
-    if (!decided) {
-      const existing = await deps.storage.approvals.get(tenantId, id)
-      if (!existing) throw new AppError('not_found', `approval ${id} not found`)
-      // The same decision again is a retry (its answer was lost): the actor is told again, and dedupes.
-      if (existing.status !== (approved ? 'approved' : 'denied')) throw new AppError('conflict', `approval ${id} was already ${existing.status}`)
-      decided = existing
-    }
-    await deps.inbox.mailbox.send({
-      v: 1, id: `${id}.decided`, kind: 'approval.decided', conversationId: decided.conversationId, sentAt: deps.inbox.clock.now(),
-      payload: {
-        approvalId: id, approved, tool: decided.tool, args: decided.args, summary: decided.summary, ...(decided.reason ? { reason: decided.reason } : {}),
-      },
-    })
-    return approvalView(decided)
+/**
+ * Decides a pending request once and mails the decision to the conversation's actor; the same decision again is a
+ * retry (its answer was lost): the actor is told again, and dedupes. Shared with the console.
+ */
+export async function decideApproval(deps: Pick<ApprovalsRouteDeps, 'storage' | 'inbox'>, tenantId: string, id: string, approved: boolean, by: string, reason?: string) {
+  let decided = await deps.storage.approvals.decide(tenantId, id, approved, by, reason)
+  if (!decided) {
+    const existing = await deps.storage.approvals.get(tenantId, id)
+    if (!existing) throw new AppError('not_found', `approval ${id} not found`)
+    if (existing.status !== (approved ? 'approved' : 'denied')) throw new AppError('conflict', `approval ${id} was already ${existing.status}`)
+    decided = existing
   }
+  await deps.inbox.mailbox.send({
+    v: 1, id: `${id}.decided`, kind: 'approval.decided', conversationId: decided.conversationId, sentAt: deps.inbox.clock.now(),
+    payload: {
+      approvalId: id, approved, tool: decided.tool, args: decided.args, summary: decided.summary, ...(decided.reason ? { reason: decided.reason } : {}),
+    },
+  })
+  return approvalView(decided)
+}
+
+export function approvalsRoutes(deps: ApprovalsRouteDeps) {
+  const decide = (tenantId: string, id: string, approved: boolean, by: string, reason?: string) => decideApproval(deps, tenantId, id, approved, by, reason)
   return new Elysia({ name: 'approvals' })
     .use(requestGuard(deps))
     .get('/v1/approvals', async ({ query, tenant }) => ({

@@ -1,15 +1,16 @@
 // Assist mode, for a console: an agent in `assist` mode only drafts replies; a person sends each draft, edited or
 // not, or discards it. Sending publishes the reply on the conversation's stream like any other.
 import { Elysia, t } from 'elysia'
-import { contextChanged, type Inbox } from '../../channels/index.ts'
+import type { Inbox } from '../../channels/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
-import type { DraftOutcome, ReplyDraft, Storage } from '../../storage/index.ts'
+import type { ReplyDraft, Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
+import { discardDraft, sendDraft } from '../human-actions.ts'
 import { ConversationParams } from '../schemas.ts'
 
 export interface AssistRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'assist' | 'events'>
+  storage: Pick<Storage, 'assist' | 'events' | 'handoffs' | 'handoffSla'>
   /** Tells the conversation's actor what was sent, so its next turn knows. */
   inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
@@ -24,13 +25,6 @@ const draftView = (d: ReplyDraft) => ({
   decidedAt: d.decidedAt?.toISOString() ?? null, messageId: d.messageId, createdAt: d.createdAt.toISOString(),
 })
 
-function decided<T>(outcome: DraftOutcome<T>, id: string): T {
-  if (outcome.ok) return outcome.value
-  if (outcome.reason === 'not_found') throw new AppError('not_found', `draft ${id} not found`)
-  if (outcome.reason === 'closed') throw new AppError('conversation.closed', `the conversation of draft ${id} is closed`)
-  throw new AppError('conflict', `draft ${id} was already sent or discarded`)
-}
-
 export function assistRoutes(deps: AssistRouteDeps) {
   return new Elysia({ name: 'assist' })
     .use(requestGuard(deps))
@@ -40,12 +34,7 @@ export function assistRoutes(deps: AssistRouteDeps) {
       return { data: drafts.map(draftView) }
     }, { scope: ['console'], params: ConversationParams, detail: { summary: "The assist-mode agent's drafts, oldest first", tags: ['agents'] } })
     .post('/v1/drafts/:id/send', async ({ params: { id }, body, tenant }) => {
-      const message = decided(await deps.storage.assist.send(tenant.tenantId, id, body.agent, body.text), id)
-      await deps.storage.events.publish({
-        id: message.id, type: 'reply.completed', conversationId: message.conversationId, at: deps.clock.now(),
-        data: { messageId: message.id, turnId: message.turnId, text: message.text, approvedBy: body.agent, edited: body.text !== undefined },
-      })
-      await contextChanged(deps.inbox, message.conversationId, message.id, 'draft sent')
+      const message = await sendDraft(deps, tenant.tenantId, id, body.agent, body.text)
       return { id: message.id, conversationId: message.conversationId, role: message.role, text: message.text }
     }, {
       scope: ['console'], params: DraftParams,
@@ -53,7 +42,7 @@ export function assistRoutes(deps: AssistRouteDeps) {
       detail: { summary: 'Send a draft to the customer, as written or edited', tags: ['agents'] },
     })
     .post('/v1/drafts/:id/discard', async ({ params: { id }, body, tenant }) => {
-      decided(await deps.storage.assist.discard(tenant.tenantId, id, body.agent), id)
+      await discardDraft(deps, tenant.tenantId, id, body.agent)
       return { id, status: 'discarded' }
     }, {
       scope: ['console'], params: DraftParams, body: t.Object({ agent: Person }, { additionalProperties: false }),

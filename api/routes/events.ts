@@ -20,13 +20,14 @@ const StreamQuery = t.Object({ after: t.Optional(StreamCursor), access_token: t.
 const sseFrame = ({ cursor, event }: StreamEntry) => `id: ${cursor}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
 
 /** Where to resume: the Last-Event-ID header wins over `?after=`; a new listener gets every kept event. */
-function resumeCursor(request: Request, after: string | undefined): string {
+export function resumeCursor(request: Request, after: string | undefined): string {
   const last = request.headers.get('last-event-id')
   if (last !== null && !CURSOR.test(last)) throw new AppError('request.invalid', 'Last-Event-ID is not a cursor this API sent')
   return last ?? after ?? '0'
 }
 
-function sseResponse(deps: EventsRouteDeps, conversationId: string, from: string): Response {
+/** The conversation's events from `from` on, as an SSE response (shared with the console's own stream route). */
+export function sseResponse(deps: Pick<EventsRouteDeps, 'hub' | 'sseHeartbeatMs'>, conversationId: string, from: string): Response {
   let subscription: EventSubscription | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   const stop = () => (subscription?.close(), clearInterval(heartbeat))

@@ -2,16 +2,17 @@
 // answering the customer as a person, and resolving it, handing the conversation back to the AI agent or not.
 // Every step is published on the conversation's stream, so the customer's widget shows who is answering.
 import { Elysia, t } from 'elysia'
-import { assertPosted, contextChanged, type Inbox } from '../../channels/index.ts'
+import { assertPosted, type Inbox } from '../../channels/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
-import type { Handoff, HandoffOutcome, Storage } from '../../storage/index.ts'
+import type { Handoff, Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
+import { humanMessageSent, resolveHandoff, takeHandoff } from '../human-actions.ts'
 import { answer, idempotent } from '../idempotency.ts'
 import { ConversationParams, QueryInteger } from '../schemas.ts'
 
 export interface HandoffsRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'handoffs' | 'events' | 'idempotency' | 'sql'>
+  storage: Pick<Storage, 'handoffs' | 'assist' | 'events' | 'idempotency' | 'sql' | 'handoffSla' | 'handoffPackages'>
   /** Tells the conversation's actor to read its context again after people wrote to it. */
   inbox: Pick<Inbox, 'mailbox' | 'clock'>
   clock: Clock
@@ -23,19 +24,12 @@ const Agent = t.String({ minLength: 1, maxLength: 200 })
 
 const handoffView = (h: Handoff) => ({
   id: h.id, conversationId: h.conversationId, channel: h.channel, customerId: h.customerId, reason: h.reason, detail: h.detail,
+  category: h.category,
   status: h.status, takenBy: h.takenBy, createdAt: h.createdAt.toISOString(), takenAt: h.takenAt?.toISOString() ?? null,
   resolvedAt: h.resolvedAt?.toISOString() ?? null,
 })
 
-function handoffOf(outcome: HandoffOutcome, id: string): Handoff {
-  if (outcome.ok) return outcome.handoff
-  if (outcome.reason === 'not_found') throw new AppError('not_found', `escalation ${id} not found`)
-  throw new AppError('conflict', `escalation ${id} is ${outcome.reason === 'taken' ? 'taken by another agent' : 'resolved'}`)
-}
-
 export function handoffsRoutes(deps: HandoffsRouteDeps) {
-  const publish = (h: Handoff, type: 'escalation.taken' | 'escalation.resolved', id: string, data: Record<string, unknown>) =>
-    deps.storage.events.publish({ id, type, conversationId: h.conversationId, at: deps.clock.now(), data: { escalationId: h.id, ...data } })
   return new Elysia({ name: 'handoffs' })
     .use(requestGuard(deps))
     .get('/v1/escalations', async ({ query, tenant }) => ({
@@ -48,21 +42,20 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
       }, { additionalProperties: false }),
       detail: { summary: 'The handoff queue: escalations in one state, oldest first', tags: ['handoffs'] },
     })
-    .post('/v1/escalations/:id/take', async ({ params: { id }, body, tenant }) => {
-      const handoff = handoffOf(await deps.storage.handoffs.take(tenant.tenantId, id, body.agent), id)
-      await publish(handoff, 'escalation.taken', `${id}.taken`, { agent: body.agent })
-      return handoffView(handoff)
+    .get('/v1/escalations/:id', async ({ params: { id }, tenant }) => {
+      const handoff = await deps.storage.handoffs.get(tenant.tenantId, id)
+      if (!handoff) throw new AppError('not_found', `escalation ${id} not found`)
+      return { ...handoffView(handoff), package: (await deps.storage.handoffPackages.get(tenant.tenantId, id)) ?? null }
     }, {
+      scope: ['console'], params: HandoffParams,
+      detail: { summary: 'An escalation with its handoff package (summary, intent, sentiment, profile, actions, reason, policy rule)', tags: ['handoffs'] },
+    })
+    .post('/v1/escalations/:id/take', async ({ params: { id }, body, tenant }) => handoffView(await takeHandoff(deps, tenant.tenantId, id, body.agent)), {
       scope: ['console'], params: HandoffParams, body: t.Object({ agent: Agent }, { additionalProperties: false }),
       detail: { summary: 'Take an escalation (409 when another agent has it)', tags: ['handoffs'] },
     })
-    .post('/v1/escalations/:id/resolve', async ({ params: { id }, body, tenant }) => {
-      const handBack = body?.handBack ?? true
-      const handoff = handoffOf(await deps.storage.handoffs.resolve(tenant.tenantId, id, handBack), id)
-      await publish(handoff, 'escalation.resolved', `${id}.resolved${handBack ? '.handback' : ''}`, { handBack })
-      if (handBack) await contextChanged(deps.inbox, handoff.conversationId, `${id}.handback`, 'handed back')
-      return handoffView(handoff)
-    }, {
+    .post('/v1/escalations/:id/resolve', async ({ params: { id }, body, tenant }) =>
+      handoffView(await resolveHandoff(deps, tenant.tenantId, id, body?.handBack ?? true)), {
       scope: ['console'], params: HandoffParams,
       body: t.Optional(t.Object({ handBack: t.Optional(t.Boolean()) }, { additionalProperties: false })),
       detail: {
@@ -77,12 +70,7 @@ export function handoffsRoutes(deps: HandoffsRouteDeps) {
         assertPosted(await deps.storage.handoffs.postAgentMessage(tenant.tenantId, { id: messageId, conversationId: id, text: body.text }, tx), id)
         return { status: 201, body: { id: messageId, conversationId: id, role: 'human_agent' as const, text: body.text } }
       })
-      const messageId = keyed.body.id
-      await deps.storage.events.publish({
-        id: messageId, type: 'reply.completed', conversationId: id, at: deps.clock.now(),
-        data: { messageId, text: body.text, author: 'human_agent', agent: body.agent },
-      })
-      await contextChanged(deps.inbox, id, messageId, 'human agent message')
+      await humanMessageSent(deps, { id: keyed.body.id, conversationId: id, text: body.text, agent: body.agent })
       return answer(set, keyed)
     }, {
       scope: ['console'], params: ConversationParams,

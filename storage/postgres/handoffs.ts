@@ -13,6 +13,8 @@ export interface Handoff {
   turnId: string | null
   reason: string
   detail: string | null
+  /** The reason category of the handoff package (null for handoffs opened before packages existed). */
+  category: string | null
   status: HandoffStatus
   takenBy: string | null
   createdAt: Date
@@ -25,7 +27,7 @@ export interface Handoff {
 /** What taking or resolving found: done, no such handoff for the tenant, or a state that refuses it. */
 export type HandoffOutcome = { ok: true; handoff: Handoff } | { ok: false; reason: 'not_found' | 'taken' | 'resolved' }
 
-const columns = `e.id, e.conversation_id as "conversationId", e.turn_id as "turnId", e.reason, e.detail, e.status,
+const columns = `e.id, e.conversation_id as "conversationId", e.turn_id as "turnId", e.reason, e.detail, e.category, e.status,
   e.taken_by as "takenBy", e.created_at as "createdAt", e.taken_at as "takenAt", e.resolved_at as "resolvedAt",
   c.channel, c.customer_id as "customerId"`
 

@@ -32,6 +32,13 @@ export function createPolicyState(sql: Sql) {
       const [row] = await sql<{ subject: string }[]>`select subject from conversation_subjects where conversation_id = ${conversationId}`
       return row?.subject
     },
+    /** Who the conversation is authenticated as, and whether this very call was already allowed (a redelivery). */
+    async callFacts(conversationId: string, callId: string): Promise<{ subject: string | undefined; allowed: { rule: string } | undefined }> {
+      const [row] = await sql<{ subject: string | null; rule: string | null }[]>`select
+          (select subject from conversation_subjects where conversation_id = ${conversationId}) as subject,
+          (select rule from policy_decisions where call_id = ${callId} and outcome = 'allow' limit 1) as rule`
+      return { subject: row?.subject ?? undefined, allowed: row?.rule ? { rule: row.rule } : undefined }
+    },
     /** Authenticates the conversation as `subject`, unless it already is someone else: then that someone. */
     async claimSubject(conversationId: string, subject: string, tool: string, callId: string): Promise<{ ok: true } | { ok: false; current: string }> {
       const [row] = await sql<{ subject: string }[]>`

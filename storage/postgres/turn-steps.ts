@@ -28,6 +28,8 @@ export interface TurnStart {
   agent?: { scope: string; version: number }
   /** The customer's segment, for routing rules and KPIs. */
   segment?: string
+  /** The AgentPolicy in force for the agent: its name, scope and version. */
+  policy?: { name: string; scope: string; version: number }
 }
 
 export interface TurnBegin {
@@ -67,6 +69,7 @@ export function createTurnSteps(sql: Sql) {
         step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
         status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean
         agentScope: string | null; agentVersion: number | null; segment: string | null
+        policy: string | null; policyScope: string | null; policyVersion: number | null
       }
       // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
       const rows = await sql<Row[]>`
@@ -81,7 +84,7 @@ export function createTurnSteps(sql: Sql) {
           union all select 'default', 'demo', 'open', null
           where not exists (select 1 from conversations where id = ${turn.conversationId})),
         conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, a.spec->>'mode' as mode, a.spec->>'policy' as policy,
-            p.version as policy_version from row c
+            p.tenant_id as policy_scope, p.version as policy_version from row c
           left join customers cu on cu.id = c.customer_id
           left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
           left join lateral (${inForce('AgentPolicy', sql`a.spec->>'policy'`)}) p on true),
@@ -93,7 +96,8 @@ export function createTurnSteps(sql: Sql) {
         select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
           (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
           (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
-          (select scope from conv) as "agentScope", (select version from conv) as "agentVersion",
+          (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
+          (select policy_scope from conv) as "policyScope", (select policy_version from conv) as "policyVersion",
           exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
@@ -107,6 +111,8 @@ export function createTurnSteps(sql: Sql) {
         mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false,
         ...(first?.agentScope && first.agentVersion ? { agent: { scope: first.agentScope, version: first.agentVersion } } : {}),
         ...(first?.segment ? { segment: first.segment } : {}),
+        ...(first?.policy && first.policyScope && first.policyVersion
+          ? { policy: { name: first.policy, scope: first.policyScope, version: first.policyVersion } } : {}),
       }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */

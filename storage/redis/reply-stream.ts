@@ -6,11 +6,12 @@ import { defineScript } from '../../lib/redis-script.ts'
 /**
  * What a conversation's stream carries. `reply.completed` is a reply from the AI agent or, with `author:
  * 'human_agent'`, from a person; `message.received` shows a human in charge each customer message;
- * `draft.created` tells a console (by id only) that an assist-mode agent drafted a reply.
+ * `draft.created` tells a console (by id only) that an assist-mode agent drafted a reply; `sla.breached` says a
+ * handoff's first-response or resolution target passed (queue and due time only).
  */
 export const CONVERSATION_EVENT_TYPES = [
   'reply.delta', 'reply.completed', 'agent.typing', 'message.received', 'draft.created',
-  'escalation.opened', 'escalation.taken', 'escalation.resolved', 'conversation.closed',
+  'escalation.opened', 'escalation.taken', 'escalation.resolved', 'conversation.closed', 'sla.breached',
 ] as const
 export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number]
 

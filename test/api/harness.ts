@@ -1,7 +1,7 @@
 // An in-process platform (API and workers, instant echo provider) on its own schema and prefix, with two
 // tenants and their keys, and a request helper over app.handle.
 import { SCOPES, type Scope } from '../../storage/index.ts'
-import { startPlatform, type Platform } from '../../platform.ts'
+import { startPlatform, type Platform, type PlatformSeams } from '../../platform.ts'
 import { testConfig } from '../support/platform.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
@@ -37,10 +37,10 @@ export interface ApiHarness {
   close(): Promise<void>
 }
 
-export async function startApiHarness(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApiHarness(overrides: Record<string, string> = {}, seams: PlatformSeams = {}): Promise<ApiHarness> {
   const db = await createTestDatabase()
   const redis = await createTestRedis()
-  const platform = await startPlatform(testConfig(redis.prefix, db.schema, { SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN, ...overrides }))
+  const platform = await startPlatform(testConfig(redis.prefix, db.schema, { SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN, ...overrides }), seams)
   const tenant = async (id: string, scopes: Scope[] = [...SCOPES], rateLimitPerS?: number) => {
     await platform.storage.tenants.create({ id, name: id, rateLimitPerS })
     return { id, key: (await platform.storage.apiKeys.issue(id, scopes)).key }

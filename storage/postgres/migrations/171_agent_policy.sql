@@ -38,6 +38,7 @@ create table policy_decisions (
   created_at timestamptz not null default now()
 );
 create index policy_decisions_conversation_idx on policy_decisions (conversation_id, id);
+create index policy_decisions_call_idx on policy_decisions (call_id) where outcome = 'allow';
 
 -- Money moved by tool calls, per spending category: reserved before the call runs, kept when it succeeds.
 create table spend_ledger (
