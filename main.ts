@@ -1,5 +1,5 @@
 // Composition root: parse the config once, start the platform in its role, stop cleanly on SIGTERM.
-// `bun main.ts [--role api|worker|all]`
+// `bun main.ts [--role api|worker|all|controller]`
 import { loadConfig, type Config } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
 import { createLogger, setLogLevel, type Logger } from './lib/log.ts'

@@ -7,7 +7,7 @@ import {
 import type { Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
 import type { Logger } from './lib/log.ts'
-import { serveMetrics, type Metrics, type MetricsServer } from './lib/metrics.ts'
+import { serveMetrics, type Health, type Metrics, type MetricsServer } from './lib/metrics.ts'
 import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
@@ -37,6 +37,8 @@ export interface WorkerRoleDeps {
   telemetry?: QueueTelemetry
   /** The re-index queue: jobs left unfinished by a stopped deployment are queued again at start. */
   knowledgeIndex: JobQueue
+  /** The readiness probe of the metrics port: Redis and Postgres answer. */
+  health: Health
 }
 
 export interface WorkerRole {
@@ -86,7 +88,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   })
   const knowledge = await startKnowledgeIndexing(deps)
   deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
-  const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log)
+  const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
     host,
     metricsPort: server?.port,
@@ -118,9 +120,9 @@ async function startKnowledgeIndexing({ config, storage, bull, knowledgeIndex, l
 }
 
 /** A metrics port already taken costs the worker its /metrics, not its turns. */
-function startMetricsServer(metrics: Metrics, port: number, log: Logger): MetricsServer | undefined {
+export function startMetricsServer(metrics: Metrics, port: number, log: Logger, health: Health): MetricsServer | undefined {
   try {
-    const server = serveMetrics(metrics, port)
+    const server = serveMetrics(metrics, port, '0.0.0.0', health)
     log.info('metrics listening', { port: server.port })
     return server
   } catch (e) {

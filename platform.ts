@@ -15,6 +15,8 @@ import {
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
 import { startWorkerRole } from './platform-worker.ts'
+import { startControllerRole } from './platform-controller.ts'
+import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import {
@@ -27,6 +29,8 @@ export interface PlatformSeams {
   tools?: ToolExecutor
   clock?: Clock
   log?: Logger
+  /** The controller role's Kubernetes API (tests point it at a loopback server). */
+  kube?: KubeClient
 }
 
 export interface Platform {
@@ -37,8 +41,10 @@ export interface Platform {
   host?: ActorHost
   /** This platform's own Registry (served on the API's /metrics and the worker's metrics port). */
   metrics: Metrics
-  /** The worker's metrics port, in the `worker` and `all` roles. */
+  /** The metrics port, in the `worker`, `all` and `controller` roles. */
   metricsPort?: number
+  /** Present in the `controller` role. */
+  controller?: { isLeader(): boolean }
   /** Present in the `api` and `all` roles; not listening unless `listen` was asked. */
   app?: App
   close(): Promise<void>
@@ -66,8 +72,15 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
+  const runsWorker = config.role === 'worker' || config.role === 'all'
+  const readiness = {
+    // A client that is reconnecting would queue the ping: not ready, at once.
+    redis: async () => storageRedis.status === 'ready' && (await storageRedis.ping()) === 'PONG',
+    postgres: () => isMigrated(sql),
+  }
+  const health = { ready: async () => (await readiness.redis()) && (await readiness.postgres()) }
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
-  const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: config.role !== 'api' })
+  const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: runsWorker })
   closers.push(() => channels.close())
   const { resourcesDir } = config.agents
   if (resourcesDir) {
@@ -75,10 +88,16 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     closers.push(async () => dir.close())
   }
 
-  if (config.role !== 'api') {
+  if (config.role === 'controller') {
+    const controller = startControllerRole({ config, apply, metrics, health, log, kube: seams.kube })
+    platform.controller = controller
+    platform.metricsPort = controller.metricsPort
+    closers.unshift(() => controller.close())
+  }
+  if (runsWorker) {
     const worker = await startWorkerRole({
       config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, metrics, telemetry,
-      knowledgeIndex,
+      knowledgeIndex, health,
     })
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
@@ -95,12 +114,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
       closers.unshift(() => retention.close())
     }
   }
-  if (config.role !== 'worker') {
-    const readiness = {
-      // A client that is reconnecting would queue the ping: not ready, at once.
-      redis: async () => storageRedis.status === 'ready' && (await storageRedis.ping()) === 'PONG',
-      postgres: () => isMigrated(sql),
-    }
+  if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
       dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config),

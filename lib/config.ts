@@ -4,13 +4,14 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
+import { ControllerEnv, controllerConfig } from './config-controller.ts'
 
 const Int = (def: number, min: number, description: string) =>
   Type.Integer({ default: def, minimum: min, description })
 
 const EnvSchema = Type.Object({
-  /** Which parts this process runs. @defaultValue 'all' (API and worker in one process) */
-  ROLE: Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')], { default: 'all' }),
+  /** Which parts this process runs; `controller` applies Kubernetes custom resources. @defaultValue 'all' (API and worker) */
+  ROLE: Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all'), Type.Literal('controller')], { default: 'all' }),
   /** @defaultValue 8080 */
   PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP port of the API' }),
   /** @defaultValue '0.0.0.0' */
@@ -152,6 +153,7 @@ const EnvSchema = Type.Object({
   CONSOLE_SLA_SWEEP_MS: Int(5000, 0, 'SLA sweep interval, ms'),
   /** When set, the demo tenant's console admin (admin@demo.example) gets this password instead of a generated one. */
   SWITCHBOARD_DEMO_CONSOLE_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  ...ControllerEnv,
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
   LOG_LEVEL: Type.Union(
@@ -203,6 +205,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       outreach: env.POOL_OUTREACH_CONCURRENCY,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    controller: controllerConfig(env),
     agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },
     sessions: {
       hotTtlMs: env.HOT_TTL_S * 1000,

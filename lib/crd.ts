@@ -25,6 +25,8 @@ export function toStructuralSchema(schema: unknown): Json {
   if (typeof schema !== 'object' || schema === null) return schema as Json
   const s = schema as Record<string, unknown>
   if (isFreeForm(s)) return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }
+  // Any JSON value (TypeBox's Unknown): a structural schema needs a type on every node, or this marker.
+  if (isAnyValue(s)) return { 'x-kubernetes-preserve-unknown-fields': true, ...(typeof s.description === 'string' ? { description: s.description } : {}) }
   const literals = Array.isArray(s.anyOf) ? s.anyOf.map((b) => (b as { const?: unknown }).const) : []
   if (literals.length > 0 && literals.every((c) => typeof c === 'string')) {
     const kept = Object.fromEntries(Object.entries(s).filter(([k]) => k === 'default' || k === 'description')) as Record<string, Json>
@@ -33,13 +35,25 @@ export function toStructuralSchema(schema: unknown): Json {
   const out: Record<string, Json> = {}
   for (const [key, value] of Object.entries(s)) {
     if (key === 'additionalProperties' && value === false) continue
+    // The API server fills a default before it validates, but offline validators (and `kubectl apply
+    // --dry-run=client`) do not: a field with a default is not required of the document.
+    if (key === 'required' && Array.isArray(value)) {
+      const required = value.filter((k) => (s.properties as Record<string, { default?: unknown }> | undefined)?.[k]?.default === undefined)
+      if (required.length > 0) out.required = required
+      continue
+    }
     // OpenAPI v3.0 (what CRDs speak) spells an exclusive bound as a boolean beside `minimum`.
     if (key === 'exclusiveMinimum' && typeof value === 'number') Object.assign(out, { minimum: value, exclusiveMinimum: true })
     else if (key === 'patternProperties') out.additionalProperties = toStructuralSchema(Object.values(value as object)[0])
+    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toStructuralSchema(v)]))
+    else if (key === 'default' || key === 'enum' || key === 'const') out[key] = value as Json
     else out[key] = toStructuralSchema(value)
   }
   return out
 }
+
+const SHAPES = ['type', 'anyOf', 'allOf', 'oneOf', 'properties', 'items', 'enum', 'const', '$ref', 'not']
+const isAnyValue = (s: Record<string, unknown>) => !SHAPES.some((k) => k in s)
 
 /** A record of anything (a JSON Schema the user writes, say): Kubernetes keeps it as given. */
 function isFreeForm(s: Record<string, unknown>): boolean {
@@ -54,10 +68,48 @@ export interface CrdOptions {
   kind: string
   plural: string
   shortNames: string[]
-  /** `kubectl get` columns: name and `.spec` field. */
+  /** `kubectl get` columns: name and `.spec` field (the status columns every kind shares follow them). */
   columns: Array<{ name: string; type: 'string' | 'integer'; field: string }>
   spec: unknown
 }
+
+/**
+ * What the controller writes back: whether the spec was accepted (and why not), the version the store holds,
+ * and the generation it looked at. The same for every kind.
+ */
+export const RESOURCE_STATUS_SCHEMA: Json = {
+  type: 'object',
+  properties: {
+    observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
+    /** The version in force in Switchboard's store (for file-read kinds, `spec.version`). */
+    appliedVersion: { type: 'integer', minimum: 0 },
+    tenant: { type: 'string' },
+    conditions: {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+      items: {
+        type: 'object',
+        required: ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
+        properties: {
+          type: { type: 'string', minLength: 1 },
+          status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+          reason: { type: 'string', minLength: 1 },
+          message: { type: 'string' },
+          observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
+          lastTransitionTime: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+  },
+}
+
+const STATUS_COLUMNS: Json[] = [
+  { name: 'Accepted', type: 'string', jsonPath: '.status.conditions[?(@.type=="Accepted")].status' },
+  { name: 'Applied', type: 'integer', jsonPath: '.status.appliedVersion', description: 'version in force in the store' },
+  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Accepted")].reason', priority: 1 },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+]
 
 /** The CRD object, ready to serialise as YAML. */
 export function customResourceDefinition(o: CrdOptions): Json {
@@ -74,9 +126,12 @@ export function customResourceDefinition(o: CrdOptions): Json {
         name: version,
         served: true,
         storage: true,
-        additionalPrinterColumns: o.columns.map((c) => ({ name: c.name, type: c.type, jsonPath: `.spec.${c.field}` })),
+        subresources: { status: {} },
+        additionalPrinterColumns: [...o.columns.map((c) => ({ name: c.name, type: c.type, jsonPath: `.spec.${c.field}` })), ...STATUS_COLUMNS],
         schema: {
-          openAPIV3Schema: { type: 'object', required: ['spec'], properties: { spec: toStructuralSchema(o.spec) } },
+          openAPIV3Schema: {
+            type: 'object', required: ['spec'], properties: { spec: toStructuralSchema(o.spec), status: RESOURCE_STATUS_SCHEMA },
+          },
         },
       }],
     },

@@ -32,12 +32,19 @@ export interface HandoffCount {
   count: number
 }
 
+/** The controller role: whether this replica holds the Lease, and its custom resources by kind. */
+export interface ControllerStats {
+  leader: boolean
+  resources: Array<{ kind: string; accepted: number; refused: number }>
+}
+
 /** Scrape-time sources; each is optional (the API role has no host, budgets exist only under a routing policy). */
 export interface MetricSources {
   host?: () => Promise<HostStats>
   pools?: () => Promise<PoolJobCounts[]>
   budgets?: () => Promise<BudgetRemaining[]>
   handoffs?: () => Promise<HandoffCount[]>
+  controller?: () => ControllerStats
 }
 
 export interface Exposition {
@@ -140,6 +147,15 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
   sampled('switchboard_handoffs', 'Handoffs waiting for a person (open) or with one (taken) (shared: aggregate with max)', ['status'], async (g) => {
     for (const h of (await sources.handoffs?.()) ?? []) g.set({ status: h.status }, h.count)
   })
+  sampled('switchboard_controller_leader', 'Whether this controller replica holds the Lease', [], async (g) => {
+    if (sources.controller) g.set(sources.controller().leader ? 1 : 0)
+  })
+  sampled('switchboard_controller_resources', 'Custom resources by kind, accepted or refused by this controller', ['kind', 'state'], async (g) => {
+    for (const r of sources.controller?.().resources ?? []) {
+      g.set({ kind: r.kind, state: 'accepted' }, r.accepted)
+      g.set({ kind: r.kind, state: 'refused' }, r.refused)
+    }
+  })
   // Read from the counters every worker shares, so each worker reports the same value for the tenants it has routed.
   sampled('switchboard_budget_remaining_usd', 'USD left in each tenant-wide budget (shared: aggregate with min)', ['scope', 'tenant'], async (g) => {
     for (const b of (await sources.budgets?.()) ?? []) g.set({ scope: b.scope, tenant: b.tenant }, b.remainingUsd)
@@ -168,13 +184,37 @@ export interface MetricsServer {
   close(): Promise<void>
 }
 
-/** The worker's `GET /metrics` on its own port (0 = any free port), for Prometheus and KEDA. */
-export function serveMetrics(metrics: Pick<Metrics, 'render'>, port: number, hostname = '0.0.0.0'): MetricsServer {
+// Below the kubelet's default probe timeout (1 s): a store that hangs is an answer (not ready), not a timeout.
+const READY_DEADLINE_MS = 900
+
+function withDeadline(check: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  return Promise.race([check.catch(() => false), late]).finally(() => clearTimeout(timer))
+}
+
+/** What the kubelet's probes ask of a process that serves no HTTP API. */
+export interface Health {
+  /** Ready for work: its stores answer. A failure here takes it out of a PodDisruptionBudget's count, never restarts it. */
+  ready(): Promise<boolean>
+}
+
+/**
+ * `GET /metrics` on its own port (0 = any free port), for Prometheus and KEDA, with the probes: `/healthz`
+ * answers while the event loop does (liveness), `/readyz` asks `health.ready()` (readiness).
+ */
+export function serveMetrics(metrics: Pick<Metrics, 'render'>, port: number, hostname = '0.0.0.0', health?: Health): MetricsServer {
   const server = Bun.serve({
     port,
     hostname,
     async fetch(req) {
-      if (new URL(req.url).pathname !== '/metrics') return new Response('not found', { status: 404 })
+      const path = new URL(req.url).pathname
+      if (path === '/healthz') return new Response('ok')
+      if (path === '/readyz') {
+        const ready = await withDeadline(health?.ready() ?? Promise.resolve(true), READY_DEADLINE_MS)
+        return new Response(ready ? 'ready' : 'not ready', { status: ready ? 200 : 503 })
+      }
+      if (path !== '/metrics') return new Response('not found', { status: 404 })
       const { contentType, body } = await metrics.render()
       return new Response(body, { headers: { 'content-type': contentType } })
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what Switchboard needs on a development or CI machine: local Redis and Postgres (started
-# if they are installed but down) and, with --test, Debian's prometheus for the metrics scrape test and Debian's
-# chromium for the console's browser test.
+# if they are installed but down) and, with --test, Debian's prometheus for the metrics scrape and KEDA query tests,
+# Debian's chromium for the console's browser test, and a kubectl whose Kustomize renders k8s/overlays.
 set -uo pipefail
 
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }
@@ -38,5 +38,17 @@ if [[ "${1:-}" == "--test" ]] && [[ ! -x /usr/bin/chromium ]]; then
   else
     echo "setup: chromium is not installed and this user cannot install it; the console's browser test will fail (apt-get install chromium)" >&2
   fi
+fi
+# kubectl with Kustomize v5 (kubectl 1.27+): the node machine image ships one (the `kubectl` Debian package of
+# Google's repository); where apt offers that package it is installed. Debian's own kubernetes-client (1.20) has
+# Kustomize v2, too old for the overlays, so it is not used: the manifest tests skip without a suitable kubectl.
+kustomize_ok() { kubectl version --client -o json 2>/dev/null | grep -q '"kustomizeVersion": *"v[5-9]'; }
+if [[ "${1:-}" == "--test" ]] && ! kustomize_ok; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null && apt-cache show kubectl >/dev/null 2>&1; then
+    echo "setup: installing kubectl for the manifest tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl >>/tmp/switchboard-setup-apt.log 2>&1 \
+      || echo "setup: could not install kubectl (see /tmp/switchboard-setup-apt.log)" >&2
+  fi
+  kustomize_ok || echo "setup: no kubectl with Kustomize v5; the manifest tests will be skipped" >&2
 fi
 exit 0

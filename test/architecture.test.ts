@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -21,6 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   queues: ['lib', 'actors/protocol'],
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
+  controller: ['lib', 'resources', 'policy', 'storage'],
   api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
@@ -35,6 +36,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^elysia$|^@elysiajs\//, ['api']],
   [/^@modelcontextprotocol\/sdk/, ['tools']],
   [/^(marked|htmlparser2)$/, ['knowledge']],
+  [/^@kubernetes\/client-node$/, ['controller']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 

@@ -72,7 +72,7 @@ const RESOURCE_DOCS = ['demo/resources/**/*.yaml', 'examples/**/*.yaml']
 const CRDS = [
   { file: 'routing-policy.yaml', build: routingPolicyCrd, examples: 'policies/*.yaml', exported: 'routingPolicyCrd', from: './policy/index.ts' },
   { file: 'retention-policy.yaml', build: retentionPolicyCrd, examples: 'retention/*.yaml', exported: 'retentionPolicyCrd', from: './storage/index.ts' },
-  ...([['agent.yaml', 'Agent'], ['tool.yaml', 'Tool'], ['mcp-server.yaml', 'McpServer']] as const).map(([file, kind]) => ({
+  ...([['agent.yaml', 'Agent'], ['tool.yaml', 'Tool'], ['mcp-server.yaml', 'McpServer'], ['agent-policy.yaml', 'AgentPolicy']] as const).map(([file, kind]) => ({
     file, build: () => resourceCrd(kind), examples: RESOURCE_DOCS, exported: `resourceCrd('${kind}')`, from: './resources/index.ts', kind,
   })),
 ]
@@ -84,8 +84,16 @@ describe.each(CRDS)('k8s/crds/$file', (crd) => {
     expect(onDisk(crd.file), regenerate).toEqual(crd.build())
   })
 
-  test('is structural: no unions of objects or pattern properties', () => {
-    const text = JSON.stringify(crd.build())
+  test('is structural: a type on every node, no unions of objects or pattern properties', () => {
+    const untyped = (node: any, path: string): string[] => {
+      if (typeof node !== 'object' || node === null) return []
+      const own = node.type || node['x-kubernetes-preserve-unknown-fields'] || node['x-kubernetes-int-or-string'] ? [] : [path]
+      const children = [...Object.entries(node.properties ?? {}), ['items', node.items], ['additionalProperties', node.additionalProperties]]
+      return [...own, ...children.flatMap(([k, v]) => (v && typeof v === 'object' ? untyped(v, `${path}/${k}`) : []))]
+    }
+    const built = crd.build() as any
+    expect(untyped(built.spec.versions[0].schema.openAPIV3Schema, '')).toEqual([])
+    const text = JSON.stringify(built)
     expect(text).not.toContain('anyOf')
     expect(text).not.toContain('patternProperties')
     expect(text).not.toContain('"additionalProperties":false')

@@ -1,0 +1,159 @@
+// The controller's reconcile logic against the real versioned store (a fresh Postgres schema): custom resources
+// are applied through applyResource as the operator, and each gets the status a person reads with kubectl.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseAllDocuments } from 'yaml'
+import { applyResource, type ApplyDeps } from '../../api/index.ts'
+import { CONTROLLED_KINDS, CONTROLLER_BY, createReconciler, type ControllerStore, type CustomResource, type Reconciler, type ResourceStatus } from '../../controller/index.ts'
+import { createLogger, setLogLevel } from '../../lib/log.ts'
+import { BUILTIN_TOOLS } from '../../platform-resources.ts'
+import { createStorage, type Storage } from '../../storage/index.ts'
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
+import { createTestRedis, type TestRedis } from '../support/redis.ts'
+import { waitFor } from '../support/wait.ts'
+
+const ROOT = join(import.meta.dir, '..', '..')
+const kind = (name: string) => CONTROLLED_KINDS.find((k) => k.kind === name)!
+setLogLevel('error')
+const log = createLogger({ test: 'controller' })
+
+let db: TestDatabase
+let redis: TestRedis
+let storage: Storage
+let apply: ApplyDeps
+let store: ControllerStore
+/** The cluster as the reconciler leaves it: each object with the status last written. */
+const cluster = new Map<string, CustomResource>()
+const writes: Array<{ name: string; status: ResourceStatus }> = []
+let reconciler: Reconciler
+
+beforeAll(async () => {
+  db = await createTestDatabase()
+  redis = await createTestRedis()
+  storage = createStorage(db.sql, redis.client, redis.prefix)
+  apply = { resources: storage.resources, builtinTools: BUILTIN_TOOLS }
+  store = {
+    resources: storage.resources,
+    apply: async (input) => {
+      const { resource, changed } = await applyResource(apply, { kind: 'operator', by: CONTROLLER_BY }, input)
+      return { tenantId: resource.tenantId, version: resource.version, changed }
+    },
+  }
+  reconciler = createReconciler({
+    store, log, retryMs: 50,
+    writeStatus: async (k, obj, status) => {
+      writes.push({ name: `${k.kind}/${obj.metadata!.name}`, status })
+      cluster.set(`${k.kind}/${obj.metadata!.name}`, { ...obj, status })
+    },
+  })
+})
+
+afterAll(async () => {
+  reconciler.reset()
+  await redis.cleanup()
+  await db.drop()
+})
+
+/** A custom resource as the API server would send it, carrying the status the cluster holds for it. */
+function cr(kindName: string, name: string, spec: unknown, generation = 1): CustomResource {
+  const status = cluster.get(`${kindName}/${name}`)?.status
+  return { apiVersion: 'switchboard.dev/v1alpha1', kind: kindName, metadata: { name, namespace: 'switchboard', generation }, spec, ...(status ? { status } : {}) }
+}
+
+const accepted = (name: string) => (cluster.get(name)?.status as ResourceStatus | undefined)?.conditions[0]
+const TOOL = {
+  tenant: 'acme', description: 'Where a parcel is.', type: 'READ',
+  parameters: { type: 'object', properties: { tracking_number: { type: 'string' } }, required: ['tracking_number'] },
+  http: { url: 'https://carrier.example.com/v2/parcels', method: 'GET' },
+}
+const AGENT = { tenant: 'acme', instructions: 'Track parcels with track_parcel.', tools: ['track_parcel'] }
+
+describe('reconciling custom resources into the store', () => {
+  test('an Agent refused for a Tool not there yet is accepted once the Tool is applied', async () => {
+    const early = await reconciler.reconcile(kind('Agent'), cr('Agent', 'tracking', AGENT))
+    expect(early).toMatchObject({ accepted: false, reason: 'Invalid' })
+    expect(accepted('Agent/tracking')).toMatchObject({ status: 'False', reason: 'Invalid', observedGeneration: 1 })
+    expect(accepted('Agent/tracking')!.message).toContain('/spec/tools/0')
+    expect(await storage.resources.get({ tenantId: 'acme', kind: 'Agent', name: 'tracking' })).toBeUndefined()
+
+    await reconciler.reconcile(kind('Tool'), cr('Tool', 'track_parcel', TOOL))
+    expect(cluster.get('Tool/track_parcel')!.status).toMatchObject({ appliedVersion: 1, tenant: 'acme', conditions: [{ status: 'True', reason: 'Applied' }] })
+    expect(accepted('Agent/tracking')).toMatchObject({ status: 'True', reason: 'Applied' })
+    const stored = await storage.resources.get({ tenantId: 'acme', kind: 'Agent', name: 'tracking' })
+    expect(stored).toMatchObject({ version: 1, createdBy: 'controller', spec: { tools: ['track_parcel'] } })
+  })
+
+  test('the same spec again writes no version and no status', async () => {
+    const before = writes.length
+    const outcome = await reconciler.reconcile(kind('Tool'), cr('Tool', 'track_parcel', TOOL))
+    expect(outcome).toMatchObject({ accepted: true, changed: false, version: 1 })
+    expect(writes.length).toBe(before)
+    expect((await storage.resources.history({ tenantId: 'acme', kind: 'Tool', name: 'track_parcel' })).length).toBe(1)
+  })
+
+  test('a changed spec is a new version; a refused change keeps the version in force and says why', async () => {
+    await reconciler.reconcile(kind('Agent'), cr('Agent', 'tracking', { ...AGENT, instructions: 'Be brief.' }, 2))
+    expect(cluster.get('Agent/tracking')!.status).toMatchObject({ observedGeneration: 2, appliedVersion: 2, conditions: [{ status: 'True' }] })
+    const broken = { ...AGENT, tools: 'track_parcel', mode: 'sometimes' }
+    await reconciler.reconcile(kind('Agent'), cr('Agent', 'tracking', broken, 3))
+    const status = cluster.get('Agent/tracking')!.status as ResourceStatus
+    expect(status).toMatchObject({ observedGeneration: 3, appliedVersion: 2, conditions: [{ status: 'False', reason: 'Invalid', observedGeneration: 3 }] })
+    expect(status.conditions[0]!.message).toContain('/spec/tools')
+    expect(status.conditions[0]!.message).toContain('/spec/mode')
+    expect((await storage.resources.get({ tenantId: 'acme', kind: 'Agent', name: 'tracking' }))!.version).toBe(2)
+  })
+
+  test('a spec without a tenant is the platform\'s; an AgentPolicy is checked against the catalogue', async () => {
+    const policy = parseAllDocuments(readFileSync(join(ROOT, 'demo/resources/demo-policy.yaml'), 'utf8'))[0]!.toJS()
+    await reconciler.reconcile(kind('AgentPolicy'), cr('AgentPolicy', 'retail', policy.spec))
+    expect(cluster.get('AgentPolicy/retail')!.status).toMatchObject({ tenant: '*', appliedVersion: 1, conditions: [{ status: 'True' }] })
+    const unknownTool = { ...policy.spec, tools: [{ name: 'x', tools: ['no_such_tool'] }] }
+    await reconciler.reconcile(kind('AgentPolicy'), cr('AgentPolicy', 'retail', unknownTool, 2))
+    expect(accepted('AgentPolicy/retail')).toMatchObject({ status: 'False', reason: 'Invalid' })
+    expect(accepted('AgentPolicy/retail')!.message).toContain('no_such_tool')
+  })
+
+  test('deleting a custom resource deletes what the controller applied, not what someone changed since', async () => {
+    await reconciler.removed(kind('Agent'), cr('Agent', 'tracking', AGENT))
+    expect((await storage.resources.get({ tenantId: 'acme', kind: 'Agent', name: 'tracking' }))?.spec ?? null).toBeNull()
+
+    await storage.resources.apply({ tenantId: 'acme', kind: 'Tool', name: 'track_parcel', spec: { ...TOOL, description: 'Edited through the API.' }, by: 'key:k1' })
+    await reconciler.removed(kind('Tool'), cr('Tool', 'track_parcel', TOOL))
+    expect(await storage.resources.get({ tenantId: 'acme', kind: 'Tool', name: 'track_parcel' })).toMatchObject({ createdBy: 'key:k1' })
+  })
+
+  test('routing and retention policies are checked by their file loaders', async () => {
+    for (const doc of parseAllDocuments(readFileSync(join(ROOT, 'retention/default.yaml'), 'utf8')).map((d) => d.toJS())) {
+      await reconciler.reconcile(kind('RetentionPolicy'), cr('RetentionPolicy', doc.metadata.name, doc.spec))
+      expect(accepted(`RetentionPolicy/${doc.metadata.name}`)).toMatchObject({ status: 'True', reason: 'Validated' })
+      expect(accepted(`RetentionPolicy/${doc.metadata.name}`)!.message).toContain('RETENTION_POLICIES')
+    }
+    const routing = parseAllDocuments(readFileSync(join(ROOT, 'policies/routing.example.yaml'), 'utf8'))[0]!.toJS()
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', routing.spec))
+    expect(accepted('RoutingPolicy/r')).toMatchObject({ status: 'True', reason: 'Validated' })
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', { ...routing.spec, version: '' }, 2))
+    expect(accepted('RoutingPolicy/r')).toMatchObject({ status: 'False', reason: 'Invalid' })
+    expect(accepted('RoutingPolicy/r')!.message).toContain('/spec/version')
+  })
+})
+
+test('a store that fails leaves the condition Unknown without its error, and is tried again', async () => {
+  let failures = 1
+  const flaky: ControllerStore = {
+    ...store,
+    apply: async (input) => {
+      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432 password=hunter2'), { code: 'ECONNREFUSED' })
+      return store.apply(input)
+    },
+  }
+  const local = new Map<string, ResourceStatus>()
+  const r = createReconciler({ store: flaky, log, retryMs: 50, writeStatus: async (_k, obj, status) => void local.set(obj.metadata!.name!, status) })
+  const first = await r.reconcile(kind('Tool'), cr('Tool', 'flaky_tool', TOOL))
+  expect(first).toMatchObject({ accepted: false, reason: 'Retrying' })
+  expect(local.get('flaky_tool')!.conditions[0]).toMatchObject({ status: 'Unknown', reason: 'Retrying' })
+  expect(JSON.stringify(local.get('flaky_tool'))).not.toContain('hunter2')
+  const retried = await waitFor(async () => local.get('flaky_tool')?.conditions[0]?.status === 'True' && local.get('flaky_tool'), 10_000, 'the retry')
+  expect(retried).toMatchObject({ appliedVersion: 1, tenant: 'acme' })
+  r.reset()
+})
