@@ -69,7 +69,8 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
   })
   const policies = createPolicyCache(storage.resources, config.agents.refreshMs)
-  const directory = createAgentDirectory({ resources: storage.resources, policies, catalogue, models, refreshMs: config.agents.refreshMs })
+  const modelSpend = (subject: { tenantId: string; conversationId: string; customerId?: string }) => routing.state.spent(subject, deps.clock.now())
+  const directory = createAgentDirectory({ resources: storage.resources, policies, catalogue, models, modelSpend, refreshMs: config.agents.refreshMs })
   const enforcer = createPolicyEnforcer({
     state: storage.policyState, spending: storage.spending, approvals: storage.approvals,
     today: () => new Date(deps.clock.now()).toISOString().slice(0, 10),

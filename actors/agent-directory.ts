@@ -30,6 +30,8 @@ export interface RunnablePolicy {
   topic(intent: string): { action: 'decline' | 'escalate' | 'handoff'; message?: string; agent?: string; rule: string } | undefined
   /** Personal data becomes placeholders before text reaches a vendor model. */
   redactPii: boolean
+  /** Why the next model call may not be made (a spend cap reached), or undefined. */
+  modelBudgetReached(subject: { tenantId: string; conversationId: string; customerId?: string }): Promise<string | undefined>
 }
 
 export interface RunnableAgent {

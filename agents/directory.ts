@@ -10,6 +10,8 @@ import type { PolicyCache } from './policy-cache.ts'
 import { workflowSpecs } from './workflow-tools.ts'
 
 export interface AgentDirectoryOptions {
+  /** What the routing budgets' counters say was spent on models (for the policy's model spend caps). */
+  modelSpend(subject: { tenantId: string; conversationId: string; customerId?: string }): Promise<{ conversation?: number; customerDay?: number; tenantDay?: number }>
   resources: Pick<Resources, 'resolve' | 'version'>
   policies: Pick<PolicyCache, 'resolve'>
   catalogue: Pick<ToolCatalogue, 'forTenant'>
@@ -72,7 +74,10 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
         const found = spec.policy ? await options.policies.resolve(tenantId, spec.policy) : undefined
         if (!found) return undefined
         const { compiled } = found
-        return { name: compiled.name, version: `${compiled.version} (v${found.version})`, topic: (intent) => compiled.topic(intent), redactPii: compiled.redactPii }
+        return {
+          name: compiled.name, version: `${compiled.version} (v${found.version})`, topic: (intent) => compiled.topic(intent), redactPii: compiled.redactPii,
+          modelBudgetReached: async (subject) => (compiled.spec.modelBudget ? compiled.modelBudgetReached(await options.modelSpend(subject)) : undefined),
+        }
       },
     }
   }

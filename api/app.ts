@@ -45,7 +45,7 @@ export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
   | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
-  | 'knowledge' | 'ticketReplies'
+  | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
 >

@@ -62,6 +62,8 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   }).catch(() => {})
   // In assist mode the reply is a draft: the customer's stream must not show it being typed.
   const policy = await runnable.policyIn(route.tenantId)
+  const capped = await policy?.modelBudgetReached({ tenantId: route.tenantId, conversationId: req.conversationId, customerId: route.customerId })
+  if (capped) throw new TerminalError('budget.exhausted', capped)
   const privacy = policy?.redactPii ? createPrivacyFilter() : undefined
   const routed = await callModel(
     runnable.gateway,

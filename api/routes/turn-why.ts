@@ -5,12 +5,13 @@
 import { Elysia, t } from 'elysia'
 import type { GuardrailVerdict, PoolResults, RecordedReply, ToolCallRef } from '../../actors/protocol.ts'
 import { AppError } from '../../lib/errors.ts'
-import type { ProviderCallRecord, Storage, TurnRecord } from '../../storage/index.ts'
+import type { ProviderCallRecord, Storage, StoredDecision, TurnFacts, TurnRecord } from '../../storage/index.ts'
+import { decisionView } from './policy-decisions.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { ConversationParams } from '../schemas.ts'
 
 export interface TurnWhyRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'chat' | 'turnRecords'>
+  storage: Pick<Storage, 'chat' | 'turnRecords' | 'turnFacts' | 'policyState'>
 }
 
 type ModelResult = PoolResults['provider.complete']
@@ -99,14 +100,30 @@ export function turnWhyView(record: TurnRecord) {
   }
 }
 
+/** What the turn ran under (agent and policy versions, intent, segment, withdrawn tools) and what the policy decided. */
+export function governanceView(facts: TurnFacts | undefined, decisions: StoredDecision[], record: TurnRecord) {
+  const topic = record.steps.find((s) => s.step === 'policy.topic')?.result ?? null
+  return {
+    ran: facts ? {
+      agent: facts.agent, agentVersion: facts.agentVersion, agentScope: facts.agentScope, mode: facts.mode, policy: facts.policy ?? null,
+      policyVersion: facts.policyVersion ?? null, intent: facts.intent, intentConfidence: facts.intentConfidence, segment: facts.segment,
+      withdrawnTools: facts.withdrawn ?? [],
+    } : null,
+    topic,
+    policyDecisions: decisions.map(decisionView),
+  }
+}
+
 export function turnWhyRoutes(deps: TurnWhyRouteDeps) {
   return new Elysia({ name: 'turn-why' })
     .use(requestGuard(deps))
     .get('/v1/conversations/:id/turns/:turnId/why', async ({ params: { id, turnId }, tenant }) => {
       if (!(await deps.storage.chat.get(tenant.tenantId, id))) throw new AppError('not_found', `conversation ${id} not found`)
-      const record = await deps.storage.turnRecords.load(id, turnId)
+      const [record, facts, decisions] = await Promise.all([
+        deps.storage.turnRecords.load(id, turnId), deps.storage.turnFacts.of(turnId), deps.storage.policyState.decisions(tenant.tenantId, id, turnId),
+      ])
       if (!record) throw new AppError('not_found', `turn ${turnId} not found in conversation ${id}`)
-      return turnWhyView(record)
+      return { ...turnWhyView(record), ...governanceView(facts, decisions, record) }
     }, {
       scope: ['console'], params: Params,
       detail: { summary: 'Why a turn was answered as it was: its guardrail decisions, model steps, tool calls and trace', tags: ['conversations'] },

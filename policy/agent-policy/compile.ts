@@ -46,6 +46,8 @@ export interface CompiledAgentPolicy {
   /** What a new request of this type calls for; undefined when the agent handles it. */
   topic(intent: string): (TopicAction & { rule: string }) | undefined
   readonly redactPii: boolean
+  /** Which model spend cap the spend so far has reached, if any. */
+  modelBudgetReached(spent: { conversation?: number; customerDay?: number; tenantDay?: number }): string | undefined
   spendingCaps(category: string): NonNullable<AgentPolicySpec['spending']>[string] | undefined
 }
 
@@ -118,6 +120,15 @@ export function compileAgentPolicy(name: string, spec: AgentPolicySpec): Compile
       return allowed ? undefined : { ...topics.outOfScope, rule: 'topics.outOfScope' }
     },
     redactPii: spec.dataAccess?.redactPii ?? true,
+    modelBudgetReached(spent) {
+      const caps = spec.modelBudget ?? {}
+      const checks: Array<[string, number | undefined, number | undefined]> = [
+        ['conversationUsd', caps.conversationUsd, spent.conversation], ['customerDailyUsd', caps.customerDailyUsd, spent.customerDay],
+        ['tenantDailyUsd', caps.tenantDailyUsd, spent.tenantDay],
+      ]
+      const hit = checks.find(([, cap, used]) => cap !== undefined && used !== undefined && used >= cap)
+      return hit && `the model spend cap ${hit[0]} of $${hit[1]} is reached ($${hit[2]!.toFixed(4)} spent; rule modelBudget.${hit[0]})`
+    },
     spendingCaps: (category) => spec.spending?.[category],
   }
 

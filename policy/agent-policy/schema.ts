@@ -111,6 +111,12 @@ export const AgentPolicySpec = Type.Object({
     perCustomerDailyUsd: Type.Optional(Usd),
     perAgentDailyUsd: Type.Optional(Usd),
   }, closed))),
+  /** Model spend caps in USD, counted on the routing budgets' counters; a turn past one escalates. */
+  modelBudget: Type.Optional(Type.Object({
+    conversationUsd: Type.Optional(Usd),
+    customerDailyUsd: Type.Optional(Usd),
+    tenantDailyUsd: Type.Optional(Usd),
+  }, closed)),
   dataAccess: Type.Optional(Type.Object({
     /** Emails, phones, card numbers and street addresses become placeholders before text reaches a vendor model. @defaultValue true */
     redactPii: Type.Boolean({ default: true }),

@@ -116,3 +116,19 @@ test('personal data never reaches the vendor, and the tools still get the real v
   const customerSaw = await h.db.sql`select text from messages where role = 'assistant' and text like '%[email_%'`
   expect(customerSaw).toHaveLength(0)
 })
+
+test('a model spend cap in the policy escalates the turn that finds it reached, on the routing budgets\' counters', async () => {
+  const retail = (await h.call('GET', '/v1/agentpolicies/retail')).body.spec
+  await h.put('agentpolicies', 'retail-thrifty', { ...retail, tenant: undefined, version: 'thrifty-1', modelBudget: { conversationUsd: 0.0005 } })
+  const priced = { provider: 'openai', model: 'gpt-4o-mini', pricePerMTok: { input: 0.15, output: 0.6 } }
+  await h.put('agents', 'thrifty', { instructions: 'You are brief.', model: priced, tools: ['retail/*'], policy: 'retail-thrifty' })
+  // Each answer costs 2000 × 0.15 + 50 × 0.6 per million tokens: $0.00033.
+  h.emu.script({ match: { textIncludes: 'order status please' }, reply: { text: 'Let me look.', usage: { inputTokens: 2000, outputTokens: 50 } }, times: 3 })
+  const c = await h.newConversation('thrifty')
+  expect(await turn(c, 'order status please (1)')).toBe('Let me look.')
+  expect(await turn(c, 'order status please (2)')).toBe('Let me look.')
+  await turn(c, 'order status please (3)')
+  const [escalation] = (await h.call('GET', '/v1/escalations?status=open')).body.data.filter((e: { conversationId: string }) => e.conversationId === c)
+  expect(escalation).toMatchObject({ reason: 'budget.exhausted' })
+  expect(escalation.detail).toContain('rule modelBudget.conversationUsd')
+})

@@ -1,0 +1,61 @@
+// Topic boundaries, before any model is asked: an out-of-scope request is declined with the policy's message (or
+// escalated, or handed to another agent, as the policy says per topic); an answer to the agent's own question is
+// never judged; a customer asking for a person is never declined. The why view shows the decision.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { startAgentsHarness, type AgentsHarness } from '../agents/harness.ts'
+
+let h: AgentsHarness
+const model = { provider: 'openai', model: 'gpt-4o-mini' }
+const DECLINE = 'I can only help with your orders, returns, exchanges and your account here. Is there anything like that I can do for you?'
+
+beforeAll(async () => {
+  h = await startAgentsHarness()
+  const retail = (await h.call('GET', '/v1/agentpolicies/retail')).body.spec
+  await h.put('agents', 'concierge', { instructions: 'You answer general questions about the shop.', model })
+  await h.put('agentpolicies', 'routed-topics', {
+    ...retail, tenant: undefined, version: 'topics-1',
+    topics: { outOfScope: { action: 'handoff', agent: 'concierge' }, rules: [{ intents: ['complaint'], action: 'escalate' }] },
+  })
+  await h.put('agents', 'shop', { instructions: 'You are the retail agent.', model, tools: ['retail/*'], policy: 'retail' })
+  await h.put('agents', 'shop-routed', { instructions: 'You are the retail agent.', model, tools: ['retail/*'], policy: 'routed-topics' })
+})
+afterAll(() => h.close())
+
+const asked = (text: string) => h.emu.requests.filter((r) => r.lastText === text)
+
+test('an out-of-scope request is declined with the policy message, and no model is asked', async () => {
+  const c = await h.newConversation('shop')
+  const turnId = await h.post(c, 'What will the weather be like in Paris tomorrow?')
+  expect(await h.reply(turnId)).toBe(DECLINE)
+  expect(asked('What will the weather be like in Paris tomorrow?')).toHaveLength(0)
+  const why = (await h.call('GET', `/v1/conversations/${c}/turns/${turnId}/why`)).body
+  expect(why.topic).toMatchObject({ action: 'decline', rule: 'topics.outOfScope', policy: 'retail', intent: 'out_of_scope' })
+  expect(why.ran).toMatchObject({ agent: 'shop', policy: 'retail', intent: 'out_of_scope' })
+})
+
+test('an answer to the agent\'s own question is never judged, and asking for a person is never declined', async () => {
+  h.emu.script({ match: { textIncludes: 'my order is late' }, reply: { text: 'Sorry to hear that. Which city should it go to?' } },
+    { match: { textIncludes: 'Paris' }, reply: { text: 'Thanks, noted: Paris.' } },
+    { match: { textIncludes: 'talk to a human' }, reply: { toolCalls: [{ name: 'transfer_to_human', arguments: { reason: 'asked for a person', category: 'customer_asked' } }] } })
+  const c = await h.newConversation('shop')
+  await h.reply(await h.post(c, 'my order is late'))
+  expect(await h.reply(await h.post(c, 'Paris'))).toBe('Thanks, noted: Paris.')
+  const other = await h.newConversation('shop')
+  await h.reply(await h.post(other, 'I want to talk to a human, this is ridiculous!!'))
+  const [escalation] = (await h.call('GET', '/v1/escalations?status=open')).body.data.filter((e: { conversationId: string }) => e.conversationId === other)
+  expect(escalation).toMatchObject({ reason: 'agent.escalated', detail: 'customer_asked: asked for a person' })
+})
+
+test('per topic: a complaint escalates; an out-of-scope request is handed to another agent, who answers', async () => {
+  const complaint = await h.newConversation('shop-routed')
+  await h.reply(await h.post(complaint, 'I want to file a complaint about your terrible service'))
+  const open = (await h.call('GET', '/v1/escalations?status=open')).body.data
+  expect(open.find((e: { conversationId: string }) => e.conversationId === complaint)).toMatchObject({ reason: 'topic.out_of_scope' })
+
+  h.emu.script({ match: { textIncludes: 'gift wrapping' }, reply: { text: 'Yes, every order can be gift wrapped.' } })
+  const c = await h.newConversation('shop-routed')
+  const turnId = await h.post(c, 'Do you offer gift wrapping for birthdays?')
+  expect(await h.reply(turnId)).toBe('Yes, every order can be gift wrapped.')
+  expect(asked('Do you offer gift wrapping for birthdays?')[0]!.system).toContain('You answer general questions about the shop.')
+  expect((await h.call('GET', `/v1/conversations/${c}`)).body.agent).toBe('concierge')
+})
