@@ -1,5 +1,6 @@
 // The seam between the actors and the agents a team defines: what a turn needs of its agent (instructions,
 // tools offered now, model, mode, messages), implemented by agents/ over the versioned definitions.
+import type { AgentPolicySpec } from '../policy/index.ts'
 import type { ModelGateway, ToolSpec } from '../providers/index.ts'
 
 /** Which definition a turn runs: the scope it comes from ('*' for the platform, or the tenant) and its version. */
@@ -30,6 +31,8 @@ export interface RunnablePolicy {
   topic(intent: string): { action: 'decline' | 'escalate' | 'handoff'; message?: string; agent?: string; rule: string } | undefined
   /** Personal data becomes placeholders before text reaches a vendor model. */
   redactPii: boolean
+  /** The checks on what the agent says: grounding, confidence thresholds by maturity, brand voice. */
+  guardrails: AgentPolicySpec['guardrails']
   /** Why the next model call may not be made (a spend cap reached), or undefined. */
   modelBudgetReached(subject: { tenantId: string; conversationId: string; customerId?: string }): Promise<string | undefined>
 }

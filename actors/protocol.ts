@@ -109,6 +109,8 @@ export const ProviderComplete = envelope(
     // definition in force when the call is handled.
     /** The agent definition the turn began with: its scope ('*' or the tenant) and version. */
     agentRef: Type.Optional(VersionRef),
+    /** The model's last reply failed the output checks: it answers again, told why. */
+    revise: Type.Optional(Type.Object({ draft: Type.String({ maxLength: 16_000 }), reason: Type.String({ maxLength: 2000 }) })),
   }),
 )
 export type ProviderComplete = Static<typeof ProviderComplete>
@@ -175,6 +177,10 @@ export interface RecordedReply {
   traceId?: string
   /** Assist mode: a draft for a person to send or discard, not sent to the customer. */
   draft?: boolean
+  /** Every guardrail check of the turn: stage, check, verdict, score, latency. */
+  checks?: Array<{ stage: string; check: string; verdict: string; score: number; reason: string; latencyMs?: number }>
+  /** The knowledge passages the turn retrieved, by article, passage and version. */
+  citations?: Array<{ articleId: string; passageId: string; version: number; title: string }>
 }
 
 /** An action the policy holds until the customer confirms it or a person approves it: the turn ends asking for that. */

@@ -76,6 +76,7 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
         const { compiled } = found
         return {
           name: compiled.name, version: `${compiled.version} (v${found.version})`, topic: (intent) => compiled.topic(intent), redactPii: compiled.redactPii,
+          guardrails: compiled.spec.guardrails,
           modelBudgetReached: async (subject) => (compiled.spec.modelBudget ? compiled.modelBudgetReached(await options.modelSpend(subject)) : undefined),
         }
       },

@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'tool.failed'
   | 'pool.failed'
   | 'guardrail.escalated'
+  | 'guardrail.ungrounded'
+  | 'confidence.low'
   | 'budget.exhausted'
   | 'agent.escalated'
   | 'agent.step_limit'

@@ -30,6 +30,8 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'agent.escalated': 'low_confidence',
   'agent.step_limit': 'low_confidence',
   'guardrail.escalated': 'guardrail',
+  'guardrail.ungrounded': 'missing_knowledge',
+  'confidence.low': 'low_confidence',
   'budget.exhausted': 'budget',
   'tool.unknown': 'unsupported_request',
   'tool.invalid_args': 'tool_failure',

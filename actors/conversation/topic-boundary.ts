@@ -23,13 +23,18 @@ function lastShown(ctx: ConversationContext, msg: TurnReceived): string | undefi
   return before.findLast((t) => t.role === 'assistant' || t.role === 'human_agent')?.text
 }
 
+/** Whether the message opens a request, rather than answering the agent's own question. */
+export function opensRequest(msg: TurnReceived, ctx: ConversationContext): boolean {
+  return isNewRequest(msg.payload.text, lastShown(ctx, msg))
+}
+
 /** The topic decision of this turn, or undefined when the agent handles the request itself. */
 export async function topicBoundary(msg: TurnReceived, ctx: ConversationContext, steps: Map<string, unknown>): Promise<TopicDecision | undefined> {
   const recorded = steps.get(TOPIC_STEP) as TopicDecision | null | undefined
   if (recorded !== undefined) return recorded ?? undefined
   const { state, deps } = ctx
   const intent = state.route.intent
-  if (!intent || !state.agentRef || !isNewRequest(msg.payload.text, lastShown(ctx, msg))) return undefined
+  if (!intent || !state.agentRef || !opensRequest(msg, ctx)) return undefined
   const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef)
   const policy = await agent?.policyIn(state.route.tenantId)
   const topic = policy?.topic(intent)

@@ -3,12 +3,14 @@
 import type { MailOutcome, RecordedReply, RouteInfo, TurnReceived } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
 import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
-import { judge, type GuardrailVerdict } from '../../policy/index.ts'
+import type { GuardrailVerdict } from '../../policy/index.ts'
 import { checkTopic } from '../../providers/index.ts'
-import { handOffTo, topicBoundary } from './topic-boundary.ts'
+import { handOffTo, opensRequest, topicBoundary } from './topic-boundary.ts'
 import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
-import { runAgentLoop } from './agent-loop.ts'
+import { checkedReply } from './checked-reply.ts'
+import { inputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
+import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
 
@@ -59,12 +61,13 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     if (mode !== 'assist') announceTyping(msg, ctx)
     const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
     const input = mergedInput(msg, merged)
-    const verdict = checkInput(input, ctx)
+    const screened = checkInput(input, ctx)
+    const { verdict } = screened
     for (const m of [{ id: msg.id, text: msg.payload.text }, ...merged]) {
       remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD : m.text }, deps)
     }
     written.push(...merged)
-    const produced = await produceReply(input, ctx, { steps, verdict, failure })
+    const produced = await produceReply(input, ctx, { steps, verdict, failure, signals: { ...screened.signals, intentConfidence: intent.intentConfidence }, checks: screened.checks, mode })
     const traceId = span.traceId()
     const recorded = await recordOnce(ctx, msg.id, traceId ? { ...produced, traceId } : produced, mode)
     reply = recorded.result
@@ -114,26 +117,36 @@ function mergedInput(msg: TurnReceived, merged: { text: string }[]): TurnReceive
 }
 
 /** The input guardrail is pure and synchronous: its span is recorded once it has decided. */
-function checkInput(msg: TurnReceived, ctx: ConversationContext): GuardrailVerdict {
+function checkInput(msg: TurnReceived, ctx: ConversationContext): ReturnType<typeof inputStage> {
   const started = Date.now()
-  const verdict = judge('input', msg.payload.text)
-  ctx.deps.observer.guardrailVerdict('input', verdict.rule, verdict.verdict)
+  const earlier = ctx.state.history.filter((t) => t.role === 'customer').map((t) => t.text)
+  const screened = inputStage(msg.payload.text, earlier, ctx.deps.observer)
+  const { verdict } = screened
   recordSpan('guardrail input', started, {
     attributes: () => ({
       'switchboard.guardrail.check': verdict.rule, 'switchboard.guardrail.verdict': verdict.verdict,
       'switchboard.guardrail.policy_version': verdict.policyVersion,
     }),
   })
-  return verdict
+  return screened
 }
 
 interface TurnInputs {
   steps: Map<string, unknown>
   verdict: GuardrailVerdict
   failure?: ErrorInfo
+  /** What the input stage read in the message, for the reply's confidence score. */
+  signals: TurnSignals
+  checks: CheckRecord[]
+  mode: AgentMode
 }
 
-async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps, verdict, failure }: TurnInputs): Promise<RecordedReply> {
+async function produceReply(msg: TurnReceived, ctx: ConversationContext, inputs: TurnInputs): Promise<RecordedReply> {
+  const reply = await replyOf(msg, ctx, inputs)
+  return reply.checks ? reply : { ...reply, checks: inputs.checks }
+}
+
+async function replyOf(msg: TurnReceived, ctx: ConversationContext, { steps, verdict, failure, signals, checks, mode }: TurnInputs): Promise<RecordedReply> {
   const id = `${msg.id}.reply`
   if (failure) return escalateTurn(ctx, msg.id, failure)
   if (verdict.verdict !== 'allow') await ctx.deps.storage.turnSteps.record(msg.id, INPUT_GUARD_STEP, verdict)
@@ -151,11 +164,20 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
     const message = `a ${topic.intent} request is outside this agent's topics (${topic.policy} ${topic.version}, rule ${topic.rule})`
     return escalateTurn(ctx, msg.id, { code: 'topic.out_of_scope', message, retryable: false })
   }
-  const outcome = await withSpan(`invoke_agent ${ctx.state.agent}`, () => runAgentLoop(msg, ctx, steps), {
-    attributes: () => ({ [ATTR.operation]: 'invoke_agent', [ATTR.agentName]: ctx.state.agent }),
+  const { state, deps } = ctx
+  const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef)
+  if (!agent) return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${state.agent} is no longer defined`, retryable: false })
+  const policy = await agent.policyIn(state.route.tenantId)
+  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg.id, msg.payload.text, agent.knowledgeBase, ctx, steps))
+  // Intent confidence says something only about a message that opens a request, not about a "yes".
+  const turnSignals = opensRequest(msg, ctx) ? signals : { ...signals, intentConfidence: undefined }
+  const outcome = await withSpan(`invoke_agent ${state.agent}`, () => checkedReply(msg, ctx, steps, { agent, policy, passages: knowledge.passages, signals: turnSignals, mode }), {
+    attributes: () => ({ [ATTR.operation]: 'invoke_agent', [ATTR.agentName]: state.agent }),
   })
-  if (outcome.kind === 'reply') return { id, text: outcome.text, escalated: false, transcript: outcome.transcript }
-  return { ...(await escalateTurn(ctx, msg.id, outcome.error, outcome.text)), transcript: outcome.transcript }
+  const citations = knowledge.passages.map(({ articleId, passageId, version, title }) => ({ articleId, passageId, version, title }))
+  const recorded = { checks: [...checks, ...knowledge.checks, ...outcome.checks], ...(citations.length > 0 ? { citations } : {}) }
+  if (outcome.kind === 'reply') return { id, text: outcome.text, escalated: false, transcript: outcome.transcript, ...recorded }
+  return { ...(await escalateTurn(ctx, msg.id, outcome.error, outcome.text)), transcript: outcome.transcript, ...recorded }
 }
 
 /** Opens the handoff and tells the customer; `text` is the agent's own handoff message when it chose to escalate. */

@@ -11,6 +11,8 @@ import { ATTR, SpanKind, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
+import { createReleaseGate, sentenceCheck } from './release-gate.ts'
+import { KNOWLEDGE_STEP, knowledgeNote, revisionNote, type TurnPassage } from '../turn-knowledge.ts'
 
 export interface ProviderActorDeps {
   storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations' | 'turnFacts'>
@@ -52,7 +54,9 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
   const { offered, withdrawn } = await runnable.tools(route.tenantId)
   const vars = { tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined }
-  const system = runnable.instructions(vars) + unavailableNote(withdrawn)
+  const passages = runnable.knowledgeBase ? ((await deps.storage.turnSteps.get<{ passages: TurnPassage[] }>(turnId, KNOWLEDGE_STEP))?.passages ?? []) : []
+  const standing = runnable.instructions(vars)
+  const system = standing + unavailableNote(withdrawn) + knowledgeNote(passages) + revisionNote(req.payload.revise)
   if (withdrawn.length > 0) await deps.storage.turnFacts.noteWithdrawn(turnId, withdrawn)
   const messages = toProviderMessages(history)
   const started = performance.now()
@@ -60,16 +64,17 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     id: `${req.id}.d${index}`, type: 'reply.delta', conversationId: req.conversationId, at: Date.now(),
     data: { turnId, step, index, delta },
   }).catch(() => {})
-  // In assist mode the reply is a draft: the customer's stream must not show it being typed.
   const policy = await runnable.policyIn(route.tenantId)
   const capped = await policy?.modelBudgetReached({ tenantId: route.tenantId, conversationId: req.conversationId, customerId: route.customerId })
   if (capped) throw new TerminalError('budget.exhausted', capped)
   const privacy = policy?.redactPii ? createPrivacyFilter() : undefined
+  const gate = createReleaseGate(sentenceCheck(history, [...passages.map((p) => p.text), standing], policy?.guardrails?.grounding !== false), publish)
   const routed = await callModel(
     runnable.gateway,
     { system, messages, tools: withHandoffTool(offered), ...(privacy ? { privacy } : {}) },
     { ...route, agent, conversationId: req.conversationId },
-    route.maturity === 'assist' ? undefined : publish,
+    // In assist mode the reply is a draft: the customer's stream must not show it being typed.
+    route.maturity === 'assist' ? undefined : gate.publish,
   ).catch((e: unknown) => {
     deps.observer.modelFailed(toErrorInfo(e).code)
     throw e

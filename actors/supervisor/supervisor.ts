@@ -16,6 +16,7 @@ export interface ModelStep {
   step: string
   agent: string
   agentRef?: AgentRef
+  revise?: { draft: string; reason: string }
   history: ChatTurn[]
   route: RouteInfo
 }
@@ -45,10 +46,10 @@ export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
     }
   }
   return {
-    complete: (turn, { step, agent, agentRef, history, route }) =>
+    complete: (turn, { step, agent, agentRef, revise, history, route }) =>
       attempt(() => pools.call({
         ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
-        payload: { turnId: turn.turnId, step, agent, history, route, ...(agentRef ? { agentRef } : {}) },
+        payload: { turnId: turn.turnId, step, agent, history, route, ...(agentRef ? { agentRef } : {}), ...(revise ? { revise } : {}) },
       })),
     invokeTool: (turn, call, versions = {}) =>
       attempt(() => pools.call({

@@ -18,7 +18,12 @@ type ModelResult = PoolResults['provider.complete']
 
 const Params = t.Object({ id: ConversationParams.properties.id, turnId: t.String({ minLength: 1, maxLength: 200 }) })
 
-const stepNumber = (step: string) => Number(step.slice('model.'.length))
+// A reply the output checks refused is asked for again: those model steps come after the first pass's.
+const MODEL_STEP = /^(revise\.)?model\.(\d+)$/
+const stepOrder = (step: string) => {
+  const [, revise, n] = MODEL_STEP.exec(step) ?? []
+  return (revise ? 1000 : 0) + Number(n)
+}
 
 /** Which policy version and rule chose the model, and what pushed the call off the rule's first choice. */
 function routingDecision(call: ProviderCallRecord | undefined) {
@@ -29,8 +34,8 @@ function routingDecision(call: ProviderCallRecord | undefined) {
 function modelSteps(record: TurnRecord) {
   const calls = new Map(record.providerCalls.map((c) => [c.id, c]))
   return record.steps
-    .filter((s) => /^model\.\d+$/.test(s.step))
-    .sort((a, b) => stepNumber(a.step) - stepNumber(b.step))
+    .filter((s) => MODEL_STEP.test(s.step))
+    .sort((a, b) => stepOrder(a.step) - stepOrder(b.step))
     .map((s) => {
       const r = s.result as ModelResult
       const call = calls.get(`${record.turnId}.${s.step}`)
@@ -64,8 +69,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The input check is recorded only when it did not allow; a turn that went on was allowed by the default rule. */
-function guardrails(record: TurnRecord) {
+/** The input verdict, recorded as a step when it did not allow; a turn that went on was allowed by the default rule. */
+function inputVerdict(record: TurnRecord) {
   const recorded = record.steps.find((s) => s.step === 'guardrail.input')
   if (recorded) return [{ stage: 'input', ...(recorded.result as GuardrailVerdict), recorded: true }]
   if (record.steps.length === 0) return []
@@ -82,7 +87,10 @@ export function turnWhyView(record: TurnRecord) {
     turnId: record.turnId,
     traceId: recordedReply?.traceId ?? null,
     customerMessage: { id: record.message.id, text: record.message.text, at: record.message.createdAt.toISOString() },
-    guardrails: guardrails(record),
+    guardrails: inputVerdict(record),
+    // Every check of the turn (input, each tool result and passage, each reply draft), with score and latency.
+    checks: recordedReply?.checks ?? [],
+    citations: recordedReply?.citations ?? [],
     modelSteps: steps,
     toolCalls: toolCalls(record, steps, recordedReply),
     reply: recordedReply && reply

@@ -111,6 +111,35 @@ export const AgentPolicySpec = Type.Object({
     perCustomerDailyUsd: Type.Optional(Usd),
     perAgentDailyUsd: Type.Optional(Usd),
   }, closed))),
+  /** The checks on what the agent says, before the customer sees it. */
+  guardrails: Type.Optional(Type.Object({
+    /** Every factual claim of a reply must be supported by a tool result or a retrieved passage. @defaultValue true */
+    grounding: Type.Boolean({ default: true }),
+    /** Below the threshold of its maturity level a reply goes to a person (assist: it is a draft anyway). */
+    confidence: Type.Optional(Type.Object({
+      assist: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      execute: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      operate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    }, closed)),
+    brandVoice: Type.Optional(Type.Object({
+      bannedPhrases: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
+      requiredDisclosures: Type.Optional(Type.Array(Type.Object({
+        name: Name,
+        text: Type.String({ minLength: 1, maxLength: 300 }),
+        accept: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }))),
+        when: Type.Union([Type.Literal('first_reply'), Type.Literal('every_reply')]),
+      }, closed), { maxItems: 10 })),
+      tone: Type.Optional(Type.Object({
+        maxExclamations: Type.Optional(Type.Integer({ minimum: 0 })),
+        noShouting: Type.Optional(Type.Boolean()),
+        noBlame: Type.Optional(Type.Boolean()),
+        noProfanity: Type.Optional(Type.Boolean()),
+        noEmoji: Type.Optional(Type.Boolean()),
+      }, closed)),
+      /** Characters. */
+      maxLength: Type.Optional(Type.Integer({ minimum: 50, maximum: 20_000 })),
+    }, closed)),
+  }, closed)),
   /** Model spend caps in USD, counted on the routing budgets' counters; a turn past one escalates. */
   modelBudget: Type.Optional(Type.Object({
     conversationUsd: Type.Optional(Usd),

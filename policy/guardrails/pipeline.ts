@@ -68,7 +68,8 @@ export function checkContextItem(text: string, channel: 'tool' | 'passage', { no
 }
 
 export interface OutputContext {
-  grounding: GroundingContext | GroundingIndex
+  /** What claims must be supported by; absent: the reply's claims are not checked (a policy turned grounding off). */
+  grounding?: GroundingContext | GroundingIndex
   brandVoice?: BrandVoiceSettings
   /** Whether this is the agent's first reply in the conversation (for first-reply disclosures). */
   firstReply?: boolean
@@ -78,6 +79,8 @@ export interface OutputContext {
   signals?: Omit<ConfidenceSignals, 'grounding'>
   confidence?: ConfidenceSettings
 }
+
+const UNCHECKED: GroundingResult = { check: 'grounding', verdict: 'allow', score: 0, reason: 'grounding is off for this agent', claims: 0, unsupported: [], coverage: 1 }
 
 /** Why a reply went to a human: the confidence category, or the check that refused it. */
 export type EscalationCategory = ConfidenceReason | 'off_brand' | 'personal_data'
@@ -101,7 +104,7 @@ export interface OutputReport {
 export function checkOutput(reply: string, context: OutputContext, { now }: StageOptions = {}): OutputReport {
   const attempt = context.attempt ?? 0
   const pii = timed(() => checkPii(reply), now)
-  const grounding = timed(() => checkGrounding(reply, context.grounding, { attempt }), now)
+  const grounding = timed(() => (context.grounding ? checkGrounding(reply, context.grounding, { attempt }) : UNCHECKED), now)
   const brandVoice = timed(() => checkBrandVoice(reply, context.brandVoice, { firstReply: context.firstReply ?? false }), now)
   // A claim about to be regenerated does not count against confidence yet; after the retry it does.
   const retrying = grounding.verdict === 'regenerate'

@@ -46,7 +46,8 @@ const call = (textIncludes: string, name: string, args: Record<string, unknown>)
 async function refundConversation(cue: string, resultCue: string, answer: string): Promise<{ conversationId: string; yes: string }> {
   const conversationId = await h.newConversation('operator')
   h.emu.script(call(`(${cue}), my email is [email_1]`, 'find_user_id_by_email', { email: '[email_1]' }),
-    say('ivan_santos_6635', `I will refund item 5206946487 of ${ORDER} to paypal_6151711. Reply yes to confirm.`),
+    call('ivan_santos_6635', 'get_order_details', { order_id: ORDER }),
+    say('5206946487', `I will refund item 5206946487 of ${ORDER} to paypal_6151711. Reply yes to confirm.`),
     call(`yes ${cue}`, 'run_refund_workflow', REFUND), say(resultCue, answer))
   await h.reply(await h.post(conversationId, `I would like a refund for my order (${cue}), my email is ${EMAIL}`), 20_000)
   return { conversationId, yes: await h.post(conversationId, `yes ${cue}`) }

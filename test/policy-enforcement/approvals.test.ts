@@ -29,7 +29,8 @@ async function requestReturn(itemIds: string[], cue: string): Promise<{ conversa
   const conversationId = await h.newConversation('approver')
   const args = { order_id: ORDER, item_ids: itemIds, payment_method_id: 'paypal_6151711' }
   h.emu.script(call(`${cue}: I am [email_1]`, 'find_user_id_by_email', { email: '[email_1]' }),
-    say('ivan_santos_6635', `Returning items ${itemIds.join(' and ')} of ${ORDER} to paypal_6151711. Reply yes to confirm.`),
+    call('ivan_santos_6635', 'get_order_details', { order_id: ORDER }),
+    say('1646531091', `Returning items ${itemIds.join(' and ')} of ${ORDER} to paypal_6151711. Reply yes to confirm.`),
     call(`yes for ${cue}`, 'return_delivered_order_items', args))
   await h.reply(await h.post(conversationId, `${cue}: I am ${EMAIL}, return from ${ORDER}`))
   const held = await h.reply(await h.post(conversationId, `yes for ${cue}`))

@@ -94,8 +94,8 @@ test("a refund to a card the customer does not own is refused; to the original p
 test('a refund above the cap is refused, with the cap named', async () => {
   await h.db.sql`update retail_orders set status = 'delivered', return_items = null where order_id = ${DELIVERED}`
   const c = await h.newConversation('guarded-strict')
-  h.emu.script(authenticate('I am [email_1]; return all of'),
-    say('ivan_santos_6635', `Returning items 5206946487 and 1646531091 of ${DELIVERED}, refunded to paypal_6151711. Reply yes to confirm.`),
+  h.emu.script(authenticate('I am [email_1]; return all of'), call('ivan_santos_6635', 'get_order_details', { order_id: DELIVERED }),
+    say('1646531091', `Returning items 5206946487 and 1646531091 of ${DELIVERED}, refunded to paypal_6151711. Reply yes to confirm.`),
     call('yes go', 'return_delivered_order_items', { order_id: DELIVERED, item_ids: ['5206946487', '1646531091'], payment_method_id: 'paypal_6151711' }),
     say('perConversationUsd cap', 'That is more than I can refund here; a colleague will help.'))
   await turn(c, `I am ${EMAIL}; return all of ${DELIVERED}`)
