@@ -177,8 +177,8 @@ export interface RecordedReply {
   traceId?: string
   /** Assist mode: a draft for a person to send or discard, not sent to the customer. */
   draft?: boolean
-  /** Every guardrail check of the turn: stage, check, verdict, score, latency. */
-  checks?: Array<{ stage: string; check: string; verdict: string; score: number; reason: string; latencyMs?: number }>
+  /** Every guardrail check of the turn: stage, check, verdict, score, latency and the rules' version. */
+  checks?: Array<{ stage: string; check: string; verdict: string; score: number; reason: string; latencyMs?: number; policyVersion: string }>
   /** The knowledge passages the turn retrieved, by article, passage and version. */
   citations?: Array<{ articleId: string; passageId: string; version: number; title: string }>
 }

@@ -8,9 +8,8 @@ import { join } from 'node:path'
 import { compileAgentPolicy, type AgentPolicySpec, type CallFacts } from '../policy/index.ts'
 import { parseResourceDocuments } from '../resources/index.ts'
 import { RETAIL_TOOLS, type RetailDb } from '../tools/index.ts'
-import { startPlatform } from '../platform.ts'
-import { loadConfig } from '../lib/config.ts'
-import { createBenchEnv, percentile, progress, redisUrl, databaseUrl, round } from './support.ts'
+import { percentile, progress, round } from './support.ts'
+import { overrideResource, retailCustomers, retailTurnsPerSecond, type RetailCustomer } from './retail-turns.ts'
 
 const CONVERSATIONS = Number(process.argv[2] ?? 120)
 const ROOT = join(import.meta.dir, '..')
@@ -45,43 +44,19 @@ function decisions(): { perS: number; p50: number; p99: number; count: number } 
   return { perS: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), count: times.length }
 }
 
-/** Customers with an order each: the conversation asks for its status with the email in the first message. */
-function customers(n: number): Array<{ email: string; order: string }> {
-  return Object.values(db.users).slice(0, n).map((u) => ({ email: (u as { email: string }).email, order: (u as { orders: string[] }).orders[0]! }))
-}
-
-async function turnsPerSecond(withPolicy: boolean, people: Array<{ email: string; order: string }>): Promise<number> {
-  const env = await createBenchEnv(`policy_${withPolicy ? 'on' : 'off'}`)
-  const config = loadConfig({ QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'error', AGENT_PROVIDER: 'local' })
-  const platform = await startPlatform(config)
-  const demo = await platform.storage.resources.resolve({ tenantId: 'bench', kind: 'Agent', name: 'demo' })
-  const { policy: _policy, ...plain } = demo!.spec!
-  await platform.storage.resources.apply({ tenantId: 'bench', kind: 'Agent', name: 'demo', spec: withPolicy ? { ...demo!.spec, tenant: 'bench' } : { ...plain, tenant: 'bench' }, by: 'bench' })
-  const started = performance.now()
-  await Promise.all(people.map(async (p, i) => {
-    const conversationId = `bench-${i}`
-    await platform.storage.conversations.ensure({ id: conversationId, tenantId: 'bench', agent: 'demo' })
-    const turnId = `${conversationId}-1`
-    await platform.storage.messages.append({ id: turnId, conversationId, role: 'customer', text: `Where is my order ${p.order}? My email is ${p.email}` })
-    await platform.mailbox.send({ v: 1, id: turnId, kind: 'turn.received', conversationId, sentAt: Date.now(), payload: { text: `Where is my order ${p.order}? My email is ${p.email}` } })
+/** The demo agent with its policy, or the same agent with none. */
+function turnsPerSecond(withPolicy: boolean, people: RetailCustomer[]): Promise<number> {
+  return retailTurnsPerSecond(`policy ${withPolicy ? 'on' : 'off'}`, people, (platform) => overrideResource(platform, 'Agent', 'demo', (spec) => {
+    if (withPolicy) return spec
+    const { policy: _policy, ...plain } = spec
+    return plain
   }))
-  for (;;) {
-    const [row] = await env.sql<{ n: number }[]>`select count(*)::int as n from messages where role = 'assistant'`
-    if (row!.n >= people.length) break
-    await Bun.sleep(20)
-  }
-  const rate = people.length / ((performance.now() - started) / 1000)
-  const [calls] = await env.sql<{ n: number }[]>`select count(*)::int as n from policy_decisions`
-  progress(`  policy ${withPolicy ? 'on ' : 'off'}: ${round(rate, 1)} turns/s (${calls!.n} decisions recorded)`)
-  await platform.close()
-  await env.cleanup()
-  return rate
 }
 
 async function main(): Promise<void> {
   const d = decisions()
   progress(`decisions: ${d.count} in process, p50 ${d.p50.toFixed(4)} ms, p99 ${d.p99.toFixed(4)} ms, ${Math.round(d.perS)}/s`)
-  const people = customers(CONVERSATIONS)
+  const people = retailCustomers(CONVERSATIONS)
   const on: number[] = []
   const off: number[] = []
   for (let run = 0; run < 2; run++) {

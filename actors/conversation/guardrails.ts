@@ -16,6 +16,8 @@ export interface CheckRecord {
   score: number
   reason: string
   latencyMs?: number
+  /** The version of the checks' rules, so an audit can tell which rules judged the turn. */
+  policyVersion: string
 }
 
 /** What the input stage tells the output stage's confidence score. */
@@ -27,7 +29,7 @@ export interface TurnSignals {
 
 const now = () => performance.now()
 const record = (stage: CheckRecord['stage'], c: CheckResult & { latencyMs?: number }): CheckRecord => ({
-  stage, check: c.check, verdict: c.verdict, score: Math.round(c.score * 1000) / 1000, reason: c.reason,
+  stage, check: c.check, policyVersion: GUARDRAIL_POLICY_VERSION, verdict: c.verdict, score: Math.round(c.score * 1000) / 1000, reason: c.reason,
   ...(c.latencyMs !== undefined ? { latencyMs: Math.round(c.latencyMs * 1000) / 1000 } : {}),
 })
 
@@ -38,8 +40,8 @@ const RULES: Record<string, string> = { injection: 'prompt_injection', pii: 'car
 export function inputStage(text: string, earlierMessages: string[], observer: RuntimeObserver): { verdict: GuardrailVerdict; signals: TurnSignals; checks: CheckRecord[] } {
   const report = checkInput(text, { earlierMessages }, { now })
   for (const c of [report.injection, report.pii]) observer.guardrailVerdict('input', RULES[c.check] ?? c.check, c.verdict === 'allow' ? 'allow' : c.verdict === 'block' ? 'block' : 'escalate')
-  const policyVersion = GUARDRAIL_POLICY_VERSION
   const d = report.decisive
+  const policyVersion = GUARDRAIL_POLICY_VERSION
   const verdict: GuardrailVerdict = d && report.verdict !== 'allow'
     ? { verdict: report.verdict === 'block' ? 'block' : 'escalate', rule: RULES[d.check] ?? d.check, reason: d.reason, policyVersion }
     : { verdict: 'allow', rule: 'default', reason: 'no rule matched', policyVersion }

@@ -1,7 +1,7 @@
-// The streaming release gate: a reply streams to the customer sentence by sentence, and each sentence is checked
-// before it is released (grounding against the turn's tool results and passages, card numbers). The first
-// sentence that fails stops the stream: the rest waits for the turn's output checks, which decide what the
-// customer sees. Text before a claim is released at once; a claim is released only once it is supported.
+// The streaming release gate: a reply streams to the customer as it is written, and each sentence is checked
+// before its end is released (grounding against the turn's tool results and passages, card numbers). Words that
+// cannot be part of a claim go out at once; a sentence with a claim waits until it is complete and supported. The
+// first sentence that fails stops the stream: the turn's output checks decide what the customer sees instead.
 import { checkGrounding, containsCardNumber, indexContext, type GroundingIndex } from '../../policy/index.ts'
 import type { ChatTurn } from '../protocol.ts'
 import type { PublishDelta } from './streamed-call.ts'
@@ -13,11 +13,22 @@ export interface ReleaseGate {
   publish: PublishDelta
 }
 
-/** `allowed(sentence)` says whether one complete sentence may be shown now. */
-export function createReleaseGate(allowed: (sentence: string) => boolean, release: PublishDelta): ReleaseGate {
+/** Characters that may be the start of a claim not yet complete (an amount, a date, an id). */
+const PARTIAL_FACT = /[\d$€£%#@]/
+
+/**
+ * `allowed(text)` says whether text may be shown now: called on each complete sentence, and on the words of an
+ * unfinished one, which go out at once while they hold nothing that could be the start of a claim.
+ */
+export function createReleaseGate(allowed: (text: string) => boolean, release: PublishDelta): ReleaseGate {
   let pending = ''
+  // How much of `pending` (the unfinished sentence) the customer already has.
+  let shown = 0
   let sent = 0
   let stopped = false
+  const show = (text: string) => {
+    if (text) release(text, sent++)
+  }
   return {
     publish(delta) {
       if (stopped) return
@@ -25,15 +36,21 @@ export function createReleaseGate(allowed: (sentence: string) => boolean, releas
       let cut = 0
       for (const m of pending.matchAll(SENTENCE_END)) {
         const end = m.index + m[0].length
-        const sentence = pending.slice(cut, end)
-        if (!allowed(sentence)) {
+        if (!allowed(pending.slice(cut, end))) {
           stopped = true
           return
         }
-        release(sentence, sent++)
+        show(pending.slice(Math.max(cut, shown), end))
         cut = end
       }
       pending = pending.slice(cut)
+      shown = Math.max(0, shown - cut)
+      // The unfinished sentence's whole words, when they cannot be part of a claim yet.
+      const words = pending.slice(0, pending.lastIndexOf(' ') + 1)
+      if (words.length > shown && !PARTIAL_FACT.test(words) && allowed(words)) {
+        show(words.slice(shown))
+        shown = words.length
+      }
     },
   }
 }

@@ -55,20 +55,32 @@ function turns(): Array<[GroundedReply, string[]]> {
   })
 }
 
-const all = turns()
-progress(`training the topic model and warming up on ${all.length} turns…`)
-for (const [g, tools] of all) runTurn(g, tools)
-const samples: TurnTimes[] = []
-for (let pass = 0; pass < PASSES; pass++) for (const [g, tools] of all) samples.push(runTurn(g, tools))
+export interface StageFigures {
+  turns: number
+  figures: Record<string, { p50: number; p99: number }>
+}
 
-const stat = (pick: (t: TurnTimes) => number) => {
-  const sorted = samples.map(pick).sort((a, b) => a - b)
-  return { p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3) }
+/** Every check of every dialogue turn, `passes` times after a warm-up; p50 and p99 per stage and per turn. */
+export function measureStages(passes = PASSES): StageFigures {
+  const all = turns()
+  progress(`training the topic model and warming up on ${all.length} turns…`)
+  for (const [g, tools] of all) runTurn(g, tools)
+  const samples: TurnTimes[] = []
+  for (let pass = 0; pass < passes; pass++) for (const [g, tools] of all) samples.push(runTurn(g, tools))
+  const stat = (pick: (t: TurnTimes) => number) => {
+    const sorted = samples.map(pick).sort((a, b) => a - b)
+    return { p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3) }
+  }
+  const figures = {
+    input: stat((t) => t.input), topic: stat((t) => t.topic), tool_results: stat((t) => t.context),
+    output: stat((t) => t.output), grounding: stat((t) => t.grounding), total: stat((t) => t.input + t.topic + t.context + t.output),
+    cpu: stat((t) => t.cpu), baseline_legacy: stat((t) => t.baseline),
+  }
+  for (const [name, f] of Object.entries(figures)) progress(`${name.padEnd(12)} p50 ${f.p50} ms  p99 ${f.p99} ms`)
+  return { turns: samples.length, figures }
 }
-const total = stat((t) => t.input + t.topic + t.context + t.output)
-const figures = {
-  turns: samples.length, input: stat((t) => t.input), topic: stat((t) => t.topic), tool_results: stat((t) => t.context),
-  output: stat((t) => t.output), grounding: stat((t) => t.grounding), total, cpu: stat((t) => t.cpu), baseline_legacy: stat((t) => t.baseline),
+
+if (import.meta.main) {
+  const { turns: n, figures: f } = measureStages()
+  console.log(JSON.stringify({ bench: 'guardrail-checks', turns: n, input_p50_ms: f.input!.p50, topic_p50_ms: f.topic!.p50, tool_results_p50_ms: f.tool_results!.p50, output_p50_ms: f.output!.p50, total_p50_ms: f.total!.p50, total_p99_ms: f.total!.p99, cpu_p50_ms: f.cpu!.p50, cpu_p99_ms: f.cpu!.p99, baseline_legacy_p50_ms: f.baseline_legacy!.p50, baseline_legacy_p99_ms: f.baseline_legacy!.p99 }))
 }
-for (const [name, f] of Object.entries(figures)) if (typeof f === 'object') progress(`${name.padEnd(12)} p50 ${f.p50} ms  p99 ${f.p99} ms`)
-console.log(JSON.stringify({ bench: 'guardrail-checks', turns: samples.length, input_p50_ms: figures.input.p50, topic_p50_ms: figures.topic.p50, tool_results_p50_ms: figures.tool_results.p50, output_p50_ms: figures.output.p50, total_p50_ms: total.p50, total_p99_ms: total.p99, cpu_p50_ms: figures.cpu.p50, cpu_p99_ms: figures.cpu.p99, baseline_legacy_p50_ms: figures.baseline_legacy.p50, baseline_legacy_p99_ms: figures.baseline_legacy.p99 }))

@@ -110,7 +110,7 @@ test('an angry customer going in circles goes to a person when the policy sets a
   }
 })
 
-test('the customer\'s stream releases the sentences before an unsupported claim and nothing from it on', async () => {
+test('the customer\'s stream releases everything before an unsupported claim and nothing from it on', async () => {
   const c = await h.newConversation('plain')
   h.emu.script({ match: { textIncludes: 'gift wrapping' }, reply: { text: 'Thanks for asking about gift wrapping. Let me explain how it works. Gift wrapping costs $4.99 per item. You pick it at checkout.' } },
     revised('I do not have our gift wrapping details here; a colleague can tell you.'))
@@ -122,5 +122,5 @@ test('the customer\'s stream releases the sentences before an unsupported claim 
     return all.some((e) => e.event.type === 'reply.completed') ? all : undefined
   }, 5000, 'the reply on the stream')
   const deltas = entries.filter((e) => e.event.type === 'reply.delta' && e.event.data.step === 'model.1').map((e) => e.event.data.delta)
-  expect(deltas.join('')).toBe('Thanks for asking about gift wrapping. Let me explain how it works. ')
+  expect(deltas.join('')).toBe('Thanks for asking about gift wrapping. Let me explain how it works. Gift wrapping costs ')
 })
