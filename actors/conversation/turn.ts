@@ -11,6 +11,7 @@ import type { TurnOutcome } from '../observer.ts'
 import { runAgentLoop } from './agent-loop.ts'
 import { passToHuman } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
+import { optOutOnStop } from '../outreach/stop-reply.ts'
 
 export const REPLY_STEP = 'reply'
 export const INPUT_GUARD_STEP = 'guardrail.input'
@@ -141,6 +142,8 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, { steps
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
   }
+  const optedOut = await optOutOnStop(msg, ctx)
+  if (optedOut) return { id, text: optedOut, escalated: false }
   if (!ctx.state.agentRef) {
     return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
   }
