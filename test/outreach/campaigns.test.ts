@@ -1,0 +1,130 @@
+// Campaigns end to end on an in-process platform (API and worker, real Redis and Postgres): an order-delay
+// event reaches each affected customer once and nobody restraint excludes, a deferred message comes due,
+// "stop" opts out, a dry run sends nothing, and a paused run resumes where it stopped.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { Queue } from 'bullmq'
+import { names } from '../../queues/index.ts'
+import { startApiHarness, type ApiHarness } from '../api/harness.ts'
+import { waitFor } from '../support/wait.ts'
+import { applyCampaign, applyReplyAgent, moveOrders, outreachMessages, pendingCustomers, quietNowInUtc, waitForRun, type RetailCustomer } from './harness.ts'
+
+let h: ApiHarness
+let customers: RetailCustomer[]
+const TENANT = 'tenant-a'
+
+const delaySpec = () => ({
+  description: 'orders delayed at the warehouse',
+  trigger: { event: { type: 'order.status_changed', to: ['delayed'] } },
+  audience: { source: 'retail.orders', where: [] },
+  message: { template: 'Hi {{first_name}}, order {{order_ids}} is delayed.' },
+  channel: 'email',
+  replyAgent: 'notifier',
+  quietHours: { ...quietNowInUtc(), defaultTimeZone: 'Asia/Tokyo' },
+  frequencyCap: { max: 1, periodHours: 24 },
+})
+
+beforeAll(async () => {
+  // Small pages, so a run over the shop's 500 customers has a hundred places to pause.
+  h = await startApiHarness({ OUTREACH_TICK_MS: '100', OUTREACH_PAGE_SIZE: '5' })
+  await applyReplyAgent(h)
+  customers = await pendingCustomers(h, 7)
+  const { storage } = h.platform
+  const [, optedOut, escalated, night, suppressed] = customers
+  // Opted out on email, an open escalation, a customer whose night it is, a suppressed address.
+  expect((await h.call('PUT', `/v1/outreach/customers/${optedOut!.userId}/consent/email`, { body: { status: 'out' } })).status).toBe(200)
+  const { customerId } = await storage.customers.identify(TENANT, { kind: 'email', value: escalated!.email }, { actor: 'test' })
+  await storage.conversations.ensure({ id: 'escalated-conv', tenantId: TENANT, customerId, channel: 'chat' })
+  await storage.escalations.open({ id: 'esc-1', conversationId: 'escalated-conv', reason: 'customer.asked' })
+  expect((await h.call('PUT', `/v1/outreach/customers/${night!.userId}/time-zone`, { body: { timeZone: 'UTC' } })).status).toBe(200)
+  expect((await h.call('PUT', `/v1/outreach/suppressions/${encodeURIComponent(suppressed!.email.toUpperCase())}`, { body: {} })).status).toBe(200)
+  await applyCampaign(h, 'delay', delaySpec())
+}, 60_000)
+
+afterAll(() => h.close())
+
+describe('an order-delay event', () => {
+  test('reaches each affected customer once, and none opted out, escalated, suppressed or in their night', async () => {
+    await moveOrders(h, customers.map((c) => c.orderId), 'delayed')
+    const run = await waitForRun(h, 'delay')
+    expect(run.occurrence).toMatch(/^order-tx:\d+$/)
+    expect(run.progress).toMatchObject({ total: 7, decided: 7, fraction: 1 })
+    expect(run.progress.skippedByReason).toEqual({ opted_out: 1, escalation_open: 1, suppressed: 1 })
+    expect(run.progress.byStatus).toMatchObject({ sent: 3, deferred: 1, skipped: 3 })
+    const messages = await outreachMessages(h, TENANT, 'delay')
+    const [first, optedOut, escalated, night, suppressed, ...rest] = customers
+    for (const c of [first!, ...rest]) expect(messages.get(c.userId)).toEqual([expect.stringContaining(`order ${c.orderId} is delayed`)])
+    for (const c of [optedOut!, escalated!, night!, suppressed!]) expect(messages.has(c.userId)).toBe(false)
+    const decisions = (await h.call('GET', `/v1/campaigns/delay/runs/${run.id}/decisions?status=deferred`)).body.data
+    expect(decisions).toEqual([expect.objectContaining({ customer: night!.userId, status: 'deferred' })])
+    // Deferred to the end of quiet hours, about an hour from now, and waiting on the outreach pool.
+    const due = Date.parse(decisions[0].dueAt)
+    expect(due).toBeGreaterThan(Date.now() + 55 * 60_000)
+    expect(due).toBeLessThan(Date.now() + 61 * 60_000)
+    const pool = new Queue(names.pool('outreach'), { connection: h.redis.client, prefix: h.redis.prefix })
+    const job = await waitFor(() => pool.getJob(`${run.id}.${night!.userId}`), 5000, 'the deferred job')
+    expect(await job.isDelayed()).toBe(true)
+    // The conversation is answered by the campaign's reply agent.
+    const [conv] = await h.platform.storage.sql`select agent, channel from conversations where id = ${decisions[0].conversationId}`
+    expect(conv).toEqual({ agent: 'notifier', channel: 'email' })
+    // Its time comes: it goes out then, once.
+    await job.promote()
+    await waitFor(async () => (await outreachMessages(h, TENANT, 'delay')).has(night!.userId), 10_000, 'the deferred message')
+    await pool.close()
+    expect((await h.call('GET', `/v1/campaigns/delay/runs/${run.id}`)).body.progress.byStatus).toMatchObject({ sent: 4 })
+  })
+
+  test('"stop" in a reply opts the customer out of the channel, and the KPIs count the reply', async () => {
+    const [d] = (await h.call('GET', `/v1/campaigns/delay/runs/${(await waitForRun(h, 'delay')).id}/decisions?status=sent&limit=1`)).body.data
+    const res = await h.call('POST', `/v1/conversations/${d.conversationId}/messages`, { body: { text: 'STOP' } })
+    expect(res.status).toBe(202)
+    await waitFor(async () => {
+      const rows = await h.platform.storage.sql`select text from messages where conversation_id = ${d.conversationId} and role = 'assistant' order by seq`
+      return rows.length === 2 && rows[1]!.text.includes('unsubscribed')
+    }, 10_000, 'the unsubscribe confirmation')
+    const consent = (await h.call('GET', `/v1/outreach/customers/${d.customer}/consent`)).body.data
+    expect(consent).toEqual([expect.objectContaining({ channel: 'email', status: 'out', source: expect.stringMatching(/^reply:run_/) })])
+    const kpis = (await h.call('GET', '/v1/campaigns/delay/kpis')).body
+    expect(kpis).toMatchObject({ sent: 4, replied: 1, optedOut: 1, skippedByReason: { opted_out: 1, escalation_open: 1, suppressed: 1 } })
+  })
+
+  test('a dry run over the whole audience says who and why, and sends nothing', async () => {
+    const before = await h.platform.storage.sql`select (select count(*) from messages)::int as m, (select count(*) from conversations)::int as c`
+    const started = await h.call('POST', '/v1/campaigns/delay/runs', { body: { dryRun: true } })
+    expect(started.status).toBe(202)
+    const run = await waitForRun(h, 'delay', (r) => r.id === started.body.id && r.status === 'done')
+    expect(run.progress.total).toBeGreaterThan(100)
+    expect(run.progress.decided).toBe(run.progress.total)
+    // Those contacted today are capped, the one who said stop is opted out; everyone else would be contacted.
+    expect(run.progress.skippedByReason).toMatchObject({ frequency_cap: 3, opted_out: 2, escalation_open: 1, suppressed: 1 })
+    expect(run.progress.byStatus.would_send).toBeGreaterThan(50)
+    expect(run.progress.byStatus.sent).toBeUndefined()
+    const after = await h.platform.storage.sql`select (select count(*) from messages)::int as m, (select count(*) from conversations)::int as c`
+    expect(after).toEqual(before)
+  })
+
+  test('a paused run stops between pages and resumes where it stopped', async () => {
+    await applyCampaign(h, 'everyone', {
+      ...delaySpec(), trigger: { schedule: { cron: '0 0 1 1 *' } }, audience: { source: 'retail.users', where: [] }, message: { template: 'Hi {{first_name}}' },
+      quietHours: undefined, frequencyCap: undefined,
+    })
+    const started = (await h.call('POST', '/v1/campaigns/everyone/runs', { body: { dryRun: true } })).body
+    const progress = async () => (await h.call('GET', `/v1/campaigns/everyone/runs/${started.id}`)).body
+    await waitFor(async () => (await progress()).progress.decided >= 20, 10_000, 'a few pages decided')
+    expect((await h.call('POST', '/v1/campaigns/everyone/pause')).body).toMatchObject({ paused: true })
+    // The run's job ends at the next page boundary; nothing is decided after that.
+    const runs = new Queue('outreach-runs', { connection: h.redis.client, prefix: h.redis.prefix })
+    await waitFor(async () => !(await runs.getJob(started.id)), 10_000, 'the run job to stop')
+    await runs.close()
+    const paused = await progress()
+    expect(paused.status).toBe('paused')
+    expect(paused.progress.total).toBeGreaterThan(400)
+    expect(paused.progress.decided).toBeLessThan(paused.progress.total)
+    expect((await progress()).progress.decided).toBe(paused.progress.decided)
+    expect((await h.call('POST', '/v1/campaigns/everyone/resume')).body).toMatchObject({ paused: false, runs: [started.id] })
+    const done = await waitForRun(h, 'everyone', (r) => r.id === started.id && r.status === 'done')
+    expect(done.progress.decided).toBe(done.progress.total)
+    const [dupes] = await h.platform.storage.sql`select count(*)::int as n from (select customer_ref from outreach_deliveries
+      where run_id = ${started.id} group by customer_ref having count(*) > 1) d`
+    expect(dupes!.n).toBe(0)
+  })
+})
