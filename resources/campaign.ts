@@ -20,6 +20,8 @@ export const TEMPLATE_FIELDS: Record<(typeof AUDIENCE_SOURCES)[number], readonly
   'retail.orders': ['first_name', 'last_name', 'email', 'city', 'state', 'country', 'campaign', 'order_ids', 'order_count', 'status'],
 }
 export const ORDER_EVENT = 'order.status_changed'
+/** A ticket webhook (created or updated) whose requester has an email. */
+export const TICKET_EVENT = 'ticket.updated'
 export const OUTREACH_CHANNELS = ['email', 'sms', 'chat'] as const
 
 const HourMinute = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, 24-hour' })
@@ -42,9 +44,12 @@ export const CampaignSpec = Type.Object({
       /** @defaultValue 'UTC' */
       timeZone: TimeZone,
     }, closed)),
-    /** An order of the retail tools' database changed status (`to`: only into these statuses). */
+    /**
+     * An order of the retail tools' database changed status, or a ticket webhook arrived (`to`: only into these
+     * order statuses, or with these ticket statuses). A ticket reaches its requester, matched to the tools' customer by email.
+     */
     event: Type.Optional(Type.Object({
-      type: literals([ORDER_EVENT]),
+      type: literals([ORDER_EVENT, TICKET_EVENT]),
       to: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50 })),
     }, closed)),
   }, closed),

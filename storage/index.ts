@@ -136,6 +136,7 @@ export type { CampaignKpis, Deliveries, Delivery as OutreachDelivery, DeliverySt
 export { AUDIENCE_COLUMNS, type AudienceMember, type AudienceQuery } from './outreach/audience.ts'
 export type { Consent, ConsentRecord } from './outreach/consent.ts'
 export type { OrderEvent, OrderEvents } from './outreach/order-events.ts'
+export type { TicketEvent as OutreachTicketEvent, TicketEvents as OutreachTicketEvents } from './outreach/ticket-events.ts'
 export type { CampaignInForce } from './outreach/campaigns.ts'
 
 /**

@@ -28,11 +28,12 @@ export interface CampaignRunnerDeps {
 
 export type RunOutcome = 'finished' | 'interrupted'
 
-/** The audience of a run: the campaign's, narrowed to an event's orders; caps count from one period back. */
+/** The audience of a run: the campaign's, narrowed to an event's orders or a ticket's requester; caps count from one period back. */
 export function audienceOf(run: OutreachRun, nowMs: number): AudienceQuery {
   const spec = run.spec as unknown as CampaignSpec
   return {
     tenantId: run.tenantId, source: spec.audience.source, where: spec.audience.where, channel: spec.channel, orderIds: run.orderIds,
+    emails: run.customerEmails,
     capSinceMs: nowMs - (spec.frequencyCap?.periodHours ?? 0) * HOUR_MS,
   }
 }

@@ -1,6 +1,6 @@
 // Outreach on a worker: the campaign runner (run jobs), the triggers (cron fires, order events, runs opened
 // through the API) and a reconcile tick that keeps schedulers in step with the campaigns in force and queues
-// whatever should be making progress. Every step is idempotent, so every worker may tick.
+// whatever should be making progress (order and ticket events, cron schedulers, unfinished runs). Every step is idempotent, so every worker may tick.
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/log.ts'
 import type { Mailbox, PoolClient } from '../protocol.ts'
@@ -44,6 +44,7 @@ export function startOutreachService(deps: OutreachServiceDeps, options: Outreac
   const tick = () => {
     ticking ??= (async () => {
       while ((await triggers.dispatchOrderEvents()) > 0);
+      while ((await triggers.dispatchTicketEvents()) > 0);
       await triggers.syncSchedules()
       await triggers.queueActive()
     })().finally(() => void (ticking = undefined))

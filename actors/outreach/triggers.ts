@@ -3,7 +3,7 @@
 // Each becomes a run opened once per occurrence key, whichever worker notices it, and is queued to run.
 import type { Logger } from '../../lib/log.ts'
 import type { CampaignSpec } from '../../outreach/index.ts'
-import type { CampaignInForce, OrderEvent, Storage } from '../../storage/index.ts'
+import type { CampaignInForce, OrderEvent, OutreachTicketEvent, Storage } from '../../storage/index.ts'
 
 /** A cron campaign as the schedulers hold it. */
 export interface ScheduledCampaign {
@@ -29,13 +29,18 @@ export interface TriggerDeps {
 
 const specOf = (c: CampaignInForce) => c.spec as unknown as CampaignSpec
 
+function ticketCampaign(c: CampaignInForce, e: OutreachTicketEvent): boolean {
+  const on = specOf(c).trigger.event
+  return c.tenantId === e.tenantId && on?.type === 'ticket.updated' && (!on.to || (e.status !== null && on.to.includes(e.status)))
+}
+
 export function createTriggers(deps: TriggerDeps) {
   const { outreach } = deps.storage
 
-  async function open(c: CampaignInForce, occurrence: string, orderIds?: string[]): Promise<void> {
+  async function open(c: CampaignInForce, occurrence: string, narrow: { orderIds?: string[]; customerEmails?: string[] } = {}): Promise<void> {
     const spec = specOf(c)
     const { run, created } = await outreach.runs.open({
-      tenantId: c.tenantId, campaign: c.name, occurrence, campaignVersion: c.version, spec: c.spec, orderIds, paused: spec.paused,
+      tenantId: c.tenantId, campaign: c.name, occurrence, campaignVersion: c.version, spec: c.spec, ...narrow, paused: spec.paused,
     })
     if (created) deps.log.info('campaign occurrence opened', { tenantId: c.tenantId, campaign: c.name, occurrence, runId: run.id, paused: spec.paused })
     if (run.status === 'queued' || run.status === 'running') await deps.queues.enqueueRun(run.id)
@@ -45,7 +50,7 @@ export function createTriggers(deps: TriggerDeps) {
   function matching(campaigns: CampaignInForce[], event: OrderEvent): Array<[CampaignInForce, string[]]> {
     return campaigns.flatMap((c): Array<[CampaignInForce, string[]]> => {
       const on = specOf(c).trigger.event
-      if (!on) return []
+      if (on?.type !== 'order.status_changed') return []
       const orders = event.changes.filter((ch) => !on.to || on.to.includes(ch.to)).map((ch) => ch.orderId)
       return orders.length > 0 ? [[c, orders]] : []
     })
@@ -58,8 +63,24 @@ export function createTriggers(deps: TriggerDeps) {
       if (events.length === 0) return 0
       const campaigns = await outreach.campaigns()
       for (const event of events) {
-        for (const [c, orderIds] of matching(campaigns, event)) await open(c, `order-tx:${event.tx}`, orderIds)
+        for (const [c, orderIds] of matching(campaigns, event)) await open(c, `order-tx:${event.tx}`, { orderIds })
         await outreach.orderEvents.remove(event.tx)
+      }
+      return events.length
+    },
+    /**
+     * Turns ticket webhooks into runs reaching the requester. The occurrence is the ticket in that status, so a
+     * redelivered webhook starts nothing new.
+     */
+    async dispatchTicketEvents(batch = 50): Promise<number> {
+      const events = await outreach.ticketEvents.next(batch)
+      if (events.length === 0) return 0
+      const campaigns = await outreach.campaigns()
+      for (const e of events) {
+        for (const c of campaigns.filter((c) => ticketCampaign(c, e))) {
+          await open(c, `ticket:${e.source}:${e.ticketId}:${e.status ?? ''}`, { customerEmails: [e.email] })
+        }
+        await outreach.ticketEvents.remove(e.id)
       }
       return events.length
     },

@@ -12,6 +12,8 @@ export interface AudienceQuery {
   channel: string
   /** Event runs: only customers of these orders. */
   orderIds?: readonly string[] | null
+  /** Ticket runs: only the customers with these emails (lower-case). */
+  emails?: readonly string[] | null
   /** Messages decided since this moment count toward the frequency cap. */
   capSinceMs: number
 }
@@ -69,15 +71,17 @@ function filters(sql: Sql, q: AudienceQuery) {
 /** The page's customers (user id, and for order audiences their matching orders), after `cursor`. */
 function matched(sql: Sql, q: AudienceQuery, cursor: string | null, limit: number) {
   const after = cursor === null ? sql`` : sql`and u.user_id > ${cursor}`
+  const byEmail = (user: string) => q.emails
+    ? sql`and ${sql.unsafe(user)} in (select user_id from retail_users where lower(email) = any(${q.emails as string[]}::text[]))` : sql``
   if (q.source === 'retail.users') {
     const event = q.orderIds ? sql`and exists (select 1 from retail_orders o where o.user_id = u.user_id and o.order_id = any(${q.orderIds as string[]}::text[]))` : sql``
     return sql`select u.user_id, null::text[] as order_ids, null::text as statuses from retail_users u
-      where true ${after} ${event} ${filters(sql, q)} order by u.user_id limit ${limit}`
+      where true ${after} ${event} ${byEmail('u.user_id')} ${filters(sql, q)} order by u.user_id limit ${limit}`
   }
   const orderAfter = cursor === null ? sql`` : sql`and o.user_id > ${cursor}`
   const event = q.orderIds ? sql`and o.order_id = any(${q.orderIds as string[]}::text[])` : sql``
   return sql`select o.user_id, array_agg(o.order_id order by o.order_id) as order_ids, string_agg(distinct o.status, ', ') as statuses
-    from retail_orders o where true ${orderAfter} ${event} ${filters(sql, q)}
+    from retail_orders o where true ${orderAfter} ${event} ${byEmail('o.user_id')} ${filters(sql, q)}
     group by o.user_id order by o.user_id limit ${limit}`
 }
 

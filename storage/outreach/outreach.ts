@@ -6,6 +6,7 @@ import { createConsent } from './consent.ts'
 import { createDeliveries } from './deliveries.ts'
 import { createOrderEvents } from './order-events.ts'
 import { createRuns } from './runs.ts'
+import { createTicketEvents } from './ticket-events.ts'
 
 export function createOutreach(sql: Sql) {
   return {
@@ -13,6 +14,7 @@ export function createOutreach(sql: Sql) {
     deliveries: createDeliveries(sql),
     consent: createConsent(sql),
     orderEvents: createOrderEvents(sql),
+    ticketEvents: createTicketEvents(sql),
     campaigns: () => campaignsInForce(sql),
     /** One customer of the tools with the facts restraint needs now (a deferred message coming due). */
     member: async (q: AudienceQuery, customerRef: string): Promise<AudienceMember | undefined> =>

@@ -14,6 +14,7 @@ export interface OutreachRun {
   spec: Record<string, unknown>
   dryRun: boolean
   orderIds: string[] | null
+  customerEmails: string[] | null
   status: RunStatus
   cursor: string | null
   decidedAll: boolean
@@ -30,6 +31,7 @@ export interface NewRun {
   spec: Record<string, unknown>
   dryRun?: boolean
   orderIds?: string[]
+  customerEmails?: string[]
   /** The campaign is paused: the occurrence is recorded, and runs when it resumes. */
   paused?: boolean
 }
@@ -45,7 +47,7 @@ export interface DecidedRow {
 }
 
 const columns = `id, tenant_id as "tenantId", campaign, occurrence, campaign_version as "campaignVersion", spec, dry_run as "dryRun",
-  order_ids as "orderIds", status, cursor, decided_all as "decidedAll", total, created_at as "createdAt", finished_at as "finishedAt"`
+  order_ids as "orderIds", customer_emails as "customerEmails", status, cursor, decided_all as "decidedAll", total, created_at as "createdAt", finished_at as "finishedAt"`
 
 /** The delivery id, which is also the outreach message's id: stable for (run, customer). */
 export const deliveryId = (runId: string, customerRef: string) => `${runId}.${customerRef}`
@@ -56,9 +58,9 @@ export function createRuns(sql: Sql) {
     async open(r: NewRun): Promise<{ run: OutreachRun; created: boolean }> {
       const id = `run_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`
       const [row] = await sql<(OutreachRun & { created: boolean })[]>`insert into outreach_runs
-        (id, tenant_id, campaign, occurrence, campaign_version, spec, dry_run, order_ids, status)
+        (id, tenant_id, campaign, occurrence, campaign_version, spec, dry_run, order_ids, customer_emails, status)
         values (${id}, ${r.tenantId}, ${r.campaign}, ${r.occurrence}, ${r.campaignVersion}, ${sql.json(r.spec as never)},
-          ${r.dryRun ?? false}, ${r.orderIds ?? null}, ${r.paused ? 'paused' : 'queued'})
+          ${r.dryRun ?? false}, ${r.orderIds ?? null}, ${r.customerEmails ?? null}, ${r.paused ? 'paused' : 'queued'})
         on conflict (tenant_id, campaign, occurrence) do update set tenant_id = excluded.tenant_id
         returning ${sql.unsafe(columns)}, (xmax = 0) as created`
       const { created, ...run } = row!

@@ -87,6 +87,25 @@ describe('an order-delay event', () => {
     expect(kpis).toMatchObject({ sent: 4, replied: 1, optedOut: 1, skippedByReason: { opted_out: 1, escalation_open: 1, suppressed: 1 } })
   })
 
+  test('a ticket webhook reaches the ticket\'s requester once, however often it is delivered', async () => {
+    const requester = customers[6]!
+    await applyCampaign(h, 'follow-up', {
+      ...delaySpec(), trigger: { event: { type: 'ticket.updated', to: ['solved'] } }, audience: { source: 'retail.users', where: [] },
+      message: { template: 'Hi {{first_name}}, was your issue solved?' }, quietHours: undefined, frequencyCap: undefined,
+    })
+    const webhook = (status: string) => h.call('POST', '/v1/tickets/generic', {
+      body: { event: 'ticket.updated', ticket: { id: 'T-77', status, requester: { email: requester.email.toUpperCase() } } },
+    })
+    expect((await webhook('open')).status).toBe(202)
+    for (let i = 0; i < 2; i++) expect((await webhook('solved')).status).toBe(202)
+    const run = await waitForRun(h, 'follow-up')
+    expect(run.occurrence).toBe('ticket:generic:T-77:solved')
+    expect(run.progress).toMatchObject({ total: 1, byStatus: { sent: 1 } })
+    await waitFor(async () => (await h.platform.storage.sql`select 1 from outreach_ticket_events`).length === 0, 5000, 'the events drained')
+    expect((await h.call('GET', '/v1/campaigns/follow-up/runs')).body.data).toHaveLength(1)
+    expect((await outreachMessages(h, TENANT, 'follow-up')).get(requester.userId)).toEqual([expect.stringMatching(/^Hi .+, was your issue solved\?$/)])
+  })
+
   test('a dry run over the whole audience says who and why, and sends nothing', async () => {
     const before = await h.platform.storage.sql`select (select count(*) from messages)::int as m, (select count(*) from conversations)::int as c`
     const started = await h.call('POST', '/v1/campaigns/delay/runs', { body: { dryRun: true } })

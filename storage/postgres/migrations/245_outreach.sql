@@ -12,8 +12,9 @@ create table outreach_runs (
   campaign_version int not null,
   spec jsonb not null,
   dry_run boolean not null default false,
-  -- event runs: the orders the event changed (the audience is narrowed to them)
+  -- event runs: the orders the event changed, or the ticket requester's email (the audience is narrowed to them)
   order_ids text[],
+  customer_emails text[],
   status text not null default 'queued' check (status in ('queued', 'running', 'paused', 'done')),
   -- keyset position of the decision pass: every customer at or before it has a delivery row
   cursor text,
@@ -98,6 +99,18 @@ end $$;
 create trigger retail_orders_status_outreach after update on retail_orders
   referencing new table as new_rows old table as old_rows
   for each statement execute function outreach_order_status_changed();
+
+-- Ticket webhooks as campaign triggers: one row per ticket event with a requester email, recorded by the
+-- ticket ingest and removed once every campaign it starts has its run.
+create table outreach_ticket_events (
+  id bigint generated always as identity primary key,
+  tenant_id text not null,
+  source text not null,
+  ticket_id text not null,
+  status text,
+  email text not null,
+  created_at timestamptz not null default now()
+);
 
 -- "Does this customer have an open escalation" is asked for every customer of an audience.
 create index outreach_escalations_conversation_idx on escalations (conversation_id) where status in ('open', 'taken');
