@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Queue } from 'bullmq'
 import { names } from '../../queues/index.ts'
+import type { ModelGateway, ProviderMessage } from '../../providers/index.ts'
 import { startApiHarness, type ApiHarness } from '../api/harness.ts'
 import { waitFor } from '../support/wait.ts'
 import { applyCampaign, applyReplyAgent, moveOrders, outreachMessages, pendingCustomers, quietNowInUtc, waitForRun, type RetailCustomer } from './harness.ts'
@@ -23,9 +24,19 @@ const delaySpec = () => ({
   frequencyCap: { max: 1, periodHours: 24 },
 })
 
+// The reply agent's model: answers, and keeps what it was shown.
+const prompts: ProviderMessage[][] = []
+const gateway: ModelGateway = {
+  async complete(req) {
+    prompts.push(req.messages)
+    const response = { provider: 'script', model: 'script', stopReason: 'end' as const, usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 }, text: 'It ships next week.', toolCalls: [] }
+    return { response, costUsd: 0, path: ['script:script'] }
+  },
+}
+
 beforeAll(async () => {
   // Small pages, so a run over the shop's 500 customers has a hundred places to pause.
-  h = await startApiHarness({ OUTREACH_TICK_MS: '100', OUTREACH_PAGE_SIZE: '5' })
+  h = await startApiHarness({ OUTREACH_TICK_MS: '100', OUTREACH_PAGE_SIZE: '5' }, { gateway })
   await applyReplyAgent(h)
   customers = await pendingCustomers(h, 7)
   const { storage } = h.platform
@@ -73,6 +84,40 @@ describe('an order-delay event', () => {
     expect((await h.call('GET', `/v1/campaigns/delay/runs/${run.id}`)).body.progress.byStatus).toMatchObject({ sent: 4 })
   })
 
+  test('a reply is answered by the reply agent, with our message before the customer\'s words', async () => {
+    const run = await waitForRun(h, 'delay')
+    const [d] = (await h.call('GET', `/v1/campaigns/delay/runs/${run.id}/decisions?status=sent&limit=2`)).body.data.slice(1)
+    expect((await h.call('POST', `/v1/conversations/${d.conversationId}/messages`, { body: { text: 'When will it arrive?' } })).status).toBe(202)
+    const prompt = await waitFor(async () => prompts.find((p) => p.some((m) => m.role === 'user' && m.content === 'When will it arrive?')), 10_000, 'the model call')
+    const mine = prompt.findIndex((m) => m.role === 'assistant' && m.content === d.text)
+    expect(mine).toBeGreaterThanOrEqual(0)
+    expect(prompt.findIndex((m) => m.role === 'user')).toBeGreaterThan(mine)
+  })
+
+  test('a deferred message coming due checks consent again', async () => {
+    const [x, y] = customers.slice(5, 7)
+    await applyCampaign(h, 'late', {
+      ...delaySpec(), trigger: { schedule: { cron: '0 0 1 1 *' } }, audience: { source: 'retail.users', where: [{ field: 'user_id', in: [x!.userId, y!.userId] }] },
+      message: { template: 'Hi {{first_name}}' }, quietHours: { ...quietNowInUtc(), defaultTimeZone: 'UTC' }, frequencyCap: undefined,
+    })
+    await h.call('PUT', `/v1/outreach/customers/${x!.userId}/time-zone`, { body: { timeZone: 'UTC' } })
+    await h.call('PUT', `/v1/outreach/customers/${y!.userId}/time-zone`, { body: { timeZone: 'UTC' } })
+    const started = (await h.call('POST', '/v1/campaigns/late/runs', { body: {} })).body
+    const run = await waitForRun(h, 'late', (r) => r.id === started.id && r.status === 'done')
+    expect(run.progress.byStatus).toEqual({ deferred: 2 })
+    await h.call('PUT', `/v1/outreach/customers/${x!.userId}/consent/email`, { body: { status: 'out' } })
+    const pool = new Queue(names.pool('outreach'), { connection: h.redis.client, prefix: h.redis.prefix })
+    for (const c of [x!, y!]) await (await waitFor(() => pool.getJob(`${run.id}.${c.userId}`), 5000, 'a deferred job')).promote()
+    await pool.close()
+    const decided = await waitFor(async () => {
+      const p = (await h.call('GET', `/v1/campaigns/late/runs/${run.id}`)).body.progress
+      return p.byStatus.deferred === undefined && p
+    }, 10_000, 'both to come due')
+    expect(decided).toMatchObject({ byStatus: { sent: 1, skipped: 1 }, skippedByReason: { opted_out: 1 } })
+    expect([...(await outreachMessages(h, TENANT, 'late')).keys()]).toEqual([y!.userId])
+    await h.call('PUT', `/v1/outreach/customers/${x!.userId}/consent/email`, { body: { status: 'in' } })
+  })
+
   test('"stop" in a reply opts the customer out of the channel, and the KPIs count the reply', async () => {
     const [d] = (await h.call('GET', `/v1/campaigns/delay/runs/${(await waitForRun(h, 'delay')).id}/decisions?status=sent&limit=1`)).body.data
     const res = await h.call('POST', `/v1/conversations/${d.conversationId}/messages`, { body: { text: 'STOP' } })
@@ -84,7 +129,7 @@ describe('an order-delay event', () => {
     const consent = (await h.call('GET', `/v1/outreach/customers/${d.customer}/consent`)).body.data
     expect(consent).toEqual([expect.objectContaining({ channel: 'email', status: 'out', source: expect.stringMatching(/^reply:run_/) })])
     const kpis = (await h.call('GET', '/v1/campaigns/delay/kpis')).body
-    expect(kpis).toMatchObject({ sent: 4, replied: 1, optedOut: 1, skippedByReason: { opted_out: 1, escalation_open: 1, suppressed: 1 } })
+    expect(kpis).toMatchObject({ sent: 4, replied: 2, optedOut: 1, skippedByReason: { opted_out: 1, escalation_open: 1, suppressed: 1 } })
   })
 
   test('a ticket webhook reaches the ticket\'s requester once, however often it is delivered', async () => {
