@@ -86,7 +86,8 @@ export const CampaignSpec = Type.Object({
 }, closed)
 export type CampaignSpec = Static<typeof CampaignSpec>
 
-const validTimeZone = (tz: string) => {
+/** Whether the runtime knows the IANA time zone. */
+export const isTimeZone = (tz: string): boolean => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz })
     return true
@@ -104,7 +105,7 @@ export function campaignProblems(spec: CampaignSpec): string[] {
   if (schedule) {
     const fields = schedule.cron.trim().split(/\s+/).length
     if (fields !== 5 && fields !== 6) problems.push('/spec/trigger/schedule/cron: a cron pattern has 5 fields (6 with seconds)')
-    if (!validTimeZone(schedule.timeZone)) problems.push(`/spec/trigger/schedule/timeZone: unknown time zone "${schedule.timeZone}"`)
+    if (!isTimeZone(schedule.timeZone)) problems.push(`/spec/trigger/schedule/timeZone: unknown time zone "${schedule.timeZone}"`)
   }
   const fields = AUDIENCE_FIELDS[spec.audience.source]
   spec.audience.where.forEach((f, i) => {
@@ -116,7 +117,7 @@ export function campaignProblems(spec: CampaignSpec): string[] {
   }
   if (spec.quietHours) {
     if (spec.quietHours.start === spec.quietHours.end) problems.push('/spec/quietHours: start and end must differ')
-    if (!validTimeZone(spec.quietHours.defaultTimeZone)) problems.push(`/spec/quietHours/defaultTimeZone: unknown time zone "${spec.quietHours.defaultTimeZone}"`)
+    if (!isTimeZone(spec.quietHours.defaultTimeZone)) problems.push(`/spec/quietHours/defaultTimeZone: unknown time zone "${spec.quietHours.defaultTimeZone}"`)
   }
   return problems
 }

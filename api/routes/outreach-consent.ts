@@ -2,7 +2,7 @@
 // for quiet hours. Customers are named by the tools' own id (the retail user id). Admin scope to change.
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
-import { OUTREACH_CHANNELS } from '../../resources/index.ts'
+import { isTimeZone, OUTREACH_CHANNELS } from '../../resources/index.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 
@@ -14,15 +14,6 @@ const CustomerRef = t.String({ pattern: '^[A-Za-z0-9_.@-]{1,128}$' })
 const Channel = t.Union(OUTREACH_CHANNELS.map((c) => t.Literal(c)))
 const Address = t.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s/]+$' })
 const tags = ['outreach']
-
-const validZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
-  } catch {
-    return false
-  }
-}
 
 export function outreachConsentRoutes(deps: OutreachConsentRouteDeps) {
   const { consent } = deps.storage.outreach
@@ -40,7 +31,7 @@ export function outreachConsentRoutes(deps: OutreachConsentRouteDeps) {
       detail: { summary: 'Opt a customer in or out of proactive messages on a channel', tags },
     })
     .put('/v1/outreach/customers/:customer/time-zone', async ({ params: { customer }, body, tenant }) => {
-      if (!validZone(body.timeZone)) throw new AppError('request.invalid', `unknown time zone "${body.timeZone}"`)
+      if (!isTimeZone(body.timeZone)) throw new AppError('request.invalid', `unknown time zone "${body.timeZone}"`)
       await consent.setTimeZone(tenant.tenantId, customer, body.timeZone)
       return { customer, timeZone: body.timeZone }
     }, {

@@ -40,8 +40,13 @@ export interface CampaignKpis {
   optedOut: number
 }
 
-const columns = `id, run_id as "runId", tenant_id as "tenantId", customer_ref as "customerRef", status, reason, due_at as "dueAt",
-  address, text, conversation_id as "conversationId", decided_at as "decidedAt", sent_at as "sentAt"`
+/** The row's columns, of table alias `t` when given. */
+const columnsOf = (t = '') => {
+  const c = (name: string, as?: string) => `${t ? `${t}.` : ''}${name}${as ? ` as "${as}"` : ''}`
+  return [c('id'), c('run_id', 'runId'), c('tenant_id', 'tenantId'), c('customer_ref', 'customerRef'), c('status'), c('reason'),
+    c('due_at', 'dueAt'), c('address'), c('text'), c('conversation_id', 'conversationId'), c('decided_at', 'decidedAt'), c('sent_at', 'sentAt')].join(', ')
+}
+const columns = columnsOf()
 
 export function createDeliveries(sql: Sql) {
   return {
@@ -82,7 +87,7 @@ export function createDeliveries(sql: Sql) {
     },
     /** The newest message of a campaign that went into this conversation: why we reached out. */
     async lastSentInto(conversationId: string): Promise<(Delivery & { campaign: string; channel: string }) | undefined> {
-      const [row] = await sql<(Delivery & { campaign: string; channel: string })[]>`select ${sql.unsafe(columns.replaceAll(/(^|, )(\w)/g, '$1d.$2'))},
+      const [row] = await sql<(Delivery & { campaign: string; channel: string })[]>`select ${sql.unsafe(columnsOf('d'))},
         r.campaign, r.spec->>'channel' as channel from outreach_deliveries d join outreach_runs r on r.id = d.run_id
         where d.conversation_id = ${conversationId} and d.status = 'sent' order by d.sent_at desc limit 1`
       return row

@@ -61,7 +61,11 @@ describe('an order-delay event', () => {
     expect(run.progress).toMatchObject({ total: 7, decided: 7, fraction: 1 })
     expect(run.progress.skippedByReason).toEqual({ opted_out: 1, escalation_open: 1, suppressed: 1 })
     expect(run.progress.byStatus).toMatchObject({ sent: 3, deferred: 1, skipped: 3 })
-    const messages = await outreachMessages(h, TENANT, 'delay')
+    // A row is marked sent once its mail is queued; the conversation actors write the messages right after.
+    const messages = await waitFor(async () => {
+      const m = await outreachMessages(h, TENANT, 'delay')
+      return m.size === 3 && m
+    }, 10_000, 'the three messages written')
     const [first, optedOut, escalated, night, suppressed, ...rest] = customers
     for (const c of [first!, ...rest]) expect(messages.get(c.userId)).toEqual([expect.stringContaining(`order ${c.orderId} is delayed`)])
     for (const c of [optedOut!, escalated!, night!, suppressed!]) expect(messages.has(c.userId)).toBe(false)
@@ -114,6 +118,8 @@ describe('an order-delay event', () => {
       return p.byStatus.deferred === undefined && p
     }, 10_000, 'both to come due')
     expect(decided).toMatchObject({ byStatus: { sent: 1, skipped: 1 }, skippedByReason: { opted_out: 1 } })
+    // The row is marked once the mail is queued; the conversation actor writes the message right after.
+    await waitFor(async () => (await outreachMessages(h, TENANT, 'late')).has(y!.userId), 10_000, 'the message written')
     expect([...(await outreachMessages(h, TENANT, 'late')).keys()]).toEqual([y!.userId])
     await h.call('PUT', `/v1/outreach/customers/${x!.userId}/consent/email`, { body: { status: 'in' } })
   })
@@ -148,7 +154,17 @@ describe('an order-delay event', () => {
     expect(run.progress).toMatchObject({ total: 1, byStatus: { sent: 1 } })
     await waitFor(async () => (await h.platform.storage.sql`select 1 from outreach_ticket_events`).length === 0, 5000, 'the events drained')
     expect((await h.call('GET', '/v1/campaigns/follow-up/runs')).body.data).toHaveLength(1)
+    await waitFor(async () => (await outreachMessages(h, TENANT, 'follow-up')).has(requester.userId), 10_000, 'the message written')
     expect((await outreachMessages(h, TENANT, 'follow-up')).get(requester.userId)).toEqual([expect.stringMatching(/^Hi .+, was your issue solved\?$/)])
+  })
+
+  test('erasing a customer erases the address and the words of the messages we sent them', async () => {
+    const requester = customers[6]!
+    const customerId = await h.platform.storage.customers.resolve(TENANT, { kind: 'email', value: requester.email })
+    expect((await h.call('POST', `/v1/customers/${customerId}/erase`, { body: { reason: 'asked' } })).status).toBe(200)
+    const rows = await h.platform.storage.sql`select address, text, status from outreach_deliveries where customer_ref = ${requester.userId} and tenant_id = ${TENANT}`
+    expect(rows.length).toBeGreaterThanOrEqual(2)
+    for (const r of rows) expect(r).toMatchObject({ address: null, text: null })
   })
 
   test('a dry run over the whole audience says who and why, and sends nothing', async () => {
