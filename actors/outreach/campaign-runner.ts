@@ -79,13 +79,12 @@ export function createCampaignRunner(deps: CampaignRunnerDeps, options: Campaign
 
   /** Runs (or resumes) the occurrence; `interrupted` when the worker is closing, to be resumed elsewhere. */
   async function run(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
-    let current = await outreach.runs.get(runId)
-    if (!current || current.status === 'done' || current.status === 'paused') return 'finished'
-    if (!(await outreach.runs.setStatus(runId, 'running', ['queued', 'running']))) return 'finished'
+    let current = await outreach.runs.start(runId)
+    if (!current) return 'finished'
     const spec = current.spec as unknown as CampaignSpec
     const query = audienceOf(current, deps.clock.now())
     if (current.total === null) await outreach.runs.setTotal(runId, query)
-    const run = current
+    const run: OutreachRun = current
     const sending = { pending: '', deferred: '' }
     const flush = async () => {
       if (run.dryRun) return

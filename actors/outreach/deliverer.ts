@@ -20,7 +20,10 @@ export interface DelivererDeps {
 export interface Deliverer {
   /** Sends a pending delivery now. */
   send(d: OutreachDelivery, run: OutreachRun): Promise<void>
-  /** Schedules a deferred delivery for its due time on the outreach pool. */
+  /**
+   * Schedules a deferred delivery for its due time on the outreach pool. The job is named after the run's start,
+   * so a run resumed after a pause schedules again what came due while it was paused (and finished as a no-op).
+   */
   schedule(d: OutreachDelivery, run: OutreachRun): Promise<void>
   /** A deferred delivery came due: restraint is checked again, then it is sent or skipped with the reason. */
   sendDue(deliveryId: string): Promise<boolean>
@@ -56,7 +59,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
     async schedule(d, run) {
       const conversationId = await conversationFor(d, run)
       await deps.pools.enqueue({
-        v: 1, id: d.id, kind: 'outreach.send', conversationId, causationId: run.id, sentAt: deps.clock.now(),
+        v: 1, id: `${d.id}.s${run.starts}`, kind: 'outreach.send', conversationId, causationId: run.id, sentAt: deps.clock.now(),
         payload: { campaign: run.campaign, text: d.text ?? '', delivery: d.id },
       }, { delayMs: Math.max(0, (d.dueAt?.getTime() ?? 0) - deps.clock.now()) })
     },

@@ -18,6 +18,7 @@ export interface OutreachRun {
   status: RunStatus
   cursor: string | null
   decidedAll: boolean
+  starts: number
   total: number | null
   createdAt: Date
   finishedAt: Date | null
@@ -47,7 +48,7 @@ export interface DecidedRow {
 }
 
 const columns = `id, tenant_id as "tenantId", campaign, occurrence, campaign_version as "campaignVersion", spec, dry_run as "dryRun",
-  order_ids as "orderIds", customer_emails as "customerEmails", status, cursor, decided_all as "decidedAll", total, created_at as "createdAt", finished_at as "finishedAt"`
+  order_ids as "orderIds", customer_emails as "customerEmails", status, cursor, decided_all as "decidedAll", starts, total, created_at as "createdAt", finished_at as "finishedAt"`
 
 /** The delivery id, which is also the outreach message's id: stable for (run, customer). */
 export const deliveryId = (runId: string, customerRef: string) => `${runId}.${customerRef}`
@@ -80,17 +81,29 @@ export function createRuns(sql: Sql) {
       const rows = await sql<{ id: string }[]>`select id from outreach_runs where status in ('queued', 'running') order by created_at`
       return rows.map((r) => r.id)
     },
+    /** A worker starts (or resumes) the run: answers the run as started, or undefined when it is paused or done. */
+    async start(id: string): Promise<OutreachRun | undefined> {
+      const [row] = await sql<OutreachRun[]>`update outreach_runs set status = 'running', starts = starts + 1
+        where id = ${id} and status in ('queued', 'running') returning ${sql.unsafe(columns)}`
+      return row
+    },
     /** Moves a run between states; `from` guards against overtaking a concurrent change. */
     async setStatus(id: string, to: RunStatus, from: readonly RunStatus[]): Promise<boolean> {
       const rows = await sql`update outreach_runs set status = ${to}, finished_at = ${to === 'done' ? sql`now()` : null}
         where id = ${id} and status = any(${from as RunStatus[]}::text[]) returning 1`
       return rows.length > 0
     },
-    /** Pauses or resumes every unfinished run of a campaign; answers the ids changed. */
+    /**
+     * Pauses every run of a campaign with work left (deciding, sending, or messages deferred past quiet hours), or
+     * resumes the paused ones; answers the ids changed.
+     */
     async setPaused(tenantId: string, campaign: string, paused: boolean): Promise<string[]> {
-      const [to, from] = paused ? ['paused', ['queued', 'running']] : ['queued', ['paused']]
-      const rows = await sql<{ id: string }[]>`update outreach_runs set status = ${to}
-        where tenant_id = ${tenantId} and campaign = ${campaign} and status = any(${from}::text[]) returning id`
+      const which = paused
+        ? sql`(r.status in ('queued', 'running') or (r.status = 'done'
+            and exists (select 1 from outreach_deliveries d where d.run_id = r.id and d.status = 'deferred')))`
+        : sql`r.status = 'paused'`
+      const rows = await sql<{ id: string }[]>`update outreach_runs r set status = ${paused ? 'paused' : 'queued'}
+        where r.tenant_id = ${tenantId} and r.campaign = ${campaign} and ${which} returning r.id`
       return rows.map((r) => r.id)
     },
     async setTotal(id: string, q: AudienceQuery): Promise<number> {

@@ -76,7 +76,7 @@ describe('an order-delay event', () => {
     expect(due).toBeGreaterThan(Date.now() + 55 * 60_000)
     expect(due).toBeLessThan(Date.now() + 61 * 60_000)
     const pool = new Queue(names.pool('outreach'), { connection: h.redis.client, prefix: h.redis.prefix })
-    const job = await waitFor(() => pool.getJob(`${run.id}.${night!.userId}`), 5000, 'the deferred job')
+    const job = await waitFor(() => pool.getJob(`${run.id}.${night!.userId}.s1`), 5000, 'the deferred job')
     expect(await job.isDelayed()).toBe(true)
     // The conversation is answered by the campaign's reply agent.
     const [conv] = await h.platform.storage.sql`select agent, channel from conversations where id = ${decisions[0].conversationId}`
@@ -111,7 +111,7 @@ describe('an order-delay event', () => {
     expect(run.progress.byStatus).toEqual({ deferred: 2 })
     await h.call('PUT', `/v1/outreach/customers/${x!.userId}/consent/email`, { body: { status: 'out' } })
     const pool = new Queue(names.pool('outreach'), { connection: h.redis.client, prefix: h.redis.prefix })
-    for (const c of [x!, y!]) await (await waitFor(() => pool.getJob(`${run.id}.${c.userId}`), 5000, 'a deferred job')).promote()
+    for (const c of [x!, y!]) await (await waitFor(() => pool.getJob(`${run.id}.${c.userId}.s1`), 5000, 'a deferred job')).promote()
     await pool.close()
     const decided = await waitFor(async () => {
       const p = (await h.call('GET', `/v1/campaigns/late/runs/${run.id}`)).body.progress
@@ -122,6 +122,30 @@ describe('an order-delay event', () => {
     await waitFor(async () => (await outreachMessages(h, TENANT, 'late')).has(y!.userId), 10_000, 'the message written')
     expect([...(await outreachMessages(h, TENANT, 'late')).keys()]).toEqual([y!.userId])
     await h.call('PUT', `/v1/outreach/customers/${x!.userId}/consent/email`, { body: { status: 'in' } })
+  })
+
+  test('a deferred message that comes due while its campaign is paused goes out after the resume', async () => {
+    const z = customers[3]!
+    await applyCampaign(h, 'paused-late', {
+      ...delaySpec(), trigger: { schedule: { cron: '0 0 1 1 *' } }, audience: { source: 'retail.users', where: [{ field: 'user_id', in: [z.userId] }] },
+      message: { template: 'Hi {{first_name}}, later' }, quietHours: { ...quietNowInUtc(), defaultTimeZone: 'UTC' }, frequencyCap: undefined,
+    })
+    const started = (await h.call('POST', '/v1/campaigns/paused-late/runs', { body: {} })).body
+    const run = await waitForRun(h, 'paused-late', (r) => r.id === started.id && r.status === 'done')
+    expect(run.progress.byStatus).toEqual({ deferred: 1 })
+    // A finished run with a message still deferred has work left: pausing the campaign pauses it.
+    expect((await h.call('POST', '/v1/campaigns/paused-late/pause')).body.runs).toEqual([run.id])
+    const pool = new Queue(names.pool('outreach'), { connection: h.redis.client, prefix: h.redis.prefix })
+    const first = await waitFor(() => pool.getJob(`${run.id}.${z.userId}.s1`), 5000, 'the deferred job')
+    await first.promote()
+    await waitFor(async () => (await first.getState()) === 'completed', 10_000, 'the due job to find the campaign paused')
+    expect((await h.call('GET', `/v1/campaigns/paused-late/runs/${run.id}`)).body.progress.byStatus).toEqual({ deferred: 1 })
+    // Resuming puts the run back to work: its deferred message is scheduled again, and goes out once.
+    expect((await h.call('POST', '/v1/campaigns/paused-late/resume')).body.runs).toEqual([run.id])
+    const again = await waitFor(() => pool.getJob(`${run.id}.${z.userId}.s2`), 10_000, 'the job scheduled again')
+    await again.promote()
+    await waitFor(async () => (await outreachMessages(h, TENANT, 'paused-late')).get(z.userId)?.length === 1, 10_000, 'the message sent')
+    await pool.close()
   })
 
   test('"stop" in a reply opts the customer out of the channel, and the KPIs count the reply', async () => {

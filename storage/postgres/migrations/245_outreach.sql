@@ -19,6 +19,8 @@ create table outreach_runs (
   -- keyset position of the decision pass: every customer at or before it has a delivery row
   cursor text,
   decided_all boolean not null default false,
+  -- how many times a worker started (or resumed) the run: names that start's scheduled jobs
+  starts int not null default 0,
   total int,
   created_at timestamptz not null default now(),
   finished_at timestamptz,
