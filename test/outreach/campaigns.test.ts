@@ -1,6 +1,7 @@
 // Campaigns end to end on an in-process platform (API and worker, real Redis and Postgres): an order-delay
-// event reaches each affected customer once and nobody restraint excludes, a deferred message comes due,
-// "stop" opts out, a dry run sends nothing, and a paused run resumes where it stopped.
+// event reaches each affected customer once and nobody restraint excludes; deferred messages come due (consent
+// checked again, held while paused); the reply agent sees why we wrote; "stop" opts out; a ticket webhook
+// reaches its requester once; erasure reaches the deliveries; a dry run sends nothing; pause and resume.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Queue } from 'bullmq'
 import { names } from '../../queues/index.ts'
