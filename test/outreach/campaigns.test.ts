@@ -233,3 +233,26 @@ describe('an order-delay event', () => {
     expect(dupes!.n).toBe(0)
   })
 })
+
+test('two campaigns running at once share the frequency cap: each customer hears from one of them', async () => {
+  const taken = new Set(customers.map((c) => c.userId))
+  const users = (await h.platform.storage.sql<{ id: string }[]>`select user_id as id from retail_users order by user_id desc limit 60`)
+    .map((u) => u.id).filter((id) => !taken.has(id)).slice(0, 40)
+  const spec = (name: string) => ({
+    ...delaySpec(), trigger: { schedule: { cron: '0 0 1 1 *' } }, audience: { source: 'retail.users', where: [{ field: 'user_id', in: users }] },
+    message: { template: `{{first_name}}, news from ${name}` }, quietHours: undefined, frequencyCap: { max: 1, periodHours: 24 },
+  })
+  await applyCampaign(h, 'news-a', spec('a'))
+  await applyCampaign(h, 'news-b', spec('b'))
+  const [a, b] = await Promise.all(['news-a', 'news-b'].map((c) => h.call('POST', `/v1/campaigns/${c}/runs`, { body: {} })))
+  const [ra, rb] = await Promise.all([
+    waitForRun(h, 'news-a', (r) => r.id === a!.body.id && r.status === 'done'), waitForRun(h, 'news-b', (r) => r.id === b!.body.id && r.status === 'done'),
+  ])
+  // Pages of five from both runs interleave under the tenant's lock: neither sees the other's half-made decisions.
+  expect((ra.progress.byStatus.sent ?? 0) + (rb.progress.byStatus.sent ?? 0)).toBe(users.length)
+  expect((ra.progress.skippedByReason.frequency_cap ?? 0) + (rb.progress.skippedByReason.frequency_cap ?? 0)).toBe(users.length)
+  const perCustomer = await h.platform.storage.sql<{ n: number }[]>`select count(*)::int as n from outreach_deliveries
+    where run_id in (${ra.id}, ${rb.id}) and status = 'sent' group by customer_ref`
+  expect(perCustomer.length).toBe(users.length)
+  expect(perCustomer.every((r) => r.n === 1)).toBe(true)
+})
