@@ -3,6 +3,7 @@
 // defer. A run resumed after a crash first sends what was decided but not yet sent: the delivery ids make
 // every send idempotent, so no customer hears twice. Pausing stops it between pages; a dry run only decides.
 import type { Clock } from '../../lib/clock.ts'
+import { TerminalError } from '../../lib/errors.ts'
 import type { Logger } from '../../lib/log.ts'
 import { decideAll, type CampaignSpec, type Decision } from '../../outreach/index.ts'
 import type { AudienceMember, AudienceQuery, DecidedRow, OutreachDelivery, OutreachRun, Storage } from '../../storage/index.ts'
@@ -77,6 +78,20 @@ export function createCampaignRunner(deps: CampaignRunnerDeps, options: Campaign
     return rows
   }
 
+  /**
+   * One row's send or schedule. A refusal no retry fixes (an invalid message) skips that customer with the reason
+   * and the error logged, so one bad row cannot hold the run forever; anything else fails the job, to be retried.
+   */
+  const guarded = (run: OutreachRun, act: (d: OutreachDelivery) => Promise<void>) => async (d: OutreachDelivery) => {
+    try {
+      await act(d)
+    } catch (e) {
+      if (!(e instanceof TerminalError)) throw e
+      deps.log.error('outreach message refused', { runId: run.id, deliveryId: d.id, error: e })
+      await outreach.deliveries.markSkipped(d.id, 'undeliverable')
+    }
+  }
+
   /** Runs (or resumes) the occurrence; `interrupted` when the worker is closing, to be resumed elsewhere. */
   async function run(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
     let current = await outreach.runs.start(runId)
@@ -88,8 +103,8 @@ export function createCampaignRunner(deps: CampaignRunnerDeps, options: Campaign
     const sending = { pending: '', deferred: '' }
     const flush = async () => {
       if (run.dryRun) return
-      sending.pending = await drain(run, 'pending', sending.pending, (d) => deps.deliverer.send(d, run))
-      sending.deferred = await drain(run, 'deferred', sending.deferred, (d) => deps.deliverer.schedule(d, run))
+      sending.pending = await drain(run, 'pending', sending.pending, guarded(run, (d) => deps.deliverer.send(d, run)))
+      sending.deferred = await drain(run, 'deferred', sending.deferred, guarded(run, (d) => deps.deliverer.schedule(d, run)))
     }
     await flush()
     while (!current.decidedAll) {

@@ -36,10 +36,12 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
   async function conversationFor(d: OutreachDelivery, run: OutreachRun): Promise<string> {
     if (d.conversationId) return d.conversationId
     const spec = run.spec as unknown as CampaignSpec
-    const customerId = d.address
-      ? (await deps.storage.customers.identify(run.tenantId, { kind: 'email', value: d.address }, { actor: 'outreach', reason: `campaign ${run.campaign}` })).customerId
+    const customer = d.address
+      ? await deps.storage.customers.identify(run.tenantId, { kind: 'email', value: d.address }, { actor: 'outreach', reason: `campaign ${run.campaign}` })
       : undefined
-    const open = customerId ? await outreach.deliveries.openConversation(run.tenantId, customerId, spec.channel) : undefined
+    const customerId = customer?.customerId
+    // A customer created just now has no conversation to continue.
+    const open = customer && !customer.created ? await outreach.deliveries.openConversation(run.tenantId, customer.customerId, spec.channel) : undefined
     const conversationId = open ?? `o.${d.id}`
     if (!open) await deps.storage.conversations.ensure({ id: conversationId, tenantId: run.tenantId, customerId, channel: spec.channel, agent: spec.replyAgent })
     return outreach.deliveries.assignConversation(d.id, conversationId)

@@ -256,3 +256,15 @@ test('two campaigns running at once share the frequency cap: each customer hears
   expect(perCustomer.length).toBe(users.length)
   expect(perCustomer.every((r) => r.n === 1)).toBe(true)
 })
+
+test('a message the mailbox refuses skips that customer with a reason, and the run still finishes', async () => {
+  const started = (await h.call('POST', '/v1/campaigns/news-a/runs', { body: { dryRun: true } })).body
+  await waitForRun(h, 'news-a', (r) => r.id === started.id && r.status === 'done')
+  // A row no mailbox accepts (empty text), as a decision written by an older version might be; the run picks it up again.
+  await h.platform.storage.sql`insert into outreach_deliveries (id, run_id, tenant_id, customer_ref, status, address, text)
+    values (${`${started.id}.poison`}, ${started.id}, ${TENANT}, 'poison', 'pending', 'poison@example.com', '')`
+  await h.platform.storage.sql`update outreach_runs set status = 'queued', dry_run = false where id = ${started.id}`
+  const run = await waitForRun(h, 'news-a', (r) => r.id === started.id && r.status === 'done')
+  const [row] = (await h.call('GET', `/v1/campaigns/news-a/runs/${run.id}/decisions?status=skipped`)).body.data.filter((d: any) => d.customer === 'poison')
+  expect(row).toMatchObject({ status: 'skipped', reason: 'undeliverable' })
+})
