@@ -1,13 +1,11 @@
 // Whether one customer of a campaign occurrence is contacted now, later (quiet hours) or not at all, and why.
 // Every restraint is decided here, in one place, from facts the caller loaded in bulk. Pure: no I/O, no clock.
-import { renderTemplate } from '../resources/index.ts'
-import type { CampaignSpec } from '../resources/index.ts'
+import { renderTemplate, type CampaignSpec } from '../resources/index.ts'
 import { localMinute, releaseAt } from './quiet-hours.ts'
 import { customerTimeZone } from './time-zones.ts'
 
-/** Why a customer is not contacted, in the order the checks run (the first that holds is recorded). */
-export const SKIP_REASONS = ['suppressed', 'opted_out', 'no_opt_in', 'no_address', 'escalation_open', 'frequency_cap'] as const
-export type SkipReason = (typeof SKIP_REASONS)[number]
+/** Why a customer is not contacted; the checks run in this order and the first that holds is recorded. */
+export type SkipReason = 'suppressed' | 'opted_out' | 'no_opt_in' | 'no_address' | 'escalation_open' | 'frequency_cap'
 
 /** One customer of the audience with what restraint needs to know about them. */
 export interface Candidate {

@@ -7,7 +7,7 @@
  */
 /** The Campaign spec as resources/ validates it. */
 export type { CampaignSpec } from '../resources/index.ts'
-export { decideAll, SKIP_REASONS, type Candidate, type Decision, type SkipReason } from './decide.ts'
+export { decideAll, type Candidate, type Decision, type SkipReason } from './decide.ts'
 export { localMinute, releaseAt, type QuietHours } from './quiet-hours.ts'
 export { customerTimeZone } from './time-zones.ts'
 /** A reply that is only a stop keyword opts the customer out of the channel. */

@@ -16,7 +16,5 @@ export { AgentSpec, ModelRoute, WORKFLOW_NAMES, workflowTool } from './agent.ts'
 export { HttpToolSpec } from './tool.ts'
 export { McpServerSpec, mcpToolName } from './mcp-server.ts'
 /** Proactive outreach: trigger, audience, template, channel, reply agent, consent, quiet hours and caps. */
-export {
-  CampaignSpec, AUDIENCE_SOURCES, AUDIENCE_FIELDS, TEMPLATE_FIELDS, ORDER_EVENT, TICKET_EVENT, OUTREACH_CHANNELS, isTimeZone,
-} from './campaign.ts'
+export { CampaignSpec, AUDIENCE_FIELDS, OUTREACH_CHANNELS, isTimeZone } from './campaign.ts'
 export { PLATFORM_TENANT, RESOURCE_NAME_PATTERN, TOOL_NAME_PATTERN } from './fields.ts'

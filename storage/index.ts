@@ -131,7 +131,7 @@ export type { ConsoleInbox, ConversationHandoff, DraftWaiting, InboxFilter, Inbo
 export type { CannedResponse, ConsoleWorkspace, ConversationNote, HandoffRating, QaReview } from './postgres/console-workspace.ts'
 /** Proactive outreach: occurrences (runs), per-customer deliveries, consent and suppression, order events. */
 export type { Outreach } from './outreach/outreach.ts'
-export { deliveryId, type DecidedRow, type NewRun, type OutreachRun, type RunStatus, type Runs } from './outreach/runs.ts'
+export type { DecidedRow, NewRun, OutreachRun, RunStatus, Runs } from './outreach/runs.ts'
 export type { CampaignKpis, Deliveries, Delivery as OutreachDelivery, DeliveryStatus as OutreachDeliveryStatus, RunProgress } from './outreach/deliveries.ts'
 export { AUDIENCE_COLUMNS, type AudienceMember, type AudienceQuery } from './outreach/audience.ts'
 export type { Consent, ConsentRecord } from './outreach/consent.ts'

@@ -51,7 +51,7 @@ const columns = `id, tenant_id as "tenantId", campaign, occurrence, campaign_ver
   order_ids as "orderIds", customer_emails as "customerEmails", status, cursor, decided_all as "decidedAll", starts, total, created_at as "createdAt", finished_at as "finishedAt"`
 
 /** The delivery id, which is also the outreach message's id: stable for (run, customer). */
-export const deliveryId = (runId: string, customerRef: string) => `${runId}.${customerRef}`
+const deliveryId = (runId: string, customerRef: string) => `${runId}.${customerRef}`
 
 export function createRuns(sql: Sql) {
   return {
