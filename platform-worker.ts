@@ -1,6 +1,6 @@
 // The worker role: the tenants' agents and tool catalogues, model routing, the pools and the actor host.
 // Part of the composition root: it may import every layer.
-import { createConversationFactory, createPoolHandlers, type ToolExecutor } from './actors/index.ts'
+import { createConversationFactory, createPoolHandlers, startOutreachService, type ToolExecutor } from './actors/index.ts'
 import {
   createAgentDirectory, createAgentToolExecutor, createModelRoutes, createPolicyCache, createPolicyEnforcer, createToolCatalogue, type ToolCatalogue,
 } from './agents/index.ts'
@@ -11,7 +11,7 @@ import { serveMetrics, type Health, type Metrics, type MetricsServer } from './l
 import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
   createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
-  type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker,
+  type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker, createOutreachQueues, startOutreachWorkers,
 } from './queues/index.ts'
 import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
@@ -88,6 +88,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     factory: createConversationFactory(runtime), log,
   })
   const knowledge = await startKnowledgeIndexing(deps)
+  const outreach = startOutreach(deps)
   deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
@@ -95,6 +96,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     metricsPort: server?.port,
     close: async () => {
       await knowledge.close()
+      await outreach.close()
       await host.close(config.shutdownGraceMs)
       await poolWorkers.close()
       await server?.close()
@@ -118,6 +120,22 @@ async function startKnowledgeIndexing({ config, storage, bull, knowledgeIndex, l
   // A job id still queued or running is not added twice.
   for (const id of await storage.knowledge.jobs.active()) await knowledgeIndex.enqueue(id)
   return worker
+}
+
+/** Campaign runs, cron fires and order events on this worker; a crashed worker's run resumes on another. */
+function startOutreach({ config, storage, bull, mailbox, pools, clock, log, metrics }: WorkerRoleDeps): { close(): Promise<void> } {
+  const queues = createOutreachQueues(bull, config.redis.prefix)
+  const service = startOutreachService({ storage, mailbox, pools, queues, clock, log, observer: metrics.observer }, config.outreach)
+  const workers = startOutreachWorkers(bull, config.redis.prefix, { run: (id, run) => service.run(id, run.signal), fired: service.fired }, {
+    lockDurationMs: config.actors.leaseTtlMs, onError: (error) => log.warn('outreach worker error', { error }),
+  })
+  return {
+    close: async () => {
+      service.close()
+      await workers.close()
+      await queues.close()
+    },
+  }
 }
 
 /** A metrics port already taken costs the worker its /metrics, not its turns. */

@@ -24,6 +24,11 @@ export interface RuntimeObserver {
   guardrailVerdict(stage: 'input' | 'output', check: string, verdict: GuardrailVerdict['verdict']): void
   /** `reason` is an error code (`agent.escalated`, `guardrail.escalated`, `provider.unavailable`, …). */
   escalation(reason: string): void
+  /** A campaign's customers decided, `count` at once; `reason` is the skip reason, or `none`. */
+  outreachDecided(outcome: 'send' | 'deferred' | 'skipped' | 'would_send', reason: string, count: number): void
+  outreachSent(channel: string): void
+  /** "stop" in a reply to a proactive message. */
+  outreachOptedOut(channel: string): void
 }
 
 export const NOOP_OBSERVER: RuntimeObserver = {
@@ -32,4 +37,7 @@ export const NOOP_OBSERVER: RuntimeObserver = {
   modelFailed: () => {},
   guardrailVerdict: () => {},
   escalation: () => {},
+  outreachDecided: () => {},
+  outreachSent: () => {},
+  outreachOptedOut: () => {},
 }

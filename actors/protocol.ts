@@ -142,10 +142,14 @@ export const EscalationOpen = envelope(
 )
 export type EscalationOpen = Static<typeof EscalationOpen>
 
-/** Deliver a proactive message into a conversation (delayed until due). Handled by the outreach pool. */
+/**
+ * Deliver a proactive message into a conversation (delayed until due). Sent by the campaign runner for messages
+ * deferred past quiet hours; handled by the outreach pool. With `delivery`, the campaign's restraint is checked
+ * again when it comes due (the customer may have opted out meanwhile) and the delivery row is marked sent.
+ */
 export const OutreachSend = envelope(
   'outreach.send',
-  Type.Object({ campaign: Id, text: Type.String({ minLength: 1, maxLength: 16_000 }) }),
+  Type.Object({ campaign: Id, text: Type.String({ minLength: 1, maxLength: 16_000 }), delivery: Type.Optional(Id) }),
 )
 export type OutreachSend = Static<typeof OutreachSend>
 

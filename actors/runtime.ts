@@ -8,6 +8,7 @@ import { activateConversation } from './conversation/conversation-actor.ts'
 import { createEscalationHandler } from './escalation/escalation-actor.ts'
 import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
 import { createOutreachHandler } from './outreach/outreach-actor.ts'
+import { createDeliverer } from './outreach/deliverer.ts'
 import { createProviderHandler } from './provider/provider-actor.ts'
 import type { AgentDirectory } from './agent-directory.ts'
 import { NOOP_OBSERVER, type RuntimeObserver } from './observer.ts'
@@ -42,6 +43,6 @@ export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
     'guardrail.check': createGuardrailHandler(observer),
     'tool.invoke': createToolHandler(deps.tools),
     'escalation.open': createEscalationHandler({ storage: deps.storage, clock: deps.clock, classify }),
-    'outreach.send': createOutreachHandler(deps.mailbox, deps.clock),
+    'outreach.send': createOutreachHandler(deps.mailbox, deps.clock, createDeliverer({ ...deps, observer })),
   }
 }

@@ -34,12 +34,13 @@ import { turnWhyRoutes } from './routes/turn-why.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
 import { agentRoutes } from './routes/agents.ts'
 import { customerSegmentsRoutes } from './routes/customer-segments.ts'
-import { resourceRoutes } from './routes/resources.ts'
+import { resourceCollections } from './routes/resources.ts'
 import { secretsRoutes } from './routes/secrets.ts'
 import { approvalsRoutes } from './routes/approvals.ts'
 import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import type { ApplyDeps } from './resource-apply.ts'
+import { outreachRoutes } from './routes/outreach.ts'
 
 export type ApiStorage = Pick<
   Storage,
@@ -47,7 +48,7 @@ export type ApiStorage = Pick<
   | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
-  | 'eraseCustomer' | 'exportCustomer'
+  | 'eraseCustomer' | 'exportCustomer' | 'outreach'
 >
 
 export interface AppDeps {
@@ -124,10 +125,8 @@ export function createApp(deps: AppDeps) {
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
     .use(customerSegmentsRoutes({ ...guard, storage }))
     .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
-    .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
-    .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
-    .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
-    .use(resourceRoutes('AgentPolicy', { ...guard, apply: deps.apply }))
+    .use(resourceCollections({ ...guard, apply: deps.apply }))
+    .use(outreachRoutes({ ...guard, storage, apply: deps.apply }))
     .use(approvalsRoutes({ ...guard, storage, inbox }))
     .use(policyDecisionsRoutes({ ...guard, storage }))
     .use(secretsRoutes({ ...guard, storage }))

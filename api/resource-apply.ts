@@ -77,6 +77,11 @@ async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenant
     const view = await catalogueView(deps, tenantId)
     return agentPolicyProblems(name, spec as SpecOf['AgentPolicy'], view.catalogue).map(toProblem)
   }
+  if (kind === 'Campaign') {
+    const { replyAgent } = spec as SpecOf['Campaign']
+    const found = await deps.resources.resolve({ tenantId, kind: 'Agent', name: replyAgent })
+    return found ? [] : [{ path: '/spec/replyAgent', message: `no Agent "${replyAgent}" for tenant ${tenantId}` }]
+  }
   if (kind !== 'Agent') return []
   const agent = spec as SpecOf['Agent']
   const view = await catalogueView(deps, tenantId)

@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.ts'
 import type { PostOutcome, Storage } from '../storage/index.ts'
 
 export interface Inbox {
-  storage: Pick<Storage, 'chat' | 'customers' | 'ticketReplies'>
+  storage: Pick<Storage, 'chat' | 'customers' | 'ticketReplies' | 'outreach'>
   mailbox: Pick<Mailbox, 'send'>
   clock: Clock
   /** Told about every accepted message (the webhook relay watches the conversation). */

@@ -45,6 +45,11 @@ const EnvSchema = Type.Object({
   POOL_TOOL_CONCURRENCY: Int(32, 1, 'concurrent tool calls per worker process'),
   POOL_ESCALATION_CONCURRENCY: Int(8, 1, 'concurrent escalations per worker process'),
   POOL_OUTREACH_CONCURRENCY: Int(8, 1, 'concurrent outreach sends per worker process'),
+  /** How often a worker reads order events and reconciles cron schedulers and unfinished campaign runs. */
+  OUTREACH_TICK_MS: Int(1000, 50, 'outreach reconcile interval, ms'),
+  /** Customers decided per transaction of a campaign run (the unit of progress and of pausing). */
+  OUTREACH_PAGE_SIZE: Int(1000, 1, 'customers decided per page'),
+  OUTREACH_SEND_CONCURRENCY: Int(16, 1, 'proactive messages delivered at once per run'),
   /** The demo agent's model: the offline `local` model, or `echo` (instant acknowledgement, for load tests). */
   AGENT_PROVIDER: Type.Union([Type.Literal('local'), Type.Literal('echo')], { default: 'local' }),
   /** Simulated latency of the `echo` provider, to load-test with turns in flight. @defaultValue 0 */
@@ -225,6 +230,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       slaSweepMs: env.CONSOLE_SLA_SWEEP_MS,
       demoPassword: env.SWITCHBOARD_DEMO_CONSOLE_PASSWORD,
     },
+    outreach: { tickMs: env.OUTREACH_TICK_MS, pageSize: env.OUTREACH_PAGE_SIZE, sendConcurrency: env.OUTREACH_SEND_CONCURRENCY },
     knowledge: {
       fetchTimeoutMs: env.KNOWLEDGE_FETCH_TIMEOUT_MS,
       maxArticleBytes: env.KNOWLEDGE_MAX_ARTICLE_BYTES,

@@ -98,6 +98,9 @@ function createObserver(registers: Registry[]) {
   const verdicts = counter('switchboard_guardrail_verdicts_total', 'Guardrail decisions', ['stage', 'check', 'verdict'])
   const escalations = counter('switchboard_escalations_total', 'Handoffs to humans, by reason', ['reason'])
   const breaches = counter('switchboard_sla_breaches_total', 'Handoff SLA targets missed, once per breach', ['kind'])
+  const outreachDecisions = counter('switchboard_outreach_decisions_total', 'Campaign customers decided: send, deferred (quiet hours), skipped by reason, would_send (dry run)', ['outcome', 'reason'])
+  const outreachSent = counter('switchboard_outreach_sent_total', 'Proactive messages delivered into conversations, by channel', ['channel'])
+  const outreachOptOuts = counter('switchboard_outreach_opt_outs_total', 'Customers who replied "stop" to a proactive message, by channel', ['channel'])
   return {
     turnFinished: safe((outcome: string, seconds: number) => {
       turns.inc({ outcome })
@@ -121,6 +124,10 @@ function createObserver(registers: Registry[]) {
     escalation: safe((reason: string) => escalations.inc({ reason })),
     /** `kind`: first_response or resolution. */
     slaBreached: safe((kind: string) => breaches.inc({ kind })),
+    /** `reason`: a skip reason, or `none`. */
+    outreachDecided: safe((outcome: string, reason: string, count: number) => outreachDecisions.inc({ outcome, reason }, count)),
+    outreachSent: safe((channel: string) => outreachSent.inc({ channel })),
+    outreachOptedOut: safe((channel: string) => outreachOptOuts.inc({ channel })),
   }
 }
 

@@ -20,3 +20,7 @@ export {
 export { createJobQueue, startJobWorker, type JobHandler, type JobQueue, type JobQueueOptions, type JobRun, type JobWorker, type JobWorkerOptions } from './job-queue.ts'
 /** The knowledge base re-index jobs' queue (slow, I/O-bound work, run by workers). */
 export { createKnowledgeIndexQueue, startKnowledgeIndexWorker, type KnowledgeIndexWorkerOptions } from './knowledge-index.ts'
+/** Proactive outreach: one job per campaign run, and the job schedulers that fire cron campaigns. */
+export {
+  createOutreachQueues, startOutreachWorkers, type CampaignSchedule, type OutreachQueueSet, type OutreachWorkerHandlers, type OutreachWorkerOptions,
+} from './outreach.ts'

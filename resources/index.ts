@@ -1,4 +1,4 @@
-// The declarative resources a team writes (Agent, Tool, McpServer): schemas, validation with path-naming
+// The declarative resources a team writes (Agent, Tool, McpServer, Campaign): schemas, validation with path-naming
 // errors, diffs between versions, instruction templates and CRDs. Pure: no I/O; the store keeps versions.
 
 /**
@@ -15,4 +15,6 @@ export { resourceCrd } from './crds.ts'
 export { AgentSpec, ModelRoute, WORKFLOW_NAMES, workflowTool } from './agent.ts'
 export { HttpToolSpec } from './tool.ts'
 export { McpServerSpec, mcpToolName } from './mcp-server.ts'
+/** Proactive outreach: trigger, audience, template, channel, reply agent, consent, quiet hours and caps. */
+export { CampaignSpec, AUDIENCE_FIELDS, OUTREACH_CHANNELS, isTimeZone } from './campaign.ts'
 export { PLATFORM_TENANT, RESOURCE_NAME_PATTERN, TOOL_NAME_PATTERN } from './fields.ts'

@@ -4,6 +4,7 @@ import type { Static, TObject } from '@sinclair/typebox'
 import { AgentSpec, agentProblems } from './agent.ts'
 import { McpServerSpec, mcpServerProblems } from './mcp-server.ts'
 import { HttpToolSpec, toolProblems } from './tool.ts'
+import { CampaignSpec, campaignProblems } from './campaign.ts'
 import { unknownVariables } from './template.ts'
 import { AgentPolicySpec } from '../policy/index.ts'
 
@@ -42,19 +43,24 @@ export const KINDS = {
     kind: 'McpServer', spec: McpServerSpec, plural: 'mcpservers', shortNames: ['mcp'], problems: mcpServerProblems,
     columns: [{ name: 'URL', type: 'string', field: 'transport.http.url' }],
   }),
+  Campaign: info({
+    kind: 'Campaign', spec: CampaignSpec, plural: 'campaigns', shortNames: ['sbc'], problems: campaignProblems,
+    columns: [{ name: 'Channel', type: 'string', field: 'channel' }, { name: 'Agent', type: 'string', field: 'replyAgent' }],
+  }),
 } as const
 
 export type ResourceKind = keyof typeof KINDS
 export const RESOURCE_KINDS = Object.keys(KINDS) as ResourceKind[]
 
 /** The order a set of documents is applied in: what others refer to comes first. */
-export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'AgentPolicy', 'Agent']
+export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'AgentPolicy', 'Agent', 'Campaign']
 
 export interface SpecOf {
   Agent: Static<typeof AgentSpec>
   AgentPolicy: Static<typeof AgentPolicySpec>
   Tool: Static<typeof HttpToolSpec>
   McpServer: Static<typeof McpServerSpec>
+  Campaign: Static<typeof CampaignSpec>
 }
 
 export const isResourceKind = (k: unknown): k is ResourceKind => typeof k === 'string' && Object.hasOwn(KINDS, k)

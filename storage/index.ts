@@ -37,6 +37,8 @@ import { createConsoleWorkspace } from './postgres/console-workspace.ts'
 import { createHandoffPackages } from './postgres/handoff-packages.ts'
 import { createHandoffQueues } from './postgres/handoff-queues.ts'
 import { createHandoffSla } from './postgres/handoff-sla.ts'
+// Proactive outreach: campaign runs, deliveries, consent, order events
+import { createOutreach } from './outreach/outreach.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -127,6 +129,15 @@ export {
 } from './postgres/console-people.ts'
 export type { ConsoleInbox, ConversationHandoff, DraftWaiting, InboxFilter, InboxItem, QaCandidate, QueueCount } from './postgres/console-inbox.ts'
 export type { CannedResponse, ConsoleWorkspace, ConversationNote, HandoffRating, QaReview } from './postgres/console-workspace.ts'
+/** Proactive outreach: occurrences (runs), per-customer deliveries, consent and suppression, order events. */
+export type { Outreach } from './outreach/outreach.ts'
+export type { DecidedRow, NewRun, OutreachRun, RunStatus, Runs } from './outreach/runs.ts'
+export type { CampaignKpis, Deliveries, Delivery as OutreachDelivery, DeliveryStatus as OutreachDeliveryStatus, RunProgress } from './outreach/deliveries.ts'
+export { AUDIENCE_COLUMNS, type AudienceMember, type AudienceQuery } from './outreach/audience.ts'
+export type { Consent, ConsentRecord } from './outreach/consent.ts'
+export type { OrderEvent, OrderEvents } from './outreach/order-events.ts'
+export type { TicketEvent as OutreachTicketEvent, TicketEvents as OutreachTicketEvents } from './outreach/ticket-events.ts'
+export type { CampaignInForce } from './outreach/campaigns.ts'
 
 /**
  * Every repository over one Postgres pool and one Redis client.
@@ -178,6 +189,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     consolePeople: createConsolePeople(sql),
     consoleInbox: createConsoleInbox(sql),
     consoleWorkspace: createConsoleWorkspace(sql),
+    outreach: createOutreach(sql),
   }
 }
 export type Storage = ReturnType<typeof createStorage>

@@ -8,7 +8,7 @@ import type { RuntimeObserver } from '../observer.ts'
 import type { AgentDirectory, AgentRef } from '../agent-directory.ts'
 
 export interface ConversationDeps {
-  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions' | 'knowledge'>
+  storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions' | 'knowledge' | 'outreach'>
   supervisor: Supervisor
   /** The agents of every tenant, by name and version. */
   directory: AgentDirectory

@@ -13,6 +13,7 @@ import { inputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
 import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
+import { optOutOnStop } from '../outreach/stop-reply.ts'
 
 export const REPLY_STEP = 'reply'
 export const INPUT_GUARD_STEP = 'guardrail.input'
@@ -154,6 +155,8 @@ async function replyOf(msg: TurnReceived, ctx: ConversationContext, { steps, ver
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
   }
+  const optedOut = await optOutOnStop(msg, ctx)
+  if (optedOut) return { id, text: optedOut, escalated: false }
   if (!ctx.state.agentRef) {
     return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
   }

@@ -2,7 +2,7 @@
 // update, delete, and the version history with diffs and restore. Reads need the console scope, writes admin.
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
-import { diffSpecs, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
+import { diffSpecs, RESOURCE_KINDS, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
 import type { StoredResource } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
@@ -89,4 +89,12 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
       scope: ['admin'], params: NameParams, body: t.Object({ version: Version }, { additionalProperties: false }),
       detail: { summary: `Restore an earlier version of a ${kind} (written as a new version)`, tags },
     })
+}
+
+/** Every kind of the resources table, each its own collection: a new kind is served without a line here. */
+export function resourceCollections(deps: ResourceRouteDeps) {
+  // Typed as a plain plugin: the routes' own types would make the app's chain too deep for the compiler.
+  let collections = new Elysia({ name: 'resource-collections' })
+  for (const kind of RESOURCE_KINDS) collections = collections.use(resourceRoutes(kind, deps)) as unknown as typeof collections
+  return collections
 }

@@ -67,5 +67,9 @@ export async function ingestTicket(inbox: Inbox, tenantId: string, source: Ticke
     await closeConversation(inbox, tenantId, conversationId, `ticket ${ev.ticket.status}`)
     result.status = 'closed'
   }
+  // A campaign may follow up on the ticket (a solved ticket's satisfaction check): its requester is whom it reaches.
+  if (requester?.email) {
+    await inbox.storage.outreach.ticketEvents.record({ tenantId, source, ticketId: ev.ticket.id, status: ev.ticket.status ?? null, email: requester.email })
+  }
   return result
 }

@@ -39,6 +39,13 @@ export function createErasure(deps: { sql: Sql; purge: Purger }) {
     const idempotencyRecords = await forgetConversationResponses(sql, tenantId, ids)
     const purged = await deps.purge(ids)
     return sql.begin(async (tx) => {
+      // Proactive messages to the customer keep their decision and reason, not the address or the words; one not
+      // yet sent never will be.
+      await tx`update outreach_deliveries set address = null, text = null,
+          status = case when status in ('pending', 'deferred') then 'skipped' else status end,
+          reason = case when status in ('pending', 'deferred') then 'erased' else reason end
+        where tenant_id = ${tenantId} and (conversation_id = any(${ids}::text[]) or address in
+          (select value from customer_identities where customer_id = ${customerId} and kind = 'email'))`
       const identities = await tx`delete from customer_identities where customer_id = ${customerId} returning 1`
       const redacted = await tx`update customer_identity_audit set value = null where customer_id = ${customerId} and value is not null returning 1`
       await tx`delete from customers where id = ${customerId}`

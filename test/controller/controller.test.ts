@@ -48,7 +48,7 @@ describe('the controller role against a recorded watch stream', () => {
     const lease = api.lease('switchboard-controller')
     expect(lease.spec).toMatchObject({ holderIdentity: workerId, leaseDurationSeconds: 3, leaseTransitions: 0 })
     expect(lease.spec.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
-    const plurals = ['tools', 'agents', 'mcpservers', 'agentpolicies', 'routingpolicies', 'retentionpolicies']
+    const plurals = ['tools', 'agents', 'mcpservers', 'agentpolicies', 'campaigns', 'routingpolicies', 'retentionpolicies']
     const watching = async () => plurals.every((p) => api.requests.some((r) => r.path === `${BASE}/${p}` && r.query.watch === 'true'))
     await waitFor(watching, 10_000, 'a watch of every kind')
     for (const plural of plurals) {

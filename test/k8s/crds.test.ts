@@ -72,7 +72,7 @@ const RESOURCE_DOCS = ['demo/resources/**/*.yaml', 'examples/**/*.yaml']
 const CRDS = [
   { file: 'routing-policy.yaml', build: routingPolicyCrd, examples: 'policies/*.yaml', exported: 'routingPolicyCrd', from: './policy/index.ts' },
   { file: 'retention-policy.yaml', build: retentionPolicyCrd, examples: 'retention/*.yaml', exported: 'retentionPolicyCrd', from: './storage/index.ts' },
-  ...([['agent.yaml', 'Agent'], ['tool.yaml', 'Tool'], ['mcp-server.yaml', 'McpServer'], ['agent-policy.yaml', 'AgentPolicy']] as const).map(([file, kind]) => ({
+  ...([['agent.yaml', 'Agent'], ['tool.yaml', 'Tool'], ['mcp-server.yaml', 'McpServer'], ['agent-policy.yaml', 'AgentPolicy'], ['campaign.yaml', 'Campaign']] as const).map(([file, kind]) => ({
     file, build: () => resourceCrd(kind), examples: RESOURCE_DOCS, exported: `resourceCrd('${kind}')`, from: './resources/index.ts', kind,
   })),
 ]
