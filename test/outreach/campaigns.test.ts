@@ -25,12 +25,12 @@ const delaySpec = () => ({
   frequencyCap: { max: 1, periodHours: 24 },
 })
 
-// The reply agent's model: answers, and keeps what it was shown.
+// The reply agent's model: answers (claiming nothing the output checks would refuse), and keeps what it was shown.
 const prompts: ProviderMessage[][] = []
 const gateway: ModelGateway = {
   async complete(req) {
     prompts.push(req.messages)
-    const response = { provider: 'script', model: 'script', stopReason: 'end' as const, usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 }, text: 'It ships next week.', toolCalls: [] }
+    const response = { provider: 'script', model: 'script', stopReason: 'end' as const, usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 }, text: 'Thank you for your reply; I have noted it.', toolCalls: [] }
     return { response, costUsd: 0, path: ['script:script'] }
   },
 }
