@@ -8,6 +8,10 @@ import type { ProviderCallRecord } from './provider-calls.ts'
 
 /** The step that marks a customer message as answered by an earlier turn (double texting, merge policy). */
 export const MERGED_STEP = 'merged'
+/** The step that marks a customer message as passed to the humans in charge (no reply of the agent's is owed). */
+export const PASSED_STEP = 'passed'
+/** Steps after which a customer message is owed nothing more: answered, merged into another turn, or passed on. */
+export const SETTLED_STEPS = ['reply', MERGED_STEP, PASSED_STEP] as const
 
 export interface TurnStart {
   /** Steps already recorded for this turn (empty on a first delivery). */
