@@ -15,11 +15,17 @@ export function awaitPoolResult<T>(events: QueueEvents, queue: Queue, jobId: str
   let cancel = () => {}
   const promise = new Promise<T>((resolve, reject) => {
     const fail = (reason?: string) => reject(fromErrorInfo(decodeError(reason)))
-    // A duplicate add means the job existed already (a redelivered turn): it may have finished before we listened.
+    // A duplicate add means the job existed already (a redelivered or retried turn): it may have finished before we
+    // listened. A job that gave up on a failure worth retrying runs again for the caller asking anew (a turn that
+    // waited out an outage): its own attempts were spent inside the outage, and its failure is stale now.
     const settleIfFinished = async () => {
       const job = await Job.fromId(queue, jobId)
       if (job && (await job.isCompleted())) settle(() => resolve(job.returnvalue as T))
-      else if (job && (await job.isFailed())) settle(() => fail(job.failedReason))
+      else if (job && (await job.isFailed())) {
+        if (!decodeError(job.failedReason).retryable) return settle(() => fail(job.failedReason))
+        // Already taken back to the queue by another caller: its result reaches this one as well.
+        await job.retry('failed').catch(() => {})
+      }
     }
     const handlers: Record<string, (args: EventArgs) => void> = {
       [`completed:${jobId}`]: (args) => settle(() => resolve(args.returnvalue as T)),
