@@ -9,6 +9,8 @@ import { waitFor } from '../support/wait.ts'
 
 // Far above the second or two an outage answer takes, far below the 4–14 s (or never) of a client that waits.
 const BOUNDED_MS = 5000
+const LEASE_TTL_MS = 3000
+const ECHO_MS = 300
 
 interface Harness {
   platform: Platform
@@ -17,7 +19,7 @@ interface Harness {
 }
 
 async function harness(prefix: string, schema: string, env: Record<string, string>): Promise<Harness> {
-  const platform = await startPlatform(testConfig(prefix, schema, { ECHO_DELAY_MS: '300', ...env }))
+  const platform = await startPlatform(testConfig(prefix, schema, { ECHO_DELAY_MS: String(ECHO_MS), ...env }))
   await platform.storage.tenants.create({ id: 'outage', name: 'outage', rateLimitPerS: 1000 })
   const { key } = await platform.storage.apiKeys.issue('outage', ['channel', 'console'])
   const call = async (method: string, path: string, body?: unknown) => {
@@ -47,7 +49,7 @@ describe('redis outage', () => {
     redis = ownRedis()
     await redis.start()
     db = await createTestDatabase()
-    h = await harness(prefix, db.schema, { REDIS_URL: redis.url, ACTOR_LEASE_TTL_MS: '3000' })
+    h = await harness(prefix, db.schema, { REDIS_URL: redis.url, ACTOR_LEASE_TTL_MS: String(LEASE_TTL_MS) })
   })
 
   afterAll(async () => {
@@ -80,12 +82,16 @@ describe('redis outage', () => {
     // The echo model takes 300 ms a turn: most of this mail is still waiting, and some turns are in flight.
     await redis.kill()
     await redis.start()
+    const restarted = performance.now()
     for (const id of conversations) {
       await waitFor(async () => {
         const { asked, answered } = await repliesInOrder(db.sql, id)
         return answered.length >= asked.length && asked.length === 4
       }, 60_000, `every message of ${id} answered`)
     }
+    // Within a lease TTL of Redis coming back, plus the turns' own model time and the margin of a busy machine: not
+    // after a pool call's minute-long timeout.
+    expect(performance.now() - restarted).toBeLessThan(LEASE_TTL_MS + 4 * ECHO_MS + BOUNDED_MS)
     for (const id of conversations) {
       const { asked, answered } = await repliesInOrder(db.sql, id)
       expect(answered).toEqual(asked)
