@@ -1,7 +1,7 @@
 // Messages of a conversation, in order. Ids are chosen by the caller (message id, `<turn>.reply`), so every
 // write is idempotent: a redelivered turn inserts nothing twice.
 import type { Sql } from './client.ts'
-import { SETTLED_STEPS } from './turn-steps.ts'
+import { EARLIER_LOOKBACK, SETTLED_STEPS } from './turn-steps.ts'
 
 export type Role = 'customer' | 'assistant' | 'human_agent' | 'system'
 
@@ -62,17 +62,17 @@ export function createMessages(sql: Sql) {
         order by m.seq limit ${limit}`
     },
     /**
-     * Customer messages of the conversation written before `messageId` (all of them when it is not stored) that still
-     * owe a reply, oldest first: of its last `lookback` customer messages, those written since `since`.
+     * Customer messages of the conversation written before `messageId` that still owe a reply, oldest first: of its
+     * last customer messages, those within EARLIER_LOOKBACK (the window turnSteps.begin looks at).
      */
-    async unansweredBefore(conversationId: string, messageId: string, since: Date, lookback: number): Promise<UnansweredMessage[]> {
+    async unansweredBefore(conversationId: string, messageId: string): Promise<UnansweredMessage[]> {
       return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel,
           m.created_at as "createdAt"
         from (select id, conversation_id, seq, text, created_at from messages
-          where conversation_id = ${conversationId} and role = 'customer' and created_at > ${since}
-            and seq < coalesce((select seq from messages where id = ${messageId} and conversation_id = ${conversationId}),
-              9223372036854775807)
-          order by seq desc limit ${lookback}) m
+          where conversation_id = ${conversationId} and role = 'customer'
+            and created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
+            and seq < (select seq from messages where id = ${messageId} and conversation_id = ${conversationId})
+          order by seq desc limit ${EARLIER_LOOKBACK.messages}) m
         join conversations c on c.id = m.conversation_id
         where ${unsettled()} order by m.seq`
     },
