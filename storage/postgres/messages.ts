@@ -38,7 +38,7 @@ const columns = (sql: Sql) =>
 
 export function createMessages(sql: Sql) {
   // Correlated on `m`: the message still owes a reply (no settling step recorded).
-  const unsettled = () => sql`not exists (select 1 from turn_steps s where s.turn_id = m.id and s.step in ${sql([...SETTLED_STEPS])})`
+  const unsettled = () => sql`not exists (select 1 from turn_steps s where s.turn_id = m.id and s.step = any(${SETTLED_STEPS}::text[]))`
   return {
     /** Inserts the message (creating its conversation if needed); false when it already existed. */
     async append(m: NewMessage, conversation?: { tenantId?: string; channel?: string }): Promise<boolean> {

@@ -113,7 +113,7 @@ export function createTurnSteps(sql: Sql) {
           exists (select 1 from (select e.id from messages e where e.conversation_id = ${turn.conversationId} and e.role = 'customer'
               and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
               order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
-            where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step in ${sql([...SETTLED_STEPS])})) as "earlierUnsettled"
+            where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
