@@ -10,7 +10,7 @@ import type { UnansweredMessage } from '../../storage/index.ts'
 import type { ConversationContext } from './state.ts'
 
 /** Thrown by a turn that found earlier customer messages still owed a reply, before it did anything. */
-export class EarlierMessagesFirst extends Error {
+class EarlierMessagesFirst extends Error {
   constructor(turnId: string) {
     super(`earlier messages of the conversation go before ${turnId}`)
   }

@@ -51,8 +51,9 @@ export function createMessages(sql: Sql) {
       return rows.length === 1
     },
     /**
-     * Customer messages of open conversations written since `since` whose turn recorded no reply (nor was merged
-     * into another turn), in transcript order, from after `afterSeq`: the mail a Redis that lost its data lost.
+     * Customer messages of open conversations written since `since` still owed a reply (not answered, merged into
+     * another turn, or passed to humans), in transcript order, from after `afterSeq`: the mail a Redis that lost its
+     * data lost.
      */
     async unanswered(since: Date, afterSeq: number, limit: number): Promise<UnansweredMessage[]> {
       return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel,
