@@ -34,6 +34,10 @@ export function awaitPoolResult<T>(events: QueueEvents, queue: Queue, jobId: str
     }
     const timer = setTimeout(() => {
       settle(() => reject(new RetryableError('pool.failed', `no result for ${jobId} within ${timeoutMs} ms`)))
+      // One retry owner per hop: the job's attempts, within its caller's deadline. A job still queued or waiting out
+      // a retry's backoff when its caller gives up is removed, so no attempt starts for nobody. (One running right
+      // now is locked, and finishes its attempt.)
+      void queue.remove(jobId).catch(() => {})
     }, timeoutMs)
     function settle(finish: () => void): void {
       cancel()

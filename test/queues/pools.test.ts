@@ -84,6 +84,14 @@ describe('pools', () => {
     await waitFor(async () => (await deadLetter.list()).find((d) => d.jobId === 'busy-1'), 5000, 'dead letter')
   })
 
+  test('a caller that gives up leaves no attempt to run after it: the job waiting out its backoff is removed', async () => {
+    const error = await pools.call(check('late-1', 'always-busy'), { timeoutMs: 100 }).catch((e: unknown) => e)
+    expect((error as AppError).code).toBe('pool.failed')
+    // Without the removal, its second and third attempts would run 200 and 600 ms after the first.
+    await Bun.sleep(1000)
+    expect(calls.get('late-1') ?? 0).toBeLessThanOrEqual(1)
+  })
+
   test('an invalid request is refused before it is queued', async () => {
     const bad = { ...check('bad-1', 'x'), payload: { stage: 'sideways' } } as unknown as PoolRequest
     expect(pools.call(bad)).rejects.toThrow(/invalid pool/)
