@@ -34,10 +34,7 @@ export function awaitPoolResult<T>(events: QueueEvents, queue: Queue, jobId: str
     }
     const timer = setTimeout(() => {
       settle(() => reject(new RetryableError('pool.failed', `no result for ${jobId} within ${timeoutMs} ms`)))
-      // One retry owner per hop: the job's attempts, within its caller's deadline. A job still queued or waiting out
-      // a retry's backoff when its caller gives up is removed, so no attempt starts for nobody. (One running right
-      // now is locked, and finishes its attempt.)
-      void queue.remove(jobId).catch(() => {})
+      abandon(events, queue, jobId)
     }, timeoutMs)
     function settle(finish: () => void): void {
       cancel()
@@ -50,4 +47,30 @@ export function awaitPoolResult<T>(events: QueueEvents, queue: Queue, jobId: str
     for (const [event, handler] of Object.entries(handlers)) events.on(event as never, handler as never)
   })
   return { promise, cancel }
+}
+
+// How long an abandoned job's running attempt is waited for, to remove the job before it is retried.
+const ABANDONED_ATTEMPT_MS = 3_600_000
+
+/**
+ * One retry owner per hop: the job's attempts, within its caller's deadline. A job still queued or waiting out a
+ * retry's backoff when its caller gives up is removed, so no attempt starts for nobody; one running right now is
+ * locked, so it finishes that attempt and is removed when it goes back to wait for a retry.
+ */
+function abandon(events: QueueEvents, queue: Queue, jobId: string): void {
+  const remove = () => queue.remove(jobId).catch(() => 0)
+  void remove().then((removed) => {
+    if (removed) return
+    const requeued = () => (stop(), void remove())
+    const handlers: Record<string, () => void> = {
+      [`delayed:${jobId}`]: requeued, [`waiting:${jobId}`]: requeued, [`completed:${jobId}`]: () => stop(), [`failed:${jobId}`]: () => stop(),
+    }
+    const timer = setTimeout(() => stop(), ABANDONED_ATTEMPT_MS)
+    timer.unref?.()
+    function stop(): void {
+      clearTimeout(timer)
+      for (const [event, handler] of Object.entries(handlers)) events.off(event as never, handler as never)
+    }
+    for (const [event, handler] of Object.entries(handlers)) events.on(event as never, handler as never)
+  })
 }
