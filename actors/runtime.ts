@@ -6,7 +6,6 @@ import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
 import { activateConversation } from './conversation/conversation-actor.ts'
 import { createEscalationHandler } from './escalation/escalation-actor.ts'
-import { createGuardrailHandler } from './guardrail/guardrail-actor.ts'
 import { createOutreachHandler } from './outreach/outreach-actor.ts'
 import { createDeliverer } from './outreach/deliverer.ts'
 import { createProviderHandler } from './provider/provider-actor.ts'
@@ -36,11 +35,14 @@ export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
   return (conversationId) => activateConversation(conversationId, { ...deps, supervisor, observer })
 }
 
-export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
+/**
+ * The pool handlers of kinds something sends. Guardrail checks run in process (pure functions, no hop): the guardrail
+ * pool has no sender, so it has no handler here and the worker starts no Worker for it (queues/pools.ts).
+ */
+export function createPoolHandlers(deps: RuntimeDeps): Omit<PoolHandlers, 'guardrail.check'> {
   const observer = deps.observer ?? NOOP_OBSERVER
   return {
     'provider.complete': createProviderHandler({ ...deps, observer, captureContent: deps.captureContent ?? false }),
-    'guardrail.check': createGuardrailHandler(observer),
     'tool.invoke': createToolHandler(deps.tools),
     'escalation.open': createEscalationHandler({ storage: deps.storage, clock: deps.clock, classify }),
     'outreach.send': createOutreachHandler(deps.mailbox, deps.clock, createDeliverer({ ...deps, observer })),

@@ -102,7 +102,7 @@ export interface PoolWorkers {
   close(): Promise<void>
 }
 
-/** Starts one Worker per pool; `concurrency` is per pool and per process. */
+/** Starts one Worker per pool that has a handler; `concurrency` is per pool and per process. */
 export interface PoolWorkerOptions {
   prefix: string
   concurrency: Record<PoolName, number>
@@ -115,11 +115,13 @@ export interface PoolWorkerOptions {
 export function startPoolWorkers(
   connection: Redis,
   options: PoolWorkerOptions,
-  handlers: PoolHandlers,
+  handlers: Partial<PoolHandlers>,
   deps: { deadLetter: DeadLetter; log: Logger },
 ): PoolWorkers {
   const { prefix, concurrency } = options
-  const workers = POOL_NAMES.map((pool) => {
+  // A pool nothing is handled by starts no Worker: each would hold a blocking connection and poll for stalled jobs.
+  const served = POOL_NAMES.filter((pool) => Object.keys(handlers).some((kind) => poolOf[kind as PoolKind] === pool))
+  const workers = served.map((pool) => {
     const worker = new Worker(names.pool(pool), (job: Job) => processPoolJob(job, handlers), {
       connection,
       prefix,
@@ -144,7 +146,7 @@ export function startPoolWorkers(
   return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) }
 }
 
-async function processPoolJob(job: Job, handlers: PoolHandlers): Promise<unknown> {
+async function processPoolJob(job: Job, handlers: Partial<PoolHandlers>): Promise<unknown> {
   try {
     const errors = validationErrors('pool', job.data)
     if (errors.length > 0) throw new TerminalError('message.invalid', errors.join('; '))
@@ -154,7 +156,8 @@ async function processPoolJob(job: Job, handlers: PoolHandlers): Promise<unknown
   }
 }
 
-function dispatch(req: PoolRequest, handlers: PoolHandlers, delivery: Delivery): Promise<unknown> {
-  const handler = handlers[req.kind as PoolKind] as (r: PoolRequest, d: Delivery) => Promise<unknown>
+function dispatch(req: PoolRequest, handlers: Partial<PoolHandlers>, delivery: Delivery): Promise<unknown> {
+  const handler = handlers[req.kind as PoolKind] as ((r: PoolRequest, d: Delivery) => Promise<unknown>) | undefined
+  if (!handler) throw new TerminalError('message.invalid', `no handler for ${req.kind} in the ${poolOf[req.kind]} pool`)
   return handler(req, delivery)
 }

@@ -45,7 +45,7 @@ export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
 export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
 export type { StoredMessage, NewMessage, Role, Messages, UnansweredMessage } from './postgres/messages.ts'
-export { MERGED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-steps.ts'
+export { MERGED_STEP, PASSED_STEP, type RecordedStep, type TurnSteps } from './postgres/turn-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */
 export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'

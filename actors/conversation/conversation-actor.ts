@@ -6,6 +6,7 @@ import { remember, type ConversationContext, type ConversationDeps, type Convers
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
 import { handleApproval } from './approval.ts'
+import { inTranscriptOrder } from './transcript-order.ts'
 
 /** Mail that reaches a conversation after its customer was erased is dropped, and removed from the queue. */
 const unlessErased = <M extends Message>(handle: (msg: M, ctx: ConversationContext) => Promise<void>) =>
@@ -17,7 +18,7 @@ const unlessErased = <M extends Message>(handle: (msg: M, ctx: ConversationConte
 
 const handlers: Handlers<MessageKind, ConversationContext> = {
   // A turn learns about erasure from its first write (turnSteps.begin), without a query of its own.
-  'turn.received': (msg, ctx) => runTurn(msg, ctx),
+  'turn.received': (msg, ctx) => inTranscriptOrder(msg, ctx, (m) => runTurn(m, ctx)),
   'outreach.triggered': unlessErased(async (msg, { state, deps }) => {
     await deps.storage.sessions.append([{ id: msg.id, conversationId: state.conversationId, role: 'assistant', text: msg.payload.text }])
     remember(state, msg.id, { role: 'assistant', text: msg.payload.text }, deps)
@@ -76,5 +77,5 @@ function dispatch(msg: Message, ctx: ConversationContext): Promise<MailOutcome> 
 async function giveUp(msg: Message, error: ErrorInfo, ctx: ConversationContext): Promise<void> {
   ctx.deps.log.error('giving up on message', { conversationId: msg.conversationId, kind: msg.kind, error })
   if (msg.kind !== 'turn.received') return
-  await runTurn(msg, ctx, error)
+  await inTranscriptOrder(msg, ctx, (m) => runTurn(m, ctx, error))
 }

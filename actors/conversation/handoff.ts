@@ -3,7 +3,7 @@
 // write outside the actor (a human agent's message, a sent draft, a hand-back) is followed by `context.changed`
 // mail, so the agent reads the conversation again and knows what was actually said.
 import type { MailOutcome, TurnReceived } from '../protocol.ts'
-import type { StoredMessage } from '../../storage/index.ts'
+import { PASSED_STEP, type StoredMessage } from '../../storage/index.ts'
 import { remember, type ConversationContext } from './state.ts'
 
 /** The customer's message, stored already, goes to the human in charge; the model is not asked. */
@@ -15,6 +15,8 @@ export async function passToHuman(msg: TurnReceived, stored: StoredMessage | und
   })
   await deps.storage.sessions.cacheWritten(state.conversationId, [stored ?? msg.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
+  // Owed nothing more by the agent: later turns do not take it for mail that went missing (transcript-order.ts).
+  await deps.storage.turnSteps.record(msg.id, PASSED_STEP, { to: 'human' })
   return 'done'
 }
 

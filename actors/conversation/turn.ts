@@ -14,6 +14,7 @@ import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
 import { remember, type ConversationContext } from './state.ts'
 import { optOutOnStop } from '../outreach/stop-reply.ts'
+import { assertTranscriptOrder } from './transcript-order.ts'
 
 export const REPLY_STEP = 'reply'
 export const INPUT_GUARD_STEP = 'guardrail.input'
@@ -41,8 +42,9 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
-  const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
+  const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy, earlierUnsettled } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
+  assertTranscriptOrder(msg, earlierUnsettled)
   state.agentRef = agent
   state.policyRef = policy
   state.route = routeFacts(state.route, { maturity: mode, intent: intent.intent, segment })

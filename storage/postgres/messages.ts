@@ -1,6 +1,7 @@
 // Messages of a conversation, in order. Ids are chosen by the caller (message id, `<turn>.reply`), so every
 // write is idempotent: a redelivered turn inserts nothing twice.
 import type { Sql } from './client.ts'
+import { EARLIER_LOOKBACK, SETTLED_STEPS } from './turn-steps.ts'
 
 export type Role = 'customer' | 'assistant' | 'human_agent' | 'system'
 
@@ -29,12 +30,15 @@ export interface UnansweredMessage {
   seq: number
   text: string
   channel: string
+  createdAt: Date
 }
 
 const columns = (sql: Sql) =>
   sql`id, conversation_id as "conversationId", seq, role, text, turn_id as "turnId", created_at as "createdAt"`
 
 export function createMessages(sql: Sql) {
+  // Correlated on `m`: the message still owes a reply (no settling step recorded).
+  const unsettled = () => sql`not exists (select 1 from turn_steps s where s.turn_id = m.id and s.step = any(${SETTLED_STEPS}::text[]))`
   return {
     /** Inserts the message (creating its conversation if needed); false when it already existed. */
     async append(m: NewMessage, conversation?: { tenantId?: string; channel?: string }): Promise<boolean> {
@@ -47,15 +51,31 @@ export function createMessages(sql: Sql) {
       return rows.length === 1
     },
     /**
-     * Customer messages of open conversations written since `since` whose turn recorded no reply (nor was merged
-     * into another turn), in transcript order, from after `afterSeq`: the mail a Redis that lost its data lost.
+     * Customer messages of open conversations written since `since` still owed a reply (not answered, merged into
+     * another turn, or passed to humans), in transcript order, from after `afterSeq`: the mail a Redis that lost its
+     * data lost.
      */
     async unanswered(since: Date, afterSeq: number, limit: number): Promise<UnansweredMessage[]> {
-      return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel
+      return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel,
+          m.created_at as "createdAt"
         from messages m join conversations c on c.id = m.conversation_id
-        where m.role = 'customer' and m.seq > ${afterSeq} and m.created_at > ${since} and c.status = 'open'
-          and not exists (select 1 from turn_steps s where s.turn_id = m.id and s.step in ('reply', 'merged'))
+        where m.role = 'customer' and m.seq > ${afterSeq} and m.created_at > ${since} and c.status = 'open' and ${unsettled()}
         order by m.seq limit ${limit}`
+    },
+    /**
+     * Customer messages of the conversation written before `messageId` that still owe a reply, oldest first: of its
+     * last customer messages, those within EARLIER_LOOKBACK (the window turnSteps.begin looks at).
+     */
+    async unansweredBefore(conversationId: string, messageId: string): Promise<UnansweredMessage[]> {
+      return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel,
+          m.created_at as "createdAt"
+        from (select id, conversation_id, seq, text, created_at from messages
+          where conversation_id = ${conversationId} and role = 'customer'
+            and created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
+            and seq < (select seq from messages where id = ${messageId} and conversation_id = ${conversationId})
+          order by seq desc limit ${EARLIER_LOOKBACK.messages}) m
+        join conversations c on c.id = m.conversation_id
+        where ${unsettled()} order by m.seq`
     },
     async get(id: string): Promise<StoredMessage | undefined> {
       const [row] = await sql<StoredMessage[]>`select ${columns(sql)} from messages where id = ${id}`

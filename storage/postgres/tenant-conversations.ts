@@ -69,15 +69,22 @@ interface MessagePost {
   text: string
 }
 
-/** One statement for many posts: each row is checked against its tenant and status, then inserted. */
+/**
+ * One statement for many posts: each row is checked against its tenant and status, then inserted. The conversations
+ * are locked (in id order, so two batches never deadlock) until the transaction ends: posts to one conversation take
+ * their sequence numbers in the order they commit, so whoever sees a message sees every earlier one (the one order,
+ * the transcript's, that the actor answers in).
+ */
 async function insertMessages(sql: TxSql, posts: MessagePost[]): Promise<PostOutcome[]> {
   const rows = await sql<{ ord: number; status: ConversationStatus | null; inserted: boolean }[]>`
     with input as (
       select * from unnest(${posts.map((p) => p.id)}::text[], ${posts.map((p) => p.conversationId)}::text[],
         ${posts.map((p) => p.tenantId)}::text[], ${posts.map((p) => p.text)}::text[]) with ordinality
         as i(id, conversation_id, tenant_id, text, ord)),
+    locked as (select c.id, c.tenant_id, c.status from conversations c
+      where c.id in (select conversation_id from input) order by c.id for no key update),
     target as (select i.*, c.status from input i
-      left join conversations c on c.id = i.conversation_id and c.tenant_id = i.tenant_id),
+      left join locked c on c.id = i.conversation_id and c.tenant_id = i.tenant_id),
     m as (insert into messages (id, conversation_id, role, text)
       select id, conversation_id, 'customer', text from target where status is not null and status <> 'closed' order by ord
       on conflict (id) do nothing returning id)

@@ -8,6 +8,15 @@ import type { ProviderCallRecord } from './provider-calls.ts'
 
 /** The step that marks a customer message as answered by an earlier turn (double texting, merge policy). */
 export const MERGED_STEP = 'merged'
+/** The step that marks a customer message as passed to the humans in charge (no reply of the agent's is owed). */
+export const PASSED_STEP = 'passed'
+/** Steps after which a customer message is owed nothing more: answered, merged into another turn, or passed on. */
+export const SETTLED_STEPS = ['reply', MERGED_STEP, PASSED_STEP] as const
+/**
+ * How far back a turn looks for earlier customer messages still owed a reply (mail that went missing or arrived out of
+ * order): its conversation's last customer messages before it, written within a day.
+ */
+export const EARLIER_LOOKBACK = { messages: 20, ms: 24 * 3600_000 } as const
 
 export interface TurnStart {
   /** Steps already recorded for this turn (empty on a first delivery). */
@@ -22,6 +31,8 @@ export interface TurnStart {
   status: ConversationStatus
   /** This turn opened an escalation: a redelivery still owes the customer its handoff reply. */
   escalatedHere: boolean
+  /** An earlier customer message of the conversation still owes a reply (within EARLIER_LOOKBACK): it goes first. */
+  earlierUnsettled: boolean
   /** The agent's mode (its definition's `spec.mode`): in `assist`, its replies are drafts for a person. */
   mode: AgentMode
   /** The agent definition in force: the scope it comes from ('*' or the tenant) and its version; absent when undefined. */
@@ -67,7 +78,7 @@ export function createTurnSteps(sql: Sql) {
     async begin(turn: TurnBegin): Promise<TurnStart> {
       type Row = {
         step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
-        status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean
+        status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean; earlierUnsettled: boolean
         agentScope: string | null; agentVersion: number | null; segment: string | null
         policy: string | null; policyScope: string | null; policyVersion: number | null
       }
@@ -98,7 +109,11 @@ export function createTurnSteps(sql: Sql) {
           (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
           (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
           (select policy_scope from conv) as "policyScope", (select policy_version from conv) as "policyVersion",
-          exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere"
+          exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere",
+          exists (select 1 from (select e.id from messages e where e.conversation_id = ${turn.conversationId} and e.role = 'customer'
+              and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
+              order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
+            where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
         from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
       const first = rows[0]
       const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
@@ -108,7 +123,7 @@ export function createTurnSteps(sql: Sql) {
       // A conversation this statement creates is not visible to it yet: `row` stands in with the column defaults.
       return {
         steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
-        mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false,
+        mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false, earlierUnsettled: first?.earlierUnsettled ?? false,
         ...(first?.agentScope && first.agentVersion ? { agent: { scope: first.agentScope, version: first.agentVersion } } : {}),
         ...(first?.segment ? { segment: first.segment } : {}),
         ...(first?.policy && first.policyScope && first.policyVersion

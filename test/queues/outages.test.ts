@@ -9,6 +9,8 @@ import { waitFor } from '../support/wait.ts'
 
 // Far above the second or two an outage answer takes, far below the 4–14 s (or never) of a client that waits.
 const BOUNDED_MS = 5000
+const LEASE_TTL_MS = 3000
+const ECHO_MS = 300
 
 interface Harness {
   platform: Platform
@@ -17,7 +19,7 @@ interface Harness {
 }
 
 async function harness(prefix: string, schema: string, env: Record<string, string>): Promise<Harness> {
-  const platform = await startPlatform(testConfig(prefix, schema, { ECHO_DELAY_MS: '300', ...env }))
+  const platform = await startPlatform(testConfig(prefix, schema, { ECHO_DELAY_MS: String(ECHO_MS), ...env }))
   await platform.storage.tenants.create({ id: 'outage', name: 'outage', rateLimitPerS: 1000 })
   const { key } = await platform.storage.apiKeys.issue('outage', ['channel', 'console'])
   const call = async (method: string, path: string, body?: unknown) => {
@@ -47,7 +49,7 @@ describe('redis outage', () => {
     redis = ownRedis()
     await redis.start()
     db = await createTestDatabase()
-    h = await harness(prefix, db.schema, { REDIS_URL: redis.url, ACTOR_LEASE_TTL_MS: '3000' })
+    h = await harness(prefix, db.schema, { REDIS_URL: redis.url, ACTOR_LEASE_TTL_MS: String(LEASE_TTL_MS) })
   })
 
   afterAll(async () => {
@@ -71,8 +73,7 @@ describe('redis outage', () => {
     await waitFor(async () => (await h.call('GET', '/readyz')).status === 200, 15_000, 'ready again')
   }, 30_000)
 
-  // TODO(issue 20): one run in three answers a re-mailed message before an earlier one of the same conversation.
-  test.skip('Redis restarted empty with mail waiting: every accepted message is answered once, in order, none escalated', async () => {
+  test('Redis restarted empty with mail waiting: every accepted message is answered once, in order, none escalated', async () => {
     const conversations: string[] = []
     for (let i = 0; i < 5; i++) conversations.push((await h.call('POST', '/v1/conversations', {})).body.id)
     await Promise.all(conversations.map(async (id) => {
@@ -81,12 +82,16 @@ describe('redis outage', () => {
     // The echo model takes 300 ms a turn: most of this mail is still waiting, and some turns are in flight.
     await redis.kill()
     await redis.start()
+    const restarted = performance.now()
     for (const id of conversations) {
       await waitFor(async () => {
         const { asked, answered } = await repliesInOrder(db.sql, id)
         return answered.length >= asked.length && asked.length === 4
       }, 60_000, `every message of ${id} answered`)
     }
+    // Within a lease TTL of Redis coming back, plus the turns' own model time and the margin of a busy machine: not
+    // after a pool call's minute-long timeout.
+    expect(performance.now() - restarted).toBeLessThan(LEASE_TTL_MS + 4 * ECHO_MS + BOUNDED_MS)
     for (const id of conversations) {
       const { asked, answered } = await repliesInOrder(db.sql, id)
       expect(answered).toEqual(asked)
@@ -113,12 +118,12 @@ describe('postgres outage', () => {
     await pg.destroy()
   }, 60_000)
 
-  // TODO(issue 20): postgres.js under Bun sometimes surfaces an idle connection's ECONNRESET as an unhandled error.
-  test.skip('while Postgres is down posts answer 503 with Retry-After; a turn that met the outage is answered after it', async () => {
+  test('while Postgres is down posts answer 503 with Retry-After; a turn that met the outage is answered after it', async () => {
     const id = (await h.call('POST', '/v1/conversations', {})).body.id
-    expect((await h.call('POST', `/v1/conversations/${id}/messages`, { text: 'before the outage' })).status).toBe(202)
-    // Stopped while the turn waits on the model: its reply cannot be recorded until Postgres is back.
-    await waitFor(async () => (await repliesInOrder(db.sql, id)).asked.length === 1, 10_000, 'the message stored')
+    const sent = (await h.call('POST', `/v1/conversations/${id}/messages`, { text: 'Where is my order? It was due last week.' })).body.id as string
+    // Stopped while the turn waits on the model: the model call's job cannot record its result, and spends its
+    // attempts inside the outage; the turn's reply cannot be recorded until Postgres is back.
+    await waitFor(async () => (await db.sql`select 1 from turn_facts where turn_id = ${sent}`).length === 1, 10_000, 'the turn begun')
     // The test's own reader stays out of the outage; the platform's pool is what is under test.
     await db.sql.end({ timeout: 5 })
     await pg.stop()
@@ -127,7 +132,8 @@ describe('postgres outage', () => {
     expect(post.body.error.code).toBe('storage.unavailable')
     expect(Number(post.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(post.ms).toBeLessThan(BOUNDED_MS)
-    await Bun.sleep(3000) // an outage of a few seconds: longer than the turn's own retries used to last
+    // An outage of several seconds: longer than the model call's own attempts (each ends writing to Postgres) last.
+    await Bun.sleep(6000)
     await pg.start()
     const sql = h.platform.storage.sql
     await waitFor(async () => (await repliesInOrder(sql, id).catch(() => ({ answered: [] }))).answered.length === 1, 60_000, 'the reply after the outage')

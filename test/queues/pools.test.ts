@@ -30,6 +30,10 @@ const handlers = {
     if (req.payload.text === 'terminal') throw new TerminalError('provider.rejected', 'refused by the vendor')
     if (req.payload.text === 'flaky' && n < 3) throw new RetryableError('provider.rate_limited', 'slow down', 50)
     if (req.payload.text === 'always-busy') throw new RetryableError('provider.unavailable', 'still down')
+    if (req.payload.text === 'slow-busy') {
+      await Bun.sleep(300)
+      throw new RetryableError('provider.unavailable', 'still down, slowly')
+    }
     return { verdict: 'allow', rule: `call-${n}`, reason: req.payload.text, policyVersion: 'test' }
   },
 } as unknown as PoolHandlers
@@ -82,6 +86,22 @@ describe('pools', () => {
     expect((error as AppError).code).toBe('provider.unavailable')
     expect(calls.get('busy-1')).toBe(3)
     await waitFor(async () => (await deadLetter.list()).find((d) => d.jobId === 'busy-1'), 5000, 'dead letter')
+  })
+
+  test('a caller that gives up leaves no attempt to run after it: the job waiting out its backoff is removed', async () => {
+    const error = await pools.call(check('late-1', 'always-busy'), { timeoutMs: 100 }).catch((e: unknown) => e)
+    expect((error as AppError).code).toBe('pool.failed')
+    // Without the removal, its second and third attempts would run 200 and 600 ms after the first.
+    await Bun.sleep(1000)
+    expect(calls.get('late-1') ?? 0).toBeLessThanOrEqual(1)
+  })
+
+  test('a caller that gives up during an attempt leaves no retry after it: the job is removed once the attempt fails', async () => {
+    const error = await pools.call(check('late-2', 'slow-busy'), { timeoutMs: 100 }).catch((e: unknown) => e)
+    expect((error as AppError).code).toBe('pool.failed')
+    // The attempt running at the deadline ends at about 300 ms; without the removal a retry would follow 200 ms later.
+    await Bun.sleep(1500)
+    expect(calls.get('late-2')).toBe(1)
   })
 
   test('an invalid request is refused before it is queued', async () => {

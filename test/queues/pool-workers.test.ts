@@ -1,0 +1,32 @@
+// Hops that earn their cost: a worker process starts a pool Worker (a blocking connection, a stalled-job check)
+// only for pools something sends work to.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { Queue } from 'bullmq'
+import { POOL_NAMES } from '../../actors/protocol.ts'
+import { names } from '../../queues/index.ts'
+import { startApiHarness, type ApiHarness } from '../api/harness.ts'
+import { waitFor } from '../support/wait.ts'
+
+let h: ApiHarness
+
+beforeAll(async () => {
+  h = await startApiHarness()
+})
+
+afterAll(() => h.close())
+
+test('the guardrail pool, which nothing sends to, has no Worker; the pools with senders have theirs', async () => {
+  const counts = async () => Object.fromEntries(await Promise.all(POOL_NAMES.map(async (pool) => {
+    const queue = new Queue(names.pool(pool), { connection: { url: h.redis.url }, prefix: h.redis.prefix })
+    try {
+      return [pool, await queue.getWorkersCount()] as const
+    } finally {
+      await queue.close()
+    }
+  })))
+  const workers = await waitFor(async () => {
+    const c = await counts()
+    return c.provider! > 0 ? c : undefined
+  }, 10_000, 'the provider Worker')
+  expect(workers).toEqual({ provider: 1, guardrail: 0, tool: 1, escalation: 1, outreach: 1 })
+})
