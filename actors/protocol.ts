@@ -115,13 +115,6 @@ export const ProviderComplete = envelope(
 )
 export type ProviderComplete = Static<typeof ProviderComplete>
 
-/** Judge a text before it reaches the model or the customer. Handled by the guardrail pool. */
-export const GuardrailCheck = envelope(
-  'guardrail.check',
-  Type.Object({ turnId: Id, stage: Type.Union([Type.Literal('input'), Type.Literal('output')]), text: Type.String() }),
-)
-export type GuardrailCheck = Static<typeof GuardrailCheck>
-
 /** Run one tool call; `id` is its idempotency key. Handled by the tool pool. */
 export const ToolInvoke = envelope(
   'tool.invoke',
@@ -153,7 +146,7 @@ export const OutreachSend = envelope(
 )
 export type OutreachSend = Static<typeof OutreachSend>
 
-export const PoolRequest = Type.Union([ProviderComplete, GuardrailCheck, ToolInvoke, EscalationOpen, OutreachSend])
+export const PoolRequest = Type.Union([ProviderComplete, ToolInvoke, EscalationOpen, OutreachSend])
 export type PoolRequest = Static<typeof PoolRequest>
 export type PoolKind = PoolRequest['kind']
 
@@ -208,7 +201,6 @@ export interface PoolResults {
     /** Set when the model itself decided a human must take over: the reason. */
     escalate?: string
   }
-  'guardrail.check': GuardrailVerdict
   'tool.invoke': { ok: true; output: unknown } | { ok: false; error: ErrorInfo; pending?: PendingAction }
   'escalation.open': {
     escalationId: string
@@ -221,13 +213,12 @@ export interface PoolResults {
 /** The pool that serves each request kind. */
 export const poolOf = {
   'provider.complete': 'provider',
-  'guardrail.check': 'guardrail',
   'tool.invoke': 'tool',
   'escalation.open': 'escalation',
   'outreach.send': 'outreach',
 } as const satisfies Record<PoolKind, string>
 export type PoolName = (typeof poolOf)[PoolKind]
-export const POOL_NAMES: readonly PoolName[] = ['provider', 'guardrail', 'tool', 'escalation', 'outreach']
+export const POOL_NAMES: readonly PoolName[] = ['provider', 'tool', 'escalation', 'outreach']
 
 // ── Seams implemented by queues/ ────────────────────────────────────────────────────────────
 

@@ -35,11 +35,8 @@ export function createConversationFactory(deps: RuntimeDeps): ActorFactory {
   return (conversationId) => activateConversation(conversationId, { ...deps, supervisor, observer })
 }
 
-/**
- * The pool handlers of kinds something sends. Guardrail checks run in process (pure functions, no hop): the guardrail
- * pool has no sender, so it has no handler here and the worker starts no Worker for it (queues/pools.ts).
- */
-export function createPoolHandlers(deps: RuntimeDeps): Omit<PoolHandlers, 'guardrail.check'> {
+/** The pool handlers. Guardrail checks are pure and fast, so they run in the conversation's process: no pool, no hop. */
+export function createPoolHandlers(deps: RuntimeDeps): PoolHandlers {
   const observer = deps.observer ?? NOOP_OBSERVER
   return {
     'provider.complete': createProviderHandler({ ...deps, observer, captureContent: deps.captureContent ?? false }),

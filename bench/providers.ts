@@ -51,7 +51,6 @@ function providerHandlers(gateway: RoutingGateway): PoolHandlers {
       const { text, toolCalls, provider, model, usage } = response
       return { text, toolCalls, provider, model, usage, costUsd, path }
     },
-    'guardrail.check': unsupported,
     'tool.invoke': unsupported,
     'escalation.open': unsupported,
     'outreach.send': unsupported,

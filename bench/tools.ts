@@ -44,9 +44,9 @@ async function main(): Promise<void> {
   const refuse = async () => { throw new TerminalError('internal', 'not part of this benchmark') }
   const handlers: PoolHandlers = {
     'tool.invoke': (req) => executor.executeTool({ tool: req.payload.tool, args: req.payload.args, idempotencyKey: req.id }),
-    'provider.complete': refuse, 'guardrail.check': refuse, 'escalation.open': refuse, 'outreach.send': refuse,
+    'provider.complete': refuse, 'escalation.open': refuse, 'outreach.send': refuse,
   }
-  const concurrency = { provider: 1, guardrail: 1, tool: CONCURRENCY, escalation: 1, outreach: 1 }
+  const concurrency = { provider: 1, tool: CONCURRENCY, escalation: 1, outreach: 1 }
   const workers = startPoolWorkers(redis, { prefix: env.prefix, concurrency, lockDurationMs: 10_000 }, handlers, { deadLetter, log })
   const pools = createPoolClient(redis, redisUrl(), env.prefix)
   const viaPool = (call: Call, id: string) => async () => {

@@ -6,7 +6,6 @@ import type { PoolKind } from '../actors/protocol.ts'
 
 export const attemptsByKind: Record<PoolKind, number> = {
   'provider.complete': 3,
-  'guardrail.check': 3,
   'tool.invoke': 5,
   'escalation.open': 10,
   'outreach.send': 5,

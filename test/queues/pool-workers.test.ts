@@ -1,5 +1,5 @@
-// Hops that earn their cost: a worker process starts a pool Worker (a blocking connection, a stalled-job check)
-// only for pools something sends work to.
+// Hops that earn their cost: a worker process starts one pool Worker (a blocking connection, a stalled-job check)
+// per pool something sends work to, and the guardrail checks, pure and fast, have no pool at all.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { Queue } from 'bullmq'
 import { POOL_NAMES } from '../../actors/protocol.ts'
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 afterAll(() => h.close())
 
-test('the guardrail pool, which nothing sends to, has no Worker; the pools with senders have theirs', async () => {
+test('each pool has one Worker per worker process, and there is no guardrail pool', async () => {
   const counts = async () => Object.fromEntries(await Promise.all(POOL_NAMES.map(async (pool) => {
     const queue = new Queue(names.pool(pool), { connection: { url: h.redis.url }, prefix: h.redis.prefix })
     try {
@@ -28,5 +28,5 @@ test('the guardrail pool, which nothing sends to, has no Worker; the pools with 
     const c = await counts()
     return c.provider! > 0 ? c : undefined
   }, 10_000, 'the provider Worker')
-  expect(workers).toEqual({ provider: 1, guardrail: 0, tool: 1, escalation: 1, outreach: 1 })
+  expect(workers).toEqual({ provider: 1, tool: 1, escalation: 1, outreach: 1 })
 })

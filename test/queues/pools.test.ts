@@ -5,7 +5,7 @@ import type { PoolHandlers, PoolRequest } from '../../actors/protocol.ts'
 import { AppError, RetryableError, TerminalError } from '../../lib/errors.ts'
 import { createLogger } from '../../lib/log.ts'
 import {
-  createDeadLetter, createPoolClient, createRedis, startPoolWorkers, type DeadLetter, type PoolQueues, type PoolWorkers,
+  attemptsByKind, createDeadLetter, createPoolClient, createRedis, startPoolWorkers, type DeadLetter, type PoolQueues, type PoolWorkers,
 } from '../../queues/index.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { waitFor } from '../support/wait.ts'
@@ -18,23 +18,25 @@ let workers: PoolWorkers
 let deadLetter: DeadLetter
 const calls = new Map<string, number>()
 
-const check = (id: string, text: string): Extract<PoolRequest, { kind: 'guardrail.check' }> => ({
-  v: 1, id, kind: 'guardrail.check', conversationId: 'c1', sentAt: Date.now(), payload: { turnId: 't1', stage: 'input', text },
+type Invoke = Extract<PoolRequest, { kind: 'tool.invoke' }>
+const check = (id: string, text: string): Invoke => ({
+  v: 1, id, kind: 'tool.invoke', conversationId: 'c1', sentAt: Date.now(), payload: { turnId: 't1', tool: 'script', args: { text } },
 })
 
-// The guardrail handler stands in for any pool: its text scripts the behaviour under test.
+// The tool handler stands in for any pool: the text it is given scripts the behaviour under test.
 const handlers = {
-  'guardrail.check': async (req: Extract<PoolRequest, { kind: 'guardrail.check' }>) => {
+  'tool.invoke': async (req: Invoke) => {
     const n = (calls.get(req.id) ?? 0) + 1
     calls.set(req.id, n)
-    if (req.payload.text === 'terminal') throw new TerminalError('provider.rejected', 'refused by the vendor')
-    if (req.payload.text === 'flaky' && n < 3) throw new RetryableError('provider.rate_limited', 'slow down', 50)
-    if (req.payload.text === 'always-busy') throw new RetryableError('provider.unavailable', 'still down')
-    if (req.payload.text === 'slow-busy') {
+    const text = req.payload.args.text
+    if (text === 'terminal') throw new TerminalError('provider.rejected', 'refused by the vendor')
+    if (text === 'flaky' && n < 3) throw new RetryableError('provider.rate_limited', 'slow down', 50)
+    if (text === 'always-busy') throw new RetryableError('provider.unavailable', 'still down')
+    if (text === 'slow-busy') {
       await Bun.sleep(300)
       throw new RetryableError('provider.unavailable', 'still down, slowly')
     }
-    return { verdict: 'allow', rule: `call-${n}`, reason: req.payload.text, policyVersion: 'test' }
+    return { ok: true, output: { call: `call-${n}`, text } }
   },
 } as unknown as PoolHandlers
 
@@ -42,7 +44,7 @@ beforeAll(async () => {
   redis = await createTestRedis()
   bull = createRedis(redis.url, 'pools-test')
   deadLetter = createDeadLetter(bull, redis.prefix)
-  const concurrency = { provider: 1, guardrail: 4, tool: 1, escalation: 1, outreach: 1 }
+  const concurrency = { provider: 1, tool: 4, escalation: 1, outreach: 1 }
   workers = startPoolWorkers(bull, { prefix: redis.prefix, concurrency, lockDurationMs: 5000 }, handlers, { deadLetter, log: createLogger() })
   pools = createPoolClient(bull, redis.url, redis.prefix)
 })
@@ -57,18 +59,18 @@ afterAll(async () => {
 
 describe('pools', () => {
   test('a call returns the handler result', async () => {
-    expect(await pools.call(check('ok-1', 'hello'))).toMatchObject({ verdict: 'allow', reason: 'hello', rule: 'call-1' })
+    expect(await pools.call(check('ok-1', 'hello'))).toMatchObject({ ok: true, output: { text: 'hello', call: 'call-1' } })
   })
 
   test('a repeated request id is answered from the first result, without running again', async () => {
     await pools.call(check('dup-1', 'once'))
-    expect(await pools.call(check('dup-1', 'once'))).toMatchObject({ rule: 'call-1' })
+    expect(await pools.call(check('dup-1', 'once'))).toMatchObject({ output: { call: 'call-1' } })
     expect(calls.get('dup-1')).toBe(1)
   })
 
   test('retryable failures are retried with backoff, honouring Retry-After', async () => {
     const started = Date.now()
-    expect(await pools.call(check('flaky-1', 'flaky'))).toMatchObject({ rule: 'call-3' })
+    expect(await pools.call(check('flaky-1', 'flaky'))).toMatchObject({ output: { call: 'call-3' } })
     expect(Date.now() - started).toBeGreaterThanOrEqual(100)
   })
 
@@ -84,8 +86,8 @@ describe('pools', () => {
     const error = await pools.call(check('busy-1', 'always-busy')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RetryableError)
     expect((error as AppError).code).toBe('provider.unavailable')
-    expect(calls.get('busy-1')).toBe(3)
-    await waitFor(async () => (await deadLetter.list()).find((d) => d.jobId === 'busy-1'), 5000, 'dead letter')
+    expect(calls.get('busy-1')).toBe(attemptsByKind['tool.invoke'])
+    await waitFor(async () => (await deadLetter.list()).find((d) => d.jobId === 'busy-1'), 10_000, 'dead letter')
   })
 
   test('a caller that gives up leaves no attempt to run after it: the job waiting out its backoff is removed', async () => {
@@ -105,7 +107,7 @@ describe('pools', () => {
   })
 
   test('an invalid request is refused before it is queued', async () => {
-    const bad = { ...check('bad-1', 'x'), payload: { stage: 'sideways' } } as unknown as PoolRequest
+    const bad = { ...check('bad-1', 'x'), payload: { tool: 42 } } as unknown as PoolRequest
     expect(pools.call(bad)).rejects.toThrow(/invalid pool/)
   })
 })
