@@ -2,8 +2,10 @@
 // prefix of its own, whose retail database is the sandbox a trial resets and digests. A trial runs in a tenant
 // of its own, defines the configuration's agent through the API and talks to it through the API, as a channel
 // would. Part of the composition root: it may import every layer.
-import { startCassetteProxy, openCassette, type Cassette, type CassetteProxy } from './arena/cassettes/index.ts'
-import type { ArenaConfiguration, ArenaLane, ArenaScenario, ConversingCustomer, GoldAction, LaneConversation } from './arena/index.ts'
+import {
+  openCassette, startCassetteProxy, type ArenaConfiguration, type ArenaLane, type ArenaScenario, type Cassette, type CassetteProxy,
+  type ConversingCustomer, type GoldAction, type LaneConversation,
+} from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { createRetailSandbox, createSql, SCOPES, type RetailSandbox, type Sql } from './storage/index.ts'

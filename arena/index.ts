@@ -36,3 +36,6 @@ export { gradeTrial, unplayedTrial, type TrialResult } from './grading/index.ts'
 /** pass^k (unbiased: C(c,k)/C(n,k) averaged over tasks) and the import of τ-bench / τ²-bench result files. */
 export { passHatK, passHatKSeries, choose, maxK, type TrialOutcome } from './scores/pass-k.ts'
 export { importTauResults, type ImportedResults } from './import/tau-results.ts'
+
+/** Cassettes: provider responses recorded once and replayed offline, with a warning when a prompt changed. */
+export { openCassette, startCassetteProxy, requestDigest, type Cassette, type CassetteProxy, type CassetteMode } from './cassettes/index.ts'
