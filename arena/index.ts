@@ -27,6 +27,7 @@ export {
  * await runTrials(id, { runs: storage.arenaRuns, lanes, worker: 'cli' })
  */
 export { createRun, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
+export { progressBar } from './runs/progress-bar.ts'
 export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
 export { ArenaScenario, ScriptedScenario, RecordedScenario, Assertions, taskScenario } from './scenarios/index.ts'
@@ -39,3 +40,6 @@ export { importTauResults, type ImportedResults } from './import/tau-results.ts'
 
 /** Cassettes: provider responses recorded once and replayed offline, with a warning when a prompt changed. */
 export { openCassette, startCassetteProxy, requestDigest, type Cassette, type CassetteProxy, type CassetteMode } from './cassettes/index.ts'
+
+/** The side-by-side report (JSON, CSV, JUnit). */
+export { buildReport, reportCsv, reportJunit, type ArenaReport, type ConfigSummary, type ScenarioRow } from './report/index.ts'

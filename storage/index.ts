@@ -191,3 +191,4 @@ export type Storage = ReturnType<typeof createStorage>
 export type { ArenaRun, ArenaRuns, ArenaRunStatus, ArenaTrial, NewArenaRun, TrialKey } from './postgres/arena-runs.ts'
 export type { ArenaEvidence, ConversationEvidence } from './postgres/arena-evidence.ts'
 export { createRetailSandbox, type RetailSandbox } from './postgres/retail-sandbox.ts'
+export { createArenaRuns } from './postgres/arena-runs.ts'
