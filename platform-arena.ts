@@ -8,7 +8,7 @@ import {
 } from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { startPlatform, type Platform } from './platform.ts'
-import { createRetailSandbox, createSql, SCOPES, type RetailSandbox, type Sql } from './storage/index.ts'
+import { createRedisClient, createRetailSandbox, createSql, SCOPES } from './storage/index.ts'
 import { createToolExecutor, createToolRegistry, RETAIL_TOOLS } from './tools/index.ts'
 
 export interface ArenaLaneOptions {
@@ -27,10 +27,14 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
   const schema = `arena_${options.name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 50)
   const proxy = startCassetteProxy()
   const env: Record<string, string | undefined> = { ...options.env, ROUTING_PROVIDERS: throughProxy(options.env.ROUTING_PROVIDERS, proxy) }
+  const prefix = `arena-${schema}`
   const admin = createSql({ url: env.DATABASE_URL!, schema, maxConnections: 2 })
+  const redis = createRedisClient(env.REDIS_URL!)
+  // A lane of the same name left behind by a killed process is replaced, queues and all.
   await admin.unsafe(`drop schema if exists "${schema}" cascade; drop schema if exists "${schema}_seed" cascade`)
+  await deleteKeys(redis, prefix)
   const config = loadConfig({
-    ...clean(env), DATABASE_SCHEMA: schema, QUEUE_PREFIX: `arena-${schema}`, ROLE: 'all', PORT: '0', METRICS_PORT: '0',
+    ...clean(env), DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, ROLE: 'all', PORT: '0', METRICS_PORT: '0',
     LOG_LEVEL: env.ARENA_LOG_LEVEL ?? 'error', WORKER_ID: `arena-${options.name}`,
   })
   const platform = await startPlatform(config)
@@ -67,6 +71,8 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
       await proxy.close()
       await admin.unsafe(`drop schema if exists "${schema}" cascade`)
       await admin.end()
+      await deleteKeys(redis, prefix)
+      redis.disconnect()
     },
   }
 }
@@ -154,4 +160,13 @@ function clean(env: Record<string, string | undefined>): Record<string, string> 
 
 function hashOf(text: string): string {
   return new Bun.CryptoHasher('sha256').update(text).digest('hex').slice(0, 20)
+}
+
+async function deleteKeys(redis: ReturnType<typeof createRedisClient>, prefix: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    cursor = next
+    if (keys.length > 0) await redis.unlink(...keys)
+  } while (cursor !== '0')
 }
