@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bed.close()
   rmSync(dir, { recursive: true, force: true })
-})
+}, 30_000)
 
 test('resumption after kill -9 mid-run runs no finished trial twice', async () => {
   const tasks = (await loadRetailTasks()).slice(0, 8)

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bed.close()
   rmSync(dir, { recursive: true, force: true })
-})
+}, 30_000)
 
 const hadToolResult = (req: EmulatedRequest) => req.toolResults.length > 0
 const scenario = {
