@@ -4,12 +4,12 @@
 // would. Part of the composition root: it may import every layer.
 import {
   openCassette, startCassetteProxy, type ArenaConfiguration, type ArenaLane, type ArenaScenario, type Cassette, type CassetteProxy,
-  type ConversingCustomer, type GoldAction, type LaneConversation,
+  type ConversingCustomer, type GoldAction, type LaneConversation, type RecordedToolResponse, sameArgs,
 } from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { startPlatform, type Platform } from './platform.ts'
-import { createRedisClient, createRetailSandbox, createSql, SCOPES } from './storage/index.ts'
-import { createToolExecutor, createToolRegistry, RETAIL_TOOLS } from './tools/index.ts'
+import { createRedisClient, createRetailSandbox, createSql, MERGED_STEP, SCOPES, type ConversationEvidence } from './storage/index.ts'
+import { createToolExecutor, createToolRegistry, RETAIL_TOOLS, type ToolResult } from './tools/index.ts'
 
 export interface ArenaLaneOptions {
   /** The deployment's environment: REDIS_URL, DATABASE_URL, ROUTING_PROVIDERS… (schema and prefix are the lane's own). */
@@ -37,13 +37,14 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
     ...clean(env), DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, ROLE: 'all', PORT: '0', METRICS_PORT: '0',
     LOG_LEVEL: env.ARENA_LOG_LEVEL ?? 'error', WORKER_ID: `arena-${options.name}`,
   })
-  const platform = await startPlatform(config)
+  const replays = new Map<string, Replay>()
+  const platform = await startPlatform(config, { toolSandbox: (tenantId) => replays.get(tenantId)?.answer })
   const sql = platform.storage.sql
   const sandbox = await createRetailSandbox(sql, schema)
   const gold = createToolExecutor({ registry: createToolRegistry([...RETAIL_TOOLS]), sql })
   const cassettes = new Map<string, Promise<Cassette>>()
   const cassette = (path: string) => cassettes.get(path) ?? cassettes.set(path, openCassette(path)).get(path)!
-  const talk = conversation(platform, options.replyTimeoutMs ?? 60_000)
+  const talk = conversation(platform, replays, options.replyTimeoutMs ?? 60_000)
   return {
     id: options.name,
     async goldDigest(actions: GoldAction[]) {
@@ -77,11 +78,47 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
   }
 }
 
+/**
+ * A recorded conversation's tool responses, answering its replay's calls with the same tool and arguments;
+ * anything else runs against the lane's sandbox database, so nothing real changes either way.
+ */
+interface Replay {
+  answer(call: { tool: string; args: unknown }, run: () => Promise<ToolResult>): Promise<ToolResult>
+  /** The calls the recordings answered, for the trial's evidence. */
+  answered: ConversationEvidence['toolCalls']
+}
+
+function replayOf(responses: RecordedToolResponse[]): Replay {
+  const answered: Replay['answered'] = []
+  return {
+    answered,
+    async answer(call, run) {
+      const recorded = responses.find((r) => r.tool === call.tool && sameArgs(r.args, call.args))
+      if (!recorded) return run()
+      const result = recorded.result as ToolResult
+      answered.push({ tool: call.tool, args: call.args as Record<string, unknown>, ok: result.ok, ...(result.ok ? {} : { error: result.error.message }) })
+      return result
+    },
+  }
+}
+
 /** Plays one conversation in a fresh tenant through the API. */
-function conversation(platform: Platform, replyTimeoutMs: number) {
+function conversation(platform: Platform, replays: Map<string, Replay>, replyTimeoutMs: number) {
   const { storage } = platform
   return async (key: string, c: ArenaConfiguration, scenario: ArenaScenario, customer: ConversingCustomer): Promise<Omit<LaneConversation, 'digest'>> => {
     const tenantId = `arena-${hashOf(key)}`
+    const replay = scenario.kind === 'recorded' ? replayOf(scenario.toolResponses) : undefined
+    if (replay) replays.set(tenantId, replay)
+    try {
+      return await play(tenantId, key, c, scenario, customer, replay)
+    } finally {
+      replays.delete(tenantId)
+    }
+  }
+
+  async function play(
+    tenantId: string, key: string, c: ArenaConfiguration, scenario: ArenaScenario, customer: ConversingCustomer, replay: Replay | undefined,
+  ): Promise<Omit<LaneConversation, 'digest'>> {
     await storage.tenants.create({ id: tenantId, name: `arena ${key}` })
     const { key: apiKey } = await storage.apiKeys.issue(tenantId, [...SCOPES])
     const call = api(platform, apiKey)
@@ -109,7 +146,8 @@ function conversation(platform: Platform, replyTimeoutMs: number) {
       if (await storage.arenaEvidence.escalated(conversationId)) break
       text = await customer.reply(reply)
     }
-    return { conversationId, tenantId, evidence: await storage.arenaEvidence.of(conversationId), latencyMs, turns }
+    const evidence = await storage.arenaEvidence.of(conversationId)
+    return { conversationId, tenantId, evidence: { ...evidence, toolCalls: [...(replay?.answered ?? []), ...evidence.toolCalls] }, latencyMs, turns }
   }
 }
 
@@ -129,7 +167,10 @@ function api(platform: Platform, key: string) {
 /** A recorded conversation's turns before the fork, as this conversation's history. */
 async function seedHistory(storage: Platform['storage'], conversationId: string, history: Array<{ role: 'customer' | 'assistant'; text: string }>): Promise<void> {
   for (const [i, m] of history.entries()) {
-    await storage.messages.append({ id: `${conversationId}.h${i}`, conversationId, role: m.role, text: m.text })
+    const id = `${conversationId}.h${i}`
+    await storage.messages.append({ id, conversationId, role: m.role, text: m.text })
+    // Answered already: recovery must never take a seeded message for mail a lost Redis dropped.
+    if (m.role === 'customer') await storage.turnSteps.record(id, MERGED_STEP, { seeded: true })
   }
 }
 

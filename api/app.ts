@@ -39,6 +39,7 @@ import { secretsRoutes } from './routes/secrets.ts'
 import { approvalsRoutes } from './routes/approvals.ts'
 import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
+import { arenaRoutes } from './routes/arena.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
@@ -48,6 +49,7 @@ export type ApiStorage = Pick<
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
+  | 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions'
 >
 
 export interface AppDeps {
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps) {
   const maxMessageChars = limits.maxMessageChars
   // normalize: false makes unknown fields a 400 instead of silently dropping them. Bun's own body limit would
   // answer an empty 413 before any of our code runs, so it is set out of reach and the guard enforces ours.
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
+  const app = new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
     .use(storableInput())
     .use(crossOrigin(limits.corsOrigins))
@@ -123,7 +125,7 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
     .use(customerSegmentsRoutes({ ...guard, storage }))
-    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
+    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue, gates: storage.arenaSuites }))
     .use(resourceRoutes('Agent', { ...guard, apply: deps.apply }))
     .use(resourceRoutes('Tool', { ...guard, apply: deps.apply }))
     .use(resourceRoutes('McpServer', { ...guard, apply: deps.apply }))
@@ -134,5 +136,9 @@ export function createApp(deps: AppDeps) {
     .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
     .use(knowledgeArticlesRoutes({ ...guard, storage }))
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
+  // Mounted on the same instance without widening its type: one more plugin in the typed chain above passes
+  // TypeScript's instantiation depth limit (TS2589), and nothing reads these routes' types from App.
+  app.use(arenaRoutes({ ...guard, storage, apply: deps.apply }))
+  return app
 }
 export type App = ReturnType<typeof createApp>

@@ -30,9 +30,11 @@ export { createRun, runTrials, type RunnerOptions, type RunProgress } from './ru
 export { progressBar } from './runs/progress-bar.ts'
 export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
-export { ArenaScenario, ScriptedScenario, RecordedScenario, Assertions, taskScenario } from './scenarios/index.ts'
+export {
+  ArenaScenario, ScriptedScenario, RecordedScenario, RecordedToolResponse, Assertions, taskScenario, recordedScenario, type ForkOptions,
+} from './scenarios/index.ts'
 export { listCustomer } from './customer/index.ts'
-export { gradeTrial, unplayedTrial, type TrialResult } from './grading/index.ts'
+export { gradeTrial, unplayedTrial, sameArgs, type TrialResult } from './grading/index.ts'
 
 /** pass^k (unbiased: C(c,k)/C(n,k) averaged over tasks) and the import of τ-bench / τ²-bench result files. */
 export { passHatK, passHatKSeries, choose, maxK, type TrialOutcome } from './scores/pass-k.ts'
@@ -43,3 +45,6 @@ export { openCassette, startCassetteProxy, requestDigest, type Cassette, type Ca
 
 /** The side-by-side report (JSON, CSV, JUnit). */
 export { buildReport, reportCsv, reportJunit, type ArenaReport, type ConfigSummary, type ScenarioRow } from './report/index.ts'
+
+/** The promotion gate (suite thresholds and KPI floors). */
+export { decidePromotion, SuiteThresholds, type PromotionVerdict } from './gate/index.ts'

@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   controller: ['lib', 'resources', 'policy', 'storage'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol', 'arena'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
   // scenarios, simulated customers, grading and run bookkeeping; the runtime is reached through the lanes

@@ -92,8 +92,11 @@ export function mentions(text: string, value: string): boolean {
 
 /** The same tool with the same arguments (key order and the order of id lists do not matter). */
 export function sameCall(gold: GoldAction, call: { tool: string; args: Record<string, unknown> }): boolean {
-  return gold.name === call.tool && canonical(gold.arguments) === canonical(call.args)
+  return gold.name === call.tool && sameArgs(gold.arguments, call.args)
 }
+
+/** The same arguments, whatever the key order and the order of id lists. */
+export const sameArgs = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b)
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`

@@ -6,5 +6,5 @@
  * @example
  * const result = gradeTrial(scenario, { evidence, digest, goldDigest, latencyMs, turns })
  */
-export { gradeTrial, unplayedTrial, mentions, sameCall, type TrialEvidence } from './grade-trial.ts'
+export { gradeTrial, unplayedTrial, mentions, sameCall, sameArgs, type TrialEvidence } from './grade-trial.ts'
 export type { TrialResult, AssertionOutcome, EscalationVerdict } from './trial-result.ts'

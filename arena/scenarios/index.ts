@@ -14,3 +14,10 @@ export {
 export {
   ArenaScenario, TaskScenario, ScriptedScenario, RecordedScenario, RecordedToolResponse, Assertions, taskScenario,
 } from './scenario.ts'
+
+/**
+ * A recorded conversation as a regression scenario, forked at a customer turn.
+ * @example
+ * const scenario = recordedScenario(await storage.arenaScenarios.recorded(tenantId, id), { forkAt: 2 })
+ */
+export { recordedScenario, type ForkOptions } from './from-conversation.ts'

@@ -73,3 +73,15 @@ create table promotion_decisions (
   decided_at timestamptz not null default now()
 );
 create index promotion_decisions_agent_idx on promotion_decisions (tenant_id, agent, decided_at desc);
+
+-- Named suites with the thresholds a promotion must meet, and the agents whose maturity they gate.
+create table arena_suites (
+  tenant_id text not null,
+  name text not null,
+  thresholds jsonb not null,
+  -- agents whose mode may be raised only through a promotion that meets this suite
+  gates text[] not null default '{}',
+  updated_by text not null,
+  updated_at timestamptz not null default now(),
+  primary key (tenant_id, name)
+);
