@@ -2,11 +2,11 @@
 // run, print a report. Each command's last stdout line is one JSON object; progress goes to stderr.
 // Part of the composition root: it may import every layer.
 import {
-  buildReport, createRun, importTauResults, progressBar, reportCsv, reportJunit, runTrials, type ArenaLane, type ArenaReport,
+  buildReport, createRun, importTauResults, parseRunSpec, progressBar, reportCsv, reportJunit, runTrials, type ArenaLane, type ArenaReport,
 } from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
-import { startArenaLane } from './platform-arena.ts'
+import { modelCustomers, startArenaLane } from './platform-arena.ts'
 import { createSql, migrate, createArenaRuns, type ArenaRuns } from './storage/index.ts'
 
 type Env = Record<string, string | undefined>
@@ -43,9 +43,15 @@ async function runCommand(command: 'run' | 'resume' | 'report', target: string, 
   const runId = command === 'run' ? flag(args, '--id') ?? `run_${Bun.randomUUIDv7().replaceAll('-', '').slice(-16)}` : target
   if (command === 'run') await createRun(runs, { id: runId, tenantId: flag(args, '--tenant') ?? 'default', spec: await readJson(target) })
   process.stderr.write(`arena run ${runId}\n`)
+  const run = await runs.get(runId)
+  if (!run) throw new AppError('not_found', `no arena run ${runId}`)
+  const customerFor = modelCustomers(parseRunSpec(run.spec), env)
   const lanes = await startLanes(Number(flag(args, '--lanes') ?? 2), runId, env)
   try {
-    await runTrials(runId, { runs, lanes, worker: `cli-${process.pid}`, resume: command === 'resume', onProgress: progressBar((t) => process.stderr.write(t), process.stderr.isTTY === true) })
+    await runTrials(runId, {
+      runs, lanes, worker: `cli-${process.pid}`, resume: command === 'resume', ...(customerFor ? { customerFor } : {}),
+      onProgress: progressBar((t) => process.stderr.write(t), process.stderr.isTTY === true),
+    })
   } finally {
     await Promise.all(lanes.map((l) => l.close()))
   }

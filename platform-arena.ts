@@ -4,9 +4,13 @@
 // would. Part of the composition root: it may import every layer.
 import {
   openCassette, startCassetteProxy, type ArenaConfiguration, type ArenaLane, type ArenaScenario, type Cassette, type CassetteProxy,
-  type ConversingCustomer, type GoldAction, type LaneConversation, type RecordedToolResponse, sameArgs,
+  type ConversingCustomer, type GoldAction, type LaneConversation, type RecordedToolResponse, type RunnerOptions, type RunSpec, modelCustomer, sameArgs,
 } from './arena/index.ts'
+import { AppError } from './lib/errors.ts'
+import { createProvider } from './providers/index.ts'
 import { loadConfig } from './lib/config.ts'
+import { createLogger, type Logger } from './lib/log.ts'
+import { markRedisEpoch } from './queues/index.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { createRedisClient, createRetailSandbox, createSql, MERGED_STEP, SCOPES, type ConversationEvidence } from './storage/index.ts'
 import { createToolExecutor, createToolRegistry, RETAIL_TOOLS, type ToolResult } from './tools/index.ts'
@@ -33,12 +37,17 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
   // A lane of the same name left behind by a killed process is replaced, queues and all.
   await admin.unsafe(`drop schema if exists "${schema}" cascade; drop schema if exists "${schema}_seed" cascade`)
   await deleteKeys(redis, prefix)
+  // The lane starts empty on purpose: nothing to re-mail, so in-flight trials are never mailed twice at start.
+  await markRedisEpoch(redis, prefix)
   const config = loadConfig({
     ...clean(env), DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, ROLE: 'all', PORT: '0', METRICS_PORT: '0',
-    LOG_LEVEL: env.ARENA_LOG_LEVEL ?? 'error', WORKER_ID: `arena-${options.name}`,
+    LOG_LEVEL: 'error', WORKER_ID: `arena-${options.name}`,
   })
   const replays = new Map<string, Replay>()
-  const platform = await startPlatform(config, { toolSandbox: (tenantId) => replays.get(tenantId)?.answer })
+  const platform = await startPlatform(config, {
+    toolSandbox: (tenantId) => replays.get(tenantId)?.answer,
+    log: quietLogger(createLogger({ role: 'arena-lane', lane: options.name }), env.ARENA_LOG_LEVEL === 'info'),
+  })
   const sql = platform.storage.sql
   const sandbox = await createRetailSandbox(sql, schema)
   const gold = createToolExecutor({ registry: createToolRegistry([...RETAIL_TOOLS]), sql })
@@ -100,6 +109,17 @@ function replayOf(responses: RecordedToolResponse[]): Replay {
       return result
     },
   }
+}
+
+/** The model-driven customer a run asks for, on the provider of that name in ROUTING_PROVIDERS. */
+export function modelCustomers(spec: RunSpec, env: Record<string, string | undefined>): RunnerOptions['customerFor'] {
+  if (!spec.customer) return undefined
+  const { provider: name, model } = spec.customer
+  const specs = (loadConfig(clean(env)).routing.providers ?? []) as Array<{ name?: string; vendor?: string }>
+  const found = specs.find((p) => (p.name ?? p.vendor) === name)
+  if (!found) throw new AppError('request.invalid', `the customer's provider ${name} is not in ROUTING_PROVIDERS`)
+  const provider = createProvider(found)
+  return (scenario, seed) => modelCustomer(scenario.task, seed, { provider, model })
 }
 
 /** Plays one conversation in a fresh tenant through the API. */
@@ -210,4 +230,9 @@ async function deleteKeys(redis: ReturnType<typeof createRedisClient>, prefix: s
     cursor = next
     if (keys.length > 0) await redis.unlink(...keys)
   } while (cursor !== '0')
+}
+
+/** The lane's platform logs warnings and errors only (unless ARENA_LOG_LEVEL=info): a run's output is its progress. */
+function quietLogger(log: Logger, verbose: boolean): Logger {
+  return verbose ? log : { ...log, debug: () => {}, info: () => {} }
 }

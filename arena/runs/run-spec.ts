@@ -31,6 +31,8 @@ export const RunSpec = Type.Object({
   configurations: Type.Array(ArenaConfiguration, { minItems: 1, maxItems: 20 }),
   scenarios: Type.Array(ArenaScenario, { minItems: 1, maxItems: 5000 }),
   trials: Type.Integer({ minimum: 1, maximum: 32 }),
+  /** A model plays the customer of task scenarios (a provider of ROUTING_PROVIDERS); absent: the scripted customer. */
+  customer: Type.Optional(Type.Object({ provider: Name, model: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })),
   /** The run stops claiming trials once the finished ones cost this much. */
   costCeilingUsd: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 }, { additionalProperties: false })

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildReport, createRun, runTrials, type ArenaLane, type TrialResult } from '../../arena/index.ts'
+import { buildReport, createRun, loadRetailTasks, parseRunSpec, runTrials, taskScenario, type ArenaLane, type TrialResult } from '../../arena/index.ts'
+import { modelCustomers } from '../../platform-arena.ts'
 import type { EmulatedRequest } from '../../emulator/index.ts'
 import { PENDING_ORDER, startArenaBed, type ArenaBed } from './support.ts'
 
@@ -94,5 +95,27 @@ describe('cassettes', () => {
     const changed = await run('run-changed', 'replay', { instructions: 'You are a different agent now. Answer briefly.' })
     expect(bed.emu.requests.length - before).toBe(calls)
     expect(changed.configurations[0]!.warnings.some((w) => w.includes('no longer matches its recording'))).toBe(true)
+  }, 60_000)
+})
+
+describe('model-driven customer', () => {
+  test('with a provider configured, a model plays the task\'s customer through the same run', async () => {
+    const task = (await loadRetailTasks()).find((t) => t.id === '0')!
+    bed.emu.script(
+      { match: (r) => r.model === 'customer-llm' && r.messages.length === 1, repeat: true, reply: { text: 'Hi, I want to exchange a keyboard from order #W2378156.' } },
+      { match: { model: 'customer-llm' }, repeat: true, reply: { text: '###END###' } },
+    )
+    const spec = {
+      name: 'model customer', scenarios: [taskScenario(task)], trials: 1, customer: { provider: 'emu', model: 'customer-llm' },
+      configurations: [{ name: 'demo' }],
+    }
+    await createRun(bed.runs, { id: 'run-model-customer', tenantId: 'acme', spec })
+    const customerFor = modelCustomers(parseRunSpec(spec), bed.env)
+    expect(await runTrials('run-model-customer', { runs: bed.runs, lanes: [lane], worker: 'test', customerFor })).toBe('done')
+    const result = (await bed.runs.trials('run-model-customer'))[0]!.result as TrialResult
+    expect(result.transcript[0]).toEqual({ role: 'customer', text: 'Hi, I want to exchange a keyboard from order #W2378156.' })
+    const asked = bed.emu.requests.filter((r) => r.model === 'customer-llm')
+    expect(asked[0]!.system).toContain('wish to exchange the mechanical keyboard')
+    expect(() => modelCustomers(parseRunSpec({ ...spec, customer: { provider: 'nope', model: 'x' } }), bed.env)).toThrow(/not in ROUTING_PROVIDERS/)
   }, 60_000)
 })
