@@ -153,13 +153,20 @@ function conversation(platform: Platform, replays: Map<string, Replay>, replyTim
     await call('PUT', `/v1/agents/${agent}`, { spec }, 200)
     const conversationId = (await call('POST', '/v1/conversations', { agent }, 201)).id as string
     if (scenario.kind === 'recorded') await seedHistory(storage, conversationId, scenario.history)
+    const sendDraft = async (turnId: string) => {
+      const draft = await storage.arenaEvidence.pendingDraft(turnId)
+      if (draft) await call('POST', `/v1/drafts/${draft}/send`, { agent: 'arena-reviewer' }, 200)
+      return undefined
+    }
     const latencyMs: number[] = []
     let text: string | null = await customer.opening()
     let turns = 0
     while (text !== null) {
       const started = performance.now()
       const turnId = (await call('POST', `/v1/conversations/${conversationId}/messages`, { text }, 202)).id as string
-      const reply = await waitFor(() => storage.arenaEvidence.replyTo(turnId), replyTimeoutMs, `the reply to turn ${turns + 1}`)
+      // In assist mode the agent only drafts: the lane plays the reviewer who sends each draft as written.
+      const answered = async () => (await storage.arenaEvidence.replyTo(turnId)) ?? (c.mode === 'assist' ? sendDraft(turnId) : undefined)
+      const reply = await waitFor(answered, replyTimeoutMs, `the reply to turn ${turns + 1}`)
       latencyMs.push(performance.now() - started)
       turns++
       // Once with a person, the AI no longer answers: the simulated conversation ends there.

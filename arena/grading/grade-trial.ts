@@ -59,7 +59,7 @@ export function gradeTrial(scenario: ArenaScenario, run: TrialEvidence): TrialRe
     violations: { caught, missed: wrongWrites.length },
     escalation: scenario.assertions.mustEscalate !== undefined || scenario.assertions.mustNotEscalate !== undefined
       ? escalationVerdict(scenario.assertions.mustEscalate === true, e.escalated)
-      : e.escalated ? 'needed' : 'none',
+      : e.escalated ? 'unjudged' : 'none',
   }
 }
 

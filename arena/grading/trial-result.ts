@@ -1,7 +1,8 @@
 // What one trial measured: the verdict with its reasons, what went wrong, and what it cost. Stored as the
 // trial's result and read back by the report, so it is plain JSON.
 
-export type EscalationVerdict = 'needed' | 'needless' | 'missed' | 'none'
+/** `unjudged`: the conversation escalated and the scenario says nothing about whether it should. */
+export type EscalationVerdict = 'needed' | 'needless' | 'missed' | 'none' | 'unjudged'
 
 export interface AssertionOutcome {
   assertion: string

@@ -25,6 +25,12 @@ export function createArenaEvidence(sql: Sql) {
       return row?.text
     },
 
+    /** The pending draft of a turn, when the agent runs in assist mode. */
+    async pendingDraft(turnId: string): Promise<string | undefined> {
+      const [row] = await sql<{ id: string }[]>`select id from reply_drafts where turn_id = ${turnId} and status = 'pending' limit 1`
+      return row?.id
+    },
+
     async escalated(conversationId: string): Promise<boolean> {
       const [row] = await sql<{ escalated: boolean }[]>`select (status = 'escalated'
           or exists (select 1 from escalations e where e.conversation_id = ${conversationId})) as escalated

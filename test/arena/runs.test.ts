@@ -119,3 +119,16 @@ describe('model-driven customer', () => {
     expect(() => modelCustomers(parseRunSpec({ ...spec, customer: { provider: 'nope', model: 'x' } }), bed.env)).toThrow(/not in ROUTING_PROVIDERS/)
   }, 60_000)
 })
+
+describe('maturity levels', () => {
+  test('in assist mode the lane sends each draft as written, so drafts are measured like replies', async () => {
+    bed.emu.script({ match: { model: 'drafter' }, repeat: true, reply: { text: 'A draft for a person to check.' } })
+    const spec = { name: 'assist', scenarios: [{ ...scenario, assertions: { mustMention: ['draft for a person'] } }], trials: 1,
+      configurations: [{ name: 'assisted', mode: 'assist', model: { provider: 'emu', model: 'drafter' } }] }
+    await createRun(bed.runs, { id: 'run-assist', tenantId: 'acme', spec })
+    expect(await runTrials('run-assist', { runs: bed.runs, lanes: [lane], worker: 'test' })).toBe('done')
+    const [trial] = await bed.runs.trials('run-assist')
+    expect(trial!.success).toBe(true)
+    expect((trial!.result as TrialResult).transcript.map((m) => m.role)).toEqual(['customer', 'assistant'])
+  }, 60_000)
+})
