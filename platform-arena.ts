@@ -12,7 +12,7 @@ import { loadConfig } from './lib/config.ts'
 import { createLogger, type Logger } from './lib/log.ts'
 import { markRedisEpoch } from './queues/index.ts'
 import { startPlatform, type Platform } from './platform.ts'
-import { createRedisClient, createRetailSandbox, createSql, MERGED_STEP, SCOPES, type ConversationEvidence } from './storage/index.ts'
+import { createRedisClient, createRetailSandbox, createSql, MERGED_STEP, SCOPES, type ConversationEvidence, type Sql } from './storage/index.ts'
 import { createToolExecutor, createToolRegistry, RETAIL_TOOLS, type ToolResult } from './tools/index.ts'
 
 export interface ArenaLaneOptions {
@@ -34,9 +34,7 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
   const prefix = `arena-${schema}`
   const admin = createSql({ url: env.DATABASE_URL!, schema, maxConnections: 2 })
   const redis = createRedisClient(env.REDIS_URL!)
-  // A lane of the same name left behind by a killed process is replaced, queues and all.
-  await admin.unsafe(`drop schema if exists "${schema}" cascade; drop schema if exists "${schema}_seed" cascade`)
-  await deleteKeys(redis, prefix)
+  await clearLane(admin, redis, schema, prefix)
   // The lane starts empty on purpose: nothing to re-mail, so in-flight trials are never mailed twice at start.
   await markRedisEpoch(redis, prefix)
   const config = loadConfig({
@@ -62,10 +60,10 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
       for (const [i, a] of actions.entries()) await gold.executeTool({ tool: a.name, args: a.arguments, idempotencyKey: `gold.${key}.${i}` })
       return sandbox.digest()
     },
-    async converse({ key, config: c, scenario, customer }) {
+    async converse({ key, trial, config: c, scenario, customer }) {
       await sandbox.reset()
       const warningsBefore = proxy.stats.warnings.length
-      if (c.cassette) proxy.use({ kind: c.cassette.mode, cassette: await cassette(c.cassette.path), slot: `${c.name}.${key.split('.').slice(2, 4).join('.')}` })
+      if (c.cassette) proxy.use({ kind: c.cassette.mode, cassette: await cassette(c.cassette.path), slot: `${c.name}/${scenario.id}/${trial}` })
       try {
         const played = await talk(key, c, scenario, customer)
         const warnings = proxy.stats.warnings.slice(warningsBefore)
@@ -79,9 +77,8 @@ export async function startArenaLane(options: ArenaLaneOptions): Promise<ArenaLa
       await sandbox.close()
       await platform.close()
       await proxy.close()
-      await admin.unsafe(`drop schema if exists "${schema}" cascade`)
+      await clearLane(admin, redis, schema, prefix)
       await admin.end()
-      await deleteKeys(redis, prefix)
       redis.disconnect()
     },
   }
@@ -228,6 +225,12 @@ function clean(env: Record<string, string | undefined>): Record<string, string> 
 
 function hashOf(text: string): string {
   return new Bun.CryptoHasher('sha256').update(text).digest('hex').slice(0, 20)
+}
+
+/** Drops the lane's schemas and queues: at start, whatever a killed lane of the same name left behind. */
+async function clearLane(admin: Sql, redis: ReturnType<typeof createRedisClient>, schema: string, prefix: string): Promise<void> {
+  await admin.unsafe(`drop schema if exists "${schema}" cascade; drop schema if exists "${schema}_seed" cascade`)
+  await deleteKeys(redis, prefix)
 }
 
 async function deleteKeys(redis: ReturnType<typeof createRedisClient>, prefix: string): Promise<void> {

@@ -22,6 +22,14 @@ export interface ArenaLane {
   /** Resets the sandbox, runs the gold actions straight through the tools, and digests the state they leave. */
   goldDigest(actions: GoldAction[]): Promise<string>
   /** Resets the sandbox and plays one conversation of the configuration in a tenant of its own. */
-  converse(input: { key: string; config: ArenaConfiguration; scenario: ArenaScenario; customer: ConversingCustomer }): Promise<LaneConversation>
+  converse(input: {
+    /** Unique per attempt of a trial: names the trial's tenant. */
+    key: string
+    /** The trial's number: with the configuration and scenario, its cassette slot. */
+    trial: number
+    config: ArenaConfiguration
+    scenario: ArenaScenario
+    customer: ConversingCustomer
+  }): Promise<LaneConversation>
   close(): Promise<void>
 }

@@ -81,7 +81,7 @@ async function playTrial(
       goldDigest = await golds.get(scenario.id)
     }
     const key = `${trial.runId}.${trial.config}.${trial.scenario}.${trial.trial}.${trial.attempts}`
-    const played = await lane.converse({ key, config, scenario, customer })
+    const played = await lane.converse({ key, trial: trial.trial, config, scenario, customer })
     const result = gradeTrial(scenario, { ...played, goldDigest })
     return { success: result.success, costUsd: result.costUsd, conversationId: played.conversationId, result }
   } catch (e) {
