@@ -40,6 +40,7 @@ import { approvalsRoutes } from './routes/approvals.ts'
 import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import { arenaRoutes } from './routes/arena.ts'
+import { consoleArenaRoutes } from './console/arena-routes.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 
 export type ApiStorage = Pick<
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps) {
   // Mounted on the same instance without widening its type: one more plugin in the typed chain above passes
   // TypeScript's instantiation depth limit (TS2589), and nothing reads these routes' types from App.
   app.use(arenaRoutes({ ...guard, storage, apply: deps.apply }))
+  app.use(consoleArenaRoutes({ people: storage.consolePeople, maxBodyBytes: limits.maxBodyBytes, storage }))
   return app
 }
 export type App = ReturnType<typeof createApp>

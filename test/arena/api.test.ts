@@ -6,6 +6,8 @@ import { createRun, runTrials, type ArenaLane, type RecordedScenario, type Trial
 import type { EmulatedRequest } from '../../emulator/index.ts'
 import { startAgentsHarness, TENANT, type AgentsHarness } from '../agents/harness.ts'
 import { PENDING_ORDER, startArenaBed, type ArenaBed } from './support.ts'
+import { consoleCall, consoleSession } from '../api/console-harness.ts'
+import type { ApiHarness } from '../api/harness.ts'
 
 let prod: AgentsHarness
 let bed: ArenaBed
@@ -134,5 +136,19 @@ describe('promotion gate', () => {
     const csv = await (await prod.platform.app!.handle(new Request('http://localhost/v1/arena/runs/release-2/report?format=csv', { headers: { authorization: `Bearer ${prod.key}` } }))).text()
     expect(csv.split('\n')[1]).toBe('greeting,candidate,2,2,1,1,false,')
     expect((await prod.call('GET', '/v1/arena/runs/nope/report')).status).toBe(404)
+  })
+})
+
+describe('console', () => {
+  test('supervisors read runs and reports in the console; agents may not', async () => {
+    const h = { platform: prod.platform } as unknown as ApiHarness
+    const supervisor = await consoleSession(h, TENANT, 'supervisor')
+    const runs = await consoleCall(h, supervisor, 'GET', '/console/api/arena/runs')
+    expect(runs.body.data.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['release-1', 'release-2']))
+    const report = await consoleCall(h, supervisor, 'GET', '/console/api/arena/runs/release-1/report')
+    expect(report.body.configurations[0]).toMatchObject({ name: 'candidate', violations: { caught: 2, missed: 0 } })
+    const agent = await consoleSession(h, TENANT, 'agent')
+    expect((await consoleCall(h, agent, 'GET', '/console/api/arena/runs')).status).toBe(403)
+    expect((await consoleCall(h, supervisor, 'GET', '/console/api/arena/runs/nope/report')).status).toBe(404)
   })
 })
