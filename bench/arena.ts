@@ -1,7 +1,7 @@
 // bench:arena: τ²-bench's 74 retail training tasks × 4 trials against the demo agent (the offline `local` model),
 // played by the scripted customer through lanes of real platforms and graded by the sandbox's final state.
-// Baseline in the same run: the same matrix against the echo model, which answers instantly and never acts,
-// so the difference is what the agent itself costs over the Arena's own overhead.
+// Baseline in the same run: the same matrix against the echo model, which answers instantly and never acts: its
+// turns per second are the Arena's own overhead per turn (its customers talk longer, since nobody hands them off).
 // Usage: bun bench/arena.ts [trials] [lanes]
 import { buildReport, createRun, loadRetailTasks, progressBar, runTrials, taskScenario, type ArenaReport, type TrialResult } from '../arena/index.ts'
 import { startLanes } from '../platform-arena-cli.ts'
@@ -31,6 +31,8 @@ async function measure(name: string, provider: 'local' | 'echo'): Promise<{ repo
   return { report, results: trials.map((t) => t.result as TrialResult), wallS }
 }
 
+const turns = (results: TrialResult[]) => results.reduce((s, r) => s + r.turns, 0)
+
 async function main(): Promise<void> {
   progress(`arena: 74 tasks × ${TRIALS} trials, ${LANES} lanes`)
   const baseline = await measure('echo', 'echo')
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
     escalated: demo.results.filter((r) => r.escalated).length,
     runs_per_s: round(demo.results.length / demo.wallS, 2), wall_s: round(demo.wallS, 1),
     baseline_echo_runs_per_s: round(baseline.results.length / baseline.wallS, 2), baseline_echo_wall_s: round(baseline.wallS, 1),
-    turns_per_run: round(demo.results.reduce((s, r) => s + r.turns, 0) / demo.results.length, 2),
+    turns_per_run: round(turns(demo.results) / demo.results.length, 2), turns_per_s: round(turns(demo.results) / demo.wallS, 1),
+    baseline_echo_turns_per_s: round(turns(baseline.results) / baseline.wallS, 1),
     unplayed, latency_p50_ms: summary.latencyMs.p50,
   }))
   process.exit(0)
