@@ -1,21 +1,24 @@
 // Arena: scenarios replayed through configurations side by side, graded, with pass^k, before autonomy goes up.
 
 /**
- * The τ²-bench task format and loader.
+ * Scenarios: τ²-bench tasks (format and loader), hand-written scenarios with assertions, and recorded
+ * conversations forked at a turn.
  * @example
  * const tasks = await loadRetailTasks()
+ * const scenario = recordedScenario(recorded, { forkAt: 2 })
  */
 export {
   RetailTask, GoldAction, parseRetailTasks, loadRetailTasks, goldActions, requiredOutputs, DEFAULT_TASKS_PATH,
+  ArenaScenario, ScriptedScenario, RecordedScenario, RecordedToolResponse, Assertions, taskScenario, recordedScenario, type ForkOptions,
 } from './scenarios/index.ts'
 
 /**
- * The simulated customer: scripted (offline, seeded) or model-driven.
+ * The simulated customer: scripted (offline, seeded), model-driven, or a scenario's messages in order.
  * @example
  * const customer = scriptedCustomer(tasks[0]!, 1)
  */
 export {
-  scriptedCustomer, modelCustomer, conversing, MAX_CUSTOMER_TURNS, END_MARKER,
+  scriptedCustomer, modelCustomer, conversing, listCustomer, MAX_CUSTOMER_TURNS, END_MARKER,
   type SimulatedCustomer, type ConversingCustomer, type ModelCustomerOptions,
 } from './customer/index.ts'
 
@@ -30,10 +33,8 @@ export { createRun, runTrials, type RunnerOptions, type RunProgress } from './ru
 export { progressBar } from './runs/progress-bar.ts'
 export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
-export {
-  ArenaScenario, ScriptedScenario, RecordedScenario, RecordedToolResponse, Assertions, taskScenario, recordedScenario, type ForkOptions,
-} from './scenarios/index.ts'
-export { listCustomer } from './customer/index.ts'
+
+/** Grading of one trial from its evidence. */
 export { gradeTrial, unplayedTrial, sameArgs, type TrialResult } from './grading/index.ts'
 
 /** pass^k (unbiased: C(c,k)/C(n,k) averaged over tasks) and the import of τ-bench / τ²-bench result files. */
