@@ -17,7 +17,7 @@ import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
 import { startRouting } from './platform-routing.ts'
-import { RETAIL_TOOLS, seedRetail } from './tools/index.ts'
+import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
   config: Config
@@ -32,6 +32,8 @@ export interface WorkerRoleDeps {
   /** Replaces the default model of agents without one of their own (tests script replies through it). */
   gateway?: ModelGateway
   tools?: ToolExecutor
+  /** Answers some tenants' tool calls from recordings (Arena replays); the policy still decides first. */
+  toolSandbox?: ToolSandbox
   metrics: Metrics
   /** Trace context across BullMQ hops; undefined while tracing is off. */
   telemetry?: QueueTelemetry
@@ -40,6 +42,9 @@ export interface WorkerRoleDeps {
   /** The readiness probe of the metrics port: Redis and Postgres answer. */
   health: Health
 }
+
+/** For a tenant under replay, what answers its tool calls in place of the tools; undefined runs them as usual. */
+export type ToolSandbox = (tenantId: string) => ((call: { tool: string; args: unknown }, run: () => Promise<ToolResult>) => Promise<ToolResult>) | undefined
 
 export interface WorkerRole {
   host: ActorHost
@@ -64,7 +69,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
   checkTopic('')
   const routing = startRouting(config, storage.redis, log, deps.gateway)
-  const catalogue = createCatalogue(deps)
+  const catalogue = sandboxed(createCatalogue(deps), deps.toolSandbox)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
   })
@@ -102,6 +107,20 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
       await server?.close()
       await routing.close()
       await catalogue.close()
+    },
+  }
+}
+
+/** The catalogue whose tenants under replay get their tool calls answered by the sandbox. */
+function sandboxed(catalogue: ToolCatalogue, sandbox: ToolSandbox | undefined): ToolCatalogue {
+  if (!sandbox) return catalogue
+  return {
+    ...catalogue,
+    async forTenant(tenantId, options) {
+      const tools = await catalogue.forTenant(tenantId, options)
+      const answer = sandbox(tenantId)
+      if (!answer) return tools
+      return { ...tools, executor: { ...tools.executor, executeTool: (call) => answer(call, () => tools.executor.executeTool(call)) } }
     },
   }
 }

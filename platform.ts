@@ -14,7 +14,7 @@ import {
   type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
-import { startWorkerRole } from './platform-worker.ts'
+import { startWorkerRole, type ToolSandbox } from './platform-worker.ts'
 import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
@@ -27,6 +27,8 @@ export interface PlatformSeams {
   /** Replaces the configured model (tests script replies through it). */
   gateway?: ModelGateway
   tools?: ToolExecutor
+  /** Answers some tenants' tool calls from recordings (Arena's sandboxed replays of recorded conversations). */
+  toolSandbox?: ToolSandbox
   clock?: Clock
   log?: Logger
   /** The controller role's Kubernetes API (tests point it at a loopback server). */
@@ -96,7 +98,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   }
   if (runsWorker) {
     const worker = await startWorkerRole({
-      config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, metrics, telemetry,
+      config, storage, bull, leases, mailbox, deadLetter, pools, clock, log, gateway: seams.gateway, tools: seams.tools, toolSandbox: seams.toolSandbox, metrics, telemetry,
       knowledgeIndex, health,
     })
     platform.host = worker.host

@@ -39,6 +39,8 @@ import { secretsRoutes } from './routes/secrets.ts'
 import { approvalsRoutes } from './routes/approvals.ts'
 import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
+import { arenaRoutes } from './routes/arena.ts'
+import { consoleArenaRoutes } from './console/arena-routes.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 import { outreachRoutes } from './routes/outreach.ts'
 
@@ -49,6 +51,7 @@ export type ApiStorage = Pick<
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer' | 'outreach'
+  | 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions'
 >
 
 export interface AppDeps {
@@ -102,7 +105,7 @@ export function createApp(deps: AppDeps) {
   const maxMessageChars = limits.maxMessageChars
   // normalize: false makes unknown fields a 400 instead of silently dropping them. Bun's own body limit would
   // answer an empty 413 before any of our code runs, so it is set out of reach and the guard enforces ours.
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
+  const app = new Elysia({ normalize: false, serve: { maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 120 } })
     .use(errorHandling(deps.log))
     .use(storableInput())
     .use(crossOrigin(limits.corsOrigins))
@@ -124,7 +127,7 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes({ ...guard, storage }))
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
     .use(customerSegmentsRoutes({ ...guard, storage }))
-    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue }))
+    .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue, gates: storage.arenaSuites }))
     .use(resourceCollections({ ...guard, apply: deps.apply }))
     .use(outreachRoutes({ ...guard, storage, apply: deps.apply }))
     .use(approvalsRoutes({ ...guard, storage, inbox }))
@@ -133,5 +136,10 @@ export function createApp(deps: AppDeps) {
     .use(knowledgeRoutes({ ...guard, storage, reindex: deps.knowledgeIndex }))
     .use(knowledgeArticlesRoutes({ ...guard, storage }))
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
+  // Mounted on the same instance without widening its type: one more plugin in the typed chain above passes
+  // TypeScript's instantiation depth limit (TS2589), and nothing reads these routes' types from App.
+  app.use(arenaRoutes({ ...guard, storage, apply: deps.apply }))
+  app.use(consoleArenaRoutes({ people: storage.consolePeople, maxBodyBytes: limits.maxBodyBytes, storage }))
+  return app
 }
 export type App = ReturnType<typeof createApp>

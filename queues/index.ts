@@ -6,7 +6,7 @@ export { createMailbox, type MailboxSender } from './mailbox.ts'
 export { createActorHost, type ActorHost, type ActorHostOptions, type ActorHostDeps, type ActorHostStats } from './actor-host.ts'
 export { createPoolClient, startPoolWorkers, type PoolQueues, type PoolWorkers } from './pools.ts'
 /** Re-mailing after Redis lost its data (see recovery.ts). */
-export { watchRedisLoss, type RedisLossOptions, type RedisLossWatch } from './recovery.ts'
+export { watchRedisLoss, markRedisEpoch, type RedisLossOptions, type RedisLossWatch } from './recovery.ts'
 export { createDeadLetter, type DeadLetter, type DeadLetterEntry } from './dead-letter.ts'
 /** Erasure's sweep of a customer's conversations out of every queue (see job-scrubber.ts). */
 export { createJobScrubber, type JobScrubber } from './job-scrubber.ts'

@@ -22,6 +22,11 @@ export interface RedisLossWatch {
   close(): void
 }
 
+/** Marks a prefix that starts empty on purpose (a fresh sandbox) as having lost nothing. */
+export async function markRedisEpoch(connection: Pick<Redis, 'set'>, prefix: string): Promise<void> {
+  await connection.set(names.epoch(prefix), crypto.randomUUID(), 'NX')
+}
+
 /** Starts watching (at once: a Redis found empty at start may also have lost mail). */
 export function watchRedisLoss(connection: Redis, options: RedisLossOptions): RedisLossWatch {
   const { log } = options

@@ -39,6 +39,12 @@ import { createHandoffQueues } from './postgres/handoff-queues.ts'
 import { createHandoffSla } from './postgres/handoff-sla.ts'
 // Proactive outreach: campaign runs, deliveries, consent, order events
 import { createOutreach } from './outreach/outreach.ts'
+// Arena: runs and their trials, kept scenarios and suites, promotion decisions, what a conversation did
+import { createArenaRuns } from './postgres/arena-runs.ts'
+import { createArenaEvidence } from './postgres/arena-evidence.ts'
+import { createArenaScenarios } from './postgres/arena-scenarios.ts'
+import { createArenaSuites } from './postgres/arena-suites.ts'
+import { createPromotionDecisions } from './postgres/promotion-decisions.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -190,6 +196,20 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     consoleInbox: createConsoleInbox(sql),
     consoleWorkspace: createConsoleWorkspace(sql),
     outreach: createOutreach(sql),
+    arenaRuns: createArenaRuns(sql),
+    arenaEvidence: createArenaEvidence(sql),
+    arenaScenarios: createArenaScenarios(sql),
+    arenaSuites: createArenaSuites(sql),
+    promotions: createPromotionDecisions(sql),
   }
 }
 export type Storage = ReturnType<typeof createStorage>
+
+/** Arena runs (trials claimed one at a time, resumable), a conversation's evidence, and a retail sandbox per lane. */
+export type { ArenaRun, ArenaRuns, ArenaRunStatus, ArenaTrial, NewArenaRun, TrialKey } from './postgres/arena-runs.ts'
+export type { ArenaEvidence, ConversationEvidence } from './postgres/arena-evidence.ts'
+export type { ArenaScenarios, RecordedConversation, StoredScenario } from './postgres/arena-scenarios.ts'
+export type { ArenaSuite, ArenaSuites } from './postgres/arena-suites.ts'
+export type { PromotionDecision, PromotionDecisions } from './postgres/promotion-decisions.ts'
+export { createRetailSandbox, type RetailSandbox } from './postgres/retail-sandbox.ts'
+export { createArenaRuns } from './postgres/arena-runs.ts'

@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller', 'platform-arena', 'platform-arena-cli']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {
@@ -23,9 +23,12 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['lib', 'policy', 'providers', 'storage', 'outreach', 'resources'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   controller: ['lib', 'resources', 'policy', 'storage'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol', 'arena'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
+  // scenarios, simulated customers, grading and run bookkeeping; the runtime is reached through the lanes
+  // the composition root hands it
+  arena: ['lib', 'providers', 'storage', 'tools', 'policy'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */

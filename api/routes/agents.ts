@@ -3,14 +3,18 @@
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
 import { RESOURCE_NAME_PATTERN } from '../../resources/index.ts'
-import type { CatalogueStatus } from '../../storage/index.ts'
+import type { ArenaSuites, CatalogueStatus } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { applyResource, type ApplyDeps } from '../resource-apply.ts'
 
 export interface AgentRouteDeps extends GuardDeps {
   apply: ApplyDeps
   catalogue: Pick<CatalogueStatus, 'read'>
+  /** Arena suites that gate agents' maturity: a gated agent's mode goes up only through a promotion. */
+  gates: Pick<ArenaSuites, 'gating'>
 }
+
+const LEVELS = ['assist', 'execute', 'operate']
 
 const AgentParams = t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }) })
 const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
@@ -27,6 +31,12 @@ export function agentRoutes(deps: AgentRouteDeps) {
     .put('/v1/agents/:name/mode', async ({ params: { name: agent }, body, tenant }) => {
       const found = await resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agent })
       if (!found?.spec) throw new AppError('agent.unknown', `agent ${agent} is not defined`)
+      if (LEVELS.indexOf(body.mode) > LEVELS.indexOf(String(found.spec.mode))) {
+        const gating = await deps.gates.gating(tenant.tenantId, agent)
+        if (gating.length > 0) {
+          throw new AppError('conflict', `agent ${agent} is gated by the Arena suite ${gating.map((g) => g.name).join(', ')}: raise it with POST /v1/agents/${agent}/promotions`)
+        }
+      }
       const applied = await applyResource(deps.apply, { kind: 'tenant', tenantId: tenant.tenantId, by: `key:${tenant.keyId}` }, {
         kind: 'Agent', name: agent, spec: { ...found.spec, tenant: tenant.tenantId, mode: body.mode }, comment: `mode set to ${body.mode}`,
       })

@@ -3,6 +3,7 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, useCsrfToken, whenSignedOut } from './api.ts'
+import { ArenaReportView, ArenaRunsView } from './arena.tsx'
 import { ConversationView } from './conversation.tsx'
 import { InboxView } from './inbox.tsx'
 import { QaView } from './qa.tsx'
@@ -30,6 +31,7 @@ function Page({ person }: { person: Person }) {
   }
   if (route === 'why' && a && b) return <WhyView conversationId={decodeURIComponent(a)} turnId={decodeURIComponent(b)} />
   if (route === 'qa') return <QaView />
+  if (route === 'arena') return a ? <ArenaReportView id={decodeURIComponent(a)} /> : <ArenaRunsView />
   return person.role === 'qa_reviewer' ? <QaView /> : <InboxView person={person} />
 }
 
@@ -53,6 +55,7 @@ function Header({ person, onSignOut }: { person: Person; onSignOut: () => void }
       <nav aria-label="Sections">
         {handles && <a href="#/">Inbox</a>}
         {reviews && <a href="#/qa">QA review</a>}
+        {reviews && <a href="#/arena">Arena</a>}
       </nav>
       {handles && <Availability person={person} />}
       <span class="who">{person.name} · {person.role.replace('_', ' ')}</span>

@@ -48,6 +48,8 @@ const ROUTE_ROLES: Record<string, ConsoleRole[]> = {
   'GET /console/api/approvals': HANDLERS,
   'POST /console/api/approvals/:id/approve': HANDLERS,
   'POST /console/api/approvals/:id/deny': HANDLERS,
+  'GET /console/api/arena/runs': REVIEWERS,
+  'GET /console/api/arena/runs/:id/report': REVIEWERS,
 }
 
 const PARAMS: Record<string, string> = { ':id': 'x_1', ':turnId': 't1' }

@@ -1,0 +1,149 @@
+// The Arena over HTTP: runs and their side-by-side reports (JSON, CSV, JUnit), scenarios kept in suites (a
+// conversation becomes a regression scenario with one call), suite thresholds, and the promotion gate that
+// raises an agent's maturity only when its suite meets them. Runs themselves are played by `bun run arena`.
+import { Elysia, t } from 'elysia'
+import {
+  buildReport, decidePromotion, recordedScenario, reportCsv, reportJunit, ScriptedScenario, SuiteThresholds, type ConfigSummary,
+} from '../../arena/index.ts'
+import { AppError } from '../../lib/errors.ts'
+import type { AutonomyLevel } from '../../lib/autonomy.ts'
+import { RESOURCE_NAME_PATTERN } from '../../resources/index.ts'
+import type { Storage } from '../../storage/index.ts'
+import { requestGuard, type GuardDeps } from '../guard.ts'
+import { applyResource, type ApplyDeps } from '../resource-apply.ts'
+
+export interface ArenaRouteDeps extends GuardDeps {
+  storage: Pick<Storage, 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions' | 'agentKpis'>
+  apply: ApplyDeps
+}
+
+const Name = t.String({ pattern: RESOURCE_NAME_PATTERN })
+const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
+const RunParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) })
+const KPI_WINDOW_MS = 30 * 86_400_000
+
+export function arenaRoutes(deps: ArenaRouteDeps) {
+  const { storage } = deps
+  const runOf = async (tenantId: string, id: string) => {
+    const run = await storage.arenaRuns.get(id, tenantId)
+    if (!run) throw new AppError('not_found', `no arena run ${id}`)
+    return run
+  }
+  return new Elysia({ name: 'arena' })
+    .use(requestGuard(deps))
+    .get('/v1/arena/runs', async ({ tenant }) => ({ data: await storage.arenaRuns.list(tenant.tenantId) }), {
+      scope: ['console', 'admin'], detail: { summary: 'Arena runs, newest first', tags: ['arena'] },
+    })
+    .get('/v1/arena/runs/:id', async ({ params, tenant }) => {
+      const run = await runOf(tenant.tenantId, params.id)
+      const { spec: _spec, ...rest } = run
+      return { ...rest, progress: await storage.arenaRuns.progress(run.id) }
+    }, { scope: ['console', 'admin'], params: RunParams, detail: { summary: 'An Arena run and its progress', tags: ['arena'] } })
+    .get('/v1/arena/runs/:id/report', async ({ params, query, tenant, set }) => {
+      const run = await runOf(tenant.tenantId, params.id)
+      const report = buildReport(run, await storage.arenaRuns.trials(run.id))
+      if (query.format === 'csv') return (set.headers['content-type'] = 'text/csv; charset=utf-8', reportCsv(report))
+      if (query.format === 'junit') return (set.headers['content-type'] = 'application/xml; charset=utf-8', reportJunit(report))
+      return report
+    }, {
+      scope: ['console', 'admin'], params: RunParams,
+      query: t.Object({ format: t.Optional(t.Union([t.Literal('json'), t.Literal('csv'), t.Literal('junit')])) }),
+      detail: { summary: 'The side-by-side report of a run: JSON, CSV or JUnit', tags: ['arena'] },
+    })
+    .post('/v1/arena/scenarios/from-conversation', async ({ body, tenant, set }) => {
+      const recorded = await storage.arenaScenarios.recorded(tenant.tenantId, body.conversationId)
+      if (!recorded) throw new AppError('not_found', `no conversation ${body.conversationId}`)
+      const scenario = recordedScenario(recorded, { forkAt: body.forkAt, title: body.title, assertions: body.assertions })
+      const saved = await storage.arenaScenarios.save(tenant.tenantId, {
+        id: scenario.id, suite: body.suite, kind: 'recorded', spec: scenario, sourceConversationId: recorded.id, createdBy: `key:${tenant.keyId}`,
+      })
+      set.status = saved.created ? 201 : 200
+      return saved.scenario
+    }, {
+      scope: ['console', 'admin'],
+      body: t.Object({
+        conversationId: t.String({ minLength: 1, maxLength: 128 }), suite: Name, forkAt: t.Optional(t.Integer({ minimum: 0 })),
+        title: t.Optional(t.String({ maxLength: 300 })), assertions: t.Optional(ScriptedScenario.properties.assertions),
+      }, { additionalProperties: false }),
+      detail: {
+        summary: 'This conversation becomes a regression scenario', tags: ['arena'],
+        description: 'Its customer turns from `forkAt` on script the simulated customer and its recorded tool results answer the replay in a sandbox. Repeating the call returns the scenario already kept (200).',
+      },
+    })
+    .post('/v1/arena/scenarios', async ({ body, tenant, set }) => {
+      const saved = await storage.arenaScenarios.save(tenant.tenantId, {
+        id: body.scenario.id, suite: body.suite, kind: 'scripted', spec: body.scenario, sourceConversationId: null, createdBy: `key:${tenant.keyId}`,
+      })
+      if (!saved.created) throw new AppError('conflict', `scenario ${body.scenario.id} exists`)
+      set.status = 201
+      return saved.scenario
+    }, {
+      scope: ['admin'], body: t.Object({ suite: Name, scenario: ScriptedScenario }, { additionalProperties: false }),
+      detail: { summary: 'Keep a hand-written scenario with assertions in a suite', tags: ['arena'] },
+    })
+    .get('/v1/arena/scenarios', async ({ query, tenant }) => ({ data: await storage.arenaScenarios.list(tenant.tenantId, query.suite) }), {
+      scope: ['console', 'admin'], query: t.Object({ suite: t.Optional(Name) }),
+      detail: { summary: 'Scenarios kept for the Arena, by suite', tags: ['arena'] },
+    })
+    .put('/v1/arena/suites/:name', async ({ params, body, tenant }) => storage.arenaSuites.put(tenant.tenantId, {
+      name: params.name, thresholds: body.thresholds, gates: body.gates ?? [], by: `key:${tenant.keyId}`,
+    }), {
+      scope: ['admin'], params: t.Object({ name: Name }),
+      body: t.Object({ thresholds: SuiteThresholds, gates: t.Optional(t.Array(Name, { maxItems: 100 })) }, { additionalProperties: false }),
+      detail: { summary: "A suite's thresholds, and the agents whose maturity it gates", tags: ['arena'] },
+    })
+    .post('/v1/agents/:name/promotions', async ({ params, body, tenant, set }) => {
+      set.status = 201
+      return promote(deps, tenant, params.name, body)
+    }, {
+      scope: ['admin'], params: t.Object({ name: Name }),
+      body: t.Object({ mode: Mode, suite: Name, configuration: t.Optional(Name) }, { additionalProperties: false }),
+      detail: {
+        summary: "Raise an agent's maturity through the promotion gate", tags: ['arena', 'agents'],
+        description: 'Promoted only when the latest finished run of the suite meets its thresholds and the KPI floors hold; granted or refused, the decision is recorded with the run, the approver and the policy version.',
+      },
+    })
+    .get('/v1/agents/:name/promotions', async ({ params, tenant }) => ({ data: await storage.promotions.list(tenant.tenantId, params.name) }), {
+      scope: ['console', 'admin'], params: t.Object({ name: Name }),
+      detail: { summary: "An agent's promotion decisions, newest first", tags: ['arena', 'agents'] },
+    })
+}
+
+async function promote(
+  deps: ArenaRouteDeps, tenant: { tenantId: string; keyId: string }, agent: string, body: { mode: AutonomyLevel; suite: string; configuration?: string },
+) {
+  const { storage, apply } = deps
+  const found = await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agent })
+  if (!found?.spec) throw new AppError('agent.unknown', `agent ${agent} is not defined`)
+  const spec = found.spec as { mode: AutonomyLevel; policy?: string }
+  const suite = await storage.arenaSuites.get(tenant.tenantId, body.suite)
+  if (!suite) throw new AppError('not_found', `no arena suite ${body.suite}`)
+  const run = await storage.arenaRuns.latestOfSuite(tenant.tenantId, body.suite)
+  const report = run ? buildReport(run, await storage.arenaRuns.trials(run.id)) : undefined
+  const summary = report && pickConfiguration(report.configurations, body.configuration)
+  const kpis = await storage.agentKpis.of(tenant.tenantId, agent, new Date(Date.now() - KPI_WINDOW_MS))
+  const thresholds = suite.thresholds as SuiteThresholds
+  const verdict = decidePromotion({ from: spec.mode, to: body.mode, thresholds, suite: summary, kpis })
+  const policyName = spec.policy ?? null
+  const policy = policyName ? await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'AgentPolicy', name: policyName }) : undefined
+  const approver = `key:${tenant.keyId}`
+  let agentVersion = found.version
+  if (verdict.outcome === 'promoted') {
+    const applied = await applyResource(apply, { kind: 'tenant', tenantId: tenant.tenantId, by: approver }, {
+      kind: 'Agent', name: agent, spec: { ...found.spec, tenant: tenant.tenantId, mode: body.mode }, comment: `promoted to ${body.mode} by suite ${body.suite} (run ${run!.id})`,
+    })
+    agentVersion = applied.resource.version
+  }
+  return storage.promotions.record(tenant.tenantId, {
+    agent, fromMode: spec.mode, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, policy: policyName,
+    policyVersion: policy?.spec ? `${(policy.spec as { version?: string }).version ?? ''} (v${policy.version})`.trim() : null,
+    thresholds, measured: verdict.measured, outcome: verdict.outcome, reasons: verdict.reasons, agentVersion,
+  })
+}
+
+/** The run's configuration the promotion is about: the one named, or the only one. */
+function pickConfiguration(configs: ConfigSummary[], name: string | undefined): ConfigSummary | undefined {
+  if (name) return configs.find((c) => c.name === name)
+  if (configs.length === 1) return configs[0]
+  throw new AppError('request.invalid', `the suite's run has ${configs.length} configurations: name one with "configuration"`)
+}

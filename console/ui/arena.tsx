@@ -1,0 +1,127 @@
+// The Arena's side-by-side report: per configuration a summary, per scenario each configuration's outcome, and for
+// a chosen scenario the transcripts next to each other with the first message where they differ marked.
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from './api.ts'
+
+interface RunRow {
+  id: string
+  name: string
+  suite: string | null
+  status: string
+  createdAt: string
+}
+
+interface Summary {
+  name: string
+  trials: number
+  successRate: number | null
+  passK: Record<string, number>
+  wrongWrites: number
+  violations: { caught: number; missed: number }
+  escalations: { needed: number; needless: number; missed: number }
+  groundingFailures: number
+  costUsd: number
+  latencyMs: { p50: number | null }
+}
+
+interface Outcome {
+  trials: number
+  successes: number
+  failures: string[]
+  transcript: { role: string; text: string }[]
+}
+
+interface Report {
+  run: { id: string; name: string; status: string; trials: number; done: number }
+  configurations: Summary[]
+  scenarios: { id: string; byConfig: Record<string, Outcome>; differs: boolean; firstDifference: { index: number } | null }[]
+}
+
+const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n * 1000) / 10}%`)
+
+export function ArenaRunsView() {
+  const [runs, setRuns] = useState<RunRow[] | null>(null)
+  useEffect(() => void api<{ data: RunRow[] }>('GET', '/arena/runs').then((r) => setRuns(r.data)).catch(() => setRuns([])), [])
+  if (!runs) return <p role="status">Loading…</p>
+  return (
+    <section aria-labelledby="arena-title">
+      <h1 id="arena-title">Arena runs</h1>
+      {runs.length === 0 ? <p>No runs yet: <code>bun run arena -- run spec.json</code> plays one.</p> : (
+        <ul class="list">{runs.map((r) => (
+          <li><a href={`#/arena/${encodeURIComponent(r.id)}`}>{r.name}</a> · {r.status}{r.suite ? ` · suite ${r.suite}` : ''} · {new Date(r.createdAt).toLocaleString()}</li>
+        ))}</ul>
+      )}
+    </section>
+  )
+}
+
+function SummaryTable({ report }: { report: Report }) {
+  const ks = [...new Set(report.configurations.flatMap((c) => Object.keys(c.passK)))]
+  return (
+    <table>
+      <caption>Per configuration</caption>
+      <thead><tr>
+        <th scope="col">configuration</th><th scope="col">trials</th><th scope="col">success</th>
+        {ks.map((k) => <th scope="col">{k.replace('pass_', 'pass^')}</th>)}
+        <th scope="col">wrong writes</th><th scope="col">violations caught / missed</th>
+        <th scope="col">escalations needed / needless / missed</th><th scope="col">grounding</th><th scope="col">cost</th><th scope="col">p50 reply</th>
+      </tr></thead>
+      <tbody>{report.configurations.map((c) => (
+        <tr>
+          <th scope="row">{c.name}</th><td>{c.trials}</td><td>{pct(c.successRate)}</td>
+          {ks.map((k) => <td>{c.passK[k] === undefined ? '–' : c.passK[k]!.toFixed(3)}</td>)}
+          <td>{c.wrongWrites}</td><td>{c.violations.caught} / {c.violations.missed}</td>
+          <td>{c.escalations.needed} / {c.escalations.needless} / {c.escalations.missed}</td><td>{c.groundingFailures}</td>
+          <td>${c.costUsd.toFixed(4)}</td><td>{c.latencyMs.p50 === null ? '–' : `${c.latencyMs.p50} ms`}</td>
+        </tr>
+      ))}</tbody>
+    </table>
+  )
+}
+
+function Transcripts({ scenario, configs }: { scenario: Report['scenarios'][number]; configs: string[] }) {
+  const first = scenario.firstDifference?.index
+  return (
+    <div class="side-by-side">{configs.map((c) => (
+      <section aria-label={`${c} transcript`}>
+        <h3>{c}</h3>
+        <ol class="transcript small">{(scenario.byConfig[c]?.transcript ?? []).map((m, i) => (
+          <li class={`msg ${m.role}${i === first ? ' first-diff' : ''}`} aria-label={i === first ? 'first difference' : undefined}>
+            <span class="author">{m.role}</span> {m.text}
+          </li>
+        ))}</ol>
+        {(scenario.byConfig[c]?.failures ?? []).map((f) => <p class="failure">{f}</p>)}
+      </section>
+    ))}</div>
+  )
+}
+
+export function ArenaReportView({ id }: { id: string }) {
+  const [report, setReport] = useState<Report | null>(null)
+  const [error, setError] = useState('')
+  const [chosen, setChosen] = useState<string | null>(null)
+  useEffect(() => void api<Report>('GET', `/arena/runs/${encodeURIComponent(id)}/report`).then(setReport)
+    .catch((e) => setError(e instanceof ApiError ? e.message : 'Could not load the report')), [id])
+  if (error) return <p role="alert">{error}</p>
+  if (!report) return <p role="status">Loading…</p>
+  const configs = report.configurations.map((c) => c.name)
+  const scenario = report.scenarios.find((s) => s.id === chosen)
+  return (
+    <section aria-labelledby="report-title">
+      <h1 id="report-title">{report.run.name}</h1>
+      <p>{report.run.status} · {report.run.done}/{report.run.trials} trials</p>
+      <SummaryTable report={report} />
+      <table>
+        <caption>Per scenario (trials passed)</caption>
+        <thead><tr><th scope="col">scenario</th>{configs.map((c) => <th scope="col">{c}</th>)}</tr></thead>
+        <tbody>{report.scenarios.map((s) => (
+          <tr class={s.differs ? 'differs' : ''}>
+            <th scope="row"><button type="button" class="link" onClick={() => setChosen(s.id)}>{s.id}</button>{s.differs ? ' (differs)' : ''}</th>
+            {configs.map((c) => <td>{s.byConfig[c] ? `${s.byConfig[c]!.successes}/${s.byConfig[c]!.trials}` : '–'}</td>)}
+          </tr>
+        ))}</tbody>
+      </table>
+      {scenario && <Transcripts scenario={scenario} configs={configs} />}
+    </section>
+  )
+}
