@@ -3,6 +3,9 @@
 
 export type CancelReason = 'no longer needed' | 'ordered by mistake'
 
+/** A payment method named by its kind ("my PayPal", "the gift card") rather than its id. */
+export type PaymentKind = 'paypal' | 'gift_card' | 'credit_card'
+
 export interface RetailEntities {
   /** Normalised with the leading '#', e.g. `#W2378156`. */
   orderIds: string[]
@@ -13,6 +16,9 @@ export interface RetailEntities {
   itemIds: string[]
   productIds: string[]
   paymentMethodIds: string[]
+  /** Payment methods named by kind, latest first; a card may come with its last four digits. */
+  paymentKinds: PaymentKind[]
+  lastFour?: string
   /** true for yes/confirm, false for no/stop, absent when the text says neither. */
   affirmative?: boolean
   cancelReason?: CancelReason
@@ -57,6 +63,15 @@ function extractAffirmative(text: string): boolean | undefined {
   return undefined
 }
 
+function extractPaymentKinds(text: string): PaymentKind[] {
+  const t = text.toLowerCase().replace(/\b(?:credit_card|gift_card|paypal)_\d+\b/g, '')
+  const found: [number, PaymentKind][] = []
+  for (const [re, kind] of [[/\bpay ?pal\b/g, 'paypal'], [/\bgift ?cards?\b/g, 'gift_card'], [/\b(?:credit|debit) ?cards?\b|\b(?:visa|mastercard|amex)\b|\bcard ending\b/g, 'credit_card']] as const) {
+    for (const m of t.matchAll(re)) found.push([m.index ?? 0, kind])
+  }
+  return [...new Set(found.sort((a, b) => a[0] - b[0]).map(([, k]) => k))]
+}
+
 function extractCancelReason(text: string): CancelReason | undefined {
   const t = text.toLowerCase()
   if (/\b(by mistake|mistaken|accident(al(ly)?)?|wrong (order|item))\b/.test(t)) return 'ordered by mistake'
@@ -74,6 +89,7 @@ export function extractEntities(text: string): RetailEntities {
     emails,
     userIds: unique(all(text, /\b[a-z]+_[a-z]+_\d{4}\b/g)),
     paymentMethodIds: unique(all(text, /\b(?:credit_card|gift_card|paypal)_\d+\b/g)),
+    paymentKinds: extractPaymentKinds(text),
     allItems: /\b(all( the| of the)? items|everything|whole order|all of them)\b/i.test(text),
     ...splitTenDigitIds(text),
   }
@@ -82,6 +98,8 @@ export function extractEntities(text: string): RetailEntities {
   if (zip) entities.zip = zip
   const affirmative = extractAffirmative(text)
   if (affirmative !== undefined) entities.affirmative = affirmative
+  const lastFour = /\b(?:ending(?: in| with)?|last (?:four|4)(?: digits)?(?: are| is)?)\s*:?\s*(\d{4})\b/i.exec(text)?.[1]
+  if (lastFour) entities.lastFour = lastFour
   const cancelReason = extractCancelReason(text)
   if (cancelReason) entities.cancelReason = cancelReason
   return entities

@@ -1,9 +1,12 @@
 // Reads what a conversation has established so far (who the customer is, what they mentioned, what
 // the tools returned) from the messages alone: the local provider keeps no memory between calls.
+// Identity and tool results hold for the whole conversation; what the customer asked for belongs to the
+// current task only, so a finished task's order ids and answers never leak into the next request.
 import type { ProviderMessage, ToolCall } from '../provider.ts'
 import { extractEntities, type RetailEntities } from './entities.ts'
-import type { RetailOrder, RetailUser } from './retail-types.ts'
-import { parseOrder, parseUser } from './retail-types.ts'
+import { anythingElse, howCanIHelp } from './replies.ts'
+import type { RetailOrder, RetailProduct, RetailUser } from './retail-types.ts'
+import { parseOrder, parseProduct, parseUser } from './retail-types.ts'
 
 /** A tool result paired with the call that asked for it. */
 export interface ToolOutcome {
@@ -13,28 +16,44 @@ export interface ToolOutcome {
 }
 
 export interface ConversationState {
+  /** The customer's messages of the current task, oldest first. */
   userTexts: string[]
   lastUserText: string
   /** Entities of the last customer message only (confirmations must be fresh). */
   lastEntities: RetailEntities
-  /** Entities of all customer messages; later mentions come first in each list. */
+  /** Entities of the current task's customer messages; later mentions come first in each list. */
   entities: RetailEntities
   /** The assistant's last text before the last customer message: what the customer answered. */
   previousAssistantText: string
+  /** The assistant's texts within the current task, oldest first (to bound repeated questions). */
+  taskAssistantTexts: string[]
+  /** Every tool outcome of the conversation. */
   outcomes: ToolOutcome[]
+  /** The tool outcomes of the current task. */
+  taskOutcomes: ToolOutcome[]
+  /** Tool calls made since the last customer message (a turn has a bounded number of model steps). */
+  callsThisTurn: number
+  /** The order the previous task was about, for "it" in the next request. */
+  previousOrderId?: string
   userId?: string
   user?: RetailUser
   orders: Map<string, RetailOrder>
+  products: Map<string, RetailProduct>
+  /** list_all_product_types: product name → product id. */
+  productTypes?: Record<string, string>
 }
 
-function mergeEntities(list: RetailEntities[]): RetailEntities {
+export function mergeEntities(list: RetailEntities[]): RetailEntities {
   const latestFirst = [...list].reverse()
   const merged = (pick: (e: RetailEntities) => string[]): string[] => [...new Set(latestFirst.flatMap(pick))]
   const out: RetailEntities = {
     orderIds: merged((e) => e.orderIds), emails: merged((e) => e.emails), userIds: merged((e) => e.userIds),
     itemIds: merged((e) => e.itemIds), productIds: merged((e) => e.productIds),
-    paymentMethodIds: merged((e) => e.paymentMethodIds), allItems: list.some((e) => e.allItems),
+    paymentMethodIds: merged((e) => e.paymentMethodIds), paymentKinds: merged((e) => e.paymentKinds) as RetailEntities['paymentKinds'],
+    allItems: list.some((e) => e.allItems),
   }
+  const lastFour = latestFirst.find((e) => e.lastFour)?.lastFour
+  if (lastFour) out.lastFour = lastFour
   const name = latestFirst.find((e) => e.name)?.name
   const zip = latestFirst.find((e) => e.zip)?.zip
   const cancelReason = latestFirst.find((e) => e.cancelReason)?.cancelReason
@@ -44,16 +63,16 @@ function mergeEntities(list: RetailEntities[]): RetailEntities {
   return out
 }
 
-function collectOutcomes(messages: ProviderMessage[]): ToolOutcome[] {
+function collectOutcomes(messages: ProviderMessage[]): Map<number, ToolOutcome> {
   const calls = new Map<string, ToolCall>()
-  const outcomes: ToolOutcome[] = []
-  for (const m of messages) {
+  const outcomes = new Map<number, ToolOutcome>()
+  messages.forEach((m, i) => {
     if (m.role === 'assistant') for (const c of m.toolCalls ?? []) calls.set(c.id, c)
-    if (m.role !== 'tool') continue
+    if (m.role !== 'tool') return
     const call = calls.get(m.toolCallId) ?? { id: m.toolCallId, name: m.name, arguments: {} }
     const failed = m.isError === true || /^\s*error\b/i.test(m.content)
-    outcomes.push({ call, ok: !failed, content: m.content })
-  }
+    outcomes.set(i, { call, ok: !failed, content: m.content })
+  })
   return outcomes
 }
 
@@ -63,33 +82,89 @@ function parseUserId(content: string): string | undefined {
   return /^[a-z]+_[a-z]+_\d{4}$/.test(raw) ? raw : undefined
 }
 
+function parseProductTypes(content: string): Record<string, string> | undefined {
+  try {
+    const value: unknown = JSON.parse(content)
+    const inner: unknown = typeof value === 'string' ? JSON.parse(value) : value
+    return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, string>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function applyOutcome(state: ConversationState, o: ToolOutcome): void {
   if (!o.ok) return
   if (o.call.name === 'find_user_id_by_email' || o.call.name === 'find_user_id_by_name_zip') {
     state.userId = parseUserId(o.content) ?? state.userId
   } else if (o.call.name === 'get_user_details') {
     state.user = parseUser(o.content) ?? state.user
+  } else if (o.call.name === 'list_all_product_types') {
+    state.productTypes = parseProductTypes(o.content) ?? state.productTypes
+  } else if (o.call.name === 'get_product_details') {
+    const product = parseProduct(o.content)
+    if (product) state.products.set(product.product_id, product)
   } else {
     const order = parseOrder(o.content)
     if (order) state.orders.set(order.order_id, order)
   }
 }
 
-/** Derives the conversation state; deterministic and independent of anything but `messages`. */
-export function readConversation(messages: ProviderMessage[]): ConversationState {
-  const userTexts = messages.flatMap((m) => (m.role === 'user' ? [m.content] : []))
+// What the agent says when a task is finished; the customer's next message starts a new task.
+const taskClosers = [anythingElse, howCanIHelp]
+
+const closesTask = (m: ProviderMessage): boolean => m.role === 'assistant' && taskClosers.some((c) => m.content.includes(c))
+
+/**
+ * Index of the first message of the current task: right after the last agent message that closed a task,
+ * or where a customer message started a new request (`startsTask`, decided by the caller's router).
+ */
+function taskStart(messages: ProviderMessage[], startsTask: (text: string, earlier: string[]) => boolean): number {
+  let start = 0
+  let texts: string[] = []
+  messages.forEach((m, i) => {
+    if (closesTask(m)) { start = i + 1; texts = [] }
+    if (m.role !== 'user') return
+    if (texts.length > 0 && startsTask(m.content, texts)) { start = i; texts = [] }
+    texts.push(m.content)
+  })
+  return start
+}
+
+function lastOrderOf(messages: ProviderMessage[], outcomes: Map<number, ToolOutcome>): string | undefined {
+  const ids = messages.flatMap((m, i) => {
+    const o = outcomes.get(i)
+    const id = o?.call.arguments.order_id
+    return o?.ok && typeof id === 'string' ? [id] : []
+  })
+  return ids.at(-1)
+}
+
+/**
+ * Derives the conversation state; deterministic and independent of anything but `messages`.
+ * `startsTask(text, earlierTexts)` says whether a customer message opens a new request mid-task.
+ */
+export function readConversation(messages: ProviderMessage[], startsTask: (text: string, earlier: string[]) => boolean = () => false): ConversationState {
+  const start = taskStart(messages, startsTask)
+  const task = messages.slice(start)
+  const all = collectOutcomes(messages)
+  const userTexts = task.flatMap((m) => (m.role === 'user' ? [m.content] : []))
   const lastUserIndex = messages.map((m) => m.role).lastIndexOf('user')
-  const before = messages.slice(0, Math.max(lastUserIndex, 0))
-  const previous = before.reverse().find((m) => m.role === 'assistant' && m.content.trim() !== '')
-  const lastUserText = userTexts[userTexts.length - 1] ?? ''
+  const previous = messages.slice(0, Math.max(lastUserIndex, 0)).reverse().find((m) => m.role === 'assistant' && m.content.trim() !== '')
+  const lastUserText = messages[lastUserIndex]?.content ?? ''
   const state: ConversationState = {
     userTexts, lastUserText,
     lastEntities: extractEntities(lastUserText),
     entities: mergeEntities(userTexts.map(extractEntities)),
     previousAssistantText: previous?.content ?? '',
-    outcomes: collectOutcomes(messages),
+    taskAssistantTexts: task.flatMap((m) => (m.role === 'assistant' && m.content.trim() !== '' ? [m.content] : [])),
+    outcomes: [...all.values()],
+    taskOutcomes: [...all.entries()].filter(([i]) => i >= start).map(([, o]) => o),
+    callsThisTurn: [...all.keys()].filter((i) => i > lastUserIndex).length,
     orders: new Map(),
+    products: new Map(),
   }
+  const previousOrderId = lastOrderOf(messages.slice(0, start), all)
+  if (previousOrderId) state.previousOrderId = previousOrderId
   for (const o of state.outcomes) applyOutcome(state, o)
   return state
 }

@@ -1,9 +1,9 @@
 // Authentication (policy: locate the user id by email, or by name + zip, before anything else) and the
 // account and password help flows. Pure functions of the conversation state.
-import { askToAuthenticate, passwordReply, profileReply } from './replies.ts'
-import type { RetailUser } from './retail-types.ts'
-import { findOutcome, type ConversationState } from './state.ts'
-import { callTool, reply, type Step } from './step.ts'
+import { anythingElse, askToAuthenticate, howCanIHelp, passwordReply, profileReply } from '../replies.ts'
+import type { RetailUser } from '../retail-types.ts'
+import { findOutcome, type ConversationState } from '../state.ts'
+import { callTool, reply, type Step } from '../step.ts'
 
 /** The next authentication step, or undefined once the customer is authenticated. */
 export function authenticate(state: ConversationState): Step | undefined {
@@ -44,9 +44,14 @@ function withUser(state: ConversationState, render: (user: RetailUser) => Step):
 }
 
 export function passwordHelp(state: ConversationState, resetInstructions: string): Step {
-  return withUser(state, (user) => reply(passwordReply(user, resetInstructions), 'password_help'))
+  return withUser(state, (user) => reply(`${passwordReply(user, resetInstructions)} ${anythingElse}`, 'password_help'))
 }
 
 export function accountHelp(state: ConversationState): Step {
   return withUser(state, (user) => reply(profileReply(user), 'account_details'))
+}
+
+/** The customer introduced themselves without a request yet: verify them, then ask what they need. */
+export function identify(state: ConversationState): Step {
+  return withUser(state, (user) => reply(`Thanks, ${user.name.first_name}, I have verified your account. ${howCanIHelp}`, 'identified'))
 }

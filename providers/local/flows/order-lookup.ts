@@ -1,0 +1,98 @@
+// Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
+// other" one when they correct us), "it" for the order of the previous request, or the only order on
+// the account that fits the request (its status, the items named). Never another customer's order.
+import { askToAuthenticate, describeItems } from '../replies.ts'
+import type { RetailOrder } from '../retail-types.ts'
+import { findOutcome, type ConversationState } from '../state.ts'
+import { callTool, reply, type Step } from '../step.ts'
+import { authenticate, loadUser } from './account.ts'
+
+export interface OrderWanted {
+  /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
+  statuses?: string[]
+  /** Whether an order holds what the customer named (items, products). */
+  fits?: (order: RetailOrder) => boolean
+  /** Orders that are only a reference in this request ("the same address as order #W…"). */
+  exclude?: string[]
+  /** What the request is, for the question "which order…". */
+  purpose: string
+}
+
+// A turn has a bounded number of model steps; past this many look-ups the customer is asked instead.
+const lookupsPerTurn = 4
+
+const mentionsIt = (text: string): boolean => /\b(it|that order|this order|same order|that one|this one)\b/i.test(text)
+const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
+
+function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
+  const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id))
+  if (state.lastEntities.orderIds.length === 0 && saysOther(state.lastUserText)) {
+    const shown = ids.find((id) => state.previousAssistantText.includes(id))
+    return ids.find((id) => id !== shown)
+  }
+  if (ids[0]) return ids[0]
+  return state.previousOrderId && mentionsIt(state.userTexts[0] ?? '') ? state.previousOrderId : undefined
+}
+
+/** Loads an order by id and checks it is the customer's; a Step until it is known. */
+export function loadOrder(state: ConversationState, orderId: string): RetailOrder | Step {
+  const order = state.orders.get(orderId)
+  if (order) {
+    // Policy: one customer per conversation; another customer's order is not discussed.
+    return order.user_id === state.userId ? order : reply(`Order ${orderId} is not on the account I verified, so I cannot help with it here.`, 'order_not_owned')
+  }
+  if (findOutcome(state, 'get_order_details', { order_id: orderId })) {
+    return reply(`I could not find order ${orderId} on your account. Could you check the order id? It looks like #W followed by 7 digits.`, 'need_valid_order_id')
+  }
+  return callTool('get_order_details', { order_id: orderId }, 'load_order')
+}
+
+const fitsWanted = (order: RetailOrder, want: OrderWanted): boolean =>
+  (!want.statuses || want.statuses.includes(order.status)) && (!want.fits || want.fits(order))
+
+function describeOrder(order: RetailOrder): string {
+  return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
+}
+
+/** Looks through the customer's orders for the ones that fit, loading them one call at a time. */
+function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
+  const user = state.user
+  if (!user) return reply(askToAuthenticate, 'need_authentication')
+  const ids = user.orders.filter((id) => !(want.exclude ?? []).includes(id))
+  const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
+  const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
+  const fitting = loaded.filter((o) => fitsWanted(o, want))
+  if (missing.length > 0 && (fitting.length === 0 || !want.fits) && state.callsThisTurn < lookupsPerTurn) {
+    return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
+  }
+  if (fitting.length === 1 && missing.length === 0 && fitting[0]) return fitting[0]
+  if (fitting.length === 1 && want.fits && fitting[0]) return fitting[0]
+  if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
+  const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
+  const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`
+  return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
+}
+
+/** Authenticates, works out which order is meant and loads it; returns a step until the order is known. */
+export function resolveOrder(state: ConversationState, want: OrderWanted): RetailOrder | Step {
+  const auth = authenticate(state)
+  if (auth) return auth
+  const orderId = namedOrderId(state, want)
+  if (orderId) return loadOrder(state, orderId)
+  const load = loadUser(state)
+  if (load) return load
+  return searchOrders(state, want)
+}
+
+/** The payment method the order was paid with: the policy's default refund destination. */
+export const originalPayment = (order: RetailOrder): string =>
+  order.payment_history.find((p) => p.transaction_type === 'payment')?.payment_method_id ?? ''
+
+/** What the order was paid in total. */
+export const orderTotal = (order: RetailOrder): number =>
+  order.payment_history.filter((p) => p.transaction_type === 'payment').reduce((s, p) => s + p.amount, 0)
+
+/** "Order #W… is delivered, so …": why the request does not apply to this order. */
+export function wrongStatus(order: RetailOrder, allowed: string, what: string): Step {
+  return reply(`Order ${order.order_id} is ${order.status}. Only ${allowed} orders can be ${what}, so I cannot do that for this order. It contains: ${describeItems(order.items)}.`, `status_${order.status.replace(/\W+/g, '_')}`)
+}
