@@ -25,6 +25,9 @@ const ALLOWED: Record<string, string[]> = {
   api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
+  // scenarios, simulated customers, grading and run bookkeeping; the runtime is reached through the lanes
+  // the composition root hands it
+  arena: ['lib', 'providers', 'storage', 'tools', 'policy'],
 }
 
 /** Packages only their owner may import (tests and benchmarks may drive them directly). */

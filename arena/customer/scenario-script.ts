@@ -1,0 +1,88 @@
+// What the customer wants and how they react, read from the scenario's reason for call: the requests in
+// the order given (spoken in the first person), the conditional rules ("If the agent asks for confirmation,
+// only exchange the desk lamp"), and what they keep to themselves (parentheticals marked secret).
+import { sentence, toFirstPerson } from './perspective.ts'
+
+/** What in the agent's message sets a rule off. */
+export type Trigger = 'confirmation' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'refusal'
+
+export interface Rule {
+  trigger: Trigger
+  /** What the customer says when it fires (each rule fires once). */
+  say: string
+}
+
+export interface ScenarioScript {
+  /** The requests, in order, as the customer would say them. */
+  requests: string[]
+  rules: Rule[]
+  /** Order ids the customer knows (as written in the scenario). */
+  orderIds: string[]
+  /** Things the customer will not agree to (matched against what the agent proposes). */
+  refusals: string[]
+}
+
+const SECRET = /reveal|share|do not tell|don't tell|not mention/i
+// The condition ends at the first comma that an action follows ("If there is no keyboard that is clicky, RGB
+// backlight, full size, you'd go for no backlight" keeps its list inside the condition).
+const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i)\b.+)$/i
+const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent|for some reason,? )/i
+const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
+
+export function readScenario(reasonForCall: string): ScenarioScript {
+  const text = reasonForCall.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
+  const requests: string[] = []
+  const rules: Rule[] = []
+  const refusals: string[] = []
+  let context = ''
+  for (const raw of splitSentences(text)) {
+    const rule = raw.match(RULE)
+    if (rule) {
+      rules.push({ trigger: triggerOf(rule[1]!), say: speech(rule[2]!) })
+      continue
+    }
+    if (SECRET.test(raw)) continue
+    const refusal = raw.match(/\b(?:do not|don't|never) want to (\w+[^,.]*)/i)
+    if (refusal) refusals.push(refusal[1]!.toLowerCase())
+    if (META.test(raw) && !/^do not want/i.test(raw)) continue
+    const spoken = speech(raw)
+    if (!WANTS.test(raw)) {
+      context = context ? `${context} ${spoken}` : spoken
+      continue
+    }
+    requests.push(context ? `${context} ${spoken}` : spoken)
+    context = ''
+  }
+  if (context) requests.push(context)
+  return { requests, rules, refusals, orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]) }
+}
+
+function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z(#])/)
+    .map((s) => s.trim().replace(/^\.\s*/, ''))
+    .filter((s) => s.length > 1 && !s.startsWith('('))
+}
+
+function triggerOf(condition: string): Trigger {
+  if (/confirm/i.test(condition)) return 'confirmation'
+  if (/order (id|number)/i.test(condition)) return 'order-id'
+  if (/zip/i.test(condition)) return 'zip'
+  if (/reason/i.test(condition)) return 'reason'
+  if (/double.?check|error|doesn't work|does not work|fails|different item/i.test(condition)) return 'retry'
+  if (/\bwhich\b/i.test(condition)) return 'which'
+  return 'refusal'
+}
+
+/** A scenario clause as the customer says it: the instruction verbs dropped, in the first person. */
+export function speech(clause: string): string {
+  const said = toFirstPerson(clause)
+    .replace(/^(?:I\s+)?(?:say|mention|explain)\s+(?:that\s+)?/i, '')
+    .replace(/\b(?:I\s+)?(?:tell|ask)\s+(?:it|you|them)\s+(?:explicitly\s+)?to\s+/gi, 'please ')
+    .replace(/^(?:I\s+)?ask for\s+/i, 'I want ')
+    .replace(/\b(?:I\s+)?ask\s+you\s+(?:explicitly\s+)?(?:about\s+)?/i, 'can you tell me ')
+    .replace(/\bprovide\s+(#?\w+)(?:\s+first)?/i, 'it is $1')
+    .replace(/\bsay that\s+/gi, '')
+    .replace(/\byou asks\b/g, 'you ask')
+  return /^can you\b/i.test(said) ? sentence(said).replace(/\.$/, '?') : sentence(said)
+}

@@ -1,0 +1,148 @@
+// The simulated customer: the scripted one reads the τ²-bench scenario (who, what, in which order, what it
+// refuses), varies by seed and ends; the model-driven one talks through a vendor SDK to the emulator.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { createVendorEmulator } from '../../emulator/index.ts'
+import { createOpenAIProvider } from '../../providers/index.ts'
+import { loadRetailTasks, modelCustomer, scriptedCustomer, MAX_CUSTOMER_TURNS, type RetailTask } from '../../arena/index.ts'
+import { readPersona, readScenario } from '../../arena/customer/index.ts'
+
+const tasks = await loadRetailTasks()
+const task = (id: string) => tasks.find((t) => t.id === id)!
+
+/** A fixed agent that asks for identity, then the order, then a confirmation, then offers more help. */
+const AGENT = [
+  'Could you please provide your email address so I can look up your account?',
+  'Thank you, I found your account. Which order is it about? Please share the order id.',
+  'I can do that. Do you want me to proceed? Please confirm (yes/no).',
+  'Done. Is there anything else I can help you with?',
+  'Done. Is there anything else I can help you with?',
+  'Done. Is there anything else I can help you with?',
+]
+
+function transcript(t: RetailTask, seed: number): string[] {
+  const customer = scriptedCustomer(t, seed)
+  const said = [customer.opening()]
+  for (const agent of AGENT) {
+    const next = customer.reply(agent)
+    if (next === null) break
+    said.push(next)
+  }
+  return said
+}
+
+describe('scripted customer', () => {
+  test('the same seed gives the same conversation; seeds vary it', () => {
+    expect(transcript(task('2'), 7)).toEqual(transcript(task('2'), 7))
+    const openings = new Set(Array.from({ length: 30 }, (_, seed) => scriptedCustomer(task('2'), seed).opening()))
+    expect(openings.size).toBeGreaterThan(5)
+    const identityFirst = [...openings].filter((o) => o.includes('Yusuf Rossi'))
+    const requestFirst = [...openings].filter((o) => !o.includes('Yusuf Rossi'))
+    expect(identityFirst.length).toBeGreaterThan(0)
+    expect(requestFirst.length).toBeGreaterThan(0)
+    // Several requests in one message for some seeds, one at a time for others.
+    expect([...openings].some((o) => o.includes('tshirt') && o.includes('return'))).toBe(true)
+    expect([...openings].some((o) => o.includes('tshirt') && !o.includes('return'))).toBe(true)
+  })
+
+  test('reads who the customer is and what they do not know', () => {
+    expect(readPersona(task('0').user_scenario.instructions)).toMatchObject({ firstName: 'Yusuf', lastName: 'Rossi', zip: '19122', emails: [], forgetsEmail: true })
+    expect(readPersona(task('6').user_scenario.instructions)).toMatchObject({ firstName: 'Mei', lastName: 'Kovacs', zip: '28236', userId: 'mei_kovacs_8020' })
+    expect(readPersona(task('10').user_scenario.instructions)).toMatchObject({ emails: ['mia.garcia2723@example.com'], forgetsEmail: false, reserved: true })
+    expect(readPersona(task('34').user_scenario.instructions)).toMatchObject({ firstName: 'Noah', lastName: 'Patel', zip: '10108' })
+  })
+
+  test('asked for an email it does not remember, it gives name and zip; asked for the order, the one it knows', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const c = scriptedCustomer(task('0'), seed)
+      c.opening()
+      let answer = c.reply(AGENT[0]!)!
+      if (!answer.includes('19122')) answer = c.reply('I need it to verify your identity. Could you provide your email?')!
+      expect(answer).toContain('Yusuf Rossi')
+      expect(answer).toContain('19122')
+      expect(answer).not.toContain('@')
+      expect(c.reply(AGENT[1]!)).toContain('#W2378156')
+    }
+  })
+
+  test('speaks in the first person and keeps secrets to itself', () => {
+    const script = readScenario(task('13').user_scenario.instructions.reason_for_call)
+    expect(script.requests.join(' ')).toMatch(/^I just got into gaming/)
+    expect(script.requests.join(' ')).not.toMatch(/keyboard|reveal/)
+    expect(script.requests.join(' ')).not.toMatch(/\byour\b/)
+  })
+
+  test('a conditional rule fires when the agent asks for confirmation, once', () => {
+    const c = scriptedCustomer(task('6'), 1)
+    c.opening()
+    expect(c.reply('I will exchange the water bottle and the desk lamp. Do you want me to proceed?')).toBe('Only exchange the desk lamp.')
+    expect(c.reply('Exchanging only the desk lamp. Shall I proceed?')).toMatch(/yes|confirmed/i)
+  })
+
+  test('order ids the scenario scripts in sequence: wrong first, then corrected, then the missing W', () => {
+    const c = scriptedCustomer(task('46'), 3)
+    c.opening()
+    expect(c.reply('Could you give me the order id?')).toContain('9502126')
+    expect(c.reply('I could not find that order. Can you double check?')).toContain('9502127')
+    expect(c.reply('That order was not found either. Could you check again?')).toContain('forgot the \'W\'')
+  })
+
+  test('it refuses what the scenario says it does not want', () => {
+    const c = scriptedCustomer(task('29'), 1)
+    c.opening()
+    expect(c.reply('I could cancel your pending order instead. Do you want me to proceed?')).toMatch(/^No, I don't want to cancel/)
+  })
+
+  test('ends when it has nothing left to ask, on a transfer, and after a bounded number of messages', () => {
+    const done = scriptedCustomer(task('50'), 1)
+    done.opening()
+    expect(done.reply('I have restored it. Is there anything else I can help you with?')).toBeNull()
+    const moved = scriptedCustomer(task('2'), 1)
+    moved.opening()
+    expect(moved.reply('YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON.')).toBeNull()
+    const stuck = scriptedCustomer(task('0'), 1)
+    stuck.opening()
+    let turns = 1
+    while (stuck.reply('Could you please provide your email address?') !== null) turns++
+    expect(turns).toBe(MAX_CUSTOMER_TURNS)
+  })
+
+  test('answers a question with a question now and then, and the answer follows', () => {
+    const countered = Array.from({ length: 40 }, (_, seed) => {
+      const c = scriptedCustomer(task('3'), seed)
+      c.opening()
+      return [c.reply('Please provide your name and zip code.')!, c.reply('It is needed to verify your identity.')!]
+    }).filter(([first]) => first!.endsWith('?'))
+    expect(countered.length).toBeGreaterThan(0)
+    for (const [, second] of countered) expect(second).toContain('19122')
+  })
+
+  test('every training task yields an opening and at least one request', () => {
+    for (const t of tasks) {
+      expect(readScenario(t.user_scenario.instructions.reason_for_call).requests.length, t.id).toBeGreaterThan(0)
+      expect(scriptedCustomer(t, 1).opening().length, t.id).toBeGreaterThan(10)
+    }
+  })
+})
+
+describe('model-driven customer', () => {
+  const emu = createVendorEmulator()
+  afterAll(() => emu.close())
+
+  test('plays the scenario through the vendor SDK and ends on its marker', async () => {
+    const provider = createOpenAIProvider({ flavor: 'compatible', baseUrl: `${emu.url}/v1`, apiKey: 'test' })
+    emu.script(
+      { reply: { text: 'Hi, I want to exchange a keyboard from order #W2378156.', usage: { inputTokens: 50, outputTokens: 12 } } },
+      { reply: { text: 'Yusuf Rossi, 19122.' } },
+      { reply: { text: '###END###' } },
+    )
+    const c = modelCustomer(task('0'), 4, { provider, model: 'customer-model' })
+    expect(await c.opening()).toContain('#W2378156')
+    expect(await c.reply('Please give your name and zip code.')).toBe('Yusuf Rossi, 19122.')
+    expect(await c.reply('Done. Anything else?')).toBeNull()
+    const [first, second] = emu.requests
+    expect(first!.system).toContain('wish to exchange the mechanical keyboard')
+    expect(first!.system).toContain('You do not remember your email address')
+    expect(second!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    expect(c.usage.inputTokens).toBeGreaterThanOrEqual(50)
+  })
+})
