@@ -15,8 +15,8 @@ import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
 import { completedWrite } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
-import { escalationText, howCanIHelp } from './replies.ts'
-import { readConversation, type ConversationState } from './state.ts'
+import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
+import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
 import { nextTask } from './task-router.ts'
 
@@ -71,6 +71,27 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
   return open !== undefined && next !== undefined && next !== open
 }
 
+/** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
+const requestsOf = (classify: Classify) => (text: string): string[] => {
+  const groups: { task?: LocalTask; sentences: string[] }[] = []
+  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])/)) {
+    const current = groups.at(-1)
+    const next = nextTask(current?.task, sentence, classify(sentence), extractEntities(sentence))
+    if (current && (!current.task || next === current.task || !next)) {
+      current.sentences.push(sentence)
+      current.task ??= next
+    } else groups.push({ ...(next ? { task: next } : {}), sentences: [sentence] })
+  }
+  return groups.map((g) => g.sentences.join(' '))
+}
+
+/** A finished task's closing line offers the next request the customer made in the same message. */
+function offerNext(state: ConversationState, step: Step): Step {
+  const next = state.pendingRequests[0]
+  if (step.action !== 'reply' || !next || !step.text.endsWith(anythingElse)) return step
+  return reply(`${step.text.slice(0, -anythingElse.length)}${offerText(next)}`, step.reason)
+}
+
 const hasIdentity = (e: RetailEntities): boolean => e.emails.length > 0 || (e.name !== undefined && e.zip !== undefined)
 
 /** What to do when no tier-1 task is open: a greeting, a thank-you, an introduction, or a handoff. */
@@ -78,7 +99,7 @@ function withoutTask(state: ConversationState, c: IntentClassification): Step {
   if (asksForPerson.test(state.lastUserText) || c.intent === 'contact_human_agent' || c.intent === 'contact_customer_service') {
     return escalate('customer_requested_human')
   }
-  if (hasIdentity(state.entities)) return identify(state)
+  if (hasIdentity(state.lastEntities)) return identify(state)
   if (thanks.test(state.lastUserText) || state.lastEntities.affirmative === false) return reply('Thank you for contacting us. Have a great day!', 'closing')
   if (greeting.test(state.lastUserText)) return reply(`Hello! ${howCanIHelp}`, 'greeting')
   return escalate(c.intent === outOfScope ? 'low_confidence' : `unsupported_intent:${c.intent}`)
@@ -98,6 +119,15 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'account_help': return accountHelp(state)
     default: return assertNever(task)
   }
+}
+
+// The platform gives a turn six model steps; the sixth must answer the customer, so a flow that still needs
+// look-ups after five says where it is and goes on when the customer replies.
+const callsPerTurn = 5
+const keepLooking = 'I have looked up several records of your account so far and need a few more. Shall I keep looking?'
+
+function withinTurn(state: ConversationState, step: Step): Step {
+  return step.action === 'tool_calls' && state.callsThisTurn >= callsPerTurn ? reply(keepLooking, 'lookups_continue') : step
 }
 
 // Asking the same question a third time helps nobody: a person takes over, with the question as the reason.
@@ -123,16 +153,16 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const threshold = options.confidenceThreshold ?? defaultConfidenceThreshold
   const seen = new Map<string, IntentClassification>()
   const classify: Classify = (t) => seen.get(t) ?? seen.set(t, classifyWith(model, t, threshold)).get(t)!
-  const state = readConversation(messages, opensTask(classify))
+  const state = readConversation(messages, { startsTask: opensTask(classify), requestsOf: requestsOf(classify) })
   const c = classify(state.lastUserText)
   const base = { intent: c.intent, confidence: c.confidence, entities: state.lastEntities }
   if (state.userTexts.length === 0) return finish(base, escalate('no_customer_message'), messages, options)
   const done = completedWrite(state)
-  if (done) return finish(base, done, messages, options)
+  if (done) return finish(base, offerNext(state, done), messages, options)
   const task = taskOf(state.userTexts, classify)
   if (!task) return finish(base, withoutTask(state, c), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
-  return finish({ ...base, task }, bounded(state, runTask(task, state, options)), messages, options)
+  return finish({ ...base, task }, offerNext(state, withinTurn(state, bounded(state, runTask(task, state, options)))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

@@ -37,7 +37,8 @@ function extractName(text: string): RetailEntities['name'] {
   // "my name is" is explicit enough for lower case; "I am"/"this is" need capitals ("I am looking for").
   const pair = /\bmy name is\s+([a-z][a-z'-]+)\s+([a-z][a-z'-]+)/i.exec(text)
     ?? /\b(?:[Tt]his is|I am|I'm)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text)
-    ?? /\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b(?=[^.!?]*\b\d{5}\b)/.exec(text)
+    // "Yusuf Rossi, 19122" opening a message; elsewhere two capitalised words before a zip are a city ("New York, 10001").
+    ?? /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\b[,!.]?\s*)?([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b,?\s*(?:(?:and )?(?:my )?zip(?: code)?(?: is)?:?\s*)?\d{5}\b/.exec(text)
   const [first, last] = [pair?.[1], pair?.[2]]
   if (!first || !last || notNames.has(first.toLowerCase()) || notNames.has(last.toLowerCase())) return undefined
   if (/^(and|from|at|in|with|zip|here|calling)$/i.test(last)) return undefined
@@ -90,7 +91,8 @@ export function extractEntities(text: string): RetailEntities {
     userIds: unique(all(text, /\b[a-z]+_[a-z]+_\d{4}\b/g)),
     paymentMethodIds: unique(all(text, /\b(?:credit_card|gift_card|paypal)_\d+\b/g)),
     paymentKinds: extractPaymentKinds(text),
-    allItems: /\b(all( the| of the)? items|everything|whole order|all of them)\b/i.test(text),
+    // "everything that is not for gaming" is a condition, not a list: it names nothing by itself.
+    allItems: /\b(all( the| of the)? items|everything|whole order|all of them)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
     ...splitTenDigitIds(text),
   }
   const name = extractName(text)

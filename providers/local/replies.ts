@@ -2,11 +2,11 @@
 // templates add wording only, never facts (the grounding guardrail checks exactly this).
 import type { RetailAddress, RetailItem, RetailOrder, RetailPaymentMethod, RetailUser } from './retail-types.ts'
 
-/** The phrase that marks a confirmation request; a later "yes" only counts as consent after it. */
-export const confirmMarker = 'Reply "yes" to confirm'
+/** The phrase that ends a confirmation request; a later "yes" only counts as consent after it. */
+export const confirmMarker = 'Please confirm with "yes" and I will go ahead.'
 
 /** Ends every finished task: the customer's next message starts a new one. */
-export const anythingElse = 'Is there anything else I can help you with?'
+export const anythingElse = 'Let me know if there is anything else I can help you with.'
 /** Ends a greeting or a verification without a request yet. */
 export const howCanIHelp = 'What can I help you with today?'
 

@@ -16,13 +16,17 @@ export interface ToolOutcome {
 }
 
 export interface ConversationState {
-  /** The customer's messages of the current task, oldest first. */
+  /** The customer's messages of the current task, oldest first (of a message with several requests, the one in hand). */
   userTexts: string[]
+  /** Requests the customer made in the same message as the current one, not started yet. */
+  pendingRequests: string[]
   lastUserText: string
   /** Entities of the last customer message only (confirmations must be fresh). */
   lastEntities: RetailEntities
   /** Entities of the current task's customer messages; later mentions come first in each list. */
   entities: RetailEntities
+  /** Entities of every customer message: who the customer said they are holds for the whole conversation. */
+  identity: RetailEntities
   /** The assistant's last text before the last customer message: what the customer answered. */
   previousAssistantText: string
   /** The assistant's texts within the current task, oldest first (to bound repeated questions). */
@@ -110,24 +114,47 @@ function applyOutcome(state: ConversationState, o: ToolOutcome): void {
 }
 
 // What the agent says when a task is finished; the customer's next message starts a new task.
-const taskClosers = [anythingElse, howCanIHelp]
+const taskClosers = [anythingElse, howCanIHelp, 'Shall I go on with that?']
 
 const closesTask = (m: ProviderMessage): boolean => m.role === 'assistant' && taskClosers.some((c) => m.content.includes(c))
 
+/** How the caller's router reads customer messages into tasks. */
+export interface TaskReader {
+  /** Whether a message opens a different request than the one its task is about. */
+  startsTask(text: string, earlier: string[]): boolean
+  /** A message split into its requests, in order (one element when it makes one request). */
+  requestsOf(text: string): string[]
+}
+
+/** The agent offering the next request of a message that made several: `You also asked: "…" Shall I…`. */
+export const offerText = (request: string): string => `You also asked: "${request}" Shall I go on with that?`
+const offered = (text: string): string | undefined => /You also asked: "([^]*)" Shall I go on with that\?/.exec(text)?.[1]
+
+interface TaskSpan { start: number; texts: string[]; pending: string[] }
+
 /**
- * Index of the first message of the current task: right after the last agent message that closed a task,
- * or where a customer message started a new request (`startsTask`, decided by the caller's router).
+ * The current task: from right after the last agent message that closed a task, or from where a customer
+ * message started a new request. A message with several requests starts the first; the others wait in
+ * `pending` and are offered one by one as each task closes.
  */
-function taskStart(messages: ProviderMessage[], startsTask: (text: string, earlier: string[]) => boolean): number {
-  let start = 0
-  let texts: string[] = []
+function currentTask(messages: ProviderMessage[], reader: TaskReader): TaskSpan {
+  const span: TaskSpan = { start: 0, texts: [], pending: [] }
+  let offer: string | undefined
   messages.forEach((m, i) => {
-    if (closesTask(m)) { start = i + 1; texts = [] }
+    if (closesTask(m)) {
+      offer = offered(m.content)
+      Object.assign(span, { start: i + 1, texts: offer ? [offer] : [], pending: offer ? span.pending.slice(1) : [] })
+    }
     if (m.role !== 'user') return
-    if (texts.length > 0 && startsTask(m.content, texts)) { start = i; texts = [] }
-    texts.push(m.content)
+    if (offer && extractEntities(m.content).affirmative === false) span.texts = []
+    offer = undefined
+    if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [], pending: [] })
+    if (span.texts.length > 0) return void span.texts.push(m.content)
+    const [first, ...rest] = reader.requestsOf(m.content)
+    span.texts.push(first ?? m.content)
+    span.pending = rest
   })
-  return start
+  return span
 }
 
 function lastOrderOf(messages: ProviderMessage[], outcomes: Map<number, ToolOutcome>): string | undefined {
@@ -140,21 +167,21 @@ function lastOrderOf(messages: ProviderMessage[], outcomes: Map<number, ToolOutc
 }
 
 /**
- * Derives the conversation state; deterministic and independent of anything but `messages`.
- * `startsTask(text, earlierTexts)` says whether a customer message opens a new request mid-task.
+ * Derives the conversation state; deterministic and independent of anything but `messages`. The reader
+ * says how customer messages divide into requests.
  */
-export function readConversation(messages: ProviderMessage[], startsTask: (text: string, earlier: string[]) => boolean = () => false): ConversationState {
-  const start = taskStart(messages, startsTask)
+export function readConversation(messages: ProviderMessage[], reader: TaskReader = { startsTask: () => false, requestsOf: (t) => [t] }): ConversationState {
+  const { start, texts: userTexts, pending } = currentTask(messages, reader)
   const task = messages.slice(start)
   const all = collectOutcomes(messages)
-  const userTexts = task.flatMap((m) => (m.role === 'user' ? [m.content] : []))
   const lastUserIndex = messages.map((m) => m.role).lastIndexOf('user')
   const previous = messages.slice(0, Math.max(lastUserIndex, 0)).reverse().find((m) => m.role === 'assistant' && m.content.trim() !== '')
   const lastUserText = messages[lastUserIndex]?.content ?? ''
   const state: ConversationState = {
-    userTexts, lastUserText,
+    userTexts, lastUserText, pendingRequests: pending,
     lastEntities: extractEntities(lastUserText),
     entities: mergeEntities(userTexts.map(extractEntities)),
+    identity: mergeEntities(messages.flatMap((m) => (m.role === 'user' ? [extractEntities(m.content)] : []))),
     previousAssistantText: previous?.content ?? '',
     taskAssistantTexts: task.flatMap((m) => (m.role === 'assistant' && m.content.trim() !== '' ? [m.content] : [])),
     outcomes: [...all.values()],

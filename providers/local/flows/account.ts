@@ -8,13 +8,13 @@ import { callTool, reply, type Step } from '../step.ts'
 /** The next authentication step, or undefined once the customer is authenticated. */
 export function authenticate(state: ConversationState): Step | undefined {
   if (state.userId) return undefined
-  const email = state.entities.emails[0]
+  const email = state.identity.emails[0]
   if (email) {
     const args = { email }
     const tried = findOutcome(state, 'find_user_id_by_email', args)
     if (!tried) return callTool('find_user_id_by_email', args, 'authenticate_by_email')
   }
-  const { name, zip } = state.entities
+  const { name, zip } = state.identity
   if (name && zip) {
     const args = { first_name: name.firstName, last_name: name.lastName, zip }
     if (!findOutcome(state, 'find_user_id_by_name_zip', args)) return callTool('find_user_id_by_name_zip', args, 'authenticate_by_name_zip')

@@ -49,7 +49,7 @@ function newAddress(state: ConversationState, profileAllowed: boolean): RetailAd
     if (load) return load
     if (state.user) return state.user.address
   }
-  return reply('What is the new address? Please give the street address, any apartment or suite, the city, state, zip code and country.', 'need_address')
+  return reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.', 'need_address')
 }
 
 export function changeOrderAddress(state: ConversationState): Step {

@@ -35,9 +35,11 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     const choice = byId ? { variant: byId } : chooseVariant(text, product, item)
     if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
-    const options = 'options' in choice ? choice.options : []
+    const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
-    const intro = 'none' in choice ? `No available ${product.name} matches what you described.` : `Which ${product.name} would you like instead of ${describeItems([item])}?`
+    const intro = 'options' in choice && choice.closeMatch
+      ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
+      : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
   return swaps

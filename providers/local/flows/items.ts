@@ -6,48 +6,70 @@ import type { ConversationState } from '../state.ts'
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-// Last words too generic to stand for their product on their own ("set" in "Dumbbell Set").
-const vagueHeads = new Set(['set', 'kit', 'bed', 'mat'])
+// Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
+const vagueWords = new Set(['set', 'kit', 'bed', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
+const stem = (w: string): string => w.replace(/(?:es|s)$/, '')
 
-/** "Mechanical Keyboard" is named by its full name or its last word ("keyboard", "keyboards"). */
+/** "Mechanical Keyboard" is named by its full name or one of its distinctive words ("keyboard", "keyboards"). */
 export function namesProduct(text: string, productName: string): boolean {
+  const words = new Set(squash(text).split(' ').map(stem))
+  const said = squash(text)
   const name = squash(productName)
-  const head = name.split(' ').at(-1) ?? name
-  const names = [name, name.replace(/ /g, ''), ...(vagueHeads.has(head) ? [] : [head])]
-  return names.some((n) => n.length > 2 && new RegExp(`\\b${escape(n)}(?:e?s)?\\b`).test(squash(text)))
+  if (said.includes(name) || said.includes(name.replace(/ /g, ''))) return true
+  return name.split(' ').some((w) => w.length > 3 && !vagueWords.has(w) && words.has(stem(w)))
+}
+
+// "everything except the coffee machine": what follows "except" is left out.
+const exceptPattern = /\b(?:except(?: for)?|but not|other than|apart from|besides|excluding)\b(.*)$/i
+
+function splitExcept(text: string): { kept: string; excluded: string } {
+  const m = exceptPattern.exec(text)
+  return m ? { kept: text.slice(0, m.index), excluded: m[1] ?? '' } : { kept: text, excluded: '' }
 }
 
 /** Items of the order named by id or by product name in the current task; all of them for "everything". */
 export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
-  const byId = order.items.filter((i) => state.entities.itemIds.includes(i.item_id))
+  const ids = [...state.entities.itemIds, ...state.entities.productIds]
+  const byId = order.items.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id))
   if (byId.length > 0) return byId
-  const text = squash(state.userTexts.join(' '))
-  const byName = order.items.filter((i) => namesProduct(text, i.name))
+  const { kept, excluded } = splitExcept(state.userTexts.join(' '))
+  const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
+  const byName = left.filter((i) => namesProduct(kept, i.name))
   if (byName.length > 0) return byName
-  return state.entities.allItems ? order.items : []
+  return state.entities.allItems || excluded ? left : []
 }
 
 /** Whether the customer named something this order holds (used to find the order they mean). */
 export const holdsNamedItems = (state: ConversationState) => (order: RetailOrder): boolean => namedItems(state, order).length > 0
 
-/** Item ids the customer gave that are not in the order: the new variants they want. */
+/** Item ids the customer gave that are not in the order (nor its products): the new variants they want. */
 export const newItemIds = (state: ConversationState, order: RetailOrder): string[] =>
-  state.entities.itemIds.filter((id) => !order.items.some((i) => i.item_id === id))
+  state.entities.itemIds.filter((id) => !order.items.some((i) => i.item_id === id || i.product_id === id))
 
-// Option values mentioned in the text, per option name; a one-letter size needs the word "size" before it.
+// Option values mentioned in the text, per option name; a one-letter size needs the word "size" before it,
+// and "no backlight" names the value "none" of the option "backlight".
 function mentionedValues(text: string, product: RetailProduct): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>()
   for (const v of Object.values(product.variants)) {
     for (const [key, value] of Object.entries(v.options)) {
       const val = squash(value)
-      const pattern = val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${escape(val)}\\b`
+      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${escape(val)}\\b`
       if (val && new RegExp(pattern).test(text)) out.set(key, (out.get(key) ?? new Set()).add(value))
     }
   }
   return out
 }
 
-export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[] } | { none: true }
+/** "the cheapest" / "the most expensive" among the variants that fit, if the customer asked for one. */
+function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undefined {
+  const sorted = [...variants].sort((a, b) => a.price - b.price)
+  if (/\b(cheapest|least expensive|lowest price)\b/.test(text)) return sorted[0]
+  if (/\b(most expensive|priciest|highest price)\b/.test(text)) return sorted.at(-1)
+  return undefined
+}
+
+/** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
+export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
 
 /**
  * The variant of `product` the customer asks for instead of `current`: available, different, matching
@@ -58,9 +80,13 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
   const mentioned = mentionedValues(squash(text), product)
   for (const [key, values] of mentioned) if (values.size > 1) values.delete(current.options[key] ?? '')
   const wanted = available.filter((v) => [...mentioned].every(([key, values]) => values.has(v.options[key] ?? '')))
-  if (mentioned.size === 0 || wanted.length === 0) return mentioned.size === 0 ? { options: available } : { none: true }
+  const priced = byPrice(squash(text), wanted)
+  if (priced) return { variant: priced }
+  if (mentioned.size === 0) return { options: available, closeMatch: true }
+  if (wanted.length === 0) return { none: true }
   const same = (v: RetailVariant): number => Object.entries(current.options).filter(([k, val]) => v.options[k] === val).length
   const best = Math.max(...wanted.map(same))
   const closest = wanted.filter((v) => same(v) === best)
-  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest }
+  const unmentioned = Object.keys(current.options).filter((k) => !mentioned.has(k)).length
+  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
 }

@@ -18,10 +18,9 @@ export interface OrderWanted {
   purpose: string
 }
 
-// A turn has a bounded number of model steps; past this many look-ups the customer is asked instead.
-const lookupsPerTurn = 4
 
-const mentionsIt = (text: string): boolean => /\b(it|that order|this order|same order|that one|this one)\b/i.test(text)
+// "Cancel it" in a short follow-up, or "that order": the order of the request just finished.
+const mentionsIt = (text: string): boolean => /\b(that|this|the same) order\b/i.test(text) || (text.split(/\s+/).length <= 8 && /\bit\b/i.test(text))
 const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
 
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
@@ -54,19 +53,16 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
-/** Looks through the customer's orders for the ones that fit, loading them one call at a time. */
+/** Looks through the customer's orders for the one that fits, loading them one call at a time. */
 function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const user = state.user
   if (!user) return reply(askToAuthenticate, 'need_authentication')
   const ids = user.orders.filter((id) => !(want.exclude ?? []).includes(id))
   const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
+  if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
   const fitting = loaded.filter((o) => fitsWanted(o, want))
-  if (missing.length > 0 && (fitting.length === 0 || !want.fits) && state.callsThisTurn < lookupsPerTurn) {
-    return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
-  }
-  if (fitting.length === 1 && missing.length === 0 && fitting[0]) return fitting[0]
-  if (fitting.length === 1 && want.fits && fitting[0]) return fitting[0]
+  if (fitting.length === 1 && fitting[0]) return fitting[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
   const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`

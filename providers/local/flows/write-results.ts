@@ -20,10 +20,10 @@ function resultText(o: ToolOutcome): string {
     }
     case 'return_delivered_order_items':
       return `The return of item(s) ${list(a.item_ids)} from order ${id} is requested (status: ${order?.status ?? 'return requested'}), ` +
-        `with the refund going to ${String(a.payment_method_id)}. You will receive an email explaining how to send the items back.`
+        `with the refund going to ${String(a.payment_method_id)}. You will be sent instructions on how to send the items back.`
     case 'exchange_delivered_order_items':
       return `The exchange of item(s) ${list(a.item_ids)} for ${list(a.new_item_ids)} in order ${id} is requested (status: ${order?.status ?? 'exchange requested'}), ` +
-        `with any price difference settled through ${String(a.payment_method_id)}. You will receive an email explaining how to send the items back; no new order is needed.`
+        `with any price difference settled through ${String(a.payment_method_id)}. You will be sent instructions on how to send the items back; no new order is needed.`
     case 'modify_pending_order_items':
       return `Order ${id} now has item(s) ${list(a.new_item_ids)} instead of ${list(a.item_ids)} (status: ${order?.status ?? 'pending (item modified)'}), ` +
         `with the price difference settled through ${String(a.payment_method_id)}.`
