@@ -13,7 +13,7 @@ import { changePayment } from './flows/payment-change.ts'
 import { productInfo } from './flows/product-info.ts'
 import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
-import { completedWrite } from './flows/write-results.ts'
+import { afterWrites, writesThisTurn } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
 import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
@@ -74,7 +74,7 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
 const requestsOf = (classify: Classify) => (text: string): string[] => {
   const groups: { task?: LocalTask; sentences: string[] }[] = []
-  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])/)) {
+  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)) {
     const current = groups.at(-1)
     const next = nextTask(current?.task, sentence, classify(sentence), extractEntities(sentence))
     if (current && (!current.task || next === current.task || !next)) {
@@ -157,12 +157,11 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const c = classify(state.lastUserText)
   const base = { intent: c.intent, confidence: c.confidence, entities: state.lastEntities }
   if (state.userTexts.length === 0) return finish(base, escalate('no_customer_message'), messages, options)
-  const done = completedWrite(state)
-  if (done) return finish(base, offerNext(state, done), messages, options)
   const task = taskOf(state.userTexts, classify)
   if (!task) return finish(base, withoutTask(state, c), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
-  return finish({ ...base, task }, offerNext(state, withinTurn(state, bounded(state, runTask(task, state, options)))), messages, options)
+  const next = withinTurn(state, bounded(state, runTask(task, state, options)))
+  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next)), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

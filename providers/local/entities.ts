@@ -38,7 +38,7 @@ function extractName(text: string): RetailEntities['name'] {
   const pair = /\bmy name is\s+([a-z][a-z'-]+)\s+([a-z][a-z'-]+)/i.exec(text)
     ?? /\b(?:[Tt]his is|I am|I'm)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text)
     // "Yusuf Rossi, 19122" opening a message; elsewhere two capitalised words before a zip are a city ("New York, 10001").
-    ?? /^(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\b[,!.]?\s*)?([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b,?\s*(?:(?:and )?(?:my )?zip(?: code)?(?: is)?:?\s*)?\d{5}\b/.exec(text)
+    ?? /(?:^|[.!?]\s+)(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\b[,!.]?\s*)?([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b,?\s*(?:(?:and )?(?:my )?zip(?: code)?(?: is)?:?\s*)?\d{5}\b/.exec(text)
   const [first, last] = [pair?.[1], pair?.[2]]
   if (!first || !last || notNames.has(first.toLowerCase()) || notNames.has(last.toLowerCase())) return undefined
   if (/^(and|from|at|in|with|zip|here|calling)$/i.test(last)) return undefined

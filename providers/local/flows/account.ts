@@ -25,8 +25,12 @@ export function authenticate(state: ConversationState): Step | undefined {
       'authentication_failed',
     )
   }
-  return reply(askToAuthenticate, 'need_authentication')
+  // "Why do you need that?" deserves the reason before the question again.
+  const why = /\?\s*$/.test(state.lastUserText) && !/\b(help|can you|could you)\b.*\b(order|return|exchange|cancel)/i.test(state.lastUserText)
+  return reply(why ? `${verifyReason} ${askToAuthenticate}` : askToAuthenticate, 'need_authentication')
 }
+
+const verifyReason = 'I can only look at an account, its orders or make a change once I have verified that the account is yours.'
 
 /** Loads the authenticated customer's profile when it is not in the conversation yet. */
 export function loadUser(state: ConversationState): Step | undefined {

@@ -27,6 +27,7 @@ const failureText = (content: string): string => content.replace(/^\s*error:?\s*
 /** The step for a write: run it on a fresh yes, drop it on a no, else ask. A failed run goes to a person. */
 export function confirmWrite(state: ConversationState, w: ProposedWrite): Step {
   const ran = earlierRun(state, w)
+  if (ran?.ok) return reply(`That is done. ${anythingElse}`, `done:${w.tool}`)
   if (ran) return escalate(`tool_failed:${w.tool}: ${failureText(ran.content)}`)
   const text = confirmationText(w)
   const answeredThis = state.previousAssistantText === text

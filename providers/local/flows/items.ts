@@ -8,7 +8,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 // Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
 const vagueWords = new Set(['set', 'kit', 'bed', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
-const stem = (w: string): string => w.replace(/(?:es|s)$/, '')
+const stem = (w: string): string => w.replace(/(?<=[^s])s$/, '')
 
 /** "Mechanical Keyboard" is named by its full name or one of its distinctive words ("keyboard", "keyboards"). */
 export function namesProduct(text: string, productName: string): boolean {
@@ -22,21 +22,37 @@ export function namesProduct(text: string, productName: string): boolean {
 // "everything except the coffee machine": what follows "except" is left out.
 const exceptPattern = /\b(?:except(?: for)?|but not|other than|apart from|besides|excluding)\b(.*)$/i
 
+// "the backpack I received with the vacuum cleaner": the vacuum cleaner only says which order.
+const companionPattern = /\b(?:that |which )?(?:i )?(?:received|bought|ordered|got)?\s*(?:along |together )?with (?:the|my|a|an) [a-z -]+/gi
+
 function splitExcept(text: string): { kept: string; excluded: string } {
   const m = exceptPattern.exec(text)
-  return m ? { kept: text.slice(0, m.index), excluded: m[1] ?? '' } : { kept: text, excluded: '' }
+  const { kept, excluded } = m ? { kept: text.slice(0, m.index), excluded: m[1] ?? '' } : { kept: text, excluded: '' }
+  return { kept: kept.replace(companionPattern, ' '), excluded }
 }
 
 /** Items of the order named by id or by product name in the current task; all of them for "everything". */
 export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
   const ids = [...state.entities.itemIds, ...state.entities.productIds]
-  const byId = order.items.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id))
-  if (byId.length > 0) return byId
   const { kept, excluded } = splitExcept(state.userTexts.join(' '))
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
-  const byName = left.filter((i) => namesProduct(kept, i.name))
-  if (byName.length > 0) return byName
+  const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
+  if (named.length > 0) return named
   return state.entities.allItems || excluded ? left : []
+}
+
+/**
+ * Items the customer named in the singular ("a vacuum cleaner") that the order holds more than one of:
+ * which one they mean is theirs to say, never a guess.
+ */
+export function ambiguousItems(state: ConversationState, order: RetailOrder, items: RetailItem[]): RetailItem[] {
+  const text = squash(state.userTexts.join(' '))
+  if (/\b(all|both|every|each|two|three|four)\b/.test(text) || state.entities.allItems) return []
+  const ids = new Set([...state.entities.itemIds, ...state.entities.productIds])
+  const byProduct = new Map<string, RetailItem[]>()
+  for (const i of items) if (!ids.has(i.item_id)) byProduct.set(i.product_id, [...(byProduct.get(i.product_id) ?? []), i])
+  const plural = (name: string): boolean => squash(name).split(' ').some((w) => new RegExp(`\\b${escape(w)}e?s\\b`).test(text) && !w.endsWith('s'))
+  return [...byProduct.values()].find((same) => same.length > 1 && !plural(same[0]!.name)) ?? []
 }
 
 /** Whether the customer named something this order holds (used to find the order they mean). */

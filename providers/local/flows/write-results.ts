@@ -43,9 +43,18 @@ function resultText(o: ToolOutcome): string {
 const writes = new Set(['cancel_pending_order', 'return_delivered_order_items', 'exchange_delivered_order_items', 'modify_pending_order_items',
   'modify_pending_order_address', 'modify_pending_order_payment', 'modify_user_address'])
 
-/** The reply right after a successful write in this turn, if that is where the conversation stands. */
-export function completedWrite(state: ConversationState): Step | undefined {
-  const last = state.callsThisTurn > 0 ? state.taskOutcomes.at(-1) : undefined
-  if (!last?.ok || !writes.has(last.call.name)) return undefined
-  return reply(`${resultText(last)} ${anythingElse}`, `done:${last.call.name}`)
+/** What the writes that succeeded in this turn did, to open the turn's reply with. */
+export function writesThisTurn(state: ConversationState): string[] {
+  const recent = state.callsThisTurn > 0 ? state.taskOutcomes.slice(-state.callsThisTurn) : []
+  return recent.filter((o) => o.ok && writes.has(o.call.name)).map(resultText)
+}
+
+/**
+ * The task's next step once a write of it succeeded in this turn: more of the same request (another order's
+ * items, a look-up or a confirmation) goes on after the result; anything else closes the task with the result.
+ */
+export function afterWrites(done: string[], next: Step): Step {
+  if (done.length === 0 || next.action === 'tool_calls') return next
+  const more = next.action === 'reply' && next.reason.startsWith('confirm:')
+  return reply(`${done.join(' ')} ${more ? next.text : anythingElse}`, more ? next.reason : 'done')
 }
