@@ -8,7 +8,7 @@ const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|
 
 // First match wins: an exchange that mentions a payment method is still an exchange.
 const rules: Array<[RegExp, LocalTask]> = [
-  [/\b(?:exchange|exchanging|swap|swapping)\b/i, 'change_items'],
+  [/\b(?:exchange[sd]?|exchanging|swap(?:ped|s)?|swapping)\b/i, 'change_items'],
   [/\breturn(?:ing)?\b|\bsend (?:it |them |\w+ )?back\b/i, 'return_order'],
   [/\bcancel(?:l?ing)?\b/i, 'cancel_order'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:default|account|profile|home|user)\\b[^.?!]{0,12}\\baddress|\\b(?:default|account|profile|user) address\\b`, 'i'), 'change_default_address'],

@@ -8,7 +8,8 @@ import type { ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
 import { confirmWrite } from './confirm-write.ts'
-import { ambiguousItems, chooseVariant, holdsNamedItems, namedItems, newItemIds } from './items.ts'
+import { itemsInDoubt } from './item-doubts.ts'
+import { chooseVariant, holdsNamedItems, namedItems, newItemIds } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 
@@ -79,8 +80,8 @@ export function changeItems(state: ConversationState): Step {
   if (items.length === 0) {
     return reply(`Order ${order.order_id} is ${order.status} and contains: ${describeItems(order.items)}. Which items would you like to ${order.status === 'pending' ? 'change' : 'exchange'}, and for what?`, 'need_items')
   }
-  const which = ambiguousItems(state, order, items)
-  if (which.length > 0) return reply(`Order ${order.order_id} has more than one ${which[0]!.name}: ${describeItems(which)}. Which one do you mean?`, 'need_items')
+  const doubt = itemsInDoubt(state, order, items, order.status === 'pending' ? 'change' : 'exchange')
+  if (doubt) return doubt
   const products = loadProducts(state, items)
   if ('action' in products) return products
   const swaps = chooseSwaps(state, order, items, products)

@@ -8,7 +8,13 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 // Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
 const vagueWords = new Set(['set', 'kit', 'bed', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
-const stem = (w: string): string => w.replace(/(?<=[^s])s$/, '')
+const stem = (w: string): string => w.replace(/ves$/, 'f').replace(/(?<=[^s])s$/, '')
+
+// What customers call some products instead of their catalogue names.
+const otherNames: Record<string, string[]> = {
+  'espresso machine': ['coffee machine'], 'coffee maker': ['coffee machine'], bicycle: ['bike'], wristwatch: ['watch'],
+  'running shoes': ['shoe'], sneakers: ['shoe'],
+}
 
 /** "Mechanical Keyboard" is named by its full name or one of its distinctive words ("keyboard", "keyboards"). */
 export function namesProduct(text: string, productName: string): boolean {
@@ -16,6 +22,7 @@ export function namesProduct(text: string, productName: string): boolean {
   const said = squash(text)
   const name = squash(productName)
   if (said.includes(name) || said.includes(name.replace(/ /g, ''))) return true
+  if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
   return name.split(' ').some((w) => w.length > 3 && !vagueWords.has(w) && words.has(stem(w)))
 }
 
@@ -36,9 +43,10 @@ export function namedItems(state: ConversationState, order: RetailOrder): Retail
   const ids = [...state.entities.itemIds, ...state.entities.productIds]
   const { kept, excluded } = splitExcept(state.userTexts.join(' '))
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
+  if (state.entities.allItems) return left
   const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
   if (named.length > 0) return named
-  return state.entities.allItems || excluded ? left : []
+  return excluded ? left : []
 }
 
 /**
@@ -53,6 +61,25 @@ export function ambiguousItems(state: ConversationState, order: RetailOrder, ite
   for (const i of items) if (!ids.has(i.item_id)) byProduct.set(i.product_id, [...(byProduct.get(i.product_id) ?? []), i])
   const plural = (name: string): boolean => squash(name).split(' ').some((w) => new RegExp(`\\b${escape(w)}e?s\\b`).test(text) && !w.endsWith('s'))
   return [...byProduct.values()].find((same) => same.length > 1 && !plural(same[0]!.name)) ?? []
+}
+
+const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, five: 5 }
+
+/** How many items the customer said they mean ("two items", "both"), if they said. */
+export function statedCount(state: ConversationState): number | undefined {
+  const m = /\b(two|both|three|four|five)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
+  return m ? counts[m[1]!.toLowerCase()] : undefined
+}
+
+/**
+ * Products the customer named that sit in other orders already looked at, outside the chosen items: the
+ * request spans orders, and taking only part of it would be a change they did not ask for.
+ */
+export function namedElsewhere(state: ConversationState, order: RetailOrder, items: RetailItem[]): RetailOrder[] {
+  const text = squash(splitExcept(state.userTexts.join(' ')).kept)
+  const chosen = new Set(items.map((i) => i.product_id))
+  return [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id &&
+    o.items.some((i) => !chosen.has(i.product_id) && namesProduct(text, i.name)))
 }
 
 /** Whether the customer named something this order holds (used to find the order they mean). */
@@ -95,6 +122,9 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
   const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const mentioned = mentionedValues(squash(text), product)
   for (const [key, values] of mentioned) if (values.size > 1) values.delete(current.options[key] ?? '')
+  // "the same size": that option keeps its current value.
+  const kept = Object.keys(current.options).filter((k) => new RegExp(`\\bsame ${escape(squash(k))}\\b`).test(squash(text)))
+  for (const k of kept) mentioned.set(k, new Set([current.options[k] ?? '']))
   const wanted = available.filter((v) => [...mentioned].every(([key, values]) => values.has(v.options[key] ?? '')))
   const priced = byPrice(squash(text), wanted)
   if (priced) return { variant: priced }

@@ -6,7 +6,8 @@ import type { ConversationState } from '../state.ts'
 import { reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
 import { confirmWrite } from './confirm-write.ts'
-import { ambiguousItems, holdsNamedItems, namedItems } from './items.ts'
+import { itemsInDoubt } from './item-doubts.ts'
+import { holdsNamedItems, namedItems } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 
@@ -29,8 +30,8 @@ export function returnOrder(state: ConversationState): Step {
   if (items.length === 0) {
     return reply(`Order ${order.order_id} was delivered and contains: ${describeItems(order.items)}. Which items would you like to return?`, 'need_items')
   }
-  const which = ambiguousItems(state, order, items)
-  if (which.length > 0) return reply(`Order ${order.order_id} has more than one ${which[0]!.name}: ${describeItems(which)}. Which one would you like to return?`, 'need_items')
+  const doubt = itemsInDoubt(state, order, items, 'return')
+  if (doubt) return doubt
   const load = loadUser(state)
   if (load) return load
   const user = state.user
