@@ -34,7 +34,8 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if (!product) return reply(`I could not load the details of ${item.name}.`, 'product_lookup_failed')
     const byId = given.map((id) => product.variants[id]).find((v) => v !== undefined)
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
-    const choice = byId ? { variant: byId } : chooseVariant(text, product, item)
+    // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
+    const choice = byId ? { variant: byId } : chooseVariant(text, product, item, items.length === 1 || state.entities.allItems)
     if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')

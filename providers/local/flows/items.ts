@@ -118,15 +118,15 @@ export type VariantChoice = { variant: RetailVariant } | { options: RetailVarian
  * The variant of `product` the customer asks for instead of `current`: available, different, matching
  * every option value they mentioned and otherwise as close to the current item as possible.
  */
-export function chooseVariant(text: string, product: RetailProduct, current: RetailItem): VariantChoice {
+export function chooseVariant(text: string, product: RetailProduct, current: RetailItem, byPriceAllowed = true): VariantChoice {
   const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const mentioned = mentionedValues(squash(text), product)
   for (const [key, values] of mentioned) if (values.size > 1) values.delete(current.options[key] ?? '')
-  // "the same size": that option keeps its current value.
-  const kept = Object.keys(current.options).filter((k) => new RegExp(`\\bsame ${escape(squash(k))}\\b`).test(squash(text)))
+  // "the same size", "keep the capacity and type": those options keep their current values.
+  const kept = Object.keys(current.options).filter((k) => new RegExp(`\\b(?:same|keep(?:ing)?\\b[a-z ]{0,25}?)\\s*${escape(squash(k))}\\b`).test(squash(text)))
   for (const k of kept) mentioned.set(k, new Set([current.options[k] ?? '']))
   const wanted = available.filter((v) => [...mentioned].every(([key, values]) => values.has(v.options[key] ?? '')))
-  const priced = byPrice(squash(text), wanted)
+  const priced = byPriceAllowed ? byPrice(squash(text), wanted) : undefined
   if (priced) return { variant: priced }
   if (mentioned.size === 0) return { options: available, closeMatch: true }
   if (wanted.length === 0) return { none: true }
