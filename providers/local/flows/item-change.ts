@@ -47,16 +47,25 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
   return swaps
 }
 
-/** The payment method for the price difference: the one named, else the order's original one. */
+const askMethod = 'Which payment method should settle the price difference?'
+
+/**
+ * The payment method for the price difference. The policy has the customer choose it, so it is asked for
+ * once; a customer who leaves it to us gets the order's original method, shown in the confirmation.
+ */
 function settleWith(state: ConversationState, order: RetailOrder, user: RetailUser, difference: number): string | Step {
   const named = namedPaymentMethod(state, user)
+  const original = originalPayment(order)
+  if (!named && !state.taskAssistantTexts.some((t) => t.startsWith(askMethod))) {
+    return reply(`${askMethod} On your profile: ${methodChoices(user)}. The order was paid with ${original}.`, 'need_payment_method')
+  }
   if (named && !('id' in named)) {
     const among = 'ambiguous' in named ? named.ambiguous : Object.keys(user.payment_methods)
-    return reply(`Which payment method should settle the price difference? On your profile: ${methodChoices(user, among)}.`, 'need_payment_method')
+    return reply(`${askMethod} On your profile: ${methodChoices(user, among)}.`, 'need_payment_method')
   }
-  const id = named?.id ?? originalPayment(order)
+  const id = named?.id ?? original
   const method = user.payment_methods[id]
-  if (!method) return reply(`Which payment method should settle the price difference? On your profile: ${methodChoices(user)}.`, 'need_payment_method')
+  if (!method) return reply(`${askMethod} On your profile: ${methodChoices(user)}.`, 'need_payment_method')
   if (method.source === 'gift_card' && difference > (method.balance ?? 0)) {
     return reply(`Gift card ${id} has a balance of $${(method.balance ?? 0).toFixed(2)}, which does not cover the difference of $${difference.toFixed(2)}. Which other payment method would you like? ${methodChoices(user)}.`, 'need_payment_method')
   }
