@@ -13,7 +13,7 @@ const rules: Array<[RegExp, LocalTask]> = [
   [/\bcancel(?:l?ing)?\b/i, 'cancel_order'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:default|account|profile|home|user)\\b[^.?!]{0,12}\\baddress|\\b(?:default|account|profile|user) address\\b`, 'i'), 'change_default_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],
-  [new RegExp(`${change}[^.?!]{0,40}\\b(?:payment(?: method)?|pay(?:ing)? (?:for it )?with|paypal|gift card|credit card)\\b|\\bpay (?:for (?:it|the order|my order|order #?W\\d{7}) )?with (?:my |a |the )?(?:other|different|another|paypal|gift card|credit card)\\b`, 'i'), 'change_payment'],
+  [new RegExp(`${change}[^.?!]{0,40}\\b(?:payment(?: method)?|pay(?:ing)? (?:for it )?with|paypal|gift card|credit card)\\b|\\bpay (?:for [a-z0-9# ]{1,30} )?with (?:my |a |the )?(?:other|different|another|paypal|gift card|credit card)\\b`, 'i'), 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:items?|size|colou?r|option|options|variant|version|model)\\b`, 'i'), 'change_items'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
   [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b/i, 'order_status'],
@@ -44,7 +44,10 @@ const settlesWithPayment = new Set<LocalTask>(['return_order', 'change_items', '
 
 /** The task after one more customer message: a new request switches, anything else continues the open task. */
 export function nextTask(open: LocalTask | undefined, text: string, c: IntentClassification, e: RetailEntities): LocalTask | undefined {
-  if (!open) return routeTask(text, c)
+  // "I'm Yusuf Rossi, zip code 19122" is an introduction (the classifier half-reads a password problem into it);
+  // with a clear request beside it ("I forgot my password, my email is …") it is that request.
+  const introduces = e.emails.length > 0 || (e.name !== undefined && e.zip !== undefined)
+  if (!open) return introduces && c.confidence < switchConfidence ? ruleTask(text) : routeTask(text, c)
   const byRule = ruleTask(text)
   if (byRule === 'change_payment' && settlesWithPayment.has(open)) return open
   if (byRule && byRule !== open) return byRule

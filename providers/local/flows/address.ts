@@ -18,7 +18,8 @@ export function parseAddress(text: string): Partial<RetailAddress> | undefined {
   const state = stateInZip ?? (US_STATE.test(parts[stateAt] ?? '') ? parts[stateAt] : undefined)
   const cityAt = stateAt - 1
   if (!state || cityAt < 1) return undefined
-  const country = parts[zipAt + 1]?.replace(/^the\s+/i, '')
+  // The country ends where the sentence does ("…, USA. My email is …").
+  const country = parts[zipAt + 1]?.split(/[.!?]\s/)[0]?.replace(/^the\s+/i, '')
   const address: Partial<RetailAddress> = {
     address1: parts[0] ?? '',
     address2: parts.slice(1, cityAt).join(', '),

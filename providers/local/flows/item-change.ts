@@ -56,7 +56,8 @@ const askMethod = 'Which payment method should settle the price difference?'
 function settleWith(state: ConversationState, order: RetailOrder, user: RetailUser, difference: number): string | Step {
   const named = namedPaymentMethod(state, user)
   const original = originalPayment(order)
-  if (!named && !state.taskAssistantTexts.some((t) => t.startsWith(askMethod))) {
+  const onlyOne = Object.keys(user.payment_methods).length === 1
+  if (!named && !onlyOne && !state.taskAssistantTexts.some((t) => t.startsWith(askMethod))) {
     return reply(`${askMethod} On your profile: ${methodChoices(user)}. The order was paid with ${original}.`, 'need_payment_method')
   }
   if (named && !('id' in named)) {

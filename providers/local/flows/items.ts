@@ -96,7 +96,10 @@ function mentionedValues(text: string, product: RetailProduct): Map<string, Set<
   for (const v of Object.values(product.variants)) {
     for (const [key, value] of Object.entries(v.options)) {
       const val = squash(value)
-      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${escape(val)}\\b`
+      // A brand-like value is named by its first word too ("Google Home" for "Google Assistant").
+      const head = val.split(' ')[0] ?? ''
+      const whole = val.includes(' ') && head.length >= 5 ? `(?:${escape(val)}|${escape(head)})` : escape(val)
+      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${whole}\\b`
       if (val && new RegExp(pattern).test(text)) out.set(key, (out.get(key) ?? new Set()).add(value))
     }
   }

@@ -1,7 +1,7 @@
 // Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
 // other" one when they correct us), "it" for the order of the previous request, or the only order on
 // the account that fits the request (its status, the items named). Never another customer's order.
-import { askToAuthenticate, describeItems } from '../replies.ts'
+import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
@@ -23,12 +23,25 @@ export interface OrderWanted {
 const mentionsIt = (text: string): boolean => /\b(that|this|the same) order\b/i.test(text) || (text.split(/\s+/).length <= 8 && /\bit\b/i.test(text))
 const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
 
+// "No, the other order": the order we just proposed is not the one, whatever else was said before.
+function rejectedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.orderIds.length > 0 || !saysOther(state.lastUserText)) return undefined
+  return /#W\d{7}/.exec(state.previousAssistantText)?.[0]
+}
+
+// A yes to a proposal naming one order settles which order it is.
+function confirmedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.affirmative !== true || !state.previousAssistantText.includes(confirmMarker)) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id))
-  if (state.lastEntities.orderIds.length === 0 && saysOther(state.lastUserText)) {
-    const shown = ids.find((id) => state.previousAssistantText.includes(id))
-    return ids.find((id) => id !== shown)
-  }
+  const confirmed = confirmedOrder(state)
+  if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
+  const rejected = rejectedOrder(state)
+  const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
+  if (rejected) return ids[0]
   if (ids[0]) return ids[0]
   return state.previousOrderId && mentionsIt(state.userTexts[0] ?? '') ? state.previousOrderId : undefined
 }
@@ -77,7 +90,8 @@ export function resolveOrder(state: ConversationState, want: OrderWanted): Retai
   if (orderId) return loadOrder(state, orderId)
   const load = loadUser(state)
   if (load) return load
-  return searchOrders(state, want)
+  const rejected = rejectedOrder(state)
+  return searchOrders(state, rejected ? { ...want, exclude: [...(want.exclude ?? []), rejected] } : want)
 }
 
 /** The payment method the order was paid with: the policy's default refund destination. */
