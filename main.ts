@@ -6,6 +6,7 @@ import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { BUILTIN_TOOLS } from './platform-resources.ts'
+import { runArenaCli } from './platform-arena-cli.ts'
 import { ensureDemoConsoleAdmin, ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
@@ -63,6 +64,8 @@ async function runAdmin(config: Config, args: string[]): Promise<never> {
   process.exit(code)
 }
 
+// `bun main.ts arena …` needs no running platform (its lanes are its own): it reads the environment itself.
+if (process.argv[2] === 'arena') process.exit(await runArenaCli(process.argv.slice(3), process.env))
 const config = parseConfig()
 if (process.argv[2] === 'admin') await runAdmin(config, process.argv.slice(3))
 setLogLevel(config.logLevel)

@@ -37,6 +37,9 @@ import { createConsoleWorkspace } from './postgres/console-workspace.ts'
 import { createHandoffPackages } from './postgres/handoff-packages.ts'
 import { createHandoffQueues } from './postgres/handoff-queues.ts'
 import { createHandoffSla } from './postgres/handoff-sla.ts'
+// Arena: runs and their trials, kept scenarios and suites, promotion decisions, what a conversation did
+import { createArenaRuns } from './postgres/arena-runs.ts'
+import { createArenaEvidence } from './postgres/arena-evidence.ts'
 
 export { createSql, type Sql, type PostgresOptions } from './postgres/client.ts'
 export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
@@ -178,6 +181,14 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     consolePeople: createConsolePeople(sql),
     consoleInbox: createConsoleInbox(sql),
     consoleWorkspace: createConsoleWorkspace(sql),
+    arenaRuns: createArenaRuns(sql),
+    arenaEvidence: createArenaEvidence(sql),
   }
 }
 export type Storage = ReturnType<typeof createStorage>
+
+/** Arena runs (trials claimed one at a time, resumable), a conversation's evidence, and a retail sandbox per lane. */
+export type { ArenaRun, ArenaRuns, ArenaRunStatus, ArenaTrial, NewArenaRun, TrialKey } from './postgres/arena-runs.ts'
+export type { ArenaEvidence, ConversationEvidence } from './postgres/arena-evidence.ts'
+export { createRetailSandbox, type RetailSandbox } from './postgres/retail-sandbox.ts'
+export { createArenaRuns } from './postgres/arena-runs.ts'

@@ -5,7 +5,7 @@ import { Glob } from 'bun'
 import { dirname, join, relative } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..')
-const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller']
+const COMPOSITION_ROOT = ['main', 'platform', 'platform-worker', 'platform-routing', 'platform-resources', 'platform-recovery', 'platform-console', 'platform-controller', 'platform-arena', 'platform-arena-cli']
 
 /** Which folders each folder may import from (`actors/protocol` is the shared leaf). */
 const ALLOWED: Record<string, string[]> = {

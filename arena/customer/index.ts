@@ -11,6 +11,9 @@
  */
 export { scriptedCustomer, MAX_CUSTOMER_TURNS, type SimulatedCustomer } from './scripted-customer.ts'
 
+/** The customer of a hand-written or recorded scenario: its messages in order. */
+export { listCustomer } from './list-customer.ts'
+
 /**
  * A customer played by a model through a `Provider`, and the scripted customer behind the same asynchronous
  * interface (`conversing`).

@@ -9,3 +9,8 @@
 export {
   RetailTask, GoldAction, UserInstructions, parseRetailTasks, loadRetailTasks, goldActions, requiredOutputs, DEFAULT_TASKS_PATH,
 } from './retail-task.ts'
+
+/** The scenarios a run holds: τ²-bench tasks, hand-written conversations with assertions, recorded conversations. */
+export {
+  ArenaScenario, TaskScenario, ScriptedScenario, RecordedScenario, RecordedToolResponse, Assertions, taskScenario,
+} from './scenario.ts'

@@ -1,0 +1,10 @@
+// Grading of Arena trials: task success by final database state and required outputs, assertions, and the
+// counts the report aggregates (wrong writes, violations, escalations, grounding, cost, latency).
+
+/**
+ * Grades one trial from the conversation's evidence and the sandbox digests.
+ * @example
+ * const result = gradeTrial(scenario, { evidence, digest, goldDigest, latencyMs, turns })
+ */
+export { gradeTrial, unplayedTrial, mentions, sameCall, type TrialEvidence } from './grade-trial.ts'
+export type { TrialResult, AssertionOutcome, EscalationVerdict } from './trial-result.ts'
