@@ -1,72 +1,64 @@
-// The figures of a demo-agent run: pass^1 and pass^k over tasks, wrong writes, escalations, and the
-// breakdown by the write actions each task needs; failures go to a transcript file for reading.
+// The figures of a demo-agent run: pass^1 and pass^k over tasks (the arena's estimator), wrong writes,
+// escalations and their reasons, and pass^1 by the write actions each task needs; every failed trial's
+// transcript goes to a file for reading.
 import { writeFileSync } from 'node:fs'
-import type { ProviderMessage } from '../../providers/index.ts'
-import { goldWriteNames, passHatK, type Action } from './grading.ts'
+import { passHatK, type GoldAction, type TrialResult } from '../../arena/index.ts'
 
-export interface TrialResult {
+export interface Trial {
   taskId: string
   seed: number
-  passed: boolean
-  gold: Action[]
-  writes: Action[]
-  wrong: Action[]
-  escalated?: string
-  messages: ProviderMessage[]
+  gold: GoldAction[]
+  result: TrialResult
+  /** Why the agent handed over, when it did and said why. */
+  escalation?: string
+  /** The conversation as lines to read, tool calls and results included where the loop saw them. */
+  lines: string[]
 }
 
-export interface Figures {
-  tasks: number
-  trials: number
-  pass1: number
-  pass4: number
-  wrongWrites: number
-  escalated: number
-  byAction: Record<string, { tasks: number; pass1: number }>
-  escalationReasons: Record<string, number>
-}
+const WRITES = new Set(['cancel_pending_order', 'modify_pending_order_address', 'modify_pending_order_items', 'modify_pending_order_payment',
+  'modify_user_address', 'return_delivered_order_items', 'exchange_delivered_order_items'])
+const writesOf = (gold: GoldAction[]) => [...new Set(gold.filter((a) => WRITES.has(a.name)).map((a) => a.name))]
 
-export function figures(results: TrialResult[], trials: number): Figures {
-  const byTask = new Map<string, TrialResult[]>()
-  for (const r of results) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r])
-  const passes = [...byTask.values()].map((rs) => rs.map((r) => r.passed))
-  const byAction: Figures['byAction'] = {}
-  for (const rs of byTask.values()) {
-    const names = goldWriteNames(rs[0]?.gold ?? [])
-    for (const name of names.length > 0 ? names : ['(no write)']) {
-      const row = (byAction[name] ??= { tasks: 0, pass1: 0 })
+export function figures(trials: Trial[], k: number) {
+  const outcomes = trials.map((t) => ({ taskId: t.taskId, success: t.result.success }))
+  const byTask = new Map<string, Trial[]>()
+  for (const t of trials) byTask.set(t.taskId, [...(byTask.get(t.taskId) ?? []), t])
+  const byAction: Record<string, { tasks: number; pass_1: number }> = {}
+  for (const ts of byTask.values()) {
+    for (const name of writesOf(ts[0]!.gold).concat(writesOf(ts[0]!.gold).length === 0 ? ['(no write)'] : [])) {
+      const row = (byAction[name] ??= { tasks: 0, pass_1: 0 })
       row.tasks += 1
-      row.pass1 += rs.filter((r) => r.passed).length / rs.length
+      row.pass_1 += ts.filter((t) => t.result.success).length / ts.length
     }
   }
-  for (const row of Object.values(byAction)) row.pass1 = Number((row.pass1 / row.tasks).toFixed(3))
-  const escalationReasons: Record<string, number> = {}
-  for (const r of results) if (r.escalated) escalationReasons[r.escalated.split(':')[0]!] = (escalationReasons[r.escalated.split(':')[0]!] ?? 0) + 1
+  for (const row of Object.values(byAction)) row.pass_1 = Number((row.pass_1 / row.tasks).toFixed(3))
+  const reasons: Record<string, number> = {}
+  for (const t of trials) if (t.result.escalated) reasons[(t.escalation ?? 'unstated').split(':')[0]!] = (reasons[(t.escalation ?? 'unstated').split(':')[0]!] ?? 0) + 1
   return {
-    tasks: byTask.size, trials,
-    pass1: Number(passHatK(passes, 1).toFixed(3)),
-    pass4: Number(passHatK(passes, Math.min(4, trials)).toFixed(3)),
-    wrongWrites: results.reduce((s, r) => s + r.wrong.length, 0),
-    escalated: results.filter((r) => r.escalated).length,
-    byAction, escalationReasons,
+    tasks: byTask.size, trials: k,
+    pass_1: Number(passHatK(outcomes, 1).toFixed(3)),
+    [`pass_${k}`]: Number(passHatK(outcomes, k).toFixed(3)),
+    wrong_writes: trials.reduce((s, t) => s + t.result.wrongWrites.length, 0),
+    trials_with_wrong_writes: trials.filter((t) => t.result.wrongWrites.length > 0).length,
+    escalated: trials.filter((t) => t.result.escalated).length,
+    unplayed: trials.filter((t) => t.result.error !== undefined).length,
+    by_action: byAction,
+    escalation_reasons: reasons,
   }
 }
 
-function render(r: TrialResult): string {
-  const lines = r.messages.map((m) => {
-    if (m.role === 'tool') return `    [tool ${m.name}] ${m.content.slice(0, 300)}`
-    if (m.role === 'assistant' && m.toolCalls?.length) return `  agent → ${m.toolCalls.map((c) => `${c.name}(${JSON.stringify(c.arguments)})`).join(', ')}`
-    return `  ${m.role === 'user' ? 'customer' : 'agent'}: ${m.content}`
-  })
+function render(t: Trial): string {
+  const verdict = t.result.wrongWrites.length > 0 ? 'WRONG WRITE' : t.result.error ? `not played (${t.result.error})` : t.result.escalated ? `escalated (${t.escalation ?? 'no reason given'})` : 'failed'
   return [
-    `## task ${r.taskId} seed ${r.seed}: ${r.wrong.length > 0 ? 'WRONG WRITE' : r.escalated ? `escalated (${r.escalated})` : 'failed'}`,
-    `gold writes: ${JSON.stringify(r.gold.filter((a) => a.name.includes('_')).filter((a) => !/^(get|find|list|calculate)/.test(a.name)))}`,
-    `made writes: ${JSON.stringify(r.writes)}`,
-    ...lines, '',
+    `## task ${t.taskId} seed ${t.seed}: ${verdict}`,
+    `gold writes: ${JSON.stringify(t.gold.filter((a) => WRITES.has(a.name)).map((a) => [a.name, a.arguments]))}`,
+    `wrong writes: ${JSON.stringify(t.result.wrongWrites)}`,
+    `failures: ${t.result.failures.join('; ')}`,
+    ...t.lines, '',
   ].join('\n')
 }
 
 /** Writes every failed trial's transcript to `path`. */
-export function writeFailures(path: string, results: TrialResult[]): void {
-  writeFileSync(path, results.filter((r) => !r.passed).map(render).join('\n'))
+export function writeFailures(path: string, trials: Trial[]): void {
+  writeFileSync(path, trials.filter((t) => !t.result.success).map(render).join('\n'))
 }
