@@ -65,14 +65,15 @@ async function platformLoop(tasks: RetailTask[]): Promise<Trial[]> {
   } finally {
     await Promise.all(started.map((l) => l.close()))
   }
-  const byId = new Map(tasks.map((t) => [t.id, t]))
+  const byId = new Map(tasks.map((t) => [taskScenario(t).id, t]))
   const played = (await runs.trials(runId)).map((t): Trial => {
     const result = t.result as TrialResult
     const lines = [
       ...result.transcript.map((m) => `  ${m.role === 'customer' ? 'customer' : 'agent'}: ${m.text}`),
       `  tools asked for: ${result.calls.map((c) => `${c.tool}(${JSON.stringify(c.args)})`).join(', ')}`,
     ]
-    return { taskId: t.scenario, seed: t.trial, gold: byId.get(t.scenario)?.evaluation_criteria?.actions ?? [], result, lines }
+    const task = byId.get(t.scenario)
+    return { taskId: task?.id ?? t.scenario, seed: t.trial, gold: task?.evaluation_criteria?.actions ?? [], result, lines }
   })
   await env.cleanup()
   return played

@@ -2,8 +2,11 @@
 // templates add wording only, never facts (the grounding guardrail checks exactly this).
 import type { RetailAddress, RetailItem, RetailOrder, RetailPaymentMethod, RetailUser } from './retail-types.ts'
 
-/** The phrase that ends a confirmation request; a later "yes" only counts as consent after it. */
-export const confirmMarker = 'Please confirm with "yes" and I will go ahead.'
+/**
+ * The phrase that ends a confirmation request; a later "yes" only counts as consent after it. A question, and
+ * the platform's wording for one (`reply "yes"`), so the answer to it is never judged as a new request.
+ */
+export const confirmMarker = 'Shall I go ahead? Please reply "yes" to confirm.'
 
 /** Ends every finished task: the customer's next message starts a new one. */
 export const anythingElse = 'Let me know if there is anything else I can help you with.'

@@ -84,7 +84,7 @@ describe('local provider: cancellation and return', () => {
     expect(cancel?.arguments).toEqual({ order_id: '#W5918442', reason: 'no longer needed' })
     expect(db.orders['#W5918442']?.status).toBe('cancelled')
     expect(last.text).toContain('now cancelled')
-    expect(messages.find((m) => m.role === 'assistant' && m.content.includes('Please confirm'))?.content).toContain('5 to 7 business days') // policy: non-gift-card refunds
+    expect(messages.find((m) => m.role === 'assistant' && m.content.includes('Please reply "yes"'))?.content).toContain('5 to 7 business days') // policy: non-gift-card refunds
   })
 
   test('a "yes" without our confirmation request does not cancel', async () => {

@@ -82,7 +82,7 @@ describe('returns, cancellations, addresses, payment', () => {
 
   test('a no to a proposal changes nothing and closes the task', async () => {
     const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
-    expect(c.replies[0]?.text).toContain('Please confirm with "yes"')
+    expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
     expect(c.replies[1]?.decision.reason).toBe('declined:cancel_pending_order')
     expect(c.writes).toEqual([])
   })
