@@ -53,7 +53,7 @@ function render(t: Trial): string {
     `## task ${t.taskId} seed ${t.seed}: ${verdict}`,
     `gold writes: ${JSON.stringify(t.gold.filter((a) => WRITES.has(a.name)).map((a) => [a.name, a.arguments]))}`,
     `wrong writes: ${JSON.stringify(t.result.wrongWrites)}`,
-    `failures: ${t.result.failures.join('; ')}`,
+    `failures: ${t.result.failures.join('; ')}${t.result.groundingFailures > 0 ? `; ${t.result.groundingFailures} replies held by the grounding check` : ''}`,
     ...t.lines, '',
   ].join('\n')
 }
