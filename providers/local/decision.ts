@@ -10,6 +10,7 @@ import { changeDefaultAddress, changeOrderAddress } from './flows/address-change
 import { cancelOrder } from './flows/cancel.ts'
 import { changeItems } from './flows/item-change.ts'
 import { changePayment } from './flows/payment-change.ts'
+import { coversAll } from './flows/order-lookup.ts'
 import { productInfo } from './flows/product-info.ts'
 import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
@@ -161,7 +162,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   if (!task) return finish(base, withoutTask(state, c), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
   const next = withinTurn(state, bounded(state, runTask(task, state, options)))
-  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next)), messages, options)
+  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next, coversAll(state))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

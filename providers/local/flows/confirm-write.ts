@@ -30,7 +30,8 @@ export function confirmWrite(state: ConversationState, w: ProposedWrite): Step {
   if (ran?.ok) return reply(`That is done. ${anythingElse}`, `done:${w.tool}`)
   if (ran) return escalate(`tool_failed:${w.tool}: ${failureText(ran.content)}`)
   const text = confirmationText(w)
-  const answeredThis = state.previousAssistantText === text
+  // The proposal may follow the result of the one before it ("Order #W1 is cancelled. To confirm: …").
+  const answeredThis = state.previousAssistantText.endsWith(text)
   if (answeredThis && state.lastEntities.affirmative === true) return callTool(w.tool, w.args, `confirmed:${w.tool}`)
   if (answeredThis && state.lastEntities.affirmative === false) {
     return reply(`All right, I have not made that change. ${anythingElse}`, `declined:${w.tool}`)

@@ -6,6 +6,7 @@ import type { RetailItem, RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { escalate, reply, type Step } from '../step.ts'
 import { ambiguousItems, namedElsewhere, statedCount } from './items.ts'
+import { coversAll } from './order-lookup.ts'
 
 /** A question or a handoff when the items are in doubt; undefined when the proposal can be made. */
 export function itemsInDoubt(state: ConversationState, order: RetailOrder, items: RetailItem[], verb: string): Step | undefined {
@@ -16,7 +17,8 @@ export function itemsInDoubt(state: ConversationState, order: RetailOrder, items
     return reply(`You mentioned ${count} items, but in order ${order.order_id} I can only tell which ${items.length === 1 ? 'one is' : `${items.length} are`} meant: ${describeItems(items)}. ` +
       `The order contains: ${describeItems(order.items)}. Which items would you like to ${verb}?`, 'need_items')
   }
-  const elsewhere = namedElsewhere(state, order, items)
+  // A request for all of something across orders is carried out order by order, each confirmed on its own.
+  const elsewhere = coversAll(state) ? [] : namedElsewhere(state, order, items)
   if (elsewhere.length > 0) {
     return escalate(`pending_clarification: the request covers items in several orders (${[order.order_id, ...elsewhere.map((o) => o.order_id)].join(', ')})`)
   }

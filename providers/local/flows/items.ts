@@ -76,9 +76,11 @@ export function statedCount(state: ConversationState): number | undefined {
  * request spans orders, and taking only part of it would be a change they did not ask for.
  */
 export function namedElsewhere(state: ConversationState, order: RetailOrder, items: RetailItem[]): RetailOrder[] {
+  // Only orders the request could apply to: a cancelled order's watch is not "the watch I received".
+  const comparable = (o: RetailOrder): boolean => o.status === order.status
   const text = squash(splitExcept(state.userTexts.join(' ')).kept)
   const chosen = new Set(items.map((i) => i.product_id))
-  return [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id &&
+  return [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id && comparable(o) &&
     o.items.some((i) => !chosen.has(i.product_id) && namesProduct(text, i.name)))
 }
 

@@ -32,6 +32,8 @@ function rejectedOrder(state: ConversationState): string | undefined {
 // A yes to a proposal naming one order settles which order it is.
 function confirmedOrder(state: ConversationState): string | undefined {
   if (state.lastEntities.affirmative !== true || !state.previousAssistantText.includes(confirmMarker)) return undefined
+  // Once that proposal was carried out in this turn, the yes has been used.
+  if (state.taskOutcomes.slice(state.taskOutcomes.length - state.callsThisTurn).some((o) => o.ok && 'order_id' in o.call.arguments && o.call.name !== 'get_order_details')) return undefined
   const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
   return ids.length === 1 ? ids[0] : undefined
 }
@@ -66,6 +68,9 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
+/** "All my pending orders", "both": the request covers every order that fits, taken one at a time. */
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' '))
+
 /** Looks through the customer's orders for the one that fits, loading them one call at a time. */
 function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const user = state.user
@@ -75,7 +80,7 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
   const fitting = loaded.filter((o) => fitsWanted(o, want))
-  if (fitting.length === 1 && fitting[0]) return fitting[0]
+  if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
   const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`

@@ -50,11 +50,14 @@ export function writesThisTurn(state: ConversationState): string[] {
 }
 
 /**
- * The task's next step once a write of it succeeded in this turn: more of the same request (another order's
- * items, a look-up or a confirmation) goes on after the result; anything else closes the task with the result.
+ * The task's next step once a write of it succeeded in this turn. A request for all of something ("cancel all
+ * my pending orders") goes on with the next order (a look-up or its confirmation) after the result; anything
+ * else closes the task with the result.
  */
-export function afterWrites(done: string[], next: Step): Step {
-  if (done.length === 0 || next.action === 'tool_calls') return next
+export function afterWrites(done: string[], next: Step, coversAll: boolean): Step {
+  if (done.length === 0) return next
+  if (!coversAll) return reply(`${done.join(' ')} ${anythingElse}`, 'done')
+  if (next.action === 'tool_calls') return next
   const more = next.action === 'reply' && next.reason.startsWith('confirm:')
   return reply(`${done.join(' ')} ${more ? next.text : anythingElse}`, more ? next.reason : 'done')
 }

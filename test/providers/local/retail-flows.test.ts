@@ -80,6 +80,15 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.replies.at(-1)?.decision.reason).toBe('closing')
   })
 
+  test('"all my pending orders": one order at a time, each shown and confirmed on its own', async () => {
+    const c = await converse(fx, ['I want to cancel all my pending orders, they are no longer needed. Fatima Johnson, zip code 78712.', 'Yes please.', 'Yes.'])
+    expect(writesOf(c)).toEqual([
+      ['cancel_pending_order', { order_id: '#W5199551', reason: 'no longer needed' }],
+      ['cancel_pending_order', { order_id: '#W8665881', reason: 'no longer needed' }],
+    ])
+    expect(c.replies[1]?.text).toMatch(/^Order #W5199551 is now cancelled\..*To confirm: cancel order #W8665881/)
+  })
+
   test('a no to a proposal changes nothing and closes the task', async () => {
     const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
     expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
