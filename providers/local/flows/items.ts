@@ -21,7 +21,8 @@ export function namesProduct(text: string, productName: string): boolean {
   const words = new Set(squash(text).split(' ').map(stem))
   const said = squash(text)
   const name = squash(productName)
-  if (said.includes(name) || said.includes(name.replace(/ /g, ''))) return true
+  // "tshirt" for "T-Shirt", "book shelf" for "Bookshelf".
+  if (said.includes(name) || said.includes(name.replace(/ /g, '')) || (name.length >= 6 && said.replace(/ /g, '').includes(name.replace(/ /g, '')))) return true
   if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
   return name.split(' ').some((w) => w.length > 3 && !vagueWords.has(w) && words.has(stem(w)))
 }

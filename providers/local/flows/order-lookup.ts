@@ -6,6 +6,7 @@ import type { RetailOrder } from '../retail-types.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
+import { holdsNamedItems, namedItems } from './items.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -71,6 +72,29 @@ function describeOrder(order: RetailOrder): string {
 /** "All my pending orders", "both": the request covers every order that fits, taken one at a time. */
 export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' '))
 
+/**
+ * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
+ * boots", "the tablet I received"), the products they name, "in the same order", "the one I placed most recently".
+ */
+function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
+  const text = state.userTexts.join(' ')
+  const keep = (picked: RetailOrder[]): RetailOrder[] => (picked.length > 0 ? picked : orders)
+  let left = orders
+  if (/\bpending\b/i.test(text)) left = keep(left.filter((o) => o.status.startsWith('pending')))
+  else if (/\b(received|delivered|got)\b/i.test(text)) left = keep(left.filter((o) => o.status === 'delivered'))
+  left = keep(left.filter(holdsNamedItems(state)))
+  if (left.length > 1 && /\bsame order\b/i.test(text)) {
+    const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
+    const most = Math.max(...left.map(count))
+    left = left.filter((o) => count(o) === most)
+  }
+  if (left.length > 1 && /\b(most recent(ly)?|latest|last order|just (placed|ordered|bought))\b/i.test(text)) {
+    const order = state.user?.orders ?? []
+    left = [...left].sort((a, b) => order.indexOf(b.order_id) - order.indexOf(a.order_id)).slice(0, 1)
+  }
+  return left
+}
+
 /** Looks through the customer's orders for the one that fits, loading them one call at a time. */
 function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const user = state.user
@@ -79,7 +103,7 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
   if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
-  const fitting = loaded.filter((o) => fitsWanted(o, want))
+  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want)))
   if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
   const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
