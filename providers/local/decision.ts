@@ -83,7 +83,10 @@ const requestsOf = (classify: Classify) => (text: string): string[] => {
       current.task ??= next
     } else groups.push({ ...(next ? { task: next } : {}), sentences: [sentence] })
   }
-  return groups.map((g) => g.sentences.join(' '))
+  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.") opens the first request.
+  const texts = groups.map((g) => g.sentences.join(' '))
+  while (texts.length > 1 && taskOf([texts[0]!], classify) === undefined) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
+  return texts
 }
 
 /** A finished task's closing line offers the next request the customer made in the same message. */
