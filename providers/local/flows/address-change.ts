@@ -33,10 +33,32 @@ function typedAddress(state: ConversationState): Partial<RetailAddress> | undefi
   return undefined
 }
 
+// What customers call some cities.
+const cityNames: Record<string, string> = { nyc: 'new york', la: 'los angeles', dc: 'washington', sf: 'san francisco', philly: 'philadelphia' }
+
+/**
+ * "My NYC address", "the Washington DC address": one of the customer's known addresses (the default one, or an
+ * order's) in the city they name, when exactly one other than the current one is there.
+ */
+function addressInNamedCity(state: ConversationState, current: RetailAddress | undefined): RetailAddress | undefined {
+  const text = state.userTexts.join(' ').toLowerCase().replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ')
+  // Only an address named by its city ("my NYC address", "the Washington DC address", "address in Denver").
+  const said = (city: string): boolean => {
+    const names = [city.toLowerCase(), ...Object.entries(cityNames).filter(([, full]) => full === city.toLowerCase()).map(([short]) => short)]
+    return names.some((n) => new RegExp(`\\b(?:my|the|to) ${n}(?: [a-z]+)? (?:address|home|place)\\b|\\baddress in ${n}\\b`).test(text))
+  }
+  const known = [state.user?.address, ...[...state.orders.values()].map((o) => o.address)].filter((a): a is RetailAddress => a !== undefined)
+  const unique = [...new Map(known.map((a) => [formatAddress(a), a])).values()]
+  const inCity = unique.filter((a) => said(a.city) && (!current || formatAddress(a) !== formatAddress(current)))
+  return inCity.length === 1 ? inCity[0] : undefined
+}
+
 /** The new address, or a step that loads what it refers to or asks for it. */
-function newAddress(state: ConversationState, profileAllowed: boolean): RetailAddress | Step {
+function newAddress(state: ConversationState, profileAllowed: boolean, current?: RetailAddress): RetailAddress | Step {
   const typed = typedAddress(state)
   if (typed && isComplete(typed)) return typed
+  const named = addressInNamedCity(state, current)
+  if (named && !typed) return named
   if (typed) return reply(`I have ${[typed.address1, typed.address2, typed.city, typed.state, typed.zip].filter((s) => s).join(', ')}. Which country is that in?`, 'need_address')
   const other = referencedOrder(state)
   if (other) {
@@ -57,7 +79,7 @@ export function changeOrderAddress(state: ConversationState): Step {
   const order = resolveOrder(state, { statuses: ['pending', 'pending (item modified)'], exclude, purpose: 'ship to a new address' })
   if ('action' in order) return order
   if (!order.status.startsWith('pending')) return wrongStatus(order, 'pending', 'given a new address')
-  const address = newAddress(state, true)
+  const address = newAddress(state, true, order.address)
   if ('action' in address) return address
   return confirmWrite(state, {
     tool: 'modify_pending_order_address',
@@ -69,7 +91,7 @@ export function changeOrderAddress(state: ConversationState): Step {
 export function changeDefaultAddress(state: ConversationState): Step {
   const auth = authenticate(state)
   if (auth) return auth
-  const address = newAddress(state, false)
+  const address = newAddress(state, false, state.user?.address)
   if ('action' in address) return address
   return confirmWrite(state, {
     tool: 'modify_user_address',

@@ -99,7 +99,9 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
 function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const user = state.user
   if (!user) return reply(askToAuthenticate, 'need_authentication')
-  const ids = user.orders.filter((id) => !(want.exclude ?? []).includes(id))
+  // In "all my pending orders", an order already changed in this task is done.
+  const changed = state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id)
+  const ids = user.orders.filter((id) => !(want.exclude ?? []).includes(id) && !changed.includes(id))
   const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
   if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
