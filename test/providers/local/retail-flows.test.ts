@@ -96,6 +96,13 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('"my NYC address": the one known address in that city, for the order holding the laptop', async () => {
+    const c = await converse(fx, ['I want to modify my laptop order to my NYC address. Yara Silva, zip code 77159.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_pending_order_address', {
+      order_id: '#W3730488', address1: '555 Highland Drive', address2: 'Suite 872', city: 'New York', state: 'NY', country: 'USA', zip: '10116',
+    }]])
+  })
+
   test('a default address typed in one line, every field shown before the yes', async () => {
     const c = await converse(fx, ['I want to change my default address to 123 Main St, Apt 4, Austin, TX 78701, USA. My email is amelia.kim6460@example.com', 'yes'])
     for (const part of ['amelia_kim_4338', '123 Main St', 'Apt 4', 'Austin', 'TX', '78701', 'USA']) expect(c.replies[0]?.text).toContain(part)
