@@ -102,7 +102,9 @@ function mentionedValues(text: string, product: RetailProduct): Map<string, Set<
       // A brand-like value is named by its first word too ("Google Home" for "Google Assistant").
       const head = val.split(' ')[0] ?? ''
       const whole = val.includes(' ') && head.length >= 5 ? `(?:${escape(val)}|${escape(head)})` : escape(val)
-      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${whole}\\b`
+      // "500 pieces less" is a difference, not the value 500.
+      const absolute = `(?!\\s+(?:[a-z]+\\s+)?(?:more|less|fewer|larger|smaller|bigger|higher|lower)\\b)`
+      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${whole}\\b${absolute}`
       if (val && new RegExp(pattern).test(text)) out.set(key, (out.get(key) ?? new Set()).add(value))
     }
   }
