@@ -47,7 +47,7 @@ export interface ConversationState {
   productTypes?: Record<string, string>
 }
 
-export function mergeEntities(list: RetailEntities[]): RetailEntities {
+function mergeEntities(list: RetailEntities[]): RetailEntities {
   const latestFirst = [...list].reverse()
   const merged = (pick: (e: RetailEntities) => string[]): string[] => [...new Set(latestFirst.flatMap(pick))]
   const out: RetailEntities = {

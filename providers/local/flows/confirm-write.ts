@@ -13,7 +13,7 @@ export interface ProposedWrite {
 }
 
 /** The confirmation request for an action: its details and the marker a yes answers. */
-export const confirmationText = (w: ProposedWrite): string => `${w.details} ${confirmMarker}`
+const confirmationText = (w: ProposedWrite): string => `${w.details} ${confirmMarker}`
 
 /** The earlier run of exactly this action in the current task, if any. */
 function earlierRun(state: ConversationState, w: ProposedWrite): ToolOutcome | undefined {
