@@ -2,7 +2,7 @@
 // customer's words, get a reply through the supervisor, record it once, publish it once.
 import type { ActorInstance, Handlers, MailOutcome, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
-import { remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
+import { DEFAULT_HISTORY_LIMIT, remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
 import { handleApproval } from './approval.ts'
@@ -43,7 +43,7 @@ const handlers: Handlers<MessageKind, ConversationContext> = {
  * customer starts with their recent messages from other channels. Passivation simply drops the instance.
  */
 export async function activateConversation(conversationId: string, deps: ConversationDeps): Promise<ActorInstance> {
-  const limit = deps.historyLimit ?? 20
+  const limit = deps.historyLimit ?? DEFAULT_HISTORY_LIMIT
   const [conversation, session] = await Promise.all([
     deps.storage.conversations.get(conversationId),
     deps.storage.sessions.load(conversationId, { limit }),

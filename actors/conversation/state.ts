@@ -16,9 +16,16 @@ export interface ConversationDeps {
   log: Logger
   /** Metrics seam (lib/metrics.ts); NOOP_OBSERVER where nothing is measured. */
   observer: RuntimeObserver
-  /** How many recent messages the actor keeps as context. @defaultValue 20 */
+  /** How many recent messages the actor keeps as context. @defaultValue DEFAULT_HISTORY_LIMIT */
   historyLimit?: number
 }
+
+/**
+ * Messages kept as context, tool calls and results included. A retail task (identify, look up the user and a
+ * few orders and products, confirm, write) takes 20 to 40 of them; at 20 the agent lost the customer's request
+ * in the middle of carrying it out.
+ */
+export const DEFAULT_HISTORY_LIMIT = 60
 
 export interface ConversationState {
   conversationId: string
@@ -45,7 +52,7 @@ export function remember(state: ConversationState, id: string, turn: ChatTurn, d
   if (state.historyIds.includes(id)) return
   state.history.push(turn)
   state.historyIds.push(id)
-  const excess = state.history.length - (deps.historyLimit ?? 20)
+  const excess = state.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
   if (excess > 0) {
     state.history.splice(0, excess)
     state.historyIds.splice(0, excess)

@@ -2,16 +2,24 @@
 // tier-1 task it belongs to (or continue the open one), and run that flow. Escalation is data here.
 import { assertNever } from '../../lib/errors.ts'
 import type { ProviderMessage, ToolCall, ToolSpec } from '../provider.ts'
-import { accountHelp, passwordHelp } from './account-flows.ts'
 import type { IntentModel } from './classifier.ts'
 import { fnv1a } from './dataset.ts'
 import { extractEntities, type RetailEntities } from './entities.ts'
-import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
-import { cancelOrder, orderStatus } from './order-flows.ts'
-import { escalationText } from './replies.ts'
-import { returnOrder } from './return-flow.ts'
-import { readConversation, type ConversationState } from './state.ts'
+import { accountHelp, identify, passwordHelp } from './flows/account.ts'
+import { changeDefaultAddress, changeOrderAddress } from './flows/address-change.ts'
+import { cancelOrder } from './flows/cancel.ts'
+import { changeItems } from './flows/item-change.ts'
+import { changePayment } from './flows/payment-change.ts'
+import { coversAll } from './flows/order-lookup.ts'
+import { productInfo } from './flows/product-info.ts'
+import { returnOrder } from './flows/return.ts'
+import { orderStatus } from './flows/status.ts'
+import { afterWrites, writesThisTurn } from './flows/write-results.ts'
+import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
+import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
+import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
+import { nextTask } from './task-router.ts'
 
 export type LocalAction = 'reply' | 'tool_calls' | 'escalate'
 
@@ -44,40 +52,61 @@ export interface LocalDecisionOptions {
 export const defaultPasswordResetInstructions =
   'I cannot see or change passwords. Use the "Forgot password" link on the sign-in page to get a reset link sent to that email; if it does not arrive, tell me and I will pass you to a human agent.'
 
-const closing = /^\s*(thanks|thank you|thx|cheers|bye|goodbye|that's all|that is all|great|perfect|ok(ay)?)\b[\s\w,!.']{0,30}$/i
+const thanks = /^\s*(thanks|thank you|thx|cheers|bye|goodbye|that's all|that is all|great|perfect|ok(ay)?|no,? (that's|that is) (all|it)|nothing else|no,? thanks?( you)?)\b[\s\w,!.']{0,40}$/i
+const greeting = /^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s\w,!.']{0,20}$/i
+const asksForPerson = /\b(human|real person|a person|someone real|representative|live agent|supervisor|manager)\b/i
 
-function hasFollowUp(e: RetailEntities): boolean {
-  return e.orderIds.length + e.emails.length + e.itemIds.length + e.paymentMethodIds.length > 0 ||
-    (e.name !== undefined && e.zip !== undefined) || e.affirmative !== undefined || e.cancelReason !== undefined || e.allItems
-}
+type Classify = (text: string) => IntentClassification
 
-type Resolved = { task: LocalTask } | { step: Step }
-
-// An answer full of ids ("a@b.com, order #W…") reads like track_order to the model; only a clearly
-// new request switches away from the task the customer is in the middle of.
-const switchConfidence = 0.75
-
-/** A confident tier-1 intent starts a task; a follow-up answer continues the open one; else none. */
-function nextTask(open: LocalTask | undefined, c: IntentClassification, entities: RetailEntities): LocalTask | undefined {
-  const task = taskForIntent(c.intent)
-  const followUp = open !== undefined && hasFollowUp(entities)
-  if (task && !(followUp && task !== open && c.confidence < switchConfidence)) return task
-  return followUp ? open : undefined
-}
-
-// Replays the customer's turns so "the open task" means the same thing it meant on each earlier turn.
-function resolveTask(state: ConversationState, classifyText: (t: string) => IntentClassification): Resolved {
+/** The task the customer is in after their messages so far (each message continues it or opens another). */
+function taskOf(texts: string[], classify: Classify): LocalTask | undefined {
   let task: LocalTask | undefined
-  let last: IntentClassification | undefined
-  for (const text of state.userTexts) {
-    last = classifyText(text)
-    task = nextTask(task, last, extractEntities(text))
+  for (const text of texts) task = nextTask(task, text, classify(text), extractEntities(text))
+  return task
+}
+
+/** Whether a message opens a different request than the one its task was about. */
+const opensTask = (classify: Classify) => (text: string, earlier: string[]): boolean => {
+  const open = taskOf(earlier, classify)
+  const next = nextTask(open, text, classify(text), extractEntities(text))
+  return open !== undefined && next !== undefined && next !== open
+}
+
+/** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
+const requestsOf = (classify: Classify) => (text: string): string[] => {
+  const groups: { task?: LocalTask; sentences: string[] }[] = []
+  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)) {
+    const current = groups.at(-1)
+    const next = nextTask(current?.task, sentence, classify(sentence), extractEntities(sentence))
+    if (current && (!current.task || next === current.task || !next)) {
+      current.sentences.push(sentence)
+      current.task ??= next
+    } else groups.push({ ...(next ? { task: next } : {}), sentences: [sentence] })
   }
-  if (task) return { task }
-  if (closing.test(state.lastUserText)) return { step: reply('You are welcome. Is there anything else I can help you with?', 'closing') }
-  const intent = last?.intent ?? outOfScope
-  if (intent === 'contact_human_agent' || intent === 'contact_customer_service') return { step: escalate('customer_requested_human') }
-  return { step: escalate(intent === outOfScope ? 'low_confidence' : `unsupported_intent:${intent}`) }
+  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.") opens the first request.
+  const texts = groups.map((g) => g.sentences.join(' '))
+  while (texts.length > 1 && taskOf([texts[0]!], classify) === undefined) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
+  return texts
+}
+
+/** A finished task's closing line offers the next request the customer made in the same message. */
+function offerNext(state: ConversationState, step: Step): Step {
+  const next = state.pendingRequests[0]
+  if (step.action !== 'reply' || !next || !step.text.endsWith(anythingElse)) return step
+  return reply(`${step.text.slice(0, -anythingElse.length)}${offerText(next)}`, step.reason)
+}
+
+const hasIdentity = (e: RetailEntities): boolean => e.emails.length > 0 || (e.name !== undefined && e.zip !== undefined)
+
+/** What to do when no tier-1 task is open: a greeting, a thank-you, an introduction, or a handoff. */
+function withoutTask(state: ConversationState, c: IntentClassification): Step {
+  if (asksForPerson.test(state.lastUserText) || c.intent === 'contact_human_agent' || c.intent === 'contact_customer_service') {
+    return escalate('customer_requested_human')
+  }
+  if (hasIdentity(state.lastEntities)) return identify(state)
+  if (thanks.test(state.lastUserText) || state.lastEntities.affirmative === false) return reply('Thank you for contacting us. Have a great day!', 'closing')
+  if (greeting.test(state.lastUserText)) return reply(`Hello! ${howCanIHelp}`, 'greeting')
+  return escalate(c.intent === outOfScope ? 'low_confidence' : `unsupported_intent:${c.intent}`)
 }
 
 function runTask(task: LocalTask, state: ConversationState, options: LocalDecisionOptions): Step {
@@ -85,10 +114,33 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'order_status': return orderStatus(state)
     case 'cancel_order': return cancelOrder(state)
     case 'return_order': return returnOrder(state)
+    case 'change_items': return changeItems(state)
+    case 'change_order_address': return changeOrderAddress(state)
+    case 'change_payment': return changePayment(state)
+    case 'change_default_address': return changeDefaultAddress(state)
+    case 'product_info': return productInfo(state)
     case 'password_help': return passwordHelp(state, options.passwordResetInstructions ?? defaultPasswordResetInstructions)
     case 'account_help': return accountHelp(state)
     default: return assertNever(task)
   }
+}
+
+// The platform gives a turn six model steps; the sixth must answer the customer, so a flow that still needs
+// look-ups after five says where it is and goes on when the customer replies.
+const callsPerTurn = 5
+const keepLooking = 'I have looked up several records of your account so far and need a few more. Shall I keep looking?'
+
+function withinTurn(state: ConversationState, step: Step): Step {
+  return step.action === 'tool_calls' && state.callsThisTurn >= callsPerTurn ? reply(keepLooking, 'lookups_continue') : step
+}
+
+// Asking the same question a third time helps nobody: a person takes over, with the question as the reason.
+const maxRepeats = 2
+
+function bounded(state: ConversationState, step: Step): Step {
+  if (step.action !== 'reply' || !/^(need_|authentication_failed)/.test(step.reason)) return step
+  const asked = state.taskAssistantTexts.filter((t) => t === step.text).length
+  return asked >= maxRepeats ? escalate(`pending_clarification: ${step.reason} asked ${asked} times without an answer`) : step
 }
 
 // Ids derive from the conversation so a replayed turn asks for the same call (idempotent effects).
@@ -103,13 +155,17 @@ function toolCallId(messages: ProviderMessage[], tool: string): string {
 export function localDecision(messages: ProviderMessage[], options: LocalDecisionOptions = {}): LocalDecision {
   const model = options.model ?? loadIntentModel()
   const threshold = options.confidenceThreshold ?? defaultConfidenceThreshold
-  const state = readConversation(messages)
-  const c = classifyWith(model, state.lastUserText, threshold)
+  const seen = new Map<string, IntentClassification>()
+  const classify: Classify = (t) => seen.get(t) ?? seen.set(t, classifyWith(model, t, threshold)).get(t)!
+  const state = readConversation(messages, { startsTask: opensTask(classify), requestsOf: requestsOf(classify) })
+  const c = classify(state.lastUserText)
   const base = { intent: c.intent, confidence: c.confidence, entities: state.lastEntities }
   if (state.userTexts.length === 0) return finish(base, escalate('no_customer_message'), messages, options)
-  const resolved = resolveTask(state, (t) => classifyWith(model, t, threshold))
-  if ('step' in resolved) return finish(base, resolved.step, messages, options)
-  return finish({ ...base, task: resolved.task }, runTask(resolved.task, state, options), messages, options)
+  const task = taskOf(state.userTexts, classify)
+  if (!task) return finish(base, withoutTask(state, c), messages, options)
+  if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
+  const next = withinTurn(state, bounded(state, runTask(task, state, options)))
+  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next, coversAll(state))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

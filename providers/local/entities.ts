@@ -3,6 +3,9 @@
 
 export type CancelReason = 'no longer needed' | 'ordered by mistake'
 
+/** A payment method named by its kind ("my PayPal", "the gift card") rather than its id. */
+export type PaymentKind = 'paypal' | 'gift_card' | 'credit_card'
+
 export interface RetailEntities {
   /** Normalised with the leading '#', e.g. `#W2378156`. */
   orderIds: string[]
@@ -13,6 +16,9 @@ export interface RetailEntities {
   itemIds: string[]
   productIds: string[]
   paymentMethodIds: string[]
+  /** Payment methods named by kind, latest first; a card may come with its last four digits. */
+  paymentKinds: PaymentKind[]
+  lastFour?: string
   /** true for yes/confirm, false for no/stop, absent when the text says neither. */
   affirmative?: boolean
   cancelReason?: CancelReason
@@ -31,7 +37,8 @@ function extractName(text: string): RetailEntities['name'] {
   // "my name is" is explicit enough for lower case; "I am"/"this is" need capitals ("I am looking for").
   const pair = /\bmy name is\s+([a-z][a-z'-]+)\s+([a-z][a-z'-]+)/i.exec(text)
     ?? /\b(?:[Tt]his is|I am|I'm)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text)
-    ?? /\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b(?=[^.!?]*\b\d{5}\b)/.exec(text)
+    // "Yusuf Rossi, 19122" opening a message; elsewhere two capitalised words before a zip are a city ("New York, 10001").
+    ?? /(?:^|[.!?]\s+)(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\b[,!.]?\s*)?([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\b,?\s*(?:(?:and )?(?:my )?zip(?: code)?(?: is)?:?\s*)?\d{5}\b/.exec(text)
   const [first, last] = [pair?.[1], pair?.[2]]
   if (!first || !last || notNames.has(first.toLowerCase()) || notNames.has(last.toLowerCase())) return undefined
   if (/^(and|from|at|in|with|zip|here|calling)$/i.test(last)) return undefined
@@ -57,6 +64,15 @@ function extractAffirmative(text: string): boolean | undefined {
   return undefined
 }
 
+function extractPaymentKinds(text: string): PaymentKind[] {
+  const t = text.toLowerCase().replace(/\b(?:credit_card|gift_card|paypal)_\d+\b/g, '')
+  const found: [number, PaymentKind][] = []
+  for (const [re, kind] of [[/\bpay ?pal\b/g, 'paypal'], [/\bgift ?cards?\b/g, 'gift_card'], [/\b(?:credit|debit) ?cards?\b|\b(?:visa|mastercard|amex)\b|\bcard ending\b/g, 'credit_card']] as const) {
+    for (const m of t.matchAll(re)) found.push([m.index ?? 0, kind])
+  }
+  return [...new Set(found.sort((a, b) => a[0] - b[0]).map(([, k]) => k))]
+}
+
 function extractCancelReason(text: string): CancelReason | undefined {
   const t = text.toLowerCase()
   if (/\b(by mistake|mistaken|accident(al(ly)?)?|wrong (order|item))\b/.test(t)) return 'ordered by mistake'
@@ -74,7 +90,9 @@ export function extractEntities(text: string): RetailEntities {
     emails,
     userIds: unique(all(text, /\b[a-z]+_[a-z]+_\d{4}\b/g)),
     paymentMethodIds: unique(all(text, /\b(?:credit_card|gift_card|paypal)_\d+\b/g)),
-    allItems: /\b(all( the| of the)? items|everything|whole order|all of them)\b/i.test(text),
+    paymentKinds: extractPaymentKinds(text),
+    // "everything that is not for gaming" is a condition, not a list: it names nothing by itself.
+    allItems: /\b(all(?: the| of the| of my| my)? items|everything|whole order|all of them)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
     ...splitTenDigitIds(text),
   }
   const name = extractName(text)
@@ -82,6 +100,8 @@ export function extractEntities(text: string): RetailEntities {
   if (zip) entities.zip = zip
   const affirmative = extractAffirmative(text)
   if (affirmative !== undefined) entities.affirmative = affirmative
+  const lastFour = /\b(?:ending(?: in| with)?|last (?:four|4)(?: digits)?(?: are| is)?)\s*:?\s*(\d{4})\b/i.exec(text)?.[1]
+  if (lastFour) entities.lastFour = lastFour
   const cancelReason = extractCancelReason(text)
   if (cancelReason) entities.cancelReason = cancelReason
   return entities

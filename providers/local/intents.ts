@@ -7,7 +7,9 @@ import { seedUtterances } from './seed-utterances.ts'
 import { cachedModel } from './model-cache.ts'
 
 /** The tier-1 tasks: everything else is escalated to a human. */
-export type LocalTask = 'order_status' | 'cancel_order' | 'return_order' | 'password_help' | 'account_help'
+export type LocalTask =
+  | 'order_status' | 'cancel_order' | 'return_order' | 'change_items' | 'change_order_address' | 'change_payment'
+  | 'change_default_address' | 'product_info' | 'password_help' | 'account_help'
 
 export const outOfScope = 'out_of_scope'
 
@@ -26,10 +28,13 @@ export interface IntentClassification {
 }
 
 // get_refund lands on the return flow: in the retail domain a refund comes from returning (or
-// cancelling) an order, and the flow says which one applies once it sees the order's status.
+// cancelling) an order, and the flow says which one applies once it sees the order's status. A change of
+// an order's items is a modification while it is pending and an exchange once delivered: one task.
 const tasks: Record<string, LocalTask> = {
   track_order: 'order_status', cancel_order: 'cancel_order', return_order: 'return_order',
   get_refund: 'return_order', recover_password: 'password_help', edit_account: 'account_help',
+  check_payment_methods: 'account_help', change_order: 'change_items', change_shipping_address: 'change_order_address',
+  set_up_shipping_address: 'change_default_address',
 }
 
 /** The tier-1 task an intent maps to, if any. */

@@ -9,6 +9,8 @@ import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.t
 import { defaultTrainingCsv, loadUtterances, type LabelledUtterance } from './dataset.ts'
 import { classifyWith, loadIntentModel } from './intents.ts'
 import { seedUtterances } from './seed-utterances.ts'
+import { namesProduct } from './flows/items.ts'
+import { ruleTask } from './task-router.ts'
 
 /** CLINC150 as shipped: `[text, intent]` pairs per split. */
 export interface Clinc150 {
@@ -98,6 +100,15 @@ export function loadOutOfScopeModel(): IntentModel {
   return defaultModel
 }
 
+let catalogue: string[] | undefined
+const productNames = (): string[] =>
+  (catalogue ??= Object.values((JSON.parse(readFileSync(catalogueJson, 'utf8')) as { products: Record<string, { name: string }> }).products).map((p) => p.name))
+
+/** Whether a text names an order, an item or one of the shop's products. */
+function namesShopThing(text: string): boolean {
+  return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|delivered|received|shipped)\b/i.test(text) || productNames().some((name) => namesProduct(text, name))
+}
+
 /** P(out of scope) under a binary model. */
 export function outOfScopeProbability(model: IntentModel, text: string): number {
   return scoreIntents(model, text).find((s) => s.intent === 'out')?.confidence ?? 0
@@ -114,6 +125,9 @@ export function checkTopicWith(models: TopicModels, text: string, action: OutOfS
   const intent = classifyWith(models.intents, text)
   const base = { check: 'topic' as const, score: p, intent: intent.predicted, intentConfidence: intent.confidence }
   if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }
+  // "I also want to return the cleaner and the headphones": a retail action on something the shop sells or an
+  // order, whatever the binary model makes of the product words around it.
+  if (ruleTask(text) && namesShopThing(text)) return { ...base, verdict: 'allow', inScope: true, reason: 'asks for a retail action on an order or product' }
   return {
     ...base, inScope: false, action, verdict: action === 'decline' ? 'block' : 'escalate',
     reason: `the message is outside the agent's topics (${action === 'decline' ? 'declined' : 'handed to a human'})`,

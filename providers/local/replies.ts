@@ -1,9 +1,17 @@
 // Reply templates. Every fact in a reply comes from a tool result or the retail policy text; the
 // templates add wording only, never facts (the grounding guardrail checks exactly this).
-import type { RetailItem, RetailOrder, RetailPaymentMethod, RetailUser } from './retail-types.ts'
+import type { RetailAddress, RetailItem, RetailOrder, RetailPaymentMethod, RetailUser } from './retail-types.ts'
 
-/** The phrase that marks a confirmation request; a later "yes" only counts as consent after it. */
-export const confirmMarker = 'Reply "yes" to confirm'
+/**
+ * The phrase that ends a confirmation request; a later "yes" only counts as consent after it. A question, and
+ * the platform's wording for one (`reply "yes"`), so the answer to it is never judged as a new request.
+ */
+export const confirmMarker = 'Shall I go ahead? Please reply "yes" to confirm.'
+
+/** Ends every finished task: the customer's next message starts a new one. */
+export const anythingElse = 'Let me know if there is anything else I can help you with.'
+/** Ends a greeting or a verification without a request yet. */
+export const howCanIHelp = 'What can I help you with today?'
 
 export const escalationText =
   'I am passing this conversation to a human agent, who will have the full context and take it from here. Please hold on.'
@@ -54,14 +62,18 @@ export function ordersListReply(user: RetailUser): string {
   return `I found these orders on your account: ${user.orders.join(', ')}. Which one do you mean?`
 }
 
+/** An address as one line, every field the tool returned. */
+export function formatAddress(a: RetailAddress): string {
+  return [a.address1, a.address2, a.city, `${a.state} ${a.zip}`.trim(), a.country].filter((s) => s).join(', ')
+}
+
 export function profileReply(user: RetailUser): string {
-  const a = user.address
-  const address = [a.address1, a.address2, a.city, a.state, a.zip, a.country].filter((s) => s).join(', ')
+  const address = formatAddress(user.address)
   const methods = Object.entries(user.payment_methods).map(([id, m]) => describePaymentMethod(id, m))
   return [
     `Here is what is on your account, ${user.name.first_name}: email ${user.email}; default address ${address};`,
     `payment methods: ${methods.join(', ') || 'none'}; orders: ${user.orders.join(', ') || 'none'}.`,
-    'If any of this needs to change, tell me and I will pass you to a human agent who can update it.',
+    anythingElse,
   ].join(' ')
 }
 

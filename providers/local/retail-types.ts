@@ -9,10 +9,33 @@ export interface RetailItem {
   options: Record<string, string>
 }
 
+export interface RetailAddress {
+  address1: string
+  address2: string
+  city: string
+  state: string
+  country: string
+  zip: string
+}
+
+export interface RetailVariant {
+  item_id: string
+  options: Record<string, string>
+  available: boolean
+  price: number
+}
+
+export interface RetailProduct {
+  name: string
+  product_id: string
+  variants: Record<string, RetailVariant>
+}
+
 export interface RetailOrder {
   order_id: string
   user_id: string
   status: string
+  address?: RetailAddress
   items: RetailItem[]
   fulfillments: { tracking_id: string[]; item_ids: string[] }[]
   payment_history: { transaction_type: string; amount: number; payment_method_id: string }[]
@@ -30,7 +53,7 @@ export interface RetailUser {
   user_id?: string
   name: { first_name: string; last_name: string }
   email: string
-  address: Record<string, string>
+  address: RetailAddress
   payment_methods: Record<string, RetailPaymentMethod>
   orders: string[]
 }
@@ -52,6 +75,7 @@ export function parseOrder(content: string): RetailOrder | undefined {
     order_id: o.order_id,
     user_id: typeof o.user_id === 'string' ? o.user_id : '',
     status: o.status,
+    ...(typeof o.address === 'object' && o.address !== null ? { address: o.address as RetailAddress } : {}),
     items: o.items as RetailItem[],
     fulfillments: Array.isArray(o.fulfillments) ? (o.fulfillments as RetailOrder['fulfillments']) : [],
     payment_history: Array.isArray(o.payment_history) ? (o.payment_history as RetailOrder['payment_history']) : [],
@@ -66,8 +90,15 @@ export function parseUser(content: string): RetailUser | undefined {
     ...(typeof u.user_id === 'string' ? { user_id: u.user_id } : {}),
     name: u.name as RetailUser['name'],
     email: u.email,
-    address: (u.address ?? {}) as Record<string, string>,
+    address: (u.address ?? {}) as RetailAddress,
     payment_methods: (u.payment_methods ?? {}) as Record<string, RetailPaymentMethod>,
     orders: Array.isArray(u.orders) ? (u.orders as string[]) : [],
   }
+}
+
+/** A product with its variants from get_product_details, or undefined when the text is not one. */
+export function parseProduct(content: string): RetailProduct | undefined {
+  const p = parseJson(content)
+  if (!p || typeof p.product_id !== 'string' || typeof p.name !== 'string' || typeof p.variants !== 'object' || p.variants === null) return undefined
+  return { name: p.name, product_id: p.product_id, variants: p.variants as Record<string, RetailVariant> }
 }

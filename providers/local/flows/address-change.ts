@@ -1,0 +1,101 @@
+// Changing a pending order's shipping address, or the customer's default address (retail policy). The
+// new address is one the customer typed, another of their orders' ("the same as order #W…"), or, for an
+// order, the default address on their profile. Every field is shown before the customer confirms.
+import { formatAddress } from '../replies.ts'
+import type { RetailAddress } from '../retail-types.ts'
+import type { ConversationState } from '../state.ts'
+import { reply, type Step } from '../step.ts'
+import { authenticate, loadUser } from './account.ts'
+import { addressArgs, isComplete, parseAddress } from './address.ts'
+import { confirmWrite } from './confirm-write.ts'
+import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
+
+const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
+const saysDefault = /\b(?:my )?(?:default|profile|account|home) address\b|\baddress (?:on|in) (?:my )?(?:profile|account)\b/i
+
+/** The order whose address the customer points to ("the same as order #W…"), if they did. */
+function referencedOrder(state: ConversationState): string | undefined {
+  const m = [...state.userTexts].reverse().map((t) => sameAsOrder.exec(t)).find((x) => x)
+  return m?.[1] ? `#W${m[1].replace(/\D/g, '')}` : undefined
+}
+
+const countryAnswer = (t: string): string | undefined =>
+  /^\s*(?:it'?s |in |the )?(usa|us|u\.s\.a?\.?|united states(?: of america)?)\b/i.test(t) ? 'USA' : /^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*\.?\s*$/.exec(t)?.[1]
+
+/** The latest address the customer typed in this task, completed by a later answer giving the country. */
+function typedAddress(state: ConversationState): Partial<RetailAddress> | undefined {
+  for (let i = state.userTexts.length - 1; i >= 0; i--) {
+    const parsed = parseAddress(state.userTexts[i] ?? '')
+    if (!parsed) continue
+    const country = parsed.country ?? state.userTexts.slice(i + 1).map(countryAnswer).find((c) => c)
+    return country ? { ...parsed, country } : parsed
+  }
+  return undefined
+}
+
+// What customers call some cities.
+const cityNames: Record<string, string> = { nyc: 'new york', la: 'los angeles', dc: 'washington', sf: 'san francisco', philly: 'philadelphia' }
+
+/**
+ * "My NYC address", "the Washington DC address": one of the customer's known addresses (the default one, or an
+ * order's) in the city they name, when exactly one other than the current one is there.
+ */
+function addressInNamedCity(state: ConversationState, current: RetailAddress | undefined): RetailAddress | undefined {
+  const text = state.userTexts.join(' ').toLowerCase().replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ')
+  // Only an address named by its city ("my NYC address", "the Washington DC address", "address in Denver").
+  const said = (city: string): boolean => {
+    const names = [city.toLowerCase(), ...Object.entries(cityNames).filter(([, full]) => full === city.toLowerCase()).map(([short]) => short)]
+    return names.some((n) => new RegExp(`\\b(?:my|the|to) ${n}(?: [a-z]+)? (?:address|home|place)\\b|\\baddress in ${n}\\b`).test(text))
+  }
+  const known = [state.user?.address, ...[...state.orders.values()].map((o) => o.address)].filter((a): a is RetailAddress => a !== undefined)
+  const unique = [...new Map(known.map((a) => [formatAddress(a), a])).values()]
+  const inCity = unique.filter((a) => said(a.city) && (!current || formatAddress(a) !== formatAddress(current)))
+  return inCity.length === 1 ? inCity[0] : undefined
+}
+
+/** The new address, or a step that loads what it refers to or asks for it. */
+function newAddress(state: ConversationState, profileAllowed: boolean, current?: RetailAddress): RetailAddress | Step {
+  const typed = typedAddress(state)
+  if (typed && isComplete(typed)) return typed
+  const named = addressInNamedCity(state, current)
+  if (named && !typed) return named
+  if (typed) return reply(`I have ${[typed.address1, typed.address2, typed.city, typed.state, typed.zip].filter((s) => s).join(', ')}. Which country is that in?`, 'need_address')
+  const other = referencedOrder(state)
+  if (other) {
+    const order = loadOrder(state, other)
+    if ('action' in order) return order
+    if (order.address) return order.address
+  }
+  if (profileAllowed && state.userTexts.some((t) => saysDefault.test(t))) {
+    const load = loadUser(state)
+    if (load) return load
+    if (state.user) return state.user.address
+  }
+  return reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.', 'need_address')
+}
+
+export function changeOrderAddress(state: ConversationState): Step {
+  const exclude = [referencedOrder(state) ?? '']
+  const order = resolveOrder(state, { statuses: ['pending', 'pending (item modified)'], exclude, purpose: 'ship to a new address' })
+  if ('action' in order) return order
+  if (!order.status.startsWith('pending')) return wrongStatus(order, 'pending', 'given a new address')
+  const address = newAddress(state, true, order.address)
+  if ('action' in address) return address
+  return confirmWrite(state, {
+    tool: 'modify_pending_order_address',
+    args: { order_id: order.order_id, ...addressArgs(address) },
+    details: `To confirm, ship order ${order.order_id} to: ${formatAddress(address)}.`,
+  })
+}
+
+export function changeDefaultAddress(state: ConversationState): Step {
+  const auth = authenticate(state)
+  if (auth) return auth
+  const address = newAddress(state, false, state.user?.address)
+  if ('action' in address) return address
+  return confirmWrite(state, {
+    tool: 'modify_user_address',
+    args: { user_id: state.userId, ...addressArgs(address) },
+    details: `To confirm, make this the default address of your account ${state.userId}: ${formatAddress(address)}.`,
+  })
+}

@@ -1,0 +1,146 @@
+// Which items of an order the customer means (item ids, or product names such as "the keyboard"), and
+// which variant of a product they want instead (an item id, or the option values they mention).
+import type { RetailItem, RetailOrder, RetailProduct, RetailVariant } from '../retail-types.ts'
+import type { ConversationState } from '../state.ts'
+
+const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+// Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
+const vagueWords = new Set(['set', 'kit', 'bed', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
+const stem = (w: string): string => w.replace(/ves$/, 'f').replace(/(?<=[^s])s$/, '')
+
+// What customers call some products instead of their catalogue names.
+const otherNames: Record<string, string[]> = {
+  'espresso machine': ['coffee machine'], 'coffee maker': ['coffee machine'], bicycle: ['bike'], wristwatch: ['watch'],
+  'running shoes': ['shoe'], sneakers: ['shoe'],
+}
+
+/** "Mechanical Keyboard" is named by its full name or one of its distinctive words ("keyboard", "keyboards"). */
+export function namesProduct(text: string, productName: string): boolean {
+  const words = new Set(squash(text).split(' ').map(stem))
+  const said = squash(text)
+  const name = squash(productName)
+  // "tshirt" for "T-Shirt", "book shelf" for "Bookshelf".
+  if (said.includes(name) || said.includes(name.replace(/ /g, '')) || (name.length >= 6 && said.replace(/ /g, '').includes(name.replace(/ /g, '')))) return true
+  if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
+  return name.split(' ').some((w) => w.length > 3 && !vagueWords.has(w) && words.has(stem(w)))
+}
+
+// "everything except the coffee machine": what follows "except" is left out.
+const exceptPattern = /\b(?:except(?: for)?|but not|other than|apart from|besides|excluding)\b(.*)$/i
+
+// "the backpack I received with the vacuum cleaner": the vacuum cleaner only says which order.
+const companionPattern = /\b(?:that |which )?(?:i )?(?:received|bought|ordered|got)?\s*(?:along |together )?with (?:the|my|a|an) [a-z -]+/gi
+
+function splitExcept(text: string): { kept: string; excluded: string } {
+  const m = exceptPattern.exec(text)
+  const { kept, excluded } = m ? { kept: text.slice(0, m.index), excluded: m[1] ?? '' } : { kept: text, excluded: '' }
+  return { kept: kept.replace(companionPattern, ' '), excluded }
+}
+
+/** Items of the order named by id or by product name in the current task; all of them for "everything". */
+export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
+  const ids = [...state.entities.itemIds, ...state.entities.productIds]
+  const { kept, excluded } = splitExcept(state.userTexts.join(' '))
+  const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
+  if (state.entities.allItems) return left
+  const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
+  if (named.length > 0) return named
+  return excluded ? left : []
+}
+
+/**
+ * Items the customer named in the singular ("a vacuum cleaner") that the order holds more than one of:
+ * which one they mean is theirs to say, never a guess.
+ */
+export function ambiguousItems(state: ConversationState, order: RetailOrder, items: RetailItem[]): RetailItem[] {
+  const text = squash(state.userTexts.join(' '))
+  if (/\b(all|both|every|each|two|three|four)\b/.test(text) || state.entities.allItems) return []
+  const ids = new Set([...state.entities.itemIds, ...state.entities.productIds])
+  const byProduct = new Map<string, RetailItem[]>()
+  for (const i of items) if (!ids.has(i.item_id)) byProduct.set(i.product_id, [...(byProduct.get(i.product_id) ?? []), i])
+  const plural = (name: string): boolean => squash(name).split(' ').some((w) => new RegExp(`\\b${escape(w)}e?s\\b`).test(text) && !w.endsWith('s'))
+  return [...byProduct.values()].find((same) => same.length > 1 && !plural(same[0]!.name)) ?? []
+}
+
+const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, five: 5 }
+
+/** How many items the customer said they mean ("two items", "both"), if they said. */
+export function statedCount(state: ConversationState): number | undefined {
+  const m = /\b(two|both|three|four|five)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
+  return m ? counts[m[1]!.toLowerCase()] : undefined
+}
+
+/**
+ * Products the customer named that sit in other orders already looked at, outside the chosen items: the
+ * request spans orders, and taking only part of it would be a change they did not ask for.
+ */
+export function namedElsewhere(state: ConversationState, order: RetailOrder, items: RetailItem[]): RetailOrder[] {
+  // Only orders the request could apply to: a cancelled order's watch is not "the watch I received".
+  const comparable = (o: RetailOrder): boolean => o.status === order.status
+  const text = squash(splitExcept(state.userTexts.join(' ')).kept)
+  const chosen = new Set(items.map((i) => i.product_id))
+  return [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id && comparable(o) &&
+    o.items.some((i) => !chosen.has(i.product_id) && namesProduct(text, i.name)))
+}
+
+/** Whether the customer named something this order holds (used to find the order they mean). */
+export const holdsNamedItems = (state: ConversationState) => (order: RetailOrder): boolean => namedItems(state, order).length > 0
+
+/** Item ids the customer gave that are not in the order (nor its products): the new variants they want. */
+export const newItemIds = (state: ConversationState, order: RetailOrder): string[] =>
+  state.entities.itemIds.filter((id) => !order.items.some((i) => i.item_id === id || i.product_id === id))
+
+// Option values mentioned in the text, per option name; a one-letter size needs the word "size" before it,
+// and "no backlight" names the value "none" of the option "backlight".
+function mentionedValues(text: string, product: RetailProduct): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>()
+  for (const v of Object.values(product.variants)) {
+    for (const [key, value] of Object.entries(v.options)) {
+      const val = squash(value)
+      // A brand-like value is named by its first word too ("Google Home" for "Google Assistant").
+      const head = val.split(' ')[0] ?? ''
+      const whole = val.includes(' ') && head.length >= 5 ? `(?:${escape(val)}|${escape(head)})` : escape(val)
+      // "500 pieces less" is a difference, not the value 500.
+      const absolute = `(?!\\s+(?:[a-z]+\\s+)?(?:more|less|fewer|larger|smaller|bigger|higher|lower)\\b)`
+      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${whole}\\b${absolute}`
+      if (val && new RegExp(pattern).test(text)) out.set(key, (out.get(key) ?? new Set()).add(value))
+    }
+  }
+  return out
+}
+
+/** "the cheapest" / "the most expensive" among the variants that fit, if the customer asked for one. */
+function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undefined {
+  const sorted = [...variants].sort((a, b) => a.price - b.price)
+  if (/\b(cheapest|least expensive|lowest price)\b/.test(text)) return sorted[0]
+  if (/\b(most expensive|priciest|highest price)\b/.test(text)) return sorted.at(-1)
+  return undefined
+}
+
+/** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
+export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
+
+/**
+ * The variant of `product` the customer asks for instead of `current`: available, different, matching
+ * every option value they mentioned and otherwise as close to the current item as possible.
+ */
+export function chooseVariant(text: string, product: RetailProduct, current: RetailItem, byPriceAllowed = true): VariantChoice {
+  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
+  const mentioned = mentionedValues(squash(text), product)
+  for (const [key, values] of mentioned) if (values.size > 1) values.delete(current.options[key] ?? '')
+  // "the same size", "keep the capacity and type": those options keep their current values.
+  const kept = Object.keys(current.options).filter((k) => new RegExp(`\\b(?:same|keep(?:ing)?\\b[a-z ]{0,25}?)\\s*${escape(squash(k))}\\b`).test(squash(text)))
+  for (const k of kept) mentioned.set(k, new Set([current.options[k] ?? '']))
+  const wanted = available.filter((v) => [...mentioned].every(([key, values]) => values.has(v.options[key] ?? '')))
+  const priced = byPriceAllowed ? byPrice(squash(text), wanted) : undefined
+  if (priced) return { variant: priced }
+  if (mentioned.size === 0) return { options: available, closeMatch: true }
+  if (wanted.length === 0) return { none: true }
+  const same = (v: RetailVariant): number => Object.entries(current.options).filter(([k, val]) => v.options[k] === val).length
+  const best = Math.max(...wanted.map(same))
+  const closest = wanted.filter((v) => same(v) === best)
+  const unmentioned = Object.keys(current.options).filter((k) => !mentioned.has(k)).length
+  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
+}

@@ -1,0 +1,139 @@
+// Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
+// other" one when they correct us), "it" for the order of the previous request, or the only order on
+// the account that fits the request (its status, the items named). Never another customer's order.
+import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
+import type { RetailOrder } from '../retail-types.ts'
+import { findOutcome, type ConversationState } from '../state.ts'
+import { callTool, reply, type Step } from '../step.ts'
+import { authenticate, loadUser } from './account.ts'
+import { holdsNamedItems, namedItems } from './items.ts'
+
+export interface OrderWanted {
+  /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
+  statuses?: string[]
+  /** Whether an order holds what the customer named (items, products). */
+  fits?: (order: RetailOrder) => boolean
+  /** Orders that are only a reference in this request ("the same address as order #W…"). */
+  exclude?: string[]
+  /** What the request is, for the question "which order…". */
+  purpose: string
+}
+
+
+// "Cancel it" in a short follow-up, or "that order": the order of the request just finished.
+const mentionsIt = (text: string): boolean => /\b(that|this|the same) order\b/i.test(text) || (text.split(/\s+/).length <= 8 && /\bit\b/i.test(text))
+const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
+
+// "No, the other order": the order we just proposed is not the one, whatever else was said before.
+function rejectedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.orderIds.length > 0 || !saysOther(state.lastUserText)) return undefined
+  return /#W\d{7}/.exec(state.previousAssistantText)?.[0]
+}
+
+// A yes to a proposal naming one order settles which order it is.
+function confirmedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.affirmative !== true || !state.previousAssistantText.includes(confirmMarker)) return undefined
+  // Once that proposal was carried out in this turn, the yes has been used.
+  if (state.taskOutcomes.slice(state.taskOutcomes.length - state.callsThisTurn).some((o) => o.ok && 'order_id' in o.call.arguments && o.call.name !== 'get_order_details')) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
+function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
+  const confirmed = confirmedOrder(state)
+  if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
+  const rejected = rejectedOrder(state)
+  const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
+  if (rejected) return ids[0]
+  if (ids[0]) return ids[0]
+  return state.previousOrderId && mentionsIt(state.userTexts[0] ?? '') ? state.previousOrderId : undefined
+}
+
+/** Loads an order by id and checks it is the customer's; a Step until it is known. */
+export function loadOrder(state: ConversationState, orderId: string): RetailOrder | Step {
+  const order = state.orders.get(orderId)
+  if (order) {
+    // Policy: one customer per conversation; another customer's order is not discussed.
+    return order.user_id === state.userId ? order : reply(`Order ${orderId} is not on the account I verified, so I cannot help with it here.`, 'order_not_owned')
+  }
+  if (findOutcome(state, 'get_order_details', { order_id: orderId })) {
+    return reply(`I could not find order ${orderId} on your account. Could you check the order id? It looks like #W followed by 7 digits.`, 'need_valid_order_id')
+  }
+  return callTool('get_order_details', { order_id: orderId }, 'load_order')
+}
+
+const fitsWanted = (order: RetailOrder, want: OrderWanted): boolean =>
+  (!want.statuses || want.statuses.includes(order.status)) && (!want.fits || want.fits(order))
+
+function describeOrder(order: RetailOrder): string {
+  return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
+}
+
+/** "All my pending orders", "both": the request covers every order that fits, taken one at a time. */
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' '))
+
+/**
+ * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
+ * boots", "the tablet I received"), the products they name, "in the same order", "the one I placed most recently".
+ */
+function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
+  const text = state.userTexts.join(' ')
+  const keep = (picked: RetailOrder[]): RetailOrder[] => (picked.length > 0 ? picked : orders)
+  let left = orders
+  if (/\bpending\b/i.test(text)) left = keep(left.filter((o) => o.status.startsWith('pending')))
+  else if (/\b(received|delivered|got)\b/i.test(text)) left = keep(left.filter((o) => o.status === 'delivered'))
+  left = keep(left.filter(holdsNamedItems(state)))
+  if (left.length > 1 && /\bsame order\b/i.test(text)) {
+    const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
+    const most = Math.max(...left.map(count))
+    left = left.filter((o) => count(o) === most)
+  }
+  if (left.length > 1 && /\b(most recent(ly)?|latest|last order|just (placed|ordered|bought))\b/i.test(text)) {
+    const order = state.user?.orders ?? []
+    left = [...left].sort((a, b) => order.indexOf(b.order_id) - order.indexOf(a.order_id)).slice(0, 1)
+  }
+  return left
+}
+
+/** Looks through the customer's orders for the one that fits, loading them one call at a time. */
+function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
+  const user = state.user
+  if (!user) return reply(askToAuthenticate, 'need_authentication')
+  // In "all my pending orders", an order already changed in this task is done.
+  const changed = state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id)
+  const ids = user.orders.filter((id) => !(want.exclude ?? []).includes(id) && !changed.includes(id))
+  const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
+  if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
+  const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
+  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want)))
+  if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
+  if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
+  const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
+  const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`
+  return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
+}
+
+/** Authenticates, works out which order is meant and loads it; returns a step until the order is known. */
+export function resolveOrder(state: ConversationState, want: OrderWanted): RetailOrder | Step {
+  const auth = authenticate(state)
+  if (auth) return auth
+  const orderId = namedOrderId(state, want)
+  if (orderId) return loadOrder(state, orderId)
+  const load = loadUser(state)
+  if (load) return load
+  const rejected = rejectedOrder(state)
+  return searchOrders(state, rejected ? { ...want, exclude: [...(want.exclude ?? []), rejected] } : want)
+}
+
+/** The payment method the order was paid with: the policy's default refund destination. */
+export const originalPayment = (order: RetailOrder): string =>
+  order.payment_history.find((p) => p.transaction_type === 'payment')?.payment_method_id ?? ''
+
+/** What the order was paid in total. */
+export const orderTotal = (order: RetailOrder): number =>
+  order.payment_history.filter((p) => p.transaction_type === 'payment').reduce((s, p) => s + p.amount, 0)
+
+/** "Order #W… is delivered, so …": why the request does not apply to this order. */
+export function wrongStatus(order: RetailOrder, allowed: string, what: string): Step {
+  return reply(`Order ${order.order_id} is ${order.status}. Only ${allowed} orders can be ${what}, so I cannot do that for this order. It contains: ${describeItems(order.items)}.`, `status_${order.status.replace(/\W+/g, '_')}`)
+}

@@ -1,0 +1,26 @@
+// The payment method a customer means, among the ones on their profile: by id, by last four digits, or by
+// kind ("my PayPal", "the gift card") when they hold exactly one of that kind. Never a method not on file.
+import { describePaymentMethod } from '../replies.ts'
+import type { RetailUser } from '../retail-types.ts'
+import type { ConversationState } from '../state.ts'
+
+export type NamedMethod = { id: string } | { unknown: string } | { ambiguous: string[] } | undefined
+
+/** The method named in the current task (latest mention first), if any. */
+export function namedPaymentMethod(state: ConversationState, user: RetailUser): NamedMethod {
+  const methods = Object.entries(user.payment_methods)
+  const id = state.entities.paymentMethodIds[0]
+  if (id) return user.payment_methods[id] ? { id } : { unknown: id }
+  const four = state.entities.lastFour
+  const byFour = four ? methods.filter(([, m]) => m.last_four === four) : []
+  if (byFour[0]) return { id: byFour[0][0] }
+  const kind = state.entities.paymentKinds[0]
+  if (!kind) return undefined
+  const ofKind = methods.filter(([, m]) => m.source === kind).map(([k]) => k)
+  if (ofKind.length === 1 && ofKind[0]) return { id: ofKind[0] }
+  return ofKind.length === 0 ? { unknown: kind.replace('_', ' ') } : { ambiguous: ofKind }
+}
+
+/** The customer's methods as a list they can choose from. */
+export const methodChoices = (user: RetailUser, ids: string[] = Object.keys(user.payment_methods)): string =>
+  ids.map((id) => describePaymentMethod(id, user.payment_methods[id])).join('; ')

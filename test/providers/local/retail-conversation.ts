@@ -1,0 +1,55 @@
+// Test support: plays customer lines against the local provider, running every tool it asks for through the
+// real retail tools on a seeded Postgres schema, the way the agent loop does (one tool call a step, results
+// as JSON text), with the AgentPolicy's confirmation rule applied at each write as the platform applies it.
+import { answerOf, detailsShown } from '../../../policy/index.ts'
+import type { ProviderMessage, ToolCall } from '../../../providers/provider.ts'
+import { createLocalProvider, type LocalProviderResponse } from '../../../providers/local/index.ts'
+import { TAU2_RETAIL_TOOLS } from '../../../tools/index.ts'
+import type { RetailFixture } from '../../tools/support/retail-fixture.ts'
+
+const WRITES = new Set(['cancel_pending_order', 'modify_pending_order_address', 'modify_pending_order_items', 'modify_pending_order_payment',
+  'modify_user_address', 'return_delivered_order_items', 'exchange_delivered_order_items'])
+
+const tools = TAU2_RETAIL_TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters as Record<string, unknown> }))
+const local = createLocalProvider()
+
+export interface Conversation {
+  messages: ProviderMessage[]
+  /** The agent's reply to each customer line, in order. */
+  replies: LocalProviderResponse[]
+  /** The writes the tools ran. */
+  writes: ToolCall[]
+  /** Customer lines after which the agent escalated stop the conversation. */
+  escalated?: string
+}
+
+function confirmedByCustomer(messages: ProviderMessage[], args: Record<string, unknown>): boolean {
+  const lastUser = messages.map((m) => m.role).lastIndexOf('user')
+  const shown = messages.slice(0, lastUser).reverse().find((m) => m.role === 'assistant' && m.content !== '')
+  return shown !== undefined && answerOf(messages[lastUser]!.content) === 'yes' && detailsShown(shown.content, args)
+}
+
+export async function converse(fx: RetailFixture, lines: string[], earlier: ProviderMessage[] = []): Promise<Conversation> {
+  const messages: ProviderMessage[] = [...earlier]
+  const replies: LocalProviderResponse[] = []
+  const writes: ToolCall[] = []
+  for (const content of lines) {
+    messages.push({ role: 'user', content })
+    for (let step = 0; step < 6; step++) {
+      const res = await local.complete({ model: 'local', messages, tools })
+      messages.push({ role: 'assistant', content: res.text, ...(res.toolCalls.length > 0 ? { toolCalls: res.toolCalls } : {}) })
+      if (res.toolCalls.length === 0) { replies.push(res); break }
+      for (const call of res.toolCalls) {
+        const refused = WRITES.has(call.name) && !confirmedByCustomer(messages, call.arguments)
+        const result = refused
+          ? { ok: false as const, error: { code: 'policy.confirmation_required', message: 'the customer must confirm' } }
+          : await fx.executor.executeTool({ tool: call.name, args: call.arguments, idempotencyKey: call.id })
+        if (result.ok && WRITES.has(call.name)) writes.push(call)
+        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: JSON.stringify(result.ok ? result.output : { error: result.error }), isError: !result.ok })
+      }
+    }
+    const last = replies.at(-1)
+    if (last?.decision.action === 'escalate') return { messages, replies, writes, escalated: last.decision.reason }
+  }
+  return { messages, replies, writes }
+}

@@ -1,0 +1,149 @@
+// The local provider's retail flows against the real retail tools on a seeded Postgres schema, with the
+// AgentPolicy's confirmation rule applied at every write: each action of the domain, confirmation before
+// every write, identity first or request first, several requests, corrections, bounded questions.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { loadIntentModel } from '../../../providers/local/index.ts'
+import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
+import { converse } from './retail-conversation.ts'
+
+let fx: RetailFixture
+beforeAll(async () => {
+  loadIntentModel()
+  fx = await createRetailFixture()
+}, 60_000)
+afterAll(async () => {
+  await fx.close()
+})
+beforeEach(async () => {
+  await fx.reset()
+})
+
+const order = async (id: string) => {
+  const result = await fx.executor.executeTool({ tool: 'get_order_details', args: { order_id: id }, idempotencyKey: `check-${id}` })
+  if (!result.ok) throw new Error(result.error.message)
+  return result.output as Record<string, unknown>
+}
+const writesOf = (c: { writes: { name: string; arguments: Record<string, unknown> }[] }) => c.writes.map((w) => [w.name, w.arguments])
+
+describe('exchanges and item changes', () => {
+  test('identity first, items and new variants named in words, the policy payment question, then one exchange', async () => {
+    const c = await converse(fx, [
+      "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+      "I'd go for no backlight.",
+      'Yes.',
+    ])
+    expect(c.replies[0]?.text).toContain('is not available') // no clicky RGB full-size keyboard: said, not guessed
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', {
+      order_id: '#W2378156', item_ids: ['1151293680', '4983901480'], new_item_ids: ['7706410293', '7747408585'], payment_method_id: 'credit_card_9513926',
+    }]])
+    expect((await order('#W2378156')).status).toBe('exchange requested')
+  })
+
+  test('a pending order\'s item changes to a named item id, settled with the gift card the customer chose', async () => {
+    const c = await converse(fx, ['Ethan Garcia, zip code 80280.', 'I want to change the running shoes in order #W9911714 to item 4107812777, paying with my gift card.', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_pending_order_items', {
+      order_id: '#W9911714', item_ids: ['9791469541'], new_item_ids: ['4107812777'], payment_method_id: 'gift_card_4332117',
+    }]])
+  })
+
+  test('two lines of the same product named in the singular: it asks which, it does not pick one', async () => {
+    const c = await converse(fx, ['Daiki Johnson, zip code 80273.', 'I want to return a vacuum cleaner from order #W9502127.'])
+    expect(c.replies.at(-1)?.decision.reason).toBe('need_items')
+    expect(c.replies.at(-1)?.text).toContain('more than one Vacuum Cleaner')
+    expect(c.writes).toEqual([])
+  })
+})
+
+describe('returns, cancellations, addresses, payment', () => {
+  test('request first, then identity; everything except one item; the refund to the original method', async () => {
+    const c = await converse(fx, ['I want to return everything in order #W5272531 except the coffee machine.', 'fatima.wilson5721@example.com', 'yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', {
+      order_id: '#W5272531', item_ids: ['3320557165', '2698416822', '8098621301', '7228247242'], payment_method_id: 'credit_card_6824399',
+    }]])
+  })
+
+  test('several requests, each with its own confirmation; a correction to the other order; a clean context between them', async () => {
+    const c = await converse(fx, [
+      'Hi, I am Yara Muller, my email is yara.muller9246@example.com.',
+      'For order #W5056519, I want to change the address to be the same as order #W8277957.',
+      'yes',
+      'I also want to cancel order #W5056519 because I ordered it by mistake.',
+      'No, the other order.',
+      'Yes.',
+      'thanks, that is all',
+    ])
+    expect(writesOf(c)).toEqual([
+      ['modify_pending_order_address', { order_id: '#W5056519', address1: '380 Maple Drive', address2: 'Suite 960', city: 'San Diego', state: 'CA', country: 'USA', zip: '92101' }],
+      ['cancel_pending_order', { order_id: '#W5995614', reason: 'ordered by mistake' }],
+    ])
+    expect((await order('#W5056519')).status).toBe('pending') // the rejected proposal was never carried out
+    expect(c.replies.at(-1)?.decision.reason).toBe('closing')
+  })
+
+  test('"all my pending orders": one order at a time, each shown and confirmed on its own', async () => {
+    const c = await converse(fx, ['I want to cancel all my pending orders, they are no longer needed. Fatima Johnson, zip code 78712.', 'Yes please.', 'Yes.'])
+    expect(writesOf(c)).toEqual([
+      ['cancel_pending_order', { order_id: '#W5199551', reason: 'no longer needed' }],
+      ['cancel_pending_order', { order_id: '#W8665881', reason: 'no longer needed' }],
+    ])
+    expect(c.replies[1]?.text).toMatch(/^Order #W5199551 is now cancelled\..*To confirm: cancel order #W8665881/)
+  })
+
+  test('a no to a proposal changes nothing and closes the task', async () => {
+    const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
+    expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
+    expect(c.replies[1]?.decision.reason).toBe('declined:cancel_pending_order')
+    expect(c.writes).toEqual([])
+  })
+
+  test('"my NYC address": the one known address in that city, for the order holding the laptop', async () => {
+    const c = await converse(fx, ['I want to modify my laptop order to my NYC address. Yara Silva, zip code 77159.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_pending_order_address', {
+      order_id: '#W3730488', address1: '555 Highland Drive', address2: 'Suite 872', city: 'New York', state: 'NY', country: 'USA', zip: '10116',
+    }]])
+  })
+
+  test('a default address typed in one line, every field shown before the yes', async () => {
+    const c = await converse(fx, ['I want to change my default address to 123 Main St, Apt 4, Austin, TX 78701, USA. My email is amelia.kim6460@example.com', 'yes'])
+    for (const part of ['amelia_kim_4338', '123 Main St', 'Apt 4', 'Austin', 'TX', '78701', 'USA']) expect(c.replies[0]?.text).toContain(part)
+    expect(writesOf(c)).toEqual([['modify_user_address', { user_id: 'amelia_kim_4338', address1: '123 Main St', address2: 'Apt 4', city: 'Austin', state: 'TX', country: 'USA', zip: '78701' }]])
+  })
+
+  test('a gift card that cannot cover the order is refused with its balance, and nothing changes', async () => {
+    const c = await converse(fx, ['Please pay for my pending order with my gift card instead. My email is amelia.kim6460@example.com', 'yes'])
+    expect(c.replies[0]?.text).toContain('balance of $17.00')
+    expect(c.writes).toEqual([])
+  })
+
+  test('a pending order paid with another method on the profile, found among four orders over two turns', async () => {
+    const c = await converse(fx, ['I want to change the payment method of my pending order to my PayPal account. sofia.li7352@example.com', 'Yes', 'Yes'])
+    expect(c.replies[0]?.decision.reason).toBe('lookups_continue') // a turn has six model steps: it says so and goes on
+    expect(writesOf(c)).toEqual([['modify_pending_order_payment', { order_id: '#W8855135', payment_method_id: 'paypal_8194385' }]])
+  })
+})
+
+describe('questions, handoffs, identity', () => {
+  test('a product question needs no account and is answered from the product\'s variants', async () => {
+    const c = await converse(fx, ['How much is a bluetooth speaker, what options are available?'])
+    expect(c.messages.flatMap((m) => (m.role === 'tool' ? [m.name] : []))).toEqual(['list_all_product_types', 'get_product_details'])
+    expect(c.replies[0]?.text).toContain('$271.89') // the cheapest available variant's price, from the tool
+  })
+
+  test('the same unanswered question twice, then a handoff with the reason as its category', async () => {
+    const c = await converse(fx, ['I want to return something', 'sofia.li7352@example.com', 'I do not know', 'I am not sure', 'whatever'])
+    expect(c.escalated).toMatch(/^pending_clarification: need_order_id/)
+  })
+
+  test('an introduction alone is verified and answered with a question, not sent to password help or a person', async () => {
+    const c = await converse(fx, ["Hi, I'm Yusuf Rossi, zip code 19122."])
+    expect(c.replies[0]?.decision).toMatchObject({ action: 'reply', reason: 'identified' })
+  })
+
+  test('earlier conversations are context, not authentication: nothing is looked up before this conversation\'s identity', async () => {
+    const c = await converse(fx, ['Where is my order #W2378156?'], [
+      { role: 'assistant', content: 'Thanks, Yusuf, I have verified your account. What can I help you with today?' },
+    ])
+    expect(c.messages.filter((m) => m.role === 'tool')).toEqual([])
+    expect(c.replies[0]?.decision.reason).toBe('need_authentication')
+  })
+})
