@@ -122,7 +122,9 @@ function mergedInput(msg: TurnReceived, merged: { text: string }[]): TurnReceive
 /** The input guardrail is pure and synchronous: its span is recorded once it has decided. */
 function checkInput(msg: TurnReceived, ctx: ConversationContext): ReturnType<typeof inputStage> {
   const started = Date.now()
-  const earlier = ctx.state.history.filter((t) => t.role === 'customer').map((t) => t.text)
+  // The history loaded on activation can already hold this very message: it is not its own repetition.
+  const { history, historyIds } = ctx.state
+  const earlier = history.filter((t, i) => t.role === 'customer' && historyIds[i] !== msg.id).map((t) => t.text)
   const screened = inputStage(msg.payload.text, earlier, ctx.deps.observer)
   const { verdict } = screened
   recordSpan('guardrail input', started, {

@@ -72,7 +72,7 @@ describe('metrics', () => {
     const worker = await scrapeWorker()
     expect(sample(worker, 'switchboard_active_actors')).toBeGreaterThanOrEqual(1)
     expect(worker).toContain('switchboard_mailbox_backlog 0')
-    for (const pool of ['provider', 'guardrail', 'tool', 'escalation', 'outreach']) {
+    for (const pool of ['provider', 'tool', 'escalation', 'outreach']) {
       expect(worker).toContain(`switchboard_pool_jobs{pool="${pool}",state="waiting"}`)
     }
     const api = await h.platform.app!.handle(new Request('http://localhost/metrics'))
