@@ -7,6 +7,7 @@ import type { Inbox } from '../channels/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
+import type { KpiSettings } from '../kpis/index.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
 import { consoleRoutes, type ConsoleOptions } from './console/console-routes.ts'
@@ -16,7 +17,6 @@ import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { storableInput } from './input.ts'
 import { adminRoutes } from './routes/admin.ts'
-import { agentKpisRoutes } from './routes/agent-kpis.ts'
 import { assistRoutes } from './routes/assist.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
 import { customersRoutes } from './routes/customers.ts'
@@ -25,6 +25,7 @@ import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
 import { knowledgeRoutes } from './routes/knowledge.ts'
+import { kpisRoutes } from './routes/kpis.ts'
 import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
@@ -44,7 +45,7 @@ import type { ApplyDeps } from './resource-apply.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'handoffs' | 'events' | 'kpiFacts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'
@@ -70,6 +71,8 @@ export interface AppDeps {
   knowledgeIndex: { enqueue(jobId: string): Promise<void> }
   /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
   console: ConsoleOptions
+  /** The KPI definitions' windows and the cost model's rates. @defaultValue DEFAULT_KPI_SETTINGS */
+  kpis?: KpiSettings
 }
 
 const documentation = {
@@ -113,7 +116,7 @@ export function createApp(deps: AppDeps) {
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
-    .use(agentKpisRoutes({ ...guard, storage, clock: deps.clock }))
+    .use(kpisRoutes({ ...guard, storage, clock: deps.clock, settings: deps.kpis }))
     .use(assistRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))

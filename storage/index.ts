@@ -4,7 +4,7 @@ import type { Sql } from './postgres/client.ts'
 import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
-import { createAgentKpis } from './postgres/agent-kpis.ts'
+import { createKpiFacts } from './postgres/kpi-facts.ts'
 import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
@@ -49,7 +49,8 @@ export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
-export type { AgentKpis, AgentKpisRepository } from './postgres/agent-kpis.ts'
+/** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
+export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 /** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
 export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
@@ -149,7 +150,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
-    agentKpis: createAgentKpis(sql),
+    kpiFacts: createKpiFacts(sql),
     assist: createAssist(sql),
     resources: createResources(sql),
     secrets: createSecrets(sql, options.secretsKey),

@@ -15,6 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   storage: ['lib'],
   emulator: ['lib'],
   resources: ['lib', 'policy'],
+  kpis: ['lib'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   knowledge: ['lib', 'storage'],
@@ -22,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['lib', 'policy', 'providers', 'storage'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   controller: ['lib', 'resources', 'policy', 'storage'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'kpis', 'actors/protocol'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
 }
