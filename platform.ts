@@ -117,7 +117,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config),
+      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

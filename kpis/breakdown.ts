@@ -5,7 +5,7 @@ import type { ConversationFacts } from '../lib/conversation-facts.ts'
 import { judgeConversation } from './outcome.ts'
 import { periodStart, type Period } from './periods.ts'
 import { KpiAccumulator, type KpiReport } from './report.ts'
-import type { KpiSettings } from './settings.ts'
+import type { KpiSettings } from '../lib/kpi-settings.ts'
 
 export const DIMENSIONS = ['intent', 'mode', 'agent', 'channel'] as const
 export type Dimension = (typeof DIMENSIONS)[number]

@@ -1,7 +1,7 @@
 // What one conversation cost: model spend as recorded, guardrail checks, infrastructure apportioned by the
 // worker-seconds and bytes it used, and people's time (handoffs and QA reviews) at an hourly rate.
 import type { ConversationFacts } from '../lib/conversation-facts.ts'
-import type { CostRates } from './settings.ts'
+import type { CostRates } from '../lib/kpi-settings.ts'
 
 export interface ConversationCost {
   modelUsd: number

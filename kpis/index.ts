@@ -19,4 +19,4 @@ export { PERIODS, periodStart, type Period } from './periods.ts'
 /** The figures of one group. */
 export type { CsatFigure, KpiReport } from './report.ts'
 /** The definitions' windows and the cost model's rates. @defaultValue DEFAULT_KPI_SETTINGS */
-export { DEFAULT_KPI_SETTINGS, type CostRates, type KpiSettings } from './settings.ts'
+export { DEFAULT_KPI_SETTINGS, type CostRates, type KpiSettings } from '../lib/kpi-settings.ts'

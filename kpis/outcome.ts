@@ -2,7 +2,7 @@
 // no new contact on the same intent within the window), abandoned apart, and the escalation-quality verdicts.
 import type { ConversationFacts } from '../lib/conversation-facts.ts'
 import { saysResolved } from './confirmation.ts'
-import type { KpiSettings } from './settings.ts'
+import type { KpiSettings } from '../lib/kpi-settings.ts'
 
 export type Outcome =
   /** Confirmed resolved. */

@@ -1,5 +1,5 @@
-// The knobs of the KPI definitions and of the cost model, with their defaults. Parsed from the environment by
-// lib/config.ts; tests and the API pass them explicitly.
+// The knobs of the KPI definitions and of the cost model, with their defaults: kpis/ judges with them and
+// lib/config-kpis.ts reads them from the environment.
 
 export interface KpiSettings {
   /** A closed conversation with no reopening and no new contact on the same intent this long counts as resolved. @defaultValue 72 h */

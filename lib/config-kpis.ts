@@ -1,0 +1,41 @@
+// The KPI definitions' windows and the cost model's rates from the environment: part of lib/config.ts's schema
+// (which alone reads the environment), defaults from lib/kpi-settings.ts.
+import { Type, type Static } from '@sinclair/typebox'
+import { DEFAULT_KPI_SETTINGS as D, type KpiSettings } from './kpi-settings.ts'
+
+const H = 3_600_000
+const Num = (def: number, description: string) => Type.Number({ default: def, minimum: 0, description })
+
+export const KpiEnv = {
+  /** A closed conversation with no reopening and no return on the same intent this long is resolved. @defaultValue 72 */
+  KPI_CONFIRM_WINDOW_H: Num(D.confirmWindowMs / H, 'no-return window that confirms a resolution, hours'),
+  /** @defaultValue 168 (7 days) */
+  KPI_DURABLE_WINDOW_H: Num(D.durableWindowMs / H, 'window a resolution must stay closed to be durable, hours'),
+  /** @defaultValue 24 */
+  KPI_ABANDON_AFTER_H: Num(D.abandonAfterMs / H, 'customer silence after a reply that makes a conversation abandoned, hours'),
+  /** @defaultValue 2 */
+  KPI_MINUTES_PER_REPLY: Num(D.minutesPerReply, 'minutes a person would spend writing one reply'),
+  /** @defaultValue 0.0001 */
+  KPI_GUARDRAIL_CHECK_USD: Num(D.cost.guardrailCheckUsd, 'cost of one guardrail check, USD'),
+  /** @defaultValue 0.00003 */
+  KPI_WORKER_SECOND_USD: Num(D.cost.workerSecondUsd, 'cost of one worker-second, USD'),
+  /** @defaultValue 0.25 */
+  KPI_GB_STORED_USD: Num(D.cost.gbStoredUsd, 'cost of one GB stored for the retention period, USD'),
+  /** @defaultValue 30 */
+  KPI_HUMAN_HOUR_USD: Num(D.cost.humanHourUsd, "cost of an hour of a person's time, USD"),
+  /** @defaultValue 6 */
+  KPI_QA_REVIEW_MINUTES: Num(D.cost.qaReviewMinutes, 'minutes one QA review takes'),
+}
+
+const KpiEnvSchema = Type.Object(KpiEnv)
+
+export function kpiConfig(env: Static<typeof KpiEnvSchema>): KpiSettings {
+  return {
+    confirmWindowMs: env.KPI_CONFIRM_WINDOW_H * H, durableWindowMs: env.KPI_DURABLE_WINDOW_H * H, abandonAfterMs: env.KPI_ABANDON_AFTER_H * H,
+    positiveCsat: D.positiveCsat, lowCsat: D.lowCsat, minutesPerReply: env.KPI_MINUTES_PER_REPLY,
+    cost: {
+      guardrailCheckUsd: env.KPI_GUARDRAIL_CHECK_USD, workerSecondUsd: env.KPI_WORKER_SECOND_USD, gbStoredUsd: env.KPI_GB_STORED_USD,
+      humanHourUsd: env.KPI_HUMAN_HOUR_USD, qaReviewMinutes: env.KPI_QA_REVIEW_MINUTES,
+    },
+  }
+}
