@@ -5,6 +5,7 @@ import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
 import { createKpiFacts } from './postgres/kpi-facts.ts'
+import { createExportSource } from './postgres/export-source.ts'
 import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
@@ -49,6 +50,8 @@ export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
+/** The warehouse export's reads, checkpoints and dead letters. */
+export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
@@ -151,6 +154,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
     kpiFacts: createKpiFacts(sql),
+    exportSource: createExportSource(sql),
     assist: createAssist(sql),
     resources: createResources(sql),
     secrets: createSecrets(sql, options.secretsKey),

@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   emulator: ['lib'],
   resources: ['lib', 'policy'],
   kpis: ['lib'],
+  warehouse: ['lib', 'storage', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   knowledge: ['lib', 'storage'],
@@ -38,6 +39,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^@modelcontextprotocol\/sdk/, ['tools']],
   [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^@kubernetes\/client-node$/, ['controller']],
+  [/^@clickhouse\/client$/, ['warehouse']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 
