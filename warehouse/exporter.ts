@@ -3,7 +3,7 @@
 // checkpoint re-sends that batch, which the sink's keys collapse: at least once, no row lost, none counted twice.
 // One page is read ahead while the previous one is written, and never more: a slow sink slows the reading.
 import type { Logger } from '../lib/log.ts'
-import { EXPORT_STREAMS, type ExportSource, type ExportStream } from '../storage/index.ts'
+import { EXPORT_STREAMS, type ExportRow, type ExportSource, type ExportStream } from '../storage/index.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { redactRow } from './redaction.ts'
 import type { WarehouseSink } from './sink.ts'
@@ -22,7 +22,7 @@ export interface ExporterOptions {
   retryMs?: number
   log?: Logger
   /** Told after each batch lands: for progress figures and lag measurements. */
-  onBatch?: (stream: ExportStream, rows: number, landedAt: number) => void
+  onBatch?: (stream: ExportStream, rows: readonly ExportRow[], landedAt: number) => void
 }
 
 export interface StreamProgress {
@@ -62,7 +62,7 @@ export function createExporter(o: ExporterOptions) {
       p.deadLettered += dead.length
       if (p.remaining !== null) p.remaining = Math.max(0, p.remaining - page.rows.length)
       p.fraction = p.remaining === null ? null : p.exported / Math.max(1, p.exported + p.remaining)
-      o.onBatch?.(stream, page.rows.length, Date.now())
+      o.onBatch?.(stream, page.rows, Date.now())
       if (dead.length > 0) o.log?.warn('export rows dead-lettered', { sink: o.sink.name, stream, rows: dead.length, error: dead[0]!.error })
     }
     await next.catch(() => undefined)
