@@ -19,6 +19,8 @@ import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
+import { startQaSamplingTimer } from './analytics/index.ts'
+import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -106,6 +108,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     closers.unshift(async () => recovery.close())
     const sla = startConsoleTimers({ config, storage, clock, log, metrics })
     closers.unshift(() => sla.close())
+    const qa = startQaSamplingTimer({ storage, clock, log, intervalMs: config.qaSampling.checkMs,
+      options: { ...DEFAULT_QA_SAMPLING, perStratum: config.qaSampling.perStratum } })
+    closers.unshift(() => qa.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,

@@ -20,3 +20,5 @@ export { PERIODS, periodStart, type Period } from './periods.ts'
 export type { CsatFigure, KpiReport } from './report.ts'
 /** The definitions' windows and the cost model's rates. @defaultValue DEFAULT_KPI_SETTINGS */
 export { DEFAULT_KPI_SETTINGS, type CostRates, type KpiSettings } from '../lib/kpi-settings.ts'
+/** The daily QA sample: stratified by type and level, over-sampling low confidence and low CSAT. */
+export { DEFAULT_QA_SAMPLING, sampleForQa, type QaCandidate, type QaSample, type QaSampleReason, type QaSamplingOptions } from './qa-sampling.ts'

@@ -47,8 +47,15 @@ export interface KpiReport {
   timeToResolve: { p50S: number | null; p90S: number | null }
   firstResponse: { p50S: number | null; p90S: number | null }
   humanTimeSaved: { aiReplies: number; minutes: number }
-  qa: { reviews: number; averageScore: number | null }
+  qa: {
+    reviews: number; averageScore: number | null
+    /** How often the automatic score (lowest intent confidence) and the reviewers' grade fall on the same side of 0.6. */
+    calibration: { agreement: number | null; pairs: number }
+  }
 }
+
+/** Both the automatic score and the reviewers' grade (0..1) call a conversation good at or above this. */
+const CALIBRATION_THRESHOLD = 0.6
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d)
 const round = (x: number) => Math.round(x * 1e6) / 1e6
@@ -75,7 +82,7 @@ export class KpiAccumulator {
   private ttr: number[] = []
   private frt: number[] = []
   private aiReplies = 0
-  private qa = { reviews: 0, scoreSum: 0 }
+  private qa = { reviews: 0, scoreSum: 0, pairs: 0, agree: 0 }
 
   add(f: ConversationFacts, o: ConversationOutcome, c: ConversationCost): void {
     const n = this.n
@@ -100,6 +107,10 @@ export class KpiAccumulator {
     this.aiReplies += f.aiReplies
     this.qa.reviews += f.qa.reviews
     this.qa.scoreSum += f.qa.scoreSum
+    if (f.qa.reviews > 0 && f.minConfidence !== null) {
+      this.qa.pairs++
+      if ((f.minConfidence >= CALIBRATION_THRESHOLD) === (f.qa.scoreSum / f.qa.reviews >= CALIBRATION_THRESHOLD)) this.qa.agree++
+    }
   }
 
   private addEscalation(f: ConversationFacts, o: ConversationOutcome): void {
@@ -147,7 +158,10 @@ export class KpiAccumulator {
       timeToResolve: { p50S: quantile(ttr, 0.5), p90S: quantile(ttr, 0.9) },
       firstResponse: { p50S: quantile(frt, 0.5), p90S: quantile(frt, 0.9) },
       humanTimeSaved: { aiReplies: this.aiReplies, minutes: this.aiReplies * minutesPerReply },
-      qa: { reviews: this.qa.reviews, averageScore: ratio(this.qa.scoreSum, this.qa.reviews) },
+      qa: {
+        reviews: this.qa.reviews, averageScore: ratio(this.qa.scoreSum, this.qa.reviews),
+        calibration: { agreement: ratio(this.qa.agree, this.qa.pairs), pairs: this.qa.pairs },
+      },
     }
   }
 }

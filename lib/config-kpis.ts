@@ -25,9 +25,18 @@ export const KpiEnv = {
   KPI_HUMAN_HOUR_USD: Num(D.cost.humanHourUsd, "cost of an hour of a person's time, USD"),
   /** @defaultValue 6 */
   KPI_QA_REVIEW_MINUTES: Num(D.cost.qaReviewMinutes, 'minutes one QA review takes'),
+  /** How often each worker checks whether yesterday's QA sample is drawn; 0 turns the job off. @defaultValue 600000 */
+  QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
+  /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
+  QA_SAMPLE_PER_STRATUM: Type.Integer({ default: 5, minimum: 0, description: 'QA sample size per stratum' }),
 }
 
 const KpiEnvSchema = Type.Object(KpiEnv)
+
+/** The daily QA sample's settings. */
+export function qaSamplingConfig(env: Static<typeof KpiEnvSchema>) {
+  return { checkMs: env.QA_SAMPLE_CHECK_MS, perStratum: env.QA_SAMPLE_PER_STRATUM }
+}
 
 export function kpiConfig(env: Static<typeof KpiEnvSchema>): KpiSettings {
   return {

@@ -30,6 +30,8 @@ export interface ConversationFacts {
   /** The maturity level (assist, execute, operate) of its last turn. */
   mode: string | null
   segment: string | null
+  /** The lowest intent confidence of its turns: the automatic score QA calibration compares with reviewers' grades. */
+  minConfidence: number | null
   status: 'open' | 'escalated' | 'closed'
   createdAt: number
   /** The latest close; null while never closed. */

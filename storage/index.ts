@@ -6,6 +6,7 @@ import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
 import { createKpiFacts } from './postgres/kpi-facts.ts'
 import { createExportSource } from './postgres/export-source.ts'
+import { createQaSamples } from './postgres/qa-samples.ts'
 import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
@@ -52,6 +53,8 @@ export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
 /** The warehouse export's reads, checkpoints and dead letters. */
 export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
+/** The daily QA sample: candidates and the once-per-day run. */
+export { createQaSamples, type QaSampleCandidate, type QaSampleRow, type QaSamples } from './postgres/qa-samples.ts'
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
@@ -155,6 +158,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     handoffs: createHandoffs(sql),
     kpiFacts: createKpiFacts(sql),
     exportSource: createExportSource(sql),
+    qaSamples: createQaSamples(sql),
     assist: createAssist(sql),
     resources: createResources(sql),
     secrets: createSecrets(sql, options.secretsKey),

@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   emulator: ['lib'],
   resources: ['lib', 'policy'],
   kpis: ['lib'],
+  analytics: ['lib', 'storage', 'kpis'],
   warehouse: ['lib', 'storage', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],

@@ -50,7 +50,7 @@ export function createKpiFacts(sql: Sql) {
         with c as (select * from conversations where tenant_id = ${q.tenantId} and created_at >= ${q.from} and created_at < ${q.to}
             and (${q.agent ?? null}::text is null or agent = ${q.agent ?? null})
             and (${q.channel ?? null}::text is null or channel = ${q.channel ?? null}))
-        select c.id, c.agent, c.channel, c.customer_id as "customerId", fi.intent, lt.mode, lt.segment, c.status,
+        select c.id, c.agent, c.channel, c.customer_id as "customerId", fi.intent, lt.mode, lt.segment, lt.min_confidence as "minConfidence", c.status,
           ${sql.unsafe(ms('c.created_at'))} as "createdAt", ${sql.unsafe(ms('c.closed_at'))} as "closedAt",
           ${sql.unsafe(ms('c.reopened_at'))} as "reopenedAt",
           ${sql.unsafe(ms('m.first_customer_at'))} as "firstCustomerAt", ${sql.unsafe(ms('m.first_response_at'))} as "firstResponseAt",
@@ -68,7 +68,8 @@ export function createKpiFacts(sql: Sql) {
         from c
         left join lateral (select t.intent from turn_facts t where t.conversation_id = c.id and t.intent is not null
           order by t.created_at limit 1) fi on true
-        left join lateral (select t.mode, t.segment from turn_facts t where t.conversation_id = c.id order by t.created_at desc limit 1) lt on true
+        left join lateral (select (array_agg(t.mode order by t.created_at desc))[1] as mode, (array_agg(t.segment order by t.created_at desc))[1] as segment,
+          min(t.intent_confidence)::float8 as min_confidence from turn_facts t where t.conversation_id = c.id) lt on true
         left join lateral (select
             min(x.created_at) filter (where x.role = 'customer') as first_customer_at,
             min(x.created_at) filter (where x.role in ('assistant', 'human_agent')) as first_response_at,

@@ -45,8 +45,9 @@ const conversations: FixtureConversation[] = [
     messages: [ask(0), reply(2), { role: 'human_agent', atS: 90 }], closedAtS: 400,
     escalation: { atS: 5, category: 'low_confidence', takenAtS: 65, resolvedAtS: 365, completeness: 0.6, packageMissing: [],
       rating: { hadWhatNeeded: false, missing: ['order_id'] } } },
-  // I: an assist-mode conversation a person answered; closed a day ago: pending; one QA review (10 minutes).
-  { id: 'I', customer: 'cu8', intent: 'order_status', mode: 'assist', createdAt: NOW - DAY, qaScore: 0.8,
+  // I: an assist-mode conversation a person answered; closed a day ago: pending; one QA review (10 minutes) grading it
+  // 0.8 where the intent model was unsure (0.4): automatic score and reviewer disagree.
+  { id: 'I', customer: 'cu8', intent: 'order_status', mode: 'assist', createdAt: NOW - DAY, qaScore: 0.8, confidence: 0.4,
     messages: [ask(0), { role: 'human_agent', atS: 30 }], closedAtS: 60 },
   // M: rated 5 (resolved at its close, 60 s), but the customer came back 5 days later on billing (N): not durable.
   { id: 'M', customer: 'cu9', intent: 'order_status', createdAt: NOW - 20 * DAY, csat: 5, messages: [ask(0), reply(5)], closedAtS: 60 },
@@ -120,7 +121,7 @@ describe('an agent over 30 days', () => {
     expect(k.firstResponse).toEqual({ p50S: 5, p90S: 20 })
     // AI replies: one each in A B C D E G H M N, two in F
     expect(k.humanTimeSaved).toEqual({ aiReplies: 11, minutes: 22 })
-    expect(k.qa).toEqual({ reviews: 1, averageScore: expect.closeTo(0.8, 6) as never })
+    expect(k.qa).toEqual({ reviews: 1, averageScore: expect.closeTo(0.8, 6) as never, calibration: { agreement: 0, pairs: 1 } })
   })
 })
 

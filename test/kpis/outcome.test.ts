@@ -5,7 +5,7 @@ import { DEFAULT_KPI_SETTINGS, judgeConversation, saysResolved, type Conversatio
 
 const H = 3_600_000
 const base: ConversationFacts = {
-  id: 'c', agent: 'bot', channel: 'chat', customerId: 'cu', intent: 'order_status', mode: 'execute', segment: null, status: 'open',
+  id: 'c', agent: 'bot', channel: 'chat', customerId: 'cu', intent: 'order_status', mode: 'execute', segment: null, minConfidence: null, status: 'open',
   createdAt: 0, closedAt: null, reopenedAt: null, firstCustomerAt: 0, firstResponseAt: 1000, lastCustomerAt: 0,
   lastCustomerText: 'where is my order?', lastReplyAt: 1000, aiReplies: 1, humanReplies: 0, csat: null, escalation: null,
   nextSameIntentAt: null, nextAnyAt: null, cost: { modelUsd: 0, guardrailChecks: 0, workerS: 0, bytesStored: 0 }, qa: { reviews: 0, scoreSum: 0 },

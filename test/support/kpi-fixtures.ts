@@ -16,6 +16,8 @@ export interface FixtureConversation {
   channel?: string
   customer?: string
   intent?: string
+  /** Intent confidence of every customer turn. */
+  confidence?: number
   mode?: string
   createdAt: number
   messages: FixtureMessage[]
@@ -49,8 +51,8 @@ export async function insertConversation(sql: Sql, c: FixtureConversation): Prom
       values (${id}, ${c.id}, ${m.role}, ${m.text ?? 'hello'}, ${m.role === 'assistant' ? lastCustomer : null}, ${at(c, m.atS)})`
     if (m.role === 'customer') {
       lastCustomer = id
-      await sql`insert into turn_facts (turn_id, conversation_id, agent, mode, intent, created_at)
-        values (${id}, ${c.id}, ${c.agent ?? 'bot'}, ${c.mode ?? 'execute'}, ${c.intent ?? null}, ${at(c, m.atS)})`
+      await sql`insert into turn_facts (turn_id, conversation_id, agent, mode, intent, intent_confidence, created_at)
+        values (${id}, ${c.id}, ${c.agent ?? 'bot'}, ${c.mode ?? 'execute'}, ${c.intent ?? null}, ${c.confidence ?? null}, ${at(c, m.atS)})`
     }
   }
   const first = `${c.id}.m0`
