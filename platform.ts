@@ -19,7 +19,7 @@ import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
-import { startQaSamplingTimer } from './analytics/index.ts'
+import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
@@ -111,6 +111,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     const qa = startQaSamplingTimer({ storage, clock, log, intervalMs: config.qaSampling.checkMs,
       options: { ...DEFAULT_QA_SAMPLING, perStratum: config.qaSampling.perStratum } })
     closers.unshift(() => qa.close())
+    const systemic = startSystemicIssuesTimer({ storage, tenants: storage.tenants, clock, log, intervalMs: config.systemicIssues.checkMs,
+      windowMs: config.systemicIssues.windowMs, webhookUrl: config.systemicIssues.webhookUrl })
+    closers.unshift(() => systemic.close())
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,

@@ -45,7 +45,7 @@ import type { ApplyDeps } from './resource-apply.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'kpiFacts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'handoffs' | 'events' | 'kpiFacts' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer'

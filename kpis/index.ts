@@ -22,3 +22,5 @@ export type { CsatFigure, KpiReport } from './report.ts'
 export { DEFAULT_KPI_SETTINGS, type CostRates, type KpiSettings } from '../lib/kpi-settings.ts'
 /** The daily QA sample: stratified by type and level, over-sampling low confidence and low CSAT. */
 export { DEFAULT_QA_SAMPLING, sampleForQa, type QaCandidate, type QaSample, type QaSampleReason, type QaSamplingOptions } from './qa-sampling.ts'
+/** Systemic issues: spikes of a cluster against its baseline, and which alerts to open, keep and resolve. */
+export { clusterKey, DEFAULT_SPIKE_OPTIONS, detectSpikes, reconcileAlerts, type AlertChanges, type ClusterCounts, type ClusterKind, type Spike, type SpikeOptions } from './spikes.ts'

@@ -29,9 +29,20 @@ export const KpiEnv = {
   QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
   /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
   QA_SAMPLE_PER_STRATUM: Type.Integer({ default: 5, minimum: 0, description: 'QA sample size per stratum' }),
+  /** How often each worker looks for systemic issues; 0 turns the check off. @defaultValue 300000 */
+  SYSTEMIC_CHECK_MS: Type.Integer({ default: 300_000, minimum: 0, description: 'systemic issue check interval, ms' }),
+  /** The sliding window a spike is counted in; the baseline is the 24 windows before it. @defaultValue 60 */
+  SYSTEMIC_WINDOW_MIN: Type.Integer({ default: 60, minimum: 1, description: 'systemic issue window, minutes' }),
+  /** Where systemic-issue alerts are POSTed, Alertmanager-compatible (an Alertmanager's /api/v2/alerts). */
+  ALERTS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 }
 
 const KpiEnvSchema = Type.Object(KpiEnv)
+
+/** The systemic-issue check's settings. */
+export function systemicConfig(env: Static<typeof KpiEnvSchema>) {
+  return { checkMs: env.SYSTEMIC_CHECK_MS, windowMs: env.SYSTEMIC_WINDOW_MIN * 60_000, webhookUrl: env.ALERTS_WEBHOOK_URL }
+}
 
 /** The daily QA sample's settings. */
 export function qaSamplingConfig(env: Static<typeof KpiEnvSchema>) {

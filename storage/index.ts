@@ -7,6 +7,7 @@ import { createHandoffs } from './postgres/handoffs.ts'
 import { createKpiFacts } from './postgres/kpi-facts.ts'
 import { createExportSource } from './postgres/export-source.ts'
 import { createQaSamples } from './postgres/qa-samples.ts'
+import { createSystemicAlerts } from './postgres/systemic-alerts.ts'
 import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
@@ -55,6 +56,8 @@ export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgre
 export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
 /** The daily QA sample: candidates and the once-per-day run. */
 export { createQaSamples, type QaSampleCandidate, type QaSampleRow, type QaSamples } from './postgres/qa-samples.ts'
+/** Systemic issues: cluster counts per window and the alerts. */
+export { createSystemicAlerts, type ClusterWindowCount, type SystemicAlert, type SystemicAlerts } from './postgres/systemic-alerts.ts'
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
@@ -159,6 +162,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     kpiFacts: createKpiFacts(sql),
     exportSource: createExportSource(sql),
     qaSamples: createQaSamples(sql),
+    systemicAlerts: createSystemicAlerts(sql),
     assist: createAssist(sql),
     resources: createResources(sql),
     secrets: createSecrets(sql, options.secretsKey),

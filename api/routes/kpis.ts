@@ -10,7 +10,7 @@ import { requestGuard, type GuardDeps } from '../guard.ts'
 import { Channel, QueryInteger } from '../schemas.ts'
 
 export interface KpisRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'kpiFacts'>
+  storage: Pick<Storage, 'kpiFacts' | 'systemicAlerts'>
   clock: Clock
   /** @defaultValue DEFAULT_KPI_SETTINGS */
   settings?: KpiSettings
@@ -77,6 +77,17 @@ export function kpisRoutes(deps: KpisRouteDeps) {
         summary: 'KPIs by conversation type, maturity level, agent, channel and period', tags: ['kpis'],
         description: '`groupBy` is a comma list of intent, mode, agent, channel; `period` (hour, day, week, month, UTC) adds '
           + 'a series and the trend between its last two periods. Conversations are bucketed by when they started.',
+      },
+    })
+    .get('/v1/alerts', async ({ tenant }) => ({
+      data: (await deps.storage.systemicAlerts.list(tenant.tenantId, 100)).map((a) => ({
+        ...a, startedAt: a.startedAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null })),
+    }), {
+      scope: ['console'],
+      detail: {
+        summary: 'Systemic-issue alerts', tags: ['kpis'],
+        description: 'Spikes of an intent, a failing tool or a complaint term against their baseline: firing ones first, '
+          + 'with the latest count, the baseline and example conversations.',
       },
     })
 }

@@ -64,3 +64,15 @@ test('another tenant sees none of it; bad input is a 4xx; the console scope is n
   const channelOnly = await h.tenant('tenant-kpi-channel', ['channel'])
   expect((await h.call('GET', '/v1/agents/kpi-bot/kpis', { key: channelOnly.key })).body.error.code).toBe('auth.forbidden')
 })
+
+test("systemic-issue alerts are listed for the console, firing first, the tenant's own only", async () => {
+  const alert = (tenant: string, key: string, status: string) => h.db.sql`insert into systemic_alerts (tenant_id, key, kind, value, status, count, baseline, examples, started_at, resolved_at)
+    values (${tenant}, ${key}, 'intent', ${key.split(':')[1]!}, ${status}, 20, 2, ${['k1']}, now() - interval '2 hours', ${status === 'resolved' ? new Date() : null})`
+  await alert('tenant-a', 'intent:refund', 'resolved')
+  await alert('tenant-a', 'intent:billing', 'firing')
+  await alert('tenant-b', 'intent:other', 'firing')
+  const res = await h.call('GET', '/v1/alerts')
+  expect(res.status).toBe(200)
+  expect(res.body.data.map((a: { key: string; status: string }) => [a.key, a.status])).toEqual([['intent:billing', 'firing'], ['intent:refund', 'resolved']])
+  expect(res.body.data[0]).toMatchObject({ count: 20, baseline: 2, examples: ['k1'], resolvedAt: null })
+})
