@@ -35,9 +35,21 @@ export const KpiEnv = {
   SYSTEMIC_WINDOW_MIN: Type.Integer({ default: 60, minimum: 1, description: 'systemic issue window, minutes' }),
   /** Where systemic-issue alerts are POSTed, Alertmanager-compatible (an Alertmanager's /api/v2/alerts). */
   ALERTS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** A ClickHouse HTTP interface to export to (`http://clickhouse:8123`); none: no export. One worker exports at a time. */
+  EXPORT_CLICKHOUSE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** @defaultValue 'switchboard' */
+  EXPORT_CLICKHOUSE_DATABASE: Type.String({ default: 'switchboard', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  EXPORT_CLICKHOUSE_USER: Type.Optional(Type.String()),
+  EXPORT_CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
 }
 
 const KpiEnvSchema = Type.Object(KpiEnv)
+
+/** The warehouse export's settings; undefined without a sink. */
+export function exportConfig(env: Static<typeof KpiEnvSchema>) {
+  if (!env.EXPORT_CLICKHOUSE_URL) return undefined
+  return { url: env.EXPORT_CLICKHOUSE_URL, database: env.EXPORT_CLICKHOUSE_DATABASE, username: env.EXPORT_CLICKHOUSE_USER, password: env.EXPORT_CLICKHOUSE_PASSWORD }
+}
 
 /** The systemic-issue check's settings. */
 export function systemicConfig(env: Static<typeof KpiEnvSchema>) {

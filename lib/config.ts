@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
 import { ControllerEnv, controllerConfig } from './config-controller.ts'
-import { KpiEnv, kpiConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
+import { exportConfig, KpiEnv, kpiConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
 
 const Int = (def: number, min: number, description: string) =>
   Type.Integer({ default: def, minimum: min, description })
@@ -211,6 +211,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     kpis: kpiConfig(env),
     qaSampling: qaSamplingConfig(env),
     systemicIssues: systemicConfig(env),
+    clickhouseExport: exportConfig(env),
     agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },
     sessions: {
       hotTtlMs: env.HOT_TTL_S * 1000,

@@ -85,6 +85,25 @@ export function createExporter(o: ExporterOptions) {
         if (Object.values(sent).every((n) => n === 0)) await new Promise((r) => setTimeout(r, o.idleMs ?? 1000))
       }
     },
+    /**
+     * Runs as the sink's only exporter: waits for the lease (another process may hold it), then exports until
+     * aborted. Two exporters on one checkpoint would move it back and forth; one at a time keeps it monotonic.
+     */
+    async runAsLeader(signal: AbortSignal): Promise<void> {
+      while (!signal.aborted) {
+        const lease = await o.source.lead(o.sink.name)
+        if (!lease) { await new Promise((r) => setTimeout(r, o.idleMs ?? 1000)); continue }
+        try {
+          await o.sink.prepare()
+          await this.run(signal)
+        } catch (error) {
+          o.log?.warn('export pass failed', { sink: o.sink.name, error: String(error) })
+          await new Promise((r) => setTimeout(r, o.idleMs ?? 1000))
+        } finally {
+          await lease.release()
+        }
+      }
+    },
     /** Counts what each stream still has to send: a backfill's total. */
     async measure(): Promise<void> {
       for (const s of streams) {

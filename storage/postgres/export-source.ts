@@ -93,6 +93,21 @@ export function createExportSource(sql: Sql) {
             dead_lettered = export_checkpoints.dead_lettered + excluded.dead_lettered, updated_at = now()`
       })
     },
+    /**
+     * Makes this process the sink's only exporter while it holds the returned lease (a session advisory lock on a
+     * connection of its own); undefined when another process holds it. A lost connection ends the lease.
+     */
+    async lead(sink: string): Promise<{ release(): Promise<void> } | undefined> {
+      const conn = await sql.reserve()
+      const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(hashtext('switchboard.export'), hashtext(${sink})) as ok`
+      if (!row?.ok) { conn.release(); return undefined }
+      return {
+        async release() {
+          await conn`select pg_advisory_unlock(hashtext('switchboard.export'), hashtext(${sink}))`.catch(() => undefined)
+          conn.release()
+        },
+      }
+    },
     async deadLetters(sink: string, stream: ExportStream): Promise<Array<{ key: string; row: ExportRow; error: string }>> {
       return sql`select row_key as key, row, error from export_dead_letters where sink = ${sink} and stream = ${stream} order by id`
     },

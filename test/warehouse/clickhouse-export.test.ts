@@ -115,4 +115,25 @@ describe.skipIf(!clickHouseAvailable)('export to ClickHouse', () => {
     expect((await source.checkpoint('clickhouse:sb_outage', 'csat')).exported).toBeGreaterThan(0)
     expect(await ch.query("select rating from sb_outage.csat where id = 'o1'")).toBe('4')
   }, 60_000)
+
+  test('one exporter per sink at a time: two workers running it export each row once', async () => {
+    const source = createExportSource(db.sql)
+    const lease = await source.lead('clickhouse:sb_lead')
+    expect(lease).toBeDefined()
+    expect(await source.lead('clickhouse:sb_lead')).toBeUndefined()
+    await lease!.release()
+
+    for (let i = 0; i < 30; i++) await insertConversation(db.sql, { id: `l${i}`, createdAt: NOW - 3_600_000, messages: [], csat: 1 + (i % 5) })
+    const stop = new AbortController()
+    const sinks = [createClickHouseSink({ url: ch.url, database: 'sb_lead' }), createClickHouseSink({ url: ch.url, database: 'sb_lead' })]
+    const runs = sinks.map((sink) => createExporter({ source, sink, streams: ['csat'], batchSize: 7, settleMs: 0, idleMs: 20 }).runAsLeader(stop.signal))
+    const ratings = (await db.sql<{ n: number }[]>`select count(*)::int as n from csat_ratings`)[0]!.n
+    await waitFor(async () => (await source.checkpoint('clickhouse:sb_lead', 'csat')).exported >= ratings, 20_000, 'the csat rows to be exported')
+    stop.abort()
+    await Promise.all(runs)
+    // every rating, exported once, by whichever worker held the lease
+    expect((await source.checkpoint('clickhouse:sb_lead', 'csat')).exported).toBe(ratings)
+    expect(await ch.query('select count() from sb_lead.csat')).toBe(String(ratings))
+    await Promise.all(sinks.map((s) => s.close()))
+  }, 60_000)
 })
