@@ -72,7 +72,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
-  const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
+  const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
+    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   const runsWorker = config.role === 'worker' || config.role === 'all'

@@ -108,6 +108,10 @@ export function createExportSource(sql: Sql) {
         },
       }
     },
+    /** Every sink's checkpoint counts, for the metrics. */
+    async totals(): Promise<Array<{ sink: string; stream: string; exported: number; deadLettered: number }>> {
+      return sql`select sink, stream, exported, dead_lettered as "deadLettered" from export_checkpoints order by sink, stream`
+    },
     async deadLetters(sink: string, stream: ExportStream): Promise<Array<{ key: string; row: ExportRow; error: string }>> {
       return sql`select row_key as key, row, error from export_dead_letters where sink = ${sink} and stream = ${stream} order by id`
     },

@@ -56,6 +56,10 @@ export function createSystemicAlerts(sql: Sql) {
         where tenant_id = ${tenantId} and key = ${key} and status = 'firing' returning ${alertColumns(sql)}`
       return row
     },
+    /** Firing alerts across tenants by kind, for the metrics. */
+    async firingCounts(): Promise<Array<{ kind: string; firing: number }>> {
+      return sql`select kind, count(*)::int as firing from systemic_alerts where status = 'firing' group by kind order by kind`
+    },
     async list(tenantId: string, limit: number): Promise<SystemicAlert[]> {
       return sql<SystemicAlert[]>`select ${alertColumns(sql)} from systemic_alerts where tenant_id = ${tenantId}
         order by status = 'firing' desc, started_at desc limit ${limit}`

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { evaluateSystemicIssues } from '../../analytics/index.ts'
 import { detectSpikes, reconcileAlerts } from '../../kpis/index.ts'
 import { createLogger } from '../../lib/log.ts'
+import { createMetrics } from '../../lib/metrics.ts'
 import { createSystemicAlerts } from '../../storage/index.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
@@ -79,6 +80,8 @@ describe('alerts over real conversations', () => {
     expect(received).toHaveLength(1)
     expect((await createSystemicAlerts(db.sql).list('t1', 10)).map((a) => [a.key, a.status])).toEqual([
       ['complaint:damaged', 'firing'], ['intent:refund', 'firing'], ['tool_error:refund_order', 'firing']])
+    const scrape = (await createMetrics({ alerts: () => createSystemicAlerts(db.sql).firingCounts() }).render()).body
+    for (const kind of ['complaint', 'intent', 'tool_error']) expect(scrape).toContain(`switchboard_systemic_alerts_firing{kind="${kind}"} 1`)
   })
 
   test('when the spike is over, each alert resolves with endsAt', async () => {

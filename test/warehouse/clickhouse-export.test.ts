@@ -3,6 +3,7 @@
 // warehouse refuses are dead-lettered without stopping the rest, and a stopped warehouse is waited out.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { createMetrics } from '../../lib/metrics.ts'
 import { createExportSource } from '../../storage/index.ts'
 import { createClickHouseSink, createExporter } from '../../warehouse/index.ts'
 import { clickHouseAvailable, ownClickHouse, type OwnClickHouse } from '../support/clickhouse.ts'
@@ -82,6 +83,8 @@ describe.skipIf(!clickHouseAvailable)('export to ClickHouse', () => {
     await ch.query('optimize table sb_crash.turns final')
     expect(await ch.query('select count() from sb_crash.turns')).toBe(String(total + 2))
     expect(await ch.query("select countIf(text like '%@example.com%') from sb_crash.turns")).toBe('0')
+    const scrape = (await createMetrics({ exports: () => createExportSource(db.sql).totals() }).render()).body
+    expect(scrape).toContain(`switchboard_export_rows{sink="clickhouse:sb_crash",stream="turns",state="exported"} ${total + 2}`)
   }, 90_000)
 
   test('rows the warehouse refuses are dead-lettered and the rest land', async () => {
