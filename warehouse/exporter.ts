@@ -48,24 +48,27 @@ export function createExporter(o: ExporterOptions) {
   async function drainStream(stream: ExportStream, signal?: AbortSignal): Promise<number> {
     const p = progress.get(stream)!
     let sent = 0
-    let position = (await o.source.checkpoint(o.sink.name, stream)).position
+    const position = (await o.source.checkpoint(o.sink.name, stream)).position
     let next = o.source.page(stream, position, batchSize, settleMs)
-    while (!signal?.aborted) {
-      const page = await next
-      if (page.rows.length === 0) break
-      next = o.source.page(stream, page.next, batchSize, settleMs)
-      const dead = await writer.write(stream, page.rows.map((r) => redactRow(stream, r)), signal)
-      await o.source.advance(o.sink.name, stream, page.next, page.rows.length - dead.length, dead)
-      position = page.next
-      sent += page.rows.length
-      p.exported += page.rows.length - dead.length
-      p.deadLettered += dead.length
-      if (p.remaining !== null) p.remaining = Math.max(0, p.remaining - page.rows.length)
-      p.fraction = p.remaining === null ? null : p.exported / Math.max(1, p.exported + p.remaining)
-      o.onBatch?.(stream, page.rows, Date.now())
-      if (dead.length > 0) o.log?.warn('export rows dead-lettered', { sink: o.sink.name, stream, rows: dead.length, error: dead[0]!.error })
+    try {
+      while (!signal?.aborted) {
+        const page = await next
+        if (page.rows.length === 0) break
+        next = o.source.page(stream, page.next, batchSize, settleMs)
+        const dead = await writer.write(stream, page.rows.map((r) => redactRow(stream, r)), signal)
+        await o.source.advance(o.sink.name, stream, page.next, page.rows.length - dead.length, dead)
+        sent += page.rows.length
+        p.exported += page.rows.length - dead.length
+        p.deadLettered += dead.length
+        if (p.remaining !== null) p.remaining = Math.max(0, p.remaining - page.rows.length)
+        p.fraction = p.remaining === null ? null : p.exported / Math.max(1, p.exported + p.remaining)
+        o.onBatch?.(stream, page.rows, Date.now())
+        if (dead.length > 0) o.log?.warn('export rows dead-lettered', { sink: o.sink.name, stream, rows: dead.length, error: dead[0]!.error })
+      }
+    } finally {
+      // the page read ahead is dropped; its rows are read again from the checkpoint next time
+      await next.catch(() => undefined)
     }
-    await next.catch(() => undefined)
     return sent
   }
 
@@ -97,6 +100,7 @@ export function createExporter(o: ExporterOptions) {
           await o.sink.prepare()
           await this.run(signal)
         } catch (error) {
+          if (signal.aborted) break
           o.log?.warn('export pass failed', { sink: o.sink.name, error: String(error) })
           await new Promise((r) => setTimeout(r, o.idleMs ?? 1000))
         } finally {

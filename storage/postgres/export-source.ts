@@ -1,6 +1,7 @@
 // The warehouse export's side in Postgres: each stream read in key order after a position, only rows older than a
 // settle delay (so a transaction still committing with an earlier key is not skipped), the sinks' checkpoints and
 // their dead letters. Rows come out as plain JSON values; redaction and the sinks' shapes are the exporter's.
+import { assertNever } from '../../lib/errors.ts'
 import type { Sql } from './client.ts'
 
 export const EXPORT_STREAMS = ['conversations', 'turns', 'provider_calls', 'policy_decisions', 'escalations', 'csat'] as const
@@ -43,6 +44,7 @@ function streamQuery(sql: Sql, stream: ExportStream) {
     case 'csat': return { keyed: 'at' as const, key: 'r.created_at', id: 'r.conversation_id', from: sql.unsafe(`select r.conversation_id as id,
       r.tenant_id as "tenantId", r.rating, r.comment, ${ms('r.created_at')} as "createdAt", ${ms('r.created_at')} as "version",
       r.created_at::text as "_at", r.conversation_id as "_id" from csat_ratings r`) }
+    default: return assertNever(stream)
   }
 }
 
