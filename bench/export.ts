@@ -28,7 +28,7 @@ async function baseline(): Promise<number> {
   const sink = createClickHouseSink({ url: ch.url, database: 'baseline' })
   await sink.prepare()
   const t0 = performance.now()
-  for (let i = 0; i < rows.length; i += BATCH) await sink.write('turns', rows.slice(i, i + BATCH))
+  for (let i = 0; i < rows.length; i += BATCH) await sink.write('turns', rows.slice(i, i + BATCH), `b${i}`)
   const s = (performance.now() - t0) / 1000
   await sink.close()
   return rows.length / s

@@ -40,7 +40,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^@modelcontextprotocol\/sdk/, ['tools']],
   [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^@kubernetes\/client-node$/, ['controller']],
-  [/^@clickhouse\/client$/, ['warehouse']],
+  [/^@clickhouse\/client$|^hyparquet-writer$/, ['warehouse']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 

@@ -23,10 +23,10 @@ export function createBatchWriter(sink: WarehouseSink, o: BatchWriterOptions = {
   })
 
   /** Writes `rows`, retrying while the sink is unavailable; throws only a rejection (or the abort). */
-  async function landOrReject(stream: ExportStream, rows: ExportRow[], signal?: AbortSignal): Promise<void> {
+  async function landOrReject(stream: ExportStream, rows: ExportRow[], key: string, signal?: AbortSignal): Promise<void> {
     for (let wait = o.retryMs ?? 200; ; wait = Math.min(wait * 2, o.maxRetryMs ?? 10_000)) {
       try {
-        await sink.write(stream, rows)
+        await sink.write(stream, rows, key)
         return
       } catch (e) {
         const err = ensureAppError(e)
@@ -39,17 +39,17 @@ export function createBatchWriter(sink: WarehouseSink, o: BatchWriterOptions = {
   }
 
   /** Writes the batch; returns the rows the sink refused one by one. */
-  async function write(stream: ExportStream, rows: ExportRow[], signal?: AbortSignal): Promise<DeadLetter[]> {
+  async function write(stream: ExportStream, rows: ExportRow[], key: string, signal?: AbortSignal): Promise<DeadLetter[]> {
     if (rows.length === 0) return []
     try {
-      await landOrReject(stream, rows, signal)
+      await landOrReject(stream, rows, key, signal)
       return []
     } catch (e) {
       const err = ensureAppError(e)
       if (err.code !== 'export.rejected') throw err
       if (rows.length === 1) return [{ key: String(rows[0]!.id), row: rows[0]!, error: err.message }]
       const half = Math.ceil(rows.length / 2)
-      return [...await write(stream, rows.slice(0, half), signal), ...await write(stream, rows.slice(half), signal)]
+      return [...await write(stream, rows.slice(0, half), `${key}a`, signal), ...await write(stream, rows.slice(half), `${key}b`, signal)]
     }
   }
   return { write }

@@ -3,7 +3,7 @@
 // checkpoint re-sends that batch, which the sink's keys collapse: at least once, no row lost, none counted twice.
 // One page is read ahead while the previous one is written, and never more: a slow sink slows the reading.
 import type { Logger } from '../lib/log.ts'
-import { EXPORT_STREAMS, type ExportRow, type ExportSource, type ExportStream } from '../storage/index.ts'
+import { EXPORT_STREAMS, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from '../storage/index.ts'
 import { createBatchWriter } from './batch-writer.ts'
 import { redactRow } from './redaction.ts'
 import type { WarehouseSink } from './sink.ts'
@@ -35,6 +35,10 @@ export interface StreamProgress {
   fraction: number | null
 }
 
+/** A batch's name: where it starts in the stream (a re-sent batch starts at the same checkpoint). */
+const batchKeyOf = (from: ExportPosition | null) =>
+  from === null ? 'start' : 'seq' in from ? `seq-${from.seq}` : `at-${Bun.hash(`${from.at}|${from.id}`).toString(16)}`
+
 export function createExporter(o: ExporterOptions) {
   const streams = o.streams ?? EXPORT_STREAMS
   const batchSize = o.batchSize ?? 5000
@@ -48,14 +52,15 @@ export function createExporter(o: ExporterOptions) {
   async function drainStream(stream: ExportStream, signal?: AbortSignal): Promise<number> {
     const p = progress.get(stream)!
     let sent = 0
-    const position = (await o.source.checkpoint(o.sink.name, stream)).position
-    let next = o.source.page(stream, position, batchSize, settleMs)
+    let from = (await o.source.checkpoint(o.sink.name, stream)).position
+    let next = o.source.page(stream, from, batchSize, settleMs)
     try {
       while (!signal?.aborted) {
         const page = await next
         if (page.rows.length === 0) break
         next = o.source.page(stream, page.next, batchSize, settleMs)
-        const dead = await writer.write(stream, page.rows.map((r) => redactRow(stream, r)), signal)
+        const dead = await writer.write(stream, page.rows.map((r) => redactRow(stream, r)), batchKeyOf(from), signal)
+        from = page.next
         await o.source.advance(o.sink.name, stream, page.next, page.rows.length - dead.length, dead)
         sent += page.rows.length
         p.exported += page.rows.length - dead.length

@@ -8,6 +8,8 @@
 export { createExporter, type Exporter, type ExporterOptions, type StreamProgress } from './exporter.ts'
 /** ClickHouse over HTTP. @defaultValue database 'switchboard' */
 export { createClickHouseSink, type ClickHouseSinkOptions } from './clickhouse-sink.ts'
+/** Parquet files on S3, partitioned by stream, tenant and day. @defaultValue prefix 'warehouse' */
+export { createParquetSink, type ParquetSinkOptions } from './parquet-sink.ts'
 /** What a sink implements. */
 export type { WarehouseSink } from './sink.ts'
 /** The warehouse tables and their DDL. */

@@ -9,8 +9,9 @@ export interface WarehouseSink {
   prepare(): Promise<void>
   /**
    * Writes the rows. Throws `export.rejected` (TerminalError) when the sink refuses the data and
-   * `export.unavailable` (RetryableError) when it could not take it now. Re-sending a batch must be harmless.
+   * `export.unavailable` (RetryableError) when it could not take it now. Re-sending a batch must be harmless:
+   * `batchKey` names the batch by where it starts in the stream, the same when it is sent again after a crash.
    */
-  write(stream: ExportStream, rows: ExportRow[]): Promise<void>
+  write(stream: ExportStream, rows: ExportRow[], batchKey: string): Promise<void>
   close(): Promise<void>
 }
