@@ -19,6 +19,9 @@ import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
+import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
+import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
+import { createClickHouseSink, createExporter } from './warehouse/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -71,7 +74,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const deadLetter = createDeadLetter(bull, prefix)
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
-  const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts() })
+  const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
+    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   const runsWorker = config.role === 'worker' || config.role === 'all'
@@ -108,6 +112,18 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     closers.unshift(async () => recovery.close())
     const sla = startConsoleTimers({ config, storage, clock, log, metrics })
     closers.unshift(() => sla.close())
+    const qa = startQaSamplingTimer({ storage, clock, log, intervalMs: config.qaSampling.checkMs,
+      options: { ...DEFAULT_QA_SAMPLING, perStratum: config.qaSampling.perStratum } })
+    closers.unshift(() => qa.close())
+    const systemic = startSystemicIssuesTimer({ storage, tenants: storage.tenants, clock, log, intervalMs: config.systemicIssues.checkMs,
+      windowMs: config.systemicIssues.windowMs, webhookUrl: config.systemicIssues.webhookUrl })
+    closers.unshift(() => systemic.close())
+    if (config.clickhouseExport) {
+      const stop = new AbortController()
+      const sink = createClickHouseSink(config.clickhouseExport)
+      const running = createExporter({ source: storage.exportSource, sink, log }).runAsLeader(stop.signal)
+      closers.unshift(async () => { stop.abort(); await running; await sink.close() })
+    }
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,
@@ -119,7 +135,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config),
+      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

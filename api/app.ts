@@ -7,6 +7,7 @@ import type { Inbox } from '../channels/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Config } from '../lib/config.ts'
 import type { Logger } from '../lib/log.ts'
+import type { KpiSettings } from '../kpis/index.ts'
 import type { DequeueConversations, EventHub, Storage } from '../storage/index.ts'
 import { createKeyResolver } from './auth.ts'
 import { consoleRoutes, type ConsoleOptions } from './console/console-routes.ts'
@@ -16,7 +17,6 @@ import { errorHandling } from './errors.ts'
 import type { GuardDeps } from './guard.ts'
 import { storableInput } from './input.ts'
 import { adminRoutes } from './routes/admin.ts'
-import { agentKpisRoutes } from './routes/agent-kpis.ts'
 import { assistRoutes } from './routes/assist.ts'
 import { conversationsRoutes } from './routes/conversations.ts'
 import { customersRoutes } from './routes/customers.ts'
@@ -25,6 +25,7 @@ import { handoffsRoutes } from './routes/handoffs.ts'
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { keysRoutes } from './routes/keys.ts'
 import { knowledgeRoutes } from './routes/knowledge.ts'
+import { kpisRoutes } from './routes/kpis.ts'
 import { knowledgeArticlesRoutes } from './routes/knowledge-articles.ts'
 import { messagesRoutes } from './routes/messages.ts'
 import { metricsRoutes, type RenderMetrics } from './routes/metrics.ts'
@@ -47,7 +48,7 @@ import { outreachRoutes } from './routes/outreach.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'agentKpis' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'handoffs' | 'events' | 'kpiFacts' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer' | 'outreach'
@@ -74,6 +75,8 @@ export interface AppDeps {
   knowledgeIndex: { enqueue(jobId: string): Promise<void> }
   /** The agent console at /console: session lifetime, knowledge suggestions, the built page. */
   console: ConsoleOptions
+  /** The KPI definitions' windows and the cost model's rates. @defaultValue DEFAULT_KPI_SETTINGS */
+  kpis?: KpiSettings
 }
 
 const documentation = {
@@ -117,7 +120,7 @@ export function createApp(deps: AppDeps) {
     .use(turnWhyRoutes({ ...guard, storage }))
     .use(messagesRoutes({ ...guard, storage, inbox, maxMessageChars }))
     .use(handoffsRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
-    .use(agentKpisRoutes({ ...guard, storage, clock: deps.clock }))
+    .use(kpisRoutes({ ...guard, storage, clock: deps.clock, settings: deps.kpis }))
     .use(assistRoutes({ ...guard, storage, inbox, clock: deps.clock, maxMessageChars }))
     .use(eventsRoutes({ ...guard, storage, hub: deps.hub, sseHeartbeatMs: limits.sseHeartbeatMs }))
     .use(ticketsRoutes({ ...guard, inbox, maxMessageChars }))
@@ -138,7 +141,7 @@ export function createApp(deps: AppDeps) {
     .use(consoleRoutes({ storage, inbox, clock: deps.clock, hub: deps.hub, limits: { ...limits, maxMessageChars }, console: deps.console }))
   // Mounted on the same instance without widening its type: one more plugin in the typed chain above passes
   // TypeScript's instantiation depth limit (TS2589), and nothing reads these routes' types from App.
-  app.use(arenaRoutes({ ...guard, storage, apply: deps.apply }))
+  app.use(arenaRoutes({ ...guard, storage, apply: deps.apply, clock: deps.clock, kpiSettings: deps.kpis }))
   app.use(consoleArenaRoutes({ people: storage.consolePeople, maxBodyBytes: limits.maxBodyBytes, storage }))
   return app
 }

@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
 import { ControllerEnv, controllerConfig } from './config-controller.ts'
+import { exportConfig, KpiEnv, kpiConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
 
 const Int = (def: number, min: number, description: string) =>
   Type.Integer({ default: def, minimum: min, description })
@@ -159,6 +160,7 @@ const EnvSchema = Type.Object({
   /** When set, the demo tenant's console admin (admin@demo.example) gets this password instead of a generated one. */
   SWITCHBOARD_DEMO_CONSOLE_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
   ...ControllerEnv,
+  ...KpiEnv,
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
   LOG_LEVEL: Type.Union(
@@ -211,6 +213,10 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     controller: controllerConfig(env),
+    kpis: kpiConfig(env),
+    qaSampling: qaSamplingConfig(env),
+    systemicIssues: systemicConfig(env),
+    clickhouseExport: exportConfig(env),
     agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },
     sessions: {
       hotTtlMs: env.HOT_TTL_S * 1000,

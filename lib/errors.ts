@@ -55,6 +55,10 @@ export type ErrorCode =
   | 'policy.approval_required'
   | 'agent.unknown'
   | 'secret.unavailable'
+  /** A warehouse sink refused rows (their shape or values); they go to the export's dead letters. */
+  | 'export.rejected'
+  /** A warehouse sink could not be reached or was overloaded; the batch is sent again. */
+  | 'export.unavailable'
   | 'internal'
 
 export class AppError extends Error {

@@ -69,6 +69,8 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'resource.invalid': 'system_failure',
   'agent.unknown': 'system_failure',
   'secret.unavailable': 'system_failure',
+  'export.rejected': 'system_failure',
+  'export.unavailable': 'system_failure',
   'policy.denied': 'policy_restriction',
   'policy.confirmation_required': 'pending_clarification',
   'policy.approval_required': 'approval_needed',

@@ -38,6 +38,20 @@ export interface ControllerStats {
   resources: Array<{ kind: string; accepted: number; refused: number }>
 }
 
+/** Systemic-issue alerts firing, by cluster kind (intent, tool_error, complaint). */
+export interface AlertCount {
+  kind: string
+  firing: number
+}
+
+/** A warehouse sink's checkpoint of one export stream: rows it acknowledged and rows it refused. */
+export interface ExportCount {
+  sink: string
+  stream: string
+  exported: number
+  deadLettered: number
+}
+
 /** Scrape-time sources; each is optional (the API role has no host, budgets exist only under a routing policy). */
 export interface MetricSources {
   host?: () => Promise<HostStats>
@@ -45,6 +59,8 @@ export interface MetricSources {
   budgets?: () => Promise<BudgetRemaining[]>
   handoffs?: () => Promise<HandoffCount[]>
   controller?: () => ControllerStats
+  alerts?: () => Promise<AlertCount[]>
+  exports?: () => Promise<ExportCount[]>
 }
 
 export interface Exposition {
@@ -163,6 +179,16 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
       g.set({ kind: r.kind, state: 'refused' }, r.refused)
     }
   })
+  sampled('switchboard_systemic_alerts_firing', 'Systemic-issue alerts firing, by cluster kind (shared: aggregate with max)', ['kind'], async (g) => {
+    for (const a of (await sources.alerts?.()) ?? []) g.set({ kind: a.kind }, a.firing)
+  })
+  sampled('switchboard_export_rows', 'Rows a warehouse sink acknowledged (exported) or refused (dead_lettered), per stream (shared: aggregate with max)',
+    ['sink', 'stream', 'state'], async (g) => {
+      for (const e of (await sources.exports?.()) ?? []) {
+        g.set({ sink: e.sink, stream: e.stream, state: 'exported' }, e.exported)
+        g.set({ sink: e.sink, stream: e.stream, state: 'dead_lettered' }, e.deadLettered)
+      }
+    })
   // Read from the counters every worker shares, so each worker reports the same value for the tenants it has routed.
   sampled('switchboard_budget_remaining_usd', 'USD left in each tenant-wide budget (shared: aggregate with min)', ['scope', 'tenant'], async (g) => {
     for (const b of (await sources.budgets?.()) ?? []) g.set({ scope: b.scope, tenant: b.tenant }, b.remainingUsd)

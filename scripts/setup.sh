@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what Switchboard needs on a development or CI machine: local Redis and Postgres (started
 # if they are installed but down) and, with --test, Debian's prometheus for the metrics scrape and KEDA query tests,
-# Debian's chromium for the console's browser test, and a kubectl whose Kustomize renders k8s/overlays.
+# Debian's chromium for the console's browser test, Debian's clickhouse-server for the warehouse export tests, and a kubectl whose Kustomize renders k8s/overlays.
 set -uo pipefail
 
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }
@@ -37,6 +37,15 @@ if [[ "${1:-}" == "--test" ]] && [[ ! -x /usr/bin/chromium ]]; then
       >/tmp/switchboard-setup-chromium.log 2>&1 || echo "setup: could not install chromium (see /tmp/switchboard-setup-chromium.log); the browser test will fail" >&2
   else
     echo "setup: chromium is not installed and this user cannot install it; the console's browser test will fail (apt-get install chromium)" >&2
+  fi
+fi
+if [[ "${1:-}" == "--test" ]] && [[ ! -x /usr/sbin/clickhouse-server ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's clickhouse-server for the warehouse export tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clickhouse-server) \
+      >>/tmp/switchboard-setup-apt.log 2>&1 || echo "setup: could not install clickhouse-server (see /tmp/switchboard-setup-apt.log); the ClickHouse export tests will be skipped" >&2
+  else
+    echo "setup: clickhouse-server is not installed; the ClickHouse export tests will be skipped (apt-get install clickhouse-server)" >&2
   fi
 fi
 # kubectl with Kustomize v5 (kubectl 1.27+): the node machine image ships one (the `kubectl` Debian package of

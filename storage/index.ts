@@ -4,7 +4,10 @@ import type { Sql } from './postgres/client.ts'
 import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
-import { createAgentKpis } from './postgres/agent-kpis.ts'
+import { createKpiFacts } from './postgres/kpi-facts.ts'
+import { createExportSource } from './postgres/export-source.ts'
+import { createQaSamples } from './postgres/qa-samples.ts'
+import { createSystemicAlerts } from './postgres/systemic-alerts.ts'
 import { createAssist } from './postgres/assist.ts'
 import { createMessages } from './postgres/messages.ts'
 import { createProviderCalls } from './postgres/provider-calls.ts'
@@ -57,7 +60,14 @@ export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './
 export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-calls.ts'
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
-export type { AgentKpis, AgentKpisRepository } from './postgres/agent-kpis.ts'
+/** The warehouse export's reads, checkpoints and dead letters. */
+export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
+/** The daily QA sample: candidates and the once-per-day run. */
+export { createQaSamples, type QaSampleCandidate, type QaSampleRow, type QaSamples } from './postgres/qa-samples.ts'
+/** Systemic issues: cluster counts per window and the alerts. */
+export { createSystemicAlerts, type ClusterWindowCount, type SystemicAlert, type SystemicAlerts } from './postgres/systemic-alerts.ts'
+/** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
+export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 /** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
 export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
@@ -166,7 +176,10 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     providerCalls: createProviderCalls(sql),
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
-    agentKpis: createAgentKpis(sql),
+    kpiFacts: createKpiFacts(sql),
+    exportSource: createExportSource(sql),
+    qaSamples: createQaSamples(sql),
+    systemicAlerts: createSystemicAlerts(sql),
     assist: createAssist(sql),
     resources: createResources(sql),
     secrets: createSecrets(sql, options.secretsKey),

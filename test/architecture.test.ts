@@ -16,6 +16,9 @@ const ALLOWED: Record<string, string[]> = {
   emulator: ['lib'],
   resources: ['lib', 'policy'],
   outreach: ['lib', 'resources'],
+  kpis: ['lib'],
+  analytics: ['lib', 'storage', 'kpis'],
+  warehouse: ['lib', 'storage', 'policy'],
   agents: ['lib', 'resources', 'storage', 'tools', 'providers', 'policy', 'actors'],
   tools: ['lib', 'storage'],
   knowledge: ['lib', 'storage'],
@@ -23,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   actors: ['lib', 'policy', 'providers', 'storage', 'outreach', 'resources'],
   channels: ['lib', 'queues', 'storage', 'actors/protocol'],
   controller: ['lib', 'resources', 'policy', 'storage'],
-  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'actors/protocol', 'arena'],
+  api: ['lib', 'queues', 'storage', 'channels', 'resources', 'knowledge', 'policy', 'kpis', 'actors/protocol', 'arena'],
   // the console's browser code: pure lib/ modules only (its wire types are its own)
   console: ['lib'],
   // scenarios, simulated customers, grading and run bookkeeping; the runtime is reached through the lanes
@@ -41,6 +44,7 @@ const VENDOR_OWNERS: Array<[RegExp, string[]]> = [
   [/^@modelcontextprotocol\/sdk/, ['tools']],
   [/^(marked|htmlparser2)$/, ['knowledge']],
   [/^@kubernetes\/client-node$/, ['controller']],
+  [/^@clickhouse\/client$|^hyparquet-writer$/, ['warehouse']],
   [/^prom-client$|^@opentelemetry\/(sdk-|exporter-|resources)/, ['lib/telemetry.ts', 'lib/metrics.ts']],
 ]
 

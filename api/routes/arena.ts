@@ -7,14 +7,20 @@ import {
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { AutonomyLevel } from '../../lib/autonomy.ts'
+import type { Clock } from '../../lib/clock.ts'
+import type { KpiSettings } from '../../kpis/index.ts'
 import { RESOURCE_NAME_PATTERN } from '../../resources/index.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { applyResource, type ApplyDeps } from '../resource-apply.ts'
+import { agentKpis } from './kpis.ts'
 
 export interface ArenaRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions' | 'agentKpis'>
+  storage: Pick<Storage, 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions' | 'kpiFacts'>
   apply: ApplyDeps
+  clock: Clock
+  /** The KPI settings the KPI routes use, so the gate reads the same figures. */
+  kpiSettings?: KpiSettings
 }
 
 const Name = t.String({ pattern: RESOURCE_NAME_PATTERN })
@@ -121,7 +127,8 @@ async function promote(
   const run = await storage.arenaRuns.latestOfSuite(tenant.tenantId, body.suite)
   const report = run ? buildReport(run, await storage.arenaRuns.trials(run.id)) : undefined
   const summary = report && pickConfiguration(report.configurations, body.configuration)
-  const kpis = await storage.agentKpis.of(tenant.tenantId, agent, new Date(Date.now() - KPI_WINDOW_MS))
+  const now = deps.clock.now()
+  const kpis = await agentKpis(storage, tenant.tenantId, agent, { from: new Date(now - KPI_WINDOW_MS), to: new Date(now) }, now, deps.kpiSettings)
   const thresholds = suite.thresholds as SuiteThresholds
   const verdict = decidePromotion({ from: spec.mode, to: body.mode, thresholds, suite: summary, kpis })
   const policyName = spec.policy ?? null

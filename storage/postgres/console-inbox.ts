@@ -154,7 +154,10 @@ export function createConsoleInbox(sql: Sql) {
         return true
       })
     },
-    /** Conversations to review: finished by the AI or by people (closed, or with a resolved handoff), fewest reviews first. */
+    /**
+     * Conversations to review: finished by the AI or by people (closed, or with a resolved handoff); the daily QA
+     * sample's unreviewed ones first, then fewest reviews first.
+     */
     async qaQueue(tenantId: string, limit: number): Promise<QaCandidate[]> {
       return sql<QaCandidate[]>`select c.id as "conversationId", c.channel, c.agent, c.status,
           exists (select 1 from escalations e where e.conversation_id = c.id) as escalated, r.rating as csat,
@@ -162,7 +165,8 @@ export function createConsoleInbox(sql: Sql) {
         from conversations c left join csat_ratings r on r.conversation_id = c.id
         where c.tenant_id = ${tenantId} and (c.status = 'closed'
           or exists (select 1 from escalations e where e.conversation_id = c.id and e.status = 'resolved'))
-        order by reviews, c.updated_at desc limit ${limit}`
+        order by exists (select 1 from qa_samples s where s.conversation_id = c.id) and
+            not exists (select 1 from qa_reviews q where q.conversation_id = c.id) desc, reviews, c.updated_at desc limit ${limit}`
     },
   }
 }

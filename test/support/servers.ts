@@ -8,14 +8,14 @@ import { join } from 'node:path'
 import { waitFor } from './wait.ts'
 
 /** A free loopback port (the OS picks it, then it is let go). */
-function freePort(): number {
+export function freePort(): number {
   const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
   const { port } = server
   server.stop(true)
   return port
 }
 
-async function accepts(port: number): Promise<boolean> {
+export async function accepts(port: number): Promise<boolean> {
   try {
     const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } })
     socket.end()

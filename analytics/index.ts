@@ -1,0 +1,9 @@
+// Scheduled analytics jobs that join storage and the pure KPI code: the daily QA sample and systemic-issue alerts.
+
+/**
+ * Draws one tenant's QA sample for a day, once.
+ * @example await sampleDay({ storage, clock, log }, 'acme', '2026-06-09')
+ */
+export { sampleDay, startQaSamplingTimer, type QaSamplingDeps } from './qa-sampling-job.ts'
+/** Systemic issues: spike detection over sliding windows, alerts stored, sent Alertmanager-compatible and resolved. */
+export { COMPLAINT_TERMS, evaluateSystemicIssues, startSystemicIssuesTimer, type SystemicIssueDeps } from './systemic-issues.ts'
