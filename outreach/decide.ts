@@ -3,26 +3,13 @@
 import { renderTemplate, type CampaignSpec } from '../resources/index.ts'
 import { localMinute, releaseAt } from './quiet-hours.ts'
 import { customerTimeZone } from './time-zones.ts'
+import type { Candidate } from '../lib/outreach-candidate.ts'
+
+export type { Candidate }
 
 /** Why a customer is not contacted; the checks run in this order and the first that holds is recorded. */
 export type SkipReason = 'suppressed' | 'opted_out' | 'no_opt_in' | 'no_address' | 'escalation_open' | 'frequency_cap'
 
-/** One customer of the audience with what restraint needs to know about them. */
-export interface Candidate {
-  customerRef: string
-  /** The channel address (an email), or null when the tools hold none for this channel. */
-  address: string | null
-  /** Template values from the tools' data. */
-  fields: Readonly<Record<string, string>>
-  consent: 'in' | 'out' | null
-  suppressed: boolean
-  openEscalation: boolean
-  /** Proactive messages sent or scheduled to the customer within the cap's period, by any campaign. */
-  recentMessages: number
-  timeZone: string | null
-  country: string | null
-  state: string | null
-}
 
 export type Decision =
   | { outcome: 'send'; text: string }

@@ -2,6 +2,7 @@
 // everything restraint needs about each customer loaded in the same query: consent on the channel, the
 // tenant's suppression list, an open escalation, recent proactive messages, their time zone.
 // Filters name fields from a closed map to columns: a campaign never writes SQL.
+import type { Candidate } from '../../lib/outreach-candidate.ts'
 import { TerminalError } from '../../lib/errors.ts'
 import type { Sql } from '../postgres/client.ts'
 
@@ -19,18 +20,8 @@ export interface AudienceQuery {
 }
 
 /** One customer with the facts restraint needs (the shape `decideAll` in outreach/ takes). */
-export interface AudienceMember {
-  customerRef: string
-  address: string | null
-  fields: Record<string, string>
-  consent: 'in' | 'out' | null
-  suppressed: boolean
-  openEscalation: boolean
-  recentMessages: number
-  timeZone: string | null
-  country: string | null
-  state: string | null
-}
+/** One audience row: the candidate outreach/ decides on. */
+export type AudienceMember = Candidate
 
 /** Filterable columns per source; resources/ validates campaigns against the same names. */
 export const AUDIENCE_COLUMNS = {
