@@ -1,7 +1,7 @@
 // Messages of a conversation, in order. Ids are chosen by the caller (message id, `<turn>.reply`), so every
 // write is idempotent: a redelivered turn inserts nothing twice.
 import type { Sql } from './client.ts'
-import { EARLIER_LOOKBACK, SETTLED_STEPS } from './turn-steps.ts'
+import { EARLIER_LOOKBACK, SETTLED_STEPS } from './settled-steps.ts'
 
 export type Role = 'customer' | 'assistant' | 'human_agent' | 'system'
 
