@@ -5,7 +5,7 @@ import type { AgentMode } from './assist.ts'
 import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
-import { EARLIER_LOOKBACK, MERGED_STEP, PASSED_STEP, SETTLED_STEPS } from './settled-steps.ts'
+import { EARLIER_LOOKBACK, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
 
 
 export interface TurnStart {
