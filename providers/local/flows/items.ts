@@ -39,8 +39,20 @@ function splitExcept(text: string): { kept: string; excluded: string } {
   return { kept: kept.replace(companionPattern, ' '), excluded }
 }
 
+// "I'd rather only exchange the thermostat": the latest message narrowing the request to some items of the order.
+function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] | undefined {
+  for (const text of [...state.userTexts].reverse()) {
+    if (!/\bonly\b/i.test(text)) continue
+    const named = order.items.filter((i) => namesProduct(splitExcept(text).kept, i.name))
+    if (named.length > 0) return named
+  }
+  return undefined
+}
+
 /** Items of the order named by id or by product name in the current task; all of them for "everything". */
 export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
+  const only = onlyNamed(state, order)
+  if (only) return only
   const ids = [...state.entities.itemIds, ...state.entities.productIds]
   const { kept, excluded } = splitExcept(state.userTexts.join(' '))
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))

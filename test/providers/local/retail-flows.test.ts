@@ -52,6 +52,17 @@ describe('exchanges and item changes', () => {
     expect(c.replies.at(-1)?.text).toContain('more than one Vacuum Cleaner')
     expect(c.writes).toEqual([])
   })
+  test('"I\'d rather only exchange the thermostat": the request narrows to the items of the latest "only"', async () => {
+    const c = await converse(fx, [
+      "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+      "I'd rather only exchange the thermostat.",
+      'Yes.',
+    ])
+    expect(c.replies[1]?.text).not.toContain('Mechanical Keyboard')
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', {
+      order_id: '#W2378156', item_ids: ['4983901480'], new_item_ids: ['7747408585'], payment_method_id: 'credit_card_9513926',
+    }]])
+  })
 })
 
 describe('returns, cancellations, addresses, payment', () => {
