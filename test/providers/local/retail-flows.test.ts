@@ -100,20 +100,6 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.replies[1]?.text).toMatch(/^Order #W5199551 is now cancelled\..*To confirm: cancel order #W8665881/)
   })
 
-  test('items named across orders, each product in one order only: order by order, each proposal confirmed', async () => {
-    const c = await converse(fx, ['I want to return the skateboard and the garden hose. Isabella Johansson, zip code 32286.', 'Yes', 'Yes', 'Yes'])
-    expect(writesOf(c)).toEqual([
-      ['return_delivered_order_items', { order_id: '#W3792453', item_ids: ['4293355847'], payment_method_id: 'paypal_3024827' }],
-      ['return_delivered_order_items', { order_id: '#W7181492', item_ids: ['5753502325'], payment_method_id: 'paypal_3024827' }],
-    ])
-  })
-
-  test('a product that two delivered orders hold is not split by guess: no write until the customer says which', async () => {
-    const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
-    expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
-    expect(c.writes).toEqual([])
-  })
-
   test('a no to a proposal changes nothing and closes the task', async () => {
     const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
     expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
