@@ -42,7 +42,7 @@ function splitExcept(text: string): { kept: string; excluded: string } {
 // "I'd rather only exchange the thermostat": the latest message narrowing the request to some items of the order.
 function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] | undefined {
   for (const text of [...state.userTexts].reverse()) {
-    if (!/\bonly\b/i.test(text)) continue
+    if (!/\bonly (?:want to |like to )?(?:exchange|return|change|modify)\b/i.test(text)) continue
     const named = order.items.filter((i) => namesProduct(splitExcept(text).kept, i.name))
     if (named.length > 0) return named
   }
@@ -154,5 +154,11 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
   const best = Math.max(...wanted.map(same))
   const closest = wanted.filter((v) => same(v) === best)
   const unmentioned = Object.keys(current.options).filter((k) => !mentioned.has(k)).length
+  // "a less bright one (prefer AC adapter > battery > USB)": a ranking or a relative wish is not read, so
+  // the variant those words seem to match is offered, never chosen.
+  const unread = [...mentioned.values()].some((values) => values.size > 1) || relativeWish.test(squash(text))
+  if (unread) return { options: closest, closeMatch: false }
   return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
 }
+
+const relativeWish = /\b(less|more|bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly)\b/

@@ -100,6 +100,19 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.replies[1]?.text).toMatch(/^Order #W5199551 is now cancelled\..*To confirm: cancel order #W8665881/)
   })
 
+  test('the one order holding the item named, in another status: said why, not asked for an order id', async () => {
+    const c = await converse(fx, ["Good morning. I'm Emma Smith, zip code 10192. I want to return an item I just received: a laptop."])
+    expect(c.replies[0]?.decision.reason).toBe('status_pending')
+    expect(c.replies[0]?.text).toContain('Order #W2417020 is pending')
+    expect(c.writes).toEqual([])
+  })
+
+  test('a product that two delivered orders hold is not guessed: the customer is asked which order', async () => {
+    const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
+    expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
+    expect(c.writes).toEqual([])
+  })
+
   test('a no to a proposal changes nothing and closes the task', async () => {
     const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
     expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
