@@ -161,4 +161,5 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
   return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
 }
 
-const relativeWish = /\b(less|more|bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly)\b/
+// ("One more thing" is no wish: "less" and "more" count only before a quality.)
+const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly)\b/

@@ -63,6 +63,12 @@ describe('exchanges and item changes', () => {
       order_id: '#W2378156', item_ids: ['4983901480'], new_item_ids: ['7747408585'], payment_method_id: 'credit_card_9513926',
     }]])
   })
+  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is offered as options, never chosen', async () => {
+    const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a less bright one (prefer AC adapter > battery > USB). Mei Kovacs, zip code 28236.', 'Yes please.'])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    expect(c.replies[0]?.text).toContain('Please tell me the item id or the options you want')
+    expect(c.writes).toEqual([])
+  })
 })
 
 describe('returns, cancellations, addresses, payment', () => {
