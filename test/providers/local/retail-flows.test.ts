@@ -2,6 +2,7 @@
 // AgentPolicy's confirmation rule applied at every write: each action of the domain, confirmation before
 // every write, identity first or request first, several requests, corrections, bounded questions.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { checkGrounding } from '../../../policy/index.ts'
 import { loadIntentModel } from '../../../providers/local/index.ts'
 import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
 import { converse } from './retail-conversation.ts'
@@ -68,6 +69,16 @@ describe('exchanges and item changes', () => {
     expect(c.replies[0]?.decision.reason).toBe('need_new_item')
     expect(c.replies[0]?.text).toContain('Please tell me the item id or the options you want')
     expect(c.writes).toEqual([])
+  })
+  test('a proposal for several items states only amounts the platform\'s grounding check can trace', async () => {
+    const c = await converse(fx, [
+      "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+      "I'd go for no backlight.",
+    ])
+    const proposal = c.replies[1]?.text ?? ''
+    expect(proposal).toContain('the new items total $')
+    const toolResults = c.messages.flatMap((m) => (m.role === 'tool' ? [m.content] : []))
+    expect(checkGrounding(proposal, { toolResults }).verdict).toBe('allow')
   })
 })
 
