@@ -124,6 +124,13 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('"see if it can be canceled" after that answer: a cancellation of the order just spoken about, not the last one loaded', async () => {
+    const c = await converse(fx, ["Good morning. I'm Emma Smith, zip code 10192. I want to return an item I just received: a laptop.", 'See if it can be canceled.'])
+    expect(c.replies[1]?.decision.reason).toBe('need_cancel_reason')
+    expect(c.replies[1]?.text).toStartWith('Order #W2417020 is pending and can be cancelled')
+    expect(c.writes).toEqual([])
+  })
+
   test('a product that two delivered orders hold is not guessed: the customer is asked which order', async () => {
     const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
     expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
