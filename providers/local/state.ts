@@ -157,8 +157,12 @@ function currentTask(messages: ProviderMessage[], reader: TaskReader): TaskSpan 
   return span
 }
 
+// The order "it" refers to: the last one a tool acted on, or the one order the agent last spoke about (a
+// search loads several orders, and the last one loaded is not the one the reply was about).
 function lastOrderOf(messages: ProviderMessage[], outcomes: Map<number, ToolOutcome>): string | undefined {
   const ids = messages.flatMap((m, i) => {
+    const spoken = m.role === 'assistant' ? [...new Set(m.content.match(/#W\d{7}/g) ?? [])] : []
+    if (spoken.length === 1) return spoken
     const o = outcomes.get(i)
     const id = o?.call.arguments.order_id
     return o?.ok && typeof id === 'string' ? [id] : []

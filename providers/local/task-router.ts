@@ -10,7 +10,8 @@ const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|
 const rules: Array<[RegExp, LocalTask]> = [
   [/\b(?:exchange[sd]?|exchanging|swap(?:ped|s)?|swapping)\b/i, 'change_items'],
   [/\breturn(?:ing)?\b|\bsend (?:it |them |\w+ )?back\b/i, 'return_order'],
-  [/\bcancel(?:l?ing)?\b/i, 'cancel_order'],
+  // "See if it can be canceled" asks for a cancellation; "my cancelled order" only names an order.
+  [/\bcancel(?:l?ing)?\b|\bcancell?ed\b(?!\s+orders?\b)/i, 'cancel_order'],
   // "change my default address" (but "ship it to my default address" is about the order).
   [new RegExp(`${change}\\s+(?:my\\s+|the\\s+)?(?:default|account|profile|home|user)\\s+address|\\b(?:default|account|profile|user) address\\s+(?:to|should be|is now)\\b|${change}[^.?!]{0,30}\\baddress (?:on|of|in) (?:my )?(?:account|profile)`, 'i'), 'change_default_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],

@@ -77,7 +77,12 @@ function proposal(order: RetailOrder, swaps: Swap[], products: Map<string, Retai
   const pending = order.status === 'pending'
   const lines = swaps.map((s) => `${describeItems([s.item])} → ${describeVariant(products.get(s.item.product_id)!, s.variant)}`).join('; ')
   const difference = swaps.reduce((sum, s) => sum + s.variant.price - s.item.price, 0)
-  const settle = difference >= 0 ? `you pay the difference of $${difference.toFixed(2)}` : `you get $${(-difference).toFixed(2)} back`
+  // With several items, the difference of two totals is no amount the platform's grounding check can trace
+  // (it takes a sum or a difference of two amounts); the two totals, each a sum of prices shown, it can.
+  const total = (prices: number[]): string => `$${prices.reduce((a, b) => a + b, 0).toFixed(2)}`
+  const settle = swaps.length > 1
+    ? `the new items total ${total(swaps.map((s) => s.variant.price))} and the current ones ${total(swaps.map((s) => s.item.price))}, ${difference >= 0 ? 'you pay' : 'you get back'} the difference`
+    : difference >= 0 ? `you pay the difference of $${difference.toFixed(2)}` : `you get $${(-difference).toFixed(2)} back`
   return `To confirm, ${pending ? 'modify' : 'exchange'} in order ${order.order_id}: ${lines}. Price difference: ${settle}, ` +
     `through ${describePaymentMethod(method, user.payment_methods[method])}. ` +
     `This can be done only once for this order, so please make sure these are all the items you want to ${pending ? 'change' : 'exchange'}.`

@@ -39,8 +39,20 @@ function splitExcept(text: string): { kept: string; excluded: string } {
   return { kept: kept.replace(companionPattern, ' '), excluded }
 }
 
+// "I'd rather only exchange the thermostat": the latest message narrowing the request to some items of the order.
+function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] | undefined {
+  for (const text of [...state.userTexts].reverse()) {
+    if (!/\bonly (?:want to |like to )?(?:exchange|return|change|modify)\b/i.test(text)) continue
+    const named = order.items.filter((i) => namesProduct(splitExcept(text).kept, i.name))
+    if (named.length > 0) return named
+  }
+  return undefined
+}
+
 /** Items of the order named by id or by product name in the current task; all of them for "everything". */
 export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
+  const only = onlyNamed(state, order)
+  if (only) return only
   const ids = [...state.entities.itemIds, ...state.entities.productIds]
   const { kept, excluded } = splitExcept(state.userTexts.join(' '))
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
@@ -142,5 +154,12 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
   const best = Math.max(...wanted.map(same))
   const closest = wanted.filter((v) => same(v) === best)
   const unmentioned = Object.keys(current.options).filter((k) => !mentioned.has(k)).length
+  // "a less bright one (prefer AC adapter > battery > USB)": a ranking or a relative wish is not read, so
+  // the variant those words seem to match is offered, never chosen.
+  const unread = [...mentioned.values()].some((values) => values.size > 1) || relativeWish.test(squash(text))
+  if (unread) return { options: closest, closeMatch: false }
   return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
 }
+
+// ("One more thing" is no wish: "less" and "more" count only before a quality.)
+const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly)\b/

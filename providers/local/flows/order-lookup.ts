@@ -107,6 +107,10 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
   const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want)))
   if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
+  // "Return the laptop I just received" when the one laptop is still pending: that order, so the flow says
+  // why the request does not apply to it instead of asking for an order id the customer does not know.
+  const holding = want.fits && fitting.length === 0 ? narrow(state, loaded.filter(want.fits)) : []
+  if (holding.length === 1 && holding[0]) return holding[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
   const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`

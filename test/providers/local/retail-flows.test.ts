@@ -2,6 +2,7 @@
 // AgentPolicy's confirmation rule applied at every write: each action of the domain, confirmation before
 // every write, identity first or request first, several requests, corrections, bounded questions.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { checkGrounding } from '../../../policy/index.ts'
 import { loadIntentModel } from '../../../providers/local/index.ts'
 import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
 import { converse } from './retail-conversation.ts'
@@ -52,6 +53,33 @@ describe('exchanges and item changes', () => {
     expect(c.replies.at(-1)?.text).toContain('more than one Vacuum Cleaner')
     expect(c.writes).toEqual([])
   })
+  test('"I\'d rather only exchange the thermostat": the request narrows to the items of the latest "only"', async () => {
+    const c = await converse(fx, [
+      "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+      "I'd rather only exchange the thermostat.",
+      'Yes.',
+    ])
+    expect(c.replies[1]?.text).not.toContain('Mechanical Keyboard')
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', {
+      order_id: '#W2378156', item_ids: ['4983901480'], new_item_ids: ['7747408585'], payment_method_id: 'credit_card_9513926',
+    }]])
+  })
+  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is offered as options, never chosen', async () => {
+    const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a less bright one (prefer AC adapter > battery > USB). Mei Kovacs, zip code 28236.', 'Yes please.'])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    expect(c.replies[0]?.text).toContain('Please tell me the item id or the options you want')
+    expect(c.writes).toEqual([])
+  })
+  test('a proposal for several items states only amounts the platform\'s grounding check can trace', async () => {
+    const c = await converse(fx, [
+      "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+      "I'd go for no backlight.",
+    ])
+    const proposal = c.replies[1]?.text ?? ''
+    expect(proposal).toContain('the new items total $')
+    const toolResults = c.messages.flatMap((m) => (m.role === 'tool' ? [m.content] : []))
+    expect(checkGrounding(proposal, { toolResults }).verdict).toBe('allow')
+  })
 })
 
 describe('returns, cancellations, addresses, payment', () => {
@@ -87,6 +115,26 @@ describe('returns, cancellations, addresses, payment', () => {
       ['cancel_pending_order', { order_id: '#W8665881', reason: 'no longer needed' }],
     ])
     expect(c.replies[1]?.text).toMatch(/^Order #W5199551 is now cancelled\..*To confirm: cancel order #W8665881/)
+  })
+
+  test('the one order holding the item named, in another status: said why, not asked for an order id', async () => {
+    const c = await converse(fx, ["Good morning. I'm Emma Smith, zip code 10192. I want to return an item I just received: a laptop."])
+    expect(c.replies[0]?.decision.reason).toBe('status_pending')
+    expect(c.replies[0]?.text).toContain('Order #W2417020 is pending')
+    expect(c.writes).toEqual([])
+  })
+
+  test('"see if it can be canceled" after that answer: a cancellation of the order just spoken about, not the last one loaded', async () => {
+    const c = await converse(fx, ["Good morning. I'm Emma Smith, zip code 10192. I want to return an item I just received: a laptop.", 'See if it can be canceled.'])
+    expect(c.replies[1]?.decision.reason).toBe('need_cancel_reason')
+    expect(c.replies[1]?.text).toStartWith('Order #W2417020 is pending and can be cancelled')
+    expect(c.writes).toEqual([])
+  })
+
+  test('a product that two delivered orders hold is not guessed: the customer is asked which order', async () => {
+    const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
+    expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
+    expect(c.writes).toEqual([])
   })
 
   test('a no to a proposal changes nothing and closes the task', async () => {
