@@ -20,6 +20,8 @@ export interface CustomerExport {
   identityAudit: IdentityAuditEntry[]
   erasures: Record<string, unknown>[]
   conversations: ExportedConversation[]
+  /** Proactive messages decided for the customer (sent, deferred, skipped with the reason) and their consent. */
+  outreach: { deliveries: Record<string, unknown>[]; consent: Record<string, unknown>[] }
 }
 
 type ArchiveDoc = Omit<ExportedConversation, 'tier'>
@@ -42,6 +44,14 @@ export function createCustomerExport(deps: { sql: Sql; customers: Customers; arc
     const conversations = await sql<{ id: string; archived: boolean }[]>`select id, archived_at is not null as archived
       from conversations where customer_id = ${customerId} order by created_at, id`
     const parts = await Promise.all(conversations.map((c) => conversationParts(c.id, c.archived)))
+    const ids = conversations.map((c) => c.id)
+    // A campaign knows the customer by the tools' id and the address it wrote to: matched as erasure matches them.
+    const theirs = sql`(d.conversation_id = any(${ids}::text[]) or d.address in
+      (select value from customer_identities where customer_id = ${customerId} and kind = 'email'))`
+    const deliveries = await sql`select d.*, r.campaign from outreach_deliveries d join outreach_runs r on r.id = d.run_id
+      where ${theirs} order by d.decided_at, d.id`
+    const consent = await sql`select c.* from outreach_consent c where exists (select 1 from outreach_deliveries d
+      where d.tenant_id = c.tenant_id and d.customer_ref = c.customer_ref and ${theirs}) order by c.updated_at, c.channel`
     return {
       format: 'switchboard.dsar/v1',
       generatedAt: new Date().toISOString(),
@@ -49,6 +59,7 @@ export function createCustomerExport(deps: { sql: Sql; customers: Customers; arc
       identityAudit: await deps.customers.auditTrail(customerId),
       erasures: await sql`select report, at from erasures where customer_id = ${customerId} order by id`,
       conversations: parts.flat(),
+      outreach: { deliveries: [...deliveries], consent: [...consent] },
     }
   }
 }

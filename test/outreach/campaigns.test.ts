@@ -183,9 +183,13 @@ describe('an order-delay event', () => {
     expect((await outreachMessages(h, TENANT, 'follow-up')).get(requester.userId)).toEqual([expect.stringMatching(/^Hi .+, was your issue solved\?$/)])
   })
 
-  test('erasing a customer erases the address and the words of the messages we sent them', async () => {
+  test('the customer\'s data export lists the messages we sent them; erasing them erases the address and the words', async () => {
     const requester = customers[6]!
     const customerId = await h.platform.storage.customers.resolve(TENANT, { kind: 'email', value: requester.email })
+    const exported = (await h.call('GET', `/v1/customers/${customerId}/export`)).body
+    const sent = exported.outreach.deliveries.filter((d: { customer_ref: string }) => d.customer_ref === requester.userId)
+    expect(sent.length).toBeGreaterThanOrEqual(2)
+    expect(sent.every((d: { address: string; campaign: string }) => d.address === requester.email.toLowerCase() && d.campaign)).toBe(true)
     expect((await h.call('POST', `/v1/customers/${customerId}/erase`, { body: { reason: 'asked' } })).status).toBe(200)
     const rows = await h.platform.storage.sql`select address, text, status from outreach_deliveries where customer_ref = ${requester.userId} and tenant_id = ${TENANT}`
     expect(rows.length).toBeGreaterThanOrEqual(2)
