@@ -68,7 +68,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
   // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
   checkTopic('')
-  const routing = startRouting(config, storage.redis, log, deps.gateway)
+  const routing = await startRouting(config, storage, log, deps.gateway)
   const catalogue = sandboxed(createCatalogue(deps), deps.toolSandbox)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
@@ -94,7 +94,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   })
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
-  deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
+  deps.metrics.track({ host: () => host.stats(), budgets: routing.budgets })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
     host,

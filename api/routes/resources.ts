@@ -1,8 +1,8 @@
-// One collection of declarative resources (agents, tools, MCP servers) per kind: read what is in force, create,
+// One collection of declarative resources (agents, tools, MCP servers, policies) per kind: read what is in force, create,
 // update, delete, and the version history with diffs and restore. Reads need the console scope, writes admin.
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
-import { diffSpecs, RESOURCE_KINDS, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
+import { diffSpecs, KINDS, PLATFORM_TENANT, RESOURCE_KINDS, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
 import type { StoredResource } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
@@ -28,7 +28,12 @@ const who = (tenant: TenantPrincipal) => ({ kind: 'tenant' as const, tenantId: t
 export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
   const base = `/v1/${collectionOf(kind)}`
   const { resources } = deps.apply
-  const key = (tenant: TenantPrincipal, name: string) => ({ tenantId: tenant.tenantId, kind, name })
+  // A platform kind (RoutingPolicy) is read by every tenant from the platform scope and written by the operator only.
+  const platform = KINDS[kind].scope === 'platform'
+  const key = (tenant: TenantPrincipal, name: string) => ({ tenantId: platform ? PLATFORM_TENANT : tenant.tenantId, kind, name })
+  const writable = () => {
+    if (platform) throw new AppError('auth.forbidden', `${kind} is a platform document: the operator applies it (admin apply, RESOURCES_DIR or the custom resource)`)
+  }
   const missing = (name: string) => new AppError('not_found', `${kind} ${name} not found`)
   const tags = [collectionOf(kind)]
   return new Elysia({ name: `resources-${kind}` })
@@ -41,6 +46,7 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
       return resourceView(found)
     }, { scope: ['console', 'admin'], params: NameParams, detail: { summary: `The ${kind} in force, with its version`, tags } })
     .post(base, async ({ body, tenant, set }) => {
+      writable()
       if (await resources.get(key(tenant, body.name))) throw new AppError('conflict', `${kind} ${body.name} exists: update it with PUT`)
       const applied = await applyResource(deps.apply, who(tenant), { kind, name: body.name, spec: body.spec, comment: body.comment, expectedVersion: 0 })
       set.status = 201
@@ -58,6 +64,7 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
       detail: { summary: `Create or update a ${kind}: a new version when the spec changed`, tags },
     })
     .delete(`${base}/:name`, async ({ params: { name }, tenant }) => {
+      writable()
       const deleted = await resources.delete(key(tenant, name), `key:${tenant.keyId}`)
       if (!deleted) throw missing(name)
       return { name, deleted: true, version: deleted.version }
