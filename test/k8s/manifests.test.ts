@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { CONTROLLED_KINDS } from '../../controller/index.ts'
+import { LONGEST_PROVIDER_CALL_MS } from '../../lib/limits.ts'
 import { createValidator, findKubectl, parseObjects, type K8sObject } from './schema-validator.ts'
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -64,9 +65,8 @@ describe.each(OVERLAYS)('%s', (overlay) => {
   test.skipIf(!kubectl)('a worker gets longer to stop than its shutdown budget, which outlasts the longest provider call', () => {
     const config = named(objects(), 'ConfigMap', 'switchboard-config').data
     const grace = named(objects(), 'Deployment', 'switchboard-worker').spec.template.spec.terminationGracePeriodSeconds
-    // The providers' default deadline (providers/guarded-provider.ts) and the pool call timeout (queues/pools.ts).
-    const longestProviderCallMs = 60_000
-    expect(Number(config.SHUTDOWN_GRACE_MS)).toBeGreaterThan(longestProviderCallMs)
+    // The providers' default deadline and the cap of every configured one (a provider spec, a routing policy).
+    expect(Number(config.SHUTDOWN_GRACE_MS)).toBeGreaterThan(LONGEST_PROVIDER_CALL_MS)
     expect(grace * 1000).toBeGreaterThanOrEqual(Number(config.SHUTDOWN_GRACE_MS) + 15_000)
   })
 
