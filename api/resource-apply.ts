@@ -98,6 +98,10 @@ async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenant
   if (agent.policy && !(await deps.resources.resolve({ tenantId, kind: 'AgentPolicy', name: agent.policy }))) {
     problems.push({ path: '/spec/policy', message: `no AgentPolicy "${agent.policy}" for tenant ${tenantId}` })
   }
+  const routing = agent.model?.routingPolicy
+  if (routing && !(await deps.resources.get({ tenantId: PLATFORM_TENANT, kind: 'RoutingPolicy', name: routing }))) {
+    problems.push({ path: '/spec/model/routingPolicy', message: `no RoutingPolicy "${routing}" in force` })
+  }
   return problems
 }
 

@@ -49,6 +49,13 @@ describe('RoutingPolicy', () => {
     expect((await h.call('GET', '/v1/routingpolicies/house/versions')).body.data.map((v: { version: number }) => v.version)).toEqual([2, 1])
   })
 
+  test('an agent names a routing policy in force, or is refused naming the field', async () => {
+    const missing = await h.call('PUT', '/v1/agents/routed', { spec: { instructions: 'Help.', model: { routingPolicy: 'nowhere' } } })
+    expect(missing.status).toBe(422)
+    expect(missing.body.error.details).toEqual([{ path: '/spec/model/routingPolicy', message: 'no RoutingPolicy "nowhere" in force' }])
+    expect((await h.call('PUT', '/v1/agents/routed', { spec: { instructions: 'Help.', model: { routingPolicy: 'house' } } })).status).toBe(200)
+  })
+
   test('a tenant key may not write, delete or restore a platform document', async () => {
     for (const [method, path, body] of [
       ['PUT', '/v1/routingpolicies/house', { spec: { version: 'mine' } }],
