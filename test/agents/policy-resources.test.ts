@@ -80,6 +80,9 @@ describe('RoutingPolicy', () => {
     await expect(runAdminCommand(deps, ['apply', bad])).rejects.toThrow('/spec/providers/openai/requestsPerMinute')
     writeFileSync(bad, readFileSync(example, 'utf8').replace('chain: [local]', 'chain: [gpt-5]'))
     await expect(runAdminCommand(deps, ['apply', bad])).rejects.toThrow('/spec/rules/0/chain/0: unknown model "gpt-5"')
+    const history = await runAdminCommand(deps, ['history', '*', 'routingpolicies', 'house']) as Array<{ version: number; changes: unknown[] }>
+    expect(history.map((v) => v.version)).toEqual([2, 1])
+    expect(await runAdminCommand(deps, ['rollback', '*', 'RoutingPolicy', 'house', '1'])).toMatchObject({ version: 3, changed: true, spec: { version: 'h1' } })
   })
 })
 
