@@ -23,12 +23,23 @@ spec:
   default: { chain: [local] }
 `
 let h: AgentsHarness
+const ADMIN_TOKEN = 'operator-token-for-policy-resources-test'
+/** A request with the operator's admin token. */
+async function asOperator(method: string, path: string, body?: unknown) {
+  const payload = body === undefined ? undefined : JSON.stringify(body)
+  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(payload ? { 'content-type': 'application/json' } : {}) }
+  const res = await h.platform.app!.handle(new Request(`http://localhost${path}`, { method, headers, body: payload }))
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
+}
 const dir = mkdtempSync(join(tmpdir(), 'policy-resources-'))
 const file = join(dir, 'routing.yaml')
 
 beforeAll(async () => {
   writeFileSync(file, policy('h1'))
-  h = await startAgentsHarness({ ROUTING_POLICY: file, RETENTION_POLICIES: join(ROOT, 'retention/default.yaml'), ROUTING_POLICY_POLL_MS: '100' })
+  h = await startAgentsHarness({
+    ROUTING_POLICY: file, RETENTION_POLICIES: join(ROOT, 'retention/default.yaml'), ROUTING_POLICY_POLL_MS: '100', SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+  })
 })
 afterAll(async () => {
   await h.close()
@@ -68,6 +79,23 @@ describe('RoutingPolicy', () => {
       expect(res.body.error.code).toBe('auth.forbidden')
     }
     expect((await h.call('GET', '/v1/routingpolicies/house')).body.version).toBe(2)
+  })
+
+  test('the operator writes one over HTTP with the admin token; a bad one is a 422 naming each path', async () => {
+    const spec = { version: 'o1', models: { local: { provider: 'local', pricePerMTok: { input: 0, output: 0 } } }, rules: [], default: { chain: ['local'] } }
+    const created = await asOperator('PUT', '/v1/admin/routingpolicies/operated', { spec })
+    expect(created.status).toBe(200)
+    expect(created.body).toMatchObject({ name: 'operated', scope: 'platform', version: 1, updatedBy: 'admin-token' })
+    const bad = await asOperator('PUT', '/v1/admin/routingpolicies/operated', { spec: { ...spec, tenant: 'acme', default: { chain: ['gpt-5'] } } })
+    expect(bad.status).toBe(422)
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['/spec/tenant'])
+    const unknownModel = await asOperator('PUT', '/v1/admin/routingpolicies/operated', { spec: { ...spec, default: { chain: ['gpt-5'] } } })
+    expect(unknownModel.body.error.details).toEqual([{ path: '/spec/default/chain/0', message: 'unknown model "gpt-5"' }])
+    expect((await h.call('GET', '/v1/routingpolicies/operated')).body.version).toBe(1)
+    expect((await asOperator('DELETE', '/v1/admin/routingpolicies/operated')).body).toMatchObject({ deleted: true, version: 2 })
+    // The operator's token is not a tenant's: a tenant's kinds stay the tenant's to write.
+    expect((await asOperator('PUT', '/v1/retentionpolicies/x', { spec: {} })).status).toBe(401)
+    expect((await h.call('PUT', '/v1/admin/routingpolicies/operated', { spec })).status).toBe(401)
   })
 
   test('the operator applies one with the CLI; a bad one is refused naming each path', async () => {
