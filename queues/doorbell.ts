@@ -1,5 +1,6 @@
 // A worker process's doorbell: the ids of conversations it owns that have new mail (lease.ts rings it), read
-// with one blocking connection for the whole process, however many actors are active.
+// with one blocking connection for the whole process, however many actors are active. The same read waits on the
+// activation bell (lease.ts), while the process has room for more actors.
 import type Redis from 'ioredis'
 import type { Logger } from '../lib/log.ts'
 
@@ -10,6 +11,10 @@ const BATCH = 1000
 
 export interface DoorbellHooks {
   ring(conversationIds: string[]): void
+  /** The activation bell rang: activation requests wait. */
+  activate(): void
+  /** Whether to listen to the activation bell too (a full process leaves the requests to others). */
+  wantsActivations(): boolean
   /** The connection came back after a loss: rings sent meanwhile may be gone with Redis's data. */
   reconnected(): void
 }
@@ -18,7 +23,7 @@ export interface Doorbell {
   close(): Promise<void>
 }
 
-export function listenDoorbell(connection: Redis, key: string, hooks: DoorbellHooks, log: Logger): Doorbell {
+export function listenDoorbell(connection: Redis, keys: { doorbell: string; activationBell: string }, hooks: DoorbellHooks, log: Logger): Doorbell {
   const client = connection.duplicate({ connectionName: `${connection.options.connectionName ?? 'switchboard'}-doorbell` })
   let closed = false
   let connectedOnce = false
@@ -29,8 +34,11 @@ export function listenDoorbell(connection: Redis, key: string, hooks: DoorbellHo
   const loop = (async () => {
     while (!closed) {
       try {
-        const popped = await client.blmpop(BLOCK_SECONDS, 1, key, 'LEFT', 'COUNT', BATCH)
-        if (popped) hooks.ring(popped[1])
+        const popped = hooks.wantsActivations()
+          ? await client.blmpop(BLOCK_SECONDS, 2, keys.doorbell, keys.activationBell, 'LEFT', 'COUNT', BATCH)
+          : await client.blmpop(BLOCK_SECONDS, 1, keys.doorbell, 'LEFT', 'COUNT', BATCH)
+        if (popped?.[0] === keys.activationBell) hooks.activate()
+        else if (popped) hooks.ring(popped[1])
       } catch (e) {
         if (closed) return
         log.warn('doorbell read failed', { error: e as Error })
