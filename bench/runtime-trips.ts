@@ -2,10 +2,9 @@
 // wire by loopback proxies (bench/wire-counter.ts). Turns go one at a time, each waiting for its reply, so each
 // count belongs to one turn; the worker's background traffic (lease renewals, reaping, blocking reads) is counted
 // over an idle stretch as long as each phase and taken off. Usage: bun bench/runtime-trips.ts [turns] [--detail]
-import { readFileSync } from 'node:fs'
 import { spawnSwitchboard } from '../test/support/processes.ts'
 import { createSender, turn } from '../test/support/traffic.ts'
-import { createBenchEnv, databaseUrl, deleteKeys, progress, redisUrl, round } from './support.ts'
+import { cpuMs, createBenchEnv, databaseUrl, deleteKeys, progress, redisUrl, round } from './support.ts'
 import { countingProxy, type WireCounter, type WireCounts } from './wire-counter.ts'
 import Redis from 'ioredis'
 
@@ -14,11 +13,6 @@ const DETAIL = process.argv.includes('--detail')
 // Active actors a worker keeps: cold turns go round robin over more conversations than this.
 const MAX_ACTIVE = 20
 const WARM_CONVERSATIONS = 10
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
 
 interface Phase { redis: WireCounts; postgres: WireCounts; ms: number; cpuMs: number }
 

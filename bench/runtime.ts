@@ -11,10 +11,9 @@
 // meets a passive actor).
 import { Queue, Worker } from 'bullmq'
 import Redis from 'ioredis'
-import { readFileSync } from 'node:fs'
 import { spawnSwitchboard } from '../test/support/processes.ts'
 import { createSender, turn } from '../test/support/traffic.ts'
-import { createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, type BenchEnv } from './support.ts'
+import { cpuMs, createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, rssMb, type BenchEnv } from './support.ts'
 
 const CONVERSATIONS = Number(process.argv[2] ?? 1000)
 const TURNS_PER_CONVERSATION = 3
@@ -48,17 +47,6 @@ async function rawBullmqJobsPerSecond(prefix: string): Promise<number> {
   await queue.close()
   connection.disconnect()
   return rate
-}
-
-/** CPU time (user + system) the process used so far, in ms (/proc reports clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
 async function waitForReplies(env: BenchEnv, total: number, onTick: () => void): Promise<void> {
