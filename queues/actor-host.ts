@@ -176,8 +176,13 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     claiming = true
     try {
       for (;;) {
-        const n = closing ? 0 : room()
-        if (n <= 0) return
+        if (closing) return
+        const n = room()
+        if (n <= 0) {
+          // Full of busy actors: the first one to drain claims (the bell is not listened to meanwhile).
+          requestsLeft = true
+          return
+        }
         requestsLeft = false
         const { claimed, local, left } = await leases.claim(n)
         for (const id of local) {
