@@ -6,6 +6,9 @@ import type { Logger } from '../lib/log.ts'
 
 // Seconds one read blocks; a closing host interrupts it by disconnecting.
 const BLOCK_SECONDS = 5
+// While the process is full it does not listen to the activation bell: it looks again this soon, so a request that
+// rang meanwhile waits for it at most this long once room frees up (or for another process with room).
+const FULL_BLOCK_SECONDS = 0.05
 // Ids taken per read: a burst of mail is handed over in a few calls.
 const BATCH = 1000
 
@@ -36,7 +39,7 @@ export function listenDoorbell(connection: Redis, keys: { doorbell: string; acti
       try {
         const popped = hooks.wantsActivations()
           ? await client.blmpop(BLOCK_SECONDS, 2, keys.doorbell, keys.activationBell, 'LEFT', 'COUNT', BATCH)
-          : await client.blmpop(BLOCK_SECONDS, 1, keys.doorbell, 'LEFT', 'COUNT', BATCH)
+          : await client.blmpop(FULL_BLOCK_SECONDS, 1, keys.doorbell, 'LEFT', 'COUNT', BATCH)
         if (popped?.[0] === keys.activationBell) hooks.activate()
         else if (popped) hooks.ring(popped[1])
       } catch (e) {
