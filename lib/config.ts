@@ -89,8 +89,11 @@ const EnvSchema = Type.Object({
   // Sessions (issue 4): hot, warm and cold tiers, retention.
   /** Hot-tier TTL where no retention policy matches, refreshed on activity. @defaultValue 3600 */
   HOT_TTL_S: Int(3600, 1, 'hot session TTL, s'),
-  /** Recent messages kept per conversation in the hot tier. @defaultValue 50 */
-  HOT_MAX_MESSAGES: Int(50, 1, 'messages per hot session'),
+  /**
+   * Recent messages kept per conversation in the hot tier. At least the conversation actor's context (60 messages,
+   * DEFAULT_HISTORY_LIMIT): an activation that needs more than hot holds reads Postgres instead. @defaultValue 60
+   */
+  HOT_MAX_MESSAGES: Int(60, 1, 'messages per hot session'),
   /** How far back a new conversation sees the customer's other conversations. @defaultValue 30 */
   HISTORY_LOOKBACK_DAYS: Type.Number({ default: 30, minimum: 0, description: 'cross-channel look-back, days' }),
   /**
