@@ -7,9 +7,10 @@ import type { Logger } from './lib/log.ts'
 import type { BudgetRemaining } from './lib/metrics.ts'
 import { loadRoutingPolicy } from './policy/index.ts'
 import {
-  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicyFile,
-  type ModelGateway, type Provider, type RoutingGateway,
+  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, parseProviderSpec, requireProviders,
+  watchPolicyFile, type ModelGateway, type Provider, type RoutingGateway,
 } from './providers/index.ts'
+import { AppError } from './lib/errors.ts'
 import { createRoutingState, type RedisRoutingState } from './storage/index.ts'
 
 export interface Routing {
@@ -22,6 +23,25 @@ export interface Routing {
   /** The source of `switchboard_budget_remaining_usd`: the tenant-wide budgets of the tenants routed so far. */
   budgets(): Promise<BudgetRemaining[]>
   close(): Promise<void>
+}
+
+/** Every provider the deployment names, each with its own provider queue: the `provider` label's bounded set. */
+export function providerQueueNames(config: Config): string[] {
+  const named = config.routing.providers.map((spec) => {
+    const parsed = parseProviderSpec(spec)
+    return parsed.name ?? parsed.vendor
+  })
+  return [...new Set(['local', ...(config.agent.provider === 'echo' ? ['echo'] : []), ...named])]
+}
+
+/** The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. */
+export function servedProviderQueues(config: Config): string[] {
+  const all = providerQueueNames(config)
+  const { providerQueues } = config.worker
+  if (providerQueues === '*') return all
+  const unknown = providerQueues.filter((q) => !all.includes(q))
+  if (unknown.length > 0) throw new AppError('config.invalid', `PROVIDER_QUEUES: no provider named ${unknown.join(', ')} (configured: ${all.join(', ')})`)
+  return providerQueues
 }
 
 function configuredProviders(config: Config): Record<string, Provider> {
@@ -40,7 +60,11 @@ export function startRouting(config: Config, redis: Redis, log: Logger, seam?: M
   const state = createRoutingState(redis, config.redis.prefix)
   const parse = (text: string, source: string) => requireProviders(loadRoutingPolicy(text, source), providers)
   const files = policyPaths.map((path) => watchPolicyFile({ path, pollMs, log, parse }))
-  const gateways = files.map((file) => ({ name: file.current().name, gateway: createRoutingGateway({ policy: file.current, providers, state, log }) }))
+  // The provider job owns retries (BullMQ attempts and rate limiter, within the caller's deadline): the chain makes one
+  // attempt per model and never sleeps inside the job.
+  const gateways = files.map((file) => ({
+    name: file.current().name, gateway: createRoutingGateway({ policy: file.current, providers, state, log, retryOwner: 'caller' }),
+  }))
   if (files.length > 0) log.info('model routing enabled', { policies: policyPaths, providers: Object.keys(providers) })
   const fallback = config.agent.provider === 'echo'
     ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
