@@ -203,7 +203,8 @@ async function processPoolJob(job: Job, handlers: Partial<PoolHandlers>, limiter
     const error = toBullError(e)
     if (error instanceof UnrecoverableError) throw error
     const info = decodeError(error.message)
-    const deadline = (job.data as PoolRequest).kind === 'provider.complete' ? (job.data as { payload: { deadline?: number } }).payload.deadline : undefined
+    const req = job.data as PoolRequest
+    const deadline = req.kind === 'provider.complete' ? req.payload.deadline : undefined
     // The vendor said when to come back: its queue waits that long, and the job keeps its attempts.
     if (limiter && info.code === 'provider.rate_limited' && info.retryAfterMs && before(deadline, info.retryAfterMs)) {
       await limiter.rateLimit(info.retryAfterMs)
