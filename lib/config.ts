@@ -44,9 +44,9 @@ const EnvSchema = Type.Object({
   POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per provider queue and worker process'),
   /**
    * The provider (vendor) queues a worker serves, comma-separated: `*` every configured provider (`local`, `echo` with
-   * AGENT_PROVIDER=echo, and ROUTING_PROVIDERS'), empty none. A per-vendor Deployment sets one, with WORKER_ACTORS=false.
+   * AGENT_PROVIDER=echo, and ROUTING_PROVIDERS'), `none` none. A per-vendor Deployment sets one, with WORKER_ACTORS=false.
    */
-  PROVIDER_QUEUES: Type.String({ default: '*', pattern: '^(\\*|[a-z0-9-]*(,[a-z0-9-]+)*)$', description: 'provider queues this worker serves' }),
+  PROVIDER_QUEUES: Type.String({ default: '*', pattern: '^(\\*|none|[a-z0-9-]+(,[a-z0-9-]+)*)$', description: 'provider queues this worker serves' }),
   /** False: the worker runs only its provider queues (no conversation actors, other pools or timers). */
   WORKER_ACTORS: Type.Boolean({ default: true, description: 'run conversation actors and the other pools' }),
   POOL_GUARDRAIL_CONCURRENCY: Int(32, 1, 'concurrent guardrail checks per worker process'),
@@ -214,7 +214,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     worker: {
       actors: env.WORKER_ACTORS,
       /** `*` (every configured provider) or the names listed. */
-      providerQueues: env.PROVIDER_QUEUES === '*' ? ('*' as const) : env.PROVIDER_QUEUES.split(',').filter((q) => q !== ''),
+      providerQueues: env.PROVIDER_QUEUES === '*' ? ('*' as const) : env.PROVIDER_QUEUES === 'none' ? [] : env.PROVIDER_QUEUES.split(','),
     },
     pools: {
       provider: env.POOL_PROVIDER_CONCURRENCY,
