@@ -3,22 +3,15 @@
 // caller would no longer wait for; a vendor's Retry-After pauses its queue through BullMQ's own rate limiter.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Queue } from 'bullmq'
-import type Redis from 'ioredis'
 import type { PoolHandlers, ProviderComplete } from '../../actors/protocol.ts'
 import { createSupervisor } from '../../actors/supervisor/supervisor.ts'
 import { systemClock } from '../../lib/clock.ts'
 import { RetryableError } from '../../lib/errors.ts'
-import { createLogger } from '../../lib/log.ts'
-import {
-  createDeadLetter, createPoolClient, createRedis, names, startPoolWorkers, type DeadLetter, type PoolQueues, type PoolWorkers,
-} from '../../queues/index.ts'
-import { createTestRedis, type TestRedis } from '../support/redis.ts'
+import { names, type PoolQueues } from '../../queues/index.ts'
+import { startPoolFixture, type PoolFixture } from '../support/pools.ts'
 
-let redis: TestRedis
-let bull: Redis
+let fixture: PoolFixture
 let pools: PoolQueues
-let workers: PoolWorkers
-let deadLetter: DeadLetter
 /** Each attempt's start time, by job id. */
 const starts = new Map<string, number[]>()
 
@@ -40,22 +33,14 @@ const step = (turnId: string, vendors: string[]) => ({
 })
 
 beforeAll(async () => {
-  redis = await createTestRedis()
-  bull = createRedis(redis.url, 'provider-queues-test')
-  deadLetter = createDeadLetter(bull, redis.prefix)
-  const concurrency = { provider: 4, tool: 1, escalation: 1, outreach: 1 }
-  const options = { prefix: redis.prefix, concurrency, lockDurationMs: 5000, providerQueues: ['down', 'busy', 'up'] }
-  workers = startPoolWorkers(bull, options, handlers, { deadLetter, log: createLogger() })
-  pools = createPoolClient(bull, redis.url, redis.prefix, { providers: ['down', 'busy', 'up'] })
+  fixture = await startPoolFixture(handlers, { provider: 4, tool: 1, escalation: 1, outreach: 1 }, ['down', 'busy', 'up'])
+  pools = fixture.pools
 })
 
-afterAll(async () => {
-  await pools.close()
-  await workers.close()
-  await deadLetter.close()
-  bull.disconnect()
-  await redis.cleanup()
-})
+afterAll(() => fixture.close())
+
+/** A vendor's queue, read through BullMQ's API. */
+const vendorQueue = (vendor: string) => new Queue(names.providerPool(vendor), { connection: fixture.bull, prefix: fixture.redis.prefix })
 
 describe('provider queues', () => {
   test('a model step goes to its vendor\'s queue, and falls back to the next vendor with a job on that vendor\'s queue', async () => {
@@ -64,8 +49,8 @@ describe('provider queues', () => {
     const outcome = await supervisor.complete(turn, { ...request, vendors: [{ vendor: 'down', path: ['down:m'] }, { vendor: 'up', path: ['up:m'] }] })
     expect(outcome.ok && outcome.value.text).toBe('answered by up')
     // Each vendor's job ran on its own queue, under its own id; the answering one knows what was tried before it.
-    const down = await new Queue(names.providerPool('down'), { connection: bull, prefix: redis.prefix }).getJob('fallback.model.1')
-    const up = await new Queue(names.providerPool('up'), { connection: bull, prefix: redis.prefix }).getJob('fallback.model.1.up')
+    const down = await vendorQueue('down').getJob('fallback.model.1')
+    const up = await vendorQueue('up').getJob('fallback.model.1.up')
     expect(await down?.getState()).toBe('failed')
     expect(up?.data.payload.tried).toEqual(['down:m'])
     expect(up?.data.payload.vendor).toBe('up')
@@ -85,7 +70,7 @@ describe('provider queues', () => {
     await Bun.sleep(2000)
     expect(starts.get('deadline.model.1')).toHaveLength(1)
     expect(starts.get('deadline-fallback.model.1')).toHaveLength(1)
-    const queue = new Queue(names.providerPool('down'), { connection: bull, prefix: redis.prefix })
+    const queue = vendorQueue('down')
     expect(await (await queue.getJob('deadline.model.1'))?.getState()).toBe('failed')
   }, 30_000)
 
@@ -97,7 +82,7 @@ describe('provider queues', () => {
     const [first, second] = starts.get('limited.model.1')!
     // A lower bound only: the queue waited out the vendor's 800 ms (BullMQ's limiter key), however slow the machine.
     expect(second! - first!).toBeGreaterThanOrEqual(750)
-    const job = await new Queue(names.providerPool('busy'), { connection: bull, prefix: redis.prefix }).getJob('limited.model.1')
+    const job = await vendorQueue('busy').getJob('limited.model.1')
     // Only the attempt that answered counts (a completion counts as one); the limited one left no failure behind.
     expect(job?.attemptsMade).toBe(1)
     expect(job?.attemptsStarted).toBe(2)
