@@ -22,14 +22,17 @@ export const transcriptTurn = (id: string): string | undefined => /\.t\d+$/.test
 
 export async function loadTurnContext(sql: Sql, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
   const turns = [...new Set(ids.map(transcriptTurn).filter((t) => t !== undefined))]
+  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan.
   type Row = { kind: 'm' | 's'; id: string; step: string | null; role: Role | null; text: string | null; result: unknown }
   const rows = await sql<Row[]>`
     select 'm' as kind, m.id, null as step, m.role, m.text, null::jsonb as result from messages m where m.id = any(${ids as string[]})
     union all
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = ${turnId}
+    union all
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = any(${turns}) and s.step = 'reply'
+    union all
     select 's', s.turn_id, s.step, null, null, s.result from turn_steps s
-    where s.turn_id = ${turnId}
-      or (s.step = 'reply' and s.turn_id = any(${turns}))
-      or (s.step in (${inputStep}, ${MERGED_STEP}) and s.turn_id = any(${ids as string[]}))`
+    where s.turn_id = any(${ids as string[]}) and s.turn_id <> ${turnId} and s.step in (${inputStep}, ${MERGED_STEP})`
   const out: TurnContextRows = { messages: new Map(), replies: new Map(), withheld: new Set(), steps: new Map() }
   const blocked = new Set<string>()
   const mergedInto = new Map<string, string>()
