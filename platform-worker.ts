@@ -69,7 +69,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
   // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
   checkTopic('')
-  const routing = startRouting(config, storage.redis, log, deps.gateway)
+  const routing = await startRouting(config, storage, log, deps.gateway)
   const catalogue = sandboxed(createCatalogue(deps), deps.toolSandbox)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
@@ -96,7 +96,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   log.info('provider queues served', { providerQueues, actors: config.worker.actors })
   const conversations = config.worker.actors ? await startConversations(deps, runtime) : undefined
   const host = conversations?.host
-  deps.metrics.track({ ...(host ? { host: () => host.stats() } : {}), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
+  deps.metrics.track({ ...(host ? { host: () => host.stats() } : {}), budgets: routing.budgets })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
     host,

@@ -18,13 +18,13 @@ import { providerQueueNames } from './platform-routing.ts'
 import { startWorkerRole, type ToolSandbox } from './platform-worker.ts'
 import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
-import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
+import { BUILTIN_TOOLS, watchResourceFiles } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
 import { createClickHouseSink, createExporter } from './warehouse/index.ts'
 import {
-  createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
+  createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, watchRetentionPolicies, type Storage,
 } from './storage/index.ts'
 
 export interface PlatformSeams {
@@ -89,11 +89,16 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
   const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: runsWorker })
   closers.push(() => channels.close())
-  const { resourcesDir } = config.agents
-  if (resourcesDir) {
-    const dir = await watchResourceDir({ dir: resourcesDir, apply, log, pollMs: config.agents.refreshMs })
-    closers.push(async () => dir.close())
+  // Files are one source of the versioned store (the API, the CLI and the controller are the others).
+  const resourceFiles = [config.agents.resourcesDir, ...config.routing.policyPaths, config.sessions.retentionPolicies].filter((p) => p !== undefined)
+  if (resourceFiles.length > 0) {
+    const files = await watchResourceFiles({ paths: resourceFiles, apply, log, pollMs: config.agents.refreshMs })
+    closers.push(async () => files.close())
   }
+  const retentionPolicies = await watchRetentionPolicies({
+    resources: storage.resources, resolver: storage.retentionResolver, refreshMs: config.agents.refreshMs, log,
+  })
+  closers.push(async () => retentionPolicies.close())
 
   if (config.role === 'controller') {
     const controller = startControllerRole({ config, apply, metrics, health, log, kube: seams.kube })

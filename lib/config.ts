@@ -100,7 +100,10 @@ const EnvSchema = Type.Object({
   HOT_MAX_MESSAGES: Int(50, 1, 'messages per hot session'),
   /** How far back a new conversation sees the customer's other conversations. @defaultValue 30 */
   HISTORY_LOOKBACK_DAYS: Type.Number({ default: 30, minimum: 0, description: 'cross-channel look-back, days' }),
-  /** YAML file of retention policies; unset means nothing expires and hot uses HOT_TTL_S. */
+  /**
+   * YAML file of RetentionPolicy documents (retention/default.yaml), applied to the versioned store as the operator
+   * at start and on change, like RESOURCES_DIR. With no RetentionPolicy in force nothing expires and hot uses HOT_TTL_S.
+   */
   RETENTION_POLICIES: Type.Optional(Type.String({ minLength: 1 })),
   /** How often one worker applies the retention policies; 0 disables the job. @defaultValue 3600 */
   RETENTION_INTERVAL_S: Int(3600, 0, 'retention job interval, s'),
@@ -126,13 +129,18 @@ const EnvSchema = Type.Object({
   KNOWLEDGE_FETCH_ALLOW_PRIVATE: Type.Boolean({ default: false }),
   /** Pages one re-index job fetches at once. @defaultValue 4 */
   KNOWLEDGE_FETCH_CONCURRENCY: Int(4, 1, 'concurrent page fetches per re-index job'),
-  // Routing (issue 5): policy file, hot reload and the providers it routes to.
+  // Routing (issue 5): RoutingPolicy resources, hot reload and the providers they route to.
   /**
-   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
-   * `metadata.name`; the first is the default model of agents without one. Unset: AGENT_PROVIDER is the default.
+   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml), applied to the versioned store
+   * as the operator at start and on change, like RESOURCES_DIR. Agents name a policy by its `metadata.name`.
    */
   ROUTING_POLICY: Type.Optional(Type.String({ minLength: 1 })),
-  /** How often the routing policy file is checked for changes. @defaultValue 1000 */
+  /**
+   * The RoutingPolicy that agents without a model of their own answer through. @defaultValue the first
+   * ROUTING_POLICY file's; with neither, AGENT_PROVIDER
+   */
+  ROUTING_DEFAULT_POLICY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })),
+  /** How often workers read the RoutingPolicy resources in force (and files are checked). @defaultValue 1000 */
   ROUTING_POLICY_POLL_MS: Int(1000, 50, 'routing policy reload poll, ms'),
   /** JSON array of provider specs (`{ "vendor": "openai", "apiKey": …, "name": … }`), usually from a Kubernetes secret. */
   ROUTING_PROVIDERS: Type.Optional(Type.String({ minLength: 2 })),
@@ -257,6 +265,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     },
     routing: {
       policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+      defaultPolicy: env.ROUTING_DEFAULT_POLICY,
       pollMs: env.ROUTING_POLICY_POLL_MS,
       providers: providerSpecs(env.ROUTING_PROVIDERS),
     },

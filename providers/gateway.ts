@@ -56,6 +56,11 @@ export interface ModelGateway {
   stream?(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): AsyncIterable<GatewayStreamEvent>
 }
 
+/** The vendors a gateway routes this context to; one that names none (a test's scripted model) answers on `local`. */
+export function vendorsOf(gateway: ModelGateway, ctx: RouteContext): VendorRoute[] {
+  return gateway.vendors?.(ctx) ?? [{ vendor: 'local', path: [] }]
+}
+
 /** One provider, one model, no routing: the default for the offline demo. */
 export function createDirectGateway(provider: Provider, model: string): ModelGateway {
   const path = [`${provider.name}:${model}`]

@@ -5,6 +5,7 @@
 import type { ChatTurn, PendingAction, PoolResults, TurnReceived } from '../protocol.ts'
 import { isOutage, RetryableError, TerminalError, toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
 import type { RunnableAgent } from '../agent-directory.ts'
+import { vendorsOf } from '../../providers/index.ts'
 import type { Outcome } from '../supervisor/supervisor.ts'
 import { modelStepName, toolStepName } from '../turn-prompt.ts'
 import type { ConversationContext } from './state.ts'
@@ -42,7 +43,7 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
   const done = (o: DistributiveOmit<LoopOutcome, 'checks'>): LoopOutcome => ({ ...o, checks })
   // The vendor is chosen before the hop: the call goes to its provider queue (a scripted test model: `local`'s).
   const routeCtx = { ...state.route, agent: state.agent, conversationId: state.conversationId }
-  const vendors = agent.gateway.vendors?.(routeCtx) ?? [{ vendor: 'local', path: [] }]
+  const vendors = vendorsOf(agent.gateway, routeCtx)
   // References, not words: the provider actor reads the window's messages and this turn's steps from Postgres.
   const context = [...state.historyIds]
   for (let i = 1; i <= MAX_MODEL_STEPS; i++) {

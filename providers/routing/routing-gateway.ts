@@ -10,7 +10,7 @@ import { callChain, type ChainCall, type ChainDeps, type ChainResult } from './c
 import type { BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, RoutingPlan, RoutingState, TenantBudgetStatus } from './routing-plan.ts'
 
 export interface RoutingGatewayOptions {
-  /** The policy in force; pass a `PolicyFile`'s `current` for hot reload. */
+  /** The policy in force, read on every call: pass a `PolicySet`'s `current` for hot reload. */
   policy: () => RoutingPlan
   /** Providers by the names the policy's models use (e.g. `openai`, `local`). */
   providers: Readonly<Record<string, Provider>>
@@ -55,7 +55,7 @@ interface Plan {
 
 /**
  * @example
- * const gateway = createRoutingGateway({ policy: policyFile.current, providers: { openai, local }, state })
+ * const gateway = createRoutingGateway({ policy: () => policySet.current('retail-default')!, providers: { openai, local }, state })
  * const { response, costUsd, path, degradedBy } = await gateway.complete({ messages }, ctx)
  */
 export function createRoutingGateway(options: RoutingGatewayOptions): RoutingGateway {
