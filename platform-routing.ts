@@ -10,9 +10,10 @@ import type { Logger } from './lib/log.ts'
 import type { BudgetRemaining } from './lib/metrics.ts'
 import { compileRoutingPolicy, type CompiledRoutingPolicy, type RoutingPolicySpec } from './policy/index.ts'
 import {
-  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicySet,
-  type GatewayStreamEvent, type ModelGateway, type PolicySet, type Provider, type RoutingGateway,
+  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, parseProviderSpec, requireProviders,
+  vendorsOf, watchPolicySet, type GatewayStreamEvent, type ModelGateway, type PolicySet, type Provider, type RoutingGateway,
 } from './providers/index.ts'
+import { AppError } from './lib/errors.ts'
 import { parseResourceDocuments, PLATFORM_TENANT } from './resources/index.ts'
 import { createRoutingState, type RedisRoutingState, type Resources } from './storage/index.ts'
 
@@ -28,6 +29,25 @@ export interface Routing {
   /** Reads the store now (the poll does it every ROUTING_POLICY_POLL_MS). */
   refresh(): Promise<void>
   close(): Promise<void>
+}
+
+/** Every provider the deployment names, each with its own provider queue: the `provider` label's bounded set. */
+export function providerQueueNames(config: Config): string[] {
+  const named = config.routing.providers.map((spec) => {
+    const parsed = parseProviderSpec(spec)
+    return parsed.name ?? parsed.vendor
+  })
+  return [...new Set(['local', ...(config.agent.provider === 'echo' ? ['echo'] : []), ...named])]
+}
+
+/** The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. */
+export function servedProviderQueues(config: Config): string[] {
+  const all = providerQueueNames(config)
+  const { providerQueues } = config.worker
+  if (providerQueues === '*') return all
+  const unknown = providerQueues.filter((q) => !all.includes(q))
+  if (unknown.length > 0) throw new AppError('config.invalid', `PROVIDER_QUEUES: no provider named ${unknown.join(', ')} (configured: ${all.join(', ')})`)
+  return providerQueues
 }
 
 function configuredProviders(config: Config): Record<string, Provider> {
@@ -50,6 +70,7 @@ function defaultPolicyName(config: Config): string | undefined {
 /** A gateway that answers through whichever gateway `pick` names at the time of each call. */
 function delegating(pick: () => ModelGateway): ModelGateway {
   return {
+    vendors: (ctx) => vendorsOf(pick(), ctx),
     complete: (req, ctx) => pick().complete(req, ctx),
     async *stream(req, ctx): AsyncIterable<GatewayStreamEvent> {
       const gateway = pick()
@@ -74,7 +95,11 @@ export async function startRouting(config: Config, storage: { redis: Redis; reso
       apiVersion: SWITCHBOARD_API_VERSION, kind: 'RoutingPolicy', metadata: { name }, spec: spec as RoutingPolicySpec,
     }, `RoutingPolicy ${name}`), providers),
     onChange(names) {
-      for (const name of names) if (!gateways.has(name)) gateways.set(name, createRoutingGateway({ policy: () => set.current(name)!, providers, state, log }))
+      // The provider job owns retries (BullMQ attempts and rate limiter, within the caller's deadline): the chain
+      // makes one attempt per model and never sleeps inside the job.
+      for (const name of names) {
+        if (!gateways.has(name)) gateways.set(name, createRoutingGateway({ policy: () => set.current(name)!, providers, state, log, retryOwner: 'caller' }))
+      }
       for (const name of [...gateways.keys()]) if (!names.includes(name)) gateways.delete(name)
     },
   })

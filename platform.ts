@@ -14,6 +14,7 @@ import {
   type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
+import { providerQueueNames } from './platform-routing.ts'
 import { startWorkerRole, type ToolSandbox } from './platform-worker.ts'
 import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
@@ -72,7 +73,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const telemetry = spansEnabled() ? createQueueTelemetry() : undefined
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
-  const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
+  const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry, providers: providerQueueNames(config) })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
     alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
@@ -113,6 +114,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+  }
+  // A provider-only worker (WORKER_ACTORS=false) leaves the conversations' recovery and the timers to the others.
+  if (runsWorker && config.worker.actors) {
     const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
     closers.unshift(async () => recovery.close())
     const sla = startConsoleTimers({ config, storage, clock, log, metrics })
@@ -140,7 +144,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
+      dequeue: createJobScrubber(bull, prefix, providerQueueNames(config)), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

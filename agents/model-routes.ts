@@ -35,7 +35,8 @@ export function createModelRoutes(deps: ModelRouteDeps) {
       let gateway = direct.get(key)
       if (!gateway) {
         const policy = requireProviders(directPolicy(route, agent), deps.providers)
-        gateway = createRoutingGateway({ policy: () => policy, providers: deps.providers, state: deps.state, log: deps.log })
+        // Called from the provider job, which owns retries (see platform-routing.ts).
+        gateway = createRoutingGateway({ policy: () => policy, providers: deps.providers, state: deps.state, log: deps.log, retryOwner: 'caller' })
         direct.set(key, gateway)
       }
       return gateway

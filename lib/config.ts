@@ -41,7 +41,14 @@ const EnvSchema = Type.Object({
   ACTOR_OUTAGE_RETRY_MS: Int(60_000, 0, 'how long a turn waits out an outage, ms'),
   /** On SIGTERM, in-flight turns get this long to finish; the rest is handed back. Keep below the k8s grace period. */
   SHUTDOWN_GRACE_MS: Int(25_000, 0, 'graceful shutdown budget, ms'),
-  POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per worker process'),
+  POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per provider queue and worker process'),
+  /**
+   * The provider (vendor) queues a worker serves, comma-separated: `*` every configured provider (`local`, `echo` with
+   * AGENT_PROVIDER=echo, and ROUTING_PROVIDERS'), `none` none. A per-vendor Deployment sets one, with WORKER_ACTORS=false.
+   */
+  PROVIDER_QUEUES: Type.String({ default: '*', pattern: '^(\\*|none|[a-z0-9-]+(,[a-z0-9-]+)*)$', description: 'provider queues this worker serves' }),
+  /** False: the worker runs only its provider queues (no conversation actors, other pools or timers). */
+  WORKER_ACTORS: Type.Boolean({ default: true, description: 'run conversation actors and the other pools' }),
   POOL_GUARDRAIL_CONCURRENCY: Int(32, 1, 'concurrent guardrail checks per worker process'),
   POOL_TOOL_CONCURRENCY: Int(32, 1, 'concurrent tool calls per worker process'),
   POOL_ESCALATION_CONCURRENCY: Int(8, 1, 'concurrent escalations per worker process'),
@@ -214,6 +221,11 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       leaseTtlMs: env.ACTOR_LEASE_TTL_MS,
       turnAttempts: env.ACTOR_TURN_ATTEMPTS,
       outageRetryMs: env.ACTOR_OUTAGE_RETRY_MS,
+    },
+    worker: {
+      actors: env.WORKER_ACTORS,
+      /** `*` (every configured provider) or the names listed. */
+      providerQueues: env.PROVIDER_QUEUES === '*' ? ('*' as const) : env.PROVIDER_QUEUES === 'none' ? [] : env.PROVIDER_QUEUES.split(','),
     },
     pools: {
       provider: env.POOL_PROVIDER_CONCURRENCY,

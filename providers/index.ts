@@ -87,7 +87,8 @@ export { checkTopic } from './local/index.ts'
 export type { OutOfScopeAction, TopicResult } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */
-export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
+export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion, type VendorRoute, vendorsOf } from './gateway.ts'
+export { fallsBack } from './routing/call-chain.ts'
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'

@@ -8,6 +8,8 @@ export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/
 export const names = {
   mailbox: (conversationId: string) => `mailbox-${conversationId}`,
   pool: (pool: PoolName) => `pool-${pool}`,
+  /** One queue per provider (vendor): KEDA scales, and BullMQ rate-limits, each vendor on its own. */
+  providerPool: (vendor: string) => `pool-provider-${vendor}`,
   deadLetter: 'dead-letter',
   lease: (prefix: string, conversationId: string) => `${prefix}:lease:${conversationId}`,
   leaseIndex: (prefix: string) => `${prefix}:leases`,
