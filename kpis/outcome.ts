@@ -97,3 +97,19 @@ export function judgeConversation(f: ConversationFacts, now: number, s: KpiSetti
     askedAgain: e?.rating ? e.rating.missing.some((m) => !e.packageMissing.includes(m)) : null,
   }
 }
+
+/**
+ * The next moment after `now` at which the clock alone may change this conversation's verdict: the ends of the windows
+ * the judge above compares `now` with (confirmation, durability, abandonment), or just after `now` while a handoff is
+ * unresolved (its handling time, a cost, grows with the clock). Null once none is ahead: only new facts can change it.
+ * Rejudging at a moment where nothing changes is harmless; missing one is not, so every window end counts.
+ */
+export function recheckAt(f: ConversationFacts, o: ConversationOutcome, now: number, s: KpiSettings): number | null {
+  if (f.escalation && !f.escalation.allResolved) return now + 1
+  const ends = [
+    f.closedAt === null ? null : f.closedAt + s.confirmWindowMs,
+    o.resolvedAt === null ? null : o.resolvedAt + s.durableWindowMs,
+    f.lastReplyAt === null ? null : f.lastReplyAt + s.abandonAfterMs,
+  ].filter((t): t is number => t !== null && t > now)
+  return ends.length === 0 ? null : Math.min(...ends)
+}
