@@ -17,6 +17,7 @@ import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
 import { startRouting } from './platform-routing.ts'
+import { startKpiSweepTimer } from './analytics/index.ts'
 import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
@@ -94,6 +95,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   })
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
+  const kpiSweep = startKpiSweepTimer({ storage, clock: deps.clock, log, settings: config.kpis, intervalMs: config.kpiSweep.intervalMs })
   deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
@@ -102,6 +104,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     close: async () => {
       await knowledge.close()
       await outreach.close()
+      await kpiSweep.close()
       await host.close(config.shutdownGraceMs)
       await poolWorkers.close()
       await server?.close()

@@ -25,6 +25,8 @@ export const KpiEnv = {
   KPI_HUMAN_HOUR_USD: Num(D.cost.humanHourUsd, "cost of an hour of a person's time, USD"),
   /** @defaultValue 6 */
   KPI_QA_REVIEW_MINUTES: Num(D.cost.qaReviewMinutes, 'minutes one QA review takes'),
+  /** How often each worker judges the conversations that changed or came due into their KPI rows; 0 turns it off. @defaultValue 30000 */
+  KPI_SWEEP_MS: Type.Integer({ default: 30_000, minimum: 0, description: 'KPI outcome sweep interval, ms' }),
   /** How often each worker checks whether yesterday's QA sample is drawn; 0 turns the job off. @defaultValue 600000 */
   QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
   /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
@@ -54,6 +56,11 @@ export function exportConfig(env: Static<typeof KpiEnvSchema>) {
 /** The systemic-issue check's settings. */
 export function systemicConfig(env: Static<typeof KpiEnvSchema>) {
   return { checkMs: env.SYSTEMIC_CHECK_MS, windowMs: env.SYSTEMIC_WINDOW_MIN * 60_000, webhookUrl: env.ALERTS_WEBHOOK_URL }
+}
+
+/** How often the KPI outcome sweep runs. */
+export function kpiSweepConfig(env: Static<typeof KpiEnvSchema>) {
+  return { intervalMs: env.KPI_SWEEP_MS }
 }
 
 /** The daily QA sample's settings. */

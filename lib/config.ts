@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
 import { ControllerEnv, controllerConfig } from './config-controller.ts'
-import { exportConfig, KpiEnv, kpiConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
+import { exportConfig, KpiEnv, kpiConfig, kpiSweepConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
 
 const Int = (def: number, min: number, description: string) =>
   Type.Integer({ default: def, minimum: min, description })
@@ -214,6 +214,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     controller: controllerConfig(env),
     kpis: kpiConfig(env),
+    kpiSweep: kpiSweepConfig(env),
     qaSampling: qaSamplingConfig(env),
     systemicIssues: systemicConfig(env),
     clickhouseExport: exportConfig(env),

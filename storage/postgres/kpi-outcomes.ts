@@ -61,8 +61,8 @@ function aggregateOf(r: SumRow): KpiAggregate {
 }
 
 export function createKpiOutcomes(sql: Sql) {
-  /** One transaction: claims, judges and writes up to `limit` conversations; returns how many it claimed. */
-  async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, limit: number): Promise<number> {
+  /** One transaction: claims, judges and writes up to `limit` conversations; returns how many it claimed and judged. */
+  async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, limit: number): Promise<{ claimed: number; judged: number }> {
     return sql.begin(async (tx) => {
       const claimed = await tx<{ id: string }[]>`select id from (
           select d.conversation_id as id from kpi_dirty d left join conversations c on c.id = d.conversation_id
@@ -71,14 +71,14 @@ export function createKpiOutcomes(sql: Sql) {
           select o.conversation_id from conversation_outcomes o
           where o.recheck_at <= ${now} and (${tenantId}::text is null or o.tenant_id = ${tenantId})) s
         where pg_try_advisory_xact_lock(hashtext('switchboard.kpi'), hashtext(id)) limit ${limit}`
-      if (claimed.length === 0) return 0
+      if (claimed.length === 0) return { claimed: 0, judged: 0 }
       const ids = [...new Set(claimed.map((r) => r.id))]
       // Read again now that the locks are held: another sweep may have judged some of them just before.
       const due = await tx<{ id: string; tenantId: string; mark: number | null }[]>`select c.id, c.tenant_id as "tenantId", d.mark
         from conversations c left join kpi_dirty d on d.conversation_id = c.id left join conversation_outcomes o on o.conversation_id = c.id
         where c.id = any(${ids}) and (d.mark is not null or o.recheck_at <= ${now})`
       await tx`delete from kpi_dirty d where d.conversation_id = any(${ids}) and not exists (select 1 from conversations c where c.id = d.conversation_id)`
-      if (due.length === 0) return claimed.length
+      if (due.length === 0) return { claimed: claimed.length, judged: 0 }
       const tenantOf = new Map(due.map((r) => [r.id, r.tenantId]))
       const facts = await readFactsOf(tx, due.map((r) => r.id), now)
       const records = facts.map((f) => recordOf(tenantOf.get(f.id)!, judge(f)))
@@ -90,7 +90,7 @@ export function createKpiOutcomes(sql: Sql) {
       const marked = due.filter((r) => r.mark !== null)
       await tx`delete from kpi_dirty d using (select unnest(${marked.map((r) => r.id)}::text[]) as id, unnest(${marked.map((r) => r.mark!)}::bigint[]) as mark) j
         where d.conversation_id = j.id and d.mark = j.mark`
-      return claimed.length
+      return { claimed: claimed.length, judged: records.length }
     })
   }
 
@@ -101,8 +101,11 @@ export function createKpiOutcomes(sql: Sql) {
      */
     async sweep(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, o: OutcomeSweepOptions = {}): Promise<number> {
       let judged = 0
-      for (let n; (n = await sweepBatch(now, judge, o.tenantId ?? null, o.batchSize ?? 500)) > 0;) judged += n
-      return judged
+      for (;;) {
+        const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.batchSize ?? 500)
+        if (batch.claimed === 0) return judged
+        judged += batch.judged
+      }
     },
 
     /** How many conversations wait for a sweep: dirty, or due at `now`. */
