@@ -15,9 +15,10 @@ import {
 } from './queues/index.ts'
 import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
-import type { Storage } from './storage/index.ts'
+import { createS3BlobStore, type Storage } from './storage/index.ts'
 import { startRouting } from './platform-routing.ts'
 import { startKpiSweepTimer } from './analytics/index.ts'
+import { createClickHouseSink, createExporter, createParquetSink, type WarehouseSink } from './warehouse/index.ts'
 import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
@@ -95,6 +96,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   })
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
+  const exports = startWarehouseExports(deps)
   const kpiSweep = startKpiSweepTimer({ storage, clock: deps.clock, log, settings: config.kpis, intervalMs: config.kpiSweep.intervalMs })
   deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
@@ -105,6 +107,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
       await knowledge.close()
       await outreach.close()
       await kpiSweep.close()
+      await exports.close()
       await host.close(config.shutdownGraceMs)
       await poolWorkers.close()
       await server?.close()
@@ -156,6 +159,31 @@ function startOutreach({ config, storage, bull, mailbox, pools, clock, log, metr
       service.close()
       await workers.close()
       await queues.close()
+    },
+  }
+}
+
+/**
+ * The warehouse exports configured (ClickHouse, Parquet on S3), each streaming from its checkpoints on whichever
+ * worker holds its lease; the others wait to take over.
+ */
+function startWarehouseExports({ config, storage, log }: WorkerRoleDeps): { close(): Promise<void> } {
+  const sinks: Array<{ sink: WarehouseSink; close(): Promise<void> }> = []
+  if (config.clickhouseExport) {
+    const sink = createClickHouseSink(config.clickhouseExport)
+    sinks.push({ sink, close: () => sink.close() })
+  }
+  if (config.parquetExport) {
+    const store = createS3BlobStore(config.parquetExport.s3)
+    sinks.push({ sink: createParquetSink({ store, prefix: config.parquetExport.prefix }), close: () => store.close() })
+  }
+  const stop = new AbortController()
+  const running = sinks.map(({ sink }) => createExporter({ source: storage.exportSource, sink, log }).runAsLeader(stop.signal))
+  return {
+    close: async () => {
+      stop.abort()
+      await Promise.all(running)
+      for (const s of sinks) await s.close()
     },
   }
 }

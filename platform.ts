@@ -21,7 +21,6 @@ import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
-import { createClickHouseSink, createExporter } from './warehouse/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
 } from './storage/index.ts'
@@ -118,12 +117,6 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     const systemic = startSystemicIssuesTimer({ storage, tenants: storage.tenants, clock, log, intervalMs: config.systemicIssues.checkMs,
       windowMs: config.systemicIssues.windowMs, webhookUrl: config.systemicIssues.webhookUrl })
     closers.unshift(() => systemic.close())
-    if (config.clickhouseExport) {
-      const stop = new AbortController()
-      const sink = createClickHouseSink(config.clickhouseExport)
-      const running = createExporter({ source: storage.exportSource, sink, log }).runAsLeader(stop.signal)
-      closers.unshift(async () => { stop.abort(); await running; await sink.close() })
-    }
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,

@@ -43,14 +43,27 @@ export const KpiEnv = {
   EXPORT_CLICKHOUSE_DATABASE: Type.String({ default: 'switchboard', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   EXPORT_CLICKHOUSE_USER: Type.Optional(Type.String()),
   EXPORT_CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  /**
+   * An S3 bucket to export Parquet files to (`<prefix>/<stream>/tenant=<id>/day=<YYYY-MM-DD>/…`), reached with the
+   * S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY settings; none: no Parquet export.
+   */
+  EXPORT_PARQUET_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  /** @defaultValue 'warehouse' */
+  EXPORT_PARQUET_PREFIX: Type.String({ default: 'warehouse', pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$' }),
 }
 
 const KpiEnvSchema = Type.Object(KpiEnv)
 
-/** The warehouse export's settings; undefined without a sink. */
+/** The warehouse export's ClickHouse settings; undefined without one. */
 export function exportConfig(env: Static<typeof KpiEnvSchema>) {
   if (!env.EXPORT_CLICKHOUSE_URL) return undefined
   return { url: env.EXPORT_CLICKHOUSE_URL, database: env.EXPORT_CLICKHOUSE_DATABASE, username: env.EXPORT_CLICKHOUSE_USER, password: env.EXPORT_CLICKHOUSE_PASSWORD }
+}
+
+/** The Parquet export's bucket and prefix; undefined without a bucket (the S3 connection settings are the cold tier's). */
+export function parquetExportConfig(env: Static<typeof KpiEnvSchema>) {
+  if (!env.EXPORT_PARQUET_BUCKET) return undefined
+  return { bucket: env.EXPORT_PARQUET_BUCKET, prefix: env.EXPORT_PARQUET_PREFIX }
 }
 
 /** The systemic-issue check's settings. */
