@@ -19,7 +19,7 @@ import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
-import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
+import { agentKpiFigures, startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
@@ -74,7 +74,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
-    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
+    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals(),
+    kpis: () => agentKpiFigures({ storage, clock, settings: config.kpis }) })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   const runsWorker = config.role === 'worker' || config.role === 'all'

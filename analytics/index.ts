@@ -12,3 +12,5 @@ export { COMPLAINT_TERMS, evaluateSystemicIssues, startSystemicIssuesTimer, type
  * @example const sweep = startKpiSweepTimer({ storage, clock, log, settings: config.kpis, intervalMs: 30_000 })
  */
 export { startKpiSweepTimer, sweepKpiOutcomes, type KpiSweepDeps } from './kpi-sweep-job.ts'
+/** The Prometheus KPI gauges' figures: per tenant, agent and maturity level, bounded. */
+export { agentKpiFigures, type KpiGaugeDeps } from './kpi-gauges.ts'

@@ -118,6 +118,14 @@ export function createKpiOutcomes(sql: Sql) {
       return Number(row!.n)
     },
 
+    /** Totals per (tenant, agent, maturity level) of conversations started in [from, to), the `limit` busiest groups. */
+    async byAgentAndLevel(from: Date, to: Date, limit: number): Promise<Array<{ tenantId: string; agent: string; mode: string | null; aggregate: KpiAggregate }>> {
+      const rows = await sql<Array<SumRow & { tenantId: string; agent: string; mode: string | null }>>`select tenant_id as "tenantId", agent, mode,
+          ${sql.unsafe(SUMS)} from conversation_outcomes where created_at >= ${from} and created_at < ${to}
+        group by tenant_id, agent, mode order by count(*) desc, tenant_id, agent, mode limit ${limit}`
+      return rows.map((r) => ({ tenantId: r.tenantId, agent: r.agent, mode: r.mode, aggregate: aggregateOf(r) }))
+    },
+
     /** The totals of the tenant's conversations started in [from, to): overall, per group, and per period. */
     async aggregate(q: KpiAggregateQuery): Promise<AggregatedBreakdown> {
       const dims = [...(q.groupBy ?? [])]
