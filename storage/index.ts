@@ -63,7 +63,7 @@ export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-call
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
 /** The warehouse export's reads, checkpoints and dead letters. */
-export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
+export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream, type SourceStream } from './postgres/export-source.ts'
 /** The daily QA sample: candidates and the once-per-day run. */
 export { createQaSamples, type QaSampleCandidate, type QaSampleRow, type QaSamples } from './postgres/qa-samples.ts'
 /** Systemic issues: cluster counts per window and the alerts. */

@@ -67,3 +67,20 @@ test('a batch sent again from the same checkpoint overwrites its objects: no row
   const rows = (await Promise.all(keys.map(read))).flat()
   expect(rows.map((r) => r.id).sort()).toEqual(['p2.m0', 'p4.m0'])
 })
+
+test("a customer's erasure reaches the Parquet files: their rows are rewritten away, other rows stay", async () => {
+  const source = createExportSource(db.sql)
+  const sink = createParquetSink({ store, prefix: 'wh' })
+  // what erasure leaves behind: the tombstone, and the conversation gone
+  await db.sql`insert into erased_conversations (id, tenant_id) values ('p1', 'acme'), ('p2', 'acme')`
+  await db.sql`delete from conversations where id in ('p1', 'p2')`
+  await createExporter({ source, sink, streams: ['turns', 'provider_calls', 'csat'], settleMs: 0 }).drain()
+  const rowsUnder = async (prefix: string) => (await Promise.all((await store.list(prefix)).map(read))).flat()
+  expect((await rowsUnder('wh/turns/tenant=acme/')).map((r) => r.id).sort()).toEqual(['p4.m0'])
+  expect(await store.list('wh/turns/tenant=acme/day=2026-06-08/')).toEqual([])
+  expect(await store.list('wh/csat/tenant=acme/')).toEqual([])
+  expect(await store.list('wh/provider_calls/tenant=acme/')).toEqual([])
+  expect((await rowsUnder('wh/turns/tenant=globex/')).map((r) => r.id)).toEqual(['p3.m0'])
+  // done once: the erasure checkpoint moved
+  expect((await source.checkpoint('parquet:wh', 'erasures')).exported).toBe(2)
+})
