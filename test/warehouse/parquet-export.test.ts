@@ -2,10 +2,10 @@
 // read back with an independent Parquet reader (hyparquet) and checked row by row; a batch sent again after a crash
 // overwrites its own objects, so no row appears twice.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { parquetReadObjects } from 'hyparquet'
 import { createExportSource, type S3BlobStore } from '../../storage/index.ts'
 import { createExporter, createParquetSink } from '../../warehouse/index.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
+import { readParquet } from '../support/parquet.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { startS3Server, type S3Server } from '../storage/s3-server.ts'
 
@@ -30,10 +30,7 @@ afterAll(async () => {
   await db.drop()
 })
 
-const read = async (key: string) => {
-  const bytes = (await store.get(key))!
-  return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })
-}
+const read = (key: string) => readParquet(store, key)
 
 test('turns land as Parquet partitioned by tenant and day, redacted, and read back intact', async () => {
   const ex = createExporter({ source: createExportSource(db.sql), sink: createParquetSink({ store, prefix: 'wh' }), streams: ['turns', 'provider_calls', 'csat'], settleMs: 0 })

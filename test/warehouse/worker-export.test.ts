@@ -2,11 +2,11 @@
 // the platform records to Parquet files partitioned by tenant and day, read back here with an independent reader; and
 // its KPI sweep judges the same conversations into their outcome rows with no read asking for them.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { parquetReadObjects } from 'hyparquet'
 import { startPlatform, type Platform } from '../../platform.ts'
 import type { S3BlobStore } from '../../storage/index.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
 import { testConfig } from '../support/platform.ts'
+import { readParquet } from '../support/parquet.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { waitFor } from '../support/wait.ts'
@@ -37,10 +37,7 @@ afterAll(async () => {
   await db.drop()
 })
 
-const read = async (key: string) => {
-  const bytes = (await store.get(key))!
-  return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })
-}
+const read = (key: string) => readParquet(store, key)
 
 test('what the platform records reaches S3 as Parquet per tenant and day, and is judged into outcome rows', async () => {
   const created = Date.now() - 3 * DAY
