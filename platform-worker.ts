@@ -15,8 +15,10 @@ import {
 } from './queues/index.ts'
 import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
-import type { Storage } from './storage/index.ts'
+import { createS3BlobStore, type Storage } from './storage/index.ts'
 import { servedProviderQueues, startRouting } from './platform-routing.ts'
+import { startKpiSweepTimer } from './analytics/index.ts'
+import { createClickHouseSink, createExporter, createParquetSink, type WarehouseSink } from './warehouse/index.ts'
 import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
@@ -111,7 +113,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   }
 }
 
-/** Conversation actors, and the knowledge and outreach services that run beside them. */
+/** Conversation actors, and the services that run beside them: knowledge indexing, outreach, warehouse export and the KPI sweep. */
 async function startConversations(deps: WorkerRoleDeps, runtime: Parameters<typeof createConversationFactory>[0]): Promise<{ host: ActorHost; close(): Promise<void> }> {
   const { config, log, telemetry } = deps
   const host = createActorHost({ prefix: config.redis.prefix, ownerId: config.workerId, ...config.actors, telemetry }, {
@@ -120,11 +122,15 @@ async function startConversations(deps: WorkerRoleDeps, runtime: Parameters<type
   })
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
+  const exports = startWarehouseExports(deps)
+  const kpiSweep = startKpiSweepTimer({ storage: deps.storage, clock: deps.clock, log, settings: config.kpis, intervalMs: config.kpiSweep.intervalMs })
   return {
     host,
     close: async () => {
       await knowledge.close()
       await outreach.close()
+      await kpiSweep.close()
+      await exports.close()
       await host.close(config.shutdownGraceMs)
     },
   }
@@ -172,6 +178,31 @@ function startOutreach({ config, storage, bull, mailbox, pools, clock, log, metr
       service.close()
       await workers.close()
       await queues.close()
+    },
+  }
+}
+
+/**
+ * The warehouse exports configured (ClickHouse, Parquet on S3), each streaming from its checkpoints on whichever
+ * worker holds its lease; the others wait to take over.
+ */
+function startWarehouseExports({ config, storage, log }: WorkerRoleDeps): { close(): Promise<void> } {
+  const sinks: Array<{ sink: WarehouseSink; close(): Promise<void> }> = []
+  if (config.clickhouseExport) {
+    const sink = createClickHouseSink(config.clickhouseExport)
+    sinks.push({ sink, close: () => sink.close() })
+  }
+  if (config.parquetExport) {
+    const store = createS3BlobStore(config.parquetExport.s3)
+    sinks.push({ sink: createParquetSink({ store, prefix: config.parquetExport.prefix }), close: () => store.close() })
+  }
+  const stop = new AbortController()
+  const running = sinks.map(({ sink }) => createExporter({ source: storage.exportSource, sink, log }).runAsLeader(stop.signal))
+  return {
+    close: async () => {
+      stop.abort()
+      await Promise.all(running)
+      for (const s of sinks) await s.close()
     },
   }
 }

@@ -20,9 +20,8 @@ import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceFiles } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
-import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
+import { agentKpiFigures, startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
-import { createClickHouseSink, createExporter } from './warehouse/index.ts'
 import {
   createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, watchRetentionPolicies, type Storage,
 } from './storage/index.ts'
@@ -76,7 +75,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry, providers: providerQueueNames(config) })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
-    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
+    alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals(),
+    kpis: () => agentKpiFigures({ storage, clock, settings: config.kpis }) })
   const closers: Array<() => Promise<unknown>> = []
   const platform: Platform = { storage, mailbox, deadLetter, metrics, close: async () => {} }
   const runsWorker = config.role === 'worker' || config.role === 'all'
@@ -127,12 +127,6 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     const systemic = startSystemicIssuesTimer({ storage, tenants: storage.tenants, clock, log, intervalMs: config.systemicIssues.checkMs,
       windowMs: config.systemicIssues.windowMs, webhookUrl: config.systemicIssues.webhookUrl })
     closers.unshift(() => systemic.close())
-    if (config.clickhouseExport) {
-      const stop = new AbortController()
-      const sink = createClickHouseSink(config.clickhouseExport)
-      const running = createExporter({ source: storage.exportSource, sink, log }).runAsLeader(stop.signal)
-      closers.unshift(async () => { stop.abort(); await running; await sink.close() })
-    }
     if (config.sessions.retentionIntervalMs > 0) {
       const retention = scheduleRetention(storage.retention, {
         redis: storageRedis, lockKey: `${prefix}:retention:lock`, owner: config.workerId, intervalMs: config.sessions.retentionIntervalMs,

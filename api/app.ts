@@ -48,7 +48,7 @@ import { outreachRoutes } from './routes/outreach.ts'
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'kpiFacts' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'handoffs' | 'events' | 'kpiOutcomes' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer' | 'outreach'

@@ -1,14 +1,15 @@
 // KPIs of a set of conversations, overall and broken down by any of intent, maturity level (mode), agent and
-// channel, and by period, with the trend between the last two periods. One pass over the conversations.
+// channel, and by period, with the trend between the last two periods: from facts in one pass, or from totals
+// storage summed.
 import { costOf } from './cost.ts'
 import type { ConversationFacts } from '../lib/conversation-facts.ts'
 import { judgeConversation } from './outcome.ts'
 import { periodStart, type Period } from './periods.ts'
-import { KpiAccumulator, type KpiReport } from './report.ts'
+import { KpiAccumulator, reportOf, type KpiReport } from './report.ts'
+import type { AggregatedBreakdown, Dimension, GroupKey, KpiAggregate } from '../lib/kpi-totals.ts'
 import type { KpiSettings } from '../lib/kpi-settings.ts'
 
-export const DIMENSIONS = ['intent', 'mode', 'agent', 'channel'] as const
-export type Dimension = (typeof DIMENSIONS)[number]
+export { DIMENSIONS, type Dimension } from '../lib/kpi-totals.ts'
 
 export interface BreakdownOptions {
   groupBy?: Dimension[]
@@ -16,8 +17,7 @@ export interface BreakdownOptions {
 }
 
 export interface KpiGroup {
-  /** The group's value of each dimension asked for (null: not classified), and its period start when by period. */
-  key: Partial<Record<Dimension, string | null>> & { period?: string }
+  key: GroupKey
   kpis: KpiReport
 }
 
@@ -74,14 +74,23 @@ export function computeKpis(conversations: Iterable<ConversationFacts>, now: num
     if (!g) groups.set(id, (g = { key, acc: new KpiAccumulator() }))
     g.acc.add(f, o, c)
   }
-  const report = (a: KpiAccumulator) => a.report(settings.minutesPerReply)
+  return breakdownOf({
+    total: total.aggregate(),
+    groups: [...groups.values()].map((g) => ({ key: g.key, aggregate: g.acc.aggregate() })),
+    series: options.period ? [...periods.entries()].map(([start, acc]) => ({ period: new Date(start).toISOString(), aggregate: acc.aggregate() })) : undefined,
+  }, settings.minutesPerReply)
+}
+
+/** The figures of an aggregated breakdown: groups in key order, the series oldest first, and its trend. */
+export function breakdownOf(a: AggregatedBreakdown, minutesPerReply: number): KpiBreakdown {
+  const report = (x: KpiAggregate) => reportOf(x, minutesPerReply)
   const out: KpiBreakdown = {
-    total: report(total),
-    groups: [...groups.values()].map((g) => ({ key: g.key, kpis: report(g.acc) }))
-      .sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))),
+    total: report(a.total),
+    groups: a.groups.map((g) => ({ key: g.key, kpis: report(g.aggregate) }))
+      .sort((x, y) => JSON.stringify(x.key).localeCompare(JSON.stringify(y.key))),
   }
-  if (options.period) {
-    out.series = [...periods.entries()].sort(([a], [b]) => a - b).map(([start, acc]) => ({ period: new Date(start).toISOString(), kpis: report(acc) }))
+  if (a.series) {
+    out.series = [...a.series].sort((x, y) => x.period.localeCompare(y.period)).map((s) => ({ period: s.period, kpis: report(s.aggregate) }))
     out.trend = trendOf(out.series)
   }
   return out

@@ -77,8 +77,10 @@ function durable(f: ConversationFacts, resolvedAt: number | null, now: number, s
   return now >= end ? true : null
 }
 
+const isClosed = (f: ConversationFacts) => f.status === 'closed' && f.closedAt !== null
+
 export function judgeConversation(f: ConversationFacts, now: number, s: KpiSettings): ConversationOutcome {
-  const closed = f.status === 'closed' && f.closedAt !== null
+  const closed = isClosed(f)
   const verdict = closed ? judgeClosed(f, f.closedAt!, now, s) : judgeOpen(f, now, s)
   const by = handledBy(f)
   const reopened = f.reopenedAt !== null
@@ -96,4 +98,20 @@ export function judgeConversation(f: ConversationFacts, now: number, s: KpiSetti
     missed: by === 'ai' && (f.closedAt !== null || reopened) && (reopened || low),
     askedAgain: e?.rating ? e.rating.missing.some((m) => !e.packageMissing.includes(m)) : null,
   }
+}
+
+/**
+ * The next moment after `now` at which the clock alone may change this conversation's verdict: the ends of the windows
+ * the judge above compares `now` with (confirmation when closed, abandonment when not, durability), or just after `now` while a handoff is
+ * unresolved (its handling time, a cost, grows with the clock). Null once none is ahead: only new facts can change it.
+ * Rejudging at a moment where nothing changes is harmless; missing one is not, so every window end counts.
+ */
+export function recheckAt(f: ConversationFacts, o: ConversationOutcome, now: number, s: KpiSettings): number | null {
+  if (f.escalation && !f.escalation.allResolved) return now + 1
+  const closed = isClosed(f)
+  const ends = [
+    closed ? f.closedAt! + s.confirmWindowMs : f.lastReplyAt === null ? null : f.lastReplyAt + s.abandonAfterMs,
+    o.resolvedAt === null ? null : o.resolvedAt + s.durableWindowMs,
+  ].filter((t): t is number => t !== null && t > now)
+  return ends.length === 0 ? null : Math.min(...ends)
 }

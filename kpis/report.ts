@@ -1,8 +1,10 @@
 // The KPI report of a set of conversations: counts, rates with their denominators, CSAT per handling, cost,
-// escalation quality and times. Built by folding judged conversations into an accumulator, so one pass serves
-// every group of a breakdown.
+// escalation quality and times. Each judged conversation contributes its share of the totals (`contributionOf`);
+// a group's totals are plain sums, folded here in memory or summed by storage in SQL, and `reportOf` turns them
+// into figures either way.
 import type { ConversationCost } from './cost.ts'
 import type { ConversationFacts } from '../lib/conversation-facts.ts'
+import { TOTAL_FIELDS, type KpiAggregate, type KpiTotals } from '../lib/kpi-totals.ts'
 import type { ConversationOutcome, HandledBy } from './outcome.ts'
 
 export interface CsatFigure {
@@ -59,6 +61,7 @@ const CALIBRATION_THRESHOLD = 0.6
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d)
 const round = (x: number) => Math.round(x * 1e6) / 1e6
+const one = (b: boolean) => (b ? 1 : 0)
 
 function quantile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null
@@ -68,100 +71,107 @@ function quantile(sorted: number[], q: number): number | null {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
 }
 
-/** Running totals of one group; `report()` turns them into figures. */
-export class KpiAccumulator {
-  private n = { conversations: 0, resolved: 0, resolvedByAi: 0, pending: 0, unresolved: 0, abandoned: 0, open: 0, reopened: 0, escalated: 0 }
-  private conf = { customer: 0, csat: 0, noReturn: 0 }
-  private durableJudged = 0
-  private durableYes = 0
-  private csatBy: Record<HandledBy, { conversations: number; ratings: number; sum: number }> = {
-    ai: { conversations: 0, ratings: 0, sum: 0 }, human: { conversations: 0, ratings: 0, sum: 0 }, handed_off: { conversations: 0, ratings: 0, sum: 0 },
+const SEGMENT: Record<HandledBy, 'ai' | 'human' | 'handedOff'> = { ai: 'ai', human: 'human', handed_off: 'handedOff' }
+
+/** One judged conversation's share of its groups' totals: counts of 0 or 1, and its sums. */
+export function contributionOf(f: ConversationFacts, o: ConversationOutcome, c: ConversationCost): KpiTotals {
+  const t = Object.fromEntries(TOTAL_FIELDS.map((k) => [k, 0])) as KpiTotals
+  t[o.outcome] = 1
+  if (o.outcome === 'resolved') {
+    t.resolvedByAi = one(o.handledBy === 'ai')
+    t[o.confirmation === 'no_return' ? 'confirmedNoReturn' : o.confirmation === 'csat' ? 'confirmedCsat' : 'confirmedCustomer'] = 1
   }
-  private money = { modelUsd: 0, guardrailUsd: 0, infrastructureUsd: 0, humanUsd: 0 }
-  private esc = { ratings: 0, hadWhatNeeded: 0, completenessN: 0, completenessSum: 0, needless: 0, needlessJudged: 0, missed: 0, aiClosed: 0, askedAgain: 0 }
+  t.reopened = one(o.reopened)
+  t.durableJudged = one(o.durable !== null)
+  t.durableYes = one(o.durable === true)
+  const seg = SEGMENT[o.handledBy]
+  t[`${seg}Conversations`] = 1
+  if (f.csat) { t[`${seg}Ratings`] = 1; t[`${seg}RatingSum`] = f.csat.rating }
+  t.modelUsd = c.modelUsd
+  t.guardrailUsd = c.guardrailUsd
+  t.infrastructureUsd = c.infrastructureUsd
+  t.humanUsd = c.humanUsd
+  const e = f.escalation
+  if (e) {
+    t.escalated = 1
+    if (e.rating) { t.escRatings = 1; t.escHadWhatNeeded = one(e.rating.hadWhatNeeded) }
+    if (e.completeness !== null) { t.escCompletenessN = 1; t.escCompletenessSum = e.completeness }
+  }
+  if (o.needless !== null && e?.allResolved) { t.needlessJudged = 1; t.needless = one(o.needless) }
+  if (o.handledBy === 'ai' && f.closedAt !== null) { t.aiClosed = 1; t.missed = one(o.missed) }
+  t.askedAgain = one(o.askedAgain === true)
+  t.aiReplies = f.aiReplies
+  t.qaReviews = f.qa.reviews
+  t.qaScoreSum = f.qa.scoreSum
+  if (f.qa.reviews > 0 && f.minConfidence !== null) {
+    t.qaPairs = 1
+    t.qaAgree = one((f.minConfidence >= CALIBRATION_THRESHOLD) === (f.qa.scoreSum / f.qa.reviews >= CALIBRATION_THRESHOLD))
+  }
+  return t
+}
+
+/** Running totals of one group in memory; `aggregate()` gives what storage's SQL sums give. */
+export class KpiAccumulator {
+  private conversations = 0
+  private totals = Object.fromEntries(TOTAL_FIELDS.map((k) => [k, 0])) as KpiTotals
   private ttr: number[] = []
   private frt: number[] = []
-  private aiReplies = 0
-  private qa = { reviews: 0, scoreSum: 0, pairs: 0, agree: 0 }
 
   add(f: ConversationFacts, o: ConversationOutcome, c: ConversationCost): void {
-    const n = this.n
-    n.conversations++
-    n[o.outcome]++
-    if (o.outcome === 'resolved') {
-      if (o.handledBy === 'ai') n.resolvedByAi++
-      this.conf[o.confirmation === 'no_return' ? 'noReturn' : o.confirmation!]++
-    }
-    if (o.reopened) n.reopened++
-    if (o.durable !== null) { this.durableJudged++; if (o.durable) this.durableYes++ }
-    const seg = this.csatBy[o.handledBy]
-    seg.conversations++
-    if (f.csat) { seg.ratings++; seg.sum += f.csat.rating }
-    this.money.modelUsd += c.modelUsd
-    this.money.guardrailUsd += c.guardrailUsd
-    this.money.infrastructureUsd += c.infrastructureUsd
-    this.money.humanUsd += c.humanUsd
-    this.addEscalation(f, o)
+    const share = contributionOf(f, o, c)
+    this.conversations++
+    for (const k of TOTAL_FIELDS) this.totals[k] += share[k]
     if (o.timeToResolveS !== null) this.ttr.push(o.timeToResolveS)
     if (o.firstResponseS !== null) this.frt.push(o.firstResponseS)
-    this.aiReplies += f.aiReplies
-    this.qa.reviews += f.qa.reviews
-    this.qa.scoreSum += f.qa.scoreSum
-    if (f.qa.reviews > 0 && f.minConfidence !== null) {
-      this.qa.pairs++
-      if ((f.minConfidence >= CALIBRATION_THRESHOLD) === (f.qa.scoreSum / f.qa.reviews >= CALIBRATION_THRESHOLD)) this.qa.agree++
-    }
   }
 
-  private addEscalation(f: ConversationFacts, o: ConversationOutcome): void {
-    const e = this.esc
-    if (f.escalation) {
-      this.n.escalated++
-      if (f.escalation.rating) { e.ratings++; if (f.escalation.rating.hadWhatNeeded) e.hadWhatNeeded++ }
-      if (f.escalation.completeness !== null) { e.completenessN++; e.completenessSum += f.escalation.completeness }
-    }
-    if (o.needless !== null && f.escalation?.allResolved) { e.needlessJudged++; if (o.needless) e.needless++ }
-    if (o.handledBy === 'ai' && f.closedAt !== null) { e.aiClosed++; if (o.missed) e.missed++ }
-    if (o.askedAgain) e.askedAgain++
-  }
-
-  report(minutesPerReply: number): KpiReport {
-    const n = this.n
-    const decided = n.resolved + n.unresolved + n.abandoned
-    const csatOf = (s: { conversations: number; ratings: number; sum: number }): CsatFigure =>
-      ({ average: ratio(s.sum, s.ratings), ratings: s.ratings, responseRate: ratio(s.ratings, s.conversations) })
-    const all = Object.values(this.csatBy).reduce((a, s) => ({ conversations: a.conversations + s.conversations, ratings: a.ratings + s.ratings, sum: a.sum + s.sum }),
-      { conversations: 0, ratings: 0, sum: 0 })
-    const m = this.money
-    const total = m.modelUsd + m.guardrailUsd + m.infrastructureUsd + m.humanUsd
-    const e = this.esc
+  aggregate(): KpiAggregate {
     const ttr = [...this.ttr].sort((a, b) => a - b)
     const frt = [...this.frt].sort((a, b) => a - b)
     return {
-      ...n, decided,
-      resolutionRate: ratio(n.resolved, decided), aiResolutionRate: ratio(n.resolvedByAi, decided),
-      abandonmentRate: ratio(n.abandoned, decided), escalationRate: ratio(n.escalated, n.conversations),
-      confirmations: { ...this.conf },
-      durable: { rate: ratio(this.durableYes, this.durableJudged), judged: this.durableJudged },
-      csat: { ...csatOf(all), ai: csatOf(this.csatBy.ai), human: csatOf(this.csatBy.human), handedOff: csatOf(this.csatBy.handed_off) },
-      cost: {
-        modelUsd: round(m.modelUsd), guardrailUsd: round(m.guardrailUsd), infrastructureUsd: round(m.infrastructureUsd),
-        humanUsd: round(m.humanUsd), totalUsd: round(total),
-        perConversationUsd: n.conversations === 0 ? null : round(total / n.conversations),
-        perResolutionUsd: n.resolved === 0 ? null : round(total / n.resolved),
-      },
-      escalation: {
-        ratings: e.ratings, hadWhatNeededRate: ratio(e.hadWhatNeeded, e.ratings), completenessAverage: ratio(e.completenessSum, e.completenessN),
-        needless: e.needless, needlessRate: ratio(e.needless, e.needlessJudged), missed: e.missed, missedRate: ratio(e.missed, e.aiClosed),
-        askedAgain: e.askedAgain, askedAgainRate: ratio(e.askedAgain, e.ratings),
-      },
+      conversations: this.conversations, totals: { ...this.totals },
       timeToResolve: { p50S: quantile(ttr, 0.5), p90S: quantile(ttr, 0.9) },
       firstResponse: { p50S: quantile(frt, 0.5), p90S: quantile(frt, 0.9) },
-      humanTimeSaved: { aiReplies: this.aiReplies, minutes: this.aiReplies * minutesPerReply },
-      qa: {
-        reviews: this.qa.reviews, averageScore: ratio(this.qa.scoreSum, this.qa.reviews),
-        calibration: { agreement: ratio(this.qa.agree, this.qa.pairs), pairs: this.qa.pairs },
-      },
     }
+  }
+}
+
+/** The figures of a group from its totals. */
+export function reportOf(a: KpiAggregate, minutesPerReply: number): KpiReport {
+  const t = a.totals
+  const n = a.conversations
+  const decided = t.resolved + t.unresolved + t.abandoned
+  const csatOf = (conversations: number, ratings: number, sum: number): CsatFigure =>
+    ({ average: ratio(sum, ratings), ratings, responseRate: ratio(ratings, conversations) })
+  const total = t.modelUsd + t.guardrailUsd + t.infrastructureUsd + t.humanUsd
+  return {
+    conversations: n, resolved: t.resolved, resolvedByAi: t.resolvedByAi, pending: t.pending, unresolved: t.unresolved,
+    abandoned: t.abandoned, open: t.open, reopened: t.reopened, escalated: t.escalated, decided,
+    resolutionRate: ratio(t.resolved, decided), aiResolutionRate: ratio(t.resolvedByAi, decided),
+    abandonmentRate: ratio(t.abandoned, decided), escalationRate: ratio(t.escalated, n),
+    confirmations: { customer: t.confirmedCustomer, csat: t.confirmedCsat, noReturn: t.confirmedNoReturn },
+    durable: { rate: ratio(t.durableYes, t.durableJudged), judged: t.durableJudged },
+    csat: {
+      ...csatOf(n, t.aiRatings + t.humanRatings + t.handedOffRatings, t.aiRatingSum + t.humanRatingSum + t.handedOffRatingSum),
+      ai: csatOf(t.aiConversations, t.aiRatings, t.aiRatingSum), human: csatOf(t.humanConversations, t.humanRatings, t.humanRatingSum),
+      handedOff: csatOf(t.handedOffConversations, t.handedOffRatings, t.handedOffRatingSum),
+    },
+    cost: {
+      modelUsd: round(t.modelUsd), guardrailUsd: round(t.guardrailUsd), infrastructureUsd: round(t.infrastructureUsd),
+      humanUsd: round(t.humanUsd), totalUsd: round(total),
+      perConversationUsd: n === 0 ? null : round(total / n), perResolutionUsd: t.resolved === 0 ? null : round(total / t.resolved),
+    },
+    escalation: {
+      ratings: t.escRatings, hadWhatNeededRate: ratio(t.escHadWhatNeeded, t.escRatings), completenessAverage: ratio(t.escCompletenessSum, t.escCompletenessN),
+      needless: t.needless, needlessRate: ratio(t.needless, t.needlessJudged), missed: t.missed, missedRate: ratio(t.missed, t.aiClosed),
+      askedAgain: t.askedAgain, askedAgainRate: ratio(t.askedAgain, t.escRatings),
+    },
+    timeToResolve: { ...a.timeToResolve },
+    firstResponse: { ...a.firstResponse },
+    humanTimeSaved: { aiReplies: t.aiReplies, minutes: t.aiReplies * minutesPerReply },
+    qa: {
+      reviews: t.qaReviews, averageScore: ratio(t.qaScoreSum, t.qaReviews),
+      calibration: { agreement: ratio(t.qaAgree, t.qaPairs), pairs: t.qaPairs },
+    },
   }
 }

@@ -25,6 +25,8 @@ export const KpiEnv = {
   KPI_HUMAN_HOUR_USD: Num(D.cost.humanHourUsd, "cost of an hour of a person's time, USD"),
   /** @defaultValue 6 */
   KPI_QA_REVIEW_MINUTES: Num(D.cost.qaReviewMinutes, 'minutes one QA review takes'),
+  /** How often each worker judges the conversations that changed or came due into their KPI rows; 0 turns it off. @defaultValue 30000 */
+  KPI_SWEEP_MS: Type.Integer({ default: 30_000, minimum: 0, description: 'KPI outcome sweep interval, ms' }),
   /** How often each worker checks whether yesterday's QA sample is drawn; 0 turns the job off. @defaultValue 600000 */
   QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
   /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
@@ -41,19 +43,37 @@ export const KpiEnv = {
   EXPORT_CLICKHOUSE_DATABASE: Type.String({ default: 'switchboard', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   EXPORT_CLICKHOUSE_USER: Type.Optional(Type.String()),
   EXPORT_CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  /**
+   * An S3 bucket to export Parquet files to (`<prefix>/<stream>/tenant=<id>/day=<YYYY-MM-DD>/…`), reached with the
+   * S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY settings; none: no Parquet export.
+   */
+  EXPORT_PARQUET_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  /** @defaultValue 'warehouse' */
+  EXPORT_PARQUET_PREFIX: Type.String({ default: 'warehouse', pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$' }),
 }
 
 const KpiEnvSchema = Type.Object(KpiEnv)
 
-/** The warehouse export's settings; undefined without a sink. */
+/** The warehouse export's ClickHouse settings; undefined without one. */
 export function exportConfig(env: Static<typeof KpiEnvSchema>) {
   if (!env.EXPORT_CLICKHOUSE_URL) return undefined
   return { url: env.EXPORT_CLICKHOUSE_URL, database: env.EXPORT_CLICKHOUSE_DATABASE, username: env.EXPORT_CLICKHOUSE_USER, password: env.EXPORT_CLICKHOUSE_PASSWORD }
 }
 
+/** The Parquet export's bucket and prefix; undefined without a bucket (the S3 connection settings are the cold tier's). */
+export function parquetExportConfig(env: Static<typeof KpiEnvSchema>) {
+  if (!env.EXPORT_PARQUET_BUCKET) return undefined
+  return { bucket: env.EXPORT_PARQUET_BUCKET, prefix: env.EXPORT_PARQUET_PREFIX }
+}
+
 /** The systemic-issue check's settings. */
 export function systemicConfig(env: Static<typeof KpiEnvSchema>) {
   return { checkMs: env.SYSTEMIC_CHECK_MS, windowMs: env.SYSTEMIC_WINDOW_MIN * 60_000, webhookUrl: env.ALERTS_WEBHOOK_URL }
+}
+
+/** How often the KPI outcome sweep runs. */
+export function kpiSweepConfig(env: Static<typeof KpiEnvSchema>) {
+  return { intervalMs: env.KPI_SWEEP_MS }
 }
 
 /** The daily QA sample's settings. */

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
 import { ControllerEnv, controllerConfig } from './config-controller.ts'
-import { exportConfig, KpiEnv, kpiConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
+import { exportConfig, KpiEnv, kpiConfig, kpiSweepConfig, parquetExportConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
 
 const Int = (def: number, min: number, description: string) =>
   Type.Integer({ default: def, minimum: min, description })
@@ -237,9 +237,11 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     controller: controllerConfig(env),
     kpis: kpiConfig(env),
+    kpiSweep: kpiSweepConfig(env),
     qaSampling: qaSamplingConfig(env),
     systemicIssues: systemicConfig(env),
     clickhouseExport: exportConfig(env),
+    parquetExport: parquetExport(env),
     agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },
     sessions: {
       hotTtlMs: env.HOT_TTL_S * 1000,
@@ -285,18 +287,26 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
   } as const
 }
 
-/** The cold tier's store: S3 when a bucket is named, else a local directory. */
-function blobConfig(env: Env) {
-  if (!env.S3_BUCKET) return { kind: 'dir' as const, dir: env.BLOB_DIR }
+/** How S3 is reached (endpoint, region, credentials): the cold tier's bucket and the Parquet export's share it. */
+function s3Connection(env: Env) {
   if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
     throw new AppError('config.invalid', 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together')
   }
   const credentials = env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
     ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined
-  return {
-    kind: 's3' as const, bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE, credentials,
-  }
+  return { region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE, credentials }
+}
+
+/** The cold tier's store: S3 when a bucket is named, else a local directory. */
+function blobConfig(env: Env) {
+  if (!env.S3_BUCKET) return { kind: 'dir' as const, dir: env.BLOB_DIR }
+  return { kind: 's3' as const, bucket: env.S3_BUCKET, ...s3Connection(env) }
+}
+
+/** The Parquet export's bucket, prefix and S3 connection; undefined without a bucket. */
+function parquetExport(env: Env) {
+  const parquet = parquetExportConfig(env)
+  return parquet && { ...parquet, s3: { bucket: parquet.bucket, ...s3Connection(env) } }
 }
 
 /** Provider specs stay `unknown` here: providers/ validates each one (and never logs its key). */

@@ -54,6 +54,19 @@ export interface ExportCount {
   deadLettered: number
 }
 
+/** The headline KPIs of one agent at one maturity level over the last 30 days (null: nothing to divide by yet). */
+export interface AgentKpiFigures {
+  tenant: string
+  agent: string
+  level: string
+  conversations: number
+  resolutionRate: number | null
+  abandonmentRate: number | null
+  escalationRate: number | null
+  csat: number | null
+  costPerConversationUsd: number | null
+}
+
 /** Scrape-time sources; each is optional (the API role has no host, budgets exist only under a routing policy). */
 export interface MetricSources {
   host?: () => Promise<HostStats>
@@ -63,6 +76,8 @@ export interface MetricSources {
   controller?: () => ControllerStats
   alerts?: () => Promise<AlertCount[]>
   exports?: () => Promise<ExportCount[]>
+  /** At most a bounded number of (tenant, agent, level) groups, the busiest first. */
+  kpis?: () => Promise<AgentKpiFigures[]>
 }
 
 export interface Exposition {
@@ -200,6 +215,19 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
         g.set({ sink: e.sink, stream: e.stream, state: 'dead_lettered' }, e.deadLettered)
       }
     })
+  const kpi = (name: string, help: string, pick: (k: AgentKpiFigures) => number | null) =>
+    sampled(name, `${help}, per agent and maturity level over the last 30 days (shared: aggregate with max)`, ['tenant', 'agent', 'level'], async (g) => {
+      for (const k of (await sources.kpis?.()) ?? []) {
+        const v = pick(k)
+        if (v !== null) g.set({ tenant: k.tenant, agent: k.agent, level: k.level }, v)
+      }
+    })
+  kpi('switchboard_kpi_conversations', 'Conversations started', (k) => k.conversations)
+  kpi('switchboard_kpi_resolution_rate', 'Confirmed resolutions over decided conversations', (k) => k.resolutionRate)
+  kpi('switchboard_kpi_abandonment_rate', 'Abandoned over decided conversations', (k) => k.abandonmentRate)
+  kpi('switchboard_kpi_escalation_rate', 'Conversations handed to a person', (k) => k.escalationRate)
+  kpi('switchboard_kpi_csat', 'Average CSAT (1..5)', (k) => k.csat)
+  kpi('switchboard_kpi_cost_per_conversation_usd', 'Cost per conversation, USD', (k) => k.costPerConversationUsd)
   // Read from the counters every worker shares, so each worker reports the same value for the tenants it has routed.
   sampled('switchboard_budget_remaining_usd', 'USD left in each tenant-wide budget (shared: aggregate with min)', ['scope', 'tenant'], async (g) => {
     for (const b of (await sources.budgets?.()) ?? []) g.set({ scope: b.scope, tenant: b.tenant }, b.remainingUsd)

@@ -5,6 +5,7 @@ import { createConversations } from './postgres/conversations.ts'
 import { createEscalations } from './postgres/escalations.ts'
 import { createHandoffs } from './postgres/handoffs.ts'
 import { createKpiFacts } from './postgres/kpi-facts.ts'
+import { createKpiOutcomes } from './postgres/kpi-outcomes.ts'
 import { createExportSource } from './postgres/export-source.ts'
 import { createQaSamples } from './postgres/qa-samples.ts'
 import { createSystemicAlerts } from './postgres/systemic-alerts.ts'
@@ -63,13 +64,15 @@ export type { ProviderCallRecord, ProviderCalls } from './postgres/provider-call
 export type { Escalation, Escalations } from './postgres/escalations.ts'
 export type { Handoff, HandoffOutcome, HandoffStatus, Handoffs } from './postgres/handoffs.ts'
 /** The warehouse export's reads, checkpoints and dead letters. */
-export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream } from './postgres/export-source.ts'
+export { createExportSource, EXPORT_STREAMS, type ExportCheckpoint, type ExportPage, type ExportPosition, type ExportRow, type ExportSource, type ExportStream, type SourceStream } from './postgres/export-source.ts'
 /** The daily QA sample: candidates and the once-per-day run. */
 export { createQaSamples, type QaSampleCandidate, type QaSampleRow, type QaSamples } from './postgres/qa-samples.ts'
 /** Systemic issues: cluster counts per window and the alerts. */
 export { createSystemicAlerts, type ClusterWindowCount, type SystemicAlert, type SystemicAlerts } from './postgres/systemic-alerts.ts'
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
+/** Each conversation's judged row: the sweep that keeps it current and the KPI read that sums it. */
+export { createKpiOutcomes, type KpiAggregateQuery, type KpiOutcomes, type OutcomeSweepOptions } from './postgres/kpi-outcomes.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 /** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
 export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
@@ -178,6 +181,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     escalations: createEscalations(sql),
     handoffs: createHandoffs(sql),
     kpiFacts: createKpiFacts(sql),
+    kpiOutcomes: createKpiOutcomes(sql),
     exportSource: createExportSource(sql),
     qaSamples: createQaSamples(sql),
     systemicAlerts: createSystemicAlerts(sql),

@@ -5,7 +5,7 @@ import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClien
 import { RetryableError, TerminalError } from '../lib/errors.ts'
 import type { ExportRow, ExportStream } from '../storage/index.ts'
 import { createTableSql, TABLES } from './tables.ts'
-import type { WarehouseSink } from './sink.ts'
+import { CONVERSATION_COLUMN, type WarehouseSink } from './sink.ts'
 
 export interface ClickHouseSinkOptions {
   /** The HTTP interface, `http://127.0.0.1:8123`. */
@@ -56,6 +56,17 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): WarehouseS
       const values = rows.map((r) => Object.fromEntries(cols.map((col) => [col.name, r[col.field] ?? null])))
       try {
         await client.insert({ table: `${database}.${stream}`, values, format: 'JSONEachRow' })
+      } catch (e) { throw classify(e) }
+    },
+    // ALTER TABLE … DELETE is a mutation (ClickHouse 1.1.54388 and later, so 18.16 has it): the server rewrites the
+    // parts holding the rows in the background. Query parameters came later (19.x), so the ids are quoted literals.
+    async erase(conversations) {
+      if (conversations.length === 0) return
+      const ids = conversations.map((c) => `'${c.conversationId.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')
+      try {
+        for (const stream of Object.keys(TABLES) as ExportStream[]) {
+          await client.command({ query: `alter table ${database}.${stream} delete where ${CONVERSATION_COLUMN[stream]} in (${ids})` })
+        }
       } catch (e) { throw classify(e) }
     },
     async close() { await client.close() },

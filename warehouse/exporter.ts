@@ -77,13 +77,33 @@ export function createExporter(o: ExporterOptions) {
     return sent
   }
 
+  /** Removes from the sink the rows of every conversation erased since its erasure checkpoint. */
+  async function drainErasures(signal?: AbortSignal): Promise<number> {
+    let erased = 0
+    let from = (await o.source.checkpoint(o.sink.name, 'erasures')).position
+    while (!signal?.aborted) {
+      const page = await o.source.page('erasures', from, batchSize, settleMs)
+      if (page.rows.length === 0) break
+      await o.sink.erase(page.rows.map((r) => ({ tenantId: String(r.tenantId), conversationId: String(r.id) })))
+      await o.source.advance(o.sink.name, 'erasures', page.next, page.rows.length)
+      from = page.next
+      erased += page.rows.length
+    }
+    return erased
+  }
+
   return {
     /** Creates the sink's tables. */
     prepare: () => o.sink.prepare(),
-    /** One pass over every stream until each is drained; returns the rows sent per stream. */
+    /**
+     * One pass over every stream until each is drained, then the erasures since the last pass (after the rows, so a
+     * row read just before its conversation was erased is removed too); returns the rows sent per stream.
+     */
     async drain(signal?: AbortSignal): Promise<Record<string, number>> {
       const sent: Record<string, number> = {}
       for (const s of streams) sent[s] = await drainStream(s, signal)
+      const erased = await drainErasures(signal)
+      if (erased > 0) o.log?.info('erasures exported', { sink: o.sink.name, conversations: erased })
       return sent
     },
     /** Exports until aborted, pausing `idleMs` between passes that found nothing. */

@@ -2,6 +2,13 @@
 
 import type { ExportRow, ExportStream } from '../storage/index.ts'
 
+export interface ErasedConversation { tenantId: string; conversationId: string }
+
+/** The column naming a row's conversation in each stream's table. */
+export const CONVERSATION_COLUMN: Record<ExportStream, string> = {
+  conversations: 'id', csat: 'id', turns: 'conversation_id', provider_calls: 'conversation_id', policy_decisions: 'conversation_id', escalations: 'conversation_id',
+}
+
 export interface WarehouseSink {
   /** Names the sink's checkpoints and dead letters. */
   name: string
@@ -13,5 +20,10 @@ export interface WarehouseSink {
    * `batchKey` names the batch by where it starts in the stream, the same when it is sent again after a crash.
    */
   write(stream: ExportStream, rows: ExportRow[], batchKey: string): Promise<void>
+  /**
+   * Removes every exported row of these erased conversations (a customer's erasure reaching the warehouse). Safe to
+   * repeat; throws `export.unavailable` when it could not be done now.
+   */
+  erase(conversations: ErasedConversation[]): Promise<void>
   close(): Promise<void>
 }

@@ -44,7 +44,9 @@ export const TABLES: Record<ExportStream, TableSpec> = {
   },
   escalations: {
     columns: [...common, c('conversationId', 'conversation_id', 'String'), c('reason', 'reason', 'String'), c('category', 'category', 'Nullable(String)'),
-      c('completeness', 'completeness', 'Nullable(Float64)'), c('status', 'status', 'String'), created],
+      c('completeness', 'completeness', 'Nullable(Float64)'), c('status', 'status', 'String'), created,
+      c('takenAt', 'taken_ms', 'Nullable(UInt64)'), c('resolvedAt', 'resolved_ms', 'Nullable(UInt64)'), c('version', 'version', 'UInt64')],
+    version: 'version',
   },
   csat: {
     columns: [...common, c('rating', 'rating', 'UInt8'), c('comment', 'comment', 'Nullable(String)'), created, c('version', 'version', 'UInt64')],

@@ -16,7 +16,7 @@ import { applyResource, type ApplyDeps } from '../resource-apply.ts'
 import { agentKpis } from './kpis.ts'
 
 export interface ArenaRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions' | 'kpiFacts'>
+  storage: Pick<Storage, 'arenaRuns' | 'arenaScenarios' | 'arenaSuites' | 'promotions' | 'kpiOutcomes'>
   apply: ApplyDeps
   clock: Clock
   /** The KPI settings the KPI routes use, so the gate reads the same figures. */

@@ -1,16 +1,18 @@
 // Support KPIs over a window: an agent's headline figures with the autonomy they support, and the breakdown by
-// conversation type, maturity level, agent, channel and period with the trend. Storage reads the facts; kpis/ judges.
+// conversation type, maturity level, agent, channel and period with the trend. Sums of the judged rows storage keeps;
+// a read first judges what the sweep has not yet (the tenant's changed or due conversations), so figures are current.
 import { Elysia, t } from 'elysia'
 import { adviseAutonomy, AUTONOMY_BARS } from '../../lib/autonomy.ts'
 import type { Clock } from '../../lib/clock.ts'
 import { AppError } from '../../lib/errors.ts'
-import { computeKpis, DEFAULT_KPI_SETTINGS, DIMENSIONS, PERIODS, type Dimension, type KpiSettings } from '../../kpis/index.ts'
+import { breakdownOf, DEFAULT_KPI_SETTINGS, DIMENSIONS, judgeOutcomeRow, PERIODS, type Dimension, type KpiBreakdown, type KpiSettings } from '../../kpis/index.ts'
+import type { KpiAggregateQuery } from '../../storage/index.ts'
 import type { Storage } from '../../storage/index.ts'
 import { requestGuard, type GuardDeps } from '../guard.ts'
 import { Channel, QueryInteger } from '../schemas.ts'
 
 export interface KpisRouteDeps extends GuardDeps {
-  storage: Pick<Storage, 'kpiFacts' | 'systemicAlerts'>
+  storage: Pick<Storage, 'kpiOutcomes' | 'systemicAlerts'>
   clock: Clock
   /** @defaultValue DEFAULT_KPI_SETTINGS */
   settings?: KpiSettings
@@ -37,12 +39,17 @@ function windowOf(now: number, q: { from?: string; to?: string; days?: number })
   return { from, to }
 }
 
+/** The breakdown over the judged rows, after judging the tenant's conversations that changed or came due. */
+export async function kpiBreakdown(storage: Pick<Storage, 'kpiOutcomes'>, q: KpiAggregateQuery, now: number, settings: KpiSettings): Promise<KpiBreakdown> {
+  await storage.kpiOutcomes.sweep(new Date(now), (f) => judgeOutcomeRow(f, now, settings), { tenantId: q.tenantId })
+  return breakdownOf(await storage.kpiOutcomes.aggregate(q), settings.minutesPerReply)
+}
+
 /** One agent's KPIs over a window, as its KPI route and the promotion gate read them. */
 export async function agentKpis(
-  storage: Pick<Storage, 'kpiFacts'>, tenantId: string, agent: string, window: { from: Date; to: Date }, now: number, settings = DEFAULT_KPI_SETTINGS,
+  storage: Pick<Storage, 'kpiOutcomes'>, tenantId: string, agent: string, window: { from: Date; to: Date }, now: number, settings = DEFAULT_KPI_SETTINGS,
 ) {
-  const facts = await storage.kpiFacts.read({ tenantId, from: window.from, to: window.to, agent, now: new Date(now) })
-  return computeKpis(facts, now, settings).total
+  return (await kpiBreakdown(storage, { tenantId, from: window.from, to: window.to, agent }, now, settings)).total
 }
 
 export function kpisRoutes(deps: KpisRouteDeps) {
@@ -69,8 +76,8 @@ export function kpisRoutes(deps: KpisRouteDeps) {
     .get('/v1/kpis', async ({ query, tenant }) => {
       const now = deps.clock.now()
       const { from, to } = windowOf(now, query)
-      const facts = await deps.storage.kpiFacts.read({ tenantId: tenant.tenantId, from, to, agent: query.agent, channel: query.channel, now: new Date(now) })
-      const breakdown = computeKpis(facts, now, settings, { groupBy: parseGroupBy(query.groupBy), period: query.period })
+      const breakdown = await kpiBreakdown(deps.storage, { tenantId: tenant.tenantId, from, to, agent: query.agent, channel: query.channel,
+        groupBy: parseGroupBy(query.groupBy), period: query.period }, now, settings)
       return { window: { from: from.toISOString(), to: to.toISOString() }, ...breakdown }
     }, {
       scope: ['console'],

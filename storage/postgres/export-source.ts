@@ -6,6 +6,8 @@ import type { Sql } from './client.ts'
 
 export const EXPORT_STREAMS = ['conversations', 'turns', 'provider_calls', 'policy_decisions', 'escalations', 'csat'] as const
 export type ExportStream = (typeof EXPORT_STREAMS)[number]
+/** A row stream, or `erasures`: the conversations erased since, whose exported rows each sink must remove. */
+export type SourceStream = ExportStream | 'erasures'
 
 /** Where a stream was read up to: a (timestamp text, id) pair, or a sequence number. */
 export type ExportPosition = { at: string; id: string } | { seq: number }
@@ -22,7 +24,7 @@ export interface ExportCheckpoint { position: ExportPosition | null; exported: n
 const ms = (col: string) => `round(extract(epoch from ${col}) * 1000)::bigint`
 
 /** Each stream's select (without the keyset condition), its key columns and its order. */
-function streamQuery(sql: Sql, stream: ExportStream) {
+function streamQuery(sql: Sql, stream: SourceStream) {
   switch (stream) {
     case 'conversations': return { keyed: 'at' as const, key: 'c.updated_at', id: 'c.id', from: sql.unsafe(`select c.id, c.tenant_id as "tenantId",
       c.agent, c.channel, c.customer_id as "customerId", c.status, ${ms('c.created_at')} as "createdAt", ${ms('c.closed_at')} as "closedAt",
@@ -38,12 +40,16 @@ function streamQuery(sql: Sql, stream: ExportStream) {
     case 'policy_decisions': return { keyed: 'seq' as const, key: 'd.id', id: '', from: sql.unsafe(`select d.id::text as id, d.tenant_id as "tenantId",
       d.conversation_id as "conversationId", d.turn_id as "turnId", d.tool, d.agent, d.policy, d.policy_version as "policyVersion", d.rule,
       d.outcome, d.reason, d.amount_usd::float8 as "amountUsd", ${ms('d.created_at')} as "createdAt", d.id as "_seq" from policy_decisions d`) }
-    case 'escalations': return { keyed: 'at' as const, key: 'e.created_at', id: 'e.id', from: sql.unsafe(`select e.id, c.tenant_id as "tenantId",
+    // by when it last changed: taken and resolved are exported again, and the warehouse keeps the latest version
+    case 'escalations': return { keyed: 'at' as const, key: 'e.updated_at', id: 'e.id', from: sql.unsafe(`select e.id, c.tenant_id as "tenantId",
       e.conversation_id as "conversationId", e.reason, e.category, e.completeness, e.status, ${ms('e.created_at')} as "createdAt",
-      e.created_at::text as "_at", e.id as "_id" from escalations e join conversations c on c.id = e.conversation_id`) }
+      ${ms('e.taken_at')} as "takenAt", ${ms('e.resolved_at')} as "resolvedAt", ${ms('e.updated_at')} as "version",
+      e.updated_at::text as "_at", e.id as "_id" from escalations e join conversations c on c.id = e.conversation_id`) }
     case 'csat': return { keyed: 'at' as const, key: 'r.created_at', id: 'r.conversation_id', from: sql.unsafe(`select r.conversation_id as id,
       r.tenant_id as "tenantId", r.rating, r.comment, ${ms('r.created_at')} as "createdAt", ${ms('r.created_at')} as "version",
       r.created_at::text as "_at", r.conversation_id as "_id" from csat_ratings r`) }
+    case 'erasures': return { keyed: 'at' as const, key: 'e.erased_at', id: 'e.id', from: sql.unsafe(`select e.id, e.tenant_id as "tenantId",
+      e.erased_at::text as "_at", e.id as "_id" from erased_conversations e`) }
     default: return assertNever(stream)
   }
 }
@@ -63,7 +69,7 @@ function after(sql: Sql, q: ReturnType<typeof streamQuery>, pos: ExportPosition 
 export function createExportSource(sql: Sql) {
   return {
     /** Up to `limit` rows of the stream after `position`, in key order, settled for `settleMs`. */
-    async page(stream: ExportStream, position: ExportPosition | null, limit: number, settleMs: number): Promise<ExportPage> {
+    async page(stream: SourceStream, position: ExportPosition | null, limit: number, settleMs: number): Promise<ExportPage> {
       const q = streamQuery(sql, stream)
       const order = q.keyed === 'seq' ? q.key : `${q.key}, ${q.id}`
       const rows = await sql<ExportRow[]>`${q.from} where ${after(sql, q, position, settleMs)} order by ${sql.unsafe(order)} limit ${limit}`
@@ -72,18 +78,18 @@ export function createExportSource(sql: Sql) {
       return { rows, next }
     },
     /** How many settled rows the stream holds after `position`: what a backfill still has to send. */
-    async remaining(stream: ExportStream, position: ExportPosition | null, settleMs: number): Promise<number> {
+    async remaining(stream: SourceStream, position: ExportPosition | null, settleMs: number): Promise<number> {
       const q = streamQuery(sql, stream)
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (${q.from} where ${after(sql, q, position, settleMs)}) s`
       return row!.n
     },
-    async checkpoint(sink: string, stream: ExportStream): Promise<ExportCheckpoint> {
+    async checkpoint(sink: string, stream: SourceStream): Promise<ExportCheckpoint> {
       const [row] = await sql<ExportCheckpoint[]>`select position, exported, dead_lettered as "deadLettered" from export_checkpoints
         where sink = ${sink} and stream = ${stream}`
       return row ?? { position: null, exported: 0, deadLettered: 0 }
     },
     /** Moves the checkpoint, with the dead letters of the same batch in one transaction. */
-    async advance(sink: string, stream: ExportStream, position: ExportPosition | null, exported: number,
+    async advance(sink: string, stream: SourceStream, position: ExportPosition | null, exported: number,
       dead: Array<{ key: string; row: ExportRow; error: string }> = []): Promise<void> {
       await sql.begin(async (tx) => {
         for (const d of dead) {

@@ -2,6 +2,7 @@
 // escalation with the taker's rating, whether the customer came back, and what it used. One statement; the
 // judging happens in kpis/, not here.
 import type { ConversationFacts } from '../../lib/conversation-facts.ts'
+import type { PendingQuery, Row, TransactionSql } from 'postgres'
 import type { Sql } from './client.ts'
 
 export interface KpiFactsQuery {
@@ -39,31 +40,28 @@ function toRow(r: Flat): ConversationFacts {
   }
 }
 
-export function createKpiFacts(sql: Sql) {
-  return {
-    /** The facts of every conversation of the tenant started in [from, to), optionally of one agent or channel. */
-    async read(q: KpiFactsQuery): Promise<ConversationFacts[]> {
-      // JIT compiling this plan costs about a second and saves less than that: the per-conversation lookups are indexed
-      const rows = await sql.begin(async (tx) => {
-        await tx`set local jit = off`
-        return tx<Flat[]>`
-        with c as (select * from conversations where tenant_id = ${q.tenantId} and created_at >= ${q.from} and created_at < ${q.to}
-            and (${q.agent ?? null}::text is null or agent = ${q.agent ?? null})
-            and (${q.channel ?? null}::text is null or channel = ${q.channel ?? null}))
+type Tx = TransactionSql
+
+/** The facts of the conversations `c` selects (conversations rows), measured at `now`, inside a transaction. */
+async function readFacts(tx: Tx, c: PendingQuery<Row[]>, now: Date): Promise<ConversationFacts[]> {
+  // JIT compiling this plan costs about a second and saves less than that: the per-conversation lookups are indexed
+  await tx`set local jit = off`
+  const rows = await tx<Flat[]>`
+        with c as (${c})
         select c.id, c.agent, c.channel, c.customer_id as "customerId", fi.intent, lt.mode, lt.segment, lt.min_confidence as "minConfidence", c.status,
-          ${sql.unsafe(ms('c.created_at'))} as "createdAt", ${sql.unsafe(ms('c.closed_at'))} as "closedAt",
-          ${sql.unsafe(ms('c.reopened_at'))} as "reopenedAt",
-          ${sql.unsafe(ms('m.first_customer_at'))} as "firstCustomerAt", ${sql.unsafe(ms('m.first_response_at'))} as "firstResponseAt",
-          ${sql.unsafe(ms('m.last_customer_at'))} as "lastCustomerAt", m.last_customer_text as "lastCustomerText",
-          ${sql.unsafe(ms('m.last_reply_at'))} as "lastReplyAt", m.ai_replies as "aiReplies", m.human_replies as "humanReplies",
+          ${tx.unsafe(ms('c.created_at'))} as "createdAt", ${tx.unsafe(ms('c.closed_at'))} as "closedAt",
+          ${tx.unsafe(ms('c.reopened_at'))} as "reopenedAt",
+          ${tx.unsafe(ms('m.first_customer_at'))} as "firstCustomerAt", ${tx.unsafe(ms('m.first_response_at'))} as "firstResponseAt",
+          ${tx.unsafe(ms('m.last_customer_at'))} as "lastCustomerAt", m.last_customer_text as "lastCustomerText",
+          ${tx.unsafe(ms('m.last_reply_at'))} as "lastReplyAt", m.ai_replies as "aiReplies", m.human_replies as "humanReplies",
           m.bytes::float8 + coalesce(st.bytes, 0)::float8 as "bytesStored", coalesce(st.guardrail_checks, 0)::int as "guardrailChecks",
           m.worker_s as "workerS",
-          r.rating::int as "csatRating", ${sql.unsafe(ms('r.created_at'))} as "csatAt",
-          coalesce(e.n, 0)::int as "escCount", ${sql.unsafe(ms('e.first_at'))} as "escFirstAt", e.category as "escCategory",
+          r.rating::int as "csatRating", ${tx.unsafe(ms('r.created_at'))} as "csatAt",
+          coalesce(e.n, 0)::int as "escCount", ${tx.unsafe(ms('e.first_at'))} as "escFirstAt", e.category as "escCategory",
           e.all_resolved as "escAllResolved", e.completeness as "escCompleteness", e.package_missing as "escPackageMissing",
           e.had_what_needed as "ratingHad", e.rating_missing as "ratingMissing", coalesce(e.actions_after, 0)::int as "escActionsAfter",
           e.handling_s as "escHandlingS",
-          ${sql.unsafe(ms('nsi.at'))} as "nextSameIntentAt", ${sql.unsafe(ms('nany.at'))} as "nextAnyAt",
+          ${tx.unsafe(ms('nsi.at'))} as "nextSameIntentAt", ${tx.unsafe(ms('nany.at'))} as "nextAnyAt",
           coalesce(p.usd, 0)::float8 as "modelUsd", coalesce(qa.n, 0)::int as "qaReviews", qa.score_sum as "qaScoreSum"
         from c
         left join lateral (select t.intent from turn_facts t where t.conversation_id = c.id and t.intent is not null
@@ -90,7 +88,7 @@ export function createKpiFacts(sql: Sql) {
             (array_agg(h.had_what_needed order by x.created_at))[1] as had_what_needed,
             (array_agg(to_jsonb(h.missing) order by x.created_at))[1] as rating_missing,
             (select count(*) from tool_calls t where t.conversation_id = c.id and t.created_at >= min(x.created_at)) as actions_after,
-            sum(extract(epoch from coalesce(x.resolved_at, ${q.now}) - x.taken_at)) filter (where x.taken_at is not null)::float8 as handling_s
+            sum(extract(epoch from coalesce(x.resolved_at, ${now}) - x.taken_at)) filter (where x.taken_at is not null)::float8 as handling_s
           from escalations x left join handoff_ratings h on h.escalation_id = x.id where x.conversation_id = c.id) e on true
         left join lateral (select min(c2.created_at) as at from conversations c2
           where c.customer_id is not null and c2.tenant_id = c.tenant_id and c2.customer_id = c.customer_id and c2.created_at > c.created_at
@@ -99,9 +97,20 @@ export function createKpiFacts(sql: Sql) {
           where c.customer_id is not null and c2.tenant_id = c.tenant_id and c2.customer_id = c.customer_id and c2.created_at > c.created_at) nany on true
         left join lateral (select sum(pc.cost_usd) as usd from provider_calls pc where pc.conversation_id = c.id) p on true
         left join lateral (select count(*) as n, sum(v.score)::float8 as score_sum from qa_reviews v where v.conversation_id = c.id) qa on true`
-      })
-      return rows.map(toRow)
-    },
+  return rows.map(toRow)
+}
+
+export function createKpiFacts(sql: Sql) {
+  return {
+    /** The facts of every conversation of the tenant started in [from, to), optionally of one agent or channel. */
+    read: (q: KpiFactsQuery): Promise<ConversationFacts[]> => sql.begin((tx) => readFacts(tx, tx`select * from conversations
+        where tenant_id = ${q.tenantId} and created_at >= ${q.from} and created_at < ${q.to}
+        and (${q.agent ?? null}::text is null or agent = ${q.agent ?? null})
+        and (${q.channel ?? null}::text is null or channel = ${q.channel ?? null})`, q.now)),
   }
 }
+
+/** The facts of the given conversations (those that still exist), inside the caller's transaction. */
+export const readFactsOf = (tx: Tx, ids: readonly string[], now: Date): Promise<ConversationFacts[]> =>
+  readFacts(tx, tx`select * from conversations where id = any(${ids as string[]})`, now)
 export type KpiFactsRepository = ReturnType<typeof createKpiFacts>

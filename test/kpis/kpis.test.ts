@@ -2,8 +2,8 @@
 // hand in the comments: confirmed resolutions only, abandoned and reopened apart, CSAT by who handled it, cost,
 // escalation quality, durable resolution, times, and the breakdowns by type, maturity level and period.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { computeKpis, DEFAULT_KPI_SETTINGS, type KpiSettings } from '../../kpis/index.ts'
-import { createKpiFacts } from '../../storage/index.ts'
+import { breakdownOf, computeKpis, DEFAULT_KPI_SETTINGS, judgeOutcomeRow, type KpiSettings } from '../../kpis/index.ts'
+import { createKpiFacts, createKpiOutcomes } from '../../storage/index.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { insertConversation, type FixtureConversation } from '../support/kpi-fixtures.ts'
 
@@ -149,5 +149,22 @@ describe('breakdowns', () => {
   test('the same facts judged later: the pending one resolves once 72 h pass without a return', () => {
     const later = computeKpis(facts, NOW + 3 * DAY, settings).total
     expect(later).toMatchObject({ resolved: 7, pending: 0, confirmations: { noReturn: 3 } })
+  })
+})
+
+describe('summed in SQL over the judged rows', () => {
+  /** Numbers rounded to 9 places: SQL and JS add the same floats in other orders. */
+  const rounded = (x: unknown): unknown => typeof x === 'number' ? Math.round(x * 1e9) / 1e9
+    : Array.isArray(x) ? x.map(rounded) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, rounded(v)])) : x
+
+  test('gives the same figures as judging the facts in memory, overall, by type and level, and by month', async () => {
+    const outcomes = createKpiOutcomes(db.sql)
+    expect(await outcomes.sweep(new Date(NOW), (f) => judgeOutcomeRow(f, NOW, settings))).toBe(conversations.length)
+    const q = { tenantId: 't1', agent: 'bot', from: new Date(NOW - 30 * DAY), to: new Date(NOW) }
+    for (const options of [{}, { groupBy: ['intent', 'mode'] as const }, { period: 'month' as const }, { groupBy: ['intent'] as const, period: 'week' as const }]) {
+      const summed = breakdownOf(await outcomes.aggregate({ ...q, ...options, groupBy: options.groupBy && [...options.groupBy] }), settings.minutesPerReply)
+      const inMemory = computeKpis(facts, NOW, settings, { ...options, groupBy: options.groupBy && [...options.groupBy] })
+      expect(rounded(summed)).toEqual(rounded(inMemory))
+    }
   })
 })

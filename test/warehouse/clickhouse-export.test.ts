@@ -52,6 +52,14 @@ describe.skipIf(!clickHouseAvailable)('export to ClickHouse', () => {
     const third = await ex.drain()
     expect(third.conversations).toBe(1)
     expect(await ch.query("select status, count() from sb_all.conversations final where id = 'e1' group by status")).toBe('closed\t1')
+ 
+    // the handoff is taken, then resolved: each change exported again, one row kept, the latest
+    await db.sql`update escalations set status = 'taken', taken_at = now() where id = 'e1.esc'`
+    expect((await ex.drain()).escalations).toBe(1)
+    await db.sql`update escalations set status = 'resolved', resolved_at = now() where id = 'e1.esc'`
+    expect((await ex.drain()).escalations).toBe(1)
+    expect(await ch.query("select status, taken_ms > 0, resolved_ms > 0, count() from sb_all.escalations final where id = 'e1.esc' group by status, taken_ms, resolved_ms"))
+      .toBe('resolved\t1\t1\t1')
   })
 
   test('an exporter killed with SIGKILL mid-stream is resumed: no row lost, none doubled', async () => {
@@ -139,4 +147,22 @@ describe.skipIf(!clickHouseAvailable)('export to ClickHouse', () => {
     expect(await ch.query('select count() from sb_lead.csat')).toBe(String(ratings))
     await Promise.all(sinks.map((s) => s.close()))
   }, 60_000)
+  test("a customer's erasure deletes their conversations' rows from every table (ALTER TABLE … DELETE)", async () => {
+    await insertConversation(db.sql, { id: 'x1', tenant: 'tx', createdAt: NOW - 3_600_000, csat: 4, modelUsd: 0.1,
+      messages: [{ role: 'customer', atS: 0, text: 'erase me' }], escalation: { atS: 5, category: 'customer_asked' } })
+    await insertConversation(db.sql, { id: 'x2', tenant: 'tx', createdAt: NOW - 3_600_000, messages: [{ role: 'customer', atS: 0, text: 'keep me' }] })
+    await db.sql`update conversations set updated_at = now() where id in ('x1', 'x2')`
+    const ex = exporterFor('sb_all')
+    await ex.drain()
+    const rowsOf = (id: string) => ch.query(`select (select count() from sb_all.conversations where id = '${id}') + (select count() from sb_all.turns
+      where conversation_id = '${id}') + (select count() from sb_all.csat where id = '${id}') + (select count() from sb_all.escalations where conversation_id = '${id}')
+      + (select count() from sb_all.provider_calls where conversation_id = '${id}')`)
+    expect(Number(await rowsOf('x1'))).toBe(5)
+    await db.sql`insert into erased_conversations (id, tenant_id) values ('x1', 'tx')`
+    await db.sql`delete from conversations where id = 'x1'`
+    await ex.drain()
+    // mutations run in the background
+    await waitFor(async () => (await rowsOf('x1')) === '0', 20_000, 'the delete mutations')
+    expect(await rowsOf('x2')).toBe('2')
+  })
 })

@@ -2,10 +2,10 @@
 // read back with an independent Parquet reader (hyparquet) and checked row by row; a batch sent again after a crash
 // overwrites its own objects, so no row appears twice.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { parquetReadObjects } from 'hyparquet'
 import { createExportSource, type S3BlobStore } from '../../storage/index.ts'
 import { createExporter, createParquetSink } from '../../warehouse/index.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
+import { readParquet } from '../support/parquet.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { startS3Server, type S3Server } from '../storage/s3-server.ts'
 
@@ -30,10 +30,7 @@ afterAll(async () => {
   await db.drop()
 })
 
-const read = async (key: string) => {
-  const bytes = (await store.get(key))!
-  return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })
-}
+const read = (key: string) => readParquet(store, key)
 
 test('turns land as Parquet partitioned by tenant and day, redacted, and read back intact', async () => {
   const ex = createExporter({ source: createExportSource(db.sql), sink: createParquetSink({ store, prefix: 'wh' }), streams: ['turns', 'provider_calls', 'csat'], settleMs: 0 })
@@ -66,4 +63,21 @@ test('a batch sent again from the same checkpoint overwrites its objects: no row
   const keys = await store.list('wh/turns/tenant=acme/day=2026-06-09/')
   const rows = (await Promise.all(keys.map(read))).flat()
   expect(rows.map((r) => r.id).sort()).toEqual(['p2.m0', 'p4.m0'])
+})
+
+test("a customer's erasure reaches the Parquet files: their rows are rewritten away, other rows stay", async () => {
+  const source = createExportSource(db.sql)
+  const sink = createParquetSink({ store, prefix: 'wh' })
+  // what erasure leaves behind: the tombstone, and the conversation gone
+  await db.sql`insert into erased_conversations (id, tenant_id) values ('p1', 'acme'), ('p2', 'acme')`
+  await db.sql`delete from conversations where id in ('p1', 'p2')`
+  await createExporter({ source, sink, streams: ['turns', 'provider_calls', 'csat'], settleMs: 0 }).drain()
+  const rowsUnder = async (prefix: string) => (await Promise.all((await store.list(prefix)).map(read))).flat()
+  expect((await rowsUnder('wh/turns/tenant=acme/')).map((r) => r.id).sort()).toEqual(['p4.m0'])
+  expect(await store.list('wh/turns/tenant=acme/day=2026-06-08/')).toEqual([])
+  expect(await store.list('wh/csat/tenant=acme/')).toEqual([])
+  expect(await store.list('wh/provider_calls/tenant=acme/')).toEqual([])
+  expect((await rowsUnder('wh/turns/tenant=globex/')).map((r) => r.id)).toEqual(['p3.m0'])
+  // done once: the erasure checkpoint moved
+  expect((await source.checkpoint('parquet:wh', 'erasures')).exported).toBe(2)
 })

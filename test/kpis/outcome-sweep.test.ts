@@ -1,0 +1,78 @@
+// The sweep that keeps each conversation's judged row: it judges new and changed conversations and those a window
+// ending may change, nothing else; a customer's return re-judges their earlier conversation; several sweepers share
+// the work with each conversation judged exactly once.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { DEFAULT_KPI_SETTINGS, judgeOutcomeRow } from '../../kpis/index.ts'
+import { createKpiOutcomes, type KpiOutcomes } from '../../storage/index.ts'
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
+import { insertConversation } from '../support/kpi-fixtures.ts'
+
+const NOW = Date.parse('2026-06-10T12:00:00Z')
+const H = 3_600_000
+const ask = (atS: number, text = 'where is my order?') => ({ role: 'customer' as const, atS, text })
+const reply = (atS: number) => ({ role: 'assistant' as const, atS })
+const judgeAt = (now: number) => (f: Parameters<typeof judgeOutcomeRow>[0]) => judgeOutcomeRow(f, now, DEFAULT_KPI_SETTINGS)
+
+let db: TestDatabase
+let outcomes: KpiOutcomes
+const outcomeOf = async (id: string) =>
+  (await db.sql<{ outcome: string; recheck: number | null }[]>`select outcome, extract(epoch from recheck_at) * 1000 as recheck
+    from conversation_outcomes where conversation_id = ${id}`)[0]
+beforeAll(async () => {
+  db = await createTestDatabase()
+  outcomes = createKpiOutcomes(db.sql)
+})
+afterAll(() => db.drop())
+
+describe('what a sweep judges', () => {
+  test('new conversations once; then only a changed one', async () => {
+    // closed an hour ago with no word: pending until its 72 h pass; another long settled
+    await insertConversation(db.sql, { id: 'p1', tenant: 'ta', customer: 'cu1', intent: 'refund', createdAt: NOW - 2 * H, messages: [ask(0), reply(5)], closedAtS: 3600 })
+    await insertConversation(db.sql, { id: 's1', tenant: 'ta', customer: 'cu2', intent: 'refund', createdAt: NOW - 30 * 24 * H, csat: 5,
+      messages: [ask(0), reply(5)], closedAtS: 60 })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(2)
+    expect(await outcomeOf('p1')).toEqual({ outcome: 'pending', recheck: NOW - H + 72 * H })
+    expect(await outcomeOf('s1')).toEqual({ outcome: 'resolved', recheck: null })
+    expect(await outcomes.sweep(new Date(NOW + H), judgeAt(NOW + H))).toBe(0)
+    await db.sql`insert into messages (id, conversation_id, role, text, created_at) values ('s1.late', 's1', 'customer', 'thanks again', ${new Date(NOW)})`
+    expect(await outcomes.backlog(new Date(NOW + H))).toBe(1)
+    expect(await outcomes.sweep(new Date(NOW + H), judgeAt(NOW + H))).toBe(1)
+  })
+
+  test('a window ending makes a row due: the pending one resolves when its 72 h pass', async () => {
+    const later = NOW + 72 * H
+    expect(await outcomes.sweep(new Date(later), judgeAt(later))).toBe(1)
+    expect(await outcomeOf('p1')).toEqual({ outcome: 'resolved', recheck: NOW - H + 7 * 24 * H })
+  })
+
+  test("a customer's return on the same intent re-judges their earlier conversation", async () => {
+    await insertConversation(db.sql, { id: 'p2', tenant: 'ta', customer: 'cu3', intent: 'billing', createdAt: NOW - 2 * H, messages: [ask(0), reply(5)], closedAtS: 60 })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+    expect((await outcomeOf('p2'))!.outcome).toBe('pending')
+    await insertConversation(db.sql, { id: 'p3', tenant: 'ta', customer: 'cu3', intent: 'billing', createdAt: NOW - H, messages: [ask(0)] })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(2)
+    expect((await outcomeOf('p2'))!.outcome).toBe('unresolved')
+  })
+
+  test("a tenant's read sweeps that tenant only; an erased conversation takes its row with it", async () => {
+    await insertConversation(db.sql, { id: 'o1', tenant: 'tb', createdAt: NOW - H, messages: [ask(0)] })
+    await insertConversation(db.sql, { id: 'o2', tenant: 'tc', createdAt: NOW - H, messages: [ask(0)] })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tb' })).toBe(1)
+    expect(await outcomes.backlog(new Date(NOW))).toBe(1)
+    await db.sql`delete from conversations where id = 'o1'`
+    expect(await outcomeOf('o1')).toBeUndefined()
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+  })
+})
+
+test('four sweepers at once judge each of 400 conversations exactly once', async () => {
+  await db.sql`insert into conversations (id, tenant_id, agent, customer_id, status, created_at, closed_at)
+    select 'many' || g, 'td', 'bot', 'cm' || g, 'closed', ${new Date(NOW - 5 * H)}, ${new Date(NOW - 4 * H)} from generate_series(1, 400) g`
+  await db.sql`insert into messages (id, conversation_id, role, text, created_at)
+    select 'many' || g || '.q', 'many' || g, 'customer', 'hello', ${new Date(NOW - 5 * H)} from generate_series(1, 400) g`
+  const counts = await Promise.all([0, 1, 2, 3].map(() => outcomes.sweep(new Date(NOW), judgeAt(NOW), { batchSize: 25 })))
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(400)
+  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from conversation_outcomes where tenant_id = 'td'`
+  expect(row!.n).toBe(400)
+  expect(await outcomes.backlog(new Date(NOW))).toBe(0)
+})
