@@ -47,5 +47,8 @@ export { openCassette, startCassetteProxy, requestDigest, type Cassette, type Ca
 /** The side-by-side report (JSON, CSV, JUnit). */
 export { buildReport, reportCsv, reportJunit, type ArenaReport, type ConfigSummary, type ScenarioRow } from './report/index.ts'
 
-/** The promotion gate (suite thresholds and KPI floors). */
-export { decidePromotion, SuiteThresholds, type PromotionVerdict } from './gate/index.ts'
+/** The promotion gate (suite thresholds and KPI floors), per agent or per conversation type, and automatic demotion. */
+export {
+  decidePromotion, SuiteThresholds, KpiFloors, FLOOR_DEFAULTS, readFloors, decideDemotion, checkDemotions, startDemotionTimer, DEMOTION_APPROVER,
+  type PromotionVerdict, type DemotionCheckDeps, type TypeKpis,
+} from './gate/index.ts'

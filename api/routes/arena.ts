@@ -3,7 +3,7 @@
 // raises an agent's maturity only when its suite meets them. Runs themselves are played by `bun run arena`.
 import { Elysia, t } from 'elysia'
 import {
-  buildReport, decidePromotion, recordedScenario, reportCsv, reportJunit, ScriptedScenario, SuiteThresholds, type ConfigSummary,
+  buildReport, decidePromotion, FLOOR_DEFAULTS, recordedScenario, reportCsv, reportJunit, ScriptedScenario, SuiteThresholds, type ConfigSummary,
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { AutonomyLevel } from '../../lib/autonomy.ts'
@@ -26,7 +26,10 @@ export interface ArenaRouteDeps extends GuardDeps {
 const Name = t.String({ pattern: RESOURCE_NAME_PATTERN })
 const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
 const RunParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) })
-const KPI_WINDOW_MS = 30 * 86_400_000
+const DAY_MS = 86_400_000
+/** The window the KPI advice reads. */
+const KPI_WINDOW_DAYS = 30
+const ConversationType = t.String({ pattern: '^[a-z0-9_]{1,64}$' })
 
 export function arenaRoutes(deps: ArenaRouteDeps) {
   const { storage } = deps
@@ -103,20 +106,35 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       return promote(deps, tenant, params.name, body)
     }, {
       scope: ['admin'], params: t.Object({ name: Name }),
-      body: t.Object({ mode: Mode, suite: Name, configuration: t.Optional(Name) }, { additionalProperties: false }),
+      body: t.Object({ mode: Mode, suite: Name, configuration: t.Optional(Name), conversationType: t.Optional(ConversationType) }, { additionalProperties: false }),
       detail: {
-        summary: "Raise an agent's maturity through the promotion gate", tags: ['arena', 'agents'],
-        description: 'Promoted only when the latest finished run of the suite meets its thresholds and the KPI floors hold; granted or refused, the decision is recorded with the run, the approver and the policy version.',
+        summary: "Raise an agent's maturity, as a whole or for one conversation type, through the promotion gate", tags: ['arena', 'agents'],
+        description: 'Promoted only when the latest finished run of the suite meets its thresholds, the KPI floors hold and the KPI advice '
+          + 'supports the level (KPIs of the conversation type when one is named: the intent of a conversation\'s first turn); '
+          + 'granted or refused, the decision is recorded with the run, the approver and the policy version. A type\'s level '
+          + 'applies to the turns of its conversations, over the agent\'s own mode.',
       },
     })
-    .get('/v1/agents/:name/promotions', async ({ params, tenant }) => ({ data: await storage.promotions.list(tenant.tenantId, params.name) }), {
+    .get('/v1/agents/:name/promotions', async ({ params, query, tenant }) => ({
+      data: await storage.promotions.list(tenant.tenantId, params.name, { conversationType: query.conversationType }),
+    }), {
+      scope: ['console', 'admin'], params: t.Object({ name: Name }), query: t.Object({ conversationType: t.Optional(ConversationType) }),
+      detail: { summary: "An agent's promotion and demotion decisions, newest first", tags: ['arena', 'agents'] },
+    })
+    .get('/v1/agents/:name/maturity', async ({ params, tenant }) => {
+      const found = await deps.apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: params.name })
+      if (!found?.spec) throw new AppError('agent.unknown', `agent ${params.name} is not defined`)
+      const levels = await storage.promotions.levels(tenant.tenantId, params.name)
+      return { agent: params.name, mode: found.spec.mode, conversationTypes: levels.map(({ tenantId: _t, agent: _a, ...l }) => l) }
+    }, {
       scope: ['console', 'admin'], params: t.Object({ name: Name }),
-      detail: { summary: "An agent's promotion decisions, newest first", tags: ['arena', 'agents'] },
+      detail: { summary: "An agent's maturity: its own mode, and the level the gate holds each conversation type at", tags: ['arena', 'agents'] },
     })
 }
 
 async function promote(
-  deps: ArenaRouteDeps, tenant: { tenantId: string; keyId: string }, agent: string, body: { mode: AutonomyLevel; suite: string; configuration?: string },
+  deps: ArenaRouteDeps, tenant: { tenantId: string; keyId: string }, agent: string,
+  body: { mode: AutonomyLevel; suite: string; configuration?: string; conversationType?: string },
 ) {
   const { storage, apply } = deps
   const found = await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agent })
@@ -124,25 +142,31 @@ async function promote(
   const spec = found.spec as { mode: AutonomyLevel; policy?: string }
   const suite = await storage.arenaSuites.get(tenant.tenantId, body.suite)
   if (!suite) throw new AppError('not_found', `no arena suite ${body.suite}`)
+  const type = body.conversationType
+  // A type the gate never raised holds the agent's own mode.
+  const from = (type ? (await storage.promotions.level(tenant.tenantId, agent, type))?.mode : undefined) ?? spec.mode
   const run = await storage.arenaRuns.latestOfSuite(tenant.tenantId, body.suite)
   const report = run ? buildReport(run, await storage.arenaRuns.trials(run.id)) : undefined
   const summary = report && pickConfiguration(report.configurations, body.configuration)
-  const now = deps.clock.now()
-  const kpis = await agentKpis(storage, tenant.tenantId, agent, { from: new Date(now - KPI_WINDOW_MS), to: new Date(now) }, now, deps.kpiSettings)
   const thresholds = suite.thresholds as SuiteThresholds
-  const verdict = decidePromotion({ from: spec.mode, to: body.mode, thresholds, suite: summary, kpis })
+  const now = deps.clock.now()
+  const kpisOver = (days: number) => agentKpis(storage, tenant.tenantId, agent, { from: new Date(now - days * DAY_MS), to: new Date(now) }, now, deps.kpiSettings, type)
+  const kpis = await kpisOver(KPI_WINDOW_DAYS)
+  const floorKpis = thresholds.kpiFloors ? await kpisOver(thresholds.kpiFloors.windowDays ?? FLOOR_DEFAULTS.windowDays) : undefined
+  const verdict = decidePromotion({ from, to: body.mode, thresholds, suite: summary, kpis, ...(floorKpis ? { floorKpis } : {}) })
   const policyName = spec.policy ?? null
   const policy = policyName ? await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'AgentPolicy', name: policyName }) : undefined
   const approver = `key:${tenant.keyId}`
   let agentVersion = found.version
-  if (verdict.outcome === 'promoted') {
+  // The agent as a whole: a new version of its definition. A conversation type: its level, set with the decision.
+  if (verdict.outcome === 'promoted' && !type) {
     const applied = await applyResource(apply, { kind: 'tenant', tenantId: tenant.tenantId, by: approver }, {
       kind: 'Agent', name: agent, spec: { ...found.spec, tenant: tenant.tenantId, mode: body.mode }, comment: `promoted to ${body.mode} by suite ${body.suite} (run ${run!.id})`,
     })
     agentVersion = applied.resource.version
   }
   return storage.promotions.record(tenant.tenantId, {
-    agent, fromMode: spec.mode, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, policy: policyName,
+    agent, conversationType: type ?? null, fromMode: from, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, policy: policyName,
     policyVersion: policy?.spec ? `${(policy.spec as { version?: string }).version ?? ''} (v${policy.version})`.trim() : null,
     thresholds, measured: verdict.measured, outcome: verdict.outcome, reasons: verdict.reasons, agentVersion,
   })

@@ -37,12 +37,16 @@ function windowOf(now: number, q: { from?: string; to?: string; days?: number })
   return { from, to }
 }
 
-/** One agent's KPIs over a window, as its KPI route and the promotion gate read them. */
+/**
+ * One agent's KPIs over a window, as its KPI route and the promotion gate read them; of its conversations of one
+ * type (the intent of their first classified turn) when `conversationType` is given.
+ */
 export async function agentKpis(
   storage: Pick<Storage, 'kpiFacts'>, tenantId: string, agent: string, window: { from: Date; to: Date }, now: number, settings = DEFAULT_KPI_SETTINGS,
+  conversationType?: string,
 ) {
   const facts = await storage.kpiFacts.read({ tenantId, from: window.from, to: window.to, agent, now: new Date(now) })
-  return computeKpis(facts, now, settings).total
+  return computeKpis(conversationType === undefined ? facts : facts.filter((f) => f.intent === conversationType), now, settings).total
 }
 
 export function kpisRoutes(deps: KpisRouteDeps) {
