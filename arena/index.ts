@@ -31,7 +31,7 @@ export {
  */
 export { createRun, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
 export { progressBar } from './runs/progress-bar.ts'
-export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials } from './runs/run-spec.ts'
+export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials, pinPolicies, storedPolicyVersions, type PolicyVersionLookup } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
 
 /** Grading of one trial from its evidence. */

@@ -6,7 +6,7 @@ import { conversing, listCustomer, scriptedCustomer, type ConversingCustomer } f
 import { gradeTrial, unplayedTrial, type TrialResult } from '../grading/index.ts'
 import { goldActions, type ArenaScenario } from '../scenarios/index.ts'
 import type { ArenaLane } from './lane.ts'
-import { parseRunSpec, expandTrials, type RunSpec } from './run-spec.ts'
+import { parseRunSpec, expandTrials, pinPolicies, type PolicyVersionLookup, type RunSpec } from './run-spec.ts'
 
 export interface RunProgress {
   total: number
@@ -24,9 +24,9 @@ export interface RunnerOptions {
   onProgress?: (progress: RunProgress) => void
 }
 
-/** Records a new run and its matrix of pending trials. */
-export async function createRun(runs: ArenaRuns, input: { id: string; tenantId: string; spec: unknown }): Promise<RunSpec> {
-  const spec = parseRunSpec(input.spec)
+/** Records a new run and its matrix of pending trials, with any pinned policy versions resolved through `policies`. */
+export async function createRun(runs: ArenaRuns, input: { id: string; tenantId: string; spec: unknown; policies?: PolicyVersionLookup }): Promise<RunSpec> {
+  const spec = await pinPolicies(parseRunSpec(input.spec), input.policies)
   await runs.create({
     id: input.id, tenantId: input.tenantId, name: spec.name, suite: spec.suite, spec, costCeilingUsd: spec.costCeilingUsd, trials: expandTrials(spec),
   })

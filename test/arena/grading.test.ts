@@ -1,6 +1,6 @@
 // Grading of one trial from its evidence (pure), and the promotion gate's decision from a suite summary and KPIs.
 import { describe, expect, test } from 'bun:test'
-import { decidePromotion, gradeTrial, loadRetailTasks, taskScenario, type ConfigSummary } from '../../arena/index.ts'
+import { decideDemotion, decidePromotion, gradeTrial, loadRetailTasks, readFloors, taskScenario, type ConfigSummary } from '../../arena/index.ts'
 import type { ConversationEvidence } from '../../storage/index.ts'
 
 const tasks = await loadRetailTasks()
@@ -52,7 +52,7 @@ describe('grading a task', () => {
 
 describe('promotion gate', () => {
   const summary = (over: Partial<ConfigSummary> = {}): ConfigSummary => ({
-    name: 'c', trials: 8, successes: 8, successRate: 1, passK: { pass_1: 1, pass_2: 1, pass_3: 1, pass_4: 1 }, wrongWrites: 0,
+    name: 'c', policy: null, trials: 8, successes: 8, successRate: 1, passK: { pass_1: 1, pass_2: 1, pass_3: 1, pass_4: 1 }, wrongWrites: 0,
     violations: { caught: 0, missed: 0 }, escalations: { needed: 2, needless: 0, missed: 0, precision: 1, recall: 1 }, groundingFailures: 0,
     costUsd: 0, tokens: { input: 0, output: 0 }, latencyMs: { p50: 1, p95: 1 }, unplayed: 0, warnings: [], ...over,
   })
@@ -75,5 +75,28 @@ describe('promotion gate', () => {
     ])
     expect(decidePromotion({ from: 'assist', to: 'operate', thresholds: { passK: { k: 8, min: 0.5 } }, suite: summary(), kpis: good }).reasons)
       .toEqual(['pass^8 needs 8 trials per scenario; the run has fewer'])
+  })
+
+  test("refuses a promotion whose KPI floors broke, and judges floors only on enough conversations", () => {
+    const kpiFloors = { minConversations: 20, minResolutionRate: 0.7, maxEscalationRate: 0.3, minCsat: 4, minRatings: 10 }
+    const thresholds = { passK: { k: 4, min: 0.8 }, requireKpiAdvice: false, kpiFloors }
+    const poor = { conversations: 40, resolutionRate: 0.5, escalationRate: 0.45, csat: { average: 3.2, ratings: 12 } }
+    const refused = decidePromotion({ from: 'assist', to: 'execute', thresholds, suite: summary(), kpis: good, floorKpis: poor })
+    expect(refused.reasons).toEqual([
+      'resolution rate 50% is below the floor of 70%', 'escalation rate 45% is above the ceiling of 30%', 'CSAT 3.20 is below the floor of 4.0',
+    ])
+    expect(decidePromotion({ from: 'assist', to: 'execute', thresholds, suite: summary(), kpis: good, floorKpis: { ...poor, conversations: 19 } }))
+      .toMatchObject({ outcome: 'promoted', measured: { floorsJudged: 'too few conversations' } })
+    expect(readFloors({ ...poor, resolutionRate: 0.7, escalationRate: 0.3, csat: { average: 3.2, ratings: 9 } }, kpiFloors)).toEqual({ judged: true, breaches: [] })
+  })
+
+  test('demotes one step when a floor broke, never below assist, never on too few conversations', () => {
+    const floors = { minConversations: 10, maxEscalationRate: 0.3 }
+    const bad = { conversations: 10, resolutionRate: 0.8, escalationRate: 0.4, csat: { average: null, ratings: 0 } }
+    expect(decideDemotion('operate', bad, floors)).toMatchObject({ to: 'execute', reasons: ['escalation rate 40% is above the ceiling of 30%'] })
+    expect(decideDemotion('execute', bad, floors).to).toBe('assist')
+    expect(decideDemotion('assist', bad, floors).to).toBeUndefined()
+    expect(decideDemotion('execute', { ...bad, conversations: 9 }, floors).to).toBeUndefined()
+    expect(decideDemotion('execute', { ...bad, escalationRate: 0.3 }, floors).to).toBeUndefined()
   })
 })
