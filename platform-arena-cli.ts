@@ -2,7 +2,7 @@
 // run, print a report. Each command's last stdout line is one JSON object; progress goes to stderr.
 // Part of the composition root: it may import every layer.
 import {
-  buildReport, createRun, importTauResults, parseRunSpec, progressBar, reportCsv, reportJunit, runTrials, storedPolicyVersions, type ArenaLane, type ArenaReport,
+  buildReport, createRun, importTauResults, newRunId, parseRunSpec, progressBar, reportCsv, reportJunit, runTrials, storedPolicyVersions, type ArenaLane, type ArenaReport,
 } from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
@@ -40,7 +40,7 @@ async function runCommand(command: 'run' | 'resume' | 'report', target: string, 
     console.log(format === 'csv' ? reportCsv(report) : format === 'junit' ? reportJunit(report) : JSON.stringify(report))
     return 0
   }
-  const runId = command === 'run' ? flag(args, '--id') ?? `run_${Bun.randomUUIDv7().replaceAll('-', '').slice(-16)}` : target
+  const runId = command === 'run' ? flag(args, '--id') ?? newRunId() : target
   if (command === 'run') {
     const tenantId = flag(args, '--tenant') ?? 'default'
     await createRun(runs, { id: runId, tenantId, spec: await readJson(target), policies: storedPolicyVersions(resources, tenantId) })

@@ -29,8 +29,10 @@ export {
  * await createRun(storage.arenaRuns, { id, tenantId, spec })
  * await runTrials(id, { runs: storage.arenaRuns, lanes, worker: 'cli' })
  */
-export { createRun, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
+export { createRun, newRunId, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
 export { progressBar } from './runs/progress-bar.ts'
+/** Runs started from the API, played by workers under a lease, resumed by another worker when one dies. */
+export { startArenaRunner, type ArenaRunner, type ArenaRunnerDeps } from './runs/run-service.ts'
 export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials, pinPolicies, storedPolicyVersions, type PolicyVersionLookup } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
 

@@ -1,9 +1,11 @@
 // The Arena over HTTP: runs and their side-by-side reports (JSON, CSV, JUnit), scenarios kept in suites (a
 // conversation becomes a regression scenario with one call), suite thresholds, and the promotion gate that
-// raises an agent's maturity only when its suite meets them. Runs themselves are played by `bun run arena`.
+// raises an agent's maturity (as a whole or per conversation type) only when its suite meets them. Runs started
+// here are played by the workers (ARENA_RUNNER_LANES); `bun run arena` plays its own.
 import { Elysia, t } from 'elysia'
 import {
-  buildReport, decidePromotion, FLOOR_DEFAULTS, recordedScenario, reportCsv, reportJunit, ScriptedScenario, SuiteThresholds, type ConfigSummary,
+  buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
+  storedPolicyVersions, SuiteThresholds, type ArenaScenario, type ConfigSummary,
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { AutonomyLevel } from '../../lib/autonomy.ts'
@@ -30,6 +32,8 @@ const DAY_MS = 86_400_000
 /** The window the KPI advice reads. */
 const KPI_WINDOW_DAYS = 30
 const ConversationType = t.String({ pattern: '^[a-z0-9_]{1,64}$' })
+/** A run spec whose scenarios may be left to its suite. */
+const StartRun = t.Object({ ...RunSpec.properties, scenarios: t.Optional(RunSpec.properties.scenarios) }, { additionalProperties: false })
 
 export function arenaRoutes(deps: ArenaRouteDeps) {
   const { storage } = deps
@@ -42,6 +46,24 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
     .use(requestGuard(deps))
     .get('/v1/arena/runs', async ({ tenant }) => ({ data: await storage.arenaRuns.list(tenant.tenantId) }), {
       scope: ['console', 'admin'], detail: { summary: 'Arena runs, newest first', tags: ['arena'] },
+    })
+    .post('/v1/arena/runs', async ({ body, tenant, set }) => {
+      const id = newRunId()
+      const scenarios = body.scenarios ?? (await suiteScenarios(storage, tenant.tenantId, body.suite))
+      await createRun(storage.arenaRuns, {
+        id, tenantId: tenant.tenantId, spec: { ...body, scenarios }, policies: storedPolicyVersions(deps.apply.resources, tenant.tenantId),
+        playedBy: 'workers', startedBy: `key:${tenant.keyId}`,
+      })
+      set.status = 202
+      return { id, status: 'running', progress: await storage.arenaRuns.progress(id) }
+    }, {
+      scope: ['admin'], body: StartRun,
+      detail: {
+        summary: 'Start an Arena run, played by the workers', tags: ['arena'],
+        description: 'The matrix of configurations × scenarios × trials; without `scenarios`, those kept in `suite`. A worker '
+          + 'with ARENA_RUNNER_LANES plays it under a lease; if that worker dies another resumes it, and no finished trial runs '
+          + 'twice. It stops at `costCeilingUsd`. Follow it with GET /v1/arena/runs/{id}.',
+      },
     })
     .get('/v1/arena/runs/:id', async ({ params, tenant }) => {
       const run = await runOf(tenant.tenantId, params.id)
@@ -170,6 +192,14 @@ async function promote(
     policyVersion: policy?.spec ? `${(policy.spec as { version?: string }).version ?? ''} (v${policy.version})`.trim() : null,
     thresholds, measured: verdict.measured, outcome: verdict.outcome, reasons: verdict.reasons, agentVersion,
   })
+}
+
+/** The scenarios a suite keeps, for a run that names the suite and no scenarios. */
+async function suiteScenarios(storage: ArenaRouteDeps['storage'], tenantId: string, suite: string | undefined): Promise<ArenaScenario[]> {
+  if (!suite) throw new AppError('request.invalid', 'a run needs "scenarios", or a "suite" whose kept scenarios it plays')
+  const kept = await storage.arenaScenarios.list(tenantId, suite)
+  if (kept.length === 0) throw new AppError('request.invalid', `suite ${suite} keeps no scenarios`)
+  return kept.map((s) => s.spec as ArenaScenario)
 }
 
 /** The run's configuration the promotion is about: the one named, or the only one. */
