@@ -37,7 +37,7 @@ export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials, pinPolicies, s
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
 
 /** Grading of one trial from its evidence. */
-export { gradeTrial, unplayedTrial, sameArgs, type TrialResult } from './grading/index.ts'
+export { gradeTrial, unplayedTrial, sameArgs, assertNlCompiles, compileNlAssertion, type NlCheck, type TrialResult } from './grading/index.ts'
 
 /** pass^k (unbiased: C(c,k)/C(n,k) averaged over tasks) and the import of τ-bench / τ²-bench result files. */
 export { passHatK, passHatKSeries, choose, maxK, type TrialOutcome } from './scores/pass-k.ts'

@@ -4,7 +4,7 @@
 // here are played by the workers (ARENA_RUNNER_LANES); `bun run arena` plays its own.
 import { Elysia, t } from 'elysia'
 import {
-  buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
+  assertNlCompiles, buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
   storedPolicyVersions, SuiteThresholds, type ArenaScenario, type ConfigSummary,
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
@@ -82,6 +82,7 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       detail: { summary: 'The side-by-side report of a run: JSON, CSV or JUnit', tags: ['arena'] },
     })
     .post('/v1/arena/scenarios/from-conversation', async ({ body, tenant, set }) => {
+      assertNlCompiles(body.assertions?.nl, 'assertions')
       const recorded = await storage.arenaScenarios.recorded(tenant.tenantId, body.conversationId)
       if (!recorded) throw new AppError('not_found', `no conversation ${body.conversationId}`)
       const scenario = recordedScenario(recorded, { forkAt: body.forkAt, title: body.title, assertions: body.assertions })
@@ -102,6 +103,7 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       },
     })
     .post('/v1/arena/scenarios', async ({ body, tenant, set }) => {
+      assertNlCompiles(body.scenario.assertions.nl, `scenario "${body.scenario.id}"`)
       const saved = await storage.arenaScenarios.save(tenant.tenantId, {
         id: body.scenario.id, suite: body.suite, kind: 'scripted', spec: body.scenario, sourceConversationId: null, createdBy: `key:${tenant.keyId}`,
       })

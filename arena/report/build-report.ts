@@ -23,6 +23,8 @@ export interface ConfigSummary {
   latencyMs: { p50: number | null; p95: number | null }
   /** Trials a lane could not play to the end. */
   unplayed: number
+  /** τ²-bench tasks' natural-language assertions over the trials, apart from success: graded deterministically, or not. */
+  nlAssertions: { passed: number; failed: number; ungraded: number }
   warnings: string[]
 }
 
@@ -97,6 +99,11 @@ function summarize(name: string, trials: ArenaTrial[]): Omit<ConfigSummary, 'pol
     tokens: { input: sum(results, (r) => r.tokens.input), output: sum(results, (r) => r.tokens.output) },
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
     unplayed: count((r) => r.error !== undefined),
+    nlAssertions: {
+      passed: sum(results, (r) => r.nlAssertions?.graded.filter((a) => a.passed).length ?? 0),
+      failed: sum(results, (r) => r.nlAssertions?.graded.filter((a) => !a.passed).length ?? 0),
+      ungraded: sum(results, (r) => r.nlAssertions?.ungraded.length ?? 0),
+    },
     warnings: [...new Set(results.flatMap((r) => r.warnings ?? []))].slice(0, 50),
   }
 }

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { AppError } from '../../lib/errors.ts'
 import type { Resources } from '../../storage/index.ts'
+import { assertNlCompiles } from '../grading/index.ts'
 import { ArenaScenario } from '../scenarios/index.ts'
 
 const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })
@@ -55,6 +56,7 @@ export function parseRunSpec(json: unknown): RunSpec {
   if (dup) throw new AppError('request.invalid', `configuration "${dup}" is named twice`)
   const unnamed = json.configurations.find((c) => c.policyVersion !== undefined && typeof c.policy !== 'string')
   if (unnamed) throw new AppError('request.invalid', `configuration "${unnamed.name}" pins policyVersion: name its "policy" too`)
+  for (const s of json.scenarios) if (s.kind !== 'task') assertNlCompiles(s.assertions.nl, `scenario "${s.id}"`)
   const ids = json.scenarios.map((s) => s.id)
   const dupScenario = ids.find((n, i) => ids.indexOf(n) !== i)
   if (dupScenario) throw new AppError('request.invalid', `scenario "${dupScenario}" appears twice`)

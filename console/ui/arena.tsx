@@ -24,6 +24,7 @@ interface Summary {
   groundingFailures: number
   costUsd: number
   latencyMs: { p50: number | null }
+  nlAssertions: { passed: number; failed: number; ungraded: number }
 }
 
 interface Outcome {
@@ -67,6 +68,7 @@ function SummaryTable({ report }: { report: Report }) {
         {ks.map((k) => <th scope="col">{k.replace('pass_', 'pass^')}</th>)}
         <th scope="col">wrong writes</th><th scope="col">violations caught / missed</th>
         <th scope="col">escalations needed / needless / missed</th><th scope="col">grounding</th><th scope="col">cost</th><th scope="col">p50 reply</th>
+        <th scope="col" title="τ² tasks' natural-language assertions, graded deterministically where possible, apart from success">NL passed / failed / ungraded</th>
       </tr></thead>
       <tbody>{report.configurations.map((c) => (
         <tr>
@@ -75,6 +77,7 @@ function SummaryTable({ report }: { report: Report }) {
           <td>{c.wrongWrites}</td><td>{c.violations.caught} / {c.violations.missed}</td>
           <td>{c.escalations.needed} / {c.escalations.needless} / {c.escalations.missed}</td><td>{c.groundingFailures}</td>
           <td>${c.costUsd.toFixed(4)}</td><td>{c.latencyMs.p50 === null ? '–' : `${c.latencyMs.p50} ms`}</td>
+          <td>{c.nlAssertions.passed} / {c.nlAssertions.failed} / {c.nlAssertions.ungraded}</td>
         </tr>
       ))}</tbody>
     </table>

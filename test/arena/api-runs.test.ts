@@ -73,6 +73,9 @@ describe('runs started from the API', () => {
     expect(empty).toMatchObject({ status: 400, body: { error: { code: 'request.invalid', message: 'suite nothing-kept keeps no scenarios' } } })
     const pin = await h.call('POST', '/v1/arena/runs', { name: 'x', scenarios: [GREETING], trials: 1, configurations: [{ name: 'c', policy: 'retail', policyVersion: 99 }] })
     expect(pin).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } })
+    const vague = await h.call('POST', '/v1/arena/scenarios', { suite: 'smoke', scenario: { ...GREETING, id: 'vague', assertions: { nl: ['Be helpful'] } } })
+    expect(vague).toMatchObject({ status: 400, body: { error: { code: 'request.invalid' } } })
+    expect(vague.body.error.message).toStartWith('scenario "vague": no deterministic check for "Be helpful"')
   })
 })
 
