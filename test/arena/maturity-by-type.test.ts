@@ -98,6 +98,36 @@ describe('promotion per conversation type', () => {
   }, 60_000)
 })
 
+test('a type raised to operate is offered the Operate workflows, and may run them; other types of the same agent may not', async () => {
+  await h.put('agents', 'ops', {
+    instructions: 'You handle returns.', tools: ['retail/*'], mode: 'execute', workflows: ['refund'], model: { provider: 'openai', model: 'ops' },
+  })
+  h.emu.script(
+    { match: (r) => r.model === 'ops' && r.toolResults.length === 0, repeat: true,
+      reply: { toolCalls: [{ name: 'run_refund_workflow', arguments: { order_id: '#W0000000', item_ids: ['1'], payment_method_id: 'paypal_1' } }] } },
+    { match: { model: 'ops' }, repeat: true, reply: { text: 'Noted.' } },
+  )
+  expect((await h.call('PUT', '/v1/arena/suites/returns', { thresholds: { passK: { k: 1, min: 1 }, requireKpiAdvice: false } })).status).toBe(200)
+  await suiteRun('returns', true)
+  const granted = await h.call('POST', '/v1/agents/ops/promotions', { mode: 'operate', suite: 'returns', conversationType: 'return_order' })
+  expect(granted.body).toMatchObject({ outcome: 'promoted', fromMode: 'execute', toMode: 'operate' })
+
+  /** The tools the model was offered on the conversation's first call, and what the workflow call came back with. */
+  const firstCall = async (text: string) => {
+    const before = h.emu.requests.length
+    const c = await h.newConversation('ops')
+    await h.reply(await h.post(c, text))
+    const requests = h.emu.requests.slice(before).filter((r) => r.model === 'ops')
+    return { offered: requests[0]!.toolNames.includes('run_refund_workflow'), result: requests[1]!.toolResults[0]!.content }
+  }
+  const returning = await firstCall('I want to return my order #W6893533 and get my money back')
+  expect(returning.offered).toBe(true)
+  expect(returning.result).not.toContain('not available')
+  const tracking = await firstCall(`Where is my order ${PENDING_ORDER.id}?`)
+  expect(tracking.offered).toBe(false)
+  expect(tracking.result).toContain('not available to agent ops')
+}, 60_000)
+
 describe('automatic demotion', () => {
   const log = createLogger({ role: 'test' })
   const worker = (): DemotionCheckDeps => ({
