@@ -120,7 +120,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     closers.unshift(() => qa.close())
     // Levels the promotion gate raised come down one step when their conversation type's KPIs break the suite's floors.
     const demotions = startDemotionTimer({
-      promotions: storage.promotions, suites: storage.arenaSuites, clock, log, intervalMs: config.arena.demotionCheckMs,
+      promotions: storage.promotions, suites: storage.arenaSuites, resources: storage.resources, clock, log, intervalMs: config.arena.demotionCheckMs,
       kpis: (q) => agentKpis(storage, q.tenantId, q.agent, q, q.now, config.kpis, q.conversationType),
     })
     closers.unshift(() => demotions.close())

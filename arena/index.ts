@@ -51,6 +51,6 @@ export { buildReport, reportCsv, reportJunit, type ArenaReport, type ConfigSumma
 
 /** The promotion gate (suite thresholds and KPI floors), per agent or per conversation type, and automatic demotion. */
 export {
-  decidePromotion, SuiteThresholds, KpiFloors, FLOOR_DEFAULTS, readFloors, decideDemotion, checkDemotions, startDemotionTimer, DEMOTION_APPROVER,
+  decidePromotion, SuiteThresholds, KpiFloors, FLOOR_DEFAULTS, readFloors, decideDemotion, checkDemotions, startDemotionTimer, policyInForce, DEMOTION_APPROVER,
   type PromotionVerdict, type DemotionCheckDeps, type TypeKpis,
 } from './gate/index.ts'

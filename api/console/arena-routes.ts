@@ -1,4 +1,5 @@
-// The Arena in the console: runs and the side-by-side report of one, read by supervisors, QA reviewers and admins;
+// The Arena in the console: runs, the side-by-side report of one and the maturity decisions (promotions and
+// automatic demotions), read by supervisors, QA reviewers and admins;
 // supervisors and admins play a run's matrix again (the workers play it) and watch its progress in the report.
 import { Elysia, t } from 'elysia'
 import { buildReport, createRun, newRunId } from '../../arena/index.ts'
@@ -8,7 +9,7 @@ import { MANAGERS, REVIEWERS } from './roles.ts'
 import { consoleGuard, type ConsoleGuardDeps } from './session-guard.ts'
 
 export interface ConsoleArenaRouteDeps extends ConsoleGuardDeps {
-  storage: Pick<Storage, 'arenaRuns'>
+  storage: Pick<Storage, 'arenaRuns' | 'promotions'>
 }
 
 const RunParams = t.Object({ id: t.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' }) })
@@ -28,6 +29,9 @@ export function consoleArenaRoutes(deps: ConsoleArenaRouteDeps) {
       const run = await runOf(person.tenantId, id)
       return buildReport(run, await deps.storage.arenaRuns.trials(id))
     }, { roles: REVIEWERS, params: RunParams, detail: { summary: 'The side-by-side report of an Arena run', tags: ['console'] } })
+    .get('/console/api/arena/decisions', async ({ person }) => ({ data: await deps.storage.promotions.recent(person.tenantId) }), {
+      roles: REVIEWERS, detail: { summary: 'Maturity decisions: promotions granted or refused and automatic demotions, newest first', tags: ['console'] },
+    })
     .post('/console/api/arena/runs/:id/again', async ({ person, params: { id }, set }) => {
       const run = await runOf(person.tenantId, id)
       const again = newRunId()

@@ -4,7 +4,7 @@
 // here are played by the workers (ARENA_RUNNER_LANES); `bun run arena` plays its own.
 import { Elysia, t } from 'elysia'
 import {
-  assertNlCompiles, buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
+  assertNlCompiles, buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, policyInForce, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
   storedPolicyVersions, SuiteThresholds, type ArenaScenario, type ConfigSummary,
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
@@ -178,8 +178,7 @@ async function promote(
   const kpis = await kpisOver(KPI_WINDOW_DAYS)
   const floorKpis = thresholds.kpiFloors ? await kpisOver(thresholds.kpiFloors.windowDays ?? FLOOR_DEFAULTS.windowDays) : undefined
   const verdict = decidePromotion({ from, to: body.mode, thresholds, suite: summary, kpis, ...(floorKpis ? { floorKpis } : {}) })
-  const policyName = spec.policy ?? null
-  const policy = policyName ? await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'AgentPolicy', name: policyName }) : undefined
+  const policy = await policyInForce(apply.resources, tenant.tenantId, spec.policy)
   const approver = `key:${tenant.keyId}`
   let agentVersion = found.version
   // The agent as a whole: a new version of its definition. A conversation type: its level, set with the decision.
@@ -190,8 +189,7 @@ async function promote(
     agentVersion = applied.resource.version
   }
   return storage.promotions.record(tenant.tenantId, {
-    agent, conversationType: type ?? null, fromMode: from, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, policy: policyName,
-    policyVersion: policy?.spec ? `${(policy.spec as { version?: string }).version ?? ''} (v${policy.version})`.trim() : null,
+    agent, conversationType: type ?? null, fromMode: from, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, ...policy,
     thresholds, measured: verdict.measured, outcome: verdict.outcome, reasons: verdict.reasons, agentVersion,
   })
 }

@@ -5,7 +5,7 @@
 import type { AutonomyKpis } from '../../lib/autonomy.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/log.ts'
-import type { ArenaSuites, PromotionDecision, PromotionDecisions } from '../../storage/index.ts'
+import type { ArenaSuites, PromotionDecision, PromotionDecisions, Resources } from '../../storage/index.ts'
 import { decideDemotion, FLOOR_DEFAULTS, type KpiFloors } from './kpi-floors.ts'
 import type { SuiteThresholds } from './promotion-gate.ts'
 
@@ -17,6 +17,8 @@ export type TypeKpis = (q: { tenantId: string; agent: string; conversationType: 
 
 export interface DemotionCheckDeps {
   promotions: Pick<PromotionDecisions, 'raised' | 'demote'>
+  /** Where the agent's AgentPolicy in force is read, for the decision's record. */
+  resources: Pick<Resources, 'resolve'>
   suites: Pick<ArenaSuites, 'get'>
   kpis: TypeKpis
   clock: Clock
@@ -24,6 +26,13 @@ export interface DemotionCheckDeps {
 }
 
 const DAY_MS = 86_400_000
+
+/** The AgentPolicy an agent names and its version in force, as decisions record them: `2026-12-04.3 (v2)`. */
+export async function policyInForce(resources: Pick<Resources, 'resolve'>, tenantId: string, name: string | undefined): Promise<{ policy: string | null; policyVersion: string | null }> {
+  if (!name) return { policy: null, policyVersion: null }
+  const found = await resources.resolve({ tenantId, kind: 'AgentPolicy', name })
+  return { policy: name, policyVersion: found?.spec ? `${(found.spec as { version?: string }).version ?? ''} (v${found.version})`.trim() : null }
+}
 
 /** One pass over every raised level; returns the demotions this call recorded. */
 export async function checkDemotions(deps: DemotionCheckDeps): Promise<PromotionDecision[]> {
@@ -40,9 +49,11 @@ export async function checkDemotions(deps: DemotionCheckDeps): Promise<Promotion
     })
     const verdict = decideDemotion(level.mode, kpis, floors)
     if (!verdict.to) continue
+    const agent = await deps.resources.resolve({ tenantId: level.tenantId, kind: 'Agent', name: level.agent })
+    const policy = await policyInForce(deps.resources, level.tenantId, (agent?.spec as { policy?: string } | undefined)?.policy)
     const decision = await deps.promotions.demote(level, {
       agent: level.agent, conversationType: level.conversationType, fromMode: level.mode, toMode: verdict.to, suite: level.suite, runId: null,
-      approver: DEMOTION_APPROVER, policy: null, policyVersion: null, thresholds: floorsOf(floors, windowDays), measured: verdict.measured,
+      approver: DEMOTION_APPROVER, ...policy, thresholds: floorsOf(floors, windowDays), measured: verdict.measured,
       outcome: 'demoted', reasons: verdict.reasons, agentVersion: null,
     })
     if (!decision) continue

@@ -14,4 +14,4 @@ export { KpiFloors, FLOOR_DEFAULTS, readFloors, decideDemotion, levelBelow, type
  * @example
  * const timer = startDemotionTimer({ promotions, suites, kpis: kpisOfType, clock, log, intervalMs: 300_000 })
  */
-export { checkDemotions, startDemotionTimer, DEMOTION_APPROVER, type DemotionCheckDeps, type TypeKpis } from './demotion-check.ts'
+export { checkDemotions, startDemotionTimer, policyInForce, DEMOTION_APPROVER, type DemotionCheckDeps, type TypeKpis } from './demotion-check.ts'

@@ -1,6 +1,7 @@
 // The Arena's side-by-side report: per configuration a summary, per scenario each configuration's outcome, and for
 // a chosen scenario the transcripts next to each other with the first message where they differ marked. A run the
-// workers are playing shows its progress as it goes; supervisors and admins can play a run's matrix again.
+// workers are playing shows its progress as it goes; supervisors and admins can play a run's matrix again. The
+// runs page also lists the maturity decisions: promotions granted or refused, and automatic demotions with why.
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from './api.ts'
 
@@ -42,6 +43,42 @@ interface Report {
 
 const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n * 1000) / 10}%`)
 
+interface Decision {
+  id: number
+  agent: string
+  conversationType: string | null
+  fromMode: string
+  toMode: string
+  suite: string
+  outcome: 'promoted' | 'refused' | 'demoted'
+  reasons: string[]
+  approver: string
+  policyVersion: string | null
+  decidedAt: string
+}
+
+/** Promotions granted or refused and automatic demotions, newest first, with why. */
+function Decisions() {
+  const [decisions, setDecisions] = useState<Decision[] | null>(null)
+  useEffect(() => void api<{ data: Decision[] }>('GET', '/arena/decisions').then((r) => setDecisions(r.data)).catch(() => setDecisions([])), [])
+  if (!decisions || decisions.length === 0) return null
+  return (
+    <table>
+      <caption>Maturity decisions</caption>
+      <thead><tr>
+        <th scope="col">when</th><th scope="col">agent</th><th scope="col">conversation type</th><th scope="col">level</th>
+        <th scope="col">outcome</th><th scope="col">suite</th><th scope="col">by</th><th scope="col">why</th>
+      </tr></thead>
+      <tbody>{decisions.map((d) => (
+        <tr class={d.outcome}>
+          <td>{new Date(d.decidedAt).toLocaleString()}</td><th scope="row">{d.agent}</th><td>{d.conversationType ?? 'all'}</td>
+          <td>{d.fromMode} → {d.toMode}</td><td>{d.outcome}</td><td>{d.suite}</td><td>{d.approver}</td><td>{d.reasons.join('; ')}</td>
+        </tr>
+      ))}</tbody>
+    </table>
+  )
+}
+
 export function ArenaRunsView() {
   const [runs, setRuns] = useState<RunRow[] | null>(null)
   useEffect(() => void api<{ data: RunRow[] }>('GET', '/arena/runs').then((r) => setRuns(r.data)).catch(() => setRuns([])), [])
@@ -54,6 +91,7 @@ export function ArenaRunsView() {
           <li><a href={`#/arena/${encodeURIComponent(r.id)}`}>{r.name}</a> · {r.status}{r.suite ? ` · suite ${r.suite}` : ''} · {new Date(r.createdAt).toLocaleString()}</li>
         ))}</ul>
       )}
+      <Decisions />
     </section>
   )
 }

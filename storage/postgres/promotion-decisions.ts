@@ -90,6 +90,11 @@ export function createPromotionDecisions(sql: Sql) {
           and ($3::text is null or conversation_type = $3)
         order by decided_at desc, id desc limit $4`, [tenantId, agent, options.conversationType ?? null, options.limit ?? 50])
     },
+    /** The tenant's latest decisions, every agent's, newest first (the console's list). */
+    async recent(tenantId: string, limit = 50): Promise<PromotionDecision[]> {
+      return sql.unsafe<PromotionDecision[]>(`select ${COLUMNS} from promotion_decisions where tenant_id = $1
+        order by decided_at desc, id desc limit $2`, [tenantId, limit])
+    },
     /** The levels an agent holds per conversation type. */
     async levels(tenantId: string, agent: string): Promise<TypeMaturity[]> {
       return sql.unsafe<TypeMaturity[]>(`select ${LEVEL_COLUMNS} from agent_type_maturity m join promotion_decisions d on d.id = m.decision_id

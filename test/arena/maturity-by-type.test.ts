@@ -6,6 +6,8 @@ import { checkDemotions, createRun, unplayedTrial, type DemotionCheckDeps, type 
 import { agentKpis } from '../../api/index.ts'
 import { createLogger } from '../../lib/log.ts'
 import { startAgentsHarness, TENANT, type AgentsHarness } from '../agents/harness.ts'
+import { consoleCall, consoleSession } from '../api/console-harness.ts'
+import type { ApiHarness } from '../api/harness.ts'
 import { PENDING_ORDER } from './support.ts'
 
 let h: AgentsHarness
@@ -131,7 +133,7 @@ test('a type raised to operate is offered the Operate workflows, and may run the
 describe('automatic demotion', () => {
   const log = createLogger({ role: 'test' })
   const worker = (): DemotionCheckDeps => ({
-    promotions: h.platform.storage.promotions, suites: h.platform.storage.arenaSuites, clock: { now: () => Date.now() }, log,
+    promotions: h.platform.storage.promotions, suites: h.platform.storage.arenaSuites, resources: h.platform.storage.resources, clock: { now: () => Date.now() }, log,
     kpis: (q) => agentKpis(h.platform.storage, q.tenantId, q.agent, q, q.now, undefined, q.conversationType),
   })
 
@@ -159,6 +161,9 @@ describe('automatic demotion', () => {
     const decisions = (await h.call('GET', `/v1/agents/shop/promotions?conversationType=${CANCEL}`)).body.data
     expect(decisions[0]).toMatchObject({ outcome: 'demoted', reasons: recorded[0]!.reasons, measured: { conversations: 4 } })
     expect((await h.call('GET', '/v1/agents/shop/maturity')).body.conversationTypes[0]).toMatchObject({ conversationType: CANCEL, mode: 'assist' })
+    const asConsole = { platform: h.platform } as unknown as ApiHarness
+    const listed = await consoleCall(asConsole, await consoleSession(asConsole, TENANT, 'supervisor'), 'GET', '/console/api/arena/decisions')
+    expect(listed.body.data[0]).toMatchObject({ agent: 'shop', conversationType: CANCEL, outcome: 'demoted', approver: 'platform:kpi-floors' })
     const next = await h.newConversation('shop')
     expect(await turn(next, `I want to cancel my order ${PENDING_ORDER.id}`)).toMatchObject({ mode: 'assist', drafted: true })
     // Already at assist: a further check records nothing.
