@@ -10,6 +10,7 @@ import { runArenaCli, startLanes } from './platform-arena-cli.ts'
 import { modelCustomers } from './platform-arena.ts'
 import { ensureDemoConsoleAdmin, ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
+import { providerQueueNames } from './platform-routing.ts'
 import { createRedisClient, createSql, createStorage, migrate } from './storage/index.ts'
 
 function parseConfig(): Config {
@@ -50,7 +51,7 @@ async function runAdmin(config: Config, args: string[]): Promise<never> {
     await migrate(sql, config.postgres.schema)
     const storage = createStorage(sql, redis, prefix, undefined, { secretsKey: config.agents.secretsKey })
     const deps = {
-      storage, dequeue: createJobScrubber(bull, prefix), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOLS },
+      storage, dequeue: createJobScrubber(bull, prefix, providerQueueNames(config)), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOLS },
       readSecret: () => Bun.stdin.text(),
     }
     console.log(JSON.stringify(await runAdminCommand(deps, args), null, 2))

@@ -1,6 +1,7 @@
-// Resource documents from a directory (RESOURCES_DIR): applied as the operator when the process starts, and
-// again whenever a file changes, through the same versioned store the API writes. A start with an invalid
-// document fails loudly; a bad edit later is logged and the versions in force stay. Part of the composition root.
+// Resource documents from files (RESOURCES_DIR, and the ROUTING_POLICY and RETENTION_POLICIES files): applied as
+// the operator when the process starts, and again whenever a file changes, through the same versioned store the
+// API writes. A start with an invalid document fails loudly; a bad edit later is logged and the versions in force
+// stay. Part of the composition root.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { applyResource, type ApplyDeps, type BuiltinTool } from './api/index.ts'
@@ -15,9 +16,11 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = [
   ...WORKFLOW_TOOLS,
 ]
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort()
+/** The YAML files of each path: a directory's (recursively), or the file itself. */
+function yamlFiles(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => (statSync(path).isDirectory()
+    ? readdirSync(path, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(path, f)).sort()
+    : [path]))
 }
 
 const fingerprint = (files: string[]) => files.map((f) => {
@@ -25,9 +28,9 @@ const fingerprint = (files: string[]) => files.map((f) => {
   return `${f}:${s.mtimeMs}:${s.size}`
 }).join('|')
 
-/** Every document of the directory, applied so that what others refer to comes first, whichever file holds it. */
-async function applyDir(dir: string, deps: ApplyDeps, log: Logger): Promise<void> {
-  const docs = yamlFiles(dir).flatMap((file) => {
+/** Every document of the files, applied so that what others refer to comes first, whichever file holds it. */
+async function applyFiles(paths: readonly string[], deps: ApplyDeps, log: Logger): Promise<void> {
+  const docs = yamlFiles(paths).flatMap((file) => {
     const source = relative(process.cwd(), file)
     return parseResourceDocuments(readFileSync(file, 'utf8'), source).map((doc) => ({ doc, source }))
   })
@@ -38,26 +41,33 @@ async function applyDir(dir: string, deps: ApplyDeps, log: Logger): Promise<void
   }
 }
 
-export interface ResourceDir {
+export interface ResourceFiles {
   close(): void
 }
 
-/** Applies the directory now (throwing if a document is invalid), then polls it for changes. */
-export async function watchResourceDir(options: { dir: string; apply: ApplyDeps; log: Logger; pollMs: number }): Promise<ResourceDir> {
-  const { dir, apply, log } = options
-  await applyDir(dir, apply, log)
-  let stamp = fingerprint(yamlFiles(dir))
+/** Applies the files (directories or single files) now, throwing if a document is invalid, then polls them for changes. */
+export async function watchResourceFiles(options: { paths: readonly string[]; apply: ApplyDeps; log: Logger; pollMs: number }): Promise<ResourceFiles> {
+  const { paths, apply, log } = options
+  await applyFiles(paths, apply, log)
+  const stampNow = () => {
+    try {
+      return fingerprint(yamlFiles(paths))
+    } catch {
+      return 'missing' // a file mid-swap (a ConfigMap update): the next poll sees the new one
+    }
+  }
+  let stamp = stampNow()
   let running = false
   const timer = setInterval(() => {
     if (running) return
-    const now = fingerprint(yamlFiles(dir))
-    if (now === stamp) return
+    const now = stampNow()
+    if (now === stamp || now === 'missing') return
     running = true
-    applyDir(dir, apply, log)
+    applyFiles(paths, apply, log)
       .then(() => void (stamp = now))
       .catch((e: Error) => {
         stamp = now
-        log.error('resource documents rejected; the versions in force stay', { dir, error: e })
+        log.error('resource documents rejected; the versions in force stay', { paths, error: e })
       })
       .finally(() => void (running = false))
   }, options.pollMs)

@@ -1,27 +1,53 @@
 // Model routing for the worker role: the offline `local` model and the vendor providers of ROUTING_PROVIDERS,
-// the routing policies of ROUTING_POLICY (hot-reloaded, addressed by name from agents' `model.routingPolicy`),
-// and the default gateway for agents without a model of their own. Part of the composition root.
+// the RoutingPolicy resources in force in the versioned store (hot-reloaded, addressed by name from agents'
+// `model.routingPolicy`), and the default gateway for agents without a model of their own. ROUTING_POLICY files
+// reach the store through the resource loader (platform-resources.ts). Part of the composition root.
+import { readFileSync } from 'node:fs'
 import type Redis from 'ioredis'
 import type { Config } from './lib/config.ts'
+import { SWITCHBOARD_API_VERSION } from './lib/crd.ts'
 import type { Logger } from './lib/log.ts'
 import type { BudgetRemaining } from './lib/metrics.ts'
-import { loadRoutingPolicy } from './policy/index.ts'
+import { compileRoutingPolicy, type CompiledRoutingPolicy, type RoutingPolicySpec } from './policy/index.ts'
 import {
-  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, requireProviders, watchPolicyFile,
-  type ModelGateway, type Provider, type RoutingGateway,
+  createDirectGateway, createEchoProvider, createLocalProvider, createProvider, createRoutingGateway, parseProviderSpec, requireProviders,
+  vendorsOf, watchPolicySet, type GatewayStreamEvent, type ModelGateway, type PolicySet, type Provider, type RoutingGateway,
 } from './providers/index.ts'
-import { createRoutingState, type RedisRoutingState } from './storage/index.ts'
+import { AppError } from './lib/errors.ts'
+import { parseResourceDocuments, PLATFORM_TENANT } from './resources/index.ts'
+import { createRoutingState, type RedisRoutingState, type Resources } from './storage/index.ts'
 
 export interface Routing {
-  /** What agents without a `model` of their own answer through: the first routing policy, else AGENT_PROVIDER. */
+  /** What agents without a `model` of their own answer through: the default routing policy, else AGENT_PROVIDER. */
   defaultGateway: ModelGateway
-  /** Each loaded routing policy's gateway, by the policy's `metadata.name`. */
+  /** Each routing policy in force, by its name; kept current as policies are applied and deleted. */
   policies: ReadonlyMap<string, ModelGateway>
   providers: Readonly<Record<string, Provider>>
   state: RedisRoutingState
   /** The source of `switchboard_budget_remaining_usd`: the tenant-wide budgets of the tenants routed so far. */
   budgets(): Promise<BudgetRemaining[]>
+  /** Reads the store now (the poll does it every ROUTING_POLICY_POLL_MS). */
+  refresh(): Promise<void>
   close(): Promise<void>
+}
+
+/** Every provider the deployment names, each with its own provider queue: the `provider` label's bounded set. */
+export function providerQueueNames(config: Config): string[] {
+  const named = config.routing.providers.map((spec) => {
+    const parsed = parseProviderSpec(spec)
+    return parsed.name ?? parsed.vendor
+  })
+  return [...new Set(['local', ...(config.agent.provider === 'echo' ? ['echo'] : []), ...named])]
+}
+
+/** The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. */
+export function servedProviderQueues(config: Config): string[] {
+  const all = providerQueueNames(config)
+  const { providerQueues } = config.worker
+  if (providerQueues === '*') return all
+  const unknown = providerQueues.filter((q) => !all.includes(q))
+  if (unknown.length > 0) throw new AppError('config.invalid', `PROVIDER_QUEUES: no provider named ${unknown.join(', ')} (configured: ${all.join(', ')})`)
+  return providerQueues
 }
 
 function configuredProviders(config: Config): Record<string, Provider> {
@@ -33,26 +59,63 @@ function configuredProviders(config: Config): Record<string, Provider> {
   return providers
 }
 
+/** ROUTING_DEFAULT_POLICY, else the policy of the first ROUTING_POLICY file. */
+function defaultPolicyName(config: Config): string | undefined {
+  const { defaultPolicy, policyPaths } = config.routing
+  if (defaultPolicy || policyPaths.length === 0) return defaultPolicy
+  const first = policyPaths[0]!
+  return parseResourceDocuments(readFileSync(first, 'utf8'), first).find((d) => d.kind === 'RoutingPolicy')?.metadata.name
+}
+
+/** A gateway that answers through whichever gateway `pick` names at the time of each call. */
+function delegating(pick: () => ModelGateway): ModelGateway {
+  return {
+    vendors: (ctx) => vendorsOf(pick(), ctx),
+    complete: (req, ctx) => pick().complete(req, ctx),
+    async *stream(req, ctx): AsyncIterable<GatewayStreamEvent> {
+      const gateway = pick()
+      if (gateway.stream) yield* gateway.stream(req, ctx)
+      else yield { type: 'done', routed: await gateway.complete(req, ctx) }
+    },
+  }
+}
+
 /** `seam` replaces the default model (tests script replies through it); agents' own routes still apply. */
-export function startRouting(config: Config, redis: Redis, log: Logger, seam?: ModelGateway): Routing {
-  const { policyPaths, pollMs } = config.routing
+export async function startRouting(config: Config, storage: { redis: Redis; resources: Pick<Resources, 'inForce'> }, log: Logger, seam?: ModelGateway): Promise<Routing> {
   const providers = configuredProviders(config)
-  const state = createRoutingState(redis, config.redis.prefix)
-  const parse = (text: string, source: string) => requireProviders(loadRoutingPolicy(text, source), providers)
-  const files = policyPaths.map((path) => watchPolicyFile({ path, pollMs, log, parse }))
-  const gateways = files.map((file) => ({ name: file.current().name, gateway: createRoutingGateway({ policy: file.current, providers, state, log }) }))
-  if (files.length > 0) log.info('model routing enabled', { policies: policyPaths, providers: Object.keys(providers) })
+  const state = createRoutingState(storage.redis, config.redis.prefix)
+  // One gateway per name for as long as the name is in force: it reads the version in force on every call.
+  const gateways = new Map<string, RoutingGateway>()
+  const set: PolicySet<CompiledRoutingPolicy> = await watchPolicySet<CompiledRoutingPolicy>({
+    log, pollMs: config.routing.pollMs,
+    read: async () => (await storage.resources.inForce('RoutingPolicy'))
+      .filter((r) => r.tenantId === PLATFORM_TENANT)
+      .map((r) => ({ name: r.name, revision: r.version, spec: r.spec })),
+    compile: (name, spec) => requireProviders(compileRoutingPolicy({
+      apiVersion: SWITCHBOARD_API_VERSION, kind: 'RoutingPolicy', metadata: { name }, spec: spec as RoutingPolicySpec,
+    }, `RoutingPolicy ${name}`), providers),
+    onChange(names) {
+      // The provider job owns retries (BullMQ attempts and rate limiter, within the caller's deadline): the chain
+      // makes one attempt per model and never sleeps inside the job.
+      for (const name of names) {
+        if (!gateways.has(name)) gateways.set(name, createRoutingGateway({ policy: () => set.current(name)!, providers, state, log, retryOwner: 'caller' }))
+      }
+      for (const name of [...gateways.keys()]) if (!names.includes(name)) gateways.delete(name)
+    },
+  })
   const fallback = config.agent.provider === 'echo'
     ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
     : createDirectGateway(providers.local!, 'local')
-  const routed: RoutingGateway[] = gateways.map((g) => g.gateway)
+  const defaultName = defaultPolicyName(config)
+  if (defaultName) log.info('model routing enabled', { defaultPolicy: defaultName, policies: set.names(), providers: Object.keys(providers) })
   return {
-    defaultGateway: seam ?? gateways[0]?.gateway ?? fallback,
-    policies: new Map(gateways.map((g) => [g.name, g.gateway])),
+    defaultGateway: seam ?? (defaultName ? delegating(() => gateways.get(defaultName) ?? fallback) : fallback),
+    policies: gateways,
     providers,
     state,
-    budgets: async () => (await Promise.all(routed.map((g) => g.tenantBudgets()))).flat()
+    budgets: async () => (await Promise.all([...gateways.values()].map((g) => g.tenantBudgets()))).flat()
       .map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd })),
-    close: async () => files.forEach((f) => f.close()),
+    refresh: async () => void (await set.refresh()),
+    close: async () => set.close(),
   }
 }

@@ -16,7 +16,7 @@ import {
 import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
 import type { Storage } from './storage/index.ts'
-import { startRouting } from './platform-routing.ts'
+import { servedProviderQueues, startRouting } from './platform-routing.ts'
 import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
 
 export interface WorkerRoleDeps {
@@ -47,7 +47,8 @@ export interface WorkerRoleDeps {
 export type ToolSandbox = (tenantId: string) => ((call: { tool: string; args: unknown }, run: () => Promise<ToolResult>) => Promise<ToolResult>) | undefined
 
 export interface WorkerRole {
-  host: ActorHost
+  /** Absent on a worker that serves provider queues only (WORKER_ACTORS=false). */
+  host?: ActorHost
   /** The port of this worker's /metrics; undefined if it could not listen. */
   metricsPort?: number
   close(): Promise<void>
@@ -68,7 +69,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   if (await seedRetail(storage.sql)) log.info('retail demo database seeded')
   // Every turn is classified; training the intent and topic models here keeps their CPU off the first turns' path.
   checkTopic('')
-  const routing = startRouting(config, storage.redis, log, deps.gateway)
+  const routing = await startRouting(config, storage, log, deps.gateway)
   const catalogue = sandboxed(createCatalogue(deps), deps.toolSandbox)
   const models = createModelRoutes({
     defaultGateway: routing.defaultGateway, routingPolicies: routing.policies, providers: routing.providers, state: routing.state, log,
@@ -86,27 +87,45 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     observer: deps.metrics.observer, captureContent: config.telemetry.captureContent,
   }
   const { telemetry } = deps
-  const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs, telemetry }
-  const poolWorkers = startPoolWorkers(deps.bull, poolOptions, createPoolHandlers(runtime), { deadLetter: deps.deadLetter, log })
+  const providerQueues = servedProviderQueues(config)
+  const poolOptions = { prefix: config.redis.prefix, concurrency: config.pools, lockDurationMs: config.actors.leaseTtlMs, telemetry, providerQueues }
+  const handlers = createPoolHandlers(runtime)
+  // A provider-only worker (a per-vendor Deployment) runs the provider handler alone: no other pool starts a Worker.
+  const served = config.worker.actors ? handlers : { 'provider.complete': handlers['provider.complete'] }
+  const poolWorkers = startPoolWorkers(deps.bull, poolOptions, served, { deadLetter: deps.deadLetter, log })
+  log.info('provider queues served', { providerQueues, actors: config.worker.actors })
+  const conversations = config.worker.actors ? await startConversations(deps, runtime) : undefined
+  const host = conversations?.host
+  deps.metrics.track({ ...(host ? { host: () => host.stats() } : {}), budgets: routing.budgets })
+  const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
+  return {
+    host,
+    metricsPort: server?.port,
+    close: async () => {
+      await conversations?.close()
+      await poolWorkers.close()
+      await server?.close()
+      await routing.close()
+      await catalogue.close()
+    },
+  }
+}
+
+/** Conversation actors, and the knowledge and outreach services that run beside them. */
+async function startConversations(deps: WorkerRoleDeps, runtime: Parameters<typeof createConversationFactory>[0]): Promise<{ host: ActorHost; close(): Promise<void> }> {
+  const { config, log, telemetry } = deps
   const host = createActorHost({ prefix: config.redis.prefix, ownerId: config.workerId, ...config.actors, telemetry }, {
     connection: deps.bull, leases: deps.leases, mailbox: deps.mailbox, deadLetter: deps.deadLetter,
     factory: createConversationFactory(runtime), log,
   })
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
-  deps.metrics.track({ host: () => host.stats(), budgets: routing.policies.size > 0 ? routing.budgets : undefined })
-  const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)
   return {
     host,
-    metricsPort: server?.port,
     close: async () => {
       await knowledge.close()
       await outreach.close()
       await host.close(config.shutdownGraceMs)
-      await poolWorkers.close()
-      await server?.close()
-      await routing.close()
-      await catalogue.close()
     },
   }
 }

@@ -15,16 +15,17 @@ import {
   type DeadLetter, type MailboxSender, createKnowledgeIndexQueue,
 } from './queues/index.ts'
 import { startRedisRecovery } from './platform-recovery.ts'
+import { providerQueueNames } from './platform-routing.ts'
 import { startWorkerRole, type ToolSandbox } from './platform-worker.ts'
 import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
-import { BUILTIN_TOOLS, watchResourceDir } from './platform-resources.ts'
+import { BUILTIN_TOOLS, watchResourceFiles } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
 import { startQaSamplingTimer, startSystemicIssuesTimer } from './analytics/index.ts'
 import { DEFAULT_QA_SAMPLING } from './kpis/index.ts'
 import { createClickHouseSink, createExporter } from './warehouse/index.ts'
 import {
-  createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, type Storage,
+  createRedisClient, createSql, createStorage, isMigrated, migrate, scheduleRetention, sessionTiersFromConfig, watchRetentionPolicies, type Storage,
 } from './storage/index.ts'
 
 export interface PlatformSeams {
@@ -75,7 +76,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   const telemetry = spansEnabled() ? createQueueTelemetry() : undefined
   const mailbox = createMailbox(bull, prefix, leases, { telemetry })
   const deadLetter = createDeadLetter(bull, prefix)
-  const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry })
+  const pools = createPoolClient(bull, config.redis.url, prefix, { telemetry, providers: providerQueueNames(config) })
   const knowledgeIndex = createKnowledgeIndexQueue(bull, prefix)
   const metrics = createMetrics({ pools: () => pools.jobCounts(), handoffs: () => storage.handoffs.counts(),
     alerts: () => storage.systemicAlerts.firingCounts(), exports: () => storage.exportSource.totals() })
@@ -91,11 +92,16 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   // Channels (issue 3): event hub for streams; webhook relay and delivery where workers run.
   const channels = startChannels({ config, storage, connection: bull, clock, log, deliverWebhooks: runsWorker })
   closers.push(() => channels.close())
-  const { resourcesDir } = config.agents
-  if (resourcesDir) {
-    const dir = await watchResourceDir({ dir: resourcesDir, apply, log, pollMs: config.agents.refreshMs })
-    closers.push(async () => dir.close())
+  // Files are one source of the versioned store (the API, the CLI and the controller are the others).
+  const resourceFiles = [config.agents.resourcesDir, ...config.routing.policyPaths, config.sessions.retentionPolicies].filter((p) => p !== undefined)
+  if (resourceFiles.length > 0) {
+    const files = await watchResourceFiles({ paths: resourceFiles, apply, log, pollMs: config.agents.refreshMs })
+    closers.push(async () => files.close())
   }
+  const retentionPolicies = await watchRetentionPolicies({
+    resources: storage.resources, resolver: storage.retentionResolver, refreshMs: config.agents.refreshMs, log,
+  })
+  closers.push(async () => retentionPolicies.close())
 
   if (config.role === 'controller') {
     const controller = startControllerRole({ config, apply, metrics, health, log, kube: seams.kube })
@@ -111,6 +117,9 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     platform.host = worker.host
     platform.metricsPort = worker.metricsPort
     closers.push(() => worker.close())
+  }
+  // A provider-only worker (WORKER_ACTORS=false) leaves the conversations' recovery and the timers to the others.
+  if (runsWorker && config.worker.actors) {
     const recovery = startRedisRecovery({ connection: bull, prefix, leaseTtlMs: config.actors.leaseTtlMs, storage, mailbox, clock, log })
     closers.unshift(async () => recovery.close())
     const sla = startConsoleTimers({ config, storage, clock, log, metrics })
@@ -148,7 +157,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'api' || config.role === 'all') {
     const app = createApp({
       storage, mailbox, clock, log, readiness, apply, hub: channels.hub, limits: config.api, onAccepted: channels.watch, metrics: metrics.render,
-      dequeue: createJobScrubber(bull, prefix), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
+      dequeue: createJobScrubber(bull, prefix, providerQueueNames(config)), knowledgeIndex, console: consoleOptions(config), kpis: config.kpis,
     })
     platform.app = app
     closers.unshift(async () => app.server && app.stop())

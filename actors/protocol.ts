@@ -100,11 +100,27 @@ export const RouteInfo = Type.Object({
 })
 export type RouteInfo = Static<typeof RouteInfo>
 
-/** Ask a model for the next reply. Sent by the conversation actor via the supervisor; handled by the provider pool. */
+/** A provider (vendor) queue's name: `local`, `openai`, … as the deployment names its providers. */
+export const VENDOR_PATTERN = '^[a-z0-9][a-z0-9-]{0,39}$'
+
+/**
+ * Ask a model for the next reply. Sent by the conversation actor via the supervisor to the queue of the vendor the
+ * routing policy chose; handled by that vendor's provider pool. It carries references, never the customer's words:
+ * the provider actor rebuilds the prompt from Postgres (`context`: the ids of the messages in the actor's window;
+ * the turn's own tool calls and results are its recorded steps).
+ */
 export const ProviderComplete = envelope(
   'provider.complete',
   Type.Object({
-    turnId: Id, step: Id, agent: Type.String(), history: Type.Array(ChatTurn), route: RouteInfo,
+    turnId: Id, step: Id, agent: Type.String(), route: RouteInfo,
+    /** The vendor whose queue carries the call: the routing policy's chain restricted to its models. */
+    vendor: Type.String({ pattern: VENDOR_PATTERN }),
+    /** Message ids of the conversation's context window, oldest first (transcript entries as `<turn>.t<i>`). */
+    context: Type.Array(Id, { maxItems: 1000 }),
+    /** `provider:model` of the vendors' models tried before this one in the fallback chain, for the record. */
+    tried: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
+    /** Epoch ms the caller waits until: no attempt starts after it (the job is the retry owner). */
+    deadline: Type.Optional(Type.Number()),
     // Optional, so messages with and without it are both handled while a deploy rolls: absent means the
     // definition in force when the call is handled.
     /** The agent definition the turn began with: its scope ('*' or the tenant) and version. */

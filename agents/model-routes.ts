@@ -11,7 +11,7 @@ import type { ModelRoute } from '../resources/index.ts'
 export interface ModelRouteDeps {
   /** What an agent without `model` uses: the deployment's routing policy or its AGENT_PROVIDER. */
   defaultGateway: ModelGateway
-  /** Routing policies loaded from ROUTING_POLICY files, by `metadata.name`. */
+  /** The RoutingPolicy resources in force, by name (kept current as they are applied and deleted). */
   routingPolicies: ReadonlyMap<string, ModelGateway>
   /** Providers by name (`local`, and each configured in ROUTING_PROVIDERS). */
   providers: Readonly<Record<string, Provider>>
@@ -28,14 +28,15 @@ export function createModelRoutes(deps: ModelRouteDeps) {
       if (!route) return deps.defaultGateway
       if (route.routingPolicy) {
         const gateway = deps.routingPolicies.get(route.routingPolicy)
-        if (!gateway) throw new AppError('config.invalid', `agent ${agent}: no routing policy named ${route.routingPolicy} is loaded`)
+        if (!gateway) throw new AppError('config.invalid', `agent ${agent}: no RoutingPolicy named ${route.routingPolicy} is in force`)
         return gateway
       }
       const key = JSON.stringify(route)
       let gateway = direct.get(key)
       if (!gateway) {
         const policy = requireProviders(directPolicy(route, agent), deps.providers)
-        gateway = createRoutingGateway({ policy: () => policy, providers: deps.providers, state: deps.state, log: deps.log })
+        // Called from the provider job, which owns retries (see platform-routing.ts).
+        gateway = createRoutingGateway({ policy: () => policy, providers: deps.providers, state: deps.state, log: deps.log, retryOwner: 'caller' })
         direct.set(key, gateway)
       }
       return gateway

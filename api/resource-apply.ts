@@ -43,12 +43,14 @@ export interface Applied {
 export async function applyResource(deps: ApplyDeps, who: Applier, input: ApplyInput): Promise<Applied> {
   const where = `${input.kind} ${input.name}`
   const raw = (typeof input.spec === 'object' && input.spec !== null ? input.spec : {}) as Record<string, unknown>
+  const platformKind = KINDS[input.kind].scope === 'platform'
   if (who.kind === 'tenant') {
+    if (platformKind) throw new AppError('auth.forbidden', `${input.kind} is a platform document: the operator applies it (admin apply, RESOURCES_DIR or the custom resource)`)
     const problems = tenantWriteProblems(input.kind, raw, who.tenantId)
     if (problems.length > 0) throw new InvalidResourceError(problems, where)
   }
-  const tenantId = who.kind === 'tenant' ? who.tenantId : String(raw.tenant ?? PLATFORM_TENANT)
-  const spec = validateSpec(input.kind, { ...raw, tenant: tenantId }, where)
+  const tenantId = who.kind === 'tenant' ? who.tenantId : platformKind ? PLATFORM_TENANT : String(raw.tenant ?? PLATFORM_TENANT)
+  const spec = validateSpec(input.kind, platformKind ? raw : { ...raw, tenant: tenantId }, where)
   const references = await referenceProblems(deps, tenantId, input.kind, input.name, spec)
   if (references.length > 0) throw new InvalidResourceError(references, where)
   const outcome = await deps.resources.apply({
@@ -77,6 +79,7 @@ async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenant
     const view = await catalogueView(deps, tenantId)
     return agentPolicyProblems(name, spec as SpecOf['AgentPolicy'], view.catalogue).map(toProblem)
   }
+  if (kind === 'RetentionPolicy') return retentionSelectorProblems(deps, tenantId, name, spec as SpecOf['RetentionPolicy'])
   if (kind === 'Campaign') {
     const { replyAgent } = spec as SpecOf['Campaign']
     const found = await deps.resources.resolve({ tenantId, kind: 'Agent', name: replyAgent })
@@ -95,7 +98,18 @@ async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenant
   if (agent.policy && !(await deps.resources.resolve({ tenantId, kind: 'AgentPolicy', name: agent.policy }))) {
     problems.push({ path: '/spec/policy', message: `no AgentPolicy "${agent.policy}" for tenant ${tenantId}` })
   }
+  const routing = agent.model?.routingPolicy
+  if (routing && !(await deps.resources.get({ tenantId: PLATFORM_TENANT, kind: 'RoutingPolicy', name: routing }))) {
+    problems.push({ path: '/spec/model/routingPolicy', message: `no RoutingPolicy "${routing}" in force` })
+  }
   return problems
+}
+
+/** Two policies selecting the same agent of the same tenant would leave which one applies to chance. */
+async function retentionSelectorProblems(deps: ApplyDeps, tenantId: string, name: string, spec: SpecOf['RetentionPolicy']): Promise<Problem[]> {
+  const own = (await deps.resources.list(tenantId, 'RetentionPolicy')).filter((r) => r.tenantId === tenantId && r.name !== name)
+  const taken = own.find((r) => r.spec?.agent === spec.agent)
+  return taken ? [{ path: '/spec/agent', message: `RetentionPolicy "${taken.name}" already selects agent "${spec.agent}" of tenant ${tenantId}` }] : []
 }
 
 const toProblem = (line: string): Problem => {

@@ -46,9 +46,10 @@ export async function runResourceCommand(deps: ResourceCommandDeps, args: string
     case 'rollback': {
       const old = await resources.version(key(), Number(version))
       if (!old?.spec) throw new AppError('not_found', `${kindArg} ${name} has no version ${version}`)
-      const applied = await applyResource(deps.apply, { kind: 'operator', by: 'cli' }, {
-        kind: key().kind, name: name!, spec: { ...old.spec, tenant }, comment: `restored from version ${version}`,
-      })
+      const { kind } = key()
+      // A platform kind's spec names no tenant.
+      const spec = KINDS[kind].scope === 'platform' ? old.spec : { ...old.spec, tenant }
+      const applied = await applyResource(deps.apply, { kind: 'operator', by: 'cli' }, { kind, name: name!, spec, comment: `restored from version ${version}` })
       return { ...resourceView(applied.resource), changed: applied.changed }
     }
     case 'put-secret': {

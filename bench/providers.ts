@@ -1,5 +1,6 @@
 // bench:providers: the same requests sent straight to the vendor emulator with the OpenAI SDK, and through
-// Switchboard's routing gateway behind a BullMQ provider-pool hop, in one run with a fixed emulator latency.
+// Switchboard's routing gateway behind a BullMQ provider-pool hop (the vendor's own queue, a job carrying message ids
+// whose words the handler reads back from Postgres, as the provider actor does), in one run with a fixed emulator latency.
 // Usage: bun bench/providers.ts [requests]. Progress on stderr; the last stdout line is the JSON result.
 import OpenAI from 'openai'
 import type { PoolHandlers, ProviderComplete } from '../actors/protocol.ts'
@@ -8,9 +9,11 @@ import { TerminalError } from '../lib/errors.ts'
 import { createLogger } from '../lib/log.ts'
 import { loadRoutingPolicy } from '../policy/index.ts'
 import { createLocalProvider, createOpenAIProvider, createRoutingGateway, type RoutingGateway } from '../providers/index.ts'
+import { toProviderMessages } from '../actors/provider/provider-actor.ts'
+import { windowTurns } from '../actors/turn-prompt.ts'
 import { createDeadLetter, createPoolClient, createRedis, startPoolWorkers } from '../queues/index.ts'
-import { createRoutingState } from '../storage/index.ts'
-import { deleteKeys, percentile, progress, redisUrl, round } from './support.ts'
+import { createRoutingState, createStorage, type Storage } from '../storage/index.ts'
+import { createBenchEnv, deleteKeys, percentile, progress, redisUrl, round } from './support.ts'
 
 const REQUESTS = Number(process.argv[2] ?? 300)
 const STREAMS = Math.min(REQUESTS, 150)
@@ -41,12 +44,13 @@ const unsupported = async (): Promise<never> => {
   throw new TerminalError('internal', 'not part of the provider benchmark')
 }
 
-function providerHandlers(gateway: RoutingGateway): PoolHandlers {
+function providerHandlers(gateway: RoutingGateway, storage: Storage): PoolHandlers {
   return {
     'provider.complete': async (req) => {
-      const { route, history, agent } = req.payload
-      const messages = history.map((t) => ({ role: 'user' as const, content: t.text }))
-      const ctx = { ...route, agent, conversationId: req.conversationId }
+      const { route, context, agent, turnId, vendor } = req.payload
+      const rows = await storage.turnSteps.context(turnId, context, 'guardrail.input')
+      const messages = toProviderMessages(windowTurns(context, rows))
+      const ctx = { ...route, agent, conversationId: req.conversationId, vendor }
       const { response, costUsd, path } = await gateway.complete({ messages }, ctx)
       const { text, toolCalls, provider, model, usage } = response
       return { text, toolCalls, provider, model, usage, costUsd, path }
@@ -57,11 +61,16 @@ function providerHandlers(gateway: RoutingGateway): PoolHandlers {
   }
 }
 
+const CONVERSATIONS = 50
+
 function poolRequest(i: number): ProviderComplete {
-  const conversationId = `bench-conv-${i % 50}`
+  const conversationId = `bench-conv-${i % CONVERSATIONS}`
   return {
     v: 1, id: `bench-${crypto.randomUUID()}`, kind: 'provider.complete', conversationId, sentAt: Date.now(),
-    payload: { turnId: `turn-${i}`, step: '1', agent: 'retail', history: [{ role: 'customer', text: TEXT }], route: { tenantId: 'bench', customerId: `cust-${i % 20}` } },
+    payload: {
+      turnId: `turn-${i}`, step: 'model.1', agent: 'retail', vendor: 'openai', context: [`${conversationId}-m`],
+      route: { tenantId: 'bench', customerId: `cust-${i % 20}` },
+    },
   }
 }
 
@@ -103,8 +112,14 @@ async function main(): Promise<void> {
     state: createRoutingState(stateRedis, prefix),
   })
   const log = createLogger({ bench: 'providers' })
+  const env = await createBenchEnv('providers')
+  const storage = createStorage(env.sql, stateRedis, prefix)
+  for (let c = 0; c < CONVERSATIONS; c++) {
+    await storage.sessions.append([{ id: `bench-conv-${c}-m`, conversationId: `bench-conv-${c}`, role: 'customer', text: TEXT }])
+  }
   const concurrency = { provider: 8, guardrail: 1, tool: 1, escalation: 1, outreach: 1 }
-  const workers = startPoolWorkers(bull, { prefix, concurrency, lockDurationMs: 30_000 }, providerHandlers(gateway), { deadLetter: createDeadLetter(bull, prefix), log })
+  const poolOptions = { prefix, concurrency, lockDurationMs: 30_000, providerQueues: ['openai'] }
+  const workers = startPoolWorkers(bull, poolOptions, providerHandlers(gateway, storage), { deadLetter: createDeadLetter(bull, prefix), log })
   const pool = createPoolClient(bull, redisUrl(), prefix)
   const messages = [{ role: 'user' as const, content: TEXT }]
 
@@ -131,6 +146,7 @@ async function main(): Promise<void> {
   await workers.close()
   await pool.close()
   await deleteKeys(prefix, bull)
+  await env.cleanup()
   bull.disconnect()
   stateRedis.disconnect()
   await emu.close()

@@ -1,20 +1,29 @@
 // bench:runtime: conversations through the real runtime (one worker process, instant provider) against
 // plain BullMQ throughput on the same Redis in the same run. Usage: bun bench/runtime.ts [conversations]
-// Latency is measured at half the peak rate; BENCH_LATENCY_RATE=<turns/s> probes another point of the curve.
-// Worker CPU per turn is printed warm (mail to 200 active actors) and cold (the latency phase, when there are more
-// conversations than one worker keeps active, so every message meets a passive actor).
+// Up to 10,000 conversations, each gets 3 turns through the runtime first (the throughput figure and its ratio to
+// plain BullMQ); above that, each conversation's earlier turn is written to Postgres directly (300,000 turns would
+// outlast any run on this machine), so every later message still meets a conversation with a history.
+// Latency is measured open loop at half the peak rate of the same traffic: messages round robin over all the
+// conversations, one per conversation at a time. The peak is that traffic sent unpaced, so when there are more
+// conversations than a worker keeps active, both the peak and the latency are those of cold turns (each message
+// meets a passive actor). BENCH_LATENCY_RATE=<turns/s> probes another point of the curve.
+// Worker CPU per turn is printed warm (mail to 200 active actors) and cold (the latency phase, when every message
+// meets a passive actor).
 import { Queue, Worker } from 'bullmq'
 import Redis from 'ioredis'
-import { readFileSync } from 'node:fs'
 import { spawnSwitchboard } from '../test/support/processes.ts'
 import { createSender, turn } from '../test/support/traffic.ts'
-import { createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, type BenchEnv } from './support.ts'
+import { cpuMs, createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, rssMb, type BenchEnv } from './support.ts'
 
 const CONVERSATIONS = Number(process.argv[2] ?? 1000)
 const TURNS_PER_CONVERSATION = 3
+// Above this many conversations the earlier turns are seeded in Postgres instead of run through the runtime.
+const THROUGHPUT_MAX_CONVERSATIONS = 10_000
 const RAW_JOBS = 20_000
-const LATENCY_SECONDS = 5
-// The worker's default cap on active actors: above it, the latency phase's round robin meets only passive actors.
+const LATENCY_SECONDS = 10
+// Messages of the unpaced peak phase: one to each conversation, at most this many.
+const PEAK_MESSAGES = 3000
+// The worker's default cap on active actors: above it, the round robin meets only passive actors.
 const MAX_ACTIVE = 1000
 const WARM_CONVERSATIONS = 200
 
@@ -40,17 +49,6 @@ async function rawBullmqJobsPerSecond(prefix: string): Promise<number> {
   return rate
 }
 
-/** CPU time (user + system) the process used so far, in ms (/proc reports clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
-}
-
 async function waitForReplies(env: BenchEnv, total: number, onTick: () => void): Promise<void> {
   for (;;) {
     const [row] = await env.sql<{ n: number }[]>`select count(*)::int as n from messages where role = 'assistant'`
@@ -68,37 +66,59 @@ async function main(): Promise<void> {
   const rawRate = await rawBullmqJobsPerSecond(env.prefix)
   progress(`  ${round(rawRate)} jobs/s`)
 
+  const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `bench-${i}`)
+  const throughputRun = CONVERSATIONS <= THROUGHPUT_MAX_CONVERSATIONS
+  if (!throughputRun) await seedHistories(env, ids)
   const worker = spawnSwitchboard('worker', {
     QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), AGENT_PROVIDER: 'echo', METRICS_PORT: '0',
   })
   await worker.waitForLog('switchboard started')
   const sender = createSender(env.prefix)
-  const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `bench-${i}`)
-  const total = CONVERSATIONS * TURNS_PER_CONVERSATION
-  progress(`throughput: ${CONVERSATIONS} conversations x ${TURNS_PER_CONVERSATION} turns…`)
   let peakRss = 0
-  const started = performance.now()
-  for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
-    for (let i = 0; i < ids.length; i += 200) {
-      await Promise.all(ids.slice(i, i + 200).map((c) => sender.mailbox.send(turn(c, `${c}-t${t}`, `turn ${t}`))))
+  const sampleRss = () => (peakRss = Math.max(peakRss, rssMb(worker.proc.pid)))
+  // Replies stored so far (waitForReplies counts every assistant message, the seeded ones too).
+  let replied = throughputRun ? 0 : ids.length
+  let turnsPerSecond: number | undefined
+  if (throughputRun) {
+    const total = CONVERSATIONS * TURNS_PER_CONVERSATION
+    progress(`throughput: ${CONVERSATIONS} conversations x ${TURNS_PER_CONVERSATION} turns…`)
+    const started = performance.now()
+    for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
+      for (let i = 0; i < ids.length; i += 200) {
+        await Promise.all(ids.slice(i, i + 200).map((c) => sender.mailbox.send(turn(c, `${c}-t${t}`, `turn ${t}`))))
+      }
     }
+    await waitForReplies(env, (replied += total), sampleRss)
+    turnsPerSecond = total / ((performance.now() - started) / 1000)
+    progress(`  ${round(turnsPerSecond)} turns/s, worker RSS peak ${round(peakRss)} MB`)
   }
-  await waitForReplies(env, total, () => (peakRss = Math.max(peakRss, rssMb(worker.proc.pid))))
-  const turnsPerSecond = total / ((performance.now() - started) / 1000)
-  progress(`  ${round(turnsPerSecond)} turns/s, worker RSS peak ${round(peakRss)} MB`)
 
-  const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? turnsPerSecond / 2)
+  // One cursor walks the conversations round robin through the peak and latency phases: each message goes to the
+  // conversation visited longest ago, which is passive whenever there are more conversations than active actors.
+  let cursor = 0
+  const next = () => ids[cursor++ % ids.length]!
+  const cold = CONVERSATIONS > MAX_ACTIVE
+  const peakCount = Math.min(CONVERSATIONS, PEAK_MESSAGES)
+  progress(`peak: ${peakCount} messages round robin, unpaced (${cold ? 'cold' : 'warm'} turns)…`)
+  const peakStarted = performance.now()
+  await Promise.all(Array.from({ length: peakCount }, next).map((c, i) => sender.mailbox.send(turn(c, `${c}-peak${i}`, 'peak'))))
+  await waitForReplies(env, (replied += peakCount), sampleRss)
+  const peakRate = peakCount / ((performance.now() - peakStarted) / 1000)
+  progress(`  ${round(peakRate)} turns/s`)
+
+  const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? peakRate / 2)
   let cpuBefore = cpuMs(worker.proc.pid)
-  const latencies = await measureLatency(env, sender, ids, latencyRate, 'lat', CONVERSATIONS * TURNS_PER_CONVERSATION)
-  const cold = CONVERSATIONS > MAX_ACTIVE ? (cpuMs(worker.proc.pid) - cpuBefore) / latencies.length : undefined
+  const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', replied, sampleRss)
+  replied += latencies.length
+  const coldCpu = cold ? (cpuMs(worker.proc.pid) - cpuBefore) / latencies.length : undefined
   progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`)
   // Warm: the conversations the latency phase visited last are still active.
-  const last = latencies.length - 1
-  const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((last - k) % ids.length) + ids.length) % ids.length]!)
+  const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((cursor - 1 - k) % ids.length) + ids.length) % ids.length]!)
+  let w = 0
   cpuBefore = cpuMs(worker.proc.pid)
-  const warmTurns = await measureLatency(env, sender, warmIds, latencyRate, 'warm', CONVERSATIONS * TURNS_PER_CONVERSATION + latencies.length)
+  const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', replied, sampleRss)
   const warm = (cpuMs(worker.proc.pid) - cpuBefore) / warmTurns.length
-  progress(`worker CPU per turn: warm ${round(warm)} ms${cold === undefined ? '' : `, cold ${round(cold)} ms (${round(cold / warm)}x)`}`)
+  progress(`worker CPU per turn: warm ${round(warm)} ms${coldCpu === undefined ? '' : `, cold ${round(coldCpu)} ms (${round(coldCpu / warm)}x)`}`)
 
   worker.kill('SIGTERM')
   await worker.proc.exited
@@ -107,16 +127,31 @@ async function main(): Promise<void> {
   redis.disconnect()
   await env.cleanup()
   console.log(JSON.stringify({
-    bench: 'runtime', conversations: CONVERSATIONS, turns_per_s: round(turnsPerSecond), raw_jobs_per_s: round(rawRate),
-    ratio: round(turnsPerSecond / rawRate, 3), added_p50_ms: round(percentile(latencies, 50)),
-    added_p99_ms: round(percentile(latencies, 99)), worker_rss_mb: round(peakRss, 1), cpu_ms_per_warm_turn: round(warm),
-    cpu_ms_per_cold_turn: cold === undefined ? null : round(cold),
+    bench: 'runtime', conversations: CONVERSATIONS, turns_per_s: turnsPerSecond === undefined ? null : round(turnsPerSecond),
+    raw_jobs_per_s: round(rawRate), ratio: turnsPerSecond === undefined ? null : round(turnsPerSecond / rawRate, 3),
+    peak_turns_per_s: round(peakRate), peak_path: cold ? 'cold' : 'warm', latency_rate: round(latencyRate),
+    added_p50_ms: round(percentile(latencies, 50)), added_p99_ms: round(percentile(latencies, 99)), worker_rss_mb: round(peakRss, 1),
+    cpu_ms_per_warm_turn: round(warm), cpu_ms_per_cold_turn: coldCpu === undefined ? null : round(coldCpu),
   }))
 }
 
-/** Open loop at `rate` turns/s: accepted (send resolved) → reply stored; `repliedBefore` replies came earlier. */
+/** One earlier turn per conversation (the customer's message, the reply, its checkpoint), written in three statements. */
+async function seedHistories(env: BenchEnv, ids: string[]): Promise<void> {
+  progress(`seeding ${ids.length} conversations with one earlier turn each…`)
+  await env.sql`insert into conversations (id) select unnest(${ids}::text[])`
+  await env.sql`insert into messages (id, conversation_id, role, text, created_at)
+    select id || '-t0', id, 'customer', 'where is my order?', now() - interval '2 days' from unnest(${ids}::text[]) id`
+  await env.sql`insert into messages (id, conversation_id, role, text, turn_id, created_at)
+    select id || '-t0.reply', id, 'assistant', 'It is on its way.', id || '-t0', now() - interval '2 days' from unnest(${ids}::text[]) id`
+  await env.sql`insert into turn_steps (turn_id, step, result)
+    select id || '-t0', 'reply', jsonb_build_object('id', id || '-t0.reply', 'text', 'It is on its way.', 'escalated', false)
+    from unnest(${ids}::text[]) id`
+}
+
+/** Open loop at `rate` turns/s to the conversations `next` names: accepted (send resolved) → reply stored. */
 async function measureLatency(
-  env: BenchEnv, sender: ReturnType<typeof createSender>, ids: string[], rate: number, tag: string, repliedBefore: number,
+  env: BenchEnv, sender: ReturnType<typeof createSender>, next: () => string, rate: number, tag: string, repliedBefore: number,
+  onTick: () => void,
 ): Promise<number[]> {
   const count = Math.max(50, Math.floor(rate * LATENCY_SECONDS))
   const accepted = new Map<string, number>()
@@ -127,12 +162,12 @@ async function measureLatency(
     const due = start + i * intervalMs
     const wait = due - performance.now()
     if (wait > 1) await Bun.sleep(wait)
-    const c = ids[i % ids.length]!
+    const c = next()
     const id = `${c}-${tag}${i}`
     sends.push(sender.mailbox.send(turn(c, id, 'latency')).then(() => void accepted.set(id, Date.now())))
   }
   await Promise.all(sends)
-  await waitForReplies(env, repliedBefore + count, () => {})
+  await waitForReplies(env, repliedBefore + count, onTick)
   const rows = await env.sql<{ turnId: string; at: Date }[]>`select turn_id as "turnId", created_at as at from messages
     where role = 'assistant' and turn_id like ${`%-${tag}%`}`
   return rows.map((r) => r.at.getTime() - accepted.get(r.turnId)!).sort((a, b) => a - b)

@@ -1,4 +1,5 @@
 // Shared pieces of the benchmarks: an isolated prefix and schema, percentiles, and the final JSON line.
+import { readFileSync } from 'node:fs'
 import type { Sql } from '../storage/index.ts'
 import { createTestDatabase } from '../test/support/postgres.ts'
 
@@ -36,4 +37,15 @@ export async function deleteKeys(prefix: string, redis: { scan: Function; unlink
     cursor = next
     if (keys.length > 0) await redis.unlink(...keys)
   } while (cursor !== '0')
+}
+
+/** CPU time (user + system) a process used so far, in ms (/proc reports clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }

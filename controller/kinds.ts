@@ -1,10 +1,7 @@
-// The custom resource kinds the controller reconciles, one entry each, and how each takes effect: the kinds of
-// the versioned store are applied through it; kinds still read from files are checked and reported only.
-import { stringify } from 'yaml'
-import { SWITCHBOARD_API_VERSION } from '../lib/crd.ts'
-import { parseRoutingPolicy } from '../policy/index.ts'
+// The custom resource kinds the controller reconciles, one entry each, and how each takes effect: every kind is
+// a kind of the versioned store, applied through it as the API applies it, and read from there by every process.
 import { APPLY_ORDER, KINDS, PLATFORM_TENANT, type ResourceKind } from '../resources/index.ts'
-import { parseRetentionPolicies, type Resources } from '../storage/index.ts'
+import type { Resources } from '../storage/index.ts'
 
 /** A custom resource as the Kubernetes API serves it (only what the controller reads). */
 export interface CustomResource {
@@ -23,8 +20,8 @@ export interface ControllerStore {
 
 /** What applying one custom resource did. */
 export interface Applied {
-  /** `Applied`: in force in the store; `Validated`: checked, takes effect from its file (see `message`). */
-  reason: 'Applied' | 'Validated'
+  /** In force in the store. */
+  reason: 'Applied'
   message: string
   /** The store's version in force (store kinds only). */
   version?: number
@@ -65,21 +62,5 @@ export function storeKind(kind: ResourceKind): ControlledKind {
   }
 }
 
-/** A kind still read from files: the controller checks each document with the file loader and says where it must go. */
-function fileKind(kind: string, plural: string, variable: string, check: (text: string) => string | number): ControlledKind {
-  return {
-    kind, plural,
-    async apply(_store, name, spec) {
-      const version = check(stringify({ apiVersion: SWITCHBOARD_API_VERSION, kind, metadata: { name }, spec }))
-      return { reason: 'Validated', message: `version ${version} is valid; it takes effect from the ${variable} file of the workers`, changed: false }
-    },
-    remove: async () => {},
-  }
-}
-
-/** Every kind the controller watches: the store's kinds in the order they refer to each other, then the file kinds. */
-export const CONTROLLED_KINDS: readonly ControlledKind[] = [
-  ...APPLY_ORDER.map(storeKind),
-  fileKind('RoutingPolicy', 'routingpolicies', 'ROUTING_POLICY', (text) => parseRoutingPolicy(text).spec.version),
-  fileKind('RetentionPolicy', 'retentionpolicies', 'RETENTION_POLICIES', (text) => parseRetentionPolicies(text)[0]!.spec.version),
-]
+/** Every kind the controller watches, in the order they refer to each other. */
+export const CONTROLLED_KINDS: readonly ControlledKind[] = APPLY_ORDER.map(storeKind)

@@ -42,7 +42,14 @@ const EnvSchema = Type.Object({
   ACTOR_OUTAGE_RETRY_MS: Int(60_000, 0, 'how long a turn waits out an outage, ms'),
   /** On SIGTERM, in-flight turns get this long to finish; the rest is handed back. Keep below the k8s grace period. */
   SHUTDOWN_GRACE_MS: Int(25_000, 0, 'graceful shutdown budget, ms'),
-  POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per worker process'),
+  POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per provider queue and worker process'),
+  /**
+   * The provider (vendor) queues a worker serves, comma-separated: `*` every configured provider (`local`, `echo` with
+   * AGENT_PROVIDER=echo, and ROUTING_PROVIDERS'), `none` none. A per-vendor Deployment sets one, with WORKER_ACTORS=false.
+   */
+  PROVIDER_QUEUES: Type.String({ default: '*', pattern: '^(\\*|none|[a-z0-9-]+(,[a-z0-9-]+)*)$', description: 'provider queues this worker serves' }),
+  /** False: the worker runs only its provider queues (no conversation actors, other pools or timers). */
+  WORKER_ACTORS: Type.Boolean({ default: true, description: 'run conversation actors and the other pools' }),
   POOL_GUARDRAIL_CONCURRENCY: Int(32, 1, 'concurrent guardrail checks per worker process'),
   POOL_TOOL_CONCURRENCY: Int(32, 1, 'concurrent tool calls per worker process'),
   POOL_ESCALATION_CONCURRENCY: Int(8, 1, 'concurrent escalations per worker process'),
@@ -90,11 +97,17 @@ const EnvSchema = Type.Object({
   // Sessions (issue 4): hot, warm and cold tiers, retention.
   /** Hot-tier TTL where no retention policy matches, refreshed on activity. @defaultValue 3600 */
   HOT_TTL_S: Int(3600, 1, 'hot session TTL, s'),
-  /** Recent messages kept per conversation in the hot tier. @defaultValue 50 */
-  HOT_MAX_MESSAGES: Int(50, 1, 'messages per hot session'),
+  /**
+   * Recent messages kept per conversation in the hot tier. At least the conversation actor's context (60 messages,
+   * DEFAULT_HISTORY_LIMIT): an activation that needs more than hot holds reads Postgres instead. @defaultValue 60
+   */
+  HOT_MAX_MESSAGES: Int(60, 1, 'messages per hot session'),
   /** How far back a new conversation sees the customer's other conversations. @defaultValue 30 */
   HISTORY_LOOKBACK_DAYS: Type.Number({ default: 30, minimum: 0, description: 'cross-channel look-back, days' }),
-  /** YAML file of retention policies; unset means nothing expires and hot uses HOT_TTL_S. */
+  /**
+   * YAML file of RetentionPolicy documents (retention/default.yaml), applied to the versioned store as the operator
+   * at start and on change, like RESOURCES_DIR. With no RetentionPolicy in force nothing expires and hot uses HOT_TTL_S.
+   */
   RETENTION_POLICIES: Type.Optional(Type.String({ minLength: 1 })),
   /** How often one worker applies the retention policies; 0 disables the job. @defaultValue 3600 */
   RETENTION_INTERVAL_S: Int(3600, 0, 'retention job interval, s'),
@@ -120,13 +133,18 @@ const EnvSchema = Type.Object({
   KNOWLEDGE_FETCH_ALLOW_PRIVATE: Type.Boolean({ default: false }),
   /** Pages one re-index job fetches at once. @defaultValue 4 */
   KNOWLEDGE_FETCH_CONCURRENCY: Int(4, 1, 'concurrent page fetches per re-index job'),
-  // Routing (issue 5): policy file, hot reload and the providers it routes to.
+  // Routing (issue 5): RoutingPolicy resources, hot reload and the providers they route to.
   /**
-   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml). Agents name one by its
-   * `metadata.name`; the first is the default model of agents without one. Unset: AGENT_PROVIDER is the default.
+   * YAML RoutingPolicy files, comma-separated (see policies/routing.example.yaml), applied to the versioned store
+   * as the operator at start and on change, like RESOURCES_DIR. Agents name a policy by its `metadata.name`.
    */
   ROUTING_POLICY: Type.Optional(Type.String({ minLength: 1 })),
-  /** How often the routing policy file is checked for changes. @defaultValue 1000 */
+  /**
+   * The RoutingPolicy that agents without a model of their own answer through. @defaultValue the first
+   * ROUTING_POLICY file's; with neither, AGENT_PROVIDER
+   */
+  ROUTING_DEFAULT_POLICY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })),
+  /** How often workers read the RoutingPolicy resources in force (and files are checked). @defaultValue 1000 */
   ROUTING_POLICY_POLL_MS: Int(1000, 50, 'routing policy reload poll, ms'),
   /** JSON array of provider specs (`{ "vendor": "openai", "apiKey": …, "name": … }`), usually from a Kubernetes secret. */
   ROUTING_PROVIDERS: Type.Optional(Type.String({ minLength: 2 })),
@@ -206,6 +224,11 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       turnAttempts: env.ACTOR_TURN_ATTEMPTS,
       outageRetryMs: env.ACTOR_OUTAGE_RETRY_MS,
     },
+    worker: {
+      actors: env.WORKER_ACTORS,
+      /** `*` (every configured provider) or the names listed. */
+      providerQueues: env.PROVIDER_QUEUES === '*' ? ('*' as const) : env.PROVIDER_QUEUES === 'none' ? [] : env.PROVIDER_QUEUES.split(','),
+    },
     pools: {
       provider: env.POOL_PROVIDER_CONCURRENCY,
       guardrail: env.POOL_GUARDRAIL_CONCURRENCY,
@@ -248,6 +271,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     },
     routing: {
       policyPaths: (env.ROUTING_POLICY ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+      defaultPolicy: env.ROUTING_DEFAULT_POLICY,
       pollMs: env.ROUTING_POLICY_POLL_MS,
       providers: providerSpecs(env.ROUTING_PROVIDERS),
     },

@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'provider.content_filtered'
   | 'provider.malformed'
   | 'provider.aborted'
+  /** The call reached a vendor's queue whose models the chain no longer holds (a budget moved it on): try the next vendor. */
+  | 'provider.not_routed'
   | 'tool.unknown'
   | 'tool.invalid_args'
   | 'tool.timeout'

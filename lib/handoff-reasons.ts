@@ -44,6 +44,7 @@ const BY_CODE: Record<ErrorCode, ReasonCategory> = {
   'provider.content_filtered': 'guardrail',
   'provider.malformed': 'system_failure',
   'provider.aborted': 'system_failure',
+  'provider.not_routed': 'system_failure',
   'pool.failed': 'system_failure',
   'storage.unavailable': 'system_failure',
   'storage.corrupt': 'system_failure',

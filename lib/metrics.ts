@@ -14,6 +14,8 @@ export interface HostStats {
 
 export interface PoolJobCounts {
   pool: string
+  /** Set on one provider (vendor) queue's own count; the `provider` pool's entry without it sums them. */
+  provider?: string
   waiting: number
   active: number
 }
@@ -163,8 +165,17 @@ function createGauges(registers: Registry[], sources: MetricSources): void {
   hostGauge('switchboard_pending_activations', 'Conversations waiting for a worker to activate them (queue-wide)', (s) => s.pendingActivations)
   sampled('switchboard_pool_jobs', 'Jobs per pool queue and state (queue-wide: aggregate with max)', ['pool', 'state'], async (g) => {
     for (const c of (await sources.pools?.()) ?? []) {
+      if (c.provider !== undefined) continue
       g.set({ pool: c.pool, state: 'waiting' }, c.waiting)
       g.set({ pool: c.pool, state: 'active' }, c.active)
+    }
+  })
+  // One series per configured provider (a bounded set): KEDA scales each vendor's Deployment on its own queue.
+  sampled('switchboard_provider_queue_jobs', 'Jobs per provider queue and state (queue-wide: aggregate with max)', ['provider', 'state'], async (g) => {
+    for (const c of (await sources.pools?.()) ?? []) {
+      if (c.provider === undefined) continue
+      g.set({ provider: c.provider, state: 'waiting' }, c.waiting)
+      g.set({ provider: c.provider, state: 'active' }, c.active)
     }
   })
   sampled('switchboard_handoffs', 'Handoffs waiting for a person (open) or with one (taken) (shared: aggregate with max)', ['status'], async (g) => {

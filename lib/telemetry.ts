@@ -39,8 +39,6 @@ class HopsOnlySampler implements Sampler {
   shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const space = name.indexOf(' ')
     if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: SamplingDecision.NOT_RECORD }
-    // Activations belong to no turn: waking an actor is runtime housekeeping, visible in metrics instead.
-    if (name.endsWith(' activations')) return { decision: SamplingDecision.NOT_RECORD }
     return this.inner.shouldSample(ctx, traceId, name, kind, attributes, links)
   }
 

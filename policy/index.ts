@@ -48,14 +48,12 @@ export { mostSevere, type CheckName, type CheckResult, type CheckVerdict } from 
  * @example const policy = loadRoutingPolicy(text); policy.route({ agent: 'retail', intent: 'track_order' }, 0.5)
  */
 export { loadRoutingPolicy, parseRoutingPolicy } from './routing/parse-routing-policy.ts'
-export { compileRoutingPolicy } from './routing/compiled-policy.ts'
+export { compileRoutingPolicy, routingSpecProblems } from './routing/compiled-policy.ts'
 export type { CompiledRoutingPolicy, ModelTarget, ProviderSettings, RouteDecision } from './routing/compiled-policy.ts'
 export { RoutingPolicy, RoutingPolicySpec, ROUTING_API_VERSION } from './routing/routing-policy.ts'
 export { matches, resolveTarget, type RouteFacts } from './routing/route-match.ts'
 export { costUsd, estimateTokens, type BilledTokens } from './routing/prices.ts'
 export { applyBudget, budgetStatus, BUDGET_SCOPES, type BudgetPlan, type BudgetScope, type BudgetSpend, type BudgetStatus } from './routing/budget.ts'
-/** The RoutingPolicy CRD built from the schema (k8s/crds/routing-policy.yaml is its YAML). */
-export { routingPolicyCrd } from './routing/routing-crd.ts'
 /**
  * AgentPolicy: compile a validated spec into decisions; check a policy against a tenant's catalogue (and run its
  * examples) before it loads.

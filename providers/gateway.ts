@@ -14,6 +14,17 @@ export interface RouteContext {
   maturity?: 'assist' | 'execute' | 'operate'
   segment?: string
   channel?: string
+  /**
+   * The vendor whose provider queue carries this call: the chain is restricted to its models (the other vendors'
+   * are the caller's fallback, on their own queues). Unset: the whole chain.
+   */
+  vendor?: string
+}
+
+/** One vendor's share of a routed chain: its queue's name and its `provider:model` targets, in order. */
+export interface VendorRoute {
+  vendor: string
+  path: string[]
 }
 
 export interface RoutedCompletion {
@@ -35,15 +46,26 @@ export type GatewayStreamEvent = Exclude<StreamEvent, { type: 'done' }> | { type
 
 /** `model` in the request is a hint; the gateway decides. Failures are RetryableError/TerminalError. */
 export interface ModelGateway {
+  /**
+   * The vendors this context routes to, in fallback order: decided before the queue hop, so the call goes to the
+   * first vendor's queue. Unset (a test's scripted model): the `local` queue.
+   */
+  vendors?(ctx: RouteContext): VendorRoute[]
   complete(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): Promise<RoutedCompletion>
   /** Streams when the model can; fallback may only happen before the first event. */
   stream?(req: Omit<ProviderRequest, 'model'>, ctx: RouteContext): AsyncIterable<GatewayStreamEvent>
+}
+
+/** The vendors a gateway routes this context to; one that names none (a test's scripted model) answers on `local`. */
+export function vendorsOf(gateway: ModelGateway, ctx: RouteContext): VendorRoute[] {
+  return gateway.vendors?.(ctx) ?? [{ vendor: 'local', path: [] }]
 }
 
 /** One provider, one model, no routing: the default for the offline demo. */
 export function createDirectGateway(provider: Provider, model: string): ModelGateway {
   const path = [`${provider.name}:${model}`]
   return {
+    vendors: () => [{ vendor: provider.name, path }],
     async complete(req) {
       const response = await provider.complete({ ...req, model })
       return { response, costUsd: 0, path }

@@ -2,6 +2,7 @@
 // turns content-filter stops into TerminalError, and rejects streams that end before their final event.
 
 import { RetryableError, TerminalError, type AppError } from '../lib/errors.ts'
+import { LONGEST_PROVIDER_CALL_MS } from '../lib/limits.ts'
 import { CallScope } from './call-scope.ts'
 import { genericFacts, isAppError, providerFailure, redact, type FailureFacts } from './errors.ts'
 import type { Provider, ProviderRequest, ProviderResponse, StreamEvent } from './provider.ts'
@@ -25,7 +26,7 @@ export interface GuardOptions {
 }
 
 export function guardProvider(adapter: VendorAdapter, options: GuardOptions = {}): Provider {
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = options.timeoutMs ?? LONGEST_PROVIDER_CALL_MS
   return {
     name: adapter.name,
     async complete(req) {

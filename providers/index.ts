@@ -87,7 +87,8 @@ export { checkTopic } from './local/index.ts'
 export type { OutOfScopeAction, TopicResult } from './local/index.ts'
 
 /** The seam between the provider pool and model routing. */
-export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion } from './gateway.ts'
+export { createDirectGateway, type GatewayStreamEvent, type ModelGateway, type RouteContext, type RoutedCompletion, type VendorRoute, vendorsOf } from './gateway.ts'
+export { fallsBack } from './routing/call-chain.ts'
 
 /** Instant acknowledgement provider for load tests (optionally with simulated latency). */
 export { createEchoProvider } from './echo.ts'
@@ -99,8 +100,8 @@ export type { PrivacyFilter } from './privacy.ts'
  * breakers and rate limits shared across processes (through `RoutingState`), pricing and budgets.
  *
  * @example
- * const file = watchPolicyFile({ path, parse: loadRoutingPolicy, log })
- * const gateway = createRoutingGateway({ policy: file.current, providers: { openai, local }, state: createRoutingState(redis, prefix) })
+ * const set = await watchPolicySet({ read, compile, log })
+ * const gateway = createRoutingGateway({ policy: () => set.current('retail-default')!, providers: { openai, local }, state: createRoutingState(redis, prefix) })
  */
 export { createRoutingGateway, requireProviders } from './routing/routing-gateway.ts'
 export type { RoutedStreamEvent, RoutingGateway, RoutingGatewayOptions, RoutingOutcome } from './routing/routing-gateway.ts'
@@ -108,6 +109,6 @@ export type {
   Admission, BreakerState, BudgetScope, BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, ProviderSettings, RoutingPlan, RoutingState,
   TenantBudgetStatus,
 } from './routing/routing-plan.ts'
-/** Hot reload of a policy file (mtime poll); an invalid new version keeps the last good one and is logged. */
-export { watchPolicyFile } from './routing/policy-file.ts'
-export type { PolicyFile, PolicyFileOptions } from './routing/policy-file.ts'
+/** Hot reload of the policies in force (a polled source); an invalid new version keeps the last good one and is logged. */
+export { watchPolicySet } from './routing/policy-set.ts'
+export type { PolicySet, PolicySetOptions, PolicySource } from './routing/policy-set.ts'

@@ -2,12 +2,13 @@
 // schemas so the same objects validate config and document it. Keys live here only in memory.
 
 import { Type, type Static, type TObject } from '@sinclair/typebox'
+import { LONGEST_PROVIDER_CALL_MS } from '../lib/limits.ts'
 
 const common = {
   /** Name used in responses, metrics and errors. @defaultValue the vendor */
   name: Type.Optional(Type.String({ minLength: 1 })),
   /** Deadline for calls that set no `timeoutMs`. @defaultValue 60000 */
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: LONGEST_PROVIDER_CALL_MS })),
 }
 const key = Type.String({ minLength: 1 })
 const url = Type.String({ pattern: '^https?://' })

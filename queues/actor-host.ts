@@ -1,11 +1,11 @@
-// Virtual actors on BullMQ: a conversation is activated on the process that takes its activation, and passivated
-// after it idles. Activation costs no Worker and no connection: the process's one doorbell (doorbell.ts) says which
-// owned mailboxes have mail, and each actor's mail loop (mail-pump.ts) takes it over the shared connection.
-// Ownership is a Redis lease; the number of active actors is capped, above which activations wait (backpressure)
-// after evicting idle actors. This is the runtime's one hub: activation, passivation and eviction share the actor
-// table and the slots, so they live together.
+// Virtual actors on BullMQ: a conversation is activated on the process that claims its activation request, and
+// passivated after it idles. Activation costs no Worker and no connection: the process's one blocking read
+// (doorbell.ts) says which owned mailboxes have mail and when activation requests wait, a claim (lease.ts) takes
+// requests and their leases in one step, and each actor's mail loop (mail-pump.ts) takes its mail over the shared
+// connection. The number of active actors is capped: a full process claims only as many requests as it can make room
+// for by evicting idle actors, and leaves the rest to others (backpressure). This is the runtime's one hub:
+// activation, passivation and eviction share the actor table and the slots, so they live together.
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
-import { Queue, Worker, type Job } from 'bullmq'
 import type Redis from 'ioredis'
 import type { ActorFactory } from '../actors/protocol.ts'
 import type { Logger } from '../lib/log.ts'
@@ -18,8 +18,13 @@ import type { MailboxSender } from './mailbox.ts'
 import { createMailboxJobs } from './mailbox-jobs.ts'
 import { names } from './names.ts'
 import { createSlots } from './slots.ts'
-import { requeueInFlight } from './takeover.ts'
 import type { QueueTelemetry } from './telemetry.ts'
+
+// How often a process with room looks for activation requests besides the bell: a marker taken by a process that
+// crashed before claiming, or by a full one, delays a request by at most this long.
+const CLAIM_POLL_MS = 1000
+// How long a failed activation (its state could not be loaded) keeps its lease before handing its mail back.
+const ACTIVATION_RETRY_MS = 1000
 
 export interface ActorHostOptions {
   prefix: string
@@ -35,7 +40,7 @@ export interface ActorHostOptions {
   turnAttempts: number
   /** How long a turn waits out an outage before its failures count as attempts. @defaultValue 60_000 */
   outageRetryMs: number
-  /** Activations handled at once; each waits for a free slot when the host is full. @defaultValue 64 */
+  /** Activations loading at once (claimed and not yet active). @defaultValue 64 */
   activationConcurrency?: number
   /** Trace context across the mailbox hop (bullmq-otel); unset when tracing is off. */
   telemetry?: QueueTelemetry
@@ -68,7 +73,7 @@ export interface ActorHostStats {
   activeActors: number
   /** Mail waiting (not yet being handled) in the mailboxes of this process's active actors. */
   mailboxBacklog: number
-  /** Activation requests no worker has taken yet (queue-wide): conversations held back by backpressure. */
+  /** Activation requests no worker has claimed yet (queue-wide): conversations held back by backpressure. */
   pendingActivations: number
 }
 
@@ -82,8 +87,15 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   const jobs = createMailboxJobs(connection, {
     prefix: options.prefix, token: `${options.ownerId}:${crypto.randomUUID()}`, cacheSize: options.maxActive * 2, telemetry: options.telemetry,
   })
+  const batch = options.activationConcurrency ?? 64
   let activating = 0
   let closing = false
+  let claiming = false
+  // A claim left requests behind for want of room: claim again as soon as room frees up.
+  let requestsLeft = false
+  const inFlight = new Set<Promise<void>>()
+  // Passivations whose lease release has not run yet, by conversation.
+  const releasing = new Map<string, Promise<void>>()
 
   const owns = (a: PumpedActor) => !closing && actors.get(a.id) === a && !(a as ActiveActor).passivating
   const pumpDeps: MailPumpDeps = {
@@ -92,6 +104,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     // Under backpressure an actor gives up its slot as soon as its mailbox is empty, not after the idle timeout.
     drained: (a) => {
       if (slots.waiting() > 0) void passivate(a as ActiveActor, 'evicted')
+      else if (requestsLeft) void claimRequests()
     },
   }
   // Each mail loop starts outside the trace of whatever rang it: each turn's trace continues its sender's.
@@ -111,15 +124,19 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       clearTimeout(a.idleTimer)
       await a.pump // a turn in flight finishes first (or, when the lease was lost, gives its message back)
       actors.delete(a.id)
-      if (reason !== 'lease-lost') await leases.release(a.id).catch((e: Error) => log.warn('lease release failed', { error: e }))
-      // Mail that arrived while passivating is handed back through a fresh activation (see mailbox.send).
-      const backlog = await jobs.waiting([a.id]).catch(() => 1)
+      // Mail that arrived while passivating is handed back through a new activation request, in the same step.
+      await leases.release(a.id).catch((e: Error) => log.warn('lease release failed', { conversationId: a.id, error: e }))
       slots.release()
-      if (backlog > 0) await deps.mailbox.wake(a.id, 'handback').catch((e: Error) => log.error('hand-back failed', { error: e }))
-      log.debug('actor passivated', { conversationId: a.id, reason, backlog })
+      if (requestsLeft) void claimRequests()
+      log.debug('actor passivated', { conversationId: a.id, reason })
     })()
-    return a.passivating
+    const done = a.passivating
+    releasing.set(a.id, done)
+    void done.finally(() => releasing.get(a.id) === done && releasing.delete(a.id))
+    return done
   }
+
+  const evictable = (a: ActiveActor) => a.drained && !a.busy && !a.pumping && !a.passivating
 
   function keepHeadroom(): void {
     // Only while activations come in bursts. Evicting ahead of need otherwise turns a working set just under the
@@ -132,7 +149,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   function evictIdle(): boolean {
     for (const a of actors.values()) {
-      if (a.drained && !a.busy && !a.pumping && !a.passivating) {
+      if (evictable(a)) {
         void passivate(a, 'evicted')
         return true
       }
@@ -140,67 +157,102 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     return false
   }
 
-  async function activate(conversationId: string): Promise<string> {
-    const local = actors.get(conversationId)
-    if (local) {
-      await leases.clearWake(conversationId)
-      ringActor(local)
-      return 'local'
+  /** How many requests to claim: free slots plus idle actors to evict for them, within the activations at once. */
+  function room(): number {
+    const limit = batch - activating
+    let n = slots.free() - slots.waiting()
+    for (const a of actors.values()) {
+      if (n >= limit) break
+      if (evictable(a)) n++
     }
-    const acquired = !closing && (await slots.acquire(evictIdle).then(() => true, () => false))
-    if (!acquired) {
-      await deps.mailbox.wake(conversationId, 'handback')
-      return 'handed-back'
+    return Math.min(limit, n)
+  }
+
+  async function claimRequests(): Promise<void> {
+    if (claiming) {
+      requestsLeft = true
+      return
     }
-    if (closing || actors.has(conversationId) || !(await leases.acquire(conversationId))) {
-      slots.release()
-      return 'owned'
+    claiming = true
+    try {
+      for (;;) {
+        if (closing) return
+        const n = room()
+        if (n <= 0) {
+          // Full of busy actors: the first one to drain claims (the bell is not listened to meanwhile).
+          requestsLeft = true
+          return
+        }
+        requestsLeft = false
+        const { claimed, local, left } = await leases.claim(n)
+        for (const id of local) {
+          const a = actors.get(id)
+          if (a) ringActor(a)
+        }
+        for (const id of claimed) track(activate(id))
+        requestsLeft ||= left > 0
+        if (!requestsLeft) return
+      }
+    } catch (e) {
+      requestsLeft = true
+      log.warn('claiming activation requests failed; trying again', { error: e as Error })
+    } finally {
+      claiming = false
     }
+  }
+
+  function track(p: Promise<void>): void {
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+  }
+
+  /** Activates a claimed conversation: its lease is held, the previous owner's in-flight mail is back in front. */
+  async function activate(conversationId: string): Promise<void> {
+    // Claimed while its previous instance here is still passivating (its lease had been lost): that release, under the
+    // same owner name, would drop the lease just claimed. Let it run, then hand the mail back for a clean claim.
+    const prior = releasing.get(conversationId)
+    if (prior) {
+      await prior
+      await leases.release(conversationId).catch((e: Error) => log.warn('lease release failed', { conversationId, error: e }))
+      return
+    }
+    activating++
     loading.add(conversationId)
     try {
-      const [requeued, instance] = await Promise.all([
-        requeueInFlight(connection, options.prefix, names.mailbox(conversationId)),
-        deps.factory(conversationId),
-      ])
-      if (requeued > 0) log.info('took over in-flight mail of a previous owner', { conversationId, requeued })
+      await slots.acquire(evictIdle)
+      let instance
+      try {
+        instance = await deps.factory(conversationId)
+      } catch (e) {
+        slots.release()
+        throw e
+      }
+      if (closing) {
+        slots.release()
+        await leases.release(conversationId)
+        return
+      }
       const a: ActiveActor = { id: conversationId, instance, rung: false, busy: false, drained: false }
       actors.set(conversationId, a)
       touch(a)
       ringActor(a)
       // Keep a little headroom, so the next activation finds a free slot instead of waiting for an eviction.
       keepHeadroom()
-      return 'activated'
     } catch (e) {
-      await leases.release(conversationId)
-      slots.release()
-      throw e
+      // A slot never came (closing), or the state could not be loaded: the mail goes back to the requests.
+      if (!closing) {
+        log.error('activation failed; handing its mail back', { conversationId, error: e as Error })
+        await Bun.sleep(ACTIVATION_RETRY_MS)
+      }
+      await leases.release(conversationId).catch((err: Error) => log.warn('lease release failed', { conversationId, error: err }))
     } finally {
       loading.delete(conversationId)
+      activating--
+      if (requestsLeft) void claimRequests()
     }
   }
 
-  const activationWorker = new Worker(names.activations, async (job: Job) => {
-    activating++
-    try {
-      return await activate(job.data.conversationId)
-    } finally {
-      activating--
-    }
-  }, {
-    connection,
-    prefix: options.prefix,
-    concurrency: options.activationConcurrency ?? 64,
-    skipVersionCheck: true,
-    telemetry: options.telemetry,
-    // An activation in flight on a worker that dies is retried elsewhere within about one lease TTL.
-    lockDuration: options.leaseTtlMs,
-    stalledInterval: Math.max(250, Math.floor(options.leaseTtlMs / 4)),
-    maxStalledCount: 1000,
-  })
-  activationWorker.on('error', (e) => log.warn('activation worker error', { error: e }))
-  // Read-only handle for counting pending activations; it opens no connection of its own.
-  const activationQueue = new Queue(names.activations, { connection, prefix: options.prefix, skipVersionCheck: true })
-  activationQueue.on('error', () => {}) // logged by the connection's own handler (connection.ts)
+  const claimPoll = setInterval(() => void claimRequests(), CLAIM_POLL_MS)
 
   const keeper = startLeaseKeeper({
     leases, leaseTtlMs: options.leaseTtlMs, log,
@@ -209,10 +261,14 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
       const a = actors.get(id)
       if (a) void passivate(a, 'lease-lost')
     },
-    onOrphan: (id) => deps.mailbox.wake(id, 'recover'),
+    onOrphan: (id) => deps.mailbox.wake(id),
   })
 
-  const doorbell = listenDoorbell(connection, names.doorbell(options.prefix, options.ownerId), {
+  const doorbell = listenDoorbell(connection, {
+    doorbell: names.doorbell(options.prefix, options.ownerId), activationBell: names.activationBell(options.prefix),
+  }, {
+    activate: () => void claimRequests(),
+    wantsActivations: () => !closing && room() > 0,
     ring: (ids) => {
       for (const id of ids) {
         const a = actors.get(id)
@@ -228,7 +284,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
 
   async function stats(): Promise<ActorHostStats> {
     const live = [...actors.values()].filter((a) => !a.passivating).map((a) => a.id)
-    const [mailboxBacklog, pendingActivations] = await Promise.all([jobs.waiting(live), activationQueue.getWaitingCount()])
+    const [mailboxBacklog, pendingActivations] = await Promise.all([jobs.waiting(live), leases.pending()])
     return { activeActors: actors.size, mailboxBacklog, pendingActivations }
   }
 
@@ -237,14 +293,15 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     stats,
     async close(graceMs) {
       closing = true
+      clearInterval(claimPoll)
       keeper.stopReaping()
       slots.cancelWaiters()
-      await activationWorker.close()
+      // Activations loading now hand their conversations back (closing) before the actors are passivated.
+      await Promise.all(inFlight)
       const all = Promise.all([...actors.values()].map((a) => passivate(a, 'shutdown')))
       const timedOut = await Promise.race([all.then(() => false), Bun.sleep(graceMs).then(() => true)])
       keeper.stop()
       await doorbell.close()
-      await activationQueue.close().catch(() => {})
       await jobs.close()
       if (timedOut) log.warn('grace period over; unfinished turns will be re-delivered elsewhere', { active: actors.size })
     },

@@ -60,7 +60,8 @@ export type JobScrubber = (conversationIds: string[]) => Promise<number>
  * payload names a conversation (`conversationId`), or a mailbox as the source of a dead letter.
  * @example const scrub = createJobScrubber(bull, 'switchboard'); await scrub(['conv_1'])
  */
-export function createJobScrubber(connection: Redis, prefix: string): JobScrubber {
+/** `providers`: the deployment's providers, whose queues are swept with the other pools'. */
+export function createJobScrubber(connection: Redis, prefix: string, providers: readonly string[] = []): JobScrubber {
   const findJobs = defineScript(connection, 'find_jobs', FIND_JOBS)
   const dropEvents = defineScript(connection, 'drop_job_events', DROP_EVENTS)
 
@@ -109,7 +110,7 @@ export function createJobScrubber(connection: Redis, prefix: string): JobScrubbe
     if (conversationIds.length === 0) return 0
     const fields = conversationIds.flatMap((id) => [`conversationId=${id}`, `source=${names.mailbox(id)}`])
     const mailboxes = () => sweep(conversationIds.map(names.mailbox), [])
-    const shared = () => sweep([...POOL_NAMES.map(names.pool), names.deadLetter], fields)
+    const shared = () => sweep([...POOL_NAMES.map(names.pool), ...providers.map(names.providerPool), names.deadLetter], fields)
     // Mailboxes first: a turn in flight stops the sweep before its pool calls are touched. Mailboxes again last,
     // for mail a pool job (outreach) sent while the shared queues were swept.
     let removed = 0

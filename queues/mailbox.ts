@@ -1,10 +1,9 @@
 // Sending mail to conversation actors: validate, add to the conversation's own queue (job id = message id,
 // so a duplicate send is ignored), then ring the owner's doorbell, or wake some worker when there is no owner.
-import { Queue } from 'bullmq'
 import type Redis from 'ioredis'
 import type { Mailbox, Message } from '../actors/protocol.ts'
 import { TerminalError } from '../lib/errors.ts'
-import { names, CONVERSATION_ID_PATTERN } from './names.ts'
+import { CONVERSATION_ID_PATTERN } from './names.ts'
 import { assertValid } from './validate.ts'
 import type { Leases } from './lease.ts'
 import { createQueueCache } from './queue-cache.ts'
@@ -16,24 +15,17 @@ const KEEP_FAILED = { count: 1000 }
 const QUEUE_CACHE_SIZE = 5000
 
 export interface MailboxSender extends Mailbox {
-  /** Asks some worker to activate the conversation (used on recovery and hand-back). */
-  wake(conversationId: string, reason: string): Promise<void>
+  /** Asks some worker to activate the conversation (used on recovery). */
+  wake(conversationId: string): Promise<void>
   close(): Promise<void>
 }
 
 export function createMailbox(
-  connection: Redis, prefix: string, leases: Pick<Leases, 'ring'>, options: { telemetry?: QueueTelemetry } = {},
+  connection: Redis, prefix: string, leases: Pick<Leases, 'ring' | 'wake'>, options: { telemetry?: QueueTelemetry } = {},
 ): MailboxSender {
   const { telemetry } = options
   const queues = createQueueCache({ connection, prefix, telemetry }, QUEUE_CACHE_SIZE)
-  const activations = new Queue(names.activations, { connection, prefix, skipVersionCheck: true, telemetry })
-  activations.on('error', () => {}) // logged by the connection's own handler (connection.ts)
   const mailboxQueue = (conversationId: string) => queues.get(conversationId)
-
-  async function wake(conversationId: string, reason: string): Promise<void> {
-    const jobId = `${conversationId}.${reason}.${crypto.randomUUID()}`
-    await activations.add('activate', { conversationId }, { jobId, removeOnComplete: true, removeOnFail: KEEP_FAILED })
-  }
 
   return {
     async send(msg: Message) {
@@ -48,15 +40,12 @@ export function createMailbox(
       })
       // A lease holder seen after the add is rung, and fetches this mail, or sees it when it releases the lease;
       // a pending wake-up has not taken the lease yet, so its activation will fetch this mail too.
-      if (await leases.ring(msg.conversationId)) await wake(msg.conversationId, 'mail')
+      await leases.ring(msg.conversationId)
     },
     async backlog(conversationId) {
       return mailboxQueue(conversationId).count()
     },
-    wake,
-    async close() {
-      await queues.close()
-      await activations.close()
-    },
+    wake: (conversationId) => leases.wake(conversationId),
+    close: () => queues.close(),
   }
 }

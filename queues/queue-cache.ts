@@ -24,7 +24,9 @@ export function createQueueCache(options: QueueOptions & { lockDuration?: number
         void queues.get(oldest)?.close().catch(() => {})
         queues.delete(oldest)
       }
-      q = new Queue(names.mailbox(conversationId), { skipVersionCheck: true, ...options })
+      // No metadata write per handle (a round trip for each cold conversation): BullMQ's add script sets the one
+      // value its scripts read (the events stream's length) where it is missing.
+      q = new Queue(names.mailbox(conversationId), { skipVersionCheck: true, skipMetasUpdate: true, ...options })
       // Every handle re-emits its shared connection's errors, which that connection's own handler already logs
       // (connection.ts): a listener here keeps them from being thrown, without a log line per handle.
       q.on('error', () => {})

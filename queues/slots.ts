@@ -4,6 +4,8 @@ export interface Slots {
   /** Resolves when a slot is free; `makeRoom` is asked to free one (evict an idle actor) first. */
   acquire(makeRoom: () => boolean): Promise<void>
   release(): void
+  /** Slots no one holds. */
+  free(): number
   waiting(): number
   /** Rejects every waiter (shutdown). */
   cancelWaiters(): void
@@ -26,6 +28,7 @@ export function createSlots(capacity: number): Slots {
       if (next) next.resolve()
       else used--
     },
+    free: () => capacity - used,
     waiting: () => waiters.length,
     cancelWaiters() {
       for (const w of waiters.splice(0)) w.reject(new Error('actor host is closing'))

@@ -9,7 +9,7 @@ const Usd = Type.Number({ minimum: 0, description: 'US dollars per million token
 export const ModelPrice = Type.Object({ input: Usd, output: Usd, cached: Type.Optional(Usd) }, closed)
 
 /**
- * Which model answers: a routing policy by name (`ROUTING_POLICY` files), or one provider's model with an
+ * Which model answers: a RoutingPolicy resource by name, or one provider's model with an
  * ordered fallback (`local`, `openai:gpt-4o-mini`). Absent: the deployment's default model.
  */
 export const ModelRoute = Type.Object({

@@ -1,5 +1,6 @@
-// The declarative resources a team writes (Agent, Tool, McpServer, Campaign): schemas, validation with path-naming
-// errors, diffs between versions, instruction templates and CRDs. Pure: no I/O; the store keeps versions.
+// The declarative resources a team writes (Agent, Tool, McpServer, AgentPolicy, Campaign, RetentionPolicy) and the
+// operator's RoutingPolicy: schemas, validation with path-naming errors, diffs between versions, instruction
+// templates and CRDs. Pure: no I/O; the store keeps versions.
 
 /**
  * Parses `---`-separated YAML into validated documents (defaults filled), or validates one parsed object.
@@ -17,4 +18,6 @@ export { HttpToolSpec } from './tool.ts'
 export { McpServerSpec, mcpToolName } from './mcp-server.ts'
 /** Proactive outreach: trigger, audience, template, channel, reply agent, consent, quiet hours and caps. */
 export { CampaignSpec, AUDIENCE_FIELDS, OUTREACH_CHANNELS, isTimeZone } from './campaign.ts'
+/** How long conversations stay hot, warm and cold, per tenant and agent. */
+export { RetentionPolicySpec } from './retention-policy.ts'
 export { PLATFORM_TENANT, RESOURCE_NAME_PATTERN, TOOL_NAME_PATTERN } from './fields.ts'

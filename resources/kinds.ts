@@ -5,8 +5,9 @@ import { AgentSpec, agentProblems } from './agent.ts'
 import { McpServerSpec, mcpServerProblems } from './mcp-server.ts'
 import { HttpToolSpec, toolProblems } from './tool.ts'
 import { CampaignSpec, campaignProblems } from './campaign.ts'
+import { RetentionPolicySpec } from './retention-policy.ts'
 import { unknownVariables } from './template.ts'
-import { AgentPolicySpec } from '../policy/index.ts'
+import { AgentPolicySpec, RoutingPolicySpec, routingSpecProblems } from '../policy/index.ts'
 
 export interface KindInfo<S extends TObject = TObject> {
   kind: string
@@ -15,6 +16,11 @@ export interface KindInfo<S extends TObject = TObject> {
   plural: string
   shortNames: string[]
   problems(spec: Static<S>): string[]
+  /**
+   * `tenant`: each tenant declares its own (`spec.tenant`), over the platform's of the same name. `platform`: one
+   * set for the whole deployment, declared by the operator only (its spec has no tenant).
+   */
+  scope: 'tenant' | 'platform'
   /** `kubectl get` columns. */
   columns: Array<{ name: string; type: 'string' | 'integer'; field: string }>
 }
@@ -23,7 +29,7 @@ const info = <S extends TObject>(k: KindInfo<S>): KindInfo => k as unknown as Ki
 
 export const KINDS = {
   Agent: info({
-    kind: 'Agent', spec: AgentSpec, plural: 'agents', shortNames: ['sba'],
+    kind: 'Agent', scope: 'tenant', spec: AgentSpec, plural: 'agents', shortNames: ['sba'],
     problems: (spec) => [
       ...agentProblems(spec),
       ...unknownVariables(spec.instructions, Object.keys(spec.variables ?? {}))
@@ -32,20 +38,33 @@ export const KINDS = {
     columns: [{ name: 'Mode', type: 'string', field: 'mode' }, { name: 'Policy', type: 'string', field: 'policy' }],
   }),
   Tool: info({
-    kind: 'Tool', spec: HttpToolSpec, plural: 'tools', shortNames: ['sbt'], problems: toolProblems,
+    kind: 'Tool', scope: 'tenant', spec: HttpToolSpec, plural: 'tools', shortNames: ['sbt'], problems: toolProblems,
     columns: [{ name: 'Type', type: 'string', field: 'type' }, { name: 'URL', type: 'string', field: 'http.url' }],
   }),
   AgentPolicy: info({
-    kind: 'AgentPolicy', spec: AgentPolicySpec, plural: 'agentpolicies', shortNames: ['agp'], problems: () => [],
+    kind: 'AgentPolicy', scope: 'tenant', spec: AgentPolicySpec, plural: 'agentpolicies', shortNames: ['agp'], problems: () => [],
     columns: [{ name: 'Version', type: 'string', field: 'version' }],
   }),
   McpServer: info({
-    kind: 'McpServer', spec: McpServerSpec, plural: 'mcpservers', shortNames: ['mcp'], problems: mcpServerProblems,
+    kind: 'McpServer', scope: 'tenant', spec: McpServerSpec, plural: 'mcpservers', shortNames: ['mcp'], problems: mcpServerProblems,
     columns: [{ name: 'URL', type: 'string', field: 'transport.http.url' }],
   }),
   Campaign: info({
-    kind: 'Campaign', spec: CampaignSpec, plural: 'campaigns', shortNames: ['sbc'], problems: campaignProblems,
+    kind: 'Campaign', scope: 'tenant', spec: CampaignSpec, plural: 'campaigns', shortNames: ['sbc'], problems: campaignProblems,
     columns: [{ name: 'Channel', type: 'string', field: 'channel' }, { name: 'Agent', type: 'string', field: 'replyAgent' }],
+  }),
+  /** Names the deployment's providers (ROUTING_PROVIDERS) and budgets every tenant: the operator's alone. */
+  RoutingPolicy: info({
+    kind: 'RoutingPolicy', scope: 'platform', spec: RoutingPolicySpec, plural: 'routingpolicies', shortNames: ['rtp'], problems: routingSpecProblems,
+    columns: [{ name: 'Version', type: 'string', field: 'version' }],
+  }),
+  RetentionPolicy: info({
+    kind: 'RetentionPolicy', scope: 'tenant', spec: RetentionPolicySpec, plural: 'retentionpolicies', shortNames: ['rtn'], problems: () => [],
+    columns: [
+      { name: 'Version', type: 'integer', field: 'version' },
+      { name: 'Tenant', type: 'string', field: 'tenant' },
+      { name: 'Agent', type: 'string', field: 'agent' },
+    ],
   }),
 } as const
 
@@ -53,7 +72,7 @@ export type ResourceKind = keyof typeof KINDS
 export const RESOURCE_KINDS = Object.keys(KINDS) as ResourceKind[]
 
 /** The order a set of documents is applied in: what others refer to comes first. */
-export const APPLY_ORDER: readonly ResourceKind[] = ['Tool', 'McpServer', 'AgentPolicy', 'Agent', 'Campaign']
+export const APPLY_ORDER: readonly ResourceKind[] = ['RoutingPolicy', 'RetentionPolicy', 'Tool', 'McpServer', 'AgentPolicy', 'Agent', 'Campaign']
 
 export interface SpecOf {
   Agent: Static<typeof AgentSpec>
@@ -61,6 +80,8 @@ export interface SpecOf {
   Tool: Static<typeof HttpToolSpec>
   McpServer: Static<typeof McpServerSpec>
   Campaign: Static<typeof CampaignSpec>
+  RoutingPolicy: Static<typeof RoutingPolicySpec>
+  RetentionPolicy: Static<typeof RetentionPolicySpec>
 }
 
 export const isResourceKind = (k: unknown): k is ResourceKind => typeof k === 'string' && Object.hasOwn(KINDS, k)

@@ -55,6 +55,7 @@ export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
 export type { StoredMessage, NewMessage, Role, Messages, UnansweredMessage } from './postgres/messages.ts'
 export type { RecordedStep, TurnSteps } from './postgres/turn-steps.ts'
+export { transcriptTurn, type TurnContextRows } from './postgres/turn-context.ts'
 export { MERGED_STEP, PASSED_STEP } from './postgres/settled-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */
 export type { ToolCallRecord, TurnRecord, TurnRecords, TurnStepRecord } from './postgres/turn-records.ts'
@@ -116,11 +117,10 @@ export { archiveKey, type Archiver, type ArchiveOutcome, type ArchiveStep } from
 export {
   normalizeIdentity, type Attribution, type Customer, type Customers, type Identity, type IdentityAuditEntry, type IdentityKind,
 } from './postgres/customers.ts'
+/** The RetentionPolicy resources in force (every tenant's) kept on the resolver, reloaded every few seconds. */
 export {
-  parseRetentionPolicies, createRetentionResolver, RetentionPolicy, RETENTION_API_VERSION, type ResolvedRetention, type RetentionResolver,
+  createRetentionResolver, watchRetentionPolicies, type ResolvedRetention, type RetentionPolicy, type RetentionResolver, type RetentionSource,
 } from './retention/retention-policy.ts'
-/** The RetentionPolicy CRD built from the schema (k8s/crds/retention-policy.yaml is its YAML). */
-export { retentionPolicyCrd } from './retention/retention-crd.ts'
 export { scheduleRetention, type RetentionJob, type RetentionReport } from './retention/retention-job.ts'
 export type { DequeueConversations, EraseCustomer, ErasureReport } from './privacy/erasure.ts'
 export type { CustomerExport, ExportCustomer, ExportedConversation } from './privacy/dsar-export.ts'

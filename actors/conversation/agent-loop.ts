@@ -1,8 +1,13 @@
 // The agent loop of one turn: ask the model; run the tools it asks for through the tool pool; repeat until
-// it answers, escalates, or runs out of steps. Each model step is checkpointed, so a resumed turn replays
-// recorded steps instead of calling the model again, and tool side effects carry stable idempotency keys.
+// it answers, escalates, or runs out of steps. Each model answer and each tool result is a turn step, so a resumed
+// turn replays recorded steps instead of calling the model (or the tool pool) again, and the provider actor reads
+// the turn's progress from them. Tool side effects carry stable idempotency keys.
 import type { ChatTurn, PendingAction, PoolResults, TurnReceived } from '../protocol.ts'
-import { isOutage, RetryableError, type ErrorInfo } from '../../lib/errors.ts'
+import { isOutage, RetryableError, TerminalError, toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
+import type { RunnableAgent } from '../agent-directory.ts'
+import { vendorsOf } from '../../providers/index.ts'
+import type { Outcome } from '../supervisor/supervisor.ts'
+import { modelStepName, toolStepName } from '../turn-prompt.ts'
 import type { ConversationContext } from './state.ts'
 import { handoffRequest } from '../handoff-tool.ts'
 import { screenContext, type CheckRecord } from './guardrails.ts'
@@ -29,21 +34,24 @@ export const WITHHELD_RESULT = '{"withheld":"this tool result contained instruct
 
 type ModelResult = PoolResults['provider.complete']
 
-export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, recorded: Map<string, unknown>, revision?: Revision): Promise<LoopOutcome> {
-  const { state, deps } = ctx
+export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, agent: RunnableAgent, revision?: Revision): Promise<LoopOutcome> {
+  const { state } = ctx
   const turn = { conversationId: state.conversationId, turnId: msg.id }
-  const before = revision?.transcript ?? []
   const revise = revision ? { draft: revision.draft, reason: revision.reason } : undefined
   const added: ChatTurn[] = []
   const checks: CheckRecord[] = []
   const done = (o: DistributiveOmit<LoopOutcome, 'checks'>): LoopOutcome => ({ ...o, checks })
+  // The vendor is chosen before the hop: the call goes to its provider queue (a scripted test model: `local`'s).
+  const routeCtx = { ...state.route, agent: state.agent, conversationId: state.conversationId }
+  const vendors = vendorsOf(agent.gateway, routeCtx)
+  // References, not words: the provider actor reads the window's messages and this turn's steps from Postgres.
+  const context = [...state.historyIds]
   for (let i = 1; i <= MAX_MODEL_STEPS; i++) {
-    const step = revision ? `revise.model.${i}` : `model.${i}`
-    const known = recorded.get(step) as ModelResult | undefined
-    const history = [...state.history, ...before, ...added]
-    const outcome = known
-      ? ({ ok: true, value: known } as const)
-      : await deps.supervisor.complete(turn, { step, agent: state.agent, agentRef: state.agentRef, history, route: state.route, ...(revise ? { revise } : {}) })
+    const step = modelStepName(i, revision !== undefined)
+    const request = { step, agent: state.agent, agentRef: state.agentRef, context, route: state.route, vendors, ...(revise ? { revise } : {}) }
+    // The provider actor records the step together with its provider call: kept here as it comes back.
+    const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request)), async (r: ModelResult) => r)
+      .then((value) => ({ ok: true, value }) as const, (e: unknown) => ({ ok: false, error: toErrorInfo(e) }) as const)
     // An outage is no reason to hand the customer to a human: the host retries the turn once it is over.
     if (!outcome.ok && isOutage(outcome.error)) throw new RetryableError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs)
     if (!outcome.ok) return done({ kind: 'escalate', error: outcome.error, transcript: added })
@@ -56,7 +64,8 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
     if (result.toolCalls.length === 0) return done({ kind: 'reply', text: result.text, transcript: added })
     added.push({ role: 'assistant', text: result.text, toolCalls: result.toolCalls })
     for (const call of result.toolCalls) {
-      const ran = await runTool(ctx, turn, call)
+      // Recorded as a step: a resumed turn does not ask again, and the provider actor reads it (see turn-prompt.ts).
+      const ran = await ctx.step(toolStepName(step, call.id), () => runTool(ctx, turn, call))
       added.push(ran.turn)
       checks.push(ran.check)
       // The policy holds the action: the turn ends by asking the customer (or telling them a person must approve).
@@ -68,6 +77,13 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** A failed model step is not recorded: its error comes back as the step's rejection, with its code. */
+function succeeded(outcome: Outcome<ModelResult>): ModelResult {
+  if (outcome.ok) return outcome.value
+  const { code, message, retryable, retryAfterMs } = outcome.error
+  throw retryable ? new RetryableError(code, message, retryAfterMs) : new TerminalError(code, message)
+}
 
 /** The platform's words, whatever model runs: the customer sees exactly what they would agree to. */
 export function pendingText(pending: PendingAction): string {

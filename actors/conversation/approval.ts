@@ -1,9 +1,8 @@
 // A person decided on an action the policy held for approval. An approved action runs once, through the tool
 // pool and its policy check like any call; the customer is told the outcome either way, once.
 import type { ApprovalDecided, ChatTurn, MailOutcome, RecordedReply } from '../protocol.ts'
-import { remember, type ConversationContext } from './state.ts'
-
-const REPLY_STEP = 'reply'
+import { beginSteps, remember, type ConversationContext } from './state.ts'
+import { REPLY_STEP } from './turn.ts'
 
 function outcomeText(msg: ApprovalDecided, result?: { ok: boolean; message?: string }): string {
   const { summary, reason } = msg.payload
@@ -16,8 +15,9 @@ export async function handleApproval(msg: ApprovalDecided, ctx: ConversationCont
   const { state, deps } = ctx
   const turnId = msg.payload.approvalId
   const turn = { conversationId: state.conversationId, turnId }
-  let reply = await deps.storage.turnSteps.get<RecordedReply>(turnId, REPLY_STEP)
-  if (!reply) {
+  const known = await deps.storage.turnSteps.get<RecordedReply>(turnId, REPLY_STEP)
+  beginSteps(ctx, turnId, known ? new Map([[REPLY_STEP, known]]) : undefined)
+  const reply = await ctx.step(REPLY_STEP, async () => {
     const transcript: ChatTurn[] = []
     let result: { ok: boolean; message?: string } | undefined
     if (msg.payload.approved) {
@@ -28,9 +28,8 @@ export async function handleApproval(msg: ApprovalDecided, ctx: ConversationCont
       transcript.push({ role: 'assistant', text: '', toolCalls: [call] })
       transcript.push({ role: 'tool', toolCallId: call.id, name: call.name, text: JSON.stringify(value.ok ? value.output : { error: value.error }), isError: !value.ok })
     }
-    const recorded = { id: `${turnId}.reply`, text: outcomeText(msg, result), escalated: false, transcript }
-    reply = (await deps.storage.turnSteps.recordReply(state.conversationId, turnId, REPLY_STEP, recorded)).result
-  }
+    return { id: `${turnId}.reply`, text: outcomeText(msg, result), escalated: false, transcript } satisfies RecordedReply
+  }, async (recorded) => (await deps.storage.turnSteps.recordReply(state.conversationId, turnId, REPLY_STEP, recorded)).result)
   reply.transcript?.forEach((t, i) => remember(state, `${turnId}.t${i}`, t, deps))
   remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
   await deps.storage.events.publish({

@@ -18,14 +18,14 @@ export interface ReplyInputs {
   mode: 'assist' | 'execute' | 'operate'
 }
 
-export async function checkedReply(msg: TurnReceived, ctx: ConversationContext, steps: Map<string, unknown>, inputs: ReplyInputs): Promise<LoopOutcome> {
-  const first = await runAgentLoop(msg, ctx, steps)
+export async function checkedReply(msg: TurnReceived, ctx: ConversationContext, inputs: ReplyInputs): Promise<LoopOutcome> {
+  const first = await runAgentLoop(msg, ctx, inputs.agent)
   if (first.kind !== 'reply' || first.platform) return first
   const judged = judge(first, 0, msg, ctx, inputs)
   if (judged.verdict === 'allow') return { ...first, text: judged.text, checks: [...first.checks, ...judged.checks] }
   const checks = [...first.checks, ...judged.checks]
   if (judged.verdict !== 'regenerate') return refused(judged, first.transcript, checks)
-  const second = await runAgentLoop(msg, ctx, steps, { draft: first.text, reason: judged.reason, transcript: first.transcript })
+  const second = await runAgentLoop(msg, ctx, inputs.agent, { draft: first.text, reason: judged.reason, transcript: first.transcript })
   const transcript = [...first.transcript, ...second.transcript]
   checks.push(...second.checks)
   if (second.kind !== 'reply') return { ...second, transcript, checks }

@@ -2,7 +2,7 @@
 // customer's words, get a reply through the supervisor, record it once, publish it once.
 import type { ActorInstance, Handlers, MailOutcome, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
-import { DEFAULT_HISTORY_LIMIT, remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
+import { conversationContext, DEFAULT_HISTORY_LIMIT, remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
 import { handleApproval } from './approval.ts'
@@ -62,7 +62,7 @@ export async function activateConversation(conversationId: string, deps: Convers
     history: context.map((m) => ({ role: m.role, text: m.text })),
     historyIds: context.map((m) => m.id),
   }
-  const ctx: ConversationContext = { state, deps }
+  const ctx = conversationContext(state, deps)
   return {
     handle: (msg: Message) => dispatch(msg, ctx),
     giveUp: (msg: Message, error: ErrorInfo) => giveUp(msg, error, ctx),

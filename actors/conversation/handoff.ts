@@ -7,7 +7,8 @@ import { PASSED_STEP, type StoredMessage } from '../../storage/index.ts'
 import { DEFAULT_HISTORY_LIMIT, remember, type ConversationContext } from './state.ts'
 
 /** The customer's message, stored already, goes to the human in charge; the model is not asked. */
-export async function passToHuman(msg: TurnReceived, stored: StoredMessage | undefined, { state, deps }: ConversationContext): Promise<MailOutcome> {
+export async function passToHuman(msg: TurnReceived, stored: StoredMessage | undefined, ctx: ConversationContext): Promise<MailOutcome> {
+  const { state, deps } = ctx
   remember(state, msg.id, { role: 'customer', text: msg.payload.text }, deps)
   await deps.storage.events.publish({
     id: msg.id, type: 'message.received', conversationId: state.conversationId, at: deps.clock.now(),
@@ -16,7 +17,7 @@ export async function passToHuman(msg: TurnReceived, stored: StoredMessage | und
   await deps.storage.sessions.cacheWritten(state.conversationId, [stored ?? msg.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
   // Owed nothing more by the agent: later turns do not take it for mail that went missing (transcript-order.ts).
-  await deps.storage.turnSteps.record(msg.id, PASSED_STEP, { to: 'human' })
+  await ctx.step(PASSED_STEP, async () => ({ to: 'human' }))
   return 'done'
 }
 

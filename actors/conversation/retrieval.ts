@@ -15,18 +15,16 @@ export interface TurnKnowledge {
 
 const NONE: TurnKnowledge = { passages: [], checks: [] }
 
-export async function retrieveForTurn(
-  turnId: string, query: string, knowledgeBase: string | undefined, ctx: ConversationContext, steps: Map<string, unknown>,
-): Promise<TurnKnowledge> {
+export async function retrieveForTurn(query: string, knowledgeBase: string | undefined, ctx: ConversationContext): Promise<TurnKnowledge> {
   if (!knowledgeBase) return NONE
-  const recorded = steps.get(KNOWLEDGE_STEP) as TurnKnowledge | undefined
-  if (recorded) return recorded
-  const found = await ctx.deps.storage.knowledge.retrieve({ tenantId: ctx.state.route.tenantId, knowledgeBase, query, limit: PASSAGES_PER_TURN })
-  const knowledge: TurnKnowledge = { passages: [], checks: [] }
-  for (const p of found) {
-    const screened = screenContext(p.text, 'passage')
-    knowledge.checks.push(screened.check)
-    if (screened.allowed) knowledge.passages.push({ articleId: p.articleId, passageId: p.passageId, version: p.version, title: p.title, text: p.text })
-  }
-  return ctx.deps.storage.turnSteps.record(turnId, KNOWLEDGE_STEP, knowledge)
+  return ctx.step(KNOWLEDGE_STEP, async () => {
+    const found = await ctx.deps.storage.knowledge.retrieve({ tenantId: ctx.state.route.tenantId, knowledgeBase, query, limit: PASSAGES_PER_TURN })
+    const knowledge: TurnKnowledge = { passages: [], checks: [] }
+    for (const p of found) {
+      const screened = screenContext(p.text, 'passage')
+      knowledge.checks.push(screened.check)
+      if (screened.allowed) knowledge.passages.push({ articleId: p.articleId, passageId: p.passageId, version: p.version, title: p.title, text: p.text })
+    }
+    return knowledge
+  })
 }

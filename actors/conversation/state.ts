@@ -6,6 +6,7 @@ import type { Logger } from '../../lib/log.ts'
 import type { Supervisor } from '../supervisor/supervisor.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import type { AgentDirectory, AgentRef } from '../agent-directory.ts'
+import { turnCheckpoints, type TurnCheckpoints } from '../turn-step.ts'
 
 export interface ConversationDeps {
   storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions' | 'knowledge' | 'outreach'>
@@ -46,6 +47,28 @@ export interface ConversationState {
 export interface ConversationContext {
   state: ConversationState
   deps: ConversationDeps
+  /** The checkpoints of the turn in hand: set by `beginSteps` when a turn (or an approval's reply) begins. */
+  turn?: TurnCheckpoints
+  /** `step(name, fn)` of the turn in hand: fn runs once per turn, ever (see turn-step.ts). */
+  step: TurnCheckpoints['step']
+}
+
+export function conversationContext(state: ConversationState, deps: ConversationDeps): ConversationContext {
+  const ctx: ConversationContext = {
+    state,
+    deps,
+    step: (name: string, run: () => Promise<unknown>, save?: (value: unknown) => Promise<unknown>) => {
+      if (!ctx.turn) throw new Error(`step ${name} outside a turn`)
+      return save ? ctx.turn.step(name, run, save) : ctx.turn.step(name, run)
+    },
+  } as ConversationContext
+  return ctx
+}
+
+/** The turn `turnId` begins: its steps recorded so far (empty for an approval's reply, which reads none ahead). */
+export function beginSteps(ctx: ConversationContext, turnId: string, recorded: Map<string, unknown> = new Map()): TurnCheckpoints {
+  ctx.turn = turnCheckpoints(ctx.deps.storage.turnSteps, turnId, recorded)
+  return ctx.turn
 }
 
 export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {

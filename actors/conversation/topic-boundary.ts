@@ -29,9 +29,10 @@ export function opensRequest(msg: TurnReceived, ctx: ConversationContext): boole
 }
 
 /** The topic decision of this turn, or undefined when the agent handles the request itself. */
-export async function topicBoundary(msg: TurnReceived, ctx: ConversationContext, steps: Map<string, unknown>): Promise<TopicDecision | undefined> {
-  const recorded = steps.get(TOPIC_STEP) as TopicDecision | null | undefined
-  if (recorded !== undefined) return recorded ?? undefined
+export async function topicBoundary(msg: TurnReceived, ctx: ConversationContext): Promise<TopicDecision | undefined> {
+  // Only a decision is recorded (most turns have none): a redelivered turn repeats it even if the policy changed since.
+  const recorded = ctx.turn?.recorded<TopicDecision>(TOPIC_STEP)
+  if (recorded) return recorded
   const { state, deps } = ctx
   const intent = state.route.intent
   if (!intent || !state.agentRef || !opensRequest(msg, ctx)) return undefined
@@ -40,7 +41,7 @@ export async function topicBoundary(msg: TurnReceived, ctx: ConversationContext,
   const topic = policy?.topic(intent)
   if (!policy || !topic) return undefined
   const decision: TopicDecision = { ...topic, policy: policy.name, version: policy.version, intent }
-  return deps.storage.turnSteps.record(msg.id, TOPIC_STEP, decision)
+  return ctx.step(TOPIC_STEP, async () => decision)
 }
 
 /** Hands the conversation to the agent the policy names, for this turn and the ones after it. */

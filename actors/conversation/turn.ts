@@ -12,15 +12,13 @@ import { checkedReply } from './checked-reply.ts'
 import { inputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
 import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
-import { remember, type ConversationContext } from './state.ts'
+import { beginSteps, remember, type ConversationContext } from './state.ts'
+import { WITHHELD_MESSAGE } from '../turn-prompt.ts'
 import { optOutOnStop } from '../outreach/stop-reply.ts'
 import { assertTranscriptOrder } from './transcript-order.ts'
 
 export const REPLY_STEP = 'reply'
 export const INPUT_GUARD_STEP = 'guardrail.input'
-
-/** What the context keeps of a blocked message: the card number must not reach later model calls. */
-const WITHHELD = '[message withheld by a guardrail]'
 
 /** The reply to a message a guardrail blocked: it never reaches the model. */
 export const BLOCKED_REPLY =
@@ -44,13 +42,14 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
   const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy, earlierUnsettled } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
+  const checkpoints = beginSteps(ctx, msg.id, steps)
   assertTranscriptOrder(msg, earlierUnsettled)
   state.agentRef = agent
   state.policyRef = policy
   state.route = routeFacts(state.route, { maturity: mode, intent: intent.intent, segment })
   // Folded into an earlier turn (double texting, merge policy): that turn's reply answered it.
-  if (steps.has(MERGED_STEP)) return 'done'
-  let reply = steps.get(REPLY_STEP) as RecordedReply | undefined
+  if (checkpoints.recorded(MERGED_STEP)) return 'done'
+  let reply = checkpoints.recorded<RecordedReply>(REPLY_STEP)
   // A redelivered turn that already has its reply, or owes the handoff reply of the escalation it opened, still
   // delivers it, whoever is in charge now.
   if (!reply && status === 'escalated' && !escalatedHere) return passToHuman(msg, message, ctx)
@@ -67,14 +66,19 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     const screened = checkInput(input, ctx)
     const { verdict } = screened
     for (const m of [{ id: msg.id, text: msg.payload.text }, ...merged]) {
-      remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD : m.text }, deps)
+      remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD_MESSAGE : m.text }, deps)
     }
     written.push(...merged)
-    const produced = await produceReply(input, ctx, { steps, verdict, failure, signals: { ...screened.signals, intentConfidence: intent.intentConfidence }, checks: screened.checks, mode })
+    const inputs = { verdict, failure, signals: { ...screened.signals, intentConfidence: intent.intentConfidence }, checks: screened.checks, mode }
     const traceId = span.traceId()
-    const recorded = await recordOnce(ctx, msg.id, traceId ? { ...produced, traceId } : produced, mode)
-    reply = recorded.result
-    replyRow = recorded.message
+    reply = await ctx.step(REPLY_STEP, async () => {
+      const produced = await produceReply(input, ctx, inputs)
+      return traceId ? { ...produced, traceId } : produced
+    }, async (produced) => {
+      const recorded = await recordOnce(ctx, msg.id, produced, mode)
+      replyRow = recorded.message
+      return recorded.result
+    })
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
     if (!reply.draft) remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
     outcome = failure ? 'failed' : verdict.verdict === 'block' ? 'blocked' : reply.escalated ? 'escalated' : 'replied'
@@ -137,7 +141,6 @@ function checkInput(msg: TurnReceived, ctx: ConversationContext): ReturnType<typ
 }
 
 interface TurnInputs {
-  steps: Map<string, unknown>
   verdict: GuardrailVerdict
   failure?: ErrorInfo
   /** What the input stage read in the message, for the reply's confidence score. */
@@ -151,10 +154,10 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, inputs:
   return reply.checks ? reply : { ...reply, checks: inputs.checks }
 }
 
-async function replyOf(msg: TurnReceived, ctx: ConversationContext, { steps, verdict, failure, signals, checks, mode }: TurnInputs): Promise<RecordedReply> {
+async function replyOf(msg: TurnReceived, ctx: ConversationContext, { verdict, failure, signals, checks, mode }: TurnInputs): Promise<RecordedReply> {
   const id = `${msg.id}.reply`
   if (failure) return escalateTurn(ctx, msg.id, failure)
-  if (verdict.verdict !== 'allow') await ctx.deps.storage.turnSteps.record(msg.id, INPUT_GUARD_STEP, verdict)
+  if (verdict.verdict !== 'allow') await ctx.step(INPUT_GUARD_STEP, async () => verdict)
   if (verdict.verdict === 'block') return { id, text: BLOCKED_REPLY, escalated: false }
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })
@@ -164,7 +167,7 @@ async function replyOf(msg: TurnReceived, ctx: ConversationContext, { steps, ver
   if (!ctx.state.agentRef) {
     return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${ctx.state.agent} is not defined for this tenant`, retryable: false })
   }
-  const topic = await topicBoundary(msg, ctx, steps)
+  const topic = await topicBoundary(msg, ctx)
   if (topic?.action === 'decline') return { id, text: topic.message ?? HANDOFF_REPLY, escalated: false }
   const handedOff = topic?.action === 'handoff' && (await handOffTo(topic.agent!, ctx))
   if (topic && !handedOff) {
@@ -175,10 +178,10 @@ async function replyOf(msg: TurnReceived, ctx: ConversationContext, { steps, ver
   const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef)
   if (!agent) return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${state.agent} is no longer defined`, retryable: false })
   const policy = await agent.policyIn(state.route.tenantId)
-  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg.id, msg.payload.text, agent.knowledgeBase, ctx, steps))
+  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg.payload.text, agent.knowledgeBase, ctx))
   // Intent confidence says something only about a message that opens a request, not about a "yes".
   const turnSignals = opensRequest(msg, ctx) ? signals : { ...signals, intentConfidence: undefined }
-  const outcome = await withSpan(`invoke_agent ${state.agent}`, () => checkedReply(msg, ctx, steps, { agent, policy, passages: knowledge.passages, signals: turnSignals, mode }), {
+  const outcome = await withSpan(`invoke_agent ${state.agent}`, () => checkedReply(msg, ctx, { agent, policy, passages: knowledge.passages, signals: turnSignals, mode }), {
     attributes: () => ({ [ATTR.operation]: 'invoke_agent', [ATTR.agentName]: state.agent }),
   })
   const citations = knowledge.passages.map(({ articleId, passageId, version, title }) => ({ articleId, passageId, version, title }))

@@ -1,5 +1,7 @@
-// The provider pool's handler: one model call per (turn, step), ever. The gateway picks the model; the
-// call and its step are recorded together, and a redelivered job returns the recorded result.
+// The provider pool's handler: one model call per (turn, step), ever. The job names its vendor and carries
+// references only: the prompt is rebuilt from Postgres (the context window's messages, the turn's recorded steps).
+// The gateway picks the vendor's model; the call and its step are recorded together (a turn step), and a
+// redelivered job returns the recorded result.
 import type { ChatTurn, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
 import { isLocalEscalation, type ProviderMessage } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
@@ -13,6 +15,11 @@ import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
 import { createReleaseGate, sentenceCheck } from './release-gate.ts'
 import { KNOWLEDGE_STEP, knowledgeNote, revisionNote, type TurnPassage } from '../turn-knowledge.ts'
+import { turnProgress, windowTurns } from '../turn-prompt.ts'
+import { turnCheckpoints } from '../turn-step.ts'
+
+/** The conversation actor's input-verdict step (turn.ts): a message it withheld stays withheld from models. */
+const INPUT_VERDICT_STEP = 'guardrail.input'
 
 export interface ProviderActorDeps {
   storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations' | 'turnFacts'>
@@ -37,7 +44,7 @@ export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
 
 /** The span is a child of the pool job's, which continues the turn's trace across the queue hop. */
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
-  return (req, delivery) => withSpan('chat', (span) => complete(req, delivery.attempt, deps, span), {
+  return (req) => withSpan('chat', (span) => complete(req, deps, span), {
     kind: SpanKind.CLIENT,
     attributes: () => ({
       [ATTR.operation]: 'chat', [ATTR.conversationId]: req.conversationId, [ATTR.turnId]: req.payload.turnId, [ATTR.step]: req.payload.step,
@@ -45,16 +52,19 @@ export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['pr
   })
 }
 
-async function complete(req: ProviderComplete, attempt: number, deps: ProviderActorDeps, span: SpanHandle): Promise<Result> {
-  const { turnId, step, history, route, agent } = req.payload
+async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle): Promise<Result> {
+  const { turnId, step, route, agent, context } = req.payload
+  const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_VERDICT_STEP)
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
-  const recorded = attempt > 1 ? await deps.storage.turnSteps.get<Result>(turnId, step) : undefined
+  const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, rows.steps)
+  const recorded = checkpoints.recorded<Result>(step)
   if (recorded) return recorded
+  const history = [...windowTurns(context, rows), ...turnProgress(rows.steps, step)]
   const runnable = await deps.directory.resolve(route.tenantId, agent, req.payload.agentRef)
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
   const { offered, withdrawn } = await runnable.tools(route.tenantId, route.maturity)
   const vars = { tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined }
-  const passages = runnable.knowledgeBase ? ((await deps.storage.turnSteps.get<{ passages: TurnPassage[] }>(turnId, KNOWLEDGE_STEP))?.passages ?? []) : []
+  const passages = runnable.knowledgeBase ? (checkpoints.recorded<{ passages: TurnPassage[] }>(KNOWLEDGE_STEP)?.passages ?? []) : []
   const standing = runnable.instructions(vars)
   const system = standing + unavailableNote(withdrawn) + knowledgeNote(passages) + revisionNote(req.payload.revise)
   if (withdrawn.length > 0) await deps.storage.turnFacts.noteWithdrawn(turnId, withdrawn)
@@ -72,7 +82,7 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
   const routed = await callModel(
     runnable.gateway,
     { system, messages, tools: withHandoffTool(offered), ...(privacy ? { privacy } : {}) },
-    { ...route, agent, conversationId: req.conversationId },
+    { ...route, agent, conversationId: req.conversationId, vendor: req.payload.vendor },
     // In assist mode the reply is a draft: the customer's stream must not show it being typed.
     route.maturity === 'assist' ? undefined : gate.publish,
   ).catch((e: unknown) => {
@@ -80,21 +90,29 @@ async function complete(req: ProviderComplete, attempt: number, deps: ProviderAc
     throw e
   })
   const res = routed.response
+  // The vendors the supervisor tried before this one are part of the call's path.
+  const path = [...(req.payload.tried ?? []), ...routed.path]
   const result: Result = {
     text: res.text, toolCalls: res.toolCalls, provider: res.provider, model: res.model, usage: res.usage,
-    costUsd: routed.costUsd, path: routed.path,
+    costUsd: routed.costUsd, path,
     ...(isLocalEscalation(res) ? { escalate: res.decision.reason } : {}),
   }
   span.rename(`chat ${res.model}`)
   span.annotate(() => modelAttributes(result, res.stopReason, routed))
   if (deps.captureContent) span.annotate(() => contentAttributes(messages, result))
-  deps.observer.modelCall({ provider: res.provider, model: res.model, ...res.usage, costUsd: routed.costUsd, failedBefore: routed.path.slice(0, -1) })
+  deps.observer.modelCall({ provider: res.provider, model: res.model, ...res.usage, costUsd: routed.costUsd, failedBefore: path.slice(0, -1) })
   const call = {
     id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
-    ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: routed.path,
-    policyVersion: routed.policyVersion ?? null, rule: routed.rule ?? null, degradedBy: routed.degradedBy ?? null,
+    ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: path,
+    policyVersion: routed.policyVersion ?? null, rule: routed.rule ?? null, degradedBy: degradedBy(req.payload.tried, routed.degradedBy),
   }
-  return deps.storage.turnSteps.recordModelCall(call, step, result)
+  return checkpoints.step(step, async () => result, (r) => deps.storage.turnSteps.recordModelCall(call, step, r))
+}
+
+/** Why the call is not on the first vendor's first model: the vendors that failed before, and the chain's own steps. */
+function degradedBy(tried: string[] | undefined, steps: string | undefined): string | null {
+  const reasons = [tried?.length ? `fell back from ${tried.join(', ')}` : undefined, steps].filter(Boolean)
+  return reasons.length > 0 ? reasons.join('; ') : null
 }
 
 /** The customer's name as the channel gave it, for `{{customer.name}}`. */

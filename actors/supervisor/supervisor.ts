@@ -1,7 +1,8 @@
 // The supervisor routes a conversation's work to the pools and turns their final failures into data,
 // so the conversation actor can always answer the customer (honestly) instead of going silent.
-import type { ChatTurn, PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
+import type { PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
 import type { AgentRef } from '../agent-directory.ts'
+import { fallsBack, type VendorRoute } from '../../providers/index.ts'
 import { toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
 import type { Clock } from '../../lib/clock.ts'
 
@@ -17,9 +18,16 @@ export interface ModelStep {
   agent: string
   agentRef?: AgentRef
   revise?: { draft: string; reason: string }
-  history: ChatTurn[]
+  /** The ids of the messages in the actor's context window: the provider actor reads their words from Postgres. */
+  context: string[]
   route: RouteInfo
+  /** The vendors the routing policy chose, in fallback order; each is asked on its own queue. */
+  vendors: VendorRoute[]
 }
+
+/** How long a model step may take, fallbacks included: the jobs' deadline, after which none of them retries. */
+export const MODEL_STEP_TIMEOUT_MS = 60_000
+
 
 /** The agent and policy versions a tool call is judged under. */
 export interface ToolVersions {
@@ -34,7 +42,8 @@ export interface Supervisor {
   escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>
 }
 
-export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
+export function createSupervisor(pools: PoolClient, clock: Clock, options: { modelStepTimeoutMs?: number } = {}): Supervisor {
+  const stepTimeoutMs = options.modelStepTimeoutMs ?? MODEL_STEP_TIMEOUT_MS
   const envelope = (id: string, turn: TurnRef) => ({
     v: 1 as const, id, conversationId: turn.conversationId, causationId: turn.turnId, sentAt: clock.now(),
   })
@@ -46,11 +55,26 @@ export function createSupervisor(pools: PoolClient, clock: Clock): Supervisor {
     }
   }
   return {
-    complete: (turn, { step, agent, agentRef, revise, history, route }) =>
-      attempt(() => pools.call({
-        ...envelope(`${turn.turnId}.${step}`, turn), kind: 'provider.complete',
-        payload: { turnId: turn.turnId, step, agent, history, route, ...(agentRef ? { agentRef } : {}), ...(revise ? { revise } : {}) },
-      })),
+    /**
+     * Fallback across vendors is a new job on the next vendor's queue: each job retries only on its own vendor, and
+     * only while its deadline (the caller's, in wall-clock time) allows; the first vendor's job keeps the step's id.
+     */
+    async complete(turn, { step, agent, agentRef, revise, context, route, vendors }) {
+      const deadline = Date.now() + stepTimeoutMs
+      const tried: string[] = []
+      let outcome: Outcome<PoolResults['provider.complete']> | undefined
+      for (const [i, { vendor, path }] of vendors.entries()) {
+        const id = i === 0 ? `${turn.turnId}.${step}` : `${turn.turnId}.${step}.${vendor}`
+        const payload = {
+          turnId: turn.turnId, step, agent, route, vendor, context, deadline,
+          ...(tried.length > 0 ? { tried: [...tried] } : {}), ...(agentRef ? { agentRef } : {}), ...(revise ? { revise } : {}),
+        }
+        outcome = await attempt(() => pools.call({ ...envelope(id, turn), kind: 'provider.complete', payload }, { timeoutMs: Math.max(1, deadline - Date.now()) }))
+        if (outcome.ok || !fallsBack(outcome.error.code)) return outcome
+        tried.push(...path)
+      }
+      return outcome ?? { ok: false, error: { code: 'provider.not_routed', message: 'the routing policy chose no vendor', retryable: false } }
+    },
     invokeTool: (turn, call, versions = {}) =>
       attempt(() => pools.call({
         ...envelope(`${turn.turnId}.tool.${call.id}`, turn), kind: 'tool.invoke',

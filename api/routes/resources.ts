@@ -1,12 +1,13 @@
-// One collection of declarative resources (agents, tools, MCP servers) per kind: read what is in force, create,
-// update, delete, and the version history with diffs and restore. Reads need the console scope, writes admin.
+// One collection of declarative resources (agents, tools, MCP servers, policies) per kind: read what is in force, create,
+// update, delete, and the version history with diffs and restore. Reads need the console scope, writes admin
+// (a platform kind is written under /v1/admin/ with the operator's admin token).
 import { Elysia, t } from 'elysia'
 import { AppError } from '../../lib/errors.ts'
-import { diffSpecs, RESOURCE_KINDS, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
+import { diffSpecs, KINDS, PLATFORM_TENANT, RESOURCE_KINDS, RESOURCE_NAME_PATTERN, type ResourceKind } from '../../resources/index.ts'
 import type { StoredResource } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
-import { requestGuard, type GuardDeps } from '../guard.ts'
-import { applyResource, collectionOf, type ApplyDeps } from '../resource-apply.ts'
+import { requestGuard, type GuardDeps, type RouteScope } from '../guard.ts'
+import { applyResource, collectionOf, type Applier, type ApplyDeps } from '../resource-apply.ts'
 
 export interface ResourceRouteDeps extends GuardDeps {
   apply: ApplyDeps
@@ -23,15 +24,23 @@ export const resourceView = (r: StoredResource) => ({
   updatedBy: r.createdBy, updatedAt: r.createdAt.toISOString(), comment: r.comment,
 })
 
-const who = (tenant: TenantPrincipal) => ({ kind: 'tenant' as const, tenantId: tenant.tenantId, by: `key:${tenant.keyId}` })
+const who = (tenant: TenantPrincipal): Applier => ({ kind: 'tenant', tenantId: tenant.tenantId, by: `key:${tenant.keyId}` })
+/** The tenant a write route resolved (none on a platform kind's routes, which take the admin token). */
+const tenantOf = (ctx: object): TenantPrincipal | undefined => (ctx as { tenant?: TenantPrincipal }).tenant
 
 export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
   const base = `/v1/${collectionOf(kind)}`
   const { resources } = deps.apply
-  const key = (tenant: TenantPrincipal, name: string) => ({ tenantId: tenant.tenantId, kind, name })
+  // A platform kind (RoutingPolicy) is read by every tenant from the platform scope and written with the admin token.
+  const platform = KINDS[kind].scope === 'platform'
+  const key = (tenant: TenantPrincipal | undefined, name: string) => ({ tenantId: platform || !tenant ? PLATFORM_TENANT : tenant.tenantId, kind, name })
+  const writers = platform ? { operator: true } : { scope: ['admin'] as RouteScope[] }
+  // The admin token is the operator's only under /v1/admin/ (api/guard.ts), so a platform kind is written there.
+  const writeBase = platform ? `/v1/admin/${collectionOf(kind)}` : base
+  const writer = (tenant: TenantPrincipal | undefined): Applier => (tenant ? who(tenant) : { kind: 'operator', by: 'admin-token' })
   const missing = (name: string) => new AppError('not_found', `${kind} ${name} not found`)
   const tags = [collectionOf(kind)]
-  return new Elysia({ name: `resources-${kind}` })
+  const routes = new Elysia({ name: `resources-${kind}` })
     .use(requestGuard(deps))
     .get(base, async ({ tenant }) => ({ data: (await resources.list(tenant.tenantId, kind)).map(resourceView) }),
       { scope: ['console', 'admin'], detail: { summary: `${kind} resources in force (the tenant's own over the platform's)`, tags } })
@@ -40,28 +49,30 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
       if (!found) throw missing(name)
       return resourceView(found)
     }, { scope: ['console', 'admin'], params: NameParams, detail: { summary: `The ${kind} in force, with its version`, tags } })
-    .post(base, async ({ body, tenant, set }) => {
+    .post(writeBase, async ({ body, set, ...ctx }) => {
+      const tenant = tenantOf(ctx)
       if (await resources.get(key(tenant, body.name))) throw new AppError('conflict', `${kind} ${body.name} exists: update it with PUT`)
-      const applied = await applyResource(deps.apply, who(tenant), { kind, name: body.name, spec: body.spec, comment: body.comment, expectedVersion: 0 })
+      const applied = await applyResource(deps.apply, writer(tenant), { kind, name: body.name, spec: body.spec, comment: body.comment, expectedVersion: 0 })
       set.status = 201
       return resourceView(applied.resource)
     }, {
-      scope: ['admin'], body: t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }), spec: Spec, comment: Comment }, { additionalProperties: false }),
+      ...writers, body: t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }), spec: Spec, comment: Comment }, { additionalProperties: false }),
       detail: { summary: `Create a ${kind} (version 1)`, tags },
     })
-    .put(`${base}/:name`, async ({ params: { name }, body, tenant }) => {
-      const applied = await applyResource(deps.apply, who(tenant), { kind, name, spec: body.spec, comment: body.comment, expectedVersion: body.expectedVersion })
+    .put(`${writeBase}/:name`, async ({ params: { name }, body, ...ctx }) => {
+      const applied = await applyResource(deps.apply, writer(tenantOf(ctx)), { kind, name, spec: body.spec, comment: body.comment, expectedVersion: body.expectedVersion })
       return { ...resourceView(applied.resource), changed: applied.changed }
     }, {
-      scope: ['admin'], params: NameParams,
+      ...writers, params: NameParams,
       body: t.Object({ spec: Spec, comment: Comment, expectedVersion: t.Optional(t.Integer({ minimum: 0 })) }, { additionalProperties: false }),
       detail: { summary: `Create or update a ${kind}: a new version when the spec changed`, tags },
     })
-    .delete(`${base}/:name`, async ({ params: { name }, tenant }) => {
-      const deleted = await resources.delete(key(tenant, name), `key:${tenant.keyId}`)
+    .delete(`${writeBase}/:name`, async ({ params: { name }, ...ctx }) => {
+      const tenant = tenantOf(ctx)
+      const deleted = await resources.delete(key(tenant, name), writer(tenant).by)
       if (!deleted) throw missing(name)
       return { name, deleted: true, version: deleted.version }
-    }, { scope: ['admin'], params: NameParams, detail: { summary: `Delete the tenant's ${kind} (its history is kept)`, tags } })
+    }, { ...writers, params: NameParams, detail: { summary: `Delete the tenant's ${kind} (its history is kept)`, tags } })
     .get(`${base}/:name/versions`, async ({ params: { name }, tenant }) => {
       const history = await resources.history(key(tenant, name))
       if (history.length === 0) throw missing(name)
@@ -80,15 +91,23 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
       scope: ['console', 'admin'], params: NameParams, query: t.Object({ from: Version, to: Version }, { additionalProperties: false }),
       detail: { summary: `What changed between two versions of a ${kind}`, tags },
     })
-    .post(`${base}/:name/restore`, async ({ params: { name }, body, tenant }) => {
+    .post(`${writeBase}/:name/restore`, async ({ params: { name }, body, ...ctx }) => {
+      const tenant = tenantOf(ctx)
       const old = await resources.version(key(tenant, name), body.version)
       if (!old?.spec) throw new AppError('not_found', `${kind} ${name} has no version ${body.version} to restore`)
-      const applied = await applyResource(deps.apply, who(tenant), { kind, name, spec: old.spec, comment: `restored from version ${body.version}` })
+      const applied = await applyResource(deps.apply, writer(tenant), { kind, name, spec: old.spec, comment: `restored from version ${body.version}` })
       return { ...resourceView(applied.resource), changed: applied.changed }
     }, {
-      scope: ['admin'], params: NameParams, body: t.Object({ version: Version }, { additionalProperties: false }),
+      ...writers, params: NameParams, body: t.Object({ version: Version }, { additionalProperties: false }),
       detail: { summary: `Restore an earlier version of a ${kind} (written as a new version)`, tags },
     })
+  if (!platform) return routes
+  // A tenant writing a platform document is told where the operator writes it, not sent a bare 404.
+  const refuse = () => {
+    throw new AppError('auth.forbidden', `${kind} is a platform document: the operator writes it at ${writeBase} with the admin token (or applies it as a file or custom resource)`)
+  }
+  const refused = { scope: ['admin'] as RouteScope[], detail: { hide: true } }
+  return routes.post(base, refuse, refused).put(`${base}/:name`, refuse, refused).delete(`${base}/:name`, refuse, refused).post(`${base}/:name/restore`, refuse, refused)
 }
 
 /** Every kind of the resources table, each its own collection: a new kind is served without a line here. */

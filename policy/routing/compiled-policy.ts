@@ -54,7 +54,7 @@ const DEFAULTS = {
 
 /** Checks what the schema cannot and builds the decision functions; throws `config.invalid` listing every problem. */
 export function compileRoutingPolicy(policy: RoutingPolicy, source = 'routing policy'): CompiledRoutingPolicy {
-  const problems = referenceProblems(policy)
+  const problems = routingSpecProblems(policy.spec)
   if (problems.length > 0) throw new AppError('config.invalid', `${source}: ${problems.join('; ')}`)
   const { spec } = policy
   const targets = new Map(Object.entries(spec.models).map(([name, m]) => [name, { name, provider: m.provider, model: m.model ?? name, price: m.pricePerMTok }]))
@@ -93,8 +93,7 @@ function providerSettings(defaults: ProviderPolicy = {}, own: ProviderPolicy = {
 }
 
 /** Every model a target names must exist; a target has exactly one of chain or split; rule names are unique. */
-function referenceProblems(policy: RoutingPolicy): string[] {
-  const { spec } = policy
+export function routingSpecProblems(spec: RoutingPolicy['spec']): string[] {
   const known = (name: string) => name in spec.models
   const targets: Array<[string, RouteTarget]> = [
     ...spec.rules.map((r, i) => [`/spec/rules/${i}`, r] as [string, RouteTarget]),

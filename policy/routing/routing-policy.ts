@@ -2,6 +2,7 @@
 // the RoutingPolicy custom resource. Kept structural (no unions of objects) so Kubernetes accepts it as is.
 import { Type, type Static } from '@sinclair/typebox'
 import { resourceSchema, SWITCHBOARD_API_VERSION } from '../../lib/crd.ts'
+import { LONGEST_PROVIDER_CALL_MS } from '../../lib/limits.ts'
 
 const Name = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._:/-]+$' })
 const Usd = Type.Number({ minimum: 0, description: 'US dollars' })
@@ -49,8 +50,8 @@ export const ProviderPolicy = Type.Object({
   tokensPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Length of the rate-limit window; tests shorten it. @defaultValue 60000 */
   rateWindowMs: Type.Optional(Ms('rate-limit window, ms')),
-  /** Deadline of one call. @defaultValue 30000 */
-  timeoutMs: Type.Optional(Ms('call deadline, ms')),
+  /** Deadline of one call; at most the longest call the workers' shutdown grace outlasts. @defaultValue 30000 */
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: LONGEST_PROVIDER_CALL_MS, description: 'call deadline, ms' })),
   retry: Type.Optional(RetrySettings),
   circuitBreaker: Type.Optional(BreakerSettings),
 }, { additionalProperties: false })

@@ -12,6 +12,11 @@ export interface ChainDeps {
   sleep: (ms: number) => Promise<void>
   /** Jitter in [0, 1) so processes retrying together spread out. */
   random: () => number
+  /**
+   * `caller`: one attempt per target and no waiting for admission; a failure (with its Retry-After) goes back at
+   * once to whoever retries the call (the provider job). `chain` (default): the chain retries and waits itself.
+   */
+  retryOwner?: 'chain' | 'caller'
 }
 
 export interface ChainCall<T> {
@@ -39,6 +44,9 @@ type TargetOutcome<T> = { ok: true; value: T; admission: Admitted } | { ok: fals
 
 // A caller's abort or a content-filter refusal would end the same way on every model.
 const NO_FALLBACK = new Set(['provider.aborted', 'provider.content_filtered'])
+
+/** Whether a failure with this code moves a call on to the next model (or vendor): a provider's failure, but not every one. */
+export const fallsBack = (code: string): boolean => code.startsWith('provider.') && !NO_FALLBACK.has(code)
 
 /** Tries each target in order; throws the last failure when none answers. */
 export async function callChain<T>(deps: ChainDeps, call: ChainCall<T>): Promise<ChainResult<T>> {
@@ -80,12 +88,16 @@ async function callTarget<T>(deps: ChainDeps, call: ChainCall<T>, at: Attempted,
       const error = ensureAppError(e)
       const backoff = await recordFailure(deps, at, admission, error, call.reservedTokens)
       const failed = { ok: false as const, error, reason: error.code }
-      if (backoff === undefined || attempt >= settings.retry.attempts) return failed
+      if (backoff === undefined || attempt >= attemptsPerTarget(deps, settings)) return failed
       const delay = Math.max(backoff, settings.retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + deps.random() / 2))
       if (delay > settings.retry.maxDelayMs) return failed
       await deps.sleep(delay)
     }
   }
+}
+
+function attemptsPerTarget(deps: ChainDeps, settings: ProviderSettings): number {
+  return deps.retryOwner === 'caller' ? 1 : settings.retry.attempts
 }
 
 /** Reports the failure to the shared state; returns the least wait before a retry, or undefined when none helps. */
@@ -108,7 +120,8 @@ async function admitWithin(deps: ChainDeps, at: Attempted, tokens: number): Prom
     const admission = await deps.state.admit(at.target.provider, at.settings, tokens)
     if (admission.ok) return admission
     const wait = admission.retryAfterMs
-    if (admission.reason === 'circuit_open' || waited + wait > at.settings.retry.maxDelayMs) {
+    const patience = deps.retryOwner === 'caller' ? 0 : at.settings.retry.maxDelayMs
+    if (admission.reason === 'circuit_open' || waited + wait > patience) {
       const code = admission.reason === 'circuit_open' ? 'provider.unavailable' : 'provider.rate_limited'
       const error = new RetryableError(code, `${at.target.provider}: ${admission.reason.replace('_', ' ')}, retry in ${wait} ms`, wait)
       return { ok: false, error, reason: admission.reason }

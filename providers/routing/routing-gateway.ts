@@ -10,7 +10,7 @@ import { callChain, type ChainCall, type ChainDeps, type ChainResult } from './c
 import type { BudgetSpend, BudgetStatus, BudgetSubject, ModelTarget, RoutingPlan, RoutingState, TenantBudgetStatus } from './routing-plan.ts'
 
 export interface RoutingGatewayOptions {
-  /** The policy in force; pass a `PolicyFile`'s `current` for hot reload. */
+  /** The policy in force, read on every call: pass a `PolicySet`'s `current` for hot reload. */
   policy: () => RoutingPlan
   /** Providers by the names the policy's models use (e.g. `openai`, `local`). */
   providers: Readonly<Record<string, Provider>>
@@ -18,6 +18,8 @@ export interface RoutingGatewayOptions {
   /** @defaultValue systemClock (budget periods are UTC days and months of this clock) */
   clock?: Clock
   log?: Logger
+  /** Who retries a failed call: the chain itself (default), or its caller (the provider job; see call-chain.ts). */
+  retryOwner?: ChainDeps['retryOwner']
 }
 
 /** A RoutedCompletion whose decision is always known: the policy version and rule, for the audit trail. */
@@ -53,13 +55,14 @@ interface Plan {
 
 /**
  * @example
- * const gateway = createRoutingGateway({ policy: policyFile.current, providers: { openai, local }, state })
+ * const gateway = createRoutingGateway({ policy: () => policySet.current('retail-default')!, providers: { openai, local }, state })
  * const { response, costUsd, path, degradedBy } = await gateway.complete({ messages }, ctx)
  */
 export function createRoutingGateway(options: RoutingGatewayOptions): RoutingGateway {
   const clock = options.clock ?? systemClock
   const deps = (policy: RoutingPlan): ChainDeps => ({
     providers: options.providers, state: options.state, settings: (p) => policy.providerSettings(p), sleep, random: Math.random,
+    retryOwner: options.retryOwner,
   })
   const budgets = budgetReads(options, clock)
   const plan = (req: Omit<ProviderRequest, 'model'>, ctx: RouteContext) => {
@@ -70,6 +73,12 @@ export function createRoutingGateway(options: RoutingGatewayOptions): RoutingGat
     callChain(deps(p.policy), { chain: p.chain, request, reservedTokens: p.reservedTokens, run })
   const settle = (p: Plan, ctx: RouteContext, run: ChainResult<unknown>, response: ProviderResponse) => settleCall(options, p, ctx, run, response)
   return {
+    vendors(ctx) {
+      const { chain } = options.policy().route(ctx, stickyUnit(ctx.conversationId))
+      const routes = new Map<string, string[]>()
+      for (const t of chain) routes.set(t.provider, [...(routes.get(t.provider) ?? []), `${t.provider}:${t.model}`])
+      return [...routes].map(([vendor, path]) => ({ vendor, path }))
+    },
     async complete(req, ctx) {
       const p = await plan(req, ctx)
       const run = await walk(p, req, (provider, r) => provider.complete(r))
@@ -143,7 +152,11 @@ async function planCall(options: RoutingGatewayOptions, at: number, req: Omit<Pr
     throw new TerminalError('budget.exhausted', `${budget.escalate} (routing policy ${policy.version}, rule ${decision.rule})`)
   }
   const reservedTokens = expected.inputTokens + expected.outputTokens
-  return { policy, rule: decision.rule, chain: budget.chain, steps: budget.step ? [budget.step] : [], reservedTokens, at }
+  const chain = ctx.vendor === undefined ? budget.chain : budget.chain.filter((t) => t.provider === ctx.vendor)
+  if (chain.length === 0) {
+    throw new TerminalError('provider.not_routed', `no model of ${ctx.vendor} is left in the chain (routing policy ${policy.version}, rule ${decision.rule})`)
+  }
+  return { policy, rule: decision.rule, chain, steps: budget.step ? [budget.step] : [], reservedTokens, at }
 }
 
 /** Prices the answer, charges the budgets, corrects the token reservation, and reports what happened. */

@@ -100,6 +100,12 @@ export function createResources(sql: Sql) {
       return sql<StoredResource[]>`select ${sql.unsafe(columns)} from resource_versions
         where tenant_id = ${k.tenantId} and kind = ${k.kind} and name = ${k.name} order by version desc`
     },
+    /** Every tenant's resources of a kind in force, and the platform's: what a platform-wide reader (retention, routing) applies. */
+    async inForce(kind: string): Promise<StoredResource[]> {
+      const rows = await sql<StoredResource[]>`select distinct on (tenant_id, name) ${sql.unsafe(columns)} from resource_versions
+        where kind = ${kind} order by tenant_id, name, version desc`
+      return rows.filter((r) => r.spec !== null)
+    },
     /** What is in force for the tenant, by name: its own resources over the platform's. */
     async list(tenantId: string, kind: string): Promise<StoredResource[]> {
       const rows = await sql<StoredResource[]>`select distinct on (tenant_id, name) ${sql.unsafe(columns)} from resource_versions

@@ -6,6 +6,7 @@ import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 import { EARLIER_LOOKBACK, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
+import { loadTurnContext, type TurnContextRows } from './turn-context.ts'
 
 
 export interface TurnStart {
@@ -64,6 +65,8 @@ export function createTurnSteps(sql: Sql) {
   }
   return {
     get,
+    /** A model call's prompt by reference (see turn-context.ts): `ids` are the context window's message ids. */
+    context: (turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> => loadTurnContext(sql, turnId, ids, inputStep),
     /**
      * Stores the customer message (if new) and returns the turn's recorded steps, in one round trip. A turn of an
      * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.

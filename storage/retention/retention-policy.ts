@@ -1,34 +1,23 @@
-// Retention policies: declarative, versioned YAML documents, each also a RetentionPolicy custom resource.
-// Resolution is pure: the most specific policy (tenant, then agent) wins.
-import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
-import { parseAllDocuments } from 'yaml'
-import { AppError } from '../../lib/errors.ts'
-import { resourceSchema, SWITCHBOARD_API_VERSION } from '../../lib/crd.ts'
+// Retention policies as the retention job and the sessions apply them: the RetentionPolicy resources in force
+// (validated by resources/ when they were applied, read from the versioned store). Resolution is pure: the most
+// specific policy (tenant, then agent) wins; the set is replaced when the store's changes.
+import type { Logger } from '../../lib/log.ts'
+import type { Resources } from '../postgres/resources.ts'
 
-const Days = Type.Number({ minimum: 0, description: 'days' })
-// A misspelt field must fail loudly, not silently keep data forever (the CRD drops this; the API server prunes).
-const closed = { additionalProperties: false } as const
-
-export const RetentionPolicySpec = Type.Object({
-  /** Bumped on every change; recorded with each retention decision. */
-  version: Type.Integer({ minimum: 1 }),
-  /** A tenant id, or '*' for every tenant. @defaultValue '*' */
-  tenant: Type.String({ minLength: 1, default: '*' }),
-  /** An agent name, or '*' for every agent. @defaultValue '*' */
-  agent: Type.String({ minLength: 1, default: '*' }),
-  hot: Type.Object({ ttlSeconds: Type.Integer({ minimum: 1 }) }, closed),
-  /** Days after the last activity before a conversation leaves warm; absent keeps it warm. */
-  warm: Type.Object({ days: Type.Optional(Days) }, closed),
-  /** Days an archive is kept before it is purged; 0 purges at the end of warm without archiving; absent keeps it. */
-  cold: Type.Object({ days: Type.Optional(Days) }, closed),
-}, closed)
-
-export const RETENTION_API_VERSION = SWITCHBOARD_API_VERSION
-
-/** The file and the custom resource (k8s/crds/retention-policy.yaml) share this envelope. */
-export const RetentionPolicy = resourceSchema('RetentionPolicy', RetentionPolicySpec)
-export type RetentionPolicy = Static<typeof RetentionPolicy>
+/** A RetentionPolicy document (the shape resources/retention-policy.ts validates). */
+export interface RetentionPolicy {
+  metadata: { name: string }
+  spec: {
+    version: number
+    /** A tenant id, or '*' for every tenant. */
+    tenant: string
+    /** An agent name, or '*' for every agent. */
+    agent: string
+    hot: { ttlSeconds: number }
+    warm: { days?: number }
+    cold: { days?: number }
+  }
+}
 
 /** What applies to one tenant's agent, and which policy version said so. */
 export interface ResolvedRetention {
@@ -40,25 +29,12 @@ export interface ResolvedRetention {
 
 const DAY_MS = 86_400_000
 
-/** Parses one or more `---`-separated policies; throws `config.invalid` naming every problem. */
-export function parseRetentionPolicies(text: string, source = 'retention policies'): RetentionPolicy[] {
-  const policies = parseAllDocuments(text).filter((d) => d.contents !== null).map((doc, i) => {
-    if (doc.errors.length > 0) throw new AppError('config.invalid', `${source} #${i + 1}: ${doc.errors[0]!.message}`)
-    const value = Value.Default(RetentionPolicy, doc.toJS())
-    const errors = [...Value.Errors(RetentionPolicy, value)].map((e) => `${e.path || '/'}: ${e.message}`)
-    if (errors.length > 0) throw new AppError('config.invalid', `${source} #${i + 1}: ${errors.join('; ')}`)
-    return value as RetentionPolicy
-  })
-  const selectors = policies.map((p) => `${p.spec.tenant}/${p.spec.agent}`)
-  const dup = selectors.find((s, i) => selectors.indexOf(s) !== i)
-  if (dup) throw new AppError('config.invalid', `${source}: two policies select ${dup}`)
-  return policies
-}
-
 /** Resolution over a policy set; `fallbackHotTtlMs` applies (and nothing expires) where no policy matches. */
 export function createRetentionResolver(policies: RetentionPolicy[], fallbackHotTtlMs: number) {
   const specificity = (p: RetentionPolicy) => (p.spec.tenant === '*' ? 0 : 2) + (p.spec.agent === '*' ? 0 : 1)
-  const ordered = [...policies].sort((a, b) => specificity(b) - specificity(a))
+  // Equally specific policies (only a race between two writers makes them) are settled by name, never by chance.
+  const order = (set: RetentionPolicy[]) => [...set].sort((a, b) => specificity(b) - specificity(a) || a.metadata.name.localeCompare(b.metadata.name))
+  let ordered = order(policies)
   const cache = new Map<string, ResolvedRetention>()
   const compute = (tenantId: string, agent: string): ResolvedRetention => {
     const p = ordered.find((q) => [tenantId, '*'].includes(q.spec.tenant) && [agent, '*'].includes(q.spec.agent))
@@ -78,6 +54,40 @@ export function createRetentionResolver(policies: RetentionPolicy[], fallbackHot
       const min = (xs: (number | undefined)[]) => (xs.some((x) => x !== undefined) ? Math.min(...xs.filter((x) => x !== undefined)) * DAY_MS : undefined)
       return { warmMs: min(ordered.map((p) => p.spec.warm.days)), coldMs: min(ordered.map((p) => p.spec.cold.days)) }
     },
+    /** The policies in force from now on. */
+    replace(next: RetentionPolicy[]): void {
+      ordered = order(next)
+      cache.clear()
+    },
+    /** `name@version` of each policy in force. */
+    inForce: (): string[] => ordered.map((p) => `${p.metadata.name}@${p.spec.version}`).sort(),
   }
 }
 export type RetentionResolver = ReturnType<typeof createRetentionResolver>
+
+export interface RetentionSource {
+  /** Reads the store now; resolves once the set in force is the store's. */
+  refresh(): Promise<void>
+  close(): void
+}
+
+/**
+ * Keeps `resolver` on the RetentionPolicy resources in force for every tenant, read again every `refreshMs`
+ * (as agents and their policies are): an applied, changed or deleted policy reaches every process without a restart.
+ */
+export async function watchRetentionPolicies(o: { resources: Pick<Resources, 'inForce'>; resolver: RetentionResolver; refreshMs: number; log: Logger }): Promise<RetentionSource> {
+  let seen = ''
+  const refresh = async () => {
+    const rows = await o.resources.inForce('RetentionPolicy')
+    const policies = rows.map((r) => ({ metadata: { name: r.name }, spec: r.spec as unknown as RetentionPolicy['spec'] }))
+    const stamp = rows.map((r) => `${r.tenantId}/${r.name}@${r.version}`).join(',')
+    if (stamp === seen) return
+    o.resolver.replace(policies)
+    if (seen !== '' || stamp !== '') o.log.info('retention policies in force', { policies: o.resolver.inForce() })
+    seen = stamp
+  }
+  await refresh()
+  const timer = setInterval(() => void refresh().catch((error: Error) => o.log.warn('retention policies not refreshed; the set in force stays', { error })), o.refreshMs)
+  timer.unref()
+  return { refresh, close: () => clearInterval(timer) }
+}

@@ -22,7 +22,7 @@ export interface SessionTierOptions {
   blobs?: BlobStore
   /** Hot TTL where no retention policy matches. @defaultValue 3_600_000 */
   hotTtlMs?: number
-  /** @defaultValue 50 */
+  /** Messages per hot set: at least the conversation actor's context, or activations read warm. @defaultValue 60 */
   hotMaxMessages?: number
   /** Cross-channel look-back of a new conversation. @defaultValue 30 days */
   lookbackMs?: number
@@ -37,7 +37,7 @@ export interface SessionTierOptions {
 export function createSessionTiers(sql: Sql, redis: Redis, prefix: string, streamKey: (conversationId: string) => string, options: SessionTierOptions = {}) {
   const blobs = options.blobs ?? createDirBlobStore(join(tmpdir(), 'switchboard-blobs', prefix))
   const resolver = createRetentionResolver(options.retentionPolicies ?? [], options.hotTtlMs ?? 3_600_000)
-  const hot = createHotSessions(redis, { prefix, maxMessages: options.hotMaxMessages ?? 50 })
+  const hot = createHotSessions(redis, { prefix, maxMessages: options.hotMaxMessages ?? 60 })
   const archiver = createArchiver({ sql, blobs, hot, onStep: options.onArchiveStep })
   const customers = createCustomers(sql)
   const purge = createPurger({ sql, redis, blobs, hot, streamKey })

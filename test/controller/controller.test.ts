@@ -79,6 +79,23 @@ describe('the controller role against a recorded watch stream', () => {
     expect(await stored('Agent', 'broken')).toBeUndefined()
   })
 
+  test('routing and retention policies take effect through the store; an invalid one is refused with its paths', async () => {
+    const platformScope = (kind: string, name: string) => platform.storage.resources.get({ tenantId: '*', kind, name })
+    await waitFor(async () => lastStatus('retail-default')?.observedGeneration === 2, 15_000, 'the MODIFIED routing policy')
+    expect(lastStatus('retail-default')).toMatchObject({ appliedVersion: 2, tenant: '*', conditions: [{ status: 'True', reason: 'Applied' }] })
+    expect(await platformScope('RoutingPolicy', 'retail-default')).toMatchObject({ version: 2, createdBy: 'controller', spec: { version: '2026-05-02.1' } })
+    await waitFor(async () => lastStatus('outreach'), 10_000, 'the listed retention policies')
+    for (const name of ['default', 'outreach']) expect(await platformScope('RetentionPolicy', name)).toMatchObject({ version: 1, createdBy: 'controller' })
+    // Every process's retention resolver reads the store: this one has the policies the cluster declared.
+    await waitFor(async () => platform.storage.retentionResolver.resolve('acme', 'outreach').policy === 'outreach@1', 10_000, 'the resolver')
+
+    await waitFor(async () => lastStatus('keep-nothing'), 10_000, 'the invalid retention policy\'s status')
+    const condition = lastStatus('keep-nothing').conditions[0]
+    expect(condition).toMatchObject({ status: 'False', reason: 'Invalid' })
+    for (const path of ['/spec/hot/ttlSeconds', '/spec/warm/days']) expect(condition.message).toContain(path)
+    expect(await stored('RetentionPolicy', 'keep-nothing')).toBeUndefined()
+  })
+
   test('a DELETED event takes the resource out of force', async () => {
     const gone = async () => {
       const history = await platform.storage.resources.history({ tenantId: 'acme', kind: 'Agent', name: 'seasonal' })
@@ -96,6 +113,7 @@ describe('the controller role against a recorded watch stream', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text()
     expect(metrics).toContain('switchboard_controller_leader 1')
     expect(metrics).toMatch(/switchboard_controller_resources\{kind="Agent",state="refused"\} 1/)
+    expect(metrics).toMatch(/switchboard_controller_resources\{kind="RetentionPolicy",state="accepted"\} 2/)
   })
 })
 

@@ -123,18 +123,30 @@ describe('reconciling custom resources into the store', () => {
     expect(await storage.resources.get({ tenantId: 'acme', kind: 'Tool', name: 'track_parcel' })).toMatchObject({ createdBy: 'key:k1' })
   })
 
-  test('routing and retention policies are checked by their file loaders', async () => {
+  test('routing and retention policies are applied to the store like every kind; invalid ones say where', async () => {
     for (const doc of parseAllDocuments(readFileSync(join(ROOT, 'retention/default.yaml'), 'utf8')).map((d) => d.toJS())) {
       await reconciler.reconcile(kind('RetentionPolicy'), cr('RetentionPolicy', doc.metadata.name, doc.spec))
-      expect(accepted(`RetentionPolicy/${doc.metadata.name}`)).toMatchObject({ status: 'True', reason: 'Validated' })
-      expect(accepted(`RetentionPolicy/${doc.metadata.name}`)!.message).toContain('RETENTION_POLICIES')
+      expect(cluster.get(`RetentionPolicy/${doc.metadata.name}`)!.status).toMatchObject({ appliedVersion: 1, tenant: '*', conditions: [{ status: 'True', reason: 'Applied' }] })
+      expect(await storage.resources.get({ tenantId: '*', kind: 'RetentionPolicy', name: doc.metadata.name })).toMatchObject({ createdBy: 'controller' })
     }
+    const clash = { version: 1, tenant: '*', agent: 'outreach', hot: { ttlSeconds: 60 }, warm: {}, cold: {} }
+    await reconciler.reconcile(kind('RetentionPolicy'), cr('RetentionPolicy', 'second-outreach', clash))
+    expect(accepted('RetentionPolicy/second-outreach')).toMatchObject({ status: 'False', reason: 'Invalid' })
+    expect(accepted('RetentionPolicy/second-outreach')!.message).toContain('/spec/agent: RetentionPolicy "outreach" already selects agent "outreach"')
+
     const routing = parseAllDocuments(readFileSync(join(ROOT, 'policies/routing.example.yaml'), 'utf8'))[0]!.toJS()
     await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', routing.spec))
-    expect(accepted('RoutingPolicy/r')).toMatchObject({ status: 'True', reason: 'Validated' })
+    expect(cluster.get('RoutingPolicy/r')!.status).toMatchObject({ appliedVersion: 1, tenant: '*', conditions: [{ status: 'True', reason: 'Applied' }] })
     await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', { ...routing.spec, version: '' }, 2))
-    expect(accepted('RoutingPolicy/r')).toMatchObject({ status: 'False', reason: 'Invalid' })
+    expect(cluster.get('RoutingPolicy/r')!.status).toMatchObject({ appliedVersion: 1, conditions: [{ status: 'False', reason: 'Invalid', observedGeneration: 2 }] })
     expect(accepted('RoutingPolicy/r')!.message).toContain('/spec/version')
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', { ...routing.spec, rules: [{ name: 'x', match: {}, chain: ['gpt-5'] }] }, 3))
+    expect(accepted('RoutingPolicy/r')!.message).toContain('/spec/rules/0/chain/0: unknown model "gpt-5"')
+    expect((await storage.resources.get({ tenantId: '*', kind: 'RoutingPolicy', name: 'r' }))!.version).toBe(1)
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', { ...routing.spec, version: 'v2' }, 4))
+    expect(cluster.get('RoutingPolicy/r')!.status).toMatchObject({ appliedVersion: 2, conditions: [{ status: 'True' }] })
+    await reconciler.removed(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', routing.spec))
+    expect(await storage.resources.get({ tenantId: '*', kind: 'RoutingPolicy', name: 'r' })).toBeUndefined()
   })
 })
 

@@ -22,12 +22,21 @@ let dir: string
 let promUrl: string
 let release: () => void = () => {}
 
+/** Conversations whose model calls the routing sends to the `openai` provider queue; the others' go to `local`. */
+const onOpenAI = new Set<string>()
+
 /** Every model call waits until `release()`, so mail piles up behind the first turns. */
 function heldGateway(): ModelGateway {
   const inner = scriptedGateway()
   const held = new Promise<void>((resolve) => (release = resolve))
-  return { complete: async (req, ctx) => (await held, inner.complete(req, ctx)) }
+  return {
+    vendors: (ctx) => [{ vendor: onOpenAI.has(ctx.conversationId) ? 'openai' : 'local', path: [] }],
+    complete: async (req, ctx) => (await held, inner.complete(req, ctx)),
+  }
 }
+
+// Configured, so the worker serves its queue and reports its backlog; never called (the held gateway answers).
+const OPENAI = JSON.stringify([{ vendor: 'openai', apiKey: 'sk-keda-test-0000', baseUrl: 'http://127.0.0.1:9/v1' }])
 
 function triggers(): Array<{ name: string; query: string }> {
   const out = Bun.spawnSync([kubectl!, 'kustomize', join(import.meta.dir, '..', '..', 'k8s', 'overlays', 'prod')])
@@ -63,8 +72,8 @@ async function value(promql: string): Promise<number | undefined> {
 
 beforeAll(async () => {
   if (!available) return
-  // One provider call at a time: the second conversation's model call waits in the provider pool.
-  h = await startObserved({ gateway: heldGateway() }, { POOL_PROVIDER_CONCURRENCY: '1' })
+  // One provider call at a time per provider queue: the second conversation's model call on each queue waits.
+  h = await startObserved({ gateway: heldGateway() }, { POOL_PROVIDER_CONCURRENCY: '1', ROUTING_PROVIDERS: OPENAI })
   startPrometheus(h.platform.metricsPort!)
 })
 
@@ -79,16 +88,22 @@ afterAll(async () => {
 
 test.skipIf(!available)('every KEDA trigger query rises with the backlog and falls to zero when it drains', async () => {
   const queries = triggers()
-  expect(queries.map((q) => q.name).sort()).toEqual(['switchboard-worker/conversation-backlog', 'switchboard-worker/pool-backlog'])
+  expect(queries.map((q) => q.name).sort()).toEqual([
+    'switchboard-provider-openai/provider-backlog', 'switchboard-worker/conversation-backlog', 'switchboard-worker/pool-backlog',
+  ])
   const turns: string[] = []
-  const [a, b] = [await h.newConversation(), await h.newConversation()]
+  const [a, b, c, d] = [await h.newConversation(), await h.newConversation(), await h.newConversation(), await h.newConversation()]
+  onOpenAI.add(c!).add(d!)
   for (let i = 0; i < 4; i++) turns.push(await h.post(a!, `Hello (${i + 1})`))
   await waitFor(async () => (await h.platform.host!.stats()).mailboxBacklog === 3, 15_000, 'three messages behind the first turn')
-  turns.push(await h.post(b!, 'Hello from b'))
-  await waitFor(async () => (await h.platform.host!.stats()).activeActors === 2, 15_000, 'b to be active')
+  turns.push(await h.post(b!, 'Hello from b'), await h.post(c!, 'Hello from c'), await h.post(d!, 'Hello from d'))
+  await waitFor(async () => (await h.platform.host!.stats()).activeActors === 4, 15_000, 'b, c and d to be active')
 
-  // a's three messages wait in its mailbox; b's model call waits behind a's in the provider pool.
-  const expected: Record<string, number> = { 'switchboard-worker/conversation-backlog': 3, 'switchboard-worker/pool-backlog': 1 }
+  // a's three messages wait in its mailbox; b's model call waits behind a's on the `local` provider queue, d's
+  // behind c's on the `openai` one: each vendor's Deployment sees its own backlog.
+  const expected: Record<string, number> = {
+    'switchboard-worker/conversation-backlog': 3, 'switchboard-worker/pool-backlog': 1, 'switchboard-provider-openai/provider-backlog': 1,
+  }
   for (const q of queries) {
     const seen = await waitFor(async () => ((await value(q.query)) === expected[q.name] ? expected[q.name] : undefined), 30_000, `${q.name} to reach ${expected[q.name]}`)
     expect(seen).toBe(expected[q.name]!)

@@ -75,6 +75,9 @@ describe('metrics', () => {
     for (const pool of ['provider', 'tool', 'escalation', 'outreach']) {
       expect(worker).toContain(`switchboard_pool_jobs{pool="${pool}",state="waiting"}`)
     }
+    // One series per configured provider queue, and only those (the tests' AGENT_PROVIDER is echo): a bounded label.
+    const providers = [...worker.matchAll(/switchboard_provider_queue_jobs\{provider="([^"]+)",state="waiting"\}/g)].map((m) => m[1])
+    expect(providers.sort()).toEqual(['echo', 'local'])
     const api = await h.platform.app!.handle(new Request('http://localhost/metrics'))
     expect(api.status).toBe(200)
     expect(api.headers.get('content-type')).toContain('text/plain')

@@ -65,7 +65,8 @@ describe('a trace per turn', () => {
     expect(chats).toHaveLength(2)
     for (const chat of chats) {
       const up = ancestry(chat, spans)
-      expect(up.slice(0, 3)).toEqual(['process pool-provider', 'add pool-provider.provider.complete', 'invoke_agent demo'])
+      // The scripted model names no vendor: its calls travel on the `local` provider queue.
+      expect(up.slice(0, 3)).toEqual(['process pool-provider-local', 'add pool-provider-local.provider.complete', 'invoke_agent demo'])
       expect(up).toContain('turn')
     }
     expect(chats[0]!.attributes).toMatchObject({

@@ -1,11 +1,11 @@
-// The runtime touches BullMQ's private key layout in two places: the ordered takeover (takeover.ts) and the job
-// scrubber (job-scrubber.ts), and takes mail with BullMQ's own scripts outside a Worker (mailbox-jobs.ts). bullmq is
-// pinned to an exact version; this contract fails if an upgrade moves the keys or changes what those scripts do.
+// The runtime touches BullMQ's private key layout in three places: the ordered takeover (takeover.ts, run by the
+// lease claim), the lease release's look at waiting mail (lease.ts) and the job scrubber (job-scrubber.ts), and takes
+// mail with BullMQ's own scripts outside a Worker (mailbox-jobs.ts). bullmq is pinned to an exact version; this
+// contract fails if an upgrade moves the keys or changes what those scripts do.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createMailboxJobs } from '../../queues/mailbox-jobs.ts'
-import { requeueInFlight } from '../../queues/takeover.ts'
 import { createLeases, createMailbox, createRedis, names } from '../../queues/index.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { turn } from '../support/traffic.ts'
@@ -42,8 +42,10 @@ test('mail sits in the keys the takeover and the scrubber use, and is taken, tak
     expect(await redis.client.lrange(`${base}active`, 0, -1)).toEqual(['c-1'])
     expect(await redis.client.get(`${base}c-1:lock`)).toBe('owner-a')
 
-    // A new owner's takeover: the lock goes, the message is next in line again, and counted as redelivered.
-    expect(await requeueInFlight(connection, redis.prefix, names.mailbox(conversation))).toBe(1)
+    // A new owner claims the conversation's activation request (the first owner died without a lease): the lock
+    // goes, the message is next in line again, and counted as redelivered.
+    const successor = createLeases(connection, redis.prefix, 'owner-b', 1000)
+    expect(await successor.claim(10)).toEqual({ claimed: [conversation], local: [], left: 0 })
     expect(await redis.client.exists(`${base}c-1:lock`)).toBe(0)
     expect(await redis.client.lrange(`${base}wait`, 0, -1)).toEqual(['c-2', 'c-1'])
     // The old owner can no longer complete what was taken over.
@@ -57,6 +59,12 @@ test('mail sits in the keys the takeover and the scrubber use, and is taken, tak
     expect(await redis.client.zrange(`${base}completed`, 0, -1)).toEqual(['c-1'])
     expect(await jobs.complete(conversation, next!, 'forget')).toBeUndefined()
     expect(await redis.client.exists(`${base}c-2`)).toBe(0)
+
+    // Mail rung to an owner that gives its lease up is seen waiting by the release, and handed back as a request.
+    await mailbox.send(turn(conversation, 'c-3', 'c-3'))
+    expect(await redis.client.llen(names.activationRequests(redis.prefix))).toBe(0)
+    await successor.release(conversation)
+    expect(await redis.client.lrange(names.activationRequests(redis.prefix), 0, -1)).toEqual([conversation])
   } finally {
     await jobs.close()
     await mailbox.close()

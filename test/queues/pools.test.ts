@@ -3,18 +3,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { PoolHandlers, PoolRequest } from '../../actors/protocol.ts'
 import { AppError, RetryableError, TerminalError } from '../../lib/errors.ts'
-import { createLogger } from '../../lib/log.ts'
-import {
-  attemptsByKind, createDeadLetter, createPoolClient, createRedis, startPoolWorkers, type DeadLetter, type PoolQueues, type PoolWorkers,
-} from '../../queues/index.ts'
-import { createTestRedis, type TestRedis } from '../support/redis.ts'
+import { attemptsByKind, type DeadLetter, type PoolQueues } from '../../queues/index.ts'
+import { startPoolFixture, type PoolFixture } from '../support/pools.ts'
 import { waitFor } from '../support/wait.ts'
-import type Redis from 'ioredis'
 
-let redis: TestRedis
-let bull: Redis
+let fixture: PoolFixture
 let pools: PoolQueues
-let workers: PoolWorkers
 let deadLetter: DeadLetter
 const calls = new Map<string, number>()
 
@@ -41,21 +35,11 @@ const handlers = {
 } as unknown as PoolHandlers
 
 beforeAll(async () => {
-  redis = await createTestRedis()
-  bull = createRedis(redis.url, 'pools-test')
-  deadLetter = createDeadLetter(bull, redis.prefix)
-  const concurrency = { provider: 1, tool: 4, escalation: 1, outreach: 1 }
-  workers = startPoolWorkers(bull, { prefix: redis.prefix, concurrency, lockDurationMs: 5000 }, handlers, { deadLetter, log: createLogger() })
-  pools = createPoolClient(bull, redis.url, redis.prefix)
+  fixture = await startPoolFixture(handlers, { provider: 1, tool: 4, escalation: 1, outreach: 1 })
+  ;({ pools, deadLetter } = fixture)
 })
 
-afterAll(async () => {
-  await pools.close()
-  await workers.close()
-  await deadLetter.close()
-  bull.disconnect()
-  await redis.cleanup()
-})
+afterAll(() => fixture.close())
 
 describe('pools', () => {
   test('a call returns the handler result', async () => {

@@ -1,8 +1,8 @@
 // Archive then restore gives identical rows; a crash after any archiving step loses and duplicates nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { gzipSync } from 'node:zlib'
-import { parseRetentionPolicies, type ArchiveStep, type Storage } from '../../storage/index.ts'
-import { createTiersFixture, recordToolCall, script, type TiersFixture } from './tiers-fixture.ts'
+import type { ArchiveStep, Storage } from '../../storage/index.ts'
+import { createTiersFixture, recordToolCall, retentionPolicies, script, type TiersFixture } from './tiers-fixture.ts'
 
 let fx: TiersFixture
 let storage: Storage
@@ -90,7 +90,7 @@ describe('archive', () => {
       onArchiveStep: (step) => {
         if (armed && step === crashAfter) throw ((armed = false), new Error(`crash after ${step}`))
       },
-      retentionPolicies: parseRetentionPolicies(`apiVersion: switchboard.dev/v1alpha1
+      retentionPolicies: retentionPolicies(`apiVersion: switchboard.dev/v1alpha1
 kind: RetentionPolicy
 metadata: { name: crash }
 spec: { version: 1, tenant: crash-tenant, hot: { ttlSeconds: 60 }, warm: { days: 1 }, cold: { days: 30 } }`),

@@ -1,10 +1,14 @@
-// Retention policies: YAML parsing and resolution, and the job purging at each tier, idempotently.
+// Retention policies: resolution, the RetentionPolicy resources of the versioned store reaching the resolver
+// without a restart, and the job purging at each tier, idempotently.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRetentionResolver, parseRetentionPolicies, type Storage } from '../../storage/index.ts'
+import { applyResource, type ApplyDeps } from '../../api/index.ts'
+import { AppError } from '../../lib/errors.ts'
+import { createLogger, setLogLevel } from '../../lib/log.ts'
+import { createRetentionResolver, watchRetentionPolicies, type Storage } from '../../storage/index.ts'
 import { waitFor } from '../support/wait.ts'
-import { createTiersFixture, recordToolCall, script, type TiersFixture } from './tiers-fixture.ts'
+import { createTiersFixture, recordToolCall, retentionPolicies, script, type TiersFixture } from './tiers-fixture.ts'
 
 let fx: TiersFixture
 const DAY = 86_400_000
@@ -15,7 +19,7 @@ kind: RetentionPolicy
 metadata: { name: ${name} }
 spec: { version: 2, ${spec} }
 `
-const POLICIES = parseRetentionPolicies([
+const POLICIES = retentionPolicies([
   policy('hot-only', 'tenant: t-hot, hot: { ttlSeconds: 1 }, warm: {}, cold: {}'),
   policy('tiered', 'tenant: t-tiered, hot: { ttlSeconds: 60 }, warm: { days: 10 }, cold: { days: 100 }'),
   policy('no-cold', 'tenant: t-tiered, agent: outreach, hot: { ttlSeconds: 60 }, warm: { days: 5 }, cold: { days: 0 }'),
@@ -32,13 +36,12 @@ const toolCalls = async (id: string) => (await fx.db.sql`select count(*)::int as
 
 describe('retention policies', () => {
   test('the shipped examples parse', () => {
-    const shipped = parseRetentionPolicies(readFileSync(join(import.meta.dir, '../../retention/default.yaml'), 'utf8'))
-    expect(shipped.map((p) => p.metadata.name)).toEqual(['default', 'outreach'])
+    const shipped = retentionPolicies(readFileSync(join(import.meta.dir, '../../retention/default.yaml'), 'utf8'))
+    expect(shipped.map((p) => `${p.metadata.name} ${p.spec.tenant}/${p.spec.agent}`)).toEqual(['default */*', 'outreach */outreach'])
   })
 
-  test('invalid or ambiguous policies are refused with config.invalid', () => {
-    expect(() => parseRetentionPolicies(policy('x', 'warm: {}, cold: {}'))).toThrow(/hot/)
-    expect(() => parseRetentionPolicies(policy('a', 'hot: { ttlSeconds: 1 }, warm: {}, cold: {}').repeat(2))).toThrow(/two policies/)
+  test('an invalid policy is refused naming the path', () => {
+    expect(() => retentionPolicies(policy('x', 'warm: {}, cold: {}'))).toThrow('/spec/hot')
   })
 
   test('the most specific policy wins and names its version', () => {
@@ -46,6 +49,43 @@ describe('retention policies', () => {
     expect(resolver.resolve('t-tiered', 'outreach')).toMatchObject({ policy: 'no-cold@2', coldMs: 0, warmMs: 5 * DAY })
     expect(resolver.resolve('t-tiered', 'demo')).toMatchObject({ policy: 'tiered@2', coldMs: 100 * DAY })
     expect(resolver.resolve('elsewhere', 'demo')).toEqual({ policy: 'none', hotTtlMs: 5000 })
+  })
+})
+
+describe('retention policies from the versioned store', () => {
+  test('an applied, changed or deleted RetentionPolicy reaches the resolver without a restart; a second policy for one selector is refused', async () => {
+    setLogLevel('error')
+    const s = await fx.open({ hotTtlMs: 5000 })
+    const deps: ApplyDeps = { resources: s.resources, builtinTools: [] }
+    const operator = { kind: 'operator' as const, by: 'test' }
+    const spec = { version: 1, tenant: 't-store', hot: { ttlSeconds: 30 }, warm: { days: 3 }, cold: {} }
+    const source = await watchRetentionPolicies({ resources: s.resources, resolver: s.retentionResolver, refreshMs: 50, log: createLogger() })
+    const resolved = (agent = 'demo') => s.retentionResolver.resolve('t-store', agent)
+    try {
+      expect(resolved()).toEqual({ policy: 'none', hotTtlMs: 5000 })
+      await applyResource(deps, operator, { kind: 'RetentionPolicy', name: 'store-a', spec })
+      await waitFor(async () => resolved().policy === 'store-a@1', 5000, 'the applied policy')
+      expect(resolved()).toMatchObject({ hotTtlMs: 30_000, warmMs: 3 * DAY })
+
+      await applyResource(deps, operator, { kind: 'RetentionPolicy', name: 'store-a', spec: { ...spec, version: 2, warm: { days: 4 } } })
+      await waitFor(async () => resolved().policy === 'store-a@2', 5000, 'the changed policy')
+      expect(resolved().warmMs).toBe(4 * DAY)
+
+      const clash = applyResource(deps, operator, { kind: 'RetentionPolicy', name: 'store-b', spec })
+      await expect(clash).rejects.toThrow('/spec/agent: RetentionPolicy "store-a" already selects agent "*" of tenant t-store')
+      // A tenant's own key declares its policies; the selector's tenant is always the caller.
+      await applyResource(deps, { kind: 'tenant', tenantId: 't-store', by: 'key:k' }, {
+        kind: 'RetentionPolicy', name: 'outreach', spec: { version: 1, agent: 'outreach', hot: { ttlSeconds: 10 }, warm: { days: 1 }, cold: { days: 0 } },
+      })
+      await waitFor(async () => resolved('outreach').policy === 'outreach@1', 5000, 'the tenant\'s policy')
+      const foreign = applyResource(deps, { kind: 'tenant', tenantId: 't-store', by: 'key:k' }, { kind: 'RetentionPolicy', name: 'x', spec: { ...spec, tenant: 'other' } })
+      await expect(foreign).rejects.toBeInstanceOf(AppError)
+
+      await s.resources.delete({ tenantId: 't-store', kind: 'RetentionPolicy', name: 'store-a' }, 'test')
+      await waitFor(async () => resolved().policy === 'none', 5000, 'the deleted policy')
+    } finally {
+      source.close()
+    }
   })
 })
 

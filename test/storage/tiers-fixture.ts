@@ -1,7 +1,8 @@
 // One test file's session tiers: its own Postgres schema, Redis prefix and S3 server, and a way to open a
 // second storage over the same data (what a restarted process sees).
 import type Redis from 'ioredis'
-import { createRedisClient, createStorage, type S3BlobStore, type SessionTierOptions, type Storage } from '../../storage/index.ts'
+import { parseResourceDocuments } from '../../resources/index.ts'
+import { createRedisClient, createStorage, type RetentionPolicy, type S3BlobStore, type SessionTierOptions, type Storage } from '../../storage/index.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { startS3Server, type S3Server } from './s3-server.ts'
@@ -49,3 +50,7 @@ export async function recordToolCall(sql: TestDatabase['sql'], conversationId: s
     values (${`${turnId}.tool.${callId}`}, 'modify_user_address', ${sql.json({ user_id: 'u1', address1: '1 Secret Lane' })},
       ${conversationId}, ${turnId}, 'done', true, ${sql.json({ ok: true, output: { address1: '1 Secret Lane' } })})`
 }
+
+/** RetentionPolicy documents as the store holds them (validated, defaults filled). */
+export const retentionPolicies = (text: string): RetentionPolicy[] =>
+  parseResourceDocuments(text).map((d) => ({ metadata: d.metadata, spec: d.spec as RetentionPolicy['spec'] }))

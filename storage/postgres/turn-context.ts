@@ -1,0 +1,49 @@
+// A model call's prompt read back by reference: the provider pool's jobs carry message ids, never the words. One
+// round trip returns the messages of the conversation's context window, the recorded replies of the turns whose
+// transcripts (tool calls and results) the window holds, the input verdicts that withheld a message, and every
+// step the turn itself recorded so far (its model answers and tool results).
+import type { Sql } from './client.ts'
+import type { Role } from './messages.ts'
+import { MERGED_STEP } from './settled-steps.ts'
+
+export interface TurnContextRows {
+  /** The window's messages by id (an id not found, such as an archived message of another conversation, is absent). */
+  messages: Map<string, { role: Role; text: string }>
+  /** The `reply` step of each turn the window holds transcript entries of (`<turn>.t<i>`). */
+  replies: Map<string, { transcript?: unknown[] }>
+  /** Messages of the window a guardrail withheld from models: their own turn's input verdict, or the one they merged into. */
+  withheld: Set<string>
+  /** Every step this turn recorded so far. */
+  steps: Map<string, unknown>
+}
+
+/** The turn a transcript entry id (`<turn>.t<i>`) belongs to. */
+export const transcriptTurn = (id: string): string | undefined => /\.t\d+$/.test(id) ? id.slice(0, id.lastIndexOf('.t')) : undefined
+
+export async function loadTurnContext(sql: Sql, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
+  const turns = [...new Set(ids.map(transcriptTurn).filter((t) => t !== undefined))]
+  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan.
+  type Row = { kind: 'm' | 's'; id: string; step: string | null; role: Role | null; text: string | null; result: unknown }
+  const rows = await sql<Row[]>`
+    select 'm' as kind, m.id, null as step, m.role, m.text, null::jsonb as result from messages m where m.id = any(${ids as string[]})
+    union all
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = ${turnId}
+    union all
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = any(${turns}) and s.step = 'reply'
+    union all
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s
+    where s.turn_id = any(${ids as string[]}) and s.turn_id <> ${turnId} and s.step in (${inputStep}, ${MERGED_STEP})`
+  const out: TurnContextRows = { messages: new Map(), replies: new Map(), withheld: new Set(), steps: new Map() }
+  const blocked = new Set<string>()
+  const mergedInto = new Map<string, string>()
+  for (const r of rows) {
+    if (r.kind === 'm') out.messages.set(r.id, { role: r.role!, text: r.text! })
+    else if (r.id === turnId) out.steps.set(r.step!, r.result)
+    if (r.kind !== 's') continue
+    if (r.step === 'reply') out.replies.set(r.id, r.result as { transcript?: unknown[] })
+    if (r.step === inputStep && (r.result as { verdict?: string }).verdict === 'block') blocked.add(r.id)
+    if (r.step === MERGED_STEP) mergedInto.set(r.id, (r.result as { into: string }).into)
+  }
+  for (const id of ids) if (blocked.has(id) || blocked.has(mergedInto.get(id) ?? '')) out.withheld.add(id)
+  return out
+}
