@@ -6,7 +6,8 @@ import { createLogger, setLogLevel, type Logger } from './lib/log.ts'
 import { startTracing, type Tracing } from './lib/telemetry.ts'
 import { startPlatform, type Platform } from './platform.ts'
 import { BUILTIN_TOOLS } from './platform-resources.ts'
-import { runArenaCli } from './platform-arena-cli.ts'
+import { runArenaCli, startLanes } from './platform-arena-cli.ts'
+import { modelCustomers } from './platform-arena.ts'
 import { ensureDemoConsoleAdmin, ensureDemoTenant, runAdminCommand } from './api/index.ts'
 import { createJobScrubber, createRedis } from './queues/index.ts'
 import { providerQueueNames } from './platform-routing.ts'
@@ -73,7 +74,11 @@ setLogLevel(config.logLevel)
 const log = createLogger({ role: config.role, worker: config.workerId })
 // Before the platform: its queues carry trace context only when a tracer provider is installed.
 const tracing = startTracing({ exporter: config.telemetry.traces, serviceName: 'switchboard', serviceInstanceId: config.workerId })
-const platform = await startPlatform(config, { log })
+const platform = await startPlatform(config, {
+  log,
+  // A worker with ARENA_RUNNER_LANES plays Arena runs started from the API on lanes of its own.
+  arena: { lanes: (runId) => startLanes(config.arena.runnerLanes, runId, process.env), customers: (spec) => modelCustomers(spec, process.env) },
+})
 if (platform.app) {
   platform.app.listen({ hostname: config.api.host, port: config.api.port })
   log.info('api listening', { url: `http://${config.api.host}:${platform.app.server?.port}` })

@@ -2,12 +2,12 @@
 // run, print a report. Each command's last stdout line is one JSON object; progress goes to stderr.
 // Part of the composition root: it may import every layer.
 import {
-  buildReport, createRun, importTauResults, parseRunSpec, progressBar, reportCsv, reportJunit, runTrials, type ArenaLane, type ArenaReport,
+  buildReport, createRun, importTauResults, newRunId, parseRunSpec, progressBar, reportCsv, reportJunit, runTrials, storedPolicyVersions, type ArenaLane, type ArenaReport,
 } from './arena/index.ts'
 import { loadConfig } from './lib/config.ts'
 import { AppError } from './lib/errors.ts'
 import { modelCustomers, startArenaLane } from './platform-arena.ts'
-import { createSql, migrate, createArenaRuns, type ArenaRuns } from './storage/index.ts'
+import { createSql, migrate, createArenaRuns, createResources, type ArenaRuns, type Resources } from './storage/index.ts'
 
 type Env = Record<string, string | undefined>
 
@@ -24,7 +24,7 @@ export async function runArenaCli(args: string[], env: Env): Promise<number> {
       console.log(JSON.stringify(importTauResults(await readJson(target))))
       return 0
     }
-    if ((command === 'run' || command === 'resume' || command === 'report') && target) return await withRuns(env, (runs) => runCommand(command, target, args, runs, env))
+    if ((command === 'run' || command === 'resume' || command === 'report') && target) return await withRuns(env, (stores) => runCommand(command, target, args, stores, env))
   } catch (e) {
     console.error(e instanceof AppError ? `${e.code}: ${e.message}` : e)
     return 1
@@ -33,15 +33,18 @@ export async function runArenaCli(args: string[], env: Env): Promise<number> {
   return 2
 }
 
-async function runCommand(command: 'run' | 'resume' | 'report', target: string, args: string[], runs: ArenaRuns, env: Env): Promise<number> {
+async function runCommand(command: 'run' | 'resume' | 'report', target: string, args: string[], { runs, resources }: Stores, env: Env): Promise<number> {
   if (command === 'report') {
     const report = await reportOf(runs, target)
     const format = flag(args, '--format') ?? 'json'
     console.log(format === 'csv' ? reportCsv(report) : format === 'junit' ? reportJunit(report) : JSON.stringify(report))
     return 0
   }
-  const runId = command === 'run' ? flag(args, '--id') ?? `run_${Bun.randomUUIDv7().replaceAll('-', '').slice(-16)}` : target
-  if (command === 'run') await createRun(runs, { id: runId, tenantId: flag(args, '--tenant') ?? 'default', spec: await readJson(target) })
+  const runId = command === 'run' ? flag(args, '--id') ?? newRunId() : target
+  if (command === 'run') {
+    const tenantId = flag(args, '--tenant') ?? 'default'
+    await createRun(runs, { id: runId, tenantId, spec: await readJson(target), policies: storedPolicyVersions(resources, tenantId) })
+  }
   process.stderr.write(`arena run ${runId}\n`)
   const run = await runs.get(runId)
   if (!run) throw new AppError('not_found', `no arena run ${runId}`)
@@ -72,12 +75,18 @@ async function reportOf(runs: ArenaRuns, runId: string): Promise<ArenaReport> {
   return buildReport(run, await runs.trials(runId))
 }
 
-async function withRuns<T>(env: Env, f: (runs: ArenaRuns) => Promise<T>): Promise<T> {
+/** The run store, and the resource store pinned policy versions are read from. */
+interface Stores {
+  runs: ArenaRuns
+  resources: Resources
+}
+
+async function withRuns<T>(env: Env, f: (stores: Stores) => Promise<T>): Promise<T> {
   const { postgres } = loadConfig(env)
   const sql = createSql({ ...postgres, maxConnections: 4 })
   try {
     await migrate(sql, postgres.schema)
-    return await f(createArenaRuns(sql))
+    return await f({ runs: createArenaRuns(sql), resources: createResources(sql) })
   } finally {
     await sql.end()
   }

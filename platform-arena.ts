@@ -147,6 +147,8 @@ function conversation(platform: Platform, replays: Map<string, Replay>, replyTim
       ...(c.policy === null ? withoutPolicy : base.spec), ...c.agentOverrides, tenant: tenantId,
       ...(c.mode ? { mode: c.mode } : {}), ...(c.model ? { model: c.model } : {}), ...(c.policy ? { policy: c.policy } : {}),
     }
+    // A pinned version becomes the trial tenant's own policy of that name, over the lane's platform one.
+    if (c.pinnedPolicy) await call('PUT', `/v1/agentpolicies/${c.pinnedPolicy.name}`, { spec: { ...c.pinnedPolicy.spec, tenant: tenantId } }, 200)
     await call('PUT', `/v1/agents/${agent}`, { spec }, 200)
     const conversationId = (await call('POST', '/v1/conversations', { agent }, 201)).id as string
     if (scenario.kind === 'recorded') await seedHistory(storage, conversationId, scenario.history)

@@ -83,7 +83,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
     state: storage.policyState, spending: storage.spending, approvals: storage.approvals,
     today: () => new Date(deps.clock.now()).toISOString().slice(0, 10),
   })
-  const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue, policies, enforcer })
+  const tools = deps.tools ?? createAgentToolExecutor({ conversations: storage.conversations, directory, catalogue, policies, enforcer, turnMode: storage.policyState.turnMode })
   const runtime = {
     storage, pools: deps.pools, mailbox: deps.mailbox, tools, directory, clock: deps.clock, log,
     observer: deps.metrics.observer, captureContent: config.telemetry.captureContent,

@@ -1,7 +1,8 @@
 // The composition root's body: wires config → storage, queues, providers, actors → API and worker roles.
 // main.ts runs it as a process; tests run it in-process with their own config and seams.
 import type { ToolExecutor } from './actors/index.ts'
-import { createApp, type App } from './api/index.ts'
+import { agentKpis, createApp, type App } from './api/index.ts'
+import { startArenaRunner, startDemotionTimer, type ArenaRunnerDeps } from './arena/index.ts'
 import { startChannels } from './channels/index.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import type { Config } from './lib/config.ts'
@@ -36,6 +37,8 @@ export interface PlatformSeams {
   log?: Logger
   /** The controller role's Kubernetes API (tests point it at a loopback server). */
   kube?: KubeClient
+  /** Where a worker plays Arena runs started from the API (with ARENA_RUNNER_LANES above 0): main.ts starts lanes. */
+  arena?: Pick<ArenaRunnerDeps, 'lanes' | 'customers'>
 }
 
 export interface Platform {
@@ -124,6 +127,16 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
     const qa = startQaSamplingTimer({ storage, clock, log, intervalMs: config.qaSampling.checkMs,
       options: { ...DEFAULT_QA_SAMPLING, perStratum: config.qaSampling.perStratum } })
     closers.unshift(() => qa.close())
+    // Levels the promotion gate raised come down one step when their conversation type's KPIs break the suite's floors.
+    const demotions = startDemotionTimer({
+      promotions: storage.promotions, suites: storage.arenaSuites, resources: storage.resources, clock, log, intervalMs: config.arena.demotionCheckMs,
+      kpis: (q) => agentKpis(storage, q.tenantId, q.agent, q, q.now, config.kpis, q.conversationType),
+    })
+    closers.unshift(() => demotions.close())
+    if (config.arena.runnerLanes > 0 && seams.arena) {
+      const runner = startArenaRunner({ ...seams.arena, runs: storage.arenaRuns, worker: config.workerId, leaseMs: config.arena.runLeaseMs, log })
+      closers.unshift(() => runner.close())
+    }
     const systemic = startSystemicIssuesTimer({ storage, tenants: storage.tenants, clock, log, intervalMs: config.systemicIssues.checkMs,
       windowMs: config.systemicIssues.windowMs, webhookUrl: config.systemicIssues.webhookUrl })
     closers.unshift(() => systemic.close())

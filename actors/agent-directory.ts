@@ -49,9 +49,13 @@ export interface RunnableAgent {
   instructions(vars: TurnVariables): string
   /** The `{{variables}}` the instructions use, so a caller fetches only what is needed. */
   variables: readonly string[]
-  tools(tenantId: string): Promise<OfferedTools>
-  /** Whether the agent may call this tool now (listed, and not withdrawn). */
-  allows(tenantId: string, tool: string): Promise<boolean>
+  /**
+   * The tools offered at `mode`, the level the turn runs at (its conversation type's, or by default the agent's own):
+   * workflows are offered at operate only.
+   */
+  tools(tenantId: string, mode?: 'assist' | 'execute' | 'operate'): Promise<OfferedTools>
+  /** Whether the agent may call this tool now at `mode` (listed, and not withdrawn). */
+  allows(tenantId: string, tool: string, mode?: 'assist' | 'execute' | 'operate'): Promise<boolean>
   gateway: ModelGateway
   /** The policy in force for the agent; undefined when it names none, or names one nobody defined. */
   policyIn(tenantId: string): Promise<RunnablePolicy | undefined>

@@ -45,7 +45,7 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
   function compile(row: StoredResource): RunnableAgent {
     const spec = row.spec as unknown as SpecOf['Agent']
     const ref = { scope: row.tenantId, version: row.version }
-    const offered = async (tenantId: string): Promise<OfferedTools & { names: string[] }> => {
+    const offered = async (tenantId: string, mode = spec.mode): Promise<OfferedTools & { names: string[] }> => {
       let tools = await options.catalogue.forTenant(tenantId)
       // An agent newer than this worker's view of the catalogue may list tools declared a moment ago.
       if (!knowsAll(spec.tools, tools)) tools = await options.catalogue.forTenant(tenantId, { fresh: true })
@@ -53,8 +53,8 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
       const withdrawn = tools.withdrawn().filter((w) => listed.includes(w.name) || tools.sources.has(w.name))
       const names = listed.filter((n) => !withdrawn.some((w) => w.name === n))
       const offered = tools.registry.specs(names).map(({ name, description, parameters }) => ({ name, description, parameters }))
-      // Workflows are the Operate level: offered (and allowed) only in that mode.
-      const workflows = spec.mode === 'operate' ? workflowSpecs(spec.workflows ?? []) : []
+      // Workflows are the Operate level: offered (and allowed) only at that level.
+      const workflows = mode === 'operate' ? workflowSpecs(spec.workflows ?? []) : []
       return { names: [...names, ...workflows.map((w) => w.name)], offered: [...offered, ...workflows], withdrawn }
     }
     return {
@@ -64,11 +64,11 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
         'customer.name': vars.customerName, 'customer.segment': vars.segment, today: today(),
       }),
       variables: templateVariables(spec.instructions),
-      tools: async (tenantId) => {
-        const { offered: list, withdrawn } = await offered(tenantId)
+      tools: async (tenantId, mode) => {
+        const { offered: list, withdrawn } = await offered(tenantId, mode)
         return { offered: list, withdrawn }
       },
-      allows: async (tenantId, tool) => (await offered(tenantId)).names.includes(tool),
+      allows: async (tenantId, tool, mode) => (await offered(tenantId, mode)).names.includes(tool),
       gateway: options.models.gatewayFor(spec.model, row.name),
       policyIn: async (tenantId) => {
         const found = spec.policy ? await options.policies.resolve(tenantId, spec.policy) : undefined

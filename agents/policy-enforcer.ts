@@ -27,7 +27,7 @@ export interface EnforcedCall {
 }
 
 export interface EnforcerDeps {
-  state: Pick<PolicyState, 'callFacts' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
+  state: Pick<PolicyState, 'callFacts' | 'turnMode' | 'claimSubject' | 'consent' | 'useConfirmation' | 'recordDecision'>
   spending: Pick<Spending, 'reserve' | 'spent' | 'release'>
   approvals: Pick<Approvals, 'request' | 'approved'>
   today(): string
@@ -87,15 +87,20 @@ export function createPolicyEnforcer(deps: EnforcerDeps) {
   }
 
   /** Runs the call if the policy allows it; what comes back is what the model may see. */
-  async function enforce(c: EnforcedCall): Promise<EnforcedResult> {
-    if (!c.policy) {
-      if (c.type !== 'READ' && c.maturity === 'assist') {
+  async function enforce(call: EnforcedCall): Promise<EnforcedResult> {
+    // The level the call's turn began with counts, not the agent's own mode: the promotion gate may hold this
+    // conversation's type at another level.
+    if (!call.policy) {
+      if (call.type === 'READ') return call.execute()
+      const c = { ...call, maturity: (await deps.state.turnMode(call.turnId)) ?? call.maturity }
+      if (c.maturity === 'assist') {
         await record(c, { rule: 'platform.assist_drafts_only', outcome: 'deny', reason: 'an assist-mode agent never changes data' })
         return refusal('policy.denied', `${c.tool} changes data, and this agent only drafts replies`)
       }
       return c.execute()
     }
-    const { subject, allowed } = await deps.state.callFacts(c.conversationId, c.callId)
+    const { subject, allowed, turnMode } = await deps.state.callFacts(call.conversationId, call.callId, call.turnId)
+    const c = { ...call, maturity: turnMode ?? call.maturity }
     // A redelivered call that was allowed stays allowed: its first run may have changed what the conditions read
     // (the order a refund workflow returned is no longer 'delivered'), and its effects are idempotent.
     if (allowed) return runAllowed(c, { outcome: 'allow', rule: allowed.rule }, subject)

@@ -15,6 +15,8 @@ export interface AgentToolExecutorOptions {
   catalogue: Pick<ToolCatalogue, 'forTenant'>
   policies: Pick<PolicyCache, 'resolve' | 'version'>
   enforcer: PolicyEnforcer
+  /** The level a turn began with (its conversation type's, or the agent's own): a workflow runs only at operate. */
+  turnMode?: (turnId: string) => Promise<'assist' | 'execute' | 'operate' | undefined>
 }
 
 // A conversation's tenant and agent never change: remembering them spares a read per tool call.
@@ -39,7 +41,8 @@ export function createAgentToolExecutor(options: AgentToolExecutorOptions): Tool
       const owner = await ownerOf(call.conversationId)
       const agent = owner && (await options.directory.resolve(owner.tenantId, owner.agent, call.agentRef))
       if (!owner || !agent) return refuse('agent.unknown', `conversation ${call.conversationId} has no agent defined`)
-      if (!(await agent.allows(owner.tenantId, call.tool))) return refuse('tool.unknown', `tool ${call.tool} is not available to agent ${agent.name}`)
+      const mode = isWorkflowTool(call.tool) ? await options.turnMode?.(call.turnId) : undefined
+      if (!(await agent.allows(owner.tenantId, call.tool, mode))) return refuse('tool.unknown', `tool ${call.tool} is not available to agent ${agent.name}`)
       const policy = call.policyRef && call.policyRef.name === agent.policy
         ? await options.policies.version(agent.policy, call.policyRef)
         : agent.policy ? await options.policies.resolve(owner.tenantId, agent.policy) : undefined

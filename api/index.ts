@@ -8,3 +8,5 @@ export { applyResource, applyDocuments, type ApplyDeps, type Applier, type Appli
 /** The agent console's seams: its session lifetime and its built page. */
 export type { ConsoleAsset, ConsoleOptions, LoadConsoleAssets } from './console/console-routes.ts'
 export { ensureDemoConsoleAdmin } from './console/demo-admin.ts'
+/** One agent's KPIs over a window (of one conversation type when named), as the KPI routes and the promotion gate read them. */
+export { agentKpis } from './routes/kpis.ts'

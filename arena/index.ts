@@ -29,13 +29,15 @@ export {
  * await createRun(storage.arenaRuns, { id, tenantId, spec })
  * await runTrials(id, { runs: storage.arenaRuns, lanes, worker: 'cli' })
  */
-export { createRun, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
+export { createRun, newRunId, runTrials, type RunnerOptions, type RunProgress } from './runs/runner.ts'
 export { progressBar } from './runs/progress-bar.ts'
-export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials } from './runs/run-spec.ts'
+/** Runs started from the API, played by workers under a lease, resumed by another worker when one dies. */
+export { startArenaRunner, type ArenaRunner, type ArenaRunnerDeps } from './runs/run-service.ts'
+export { RunSpec, ArenaConfiguration, parseRunSpec, expandTrials, pinPolicies, storedPolicyVersions, type PolicyVersionLookup } from './runs/run-spec.ts'
 export type { ArenaLane, LaneConversation } from './runs/lane.ts'
 
 /** Grading of one trial from its evidence. */
-export { gradeTrial, unplayedTrial, sameArgs, type TrialResult } from './grading/index.ts'
+export { gradeTrial, unplayedTrial, sameArgs, assertNlCompiles, compileNlAssertion, type NlCheck, type TrialResult } from './grading/index.ts'
 
 /** pass^k (unbiased: C(c,k)/C(n,k) averaged over tasks) and the import of τ-bench / τ²-bench result files. */
 export { passHatK, passHatKSeries, choose, maxK, type TrialOutcome } from './scores/pass-k.ts'
@@ -47,5 +49,8 @@ export { openCassette, startCassetteProxy, requestDigest, type Cassette, type Ca
 /** The side-by-side report (JSON, CSV, JUnit). */
 export { buildReport, reportCsv, reportJunit, type ArenaReport, type ConfigSummary, type ScenarioRow } from './report/index.ts'
 
-/** The promotion gate (suite thresholds and KPI floors). */
-export { decidePromotion, SuiteThresholds, type PromotionVerdict } from './gate/index.ts'
+/** The promotion gate (suite thresholds and KPI floors), per agent or per conversation type, and automatic demotion. */
+export {
+  decidePromotion, SuiteThresholds, KpiFloors, FLOOR_DEFAULTS, readFloors, decideDemotion, checkDemotions, startDemotionTimer, policyInForce, DEMOTION_APPROVER,
+  type PromotionVerdict, type DemotionCheckDeps, type TypeKpis,
+} from './gate/index.ts'

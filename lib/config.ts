@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { hostname } from 'node:os'
 import { AppError } from './errors.ts'
+import { ArenaEnv, arenaConfig } from './config-arena.ts'
 import { ControllerEnv, controllerConfig } from './config-controller.ts'
 import { exportConfig, KpiEnv, kpiConfig, kpiSweepConfig, parquetExportConfig, qaSamplingConfig, systemicConfig } from './config-kpis.ts'
 
@@ -178,6 +179,7 @@ const EnvSchema = Type.Object({
   /** When set, the demo tenant's console admin (admin@demo.example) gets this password instead of a generated one. */
   SWITCHBOARD_DEMO_CONSOLE_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
   ...ControllerEnv,
+  ...ArenaEnv,
   ...KpiEnv,
   /** Identity of this process in leases and logs. @defaultValue `${hostname}-${pid}` */
   WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}`, minLength: 1 }),
@@ -240,6 +242,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
     kpiSweep: kpiSweepConfig(env),
     qaSampling: qaSamplingConfig(env),
     systemicIssues: systemicConfig(env),
+    arena: arenaConfig(env),
     clickhouseExport: exportConfig(env),
     parquetExport: parquetExport(env),
     agent: { provider: env.AGENT_PROVIDER, echoDelayMs: env.ECHO_DELAY_MS },

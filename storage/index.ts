@@ -228,6 +228,7 @@ export type { ArenaRun, ArenaRuns, ArenaRunStatus, ArenaTrial, NewArenaRun, Tria
 export type { ArenaEvidence, ConversationEvidence } from './postgres/arena-evidence.ts'
 export type { ArenaScenarios, RecordedConversation, StoredScenario } from './postgres/arena-scenarios.ts'
 export type { ArenaSuite, ArenaSuites } from './postgres/arena-suites.ts'
-export type { PromotionDecision, PromotionDecisions } from './postgres/promotion-decisions.ts'
+export type { MaturityLevel, NewDecision, PromotionDecision, PromotionDecisions, TypeMaturity } from './postgres/promotion-decisions.ts'
 export { createRetailSandbox, type RetailSandbox } from './postgres/retail-sandbox.ts'
 export { createArenaRuns } from './postgres/arena-runs.ts'
+export { createResources } from './postgres/resources.ts'

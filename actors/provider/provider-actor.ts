@@ -62,7 +62,7 @@ async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: Sp
   const history = [...windowTurns(context, rows), ...turnProgress(rows.steps, step)]
   const runnable = await deps.directory.resolve(route.tenantId, agent, req.payload.agentRef)
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
-  const { offered, withdrawn } = await runnable.tools(route.tenantId)
+  const { offered, withdrawn } = await runnable.tools(route.tenantId, route.maturity)
   const vars = { tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined }
   const passages = runnable.knowledgeBase ? (checkpoints.recorded<{ passages: TurnPassage[] }>(KNOWLEDGE_STEP)?.passages ?? []) : []
   const standing = runnable.instructions(vars)

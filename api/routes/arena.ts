@@ -1,9 +1,11 @@
 // The Arena over HTTP: runs and their side-by-side reports (JSON, CSV, JUnit), scenarios kept in suites (a
 // conversation becomes a regression scenario with one call), suite thresholds, and the promotion gate that
-// raises an agent's maturity only when its suite meets them. Runs themselves are played by `bun run arena`.
+// raises an agent's maturity (as a whole or per conversation type) only when its suite meets them. Runs started
+// here are played by the workers (ARENA_RUNNER_LANES); `bun run arena` plays its own.
 import { Elysia, t } from 'elysia'
 import {
-  buildReport, decidePromotion, recordedScenario, reportCsv, reportJunit, ScriptedScenario, SuiteThresholds, type ConfigSummary,
+  assertNlCompiles, buildReport, createRun, decidePromotion, FLOOR_DEFAULTS, newRunId, policyInForce, recordedScenario, reportCsv, reportJunit, RunSpec, ScriptedScenario,
+  storedPolicyVersions, SuiteThresholds, type ArenaScenario, type ConfigSummary,
 } from '../../arena/index.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { AutonomyLevel } from '../../lib/autonomy.ts'
@@ -26,7 +28,12 @@ export interface ArenaRouteDeps extends GuardDeps {
 const Name = t.String({ pattern: RESOURCE_NAME_PATTERN })
 const Mode = t.Union([t.Literal('assist'), t.Literal('execute'), t.Literal('operate')])
 const RunParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) })
-const KPI_WINDOW_MS = 30 * 86_400_000
+const DAY_MS = 86_400_000
+/** The window the KPI advice reads. */
+const KPI_WINDOW_DAYS = 30
+const ConversationType = t.String({ pattern: '^[a-z0-9_]{1,64}$' })
+/** A run spec whose scenarios may be left to its suite. */
+const StartRun = t.Object({ ...RunSpec.properties, scenarios: t.Optional(RunSpec.properties.scenarios) }, { additionalProperties: false })
 
 export function arenaRoutes(deps: ArenaRouteDeps) {
   const { storage } = deps
@@ -39,6 +46,24 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
     .use(requestGuard(deps))
     .get('/v1/arena/runs', async ({ tenant }) => ({ data: await storage.arenaRuns.list(tenant.tenantId) }), {
       scope: ['console', 'admin'], detail: { summary: 'Arena runs, newest first', tags: ['arena'] },
+    })
+    .post('/v1/arena/runs', async ({ body, tenant, set }) => {
+      const id = newRunId()
+      const scenarios = body.scenarios ?? (await suiteScenarios(storage, tenant.tenantId, body.suite))
+      await createRun(storage.arenaRuns, {
+        id, tenantId: tenant.tenantId, spec: { ...body, scenarios }, policies: storedPolicyVersions(deps.apply.resources, tenant.tenantId),
+        playedBy: 'workers', startedBy: `key:${tenant.keyId}`,
+      })
+      set.status = 202
+      return { id, status: 'running', progress: await storage.arenaRuns.progress(id) }
+    }, {
+      scope: ['admin'], body: StartRun,
+      detail: {
+        summary: 'Start an Arena run, played by the workers', tags: ['arena'],
+        description: 'The matrix of configurations × scenarios × trials; without `scenarios`, those kept in `suite`. A worker '
+          + 'with ARENA_RUNNER_LANES plays it under a lease; if that worker dies another resumes it, and no finished trial runs '
+          + 'twice. It stops at `costCeilingUsd`. Follow it with GET /v1/arena/runs/{id}.',
+      },
     })
     .get('/v1/arena/runs/:id', async ({ params, tenant }) => {
       const run = await runOf(tenant.tenantId, params.id)
@@ -57,6 +82,7 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       detail: { summary: 'The side-by-side report of a run: JSON, CSV or JUnit', tags: ['arena'] },
     })
     .post('/v1/arena/scenarios/from-conversation', async ({ body, tenant, set }) => {
+      assertNlCompiles(body.assertions?.nl, 'assertions')
       const recorded = await storage.arenaScenarios.recorded(tenant.tenantId, body.conversationId)
       if (!recorded) throw new AppError('not_found', `no conversation ${body.conversationId}`)
       const scenario = recordedScenario(recorded, { forkAt: body.forkAt, title: body.title, assertions: body.assertions })
@@ -77,6 +103,7 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       },
     })
     .post('/v1/arena/scenarios', async ({ body, tenant, set }) => {
+      assertNlCompiles(body.scenario.assertions.nl, `scenario "${body.scenario.id}"`)
       const saved = await storage.arenaScenarios.save(tenant.tenantId, {
         id: body.scenario.id, suite: body.suite, kind: 'scripted', spec: body.scenario, sourceConversationId: null, createdBy: `key:${tenant.keyId}`,
       })
@@ -103,20 +130,35 @@ export function arenaRoutes(deps: ArenaRouteDeps) {
       return promote(deps, tenant, params.name, body)
     }, {
       scope: ['admin'], params: t.Object({ name: Name }),
-      body: t.Object({ mode: Mode, suite: Name, configuration: t.Optional(Name) }, { additionalProperties: false }),
+      body: t.Object({ mode: Mode, suite: Name, configuration: t.Optional(Name), conversationType: t.Optional(ConversationType) }, { additionalProperties: false }),
       detail: {
-        summary: "Raise an agent's maturity through the promotion gate", tags: ['arena', 'agents'],
-        description: 'Promoted only when the latest finished run of the suite meets its thresholds and the KPI floors hold; granted or refused, the decision is recorded with the run, the approver and the policy version.',
+        summary: "Raise an agent's maturity, as a whole or for one conversation type, through the promotion gate", tags: ['arena', 'agents'],
+        description: 'Promoted only when the latest finished run of the suite meets its thresholds, the KPI floors hold and the KPI advice '
+          + 'supports the level (KPIs of the conversation type when one is named: the intent of a conversation\'s first turn); '
+          + 'granted or refused, the decision is recorded with the run, the approver and the policy version. A type\'s level '
+          + 'applies to the turns of its conversations, over the agent\'s own mode.',
       },
     })
-    .get('/v1/agents/:name/promotions', async ({ params, tenant }) => ({ data: await storage.promotions.list(tenant.tenantId, params.name) }), {
+    .get('/v1/agents/:name/promotions', async ({ params, query, tenant }) => ({
+      data: await storage.promotions.list(tenant.tenantId, params.name, { conversationType: query.conversationType }),
+    }), {
+      scope: ['console', 'admin'], params: t.Object({ name: Name }), query: t.Object({ conversationType: t.Optional(ConversationType) }),
+      detail: { summary: "An agent's promotion and demotion decisions, newest first", tags: ['arena', 'agents'] },
+    })
+    .get('/v1/agents/:name/maturity', async ({ params, tenant }) => {
+      const found = await deps.apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: params.name })
+      if (!found?.spec) throw new AppError('agent.unknown', `agent ${params.name} is not defined`)
+      const levels = await storage.promotions.levels(tenant.tenantId, params.name)
+      return { agent: params.name, mode: found.spec.mode, conversationTypes: levels.map(({ tenantId: _t, agent: _a, ...l }) => l) }
+    }, {
       scope: ['console', 'admin'], params: t.Object({ name: Name }),
-      detail: { summary: "An agent's promotion decisions, newest first", tags: ['arena', 'agents'] },
+      detail: { summary: "An agent's maturity: its own mode, and the level the gate holds each conversation type at", tags: ['arena', 'agents'] },
     })
 }
 
 async function promote(
-  deps: ArenaRouteDeps, tenant: { tenantId: string; keyId: string }, agent: string, body: { mode: AutonomyLevel; suite: string; configuration?: string },
+  deps: ArenaRouteDeps, tenant: { tenantId: string; keyId: string }, agent: string,
+  body: { mode: AutonomyLevel; suite: string; configuration?: string; conversationType?: string },
 ) {
   const { storage, apply } = deps
   const found = await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'Agent', name: agent })
@@ -124,28 +166,40 @@ async function promote(
   const spec = found.spec as { mode: AutonomyLevel; policy?: string }
   const suite = await storage.arenaSuites.get(tenant.tenantId, body.suite)
   if (!suite) throw new AppError('not_found', `no arena suite ${body.suite}`)
+  const type = body.conversationType
+  // A type the gate never raised holds the agent's own mode.
+  const from = (type ? (await storage.promotions.level(tenant.tenantId, agent, type))?.mode : undefined) ?? spec.mode
   const run = await storage.arenaRuns.latestOfSuite(tenant.tenantId, body.suite)
   const report = run ? buildReport(run, await storage.arenaRuns.trials(run.id)) : undefined
   const summary = report && pickConfiguration(report.configurations, body.configuration)
-  const now = deps.clock.now()
-  const kpis = await agentKpis(storage, tenant.tenantId, agent, { from: new Date(now - KPI_WINDOW_MS), to: new Date(now) }, now, deps.kpiSettings)
   const thresholds = suite.thresholds as SuiteThresholds
-  const verdict = decidePromotion({ from: spec.mode, to: body.mode, thresholds, suite: summary, kpis })
-  const policyName = spec.policy ?? null
-  const policy = policyName ? await apply.resources.resolve({ tenantId: tenant.tenantId, kind: 'AgentPolicy', name: policyName }) : undefined
+  const now = deps.clock.now()
+  const kpisOver = (days: number) => agentKpis(storage, tenant.tenantId, agent, { from: new Date(now - days * DAY_MS), to: new Date(now) }, now, deps.kpiSettings, type)
+  const kpis = await kpisOver(KPI_WINDOW_DAYS)
+  const floorKpis = thresholds.kpiFloors ? await kpisOver(thresholds.kpiFloors.windowDays ?? FLOOR_DEFAULTS.windowDays) : undefined
+  const verdict = decidePromotion({ from, to: body.mode, thresholds, suite: summary, kpis, ...(floorKpis ? { floorKpis } : {}) })
+  const policy = await policyInForce(apply.resources, tenant.tenantId, spec.policy)
   const approver = `key:${tenant.keyId}`
   let agentVersion = found.version
-  if (verdict.outcome === 'promoted') {
+  // The agent as a whole: a new version of its definition. A conversation type: its level, set with the decision.
+  if (verdict.outcome === 'promoted' && !type) {
     const applied = await applyResource(apply, { kind: 'tenant', tenantId: tenant.tenantId, by: approver }, {
       kind: 'Agent', name: agent, spec: { ...found.spec, tenant: tenant.tenantId, mode: body.mode }, comment: `promoted to ${body.mode} by suite ${body.suite} (run ${run!.id})`,
     })
     agentVersion = applied.resource.version
   }
   return storage.promotions.record(tenant.tenantId, {
-    agent, fromMode: spec.mode, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, policy: policyName,
-    policyVersion: policy?.spec ? `${(policy.spec as { version?: string }).version ?? ''} (v${policy.version})`.trim() : null,
+    agent, conversationType: type ?? null, fromMode: from, toMode: body.mode, suite: body.suite, runId: run?.id ?? null, approver, ...policy,
     thresholds, measured: verdict.measured, outcome: verdict.outcome, reasons: verdict.reasons, agentVersion,
   })
+}
+
+/** The scenarios a suite keeps, for a run that names the suite and no scenarios. */
+async function suiteScenarios(storage: ArenaRouteDeps['storage'], tenantId: string, suite: string | undefined): Promise<ArenaScenario[]> {
+  if (!suite) throw new AppError('request.invalid', 'a run needs "scenarios", or a "suite" whose kept scenarios it plays')
+  const kept = await storage.arenaScenarios.list(tenantId, suite)
+  if (kept.length === 0) throw new AppError('request.invalid', `suite ${suite} keeps no scenarios`)
+  return kept.map((s) => s.spec as ArenaScenario)
 }
 
 /** The run's configuration the promotion is about: the one named, or the only one. */

@@ -45,11 +45,15 @@ export async function kpiBreakdown(storage: Pick<Storage, 'kpiOutcomes'>, q: Kpi
   return breakdownOf(await storage.kpiOutcomes.aggregate(q), settings.minutesPerReply)
 }
 
-/** One agent's KPIs over a window, as its KPI route and the promotion gate read them. */
+/**
+ * One agent's KPIs over a window, as its KPI route and the promotion gate read them; of its conversations of one
+ * type (the intent of their first classified turn) when `conversationType` is given.
+ */
 export async function agentKpis(
   storage: Pick<Storage, 'kpiOutcomes'>, tenantId: string, agent: string, window: { from: Date; to: Date }, now: number, settings = DEFAULT_KPI_SETTINGS,
+  conversationType?: string,
 ) {
-  return (await kpiBreakdown(storage, { tenantId, from: window.from, to: window.to, agent }, now, settings)).total
+  return (await kpiBreakdown(storage, { tenantId, from: window.from, to: window.to, agent, intent: conversationType }, now, settings)).total
 }
 
 export function kpisRoutes(deps: KpisRouteDeps) {

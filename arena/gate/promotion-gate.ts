@@ -1,9 +1,11 @@
-// The promotion gate: an agent's maturity goes up (assist → execute → operate) only when the latest run of a
-// named suite meets the suite's thresholds and, unless the suite waives it, the agent's KPIs meet the bars of the
-// level asked for (the KPI advice). Pure: the run's summary and the KPIs are read by the caller.
+// The promotion gate: an agent's maturity, as a whole or for one conversation type, goes up (assist → execute →
+// operate) only when the latest run of a named suite meets the suite's thresholds, the KPIs (of that type) hold the
+// suite's floors and, unless the suite waives it, meet the bars of the level asked for (the KPI advice). Pure: the
+// run's summary and the KPIs are read by the caller.
 import { Type, type Static } from '@sinclair/typebox'
 import { adviseAutonomy, AUTONOMY_LEVELS, type AutonomyKpis, type AutonomyLevel } from '../../lib/autonomy.ts'
 import type { ConfigSummary } from '../report/index.ts'
+import { KpiFloors, readFloors } from './kpi-floors.ts'
 
 export const SuiteThresholds = Type.Object({
   /** pass^k of the suite's scenarios at least `min` (k at most the run's trials). */
@@ -17,6 +19,8 @@ export const SuiteThresholds = Type.Object({
   maxWrongWrites: Type.Optional(Type.Integer({ minimum: 0 })),
   /** The agent's KPIs must meet the bars of the level asked for. @defaultValue true */
   requireKpiAdvice: Type.Optional(Type.Boolean()),
+  /** KPI floors: a promotion needs them to hold, and a level this suite gave is lowered when they break. */
+  kpiFloors: Type.Optional(KpiFloors),
 }, { additionalProperties: false })
 export type SuiteThresholds = Static<typeof SuiteThresholds>
 
@@ -26,7 +30,10 @@ export interface PromotionInput {
   thresholds: SuiteThresholds
   /** The summary of the agent's configuration in the suite's latest finished run; undefined without one. */
   suite: ConfigSummary | undefined
+  /** The KPIs (of the conversation type, when the promotion is for one) the advice reads. */
   kpis: AutonomyKpis
+  /** The same KPIs over the floors' window; absent when the suite has no floors. */
+  floorKpis?: AutonomyKpis
 }
 
 export interface PromotionVerdict {
@@ -62,6 +69,11 @@ export function decidePromotion(input: PromotionInput): PromotionVerdict {
   if (suite.violations.missed > maxMissed) reasons.push(`${suite.violations.missed} policy violations got through (at most ${maxMissed})`)
   if (suite.wrongWrites > maxWrong) reasons.push(`${suite.wrongWrites} writes the scenarios do not contain (at most ${maxWrong})`)
   if (suite.unplayed > 0) reasons.push(`${suite.unplayed} trials could not be played`)
+  if (t.kpiFloors && input.floorKpis) {
+    const floors = readFloors(input.floorKpis, t.kpiFloors)
+    measured.floorsJudged = floors.judged ? 'yes' : 'too few conversations'
+    reasons.push(...floors.breaches)
+  }
   if (t.requireKpiAdvice !== false && AUTONOMY_LEVELS.indexOf(advice.level) < AUTONOMY_LEVELS.indexOf(input.to)) {
     reasons.push(`the KPIs support ${advice.level}: ${(advice.next?.missing ?? []).join('; ')}`)
   }

@@ -3,6 +3,7 @@
 // every assertion holds. Pure: the evidence is read by the lane, the digests computed there.
 import type { ConversationEvidence } from '../../storage/index.ts'
 import { goldActions, requiredOutputs, type ArenaScenario, type Assertions, type GoldAction } from '../scenarios/index.ts'
+import { compileNlAssertion, judgeNl, type NlFacts } from './nl-assertions.ts'
 import type { AssertionOutcome, EscalationVerdict, TrialResult } from './trial-result.ts'
 
 export interface TrialEvidence {
@@ -47,6 +48,7 @@ export function gradeTrial(scenario: ArenaScenario, run: TrialEvidence): TrialRe
     const needed = gold.some((g) => HANDOFF_TOOLS.has(g.name))
     return {
       ...base, success: failures.length === 0, failures, dbMatch, missingOutputs, assertions: [], wrongWrites,
+      nlAssertions: taskNlAssertions(scenario.task.evaluation_criteria?.nl_assertions ?? [], nlFacts(e, agentText)),
       violations: { caught, missed: wrongWrites.length }, escalation: escalationVerdict(needed, e.escalated),
     }
   }
@@ -72,11 +74,30 @@ function checkAssertions(a: Assertions, e: ConversationEvidence, agentText: stri
     const detail = ran.has(tool) ? 'it ran' : asked.has(tool) ? 'asked for, refused by the platform' : undefined
     out.push({ assertion: `must not call ${tool}`, passed: !ran.has(tool) && !asked.has(tool), ...(detail ? { detail } : {}) })
   }
+  for (const sentence of a.nl ?? []) {
+    const check = compileNlAssertion(sentence)
+    // Refused when the scenario was saved; a spec written by hand around that still gets an honest failure.
+    out.push(check ? { assertion: sentence, ...judgeNl(check, nlFacts(e, agentText)) } : { assertion: sentence, passed: false, detail: 'no deterministic check for this sentence' })
+  }
   if (a.mustEscalate) out.push({ assertion: 'must escalate', passed: e.escalated })
   if (a.mustNotEscalate) out.push({ assertion: 'must not escalate', passed: !e.escalated })
   for (const phrase of a.mustMention ?? []) out.push({ assertion: `must mention "${phrase}"`, passed: mentions(agentText, phrase) })
   for (const phrase of a.mustNotMention ?? []) out.push({ assertion: `must not mention "${phrase}"`, passed: !mentions(agentText, phrase) })
   return out
+}
+
+const nlFacts = (e: ConversationEvidence, agentText: string): NlFacts => ({ agentText, asked: new Set(e.requested.map((c) => c.tool)), escalated: e.escalated, mentions })
+
+/** A task's natural-language assertions: graded where a deterministic check compiles, listed as ungraded otherwise. */
+function taskNlAssertions(sentences: string[], facts: NlFacts): NonNullable<TrialResult['nlAssertions']> {
+  const graded: AssertionOutcome[] = []
+  const ungraded: string[] = []
+  for (const sentence of sentences) {
+    const check = compileNlAssertion(sentence)
+    if (check) graded.push({ assertion: sentence, ...judgeNl(check, facts) })
+    else ungraded.push(sentence)
+  }
+  return { graded, ungraded }
 }
 
 function escalationVerdict(needed: boolean, escalated: boolean): EscalationVerdict {

@@ -8,3 +8,5 @@
  */
 export { gradeTrial, unplayedTrial, mentions, sameCall, sameArgs, type TrialEvidence } from './grade-trial.ts'
 export type { TrialResult, AssertionOutcome, EscalationVerdict } from './trial-result.ts'
+/** Natural-language assertions compiled into deterministic checks (the rest stay ungraded). */
+export { assertNlCompiles, compileNlAssertion, judgeNl, type NlCheck } from './nl-assertions.ts'

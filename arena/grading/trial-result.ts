@@ -33,6 +33,11 @@ export interface TrialResult {
   transcript: Array<{ role: string; text: string }>
   /** The tools the model asked for, in order. */
   calls: Array<{ tool: string; args: Record<string, unknown> }>
+  /**
+   * τ²-bench tasks' `nl_assertions`, apart from success: those compiled into a deterministic check, graded, and those
+   * only a model could judge, ungraded. (A hand-written scenario's `nl` assertions are in `assertions` and count.)
+   */
+  nlAssertions?: { graded: AssertionOutcome[]; ungraded: string[] }
   /** Cassette warnings: prompts that no longer match their recording. */
   warnings?: string[]
   /** Set when the trial could not be played to its end (a lane failure): it counts as failed. */

@@ -4,9 +4,12 @@
 import type { ArenaRun, ArenaTrial } from '../../storage/index.ts'
 import type { TrialResult } from '../grading/index.ts'
 import { passHatKSeries } from '../scores/pass-k.ts'
+import type { ArenaConfiguration } from '../runs/run-spec.ts'
 
 export interface ConfigSummary {
   name: string
+  /** The AgentPolicy it ran: `retail`, `retail v3` when pinned to a stored version, `none`; null: the agent's own. */
+  policy: string | null
   trials: number
   successes: number
   successRate: number | null
@@ -20,6 +23,8 @@ export interface ConfigSummary {
   latencyMs: { p50: number | null; p95: number | null }
   /** Trials a lane could not play to the end. */
   unplayed: number
+  /** τ²-bench tasks' natural-language assertions over the trials, apart from success: graded deterministically, or not. */
+  nlAssertions: { passed: number; failed: number; ungraded: number }
   warnings: string[]
 }
 
@@ -56,12 +61,20 @@ export function buildReport(run: ArenaRun, trials: ArenaTrial[]): ArenaReport {
       id: run.id, name: run.name, suite: run.suite, status: run.status, trials: trials.length, done: done.length,
       costUsd: round(done.reduce((s, t) => s + t.costUsd, 0), 6), createdAt: new Date(run.createdAt).toISOString(),
     },
-    configurations: configs.map((c) => summarize(c, done.filter((t) => t.config === c))),
+    configurations: configs.map((c) => ({ ...summarize(c, done.filter((t) => t.config === c)), policy: policyOf(run.spec, c) })),
     scenarios: scenarios.map((id) => scenarioRow(id, configs, done.filter((t) => t.scenario === id))),
   }
 }
 
-function summarize(name: string, trials: ArenaTrial[]): ConfigSummary {
+/** What the report names as a configuration's policy, from the run's spec. */
+function policyOf(spec: unknown, name: string): string | null {
+  const c = (spec as { configurations?: ArenaConfiguration[] }).configurations?.find((x) => x.name === name)
+  if (!c || c.policy === undefined) return null
+  if (c.policy === null) return 'none'
+  return c.pinnedPolicy ? `${c.pinnedPolicy.name} v${c.pinnedPolicy.version}` : c.policy
+}
+
+function summarize(name: string, trials: ArenaTrial[]): Omit<ConfigSummary, 'policy'> {
   const results = trials.map((t) => t.result as TrialResult)
   const count = (f: (r: TrialResult) => boolean) => results.filter(f).length
   const needed = count((r) => r.escalation === 'needed')
@@ -86,6 +99,11 @@ function summarize(name: string, trials: ArenaTrial[]): ConfigSummary {
     tokens: { input: sum(results, (r) => r.tokens.input), output: sum(results, (r) => r.tokens.output) },
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
     unplayed: count((r) => r.error !== undefined),
+    nlAssertions: {
+      passed: sum(results, (r) => r.nlAssertions?.graded.filter((a) => a.passed).length ?? 0),
+      failed: sum(results, (r) => r.nlAssertions?.graded.filter((a) => !a.passed).length ?? 0),
+      ungraded: sum(results, (r) => r.nlAssertions?.ungraded.length ?? 0),
+    },
     warnings: [...new Set(results.flatMap((r) => r.warnings ?? []))].slice(0, 50),
   }
 }

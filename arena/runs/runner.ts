@@ -6,7 +6,7 @@ import { conversing, listCustomer, scriptedCustomer, type ConversingCustomer } f
 import { gradeTrial, unplayedTrial, type TrialResult } from '../grading/index.ts'
 import { goldActions, type ArenaScenario } from '../scenarios/index.ts'
 import type { ArenaLane } from './lane.ts'
-import { parseRunSpec, expandTrials, type RunSpec } from './run-spec.ts'
+import { parseRunSpec, expandTrials, pinPolicies, type PolicyVersionLookup, type RunSpec } from './run-spec.ts'
 
 export interface RunProgress {
   total: number
@@ -22,13 +22,24 @@ export interface RunnerOptions {
   /** The customer of task scenarios. @defaultValue the scripted customer */
   customerFor?: (scenario: ArenaScenario & { kind: 'task' }, seed: number) => ConversingCustomer
   onProgress?: (progress: RunProgress) => void
+  /** Asked before each claim: true stops claiming (the runner is stopping, or lost the run's lease). */
+  shouldStop?: () => boolean
 }
 
-/** Records a new run and its matrix of pending trials. */
-export async function createRun(runs: ArenaRuns, input: { id: string; tenantId: string; spec: unknown }): Promise<RunSpec> {
-  const spec = parseRunSpec(input.spec)
+/** A fresh run id: time-ordered, so runs list in the order they were started. */
+export const newRunId = (): string => `run_${Bun.randomUUIDv7().replaceAll('-', '').slice(-16)}`
+
+/** Records a new run and its matrix of pending trials, with any pinned policy versions resolved through `policies`. */
+export async function createRun(runs: ArenaRuns, input: {
+  id: string; tenantId: string; spec: unknown; policies?: PolicyVersionLookup
+  /** 'workers': a worker holding the run's lease plays it (runs started from the API). @defaultValue 'cli' */
+  playedBy?: 'cli' | 'workers'
+  startedBy?: string
+}): Promise<RunSpec> {
+  const spec = await pinPolicies(parseRunSpec(input.spec), input.policies)
   await runs.create({
     id: input.id, tenantId: input.tenantId, name: spec.name, suite: spec.suite, spec, costCeilingUsd: spec.costCeilingUsd, trials: expandTrials(spec),
+    ...(input.playedBy ? { playedBy: input.playedBy } : {}), ...(input.startedBy ? { startedBy: input.startedBy } : {}),
   })
   return spec
 }
@@ -52,6 +63,7 @@ export async function runTrials(runId: string, options: RunnerOptions & { resume
         ceilingHit = true
         return
       }
+      if (options.shouldStop?.()) return
       const trial = await runs.claim(runId, options.worker)
       if (!trial) return
       const scenario = scenarios.get(trial.scenario)!

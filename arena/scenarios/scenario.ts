@@ -15,6 +15,11 @@ export const Assertions = Type.Object({
   mustMention: Type.Optional(Type.Array(Type.String())),
   /** Phrases the agent's replies must never contain (case-insensitive). */
   mustNotMention: Type.Optional(Type.Array(Type.String())),
+  /**
+   * Sentences such as "the agent must not mention the discount code", each compiled into a deterministic check when
+   * it is saved; one no check can be compiled from is refused (see arena/grading/nl-assertions.ts for the forms).
+   */
+  nl: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50 })),
 }, { additionalProperties: false })
 export type Assertions = Static<typeof Assertions>
 

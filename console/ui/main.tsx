@@ -22,6 +22,9 @@ function useHash(): string {
   return hash
 }
 
+/** Who may start Arena runs (the console API's MANAGERS). */
+const MANAGES = new Set(['supervisor', 'admin'])
+
 function Page({ person }: { person: Person }) {
   const hash = useHash()
   const [, route = '', a = '', b = ''] = hash.split('/')
@@ -31,7 +34,7 @@ function Page({ person }: { person: Person }) {
   }
   if (route === 'why' && a && b) return <WhyView conversationId={decodeURIComponent(a)} turnId={decodeURIComponent(b)} />
   if (route === 'qa') return <QaView />
-  if (route === 'arena') return a ? <ArenaReportView id={decodeURIComponent(a)} /> : <ArenaRunsView />
+  if (route === 'arena') return a ? <ArenaReportView id={decodeURIComponent(a)} canRun={MANAGES.has(person.role)} /> : <ArenaRunsView />
   return person.role === 'qa_reviewer' ? <QaView /> : <InboxView person={person} />
 }
 

@@ -12,6 +12,13 @@ export interface ArenaRun {
   spec: unknown
   status: ArenaRunStatus
   costCeilingUsd: number | null
+  /** 'workers': started from the API and played by a worker holding the run's lease; 'cli': by the CLI process. */
+  playedBy: 'cli' | 'workers'
+  /** Who started it (an API key, a console person); null from the CLI. */
+  startedBy: string | null
+  /** The worker holding the run now, and until when; null while no worker plays it. */
+  runner: string | null
+  leaseUntil: Date | null
   createdAt: Date
   finishedAt: Date | null
 }
@@ -42,19 +49,23 @@ export interface NewArenaRun {
   spec: unknown
   costCeilingUsd?: number
   trials: TrialKey[]
+  /** @defaultValue 'cli' */
+  playedBy?: 'cli' | 'workers'
+  startedBy?: string
 }
 
 const trialColumns = (t = '') => `${t}run_id as "runId", ${t}config, ${t}scenario, ${t}trial, ${t}position, ${t}status, ${t}attempts,
   ${t}conversation_id as "conversationId", ${t}success, ${t}cost_usd as "costUsd", ${t}result, ${t}finished_at as "finishedAt"`
 const RUN_COLUMNS = `id, tenant_id as "tenantId", name, suite, spec, status, cost_ceiling_usd as "costCeilingUsd",
-  created_at as "createdAt", finished_at as "finishedAt"`
+  played_by as "playedBy", started_by as "startedBy", runner, lease_until as "leaseUntil", created_at as "createdAt", finished_at as "finishedAt"`
 
 export function createArenaRuns(sql: Sql) {
   return {
     async create(run: NewArenaRun): Promise<void> {
       await sql.begin(async (tx) => {
-        await tx`insert into arena_runs (id, tenant_id, name, suite, spec, cost_ceiling_usd)
-          values (${run.id}, ${run.tenantId}, ${run.name}, ${run.suite ?? null}, ${tx.json(run.spec as never)}, ${run.costCeilingUsd ?? null})`
+        await tx`insert into arena_runs (id, tenant_id, name, suite, spec, cost_ceiling_usd, played_by, started_by)
+          values (${run.id}, ${run.tenantId}, ${run.name}, ${run.suite ?? null}, ${tx.json(run.spec as never)}, ${run.costCeilingUsd ?? null},
+            ${run.playedBy ?? 'cli'}, ${run.startedBy ?? null})`
         const rows = run.trials.map((t, position) => ({ run_id: run.id, config: t.config, scenario: t.scenario, trial: t.trial, position }))
         for (let i = 0; i < rows.length; i += 1000) await tx`insert into arena_trials ${tx(rows.slice(i, i + 1000))}`
       })
@@ -74,6 +85,31 @@ export function createArenaRuns(sql: Sql) {
       const [row] = await sql.unsafe<ArenaRun[]>(`select ${RUN_COLUMNS} from arena_runs
         where tenant_id = $1 and suite = $2 and status = 'done' order by created_at desc limit 1`, [tenantId, suite])
       return row
+    },
+
+    /**
+     * Takes the oldest unfinished run the workers play whose lease is free or expired (its runner stopped or died)
+     * for `worker`, until `leaseMs` from now; undefined when there is none.
+     */
+    async claimRun(worker: string, leaseMs: number): Promise<ArenaRun | undefined> {
+      const [row] = await sql.unsafe<ArenaRun[]>(`
+        with next as materialized (select id as next_id from arena_runs where played_by = 'workers' and status = 'running'
+            and (lease_until is null or lease_until < now()) order by created_at limit 1 for update skip locked)
+        update arena_runs set runner = $1, lease_until = now() + $2 * interval '1 millisecond' from next where id = next_id
+        returning ${RUN_COLUMNS}`, [worker, leaseMs])
+      return row
+    },
+
+    /** Extends `worker`'s lease of the run; false when it lost it (it expired and another worker took the run). */
+    async renewRun(runId: string, worker: string, leaseMs: number): Promise<boolean> {
+      const rows = await sql`update arena_runs set lease_until = now() + ${leaseMs} * interval '1 millisecond'
+        where id = ${runId} and runner = ${worker} returning 1`
+      return rows.length === 1
+    },
+
+    /** Gives the run's lease back (the run finished, or this worker is stopping). */
+    async releaseRun(runId: string, worker: string): Promise<void> {
+      await sql`update arena_runs set runner = null, lease_until = null where id = ${runId} and runner = ${worker}`
     },
 
     /** Claims the next pending trial for `worker`, or none when every trial is claimed or done. */
@@ -119,7 +155,10 @@ export function createArenaRuns(sql: Sql) {
     },
 
     async setStatus(runId: string, status: ArenaRunStatus): Promise<void> {
-      await sql`update arena_runs set status = ${status}, finished_at = ${status === 'running' ? null : sql`now()`} where id = ${runId}`
+      // A run that ended is no worker's any more.
+      await sql`update arena_runs set status = ${status}, finished_at = ${status === 'running' ? null : sql`now()`},
+          runner = case when ${status} = 'running' then runner end, lease_until = case when ${status} = 'running' then lease_until end
+        where id = ${runId}`
     },
   }
 }

@@ -22,6 +22,8 @@ export interface KpiAggregateQuery {
   to: Date
   agent?: string
   channel?: string
+  /** Conversations of one type: the intent of their first classified turn. */
+  intent?: string
   groupBy?: readonly Dimension[]
   period?: 'hour' | 'day' | 'week' | 'month'
 }
@@ -138,6 +140,7 @@ export function createKpiOutcomes(sql: Sql) {
         where tenant_id = ${q.tenantId} and created_at >= ${q.from} and created_at < ${q.to}
           and (${q.agent ?? null}::text is null or agent = ${q.agent ?? null})
           and (${q.channel ?? null}::text is null or channel = ${q.channel ?? null})
+          and (${q.intent ?? null}::text is null or intent = ${q.intent ?? null})
         group by ${sql.unsafe(sets)}`
       const all = (1 << keys.length) - 1
       // grouping() sets a bit for each key left out: all of them for the total, none for a group, the dimensions' for a period

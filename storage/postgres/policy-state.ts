@@ -1,6 +1,14 @@
 // The state the tool boundary decides from under an AgentPolicy: who the conversation is authenticated as, what
 // the customer said to what they were shown, which confirmations were spent, and the record of every decision.
 import type { Sql } from './client.ts'
+import type { MaturityLevel } from './promotion-decisions.ts'
+
+export interface CallState {
+  subject: string | undefined
+  allowed: { rule: string } | undefined
+  /** The level the call's turn began with (turn facts); undefined when the turn recorded none. */
+  turnMode: MaturityLevel | undefined
+}
 
 export interface PolicyDecisionRecord {
   tenantId: string
@@ -32,12 +40,21 @@ export function createPolicyState(sql: Sql) {
       const [row] = await sql<{ subject: string }[]>`select subject from conversation_subjects where conversation_id = ${conversationId}`
       return row?.subject
     },
-    /** Who the conversation is authenticated as, and whether this very call was already allowed (a redelivery). */
-    async callFacts(conversationId: string, callId: string): Promise<{ subject: string | undefined; allowed: { rule: string } | undefined }> {
-      const [row] = await sql<{ subject: string | null; rule: string | null }[]>`select
+    /**
+     * Who the conversation is authenticated as, whether this very call was already allowed (a redelivery), and the
+     * maturity level its turn began with (the level of the conversation's type, or the agent's own mode).
+     */
+    async callFacts(conversationId: string, callId: string, turnId: string): Promise<CallState> {
+      const [row] = await sql<{ subject: string | null; rule: string | null; mode: MaturityLevel | null }[]>`select
           (select subject from conversation_subjects where conversation_id = ${conversationId}) as subject,
-          (select rule from policy_decisions where call_id = ${callId} and outcome = 'allow' limit 1) as rule`
-      return { subject: row?.subject ?? undefined, allowed: row?.rule ? { rule: row.rule } : undefined }
+          (select rule from policy_decisions where call_id = ${callId} and outcome = 'allow' limit 1) as rule,
+          (select mode from turn_facts where turn_id = ${turnId}) as mode`
+      return { subject: row?.subject ?? undefined, allowed: row?.rule ? { rule: row.rule } : undefined, turnMode: row?.mode ?? undefined }
+    },
+    /** The maturity level the turn began with; undefined for a turn that recorded none. */
+    async turnMode(turnId: string): Promise<MaturityLevel | undefined> {
+      const [row] = await sql<{ mode: MaturityLevel }[]>`select mode from turn_facts where turn_id = ${turnId}`
+      return row?.mode
     },
     /** Authenticates the conversation as `subject`, unless it already is someone else: then that someone. */
     async claimSubject(conversationId: string, subject: string, tool: string, callId: string): Promise<{ ok: true } | { ok: false; current: string }> {

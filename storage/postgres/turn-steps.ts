@@ -24,7 +24,10 @@ export interface TurnStart {
   escalatedHere: boolean
   /** An earlier customer message of the conversation still owes a reply (within EARLIER_LOOKBACK): it goes first. */
   earlierUnsettled: boolean
-  /** The agent's mode (its definition's `spec.mode`): in `assist`, its replies are drafts for a person. */
+  /**
+   * The agent's mode for this conversation: the level the promotion gate set for its conversation type, else its
+   * definition's `spec.mode`. In `assist`, its replies are drafts for a person.
+   */
   mode: AgentMode
   /** The agent definition in force: the scope it comes from ('*' or the tenant) and its version; absent when undefined. */
   agent?: { scope: string; version: number }
@@ -87,10 +90,15 @@ export function createTurnSteps(sql: Sql) {
         row as (select tenant_id, agent, status, customer_id from conversations where id = ${turn.conversationId}
           union all select 'default', 'demo', 'open', null
           where not exists (select 1 from conversations where id = ${turn.conversationId})),
-        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, a.spec->>'mode' as mode, a.spec->>'policy' as policy,
-            p.tenant_id as policy_scope, p.version as policy_version from row c
+        -- The conversation's type: the intent of its first classified turn (this one, for a first turn), as the KPIs count it.
+        ty as (select coalesce((select t.intent from turn_facts t where t.conversation_id = ${turn.conversationId} and t.intent is not null
+            order by t.created_at limit 1), ${turn.intent ?? null}::text) as type),
+        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, coalesce(tm.mode, a.spec->>'mode') as mode,
+            a.spec->>'policy' as policy, p.tenant_id as policy_scope, p.version as policy_version from row c
           left join customers cu on cu.id = c.customer_id
           left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
+          -- The level the promotion gate set for this agent and conversation type, over the agent's own mode.
+          left join agent_type_maturity tm on tm.tenant_id = c.tenant_id and tm.agent = c.agent and tm.conversation_type = (select type from ty)
           left join lateral (${inForce('AgentPolicy', sql`a.spec->>'policy'`)}) p on true),
         f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, policy, policy_version, mode, intent,
             intent_confidence, segment)

@@ -50,6 +50,8 @@ const ROUTE_ROLES: Record<string, ConsoleRole[]> = {
   'POST /console/api/approvals/:id/deny': HANDLERS,
   'GET /console/api/arena/runs': REVIEWERS,
   'GET /console/api/arena/runs/:id/report': REVIEWERS,
+  'POST /console/api/arena/runs/:id/again': MANAGERS,
+  'GET /console/api/arena/decisions': REVIEWERS,
 }
 
 const PARAMS: Record<string, string> = { ':id': 'x_1', ':turnId': 't1' }

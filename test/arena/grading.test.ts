@@ -1,6 +1,8 @@
 // Grading of one trial from its evidence (pure), and the promotion gate's decision from a suite summary and KPIs.
 import { describe, expect, test } from 'bun:test'
-import { decidePromotion, gradeTrial, loadRetailTasks, taskScenario, type ConfigSummary } from '../../arena/index.ts'
+import {
+  compileNlAssertion, decideDemotion, decidePromotion, gradeTrial, loadRetailTasks, parseRunSpec, readFloors, taskScenario, type ConfigSummary,
+} from '../../arena/index.ts'
 import type { ConversationEvidence } from '../../storage/index.ts'
 
 const tasks = await loadRetailTasks()
@@ -50,11 +52,51 @@ describe('grading a task', () => {
   })
 })
 
+describe('natural-language assertions, graded without a model', () => {
+  test('sentences of the forms understood compile into deterministic checks; the rest compile to nothing', () => {
+    expect(compileNlAssertion('The agent must not mention the discount code "SAVE20".')).toEqual({ kind: 'not_mention', phrases: ['SAVE20'] })
+    expect(compileNlAssertion('must not mention competitors')).toEqual({ kind: 'not_mention', phrases: ['competitors'] })
+    expect(compileNlAssertion('Agent should not call cancel_pending_order')).toEqual({ kind: 'call', tool: 'cancel_pending_order', expected: false })
+    expect(compileNlAssertion('Agent should transfer the user to a human agent')).toEqual({ kind: 'escalate', expected: true })
+    expect(compileNlAssertion('Agent should tell the user the order was shipped to 943 Maple Drive, Suite 356, Chicago, IL 60621.'))
+      .toEqual({ kind: 'mention', values: ['943', '356', '60621'] })
+    expect(compileNlAssertion('Agent should tell the user the total price of order #W2702727 is $1,625.60.')).toEqual({ kind: 'mention', values: ['#W2702727', '1,625.60'] })
+    for (const vague of ['Agent should tell the user the keyboard switch type is tactile.', 'Agent should process the exchange.', 'Be nice']) {
+      expect(compileNlAssertion(vague)).toBeUndefined()
+    }
+  })
+
+  test("a hand-written scenario's sentences count towards its success, with what was said or missing", () => {
+    const scenario = {
+      kind: 'scripted' as const, id: 'nl', customer: ['hi'],
+      assertions: { nl: ['The agent must not mention the discount code "SAVE20".', 'Agent should tell the user the refund is $1,012.50', 'Agent should not escalate'] },
+    }
+    const said = (text: string) => gradeTrial(scenario, { ...played, digest: 'x', evidence: evidence({ transcript: [{ role: 'assistant', text }] }) })
+    expect(said('Your refund of $1012.50 is on its way.')).toMatchObject({ success: true, failures: [] })
+    expect(said('Use save20 for 20% off your next order.').failures).toEqual([
+      'The agent must not mention the discount code "SAVE20".: said "SAVE20"', 'Agent should tell the user the refund is $1,012.50: not stated: 1,012.50',
+    ])
+    expect(() => parseRunSpec({ name: 'x', trials: 1, configurations: [{ name: 'c' }], scenarios: [{ ...scenario, assertions: { nl: ['Be helpful'] } }] }))
+      .toThrow('scenario "nl": no deterministic check for "Be helpful"')
+  })
+
+  test("a τ² task's nl_assertions are graded where a check compiles and reported apart from success; the others are listed ungraded", () => {
+    const task89 = taskScenario(tasks.find((t) => t.id === '89')!)
+    const result = gradeTrial(task89, { ...played, digest: 'a', goldDigest: 'a', evidence: evidence({ transcript: [{ role: 'assistant', text: 'It costs $226.11, tactile, white, full size.' }] }) })
+    expect(result.nlAssertions!.graded).toEqual([{ assertion: 'Agent should tell the user the cheapest mechanical keyboard costs $226.11.', passed: true }])
+    expect(result.nlAssertions!.ungraded).toHaveLength(3)
+    const silent = gradeTrial(task89, { ...played, digest: 'a', goldDigest: 'a', evidence: evidence({ transcript: [{ role: 'assistant', text: 'Done.' }] }) })
+    expect(silent.nlAssertions!.graded[0]).toMatchObject({ passed: false, detail: 'not stated: 226.11' })
+    // Success stays τ²'s database state and required outputs: the failed sentence adds no failure of its own.
+    expect(silent.failures.every((f) => f.startsWith('did not state'))).toBe(true)
+  })
+})
+
 describe('promotion gate', () => {
   const summary = (over: Partial<ConfigSummary> = {}): ConfigSummary => ({
-    name: 'c', trials: 8, successes: 8, successRate: 1, passK: { pass_1: 1, pass_2: 1, pass_3: 1, pass_4: 1 }, wrongWrites: 0,
+    name: 'c', policy: null, trials: 8, successes: 8, successRate: 1, passK: { pass_1: 1, pass_2: 1, pass_3: 1, pass_4: 1 }, wrongWrites: 0,
     violations: { caught: 0, missed: 0 }, escalations: { needed: 2, needless: 0, missed: 0, precision: 1, recall: 1 }, groundingFailures: 0,
-    costUsd: 0, tokens: { input: 0, output: 0 }, latencyMs: { p50: 1, p95: 1 }, unplayed: 0, warnings: [], ...over,
+    costUsd: 0, tokens: { input: 0, output: 0 }, latencyMs: { p50: 1, p95: 1 }, unplayed: 0, nlAssertions: { passed: 0, failed: 0, ungraded: 0 }, warnings: [], ...over,
   })
   const quiet = { conversations: 0, resolutionRate: null, escalationRate: null, csat: { average: null, ratings: 0 } }
   const good = { conversations: 500, resolutionRate: 0.9, escalationRate: 0.1, csat: { average: 4.6, ratings: 100 } }
@@ -75,5 +117,28 @@ describe('promotion gate', () => {
     ])
     expect(decidePromotion({ from: 'assist', to: 'operate', thresholds: { passK: { k: 8, min: 0.5 } }, suite: summary(), kpis: good }).reasons)
       .toEqual(['pass^8 needs 8 trials per scenario; the run has fewer'])
+  })
+
+  test("refuses a promotion whose KPI floors broke, and judges floors only on enough conversations", () => {
+    const kpiFloors = { minConversations: 20, minResolutionRate: 0.7, maxEscalationRate: 0.3, minCsat: 4, minRatings: 10 }
+    const thresholds = { passK: { k: 4, min: 0.8 }, requireKpiAdvice: false, kpiFloors }
+    const poor = { conversations: 40, resolutionRate: 0.5, escalationRate: 0.45, csat: { average: 3.2, ratings: 12 } }
+    const refused = decidePromotion({ from: 'assist', to: 'execute', thresholds, suite: summary(), kpis: good, floorKpis: poor })
+    expect(refused.reasons).toEqual([
+      'resolution rate 50% is below the floor of 70%', 'escalation rate 45% is above the ceiling of 30%', 'CSAT 3.20 is below the floor of 4.0',
+    ])
+    expect(decidePromotion({ from: 'assist', to: 'execute', thresholds, suite: summary(), kpis: good, floorKpis: { ...poor, conversations: 19 } }))
+      .toMatchObject({ outcome: 'promoted', measured: { floorsJudged: 'too few conversations' } })
+    expect(readFloors({ ...poor, resolutionRate: 0.7, escalationRate: 0.3, csat: { average: 3.2, ratings: 9 } }, kpiFloors)).toEqual({ judged: true, breaches: [] })
+  })
+
+  test('demotes one step when a floor broke, never below assist, never on too few conversations', () => {
+    const floors = { minConversations: 10, maxEscalationRate: 0.3 }
+    const bad = { conversations: 10, resolutionRate: 0.8, escalationRate: 0.4, csat: { average: null, ratings: 0 } }
+    expect(decideDemotion('operate', bad, floors)).toMatchObject({ to: 'execute', reasons: ['escalation rate 40% is above the ceiling of 30%'] })
+    expect(decideDemotion('execute', bad, floors).to).toBe('assist')
+    expect(decideDemotion('assist', bad, floors).to).toBeUndefined()
+    expect(decideDemotion('execute', { ...bad, conversations: 9 }, floors).to).toBeUndefined()
+    expect(decideDemotion('execute', { ...bad, escalationRate: 0.3 }, floors).to).toBeUndefined()
   })
 })
