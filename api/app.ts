@@ -42,6 +42,7 @@ import { customerTokenRoutes } from './routes/customer-tokens.ts'
 import { policyDecisionsRoutes } from './routes/policy-decisions.ts'
 import { arenaRoutes } from './routes/arena.ts'
 import { consoleArenaRoutes } from './console/arena-routes.ts'
+import { consoleKpiRoutes } from './console/kpi-routes.ts'
 import type { ApplyDeps } from './resource-apply.ts'
 import { outreachRoutes } from './routes/outreach.ts'
 
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps) {
   // TypeScript's instantiation depth limit (TS2589), and nothing reads these routes' types from App.
   app.use(arenaRoutes({ ...guard, storage, apply: deps.apply, clock: deps.clock, kpiSettings: deps.kpis }))
   app.use(consoleArenaRoutes({ people: storage.consolePeople, maxBodyBytes: limits.maxBodyBytes, storage }))
+  app.use(consoleKpiRoutes({ people: storage.consolePeople, maxBodyBytes: limits.maxBodyBytes, storage, clock: deps.clock, settings: deps.kpis }))
   return app
 }
 export type App = ReturnType<typeof createApp>

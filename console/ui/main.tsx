@@ -1,11 +1,12 @@
 // The console page: signs the person in, then routes (by the URL hash) between the inbox, a conversation, its turns'
-// "why" views and the QA queue. Built by console/build.ts into one script and one stylesheet.
+// "why" views, the QA queue, the Arena and the KPIs. Built by console/build.ts into one script and one stylesheet.
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, useCsrfToken, whenSignedOut } from './api.ts'
 import { ArenaReportView, ArenaRunsView } from './arena.tsx'
 import { ConversationView } from './conversation.tsx'
 import { InboxView } from './inbox.tsx'
+import { KpisView } from './kpis.tsx'
 import { QaView } from './qa.tsx'
 import { SignIn } from './sign-in.tsx'
 import type { Person } from './types.ts'
@@ -34,6 +35,7 @@ function Page({ person }: { person: Person }) {
   }
   if (route === 'why' && a && b) return <WhyView conversationId={decodeURIComponent(a)} turnId={decodeURIComponent(b)} />
   if (route === 'qa') return <QaView />
+  if (route === 'kpis') return <KpisView />
   if (route === 'arena') return a ? <ArenaReportView id={decodeURIComponent(a)} canRun={MANAGES.has(person.role)} /> : <ArenaRunsView />
   return person.role === 'qa_reviewer' ? <QaView /> : <InboxView person={person} />
 }
@@ -59,6 +61,7 @@ function Header({ person, onSignOut }: { person: Person; onSignOut: () => void }
         {handles && <a href="#/">Inbox</a>}
         {reviews && <a href="#/qa">QA review</a>}
         {reviews && <a href="#/arena">Arena</a>}
+        {reviews && <a href="#/kpis">KPIs</a>}
       </nav>
       {handles && <Availability person={person} />}
       <span class="who">{person.name} · {person.role.replace('_', ' ')}</span>

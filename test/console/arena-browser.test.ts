@@ -1,52 +1,26 @@
 // The Arena report in the console, in a real browser (Debian's Chromium): a supervisor opens a run, reads the
 // per-configuration summary, opens a scenario and sees the transcripts side by side with the first difference
 // marked. The run's trials are recorded straight in storage, as a finished run leaves them. Checked with axe-core.
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import { expect, test } from 'bun:test'
 import { createRun, unplayedTrial, type TrialResult } from '../../arena/index.ts'
 import { consolePerson } from '../api/console-harness.ts'
-import { startApiHarness, type ApiHarness } from '../api/harness.ts'
-import { launchChromium, type Browser } from './browser.ts'
+import { consoleUnderTest, expectAccessible, signIn } from './console-page.ts'
 
-const AXE = readFileSync(join(import.meta.dir, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')
 const PASSWORD = 'supervisor password for the arena page'
 
-let h: ApiHarness
-let browser: Browser
-let base: string
-beforeAll(async () => {
-  h = await startApiHarness()
-  h.platform.app!.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `http://127.0.0.1:${h.platform.app!.server!.port}`
-  browser = await launchChromium()
-}, 60_000)
-afterAll(async () => {
-  await browser?.close()
-  await h?.close()
-}, 30_000)
-
-async function expectAccessible(page: Page): Promise<void> {
-  await page.evaluate(AXE)
-  const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] })
-    return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => v.id)
-  })
-  expect(violations).toEqual([])
-}
+const ui = consoleUnderTest()
 
 /** A finished trial whose conversation was `replies` after the customer's greeting. */
 function result(success: boolean, reply: string): TrialResult {
-  const { error: _error, ...base } = unplayedTrial('')
-  return { ...base, success, failures: success ? [] : ['must not call cancel_pending_order: it ran'], transcript: [
+  const { error: _error, ...unplayed } = unplayedTrial('')
+  return { ...unplayed, success, failures: success ? [] : ['must not call cancel_pending_order: it ran'], transcript: [
     { role: 'customer', text: 'Hi, where is my order?' }, { role: 'assistant', text: reply },
   ] }
 }
 
 test('a supervisor reads a run side by side, down to the first message where the configurations part ways', async () => {
-  const runs = h.platform.storage.arenaRuns
-  await createRun(runs, { id: 'run-ui', tenantId: h.a.id, spec: {
+  const runs = ui.h.platform.storage.arenaRuns
+  await createRun(runs, { id: 'run-ui', tenantId: ui.h.a.id, spec: {
     name: 'policy on and off', trials: 1, configurations: [{ name: 'guarded' }, { name: 'unguarded', policy: null }],
     scenarios: [{ kind: 'scripted', id: 'status-question', customer: ['Hi, where is my order?'], assertions: {} }],
   } })
@@ -55,14 +29,11 @@ test('a supervisor reads a run side by side, down to the first message where the
     expect(trial.config).toBe(config)
     await runs.finish('run-ui', trial, 'test', { success: ok, costUsd: 0, conversationId: `conv-${config}`, result: result(ok, reply) })
   }
-  await consolePerson(h, h.a.id, 'supervisor', 'sam@example.com', PASSWORD)
-  const page = await browser.context.newPage()
+  await consolePerson(ui.h, ui.h.a.id, 'supervisor', 'sam@example.com', PASSWORD)
+  const page = await ui.browser.context.newPage()
   page.setDefaultTimeout(30_000)
-  await page.goto(`${base}/console`)
-  await page.getByLabel('Tenant').fill(h.a.id)
-  await page.getByLabel('Email').fill('sam@example.com')
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.goto(`${ui.base}/console`)
+  await signIn(page, ui.h.a.id, 'sam@example.com', PASSWORD)
   await page.getByRole('link', { name: 'Arena' }).click()
   await page.getByRole('link', { name: 'policy on and off' }).click()
   await page.getByRole('table', { name: 'Per configuration' }).waitFor()

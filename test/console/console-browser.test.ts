@@ -2,40 +2,26 @@
 // keyboard, reads its handoff package, approves a pending refund, hands it back, then edits and sends an assist
 // draft, and the customer's own SSE stream receives the edited reply. Pages are checked with axe-core; a screenshot
 // is kept in test-artifacts/. The refund waits in the agent policy's approval store, as the policy left it.
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { expect, test } from 'bun:test'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { consolePerson } from '../api/console-harness.ts'
-import { newConversation, startApiHarness, type ApiHarness } from '../api/harness.ts'
+import { newConversation } from '../api/harness.ts'
 import { waitFor } from '../support/wait.ts'
-import { launchChromium, type Browser } from './browser.ts'
+import { consoleUnderTest, expectAccessible, signIn } from './console-page.ts'
 
 const ARTIFACTS = join(import.meta.dir, '..', '..', 'test-artifacts')
-const AXE = readFileSync(join(import.meta.dir, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')
 const PASSWORD = 'agent password for the browser test'
 const UI_TIMEOUT = 30_000
 
-let h: ApiHarness
-let browser: Browser
-let base: string
-beforeAll(async () => {
-  h = await startApiHarness({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' })
-  h.platform.app!.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `http://127.0.0.1:${h.platform.app!.server!.port}`
-  browser = await launchChromium()
-}, 60_000)
-afterAll(async () => {
-  await browser?.close()
-  await h?.close()
-}, 30_000)
+const ui = consoleUnderTest({ AGENT_PROVIDER: 'local', CONSOLE_SLA_SWEEP_MS: '0' })
 
 /** The customer's side: the conversation's events as a widget reads them, over SSE with the tenant key. */
 function customerStream(conversationId: string) {
   const received: { type: string; data: any }[] = []
   const abort = new AbortController()
   void (async () => {
-    const res = await fetch(`${base}/v1/conversations/${conversationId}/events`, { headers: { authorization: `Bearer ${h.a.key}` }, signal: abort.signal })
+    const res = await fetch(`${ui.base}/v1/conversations/${conversationId}/events`, { headers: { authorization: `Bearer ${ui.h.a.key}` }, signal: abort.signal })
     const decoder = new TextDecoder()
     const reader = res.body!.getReader()
     let buffer = ''
@@ -52,38 +38,24 @@ function customerStream(conversationId: string) {
   return { received, close: () => abort.abort() }
 }
 
-/** No serious or critical accessibility violation on the page as it stands (labels, contrast, roles, names). */
-async function expectAccessible(page: Page): Promise<void> {
-  await page.evaluate(AXE)
-  const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] })
-    return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
-  })
-  expect(violations).toEqual([])
-}
-
 test('an agent takes a handoff, reads its package, approves a refund, and sends an edited assist draft the customer receives', async () => {
-  await consolePerson(h, h.a.id, 'agent', 'anna@example.com', PASSWORD)
-  const id = await newConversation(h, h.a.key, { customer: { email: 'noah.brown7922@example.com', name: 'Noah Brown' } })
+  await consolePerson(ui.h, ui.h.a.id, 'agent', 'anna@example.com', PASSWORD)
+  const id = await newConversation(ui.h, ui.h.a.key, { customer: { email: 'noah.brown7922@example.com', name: 'Noah Brown' } })
   const customer = customerStream(id)
-  await h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'I want to talk to a human agent' } })
+  await ui.h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'I want to talk to a human agent' } })
   await waitFor(async () => customer.received.some((e) => e.type === 'escalation.opened'), 15_000, 'the escalation')
   const approvalId = `apr_${crypto.randomUUID().replaceAll('-', '')}`
-  await h.platform.storage.approvals.request({
-    id: approvalId, tenantId: h.a.id, conversationId: id, turnId: `${id}-t1`, agent: 'demo', tool: 'return_delivered_order_items',
+  await ui.h.platform.storage.approvals.request({
+    id: approvalId, tenantId: ui.h.a.id, conversationId: id, turnId: `${id}-t1`, agent: 'demo', tool: 'return_delivered_order_items',
     args: { order_id: '#W2378156', item_ids: ['4983901480'], payment_method_id: 'credit_card_9513926' }, action: 'refund #W2378156',
     summary: 'a refund of 312.50 USD for order #W2378156', amountUsd: 312.5, policy: 'retail', policyVersion: '3', rule: 'refund_over_200',
   })
 
-  const page = await browser.context.newPage()
+  const page = await ui.browser.context.newPage()
   page.setDefaultTimeout(UI_TIMEOUT)
-  await page.goto(`${base}/console`)
+  await page.goto(`${ui.base}/console`)
   await expectAccessible(page)
-  await page.getByLabel('Tenant').fill(h.a.id)
-  await page.getByLabel('Email').fill('anna@example.com')
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page, ui.h.a.id, 'anna@example.com', PASSWORD)
 
   // The inbox: the handoff is there with its SLA clock; `e` takes it, `r` opens it to reply.
   await page.getByRole('cell', { name: 'Noah Brown' }).waitFor()
@@ -103,8 +75,8 @@ test('an agent takes a handoff, reads its package, approves a refund, and sends 
   // The agent policy asks a person before a refund over 200 USD runs.
   await page.getByText('312.50 USD').first().waitFor()
   await page.getByRole('button', { name: 'Approve' }).click()
-  await waitFor(async () => (await h.platform.storage.approvals.get(h.a.id, approvalId))?.status === 'approved', 10_000, 'the approval')
-  expect((await h.platform.storage.approvals.get(h.a.id, approvalId))!.decidedBy).toBe('anna@example.com')
+  await waitFor(async () => (await ui.h.platform.storage.approvals.get(ui.h.a.id, approvalId))?.status === 'approved', 10_000, 'the approval')
+  expect((await ui.h.platform.storage.approvals.get(ui.h.a.id, approvalId))!.decidedBy).toBe('anna@example.com')
   // The conversation's actor acts on the decision and tells the customer, once.
   const outcome = await waitFor(async () => customer.received.find((e) => e.type === 'reply.completed' && e.data.turnId === approvalId), 15_000, 'the outcome')
   expect(outcome.data.text).toContain('approved a refund of 312.50 USD for order #W2378156')
@@ -113,8 +85,8 @@ test('an agent takes a handoff, reads its package, approves a refund, and sends 
   // Handed back to the AI agent, now in assist mode: its next reply is a draft the agent edits and sends.
   await page.getByRole('button', { name: 'Resolve and hand back to AI' }).click()
   await waitFor(async () => customer.received.some((e) => e.type === 'escalation.resolved'), 10_000, 'the hand-back')
-  await h.call('PUT', '/v1/agents/demo/mode', { body: { mode: 'assist' } })
-  await h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'Where is my order #W2378156?' } })
+  await ui.h.call('PUT', '/v1/agents/demo/mode', { body: { mode: 'assist' } })
+  await ui.h.call('POST', `/v1/conversations/${id}/messages`, { body: { text: 'Where is my order #W2378156?' } })
   const draft = page.getByLabel(/Draft reply by the AI agent/)
   await draft.waitFor()
   const edited = 'Hi Noah, Anna here. Could you confirm the email on your account so I can look up #W2378156?'
@@ -127,5 +99,5 @@ test('an agent takes a handoff, reads its package, approves a refund, and sends 
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, 'console-conversation.png'), fullPage: true })
   customer.close()
-  await h.call('PUT', '/v1/agents/demo/mode', { body: { mode: 'execute' } })
+  await ui.h.call('PUT', '/v1/agents/demo/mode', { body: { mode: 'execute' } })
 }, 120_000)
