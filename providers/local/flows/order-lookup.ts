@@ -3,6 +3,7 @@
 // the account that fits the request (its status, the items named). Never another customer's order.
 import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
+import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
@@ -117,10 +118,22 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
 }
 
+// "My two orders, #W1 and #W2 … cancelling the older order": one action, two ids in the same message, and which
+// one is meant is theirs to say (unless they mean them all: "both orders", "each order").
+function idsInDoubt(state: ConversationState, want: OrderWanted): string[] {
+  if (confirmedOrder(state) || rejectedOrder(state)) return []
+  const text = state.userTexts.join(' ')
+  if (/\b(both|all|each|every)\b(?:\s+\w+){0,3}\s+orders\b/i.test(text)) return []
+  const latest = [...state.userTexts].reverse().map((t) => extractEntities(t).orderIds.filter((id) => !(want.exclude ?? []).includes(id))).find((ids) => ids.length > 0)
+  return latest && latest.length > 1 ? latest : []
+}
+
 /** Authenticates, works out which order is meant and loads it; returns a step until the order is known. */
 export function resolveOrder(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const auth = authenticate(state)
   if (auth) return auth
+  const doubt = idsInDoubt(state, want)
+  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}. Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
   const orderId = namedOrderId(state, want)
   if (orderId) return loadOrder(state, orderId)
   const load = loadUser(state)

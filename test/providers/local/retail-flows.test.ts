@@ -137,6 +137,20 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('two order ids in one request for one order ("the older one"): it asks which, it does not take the first', async () => {
+    const c = await converse(fx, ['I\'m Yusuf Taylor, zip code 95154. My two orders, #W2702727 and #W8268610, are both pending. I want to cancel the older order, I no longer need it.', 'Yes'])
+    expect(c.replies[0]?.decision.reason).toBe('need_order_id')
+    expect(c.writes).toEqual([])
+  })
+
+  test('"not yet: I also want to return …" widens the proposal, shown again before the yes; "I regret" takes it back', async () => {
+    const c = await converse(fx, ['Mei Ahmed, zip code 78705. I want to return the two skateboards I just bought.', 'Not yet: I also want to return the smart watch.', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W7553978', item_ids: ['4545791457', '3098764622', '1631806422'], payment_method_id: 'credit_card_5902940' }]])
+    const kept = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'I regret and want to keep it.'])
+    expect(kept.replies[1]?.decision.reason).toBe('declined:cancel_pending_order')
+    expect(kept.writes).toEqual([])
+  })
+
   test('a no to a proposal changes nothing and closes the task', async () => {
     const c = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'no'])
     expect(c.replies[0]?.text).toContain('Please reply "yes" to confirm')
