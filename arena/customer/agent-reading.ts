@@ -8,6 +8,8 @@ export interface AgentReading {
   asksUserId: boolean
   asksOrderId: boolean
   asksReason: boolean
+  /** Which payment method should pay or take a refund. */
+  asksPaymentMethod: boolean
   asksConfirmation: boolean
   /** The question is whether to carry on ("Shall I keep looking?"), not a proposal to confirm. */
   asksToContinue: boolean
@@ -31,6 +33,7 @@ export function readAgent(text: string): AgentReading {
     asksOrderId: asks(/\border (id|number)s?\b|\bwhich order\b/),
     // A proposal that states the reason ("reason: no longer needed. Shall I go ahead?") asks for a yes, not a reason.
     asksReason: asks(/\breason\b/) && !asksConfirmation,
+    asksPaymentMethod: asks(/\b(which payment method|what payment method|which (card|method) (should|would|do)|refund (method|destination))\b/) && !asksConfirmation,
     asksConfirmation,
     asksToContinue: question && /\b(keep looking|go on with that|continue looking)\b/.test(t),
     refused: /\b(cannot|can't|can not|unable to|not able to|not possible|isn't possible|is not allowed|not allowed|only .{0,40} can be|no .{0,30} (is|are) available|not available)\b/.test(t),

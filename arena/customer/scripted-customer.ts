@@ -22,6 +22,7 @@ export const MAX_CUSTOMER_TURNS = 25
 const GREETINGS = ['', 'Hi. ', 'Hello! ', 'Hi there, ', 'Hey, ', 'Good morning. ']
 const YES = ['Yes.', 'Yes, please proceed.', 'Yes, go ahead.', 'yes', 'Confirmed, please go ahead.', 'Yes please.']
 const NEXT = ['Also, ', 'One more thing: ', 'Another thing. ', '', 'Next, ']
+const PAYMENT = /\b(pay ?pal|gift card|credit card|visa|mastercard|original payment)\b/i
 const GENERIC = new Set(['order', 'cancelling', 'what', 'which', 'shall', 'please', 'your', 'the', 'this', 'that', 'item', 'items', 'reason'])
 const COUNTER = ['Why do you need that?', 'Is that really necessary?', 'Can\'t you look it up yourself?', 'What do you need it for?']
 
@@ -51,9 +52,11 @@ class ScriptedConversation implements SimulatedCustomer {
   /** The request(s) said last: which order "which order?" is about. */
   private lastSaid = ''
   private readonly rules: Rule[]
+  private readonly requests: string[]
 
   constructor(private readonly persona: Persona, private readonly script: ScenarioScript, private readonly v: Variation, private readonly rng: SeededRandom) {
     this.rules = [...script.rules]
+    this.requests = [...script.requests]
   }
 
   opening(): string {
@@ -88,7 +91,17 @@ class ScriptedConversation implements SimulatedCustomer {
     if (seen.asksOrderId) return this.fire('order-id') ?? this.orderId()
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
     if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
+    if (seen.asksPaymentMethod) return this.paymentPreference()
     return undefined
+  }
+
+  /** Asked how to pay, the scenario's word on it ("I want to use my PayPal account for any additional payment"), said now rather than later. */
+  private paymentPreference(): string | undefined {
+    const i = this.requests.findIndex((r) => PAYMENT.test(r))
+    if (i < 0) return undefined
+    const said = this.requests[i]!
+    if (i >= this.next) this.requests.splice(i, 1)
+    return said
   }
 
   /**
@@ -134,7 +147,17 @@ class ScriptedConversation implements SimulatedCustomer {
 
   private confirm(agentText: string): string {
     const refused = this.script.refusals.find((r) => agentText.toLowerCase().includes(r.split(' ')[0]!))
-    return refused ? `No, I don't want to ${refused}.` : this.rng.pick(YES)
+    if (refused) return `No, I don't want to ${refused}.`
+    return this.onlyThat(agentText) ?? this.rng.pick(YES)
+  }
+
+  /** "Cancel the skateboard (and only the skateboard)": a cancellation that takes other products with it is declined. */
+  private onlyThat(agentText: string): string | undefined {
+    const only = /\bcancel the ([a-z][a-z -]*?) \(and only the \1\)|\bonly (?:want to )?cancel the ([a-z][a-z -]*?)\b(?=[,.)]| in\b| from\b)/i.exec(this.lastSaid)
+    const wanted = (only?.[1] ?? only?.[2])?.toLowerCase()
+    if (!wanted || !/\bcancel/i.test(agentText)) return undefined
+    const products = [...agentText.matchAll(/\b([A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)*) \(/g)].map((m) => m[1]!.toLowerCase())
+    return products.some((p) => !p.includes(wanted) && !wanted.includes(p)) ? `No, I only want to cancel the ${wanted}.` : undefined
   }
 
   /** Answers a question with a question now and then; the real answer follows on the next message. */
@@ -160,7 +183,7 @@ class ScriptedConversation implements SimulatedCustomer {
 
   /** The next request, or all the remaining ones at once when this customer bundles them. */
   private takeRequests(): string | undefined {
-    const { requests } = this.script
+    const { requests } = this
     if (this.next >= requests.length) return undefined
     const end = this.v.bundled ? requests.length : this.next + 1
     const said = requests.slice(this.next, end).join(' ')

@@ -113,6 +113,17 @@ describe('scripted customer', () => {
     expect(c.reply('Which order would you like to cancel? Please give me its order id.')).not.toMatch(/#W\d{7}/)
   })
 
+  test('asked how to pay, it says the payment wish of its scenario then, not later as a request; a whole-order cancellation is declined for "only the skateboard"', () => {
+    const c = scriptedCustomer(task('52'), 1)
+    c.opening()
+    expect(c.reply('Which payment method should settle the price difference? On your profile: paypal_8194385; visa card ending 6791.')).toMatch(/PayPal/)
+    const only = scriptedCustomer(task('99'), 0)
+    only.opening()
+    let said = ''
+    for (let i = 0; i < 6 && !/only the skateboard/.test(said); i++) said = only.reply('Done. Is there anything else I can help you with?') ?? ''
+    expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

@@ -64,12 +64,24 @@ describe('exchanges and item changes', () => {
       order_id: '#W2378156', item_ids: ['4983901480'], new_item_ids: ['7747408585'], payment_method_id: 'credit_card_9513926',
     }]])
   })
-  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is offered as options, never chosen', async () => {
+  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is read: one step down, the first preference, shown before the yes', async () => {
     const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a less bright one (prefer AC adapter > battery > USB). Mei Kovacs, zip code 28236.', 'Yes please.'])
-    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
-    expect(c.replies[0]?.text).toContain('Please tell me the item id or the options you want')
+    expect(c.replies[0]?.text).toContain('Desk Lamp (silver, low, AC adapter), item 1569765161')
+    expect(c.writes.map((w) => w.arguments.new_item_ids)).toEqual([['1569765161']])
+  })
+
+  test('"1000 more pieces, the same difficulty, I prefer animal than art theme": the step stated, the preference between two values', async () => {
+    const c = await converse(fx, ['Sofia Li, zip code 78260. I want to exchange the jigsaw puzzle in order #W3916020: I want the same difficulty, but 1000 more pieces, and I prefer animal than art theme.', 'credit_card_8105988, please.'])
+    expect(c.replies.at(-1)?.text).toContain('Jigsaw Puzzle (1500, animals, intermediate), item 6245746168')
     expect(c.writes).toEqual([])
   })
+
+  test('a relative word for an option the product does not have is offered as options, never chosen', async () => {
+    const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a longer one. Mei Kovacs, zip code 28236.', 'Yes please.'])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    expect(c.writes).toEqual([])
+  })
+
   test('a proposal for several items states only amounts the platform\'s grounding check can trace', async () => {
     const c = await converse(fx, [
       "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
