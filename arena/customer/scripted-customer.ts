@@ -153,7 +153,7 @@ class ScriptedConversation implements SimulatedCustomer {
 
   /** "Cancel the skateboard (and only the skateboard)": a cancellation that takes other products with it is declined. */
   private onlyThat(agentText: string): string | undefined {
-    const only = /\bcancel the ([a-z][a-z -]*?) \(and only the \1\)|\bonly (?:want to )?cancel the ([a-z][a-z -]*?)\b(?=[,.)]| in\b| from\b)/i.exec(this.lastSaid)
+    const only = /\bcancel the ([a-z][a-z -]*?) \(and only the \1\)|\bonly (?:want to )?cancel (?:the|that) ([a-z][a-z -]*?)\b(?=[,.)]| in\b| from\b| —| -)/i.exec(this.lastSaid)
     const wanted = (only?.[1] ?? only?.[2])?.toLowerCase()
     if (!wanted || !/\bcancel/i.test(agentText)) return undefined
     const products = [...agentText.matchAll(/\b([A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)*) \(/g)].map((m) => m[1]!.toLowerCase())

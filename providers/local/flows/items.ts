@@ -7,7 +7,7 @@ const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' '
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 // Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
-const vagueWords = new Set(['set', 'kit', 'bed', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
+const vagueWords = new Set(['set', 'kit', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
 const stem = (w: string): string => w.replace(/ves$/, 'f').replace(/(?<=[^s])s$/, '')
 
 // What customers call some products instead of their catalogue names.
@@ -24,7 +24,7 @@ export function namesProduct(text: string, productName: string): boolean {
   // "tshirt" for "T-Shirt", "book shelf" for "Bookshelf".
   if (said.includes(name) || said.includes(name.replace(/ /g, '')) || (name.length >= 6 && said.replace(/ /g, '').includes(name.replace(/ /g, '')))) return true
   if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
-  return name.split(' ').some((w) => w.length > 3 && !vagueWords.has(w) && words.has(stem(w)))
+  return name.split(' ').some((w) => w.length >= 3 && !vagueWords.has(w) && words.has(stem(w)))
 }
 
 // "everything except the coffee machine": what follows "except" is left out.

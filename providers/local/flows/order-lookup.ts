@@ -70,8 +70,35 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
-/** "All my pending orders", "both": the request covers every order that fits, taken one at a time. */
-export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' '))
+/**
+ * "The skateboard, garden hose and keyboard" when they sit in different orders of the same status: each
+ * product named is in exactly one order of that status (a request acts on one status, so a delivered and a
+ * pending garden hose are told apart by it), so which order each item belongs to is no guess. A product
+ * in two orders of a status, or "everything", is not split this way (the customer says which).
+ */
+function namedAcrossOrders(state: ConversationState): boolean {
+  if (state.entities.allItems || /\bsame order\b/i.test(state.userTexts.join(' '))) return false
+  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
+  // An order this task already changed is counted in the status it had: its bookshelf still makes "the
+  // bookshelf" ambiguous with another delivered order's.
+  const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
+  const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
+  const orderOf = new Map<string, string>()
+  for (const o of holding) {
+    for (const i of namedItems(state, o)) {
+      const key = `${statusBefore(o)}/${i.product_id}`
+      if ((orderOf.get(key) ?? o.order_id) !== o.order_id) return false
+      orderOf.set(key, o.order_id)
+    }
+  }
+  return holding.length >= 2
+}
+
+/**
+ * "All my pending orders", "both", or items named across orders: the request covers every order that fits,
+ * taken one at a time, each proposal confirmed on its own.
+ */
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state)
 
 /**
  * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending

@@ -143,6 +143,24 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('items named across orders, each product in one order only: order by order, each proposal confirmed', async () => {
+    const c = await converse(fx, ['I want to return the skateboard and the garden hose. Isabella Johansson, zip code 32286.', 'Yes', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([
+      ['return_delivered_order_items', { order_id: '#W3792453', item_ids: ['4293355847'], payment_method_id: 'paypal_3024827' }],
+      ['return_delivered_order_items', { order_id: '#W7181492', item_ids: ['5753502325'], payment_method_id: 'paypal_3024827' }],
+    ])
+  })
+
+  test('items across orders, one of them "in the same order": the bookshelf another delivered order also holds is not returned from it after the first', async () => {
+    const c = await converse(fx, ["I'm Lucas Brown, my email is lucas.brown9344@example.com. I want to return the bookshelf and jigsaw I received in the same order.", 'Yes', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W6239298', item_ids: ['4900661478', '3614853563'], payment_method_id: 'credit_card_2112420' }]])
+  })
+
+  test('"the keyboard and bed": a three-letter word of a product name names it (Pet Bed)', async () => {
+    const c = await converse(fx, ['Isabella Johansson, zip code 32286. I want to return the keyboard and bed.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W5565470', item_ids: ['9570044148', '6857426243'], payment_method_id: 'paypal_3024827' }]])
+  })
+
   test('a product that two delivered orders hold is not guessed: the customer is asked which order', async () => {
     const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
     expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
