@@ -64,7 +64,10 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
   for (const raw of splitSentences(text).flatMap((s) => s.split(TRAILING_RULE))) {
     const rule = raw.match(RULE)
     if (rule) {
-      rules.push({ trigger: triggerOf(rule[1]!), say: speech(rule[2]!) })
+      const trigger = triggerOf(rule[1]!)
+      const said = speech(rule[2]!)
+      // "If the agent asks you to confirm, you regret and want to keep it": a real customer's answer starts with no.
+      rules.push({ trigger, say: trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said })
       continue
     }
     if (SECRET.test(raw)) continue

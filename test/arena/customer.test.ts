@@ -98,7 +98,7 @@ describe('scripted customer', () => {
     const regrets = scriptedCustomer(task('24'), 0)
     expect(regrets.opening()).not.toMatch(/confirm|regret/)
     expect(regrets.reply('I have looked up several records and need a few more. Shall I keep looking?')).toMatch(/yes|confirmed/i)
-    expect(regrets.reply('To confirm: cancel order #W3561391, reason: no longer needed. Shall I go ahead? Please reply "yes" to confirm.')).toBe('I regret and want to keep it.')
+    expect(regrets.reply('To confirm: cancel order #W3561391, reason: no longer needed. Shall I go ahead? Please reply "yes" to confirm.')).toBe('No, I regret and want to keep it.')
   })
 
   test('"do not say yes immediately, because you also want …": at the proposal it says what it also wants, not yes', () => {
