@@ -20,25 +20,54 @@ export interface ScenarioScript {
   orderIds: string[]
   /** Things the customer will not agree to (matched against what the agent proposes). */
   refusals: string[]
+  /** Why they cancel, where the scenario says it: the sentence and the reason it gives. */
+  cancelReasons: CancelReason[]
+}
+
+export interface CancelReason {
+  /** The sentence that gives the reason, with the one before it ("… modify the skateboard. If not, cancel since …"). */
+  sentence: string
+  said: string
 }
 
 const SECRET = /reveal|share|do not tell|don't tell|not mention/i
 // The condition ends at the first comma that an action follows ("If there is no keyboard that is clicky, RGB
 // backlight, full size, you'd go for no backlight" keeps its list inside the condition).
-const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i)\b.+)$/i
+const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i|do not|don't)\b.+)$/i
+// "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
+const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent|for some reason,? )/i
 const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
 
-export function readScenario(reasonForCall: string): ScenarioScript {
+// How a customer words the two reasons the shop accepts, when the scenario gives one ("since you ordered it by
+// mistake", "with the reason of no longer needed", "Due to some life changes, you no longer need …").
+const MISTAKE = /\bby mistake\b|\bmistaken(ly)?\b/i
+const NOT_NEEDED = /\bno longer need(ed)?\b|\b(don't|do not) need\b/i
+
+function cancelReasons(text: string): CancelReason[] {
+  const sentences = splitSentences(text)
+  return sentences.flatMap((s, i) => {
+    const sentence = `${sentences[i - 1] ?? ''} ${s}`.trim()
+    if (MISTAKE.test(s)) return [{ sentence, said: 'I ordered it by mistake.' }]
+    if (NOT_NEEDED.test(s)) return [{ sentence, said: 'I no longer need it.' }]
+    return []
+  })
+}
+
+/** `reasonForCall` holds the requests; `taskInstructions` (how to behave) may also say why they cancel. */
+export function readScenario(reasonForCall: string, taskInstructions = ''): ScenarioScript {
   const text = reasonForCall.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
   const requests: string[] = []
   const rules: Rule[] = []
   const refusals: string[] = []
   let context = ''
-  for (const raw of splitSentences(text)) {
+  for (const raw of splitSentences(text).flatMap((s) => s.split(TRAILING_RULE))) {
     const rule = raw.match(RULE)
     if (rule) {
-      rules.push({ trigger: triggerOf(rule[1]!), say: speech(rule[2]!) })
+      const trigger = triggerOf(rule[1]!)
+      const said = speech(rule[2]!)
+      // "If the agent asks you to confirm, you regret and want to keep it": a real customer's answer starts with no.
+      rules.push({ trigger, say: trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said })
       continue
     }
     if (SECRET.test(raw)) continue
@@ -54,7 +83,7 @@ export function readScenario(reasonForCall: string): ScenarioScript {
     context = ''
   }
   if (context) requests.push(context)
-  return { requests, rules, refusals, orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]) }
+  return { requests, rules, refusals, cancelReasons: cancelReasons(`${reasonForCall} ${taskInstructions}`), orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]) }
 }
 
 function splitSentences(text: string): string[] {
@@ -77,6 +106,8 @@ function triggerOf(condition: string): Trigger {
 /** A scenario clause as the customer says it: the instruction verbs dropped, in the first person. */
 export function speech(clause: string): string {
   const said = toFirstPerson(clause)
+    // "do not say yes immediately, because you also want …": what the customer says instead of the yes.
+    .replace(/^(?:do not|don't) say yes(?: immediately| right away| yet)?,?\s*(?:because\s+)?/i, 'Not yet: ')
     .replace(/^(?:I\s+)?(?:say|mention|explain)\s+(?:that\s+)?/i, '')
     .replace(/\b(?:I\s+)?(?:tell|ask)\s+(?:it|you|them)\s+(?:explicitly\s+)?to\s+/gi, 'please ')
     .replace(/^(?:I\s+)?ask for\s+/i, 'I want ')

@@ -22,6 +22,8 @@ export const MAX_CUSTOMER_TURNS = 25
 const GREETINGS = ['', 'Hi. ', 'Hello! ', 'Hi there, ', 'Hey, ', 'Good morning. ']
 const YES = ['Yes.', 'Yes, please proceed.', 'Yes, go ahead.', 'yes', 'Confirmed, please go ahead.', 'Yes please.']
 const NEXT = ['Also, ', 'One more thing: ', 'Another thing. ', '', 'Next, ']
+const PAYMENT = /\b(pay ?pal|gift card|credit card|visa|mastercard|original payment)\b/i
+const GENERIC = new Set(['order', 'cancelling', 'what', 'which', 'shall', 'please', 'your', 'the', 'this', 'that', 'item', 'items', 'reason'])
 const COUNTER = ['Why do you need that?', 'Is that really necessary?', 'Can\'t you look it up yourself?', 'What do you need it for?']
 
 interface Variation {
@@ -33,7 +35,7 @@ interface Variation {
 export function scriptedCustomer(task: RetailTask, seed: number): SimulatedCustomer {
   const rng = seededRandom(seed * 7919 + hash(task.id))
   const persona = readPersona(task.user_scenario.instructions)
-  const script = readScenario(task.user_scenario.instructions.reason_for_call)
+  const script = readScenario(task.user_scenario.instructions.reason_for_call, task.user_scenario.instructions.task_instructions ?? '')
   const variation: Variation = {
     identityFirst: !persona.reserved && rng.chance(0.4),
     bundled: !persona.terse && script.requests.length > 1 && rng.chance(0.4),
@@ -47,10 +49,14 @@ class ScriptedConversation implements SimulatedCustomer {
   private turns = 0
   private countered = false
   private pending: string | undefined
+  /** The request(s) said last: which order "which order?" is about. */
+  private lastSaid = ''
   private readonly rules: Rule[]
+  private readonly requests: string[]
 
   constructor(private readonly persona: Persona, private readonly script: ScenarioScript, private readonly v: Variation, private readonly rng: SeededRandom) {
     this.rules = [...script.rules]
+    this.requests = [...script.requests]
   }
 
   opening(): string {
@@ -65,9 +71,10 @@ class ScriptedConversation implements SimulatedCustomer {
     const seen = readAgent(agentText)
     if (seen.transferred || ++this.turns > MAX_CUSTOMER_TURNS) return null
     if (this.pending) return this.release()
-    const answer = this.answer(seen)
+    const answer = this.answer(seen, agentText)
     if (answer !== undefined) return this.maybeCounter(seen, answer)
-    if (seen.asksConfirmation) return this.fire('confirmation') ?? this.confirm(agentText)
+    // "If the agent asks for confirmation…" is about a proposed action, not "Shall I keep looking?".
+    if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fire('confirmation')) ?? this.confirm(agentText)
     if (seen.refused) {
       const rule = this.fire('refusal')
       if (rule) return rule
@@ -79,12 +86,36 @@ class ScriptedConversation implements SimulatedCustomer {
   }
 
   /** The answer to a question about who they are or which order, if the agent asked one. */
-  private answer(seen: AgentReading): string | undefined {
+  private answer(seen: AgentReading, agentText: string): string | undefined {
     if (seen.notFound) return this.fire('retry') ?? this.fire('zip') ?? (seen.asksOrderId ? this.fire('order-id') : undefined)
     if (seen.asksOrderId) return this.fire('order-id') ?? this.orderId()
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
-    if (seen.asksReason) return this.fire('reason')
+    if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
+    if (seen.asksPaymentMethod) return this.paymentPreference()
     return undefined
+  }
+
+  /** Asked how to pay, the scenario's word on it ("I want to use my PayPal account for any additional payment"), said now rather than later. */
+  private paymentPreference(): string | undefined {
+    const i = this.requests.findIndex((r) => PAYMENT.test(r))
+    if (i < 0) return undefined
+    const said = this.requests[i]!
+    if (i >= this.next) this.requests.splice(i, 1)
+    return said
+  }
+
+  /**
+   * Why they cancel: the reason the scenario gives for what the agent names (several cancellations may have
+   * different reasons), else its only one. A customer with no reason in the scenario, offered the shop's two,
+   * does not claim a mistake they did not make.
+   */
+  private cancelReason(agentText: string): string | undefined {
+    const reasons = this.script.cancelReasons
+    // The products the agent names (capitalised: "It contains: Fleece Jacket (…)").
+    const named = (agentText.match(/\b[A-Z][a-z]{3,}\b/g) ?? []).map((w) => w.toLowerCase()).filter((w) => !GENERIC.has(w))
+    const about = reasons.find((r) => named.some((w) => new RegExp(`\\b${w}`, 'i').test(r.sentence))) ?? reasons[0]
+    if (about) return about.said
+    return /no longer needed/i.test(agentText) ? 'I no longer need it.' : undefined
   }
 
   private identityAnswer(seen: AgentReading): string {
@@ -105,15 +136,28 @@ class ScriptedConversation implements SimulatedCustomer {
     return p.userId ? `My user id is ${p.userId}.` : ''
   }
 
+  /** The order they mean: the one id of the request they last made, else the scenario's one id; with several, they cannot tell. */
   private orderId(): string {
-    const id = this.script.orderIds[0]
-    if (id && !this.persona.forgetsOrderId) return `It's ${id.startsWith('#') ? id : `#${id}`}.`
+    const inRequest = this.lastSaid.match(/#?W\d{7}\b/g) ?? []
+    const ids = new Set((inRequest.length > 0 ? inRequest : this.script.orderIds).map((i) => i.replace(/^#/, '')))
+    const id = ids.size === 1 ? [...ids][0] : undefined
+    if (id && !this.persona.forgetsOrderId) return `It's #${id}.`
     return 'I don\'t remember the order number. Can you look it up in my account?'
   }
 
   private confirm(agentText: string): string {
     const refused = this.script.refusals.find((r) => agentText.toLowerCase().includes(r.split(' ')[0]!))
-    return refused ? `No, I don't want to ${refused}.` : this.rng.pick(YES)
+    if (refused) return `No, I don't want to ${refused}.`
+    return this.onlyThat(agentText) ?? this.rng.pick(YES)
+  }
+
+  /** "Cancel the skateboard (and only the skateboard)": a cancellation that takes other products with it is declined. */
+  private onlyThat(agentText: string): string | undefined {
+    const only = /\bcancel the ([a-z][a-z -]*?) \(and only the \1\)|\bonly (?:want to )?cancel (?:the|that) ([a-z][a-z -]*?)\b(?=[,.)]| in\b| from\b| —| -)/i.exec(this.lastSaid)
+    const wanted = (only?.[1] ?? only?.[2])?.toLowerCase()
+    if (!wanted || !/\bcancel/i.test(agentText)) return undefined
+    const products = [...agentText.matchAll(/\b([A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)*) \(/g)].map((m) => m[1]!.toLowerCase())
+    return products.some((p) => !p.includes(wanted) && !wanted.includes(p)) ? `No, I only want to cancel the ${wanted}.` : undefined
   }
 
   /** Answers a question with a question now and then; the real answer follows on the next message. */
@@ -139,11 +183,12 @@ class ScriptedConversation implements SimulatedCustomer {
 
   /** The next request, or all the remaining ones at once when this customer bundles them. */
   private takeRequests(): string | undefined {
-    const { requests } = this.script
+    const { requests } = this
     if (this.next >= requests.length) return undefined
     const end = this.v.bundled ? requests.length : this.next + 1
     const said = requests.slice(this.next, end).join(' ')
     this.next = end
+    this.lastSaid = said
     return said
   }
 }

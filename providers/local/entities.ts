@@ -60,6 +60,8 @@ function splitTenDigitIds(text: string): { itemIds: string[]; productIds: string
 function extractAffirmative(text: string): boolean | undefined {
   const t = text.toLowerCase()
   if (/\b(no|nope|don't|do not|stop|wait|not yet)\b/.test(t) && !/\bno longer\b/.test(t)) return false
+  // "I regret and want to keep it": the customer takes the request back.
+  if (/\b(regret|want to keep it|rather keep it)\b/.test(t)) return false
   if (/\b(yes|yeah|yep|sure|confirm(ed)?|go ahead|proceed|please do|that's right|correct)\b/.test(t)) return true
   return undefined
 }

@@ -86,6 +86,44 @@ describe('scripted customer', () => {
     expect(c.reply('That order was not found either. Could you check again?')).toContain('forgot the \'W\'')
   })
 
+  test('asked for a cancellation reason, it gives the scenario\'s reason for that item; "if you ask me to confirm, I regret" is a rule', () => {
+    const ask = (item: string) => `Order #W1 is pending. It contains: ${item} (x), item 1, $3. What is the reason: "no longer needed" or "ordered by mistake"?`
+    const c = scriptedCustomer(task('76'), 0)
+    c.opening()
+    expect(c.reply(ask('Fleece Jacket'))).toBe('I ordered it by mistake.')
+    expect(c.reply(ask('Skateboard'))).toBe('I no longer need it.')
+    const reasonInStyle = scriptedCustomer(task('113'), 0) // "If asked for reason, say you ordered the items by mistake" (task instructions)
+    reasonInStyle.opening()
+    expect(reasonInStyle.reply(ask('Makeup Kit'))).toBe('I ordered it by mistake.')
+    const regrets = scriptedCustomer(task('24'), 0)
+    expect(regrets.opening()).not.toMatch(/confirm|regret/)
+    expect(regrets.reply('I have looked up several records and need a few more. Shall I keep looking?')).toMatch(/yes|confirmed/i)
+    expect(regrets.reply('To confirm: cancel order #W3561391, reason: no longer needed. Shall I go ahead? Please reply "yes" to confirm.')).toBe('No, I regret and want to keep it.')
+  })
+
+  test('"do not say yes immediately, because you also want …": at the proposal it says what it also wants, not yes', () => {
+    const c = scriptedCustomer(task('92'), 0)
+    c.opening()
+    expect(c.reply('To confirm, return the two skateboards. Shall I go ahead? Please reply "yes" to confirm.')).toBe('Not yet: I also want to return the smart watch and e-reader.')
+  })
+
+  test('asked which order, it names the one id of its request; with two ids and no way to tell, it does not pick one', () => {
+    const c = scriptedCustomer(task('59'), 0)
+    c.opening()
+    expect(c.reply('Which order would you like to cancel? Please give me its order id.')).not.toMatch(/#W\d{7}/)
+  })
+
+  test('asked how to pay, it says the payment wish of its scenario then, not later as a request; a whole-order cancellation is declined for "only the skateboard"', () => {
+    const c = scriptedCustomer(task('52'), 1)
+    c.opening()
+    expect(c.reply('Which payment method should settle the price difference? On your profile: paypal_8194385; visa card ending 6791.')).toMatch(/PayPal/)
+    const only = scriptedCustomer(task('99'), 0)
+    only.opening()
+    let said = ''
+    for (let i = 0; i < 6 && !/only the skateboard/.test(said); i++) said = only.reply('Done. Is there anything else I can help you with?') ?? ''
+    expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

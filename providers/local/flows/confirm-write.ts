@@ -33,6 +33,10 @@ export function confirmWrite(state: ConversationState, w: ProposedWrite): Step {
   // The proposal may follow the result of the one before it ("Order #W1 is cancelled. To confirm: …").
   const answeredThis = state.previousAssistantText.endsWith(text)
   if (answeredThis && state.lastEntities.affirmative === true) return callTool(w.tool, w.args, `confirmed:${w.tool}`)
+  // "Not yet: I also want to return the smart watch" holds the proposal back to widen it, and the widened
+  // proposal is a new text; one that comes out unchanged was not understood, and is never run on a later yes.
+  const widens = state.lastEntities.affirmative === false && /\b(also|as well|too)\b/i.test(state.lastUserText)
+  if (answeredThis && widens) return escalate(`pending_clarification: an addition to the proposal not understood (${w.tool})`)
   if (answeredThis && state.lastEntities.affirmative === false) {
     return reply(`All right, I have not made that change. ${anythingElse}`, `declined:${w.tool}`)
   }

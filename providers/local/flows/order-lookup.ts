@@ -3,6 +3,7 @@
 // the account that fits the request (its status, the items named). Never another customer's order.
 import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
+import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
@@ -69,8 +70,35 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
-/** "All my pending orders", "both": the request covers every order that fits, taken one at a time. */
-export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' '))
+/**
+ * "The skateboard, garden hose and keyboard" when they sit in different orders of the same status: each
+ * product named is in exactly one order of that status (a request acts on one status, so a delivered and a
+ * pending garden hose are told apart by it), so which order each item belongs to is no guess. A product
+ * in two orders of a status, or "everything", is not split this way (the customer says which).
+ */
+function namedAcrossOrders(state: ConversationState): boolean {
+  if (state.entities.allItems || /\bsame order\b/i.test(state.userTexts.join(' '))) return false
+  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
+  // An order this task already changed is counted in the status it had: its bookshelf still makes "the
+  // bookshelf" ambiguous with another delivered order's.
+  const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
+  const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
+  const orderOf = new Map<string, string>()
+  for (const o of holding) {
+    for (const i of namedItems(state, o)) {
+      const key = `${statusBefore(o)}/${i.product_id}`
+      if ((orderOf.get(key) ?? o.order_id) !== o.order_id) return false
+      orderOf.set(key, o.order_id)
+    }
+  }
+  return holding.length >= 2
+}
+
+/**
+ * "All my pending orders", "both", or items named across orders: the request covers every order that fits,
+ * taken one at a time, each proposal confirmed on its own.
+ */
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state)
 
 /**
  * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
@@ -117,10 +145,22 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
 }
 
+// "My two orders, #W1 and #W2 … cancelling the older order": one action, two ids in the same message, and which
+// one is meant is theirs to say (unless they mean them all: "both orders", "each order").
+function idsInDoubt(state: ConversationState, want: OrderWanted): string[] {
+  if (confirmedOrder(state) || rejectedOrder(state)) return []
+  const text = state.userTexts.join(' ')
+  if (/\b(both|all|each|every)\b(?:\s+\w+){0,3}\s+orders\b/i.test(text)) return []
+  const latest = [...state.userTexts].reverse().map((t) => extractEntities(t).orderIds.filter((id) => !(want.exclude ?? []).includes(id))).find((ids) => ids.length > 0)
+  return latest && latest.length > 1 ? latest : []
+}
+
 /** Authenticates, works out which order is meant and loads it; returns a step until the order is known. */
 export function resolveOrder(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const auth = authenticate(state)
   if (auth) return auth
+  const doubt = idsInDoubt(state, want)
+  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}. Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
   const orderId = namedOrderId(state, want)
   if (orderId) return loadOrder(state, orderId)
   const load = loadUser(state)

@@ -64,12 +64,24 @@ describe('exchanges and item changes', () => {
       order_id: '#W2378156', item_ids: ['4983901480'], new_item_ids: ['7747408585'], payment_method_id: 'credit_card_9513926',
     }]])
   })
-  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is offered as options, never chosen', async () => {
+  test('a relative wish with a ranking ("less bright, prefer AC adapter > battery > USB") is read: one step down, the first preference, shown before the yes', async () => {
     const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a less bright one (prefer AC adapter > battery > USB). Mei Kovacs, zip code 28236.', 'Yes please.'])
-    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
-    expect(c.replies[0]?.text).toContain('Please tell me the item id or the options you want')
+    expect(c.replies[0]?.text).toContain('Desk Lamp (silver, low, AC adapter), item 1569765161')
+    expect(c.writes.map((w) => w.arguments.new_item_ids)).toEqual([['1569765161']])
+  })
+
+  test('"1000 more pieces, the same difficulty, I prefer animal than art theme": the step stated, the preference between two values', async () => {
+    const c = await converse(fx, ['Sofia Li, zip code 78260. I want to exchange the jigsaw puzzle in order #W3916020: I want the same difficulty, but 1000 more pieces, and I prefer animal than art theme.', 'credit_card_8105988, please.'])
+    expect(c.replies.at(-1)?.text).toContain('Jigsaw Puzzle (1500, animals, intermediate), item 6245746168')
     expect(c.writes).toEqual([])
   })
+
+  test('a relative word for an option the product does not have is offered as options, never chosen', async () => {
+    const c = await converse(fx, ['I want to exchange the desk lamp in order #W6390527 for a longer one. Mei Kovacs, zip code 28236.', 'Yes please.'])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    expect(c.writes).toEqual([])
+  })
+
   test('a proposal for several items states only amounts the platform\'s grounding check can trace', async () => {
     const c = await converse(fx, [
       "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
@@ -131,10 +143,42 @@ describe('returns, cancellations, addresses, payment', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('items named across orders, each product in one order only: order by order, each proposal confirmed', async () => {
+    const c = await converse(fx, ['I want to return the skateboard and the garden hose. Isabella Johansson, zip code 32286.', 'Yes', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([
+      ['return_delivered_order_items', { order_id: '#W3792453', item_ids: ['4293355847'], payment_method_id: 'paypal_3024827' }],
+      ['return_delivered_order_items', { order_id: '#W7181492', item_ids: ['5753502325'], payment_method_id: 'paypal_3024827' }],
+    ])
+  })
+
+  test('items across orders, one of them "in the same order": the bookshelf another delivered order also holds is not returned from it after the first', async () => {
+    const c = await converse(fx, ["I'm Lucas Brown, my email is lucas.brown9344@example.com. I want to return the bookshelf and jigsaw I received in the same order.", 'Yes', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W6239298', item_ids: ['4900661478', '3614853563'], payment_method_id: 'credit_card_2112420' }]])
+  })
+
+  test('"the keyboard and bed": a three-letter word of a product name names it (Pet Bed)', async () => {
+    const c = await converse(fx, ['Isabella Johansson, zip code 32286. I want to return the keyboard and bed.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W5565470', item_ids: ['9570044148', '6857426243'], payment_method_id: 'paypal_3024827' }]])
+  })
+
   test('a product that two delivered orders hold is not guessed: the customer is asked which order', async () => {
     const c = await converse(fx, ['I want to return the smart watch and the cycling helmet. Ava Nguyen, zip code 78786.', 'Yes', 'Yes'])
     expect(c.replies.some((r) => r.decision.reason === 'need_order_id')).toBe(true)
     expect(c.writes).toEqual([])
+  })
+
+  test('two order ids in one request for one order ("the older one"): it asks which, it does not take the first', async () => {
+    const c = await converse(fx, ['I\'m Yusuf Taylor, zip code 95154. My two orders, #W2702727 and #W8268610, are both pending. I want to cancel the older order, I no longer need it.', 'Yes'])
+    expect(c.replies[0]?.decision.reason).toBe('need_order_id')
+    expect(c.writes).toEqual([])
+  })
+
+  test('"not yet: I also want to return …" widens the proposal, shown again before the yes; "I regret" takes it back', async () => {
+    const c = await converse(fx, ['Mei Ahmed, zip code 78705. I want to return the two skateboards I just bought.', 'Not yet: I also want to return the smart watch.', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W7553978', item_ids: ['4545791457', '3098764622', '1631806422'], payment_method_id: 'credit_card_5902940' }]])
+    const kept = await converse(fx, ['Cancel order #W5995614, I ordered it by mistake. My email is yara.muller9246@example.com', 'I regret and want to keep it.'])
+    expect(kept.replies[1]?.decision.reason).toBe('declined:cancel_pending_order')
+    expect(kept.writes).toEqual([])
   })
 
   test('a no to a proposal changes nothing and closes the task', async () => {
