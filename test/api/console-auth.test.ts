@@ -52,6 +52,7 @@ const ROUTE_ROLES: Record<string, ConsoleRole[]> = {
   'GET /console/api/arena/runs/:id/report': REVIEWERS,
   'POST /console/api/arena/runs/:id/again': MANAGERS,
   'GET /console/api/arena/decisions': REVIEWERS,
+  'GET /console/api/kpis': REVIEWERS,
 }
 
 const PARAMS: Record<string, string> = { ':id': 'x_1', ':turnId': 't1' }
