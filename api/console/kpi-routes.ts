@@ -4,7 +4,7 @@ import { Elysia, t } from 'elysia'
 import { DEFAULT_KPI_SETTINGS, type KpiSettings } from '../../kpis/index.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Storage } from '../../storage/index.ts'
-import { kpiBreakdown } from '../routes/kpis.ts'
+import { judgedBreakdown, judgePending } from '../routes/kpis.ts'
 import { QueryInteger } from '../schemas.ts'
 import { REVIEWERS } from './roles.ts'
 import { consoleGuard, type ConsoleGuardDeps } from './session-guard.ts'
@@ -27,9 +27,12 @@ export function consoleKpiRoutes(deps: ConsoleKpiRouteDeps) {
       const days = query.days ?? 30
       const window = { tenantId: person.tenantId, from: new Date(now - days * DAY_MS), to: new Date(now), agent: query.agent }
       // Daily points up to two months; weekly beyond, so a chart never has more than about sixty bars.
-      const overall = await kpiBreakdown(deps.storage, { ...window, period: days <= 62 ? 'day' : 'week' }, now, settings)
-      const byType = await kpiBreakdown(deps.storage, { ...window, groupBy: ['intent'] }, now, settings)
-      const byLevel = await kpiBreakdown(deps.storage, { ...window, groupBy: ['mode'] }, now, settings)
+      await judgePending(deps.storage, person.tenantId, now, settings)
+      const [overall, byType, byLevel] = await Promise.all([
+        judgedBreakdown(deps.storage, { ...window, period: days <= 62 ? 'day' : 'week' }, settings),
+        judgedBreakdown(deps.storage, { ...window, groupBy: ['intent'] }, settings),
+        judgedBreakdown(deps.storage, { ...window, groupBy: ['mode'] }, settings),
+      ])
       return {
         window: { from: window.from.toISOString(), to: window.to.toISOString(), days },
         total: overall.total, series: overall.series ?? [], trend: overall.trend ?? null,

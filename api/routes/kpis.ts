@@ -39,10 +39,20 @@ function windowOf(now: number, q: { from?: string; to?: string; days?: number })
   return { from, to }
 }
 
+/** Judges the tenant's conversations that changed or came due since the last sweep, so sums read as of now. */
+export async function judgePending(storage: Pick<Storage, 'kpiOutcomes'>, tenantId: string, now: number, settings: KpiSettings): Promise<void> {
+  await storage.kpiOutcomes.sweep(new Date(now), (f) => judgeOutcomeRow(f, now, settings), { tenantId })
+}
+
+/** The breakdown summed over the judged rows as they stand. */
+export async function judgedBreakdown(storage: Pick<Storage, 'kpiOutcomes'>, q: KpiAggregateQuery, settings: KpiSettings): Promise<KpiBreakdown> {
+  return breakdownOf(await storage.kpiOutcomes.aggregate(q), settings.minutesPerReply)
+}
+
 /** The breakdown over the judged rows, after judging the tenant's conversations that changed or came due. */
 export async function kpiBreakdown(storage: Pick<Storage, 'kpiOutcomes'>, q: KpiAggregateQuery, now: number, settings: KpiSettings): Promise<KpiBreakdown> {
-  await storage.kpiOutcomes.sweep(new Date(now), (f) => judgeOutcomeRow(f, now, settings), { tenantId: q.tenantId })
-  return breakdownOf(await storage.kpiOutcomes.aggregate(q), settings.minutesPerReply)
+  await judgePending(storage, q.tenantId, now, settings)
+  return judgedBreakdown(storage, q, settings)
 }
 
 /**
