@@ -9,9 +9,10 @@ import { callTool, reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
 import { confirmWrite } from './confirm-write.ts'
 import { itemsInDoubt } from './item-doubts.ts'
-import { chooseVariant, holdsNamedItems, namedItems, newItemIds } from './items.ts'
+import { holdsNamedItems, namedItems, newItemIds } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
+import { chooseVariant } from './variants.ts'
 
 interface Swap { item: RetailItem; variant: RetailVariant }
 
@@ -27,7 +28,6 @@ function loadProducts(state: ConversationState, items: RetailItem[]): Map<string
 /** The new variant for each item, or a question when the customer has not said which one they want. */
 function chooseSwaps(state: ConversationState, order: RetailOrder, items: RetailItem[], products: Map<string, RetailProduct>): Swap[] | Step {
   const given = newItemIds(state, order)
-  const text = state.userTexts.join(' ')
   const swaps: Swap[] = []
   for (const item of items) {
     const product = products.get(item.product_id)
@@ -35,7 +35,7 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     const byId = given.map((id) => product.variants[id]).find((v) => v !== undefined)
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
-    const choice = byId ? { variant: byId } : chooseVariant(text, product, item, items.length === 1 || state.entities.allItems)
+    const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems)
     if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')

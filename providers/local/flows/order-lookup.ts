@@ -70,6 +70,13 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
+/** The order status the customer's words name ("my pending boots", "the tablet I received"), as a test. */
+function statusSaid(text: string): ((order: RetailOrder) => boolean) | undefined {
+  if (/\bpending\b/i.test(text)) return (o) => o.status.startsWith('pending')
+  if (/\b(received|delivered|got)\b/i.test(text)) return (o) => o.status === 'delivered'
+  return undefined
+}
+
 /**
  * "The skateboard, garden hose and keyboard" when they sit in different orders of the same status: each
  * product named is in exactly one order of that status (a request acts on one status, so a delivered and a
@@ -78,11 +85,13 @@ function describeOrder(order: RetailOrder): string {
  */
 function namedAcrossOrders(state: ConversationState): boolean {
   if (state.entities.allItems || /\bsame order\b/i.test(state.userTexts.join(' '))) return false
-  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
   // An order this task already changed is counted in the status it had: its bookshelf still makes "the
   // bookshelf" ambiguous with another delivered order's.
   const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
   const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
+  // "The pending boots" leaves the delivered boots out of the request.
+  const said = statusSaid(state.userTexts.join(' '))
+  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && (!said || said({ ...o, status: statusBefore(o) })) && holdsNamedItems(state)(o))
   const orderOf = new Map<string, string>()
   for (const o of holding) {
     for (const i of namedItems(state, o)) {
@@ -107,9 +116,8 @@ export const coversAll = (state: ConversationState): boolean => /\b(all|every|ea
 function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
   const text = state.userTexts.join(' ')
   const keep = (picked: RetailOrder[]): RetailOrder[] => (picked.length > 0 ? picked : orders)
-  let left = orders
-  if (/\bpending\b/i.test(text)) left = keep(left.filter((o) => o.status.startsWith('pending')))
-  else if (/\b(received|delivered|got)\b/i.test(text)) left = keep(left.filter((o) => o.status === 'delivered'))
+  const status = statusSaid(text)
+  let left = status ? keep(orders.filter(status)) : orders
   left = keep(left.filter(holdsNamedItems(state)))
   if (left.length > 1 && /\bsame order\b/i.test(text)) {
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
