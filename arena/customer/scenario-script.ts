@@ -4,7 +4,7 @@
 import { sentence, toFirstPerson } from './perspective.ts'
 
 /** What in the agent's message sets a rule off. */
-export type Trigger = 'confirmation' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'refusal'
+export type Trigger = 'confirmation' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'payment' | 'refusal'
 
 export interface Rule {
   trigger: Trigger
@@ -56,7 +56,7 @@ function cancelReasons(text: string): CancelReason[] {
 
 /** `reasonForCall` holds the requests; `taskInstructions` (how to behave) may also say why they cancel. */
 export function readScenario(reasonForCall: string, taskInstructions = ''): ScenarioScript {
-  const text = reasonForCall.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
+  const text = withoutSecrets(reasonForCall)
   const requests: string[] = []
   const rules: Rule[] = []
   const refusals: string[] = []
@@ -86,6 +86,18 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
   return { requests, rules, refusals, cancelReasons: cancelReasons(`${reasonForCall} ${taskInstructions}`), orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]) }
 }
 
+/**
+ * The scenario without what the customer keeps to themselves: a secret parenthetical, and the fact it marks
+ * ("The correct item id is 5206946487 (do not share this with the agent)."); a request keeps its words.
+ */
+function withoutSecrets(text: string): string {
+  return text.split(/(?<=[.!?])\s+/).map((sentence) => {
+    const secret = [...sentence.matchAll(/\(([^)]*)\)/g)].some((m) => SECRET.test(m[1]!))
+    const said = sentence.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
+    return secret && !WANTS.test(said) ? '' : said
+  }).filter((sentence) => sentence !== '').join(' ')
+}
+
 function splitSentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+(?=[A-Z(#])/)
@@ -100,6 +112,8 @@ function triggerOf(condition: string): Trigger {
   if (/reason/i.test(condition)) return 'reason'
   if (/double.?check|error|doesn't work|does not work|fails|different item/i.test(condition)) return 'retry'
   if (/\bwhich\b/i.test(condition)) return 'which'
+  // "If a price difference is needed to pay": said when asked how to pay (not "if the gift card is not possible").
+  if (/\b(pay|payment|price difference)\b/i.test(condition) && !/\b(not|cannot|can't|fails?)\b/i.test(condition)) return 'payment'
   return 'refusal'
 }
 
