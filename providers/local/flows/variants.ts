@@ -89,7 +89,7 @@ function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undef
 export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
 
 // Option values with an order but no number in them; numbers ("1000ml", "34 inch", "20MP", "1TB SSD") order the rest.
-const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large']]
+const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large'], ['beginner', 'intermediate', 'expert']]
 
 /** Where a value sits on its option's scale, if it has one. */
 function rankOf(value: string): number | undefined {
@@ -115,6 +115,10 @@ const relativeWishes: [RegExp, (m: RegExpExecArray) => RelativeWish][] = [
   [/\b(\d+) (?:more pieces|pieces more)\b/, (m) => ({ option: /pieces/, direction: 1, by: Number(m[1]) })],
   [/\b(\d+) (?:(?:less|fewer) pieces|pieces (?:less|fewer))\b/, (m) => ({ option: /pieces/, direction: -1, by: Number(m[1]) })],
   [/\b(?:maximum|max|highest|most) zoom\b/, () => ({ option: /zoom/, direction: 1, furthest: true })],
+  [/\b(?:fewest|least|smallest number of) pieces\b/, () => ({ option: /pieces/, direction: -1, furthest: true })],
+  [/\bmost pieces\b/, () => ({ option: /pieces/, direction: 1, furthest: true })],
+  [/\b(?:easiest|simplest)\b/, () => ({ option: /difficulty/, direction: -1, furthest: true })],
+  [/\b(?:hardest|most difficult|most challenging)\b/, () => ({ option: /difficulty/, direction: 1, furthest: true })],
 ]
 
 // "(prefer battery > USB > AC)", "I prefer animal than art theme": values in the customer's order of preference.
@@ -244,12 +248,17 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   const wishesByOption = wantedValues(unranked, plain, product, current)
   const { wanted: mentioned, chains, anyOf } = wishesByOption
   const free = new Set(freeOptions(plain, current))
-  let wanted = fitting(available, wishesByOption)
-  let unreadWish = false
   const wishes = relativeWishes.flatMap(([pattern, wish]) => {
     const m = pattern.exec(about)
     return m ? [wish(m)] : []
   })
+  // "The 1000-piece intermediate jigsaw … the easiest one with fewest pieces": the current value describes the item, the wish changes it.
+  for (const wish of wishes) {
+    const described = Object.keys(current.options).find((k) => wish.option.test(squash(k)) && mentioned.get(k)?.join() === current.options[k])
+    if (described) mentioned.delete(described)
+  }
+  let wanted = fitting(available, wishesByOption)
+  let unreadWish = false
   for (const wish of wishes) {
     const key = Object.keys(current.options).find((k) => wish.option.test(squash(k)) && !mentioned.has(k))
     if (key) wanted = stepAlong(wanted, current, key, wish)
@@ -272,4 +281,4 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
 }
 
 // ("One more thing" is no wish: "less" and "more" count only before a quality; "lower to 8 bar" names its value.)
-const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer)\b(?! to\b)/
+const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer)\b(?! to\b)|\b(?:easiest|hardest|fewest|smallest|largest|biggest|lightest|heaviest|longest|shortest|brightest|highest|lowest)\b/
