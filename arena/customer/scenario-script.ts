@@ -4,7 +4,7 @@
 import { sentence, toFirstPerson } from './perspective.ts'
 
 /** What in the agent's message sets a rule off. */
-export type Trigger = 'confirmation' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'payment' | 'refusal'
+export type Trigger = 'confirmation' | 'done' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'payment' | 'refusal'
 
 export interface Rule {
   trigger: Trigger
@@ -37,6 +37,7 @@ const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in cas
 // "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
 const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent|for some reason,? )/i
+const TOGETHER = /\bmention (?:these|them|both)\b.*\bat the same time\b/i
 const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
 
 // How a customer words the two reasons the shop accepts, when the scenario gives one ("since you ordered it by
@@ -73,6 +74,8 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
     if (SECRET.test(raw)) continue
     const refusal = raw.match(/\b(?:do not|don't|never) want to (\w+[^,.]*)/i)
     if (refusal) refusals.push(refusal[1]!.toLowerCase())
+    // "Make sure you mention these at the same time": the requests so far are said together, as one.
+    if (TOGETHER.test(raw) && requests.length > 1) requests.splice(0, requests.length, requests.join(' '))
     if (META.test(raw) && !/^do not want/i.test(raw)) continue
     const spoken = speech(raw)
     if (!WANTS.test(raw)) {
@@ -106,6 +109,8 @@ function splitSentences(text: string): string[] {
 }
 
 function triggerOf(condition: string): Trigger {
+  // "Once the agent has confirmed the changes": the changes are made, not proposed.
+  if (/\b(?:has|have) (?:confirmed|made|done|completed)\b/i.test(condition)) return 'done'
   if (/confirm/i.test(condition)) return 'confirmation'
   if (/order (id|number)/i.test(condition)) return 'order-id'
   if (/zip/i.test(condition)) return 'zip'

@@ -84,6 +84,9 @@ class ScriptedConversation implements SimulatedCustomer {
     }
     const request = this.takeRequests()
     if (request) return `${this.rng.pick(NEXT)}${request}`
+    // "Once the agent has confirmed the changes, you regret it": said when the agent reports them done.
+    const afterDone = seen.offersMore ? this.fire('done') : undefined
+    if (afterDone) return afterDone
     if (seen.asksSomething && !seen.offersMore) return this.rng.pick(['I\'m not sure. What would you suggest?', 'Whatever you think is right.', 'I don\'t know.'])
     return null
   }
@@ -94,7 +97,9 @@ class ScriptedConversation implements SimulatedCustomer {
     if (seen.asksOrderId) return this.fire('order-id') ?? this.orderId()
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
     if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
-    if (seen.asksPaymentMethod) return this.paymentPreference()
+    // A customer the scenario gives no preference leaves the choice to the agent rather than ignoring the question.
+    if (seen.asksPaymentMethod) return this.paymentPreference() ?? 'I have no preference.'
+    if (seen.asksAddress && this.persona.address) return `It's ${this.persona.address}.`
     return undefined
   }
 
