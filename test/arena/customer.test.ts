@@ -124,6 +124,51 @@ describe('scripted customer', () => {
     expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
   })
 
+  test('an account not found by its first email: it tries its other email, then has nothing more to try', () => {
+    const notFound = 'I could not find an account with those details. Could you check them, or try your email address or your first and last name with your zip code?'
+    const c = scriptedCustomer(task('35'), 0)
+    const first = /[\w.]+@example\.com/.exec(`${c.opening()} ${c.reply('Please share the email address on your account.')}`)?.[0]
+    const second = c.reply(notFound)
+    expect(second).toMatch(/@example\.com/)
+    expect(second).not.toContain(first!)
+    expect(c.reply(notFound)).not.toMatch(/@example\.com/)
+  })
+
+  test('a fact marked secret ("the correct item id is … (do not share this)") is never said; the request around it is', () => {
+    const said = readScenario(task('29').user_scenario.instructions.reason_for_call).requests.join(' ')
+    expect(said).toContain('garden hose I received for the type that is in my pending order')
+    expect(said).not.toMatch(/\d{10}/)
+  })
+
+  test('asked how to pay, it says its conditional payment wish; with none, it leaves the choice to the agent', () => {
+    const ask = 'Which payment method should settle the price difference? On your profile: gift card gift_card_1 (balance $85.00); mastercard card ending 4127.'
+    const wish = scriptedCustomer(task('58'), 0)
+    wish.opening()
+    expect(wish.reply(ask)).toMatch(/gift card/i)
+    const none = scriptedCustomer(task('41'), 0)
+    none.opening()
+    expect(none.reply(ask)).toBe('I have no preference.')
+  })
+
+  test('asked for the new address, it gives the one its scenario says it lives at', () => {
+    const c = scriptedCustomer(task('41'), 0)
+    c.opening()
+    expect(c.reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.'))
+      .toBe('It\'s 445 Maple Drive, Suite 394, Fort Worth, Texas, 76165.')
+  })
+
+  test('"once the agent has confirmed the changes, you regret it": said after the changes are reported, not at the proposal', () => {
+    const c = scriptedCustomer(task('22'), 0)
+    c.opening()
+    expect(c.reply('To confirm, make this the default address of your account: 101 Highway, New York, NY 10001, USA. Shall I go ahead? Please reply "yes" to confirm.')).toMatch(/yes|confirmed/i)
+    expect(c.reply('Order #W1 will now ship to 101 Highway. Let me know if there is anything else I can help you with.')).toMatch(/regret.*back to the original address/)
+  })
+
+  test('"make sure you mention these at the same time": the requests before it are one message', () => {
+    const requests = readScenario(task('98').user_scenario.instructions.reason_for_call).requests
+    expect(requests[0]).toMatch(/Bicycle.*Jigsaw Puzzle/)
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

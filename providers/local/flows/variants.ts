@@ -280,5 +280,5 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
 }
 
-// ("One more thing" is no wish: "less" and "more" count only before a quality; "lower to 8 bar" names its value.)
-const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer)\b(?! to\b)|\b(?:easiest|hardest|fewest|smallest|largest|biggest|lightest|heaviest|longest|shortest|brightest|highest|lowest)\b/
+// ("One more thing" is no wish: "less" and "more" count only before a quality; "lower the pressure to 8 bar" names its value.)
+const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer)\b(?!(?: the [a-z]+)? to\b)|\b(?:easiest|hardest|fewest|smallest|largest|biggest|lightest|heaviest|longest|shortest|brightest|highest|lowest)\b/
