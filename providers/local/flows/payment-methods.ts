@@ -1,5 +1,6 @@
 // The payment method a customer means, among the ones on their profile: by id, by last four digits, or by
-// kind ("my PayPal", "the gift card") when they hold exactly one of that kind. Never a method not on file.
+// kind ("my PayPal", "the gift card") when they hold exactly one of that kind or name its brand ("the visa
+// card"). Never a method not on file.
 import { describePaymentMethod } from '../replies.ts'
 import type { RetailUser } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
@@ -18,6 +19,13 @@ export function namedPaymentMethod(state: ConversationState, user: RetailUser): 
   if (!kind) return undefined
   const ofKind = methods.filter(([, m]) => m.source === kind).map(([k]) => k)
   if (ofKind.length === 1 && ofKind[0]) return { id: ofKind[0] }
+  // "The visa card" among a visa and a mastercard: the brand tells them apart.
+  const text = state.userTexts.join(' ').toLowerCase()
+  const ofBrand = ofKind.filter((k) => {
+    const brand = user.payment_methods[k]?.brand?.toLowerCase()
+    return brand !== undefined && new RegExp(`\\b${brand}\\b`).test(text)
+  })
+  if (ofBrand.length === 1 && ofBrand[0]) return { id: ofBrand[0] }
   return ofKind.length === 0 ? { unknown: kind.replace('_', ' ') } : { ambiguous: ofKind }
 }
 
