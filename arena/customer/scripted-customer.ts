@@ -51,6 +51,7 @@ class ScriptedConversation implements SimulatedCustomer {
   /** The identities said so far: after "not found" they try one they have not said yet. */
   private readonly emailsGiven: string[] = []
   private nameGiven = false
+  private paymentWish: string | undefined
   private pending: string | undefined
   /** The request(s) said last: which order "which order?" is about. */
   private lastSaid = ''
@@ -108,10 +109,13 @@ class ScriptedConversation implements SimulatedCustomer {
    * said now rather than later; or its rule for it ("If a price difference is needed to pay, you prefer gift card payment").
    */
   private paymentPreference(): string | undefined {
+    // "For both orders, I'd prefer the visa card": a standing wish, said again each time the agent asks.
+    if (this.paymentWish) return this.paymentWish
     const i = this.requests.findIndex((r) => PAYMENT.test(r))
     if (i < 0) return this.fire('payment')
     const said = this.requests[i]!
     if (i >= this.next) this.requests.splice(i, 1)
+    this.paymentWish = said
     return said
   }
 
