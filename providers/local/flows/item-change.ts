@@ -12,7 +12,7 @@ import { itemsInDoubt } from './item-doubts.ts'
 import { holdsNamedItems, namedItems, newItemIds } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
-import { chooseVariant } from './variants.ts'
+import { chooseVariant, otherProductWish } from './variants.ts'
 
 interface Swap { item: RetailItem; variant: RetailVariant }
 
@@ -39,9 +39,13 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
-    const intro = 'options' in choice && choice.closeMatch
-      ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
-      : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
+    const other = otherProductWish(state.userTexts, product)
+    // The order is named so that a follow-up ("return the item", "cancel the whole order") is about this one.
+    const intro = other
+      ? `The ${product.name} in order ${order.order_id} cannot be changed into a ${other}: items can only be exchanged for another option of the same product.`
+      : 'options' in choice && choice.closeMatch
+        ? `Which ${product.name} would you like instead of ${describeItems([item])} in order ${order.order_id}?`
+        : `A ${product.name} with exactly what you described and your other options unchanged is not available for order ${order.order_id}.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
   return swaps

@@ -21,8 +21,9 @@ export interface OrderWanted {
 }
 
 
-// "Cancel it" in a short follow-up, or "that order": the order of the request just finished.
-const mentionsIt = (text: string): boolean => /\b(that|this|the same) order\b/i.test(text) || (text.split(/\s+/).length <= 8 && /\bit\b/i.test(text))
+// "Cancel it" or "return the item" in a short follow-up, or "that order", "the whole order": the order of the request just finished.
+const mentionsIt = (text: string): boolean => /\b(that|this|the same|the whole|the entire) order\b/i.test(text) ||
+  (text.split(/\s+/).length <= 8 && /\b(it|(?:the|that|this) item)\b/i.test(text))
 const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
 
 // "No, the other order": the order we just proposed is not the one, whatever else was said before.

@@ -229,6 +229,21 @@ function fitting(available: RetailVariant[], { wanted, chains }: OptionWishes): 
   return left
 }
 
+// Words after "for a …" that still ask for a variant ("for a new one", "for a bigger size").
+const variantWords = new Set('one new different other another same similar better cheaper bigger smaller larger longer shorter size color colour version model variant option replacement refund pair'.split(' '))
+
+/**
+ * "Change the luggage set for a coat": the thing asked for instead is no option of this product, so it is
+ * another product, which an exchange or item change cannot give.
+ */
+export function otherProductWish(texts: string[], product: RetailProduct): string | undefined {
+  const clauses = clausesAbout(texts.join(' '), product)
+  const wish = /\b(?:for|to|into|with) (?:a|an|some) ([a-z]{3,})\b/i.exec(clauses)?.[1]?.toLowerCase()
+  if (!wish || variantWords.has(wish) || namesProduct(wish, product.name)) return undefined
+  const values = [...optionValues(product).values()].flat().map(squash)
+  return values.some((v) => v.split(' ').includes(wish)) ? undefined : wish
+}
+
 /**
  * The variant of `product` the customer asks for instead of `current`: available, different, matching
  * every option value they mentioned and every relative wish they made ("a less bright one", "1000 more
