@@ -10,6 +10,8 @@ export interface Rule {
   trigger: Trigger
   /** What the customer says when it fires (each rule fires once). */
   say: string
+  /** The request it qualifies (the one before it in the scenario), if any. */
+  about?: string
 }
 
 export interface ScenarioScript {
@@ -68,7 +70,9 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
       const trigger = triggerOf(rule[1]!)
       const said = speech(rule[2]!)
       // "If the agent asks you to confirm, you regret and want to keep it": a real customer's answer starts with no.
-      rules.push({ trigger, say: trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said })
+      const say = trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said
+      const about = requests.at(-1)
+      rules.push(about ? { trigger, say, about } : { trigger, say })
       continue
     }
     if (SECRET.test(raw)) continue

@@ -209,8 +209,10 @@ class ScriptedConversation implements SimulatedCustomer {
     return `I need the help, so fine. ${answer}`
   }
 
+  /** A rule for what the agent said, preferring one about the request in hand ("if that is not possible" after the skateboard). */
   private fire(trigger: Trigger): string | undefined {
-    const i = this.rules.findIndex((r) => r.trigger === trigger)
+    const about = this.rules.findIndex((r) => r.trigger === trigger && r.about !== undefined && this.lastSaid.includes(r.about))
+    const i = about >= 0 ? about : this.rules.findIndex((r) => r.trigger === trigger)
     if (i < 0) return undefined
     return this.rules.splice(i, 1)[0]!.say
   }
