@@ -164,6 +164,18 @@ describe('scripted customer', () => {
     expect(c.reply('Order #W1 will now ship to 101 Highway. Let me know if there is anything else I can help you with.')).toMatch(/regret.*back to the original address/)
   })
 
+  test('a standing payment wish is said each time; a rule about the second request fires for it, not the first one\'s', () => {
+    const ask = 'Which payment method should settle the price difference? On your profile: visa card ending 6791; mastercard card ending 8484.'
+    const wish = scriptedCustomer(task('99'), 0)
+    wish.opening()
+    expect(wish.reply(ask)).toMatch(/visa/)
+    expect(wish.reply(ask)).toMatch(/visa/)
+    const c = scriptedCustomer(task('76'), 0) // one request at a time: the fleece jacket, then the skateboard
+    c.opening()
+    expect(c.reply('Thanks, I have verified your account. Is there anything else I can help you with?')).toMatch(/skateboard/)
+    expect(c.reply('A Skateboard with exactly what you described is not available. Available options: …')).toMatch(/no longer need/)
+  })
+
   test('"make sure you mention these at the same time": the requests before it are one message', () => {
     const requests = readScenario(task('98').user_scenario.instructions.reason_for_call).requests
     expect(requests[0]).toMatch(/Bicycle.*Jigsaw Puzzle/)

@@ -94,6 +94,37 @@ describe('the new variant', () => {
   })
 })
 
+describe('what an item change cannot do, said as such', () => {
+  test('"change the luggage set for a coat": another product is refused by name; "return the item" and "cancel the whole order" then mean that order', async () => {
+    const c = await converse(fx, [
+      'Aarav Lee, zip code 85025. I want to change the luggage set in my order for a coat.',
+      'Return the item then.',
+      'Cancel the whole order.',
+      'I no longer need it.',
+      'Yes.',
+    ])
+    expect(c.replies[0]?.text).toContain('The Luggage Set in order #W3361211 cannot be changed into a coat')
+    expect(c.replies[1]?.text).toContain('Order #W3361211 is pending. Only delivered orders can be returned')
+    expect(writesOf(c)).toEqual([['cancel_pending_order', { order_id: '#W3361211', reason: 'no longer needed' }]])
+  })
+
+  test('"remove the fleece jacket from my pending order": only the whole order can be cancelled, said in the proposal before the yes', async () => {
+    const c = await converse(fx, ['Ava Nguyen, zip code 94128. I ordered a fleece jacket by mistake and want to remove it from my pending order.', 'Yes, keep looking.'])
+    const proposal = c.replies.at(-1)?.text ?? ''
+    expect(proposal).toContain('A single item cannot be removed from an order: only the whole order can be cancelled.')
+    expect(proposal).toContain('cancel order #W8367380')
+    expect(c.writes).toEqual([])
+  })
+
+  test('"the visa card" among a visa and a mastercard settles with the visa', async () => {
+    const c = await converse(fx, [
+      'Sofia Li, zip code 78260. I want to exchange the digital camera in order #W4689314 for a slightly lower resolution, without changing the other options.',
+      'I would prefer the visa card.',
+    ])
+    expect(c.replies.at(-1)?.text).toContain('visa card ending 6791 (credit_card_3951670)')
+  })
+})
+
 describe('addresses given in part', () => {
   test('no state and no country ("101 Highway, New York, 10001"): the zip code\'s state and the USA, shown before the yes', async () => {
     const c = await converse(fx, ['Ethan Garcia, zip code 80280. Please change my default address to 101 Highway, New York, 10001.', 'Yes.'])
