@@ -9,6 +9,7 @@ import { accountHelp, identify, passwordHelp } from './flows/account.ts'
 import { changeDefaultAddress, changeOrderAddress } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
 import { changeItems } from './flows/item-change.ts'
+import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
 import { productInfo } from './flows/product-info.ts'
@@ -72,10 +73,19 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
   return open !== undefined && next !== undefined && next !== open
 }
 
+// "I want to return the e-reader. If the same item is available, I'm willing to exchange it to the same item.":
+// an offer of what the customer would accept instead qualifies the request before it, and opens none.
+const qualifiesPrevious = /^(?:but\s+)?(?:if|in case)\b[^,]*,\s*(?:then\s+)?I(?:'m| am|'d be| would be) (?:willing|happy|ok(?:ay)?) to\b.*\b(?:it|them)\b/i
+
+function sentencesOf(text: string): string[] {
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)
+  return sentences.reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
+}
+
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
 const requestsOf = (classify: Classify) => (text: string): string[] => {
   const groups: { task?: LocalTask; sentences: string[] }[] = []
-  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)) {
+  for (const sentence of sentencesOf(text)) {
     const current = groups.at(-1)
     const next = nextTask(current?.task, sentence, classify(sentence), extractEntities(sentence))
     if (current && (!current.task || next === current.task || !next)) {
@@ -121,6 +131,7 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'product_info': return productInfo(state)
     case 'password_help': return passwordHelp(state, options.passwordResetInstructions ?? defaultPasswordResetInstructions)
     case 'account_help': return accountHelp(state)
+    case 'account_figures': return accountFigures(state)
     default: return assertNever(task)
   }
 }
@@ -165,7 +176,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   if (!task) return finish(base, withoutTask(state, c), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
   const next = withinTurn(state, bounded(state, runTask(task, state, options)))
-  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next, coversAll(state))), messages, options)
+  return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state)))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

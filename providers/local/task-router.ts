@@ -17,8 +17,12 @@ const rules: Array<[RegExp, LocalTask]> = [
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:payment(?: method)?|pay(?:ing)? (?:for it )?with|paypal|gift card|credit card)\\b|\\bpay (?:for [a-z0-9# ]{1,30} )?with (?:my |a |the )?(?:other|different|another|paypal|gift card|credit card)\\b`, 'i'), 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:items?|size|colou?r|option|options|variant|version|model)\\b`, 'i'), 'change_items'],
+  // "I want to ask for a new pair with the same specs" of something received: a replacement is an exchange.
+  [/\b(?:a )?(?:new|replacement) (?:one|pair|unit)\b/i, 'change_items'],
   // "modify all my pending small tshirts to purple": a change to something else, once addresses and payments are ruled out.
   [new RegExp(`${change}[^.?!]{0,60}\\b(?:to|for|into)\\b`, 'i'), 'change_items'],
+  // "I want to know the total refund amount", "my gift card balance after all these changes".
+  [/\btotal (?:amount|refund|price of the refund)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b|\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i, 'account_figures'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
   [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b/i, 'order_status'],
 ]

@@ -24,6 +24,10 @@ function loadProducts(state: ConversationState, items: RetailItem[]): Map<string
   return missing ? callTool('get_product_details', { product_id: missing.product_id }, 'load_product') : state.products
 }
 
+// "A new pair with the same specs", "exchange it to the same item": the policy changes an item only for another
+// option. ("The same one but with clicky switches" is a change.)
+const sameItem = /\b(?:same|identical) (?:item|specs|specifications)\b(?!,? (?:but|except|with)\b)/i
+
 /** The new variant for each item, or a question when the customer has not said which one they want. */
 function chooseSwaps(state: ConversationState, order: RetailOrder, items: RetailItem[], products: Map<string, RetailProduct>): Swap[] | Step {
   const given = newItemIds(state, order)
@@ -39,9 +43,11 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
-    const intro = 'options' in choice && choice.closeMatch
-      ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
-      : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
+    const intro = sameItem.test(text)
+      ? `An item can only be changed for a different option of the same product, so I cannot give you the same item as ${describeItems([item])}. Which one would you like instead?`
+      : 'options' in choice && choice.closeMatch
+        ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
+        : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
   return swaps

@@ -80,7 +80,8 @@ const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, fiv
 
 /** How many items the customer said they mean ("two items", "both"), if they said. */
 export function statedCount(state: ConversationState): number | undefined {
-  const m = /\b(two|both|three|four|five)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
+  // "Two orders", "two payment methods" count no items.
+  const m = /\b(two|both|three|four|five)\b(?!\s+(?:orders?|payment|methods?|cards?|accounts?|addresses)\b)(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
   return m ? counts[m[1]!.toLowerCase()] : undefined
 }
 
