@@ -47,12 +47,18 @@ const statusNotes: Record<string, string> = {
   delivered: 'Its items can be returned or exchanged.',
 }
 
+// "How much did I pay for it?": each payment and refund of the order, as the tool recorded it.
+const transactions = (order: RetailOrder): string =>
+  order.payment_history.map((p) => `${p.transaction_type === 'refund' ? 'refunded' : 'paid'} ${money(p.amount)} ${p.transaction_type === 'refund' ? 'to' : 'with'} ${p.payment_method_id}`).join('; ')
+
 export function orderStatusReply(order: RetailOrder): string {
   const tracking = order.fulfillments.flatMap((f) => f.tracking_id ?? [])
+  const paid = transactions(order)
   return [
     `Your order ${order.order_id} is ${order.status}.`,
     statusNotes[order.status] ?? '',
     `It contains: ${describeItems(order.items)}.`,
+    paid ? `Payments: ${paid}.` : '',
     tracking.length > 0 ? `Tracking number${tracking.length > 1 ? 's' : ''}: ${tracking.join(', ')}.` : '',
   ].filter((s) => s !== '').join(' ')
 }

@@ -24,7 +24,9 @@ const rules: Array<[RegExp, LocalTask]> = [
   // "I want to know the total refund amount", "my gift card balance after all these changes".
   [/\btotal (?:amount|refund|price of the refund)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b|\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i, 'account_figures'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
-  [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b/i, 'order_status'],
+  [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b|\bhow much (?:did )?I (?:pay|paid)\b/i, 'order_status'],
+  // "Which two t-shirts have I ordered in another order, and what materials are they?": what an order holds.
+  [/\b(?:which|what)\b[^.?!]{0,30}\b(?:(?:have|did) I|I(?: have|'ve)?) (?:order|ordered|buy|bought)\b/i, 'order_status'],
 ]
 
 /** The task a text asks for by its wording alone, if it names one. */

@@ -73,3 +73,18 @@ test('a refund to the other order\'s payment method is refused, never replaced b
     ['return_delivered_order_items', { order_id: '#W7387996', item_ids: ['5796612084'], payment_method_id: 'paypal_9497703' }],
   ])
 })
+
+test('"how much I paid for the order I most recently placed": the order\'s payments, from the order', async () => {
+  const c = await converse(fx, ['Noah Ito, zip code 98187. I want to check how much I paid for the order that I most recently placed.'])
+  expect(c.replies.at(-1)?.text).toContain('Your order #W6729841 is pending.')
+  expect(c.replies.at(-1)?.text).toContain('Payments: paid $829.43 with')
+})
+
+test('"which two t-shirts have I ordered": of the orders holding t-shirts, the one holding two, with their options', async () => {
+  const c = await converse(fx, ['Sofia Hernandez, zip code 98193.', 'I want to ask which two t-shirts I have ordered, and what materials are they.'])
+  const said = c.replies.at(-1)?.text ?? ''
+  expect(said).toStartWith('Order #W9609649 (processed) has: T-Shirt (')
+  expect(said).toContain('cotton')
+  expect(said).toContain('polyester')
+  expect(said).not.toContain('#W6876713')
+})
