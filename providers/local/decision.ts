@@ -17,7 +17,8 @@ import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
 import { afterWrites, writesThisTurn } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
-import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
+import { namesShopThing } from './out-of-scope.ts'
+import { anythingElse, askWhatToDo, escalationText, howCanIHelp } from './replies.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
 import { nextTask } from './task-router.ts'
@@ -113,9 +114,12 @@ function withoutTask(state: ConversationState, c: IntentClassification): Step {
   if (asksForPerson.test(state.lastUserText) || c.intent === 'contact_human_agent' || c.intent === 'contact_customer_service') {
     return escalate('customer_requested_human')
   }
-  if (hasIdentity(state.lastEntities)) return identify(state)
+  // "I'm Chen Silva, 46281. I received two tablets and I only need one.": asked what to do, the tablets stay said.
+  if (hasIdentity(state.lastEntities)) return identify(state, namesShopThing(state.lastUserText) ? askWhatToDo : howCanIHelp)
   if (thanks.test(state.lastUserText) || state.lastEntities.affirmative === false) return reply('Thank you for contacting us. Have a great day!', 'closing')
   if (greeting.test(state.lastUserText)) return reply(`Hello! ${howCanIHelp}`, 'greeting')
+  // "I received two tablets and I only need one": about an order, but which action is the customer's to say.
+  if (c.intent === outOfScope && namesShopThing(state.lastUserText)) return reply(askWhatToDo, 'need_request')
   return escalate(c.intent === outOfScope ? 'low_confidence' : `unsupported_intent:${c.intent}`)
 }
 

@@ -16,6 +16,10 @@ export const howCanIHelp = 'What can I help you with today?'
 export const escalationText =
   'I am passing this conversation to a human agent, who will have the full context and take it from here. Please hold on.'
 
+/** A message about the customer's orders or our products that asks for nothing we can tell. */
+export const askWhatToDo =
+  'I can help with your orders: checking an order, cancelling or changing a pending order, or returning or exchanging delivered items. What would you like to do?'
+
 export const askToAuthenticate =
   'I can help with that. First I need to verify your identity: please share the email address on your account, or your first and last name together with your zip code.'
 

@@ -7,7 +7,7 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { holdsNamedItems, namedItems } from './items.ts'
+import { byComparedPrice, comparedPriceIn, holdsNamedItems, namedItems } from './items.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -40,8 +40,15 @@ function confirmedOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+// "Return everything on that order", answering the agent's message about one order.
+function thatOrder(state: ConversationState): string | undefined {
+  if (!/\b(?:that|this|the same) order\b/i.test(state.lastUserText)) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state)
+  const confirmed = confirmedOrder(state) ?? thatOrder(state)
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
@@ -115,6 +122,12 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
     const most = Math.max(...left.map(count))
     left = left.filter((o) => count(o) === most)
+  }
+  // "The more expensive one" of two tablets in two orders: the order holding the one it picks.
+  if (left.length > 1 && comparedPriceIn(text)) {
+    const items = left.flatMap((o) => namedItems(state, o))
+    const picked = byComparedPrice(text, items)
+    if (picked.length === 1) left = left.filter((o) => o.items.includes(picked[0]!))
   }
   if (left.length > 1 && /\b(most recent(ly)?|latest|last order|just (placed|ordered|bought))\b/i.test(text)) {
     const order = state.user?.orders ?? []

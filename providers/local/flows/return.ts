@@ -28,7 +28,7 @@ function refundMethod(state: ConversationState, order: RetailOrder, user: Retail
   }
   if (!named) return original
   if ('id' in named && allowed.includes(named.id)) return named.id
-  return reply(`A refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
+  return reply(`I cannot refund order ${order.order_id} to that payment method: a refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
 }
 
 export function returnOrder(state: ConversationState): Step {
