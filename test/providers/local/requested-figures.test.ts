@@ -43,7 +43,7 @@ test('a gift card balance asked after a change it paid for is read from the acco
     'I want to know my gift card balance after all these changes are complete.',
   ])
   expect(c.writes).toHaveLength(1)
-  const loads = c.messages.flatMap((m) => m.toolCalls ?? []).filter((t) => t.name === 'get_user_details')
+  const loads = c.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls ?? [] : [])).filter((t) => t.name === 'get_user_details')
   expect(loads).toHaveLength(2)
   expect(c.replies.at(-1)?.text).toContain('gift card gift_card_4332117 (balance $77.72)')
 })
