@@ -116,6 +116,8 @@ function withoutTask(state: ConversationState, c: IntentClassification): Step {
   }
   // "I'm Chen Silva, 46281. I received two tablets and I only need one.": asked what to do, the tablets stay said.
   if (hasIdentity(state.lastEntities)) return identify(state, namesShopThing(state.lastUserText) ? askWhatToDo : howCanIHelp)
+  // "I don't know" to "What would you like to do?" is no goodbye: asked again, then a person takes over.
+  if (state.previousAssistantText.endsWith(askWhatToDo) && !thanks.test(state.lastUserText)) return reply(askWhatToDo, 'need_request')
   if (thanks.test(state.lastUserText) || state.lastEntities.affirmative === false) return reply('Thank you for contacting us. Have a great day!', 'closing')
   if (greeting.test(state.lastUserText)) return reply(`Hello! ${howCanIHelp}`, 'greeting')
   // "I received two tablets and I only need one": about an order, but which action is the customer's to say.
@@ -177,7 +179,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const base = { intent: c.intent, confidence: c.confidence, entities: state.lastEntities }
   if (state.userTexts.length === 0) return finish(base, escalate('no_customer_message'), messages, options)
   const task = taskOf(state.userTexts, classify)
-  if (!task) return finish(base, withoutTask(state, c), messages, options)
+  if (!task) return finish(base, bounded(state, withoutTask(state, c)), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
   const next = withinTurn(state, bounded(state, runTask(task, state, options)))
   return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state)))), messages, options)

@@ -15,6 +15,8 @@ const rules: Array<[RegExp, LocalTask]> = [
   // "change my default address" (but "ship it to my default address" is about the order).
   [new RegExp(`${change}\\s+(?:my\\s+|the\\s+)?(?:default|account|profile|home|user)\\s+address|\\b(?:default|account|profile|user) address\\s+(?:to|should be|is now)\\b|${change}[^.?!]{0,30}\\baddress (?:on|of|in) (?:my )?(?:account|profile)`, 'i'), 'change_default_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],
+  // "Split the payment with another card": about how the order is paid.
+  [/\bsplit\b[^.?!]{0,30}\bpayment\b/i, 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:payment(?: method)?|pay(?:ing)? (?:for it )?with|paypal|gift card|credit card)\\b|\\bpay (?:for [a-z0-9# ]{1,30} )?with (?:my |a |the )?(?:other|different|another|paypal|gift card|credit card)\\b`, 'i'), 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:items?|size|colou?r|option|options|variant|version|model)\\b`, 'i'), 'change_items'],
   // "I want to ask for a new pair with the same specs" of something received: a replacement is an exchange.

@@ -33,6 +33,8 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
   const given = newItemIds(state, order)
   const text = state.userTexts.join(' ')
   const swaps: Swap[] = []
+  // "Switch all items to their cheapest options": an item already cheaper than its other options stays as it is.
+  const keepsCheapest = items.length > 1 && /\bcheapest\b/i.test(text)
   for (const item of items) {
     const product = products.get(item.product_id)
     if (!product) return reply(`I could not load the details of ${item.name}.`, 'product_lookup_failed')
@@ -40,7 +42,10 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
     const choice = byId ? { variant: byId } : chooseVariant(text, product, item, items.length === 1 || state.entities.allItems)
-    if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
+    if ('variant' in choice) {
+      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
+      continue
+    }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
     const intro = sameItem.test(text)
@@ -50,7 +55,7 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
         : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
-  return swaps
+  return swaps.length > 0 ? swaps : reply(`Each of these is already its cheapest available option: ${describeItems(items)}.`, 'nothing_to_change')
 }
 
 const askMethod = 'Which payment method should settle the price difference?'

@@ -47,14 +47,22 @@ function thatOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+// "Cancel the boot … do not do anything on that order": "that order" is the boot's, not one holding no boot.
+function holdsWhatIsNamed(state: ConversationState, orderId: string): boolean {
+  const order = state.orders.get(orderId)
+  const holders = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
+  return !order || holders.length === 0 || holders.includes(order)
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state) ?? thatOrder(state)
+  const confirmed = confirmedOrder(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
   if (rejected) return ids[0]
   if (ids[0]) return ids[0]
-  return state.previousOrderId && mentionsIt(state.userTexts[0] ?? '') ? state.previousOrderId : undefined
+  const previous = state.previousOrderId
+  return previous && mentionsIt(state.userTexts[0] ?? '') && holdsWhatIsNamed(state, previous) ? previous : undefined
 }
 
 /** Loads an order by id and checks it is the customer's; a Step until it is known. */
