@@ -8,6 +8,7 @@ import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { addressArgs, isComplete, parseAddress } from './address.ts'
 import { confirmWrite } from './confirm-write.ts'
+import { cityNames } from './order-clues.ts'
 import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
@@ -32,9 +33,6 @@ function typedAddress(state: ConversationState): Partial<RetailAddress> | undefi
   }
   return undefined
 }
-
-// What customers call some cities.
-const cityNames: Record<string, string> = { nyc: 'new york', la: 'los angeles', dc: 'washington', sf: 'san francisco', philly: 'philadelphia' }
 
 /**
  * "My NYC address", "the Washington DC address": one of the customer's known addresses (the default one, or an

@@ -12,8 +12,9 @@ import { coversAll } from './order-lookup.ts'
 export function itemsInDoubt(state: ConversationState, order: RetailOrder, items: RetailItem[], verb: string): Step | undefined {
   const which = ambiguousItems(state, order, items)
   if (which[0]) return reply(`Order ${order.order_id} has more than one ${which[0].name}: ${describeItems(which)}. Which one would you like to ${verb}?`, 'need_items')
-  const count = statedCount(state)
-  if (count !== undefined && items.length < count) {
+  const stated = statedCount(state, order, items)
+  if (stated && stated.chosen < stated.count) {
+    const { count } = stated
     return reply(`You mentioned ${count} items, but in order ${order.order_id} I can only tell which ${items.length === 1 ? 'one is' : `${items.length} are`} meant: ${describeItems(items)}. ` +
       `The order contains: ${describeItems(order.items)}. Which items would you like to ${verb}?`, 'need_items')
   }
