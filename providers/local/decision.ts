@@ -12,6 +12,7 @@ import { changeItems } from './flows/item-change.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
 import { productInfo } from './flows/product-info.ts'
+import { withReferents } from './flows/referents.ts'
 import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
 import { afterWrites, writesThisTurn } from './flows/write-results.ts'
@@ -19,7 +20,7 @@ import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, 
 import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
-import { nextTask } from './task-router.ts'
+import { nextTask, ruleTask } from './task-router.ts'
 
 export type LocalAction = 'reply' | 'tool_calls' | 'escalate'
 
@@ -72,6 +73,9 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
   return open !== undefined && next !== undefined && next !== open
 }
 
+// Neither request wording nor a question: a fact that sets up the request after it.
+const onlyStates = (text: string): boolean => ruleTask(text) === undefined && !/\b(want|need|would like|'d like|can you|could you|please|help)\b|\?/i.test(text)
+
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
 const requestsOf = (classify: Classify) => (text: string): string[] => {
   const groups: { task?: LocalTask; sentences: string[] }[] = []
@@ -83,9 +87,10 @@ const requestsOf = (classify: Classify) => (text: string): string[] => {
       current.task ??= next
     } else groups.push({ ...(next ? { task: next } : {}), sentences: [sentence] })
   }
-  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.") opens the first request.
+  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.", "I received a laptop
+  // and I want to exchange it") opens the first request.
   const texts = groups.map((g) => g.sentences.join(' '))
-  while (texts.length > 1 && taskOf([texts[0]!], classify) === undefined) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
+  while (texts.length > 1 && (taskOf([texts[0]!], classify) === undefined || onlyStates(texts[0]!))) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
   return texts
 }
 
@@ -164,7 +169,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const task = taskOf(state.userTexts, classify)
   if (!task) return finish(base, withoutTask(state, c), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
-  const next = withinTurn(state, bounded(state, runTask(task, state, options)))
+  const next = withinTurn(state, bounded(state, runTask(task, withReferents(state), options)))
   return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next, coversAll(state))), messages, options)
 }
 
