@@ -33,7 +33,7 @@ export interface CancelReason {
 const SECRET = /reveal|share|do not tell|don't tell|not mention/i
 // The condition ends at the first comma that an action follows ("If there is no keyboard that is clicky, RGB
 // backlight, full size, you'd go for no backlight" keeps its list inside the condition).
-const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i|do not|don't)\b.+)$/i
+const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i|it|do not|don't)\b.+)$/i
 // "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
 const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent|for some reason,? )/i
