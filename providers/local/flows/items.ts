@@ -91,14 +91,19 @@ export function ambiguousItems(state: ConversationState, order: RetailOrder, ite
 
 const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, five: 5 }
 
+const picksOne = /\bonly (?:need|want|keep) one\b|\bone of (?:them|the \w+)\b|\bthe (?:more|most|less|least) expensive one\b|\bthe (?:cheaper|cheapest|pricier) one\b/i
+
 /**
  * How many items the customer said they mean in this order, if they said ("two items", "both"), and how many
  * of the chosen items that count is about. "The two skateboards" counts skateboards, so it says nothing about
  * an order without one; "a two-piece luggage set" counts no items at all.
  */
 export function statedCount(state: ConversationState, order: RetailOrder, items: RetailItem[]): { count: number; chosen: number } | undefined {
+  const text = state.userTexts.join(' ')
+  // "I received two tablets and only need one; return the more expensive one": the count is what they have.
+  if (picksOne.test(text)) return undefined
   const products = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
-  for (const m of state.userTexts.join(' ').matchAll(/\b(two|both|three|four|five)\b(?!-)((?:\s+[a-z-]+){0,3})/gi)) {
+  for (const m of text.matchAll(/\b(two|both|three|four|five)\b(?!-)((?:\s+[a-z-]+){0,3})/gi)) {
     const count = counts[m[1]!.toLowerCase()]!
     const noun = m[2] ?? ''
     if (!products.some((p) => namesProduct(noun, p))) return { count, chosen: items.length }

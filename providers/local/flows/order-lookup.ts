@@ -41,9 +41,18 @@ function confirmedOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+// "Then return everything on that order": the one order the agent's latest mention of an order in this task named.
+function spokenOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.orderIds.length > 0 || !state.userTexts.slice(1).some((t) => /\b(?:that|this|the same) order\b/i.test(t))) return undefined
+  const latest = [...state.taskAssistantTexts].reverse().map((t) => [...new Set(t.match(/#W\d{7}/g) ?? [])]).find((ids) => ids.length > 0)
+  return latest?.length === 1 ? latest[0] : undefined
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
   const confirmed = confirmedOrder(state)
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
+  const spoken = spokenOrder(state)
+  if (spoken && !(want.exclude ?? []).includes(spoken)) return spoken
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
   if (rejected) return ids[0]

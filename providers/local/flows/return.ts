@@ -19,7 +19,8 @@ function refundMethod(state: ConversationState, order: RetailOrder, user: Retail
   const allowed = [original, ...giftCards.filter((id) => id !== original)]
   if (!named) return original
   if ('id' in named && allowed.includes(named.id)) return named.id
-  return reply(`A refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
+  // Which return it is about, so "then return everything on that order" can refer to it.
+  return reply(`The refund for order ${order.order_id} cannot go there: a refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
 }
 
 export function returnOrder(state: ConversationState): Step {

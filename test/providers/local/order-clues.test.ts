@@ -75,6 +75,16 @@ describe('which of two items, and which order holds it', () => {
     expect(c.writes).toEqual([])
   })
 
+  test('a refund the policy does not allow names its order; "then return everything on that order, refund to GC" is that order, to the gift card', async () => {
+    const c = await converse(fx, ['Chen Silva, zip code 46281. I received two tablets and I only need one. I want to return the more expensive one and refund to credit card.',
+      'Yes', 'Then return everything on that order and refund to GC.', 'Yes'])
+    expect(c.replies[1]?.decision.reason).toBe('need_refund_method')
+    expect(c.replies[1]?.text).toContain('#W9571698')
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', {
+      order_id: '#W9571698', item_ids: ['9973034634', '5952720925', '7381052709', '6065192424'], payment_method_id: 'gift_card_7250692',
+    }]])
+  })
+
   test('"the two skateboards" counts skateboards, not the e-reader another order holds: each order proposed and confirmed on its own', async () => {
     const c = await converse(fx, ['Mei Ahmed, zip code 78705. I want to return the two skateboards and the e-reader.', 'Yes', 'Yes', 'Yes'])
     expect(reasons(c)).not.toContain('need_items')
