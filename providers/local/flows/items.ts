@@ -91,7 +91,8 @@ export function ambiguousItems(state: ConversationState, order: RetailOrder, ite
 
 const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, five: 5 }
 
-const picksOne = /\bonly (?:need|want|keep) one\b|\bone of (?:them|the \w+)\b|\bthe (?:more|most|less|least) expensive one\b|\bthe (?:cheaper|cheapest|pricier) one\b/i
+// "Only need one", "one of them", "the more expensive one", "the silver one": one item singled out of a count.
+const picksOne = /\bonly (?:need|want|keep) one\b|\bone of (?:them|the \w+)\b|\b(?:the|that|this) (?:[\w-]+ ){0,3}one\b(?! more)/i
 
 /**
  * How many items the customer said they mean in this order, if they said ("two items", "both"), and how many
@@ -103,14 +104,29 @@ export function statedCount(state: ConversationState, order: RetailOrder, items:
   // "I received two tablets and only need one; return the more expensive one": the count is what they have.
   if (picksOne.test(text)) return undefined
   const products = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
-  for (const m of text.matchAll(/\b(two|both|three|four|five)\b(?!-)((?:\s+[a-z-]+){0,3})/gi)) {
-    const count = counts[m[1]!.toLowerCase()]!
-    const noun = m[2] ?? ''
+  for (const { count, noun } of countsSaid(text)) {
     if (!products.some((p) => namesProduct(noun, p))) return { count, chosen: items.length }
+    // "The two laptops", one in each of two orders: the other order's laptop counts too.
+    const elsewhere = [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id).flatMap((o) => o.items).filter((i) => namesProduct(noun, i.name))
     const ofIt = items.filter((i) => namesProduct(noun, i.name))
-    if (order.items.some((i) => namesProduct(noun, i.name))) return { count, chosen: ofIt.length }
+    if (order.items.some((i) => namesProduct(noun, i.name))) return { count, chosen: ofIt.length + elsewhere.length }
   }
   return undefined
+}
+
+/** "Two laptops", "both": each count the customer said, with the words after it. */
+function countsSaid(text: string): { count: number; noun: string }[] {
+  return [...text.matchAll(/\b(two|both|three|four|five)\b(?!-)((?:\s+[a-z-]+){0,3})/gi)].map((m) => ({ count: counts[m[1]!.toLowerCase()]!, noun: m[2] ?? '' }))
+}
+
+/** "It is actually two laptops" when each of two orders holds one: the request covers both orders. */
+export function countedAcrossOrders(state: ConversationState): boolean {
+  const orders = [...state.orders.values()].filter((o) => o.user_id === state.userId)
+  const text = state.userTexts.join(' ')
+  return !picksOne.test(text) && countsSaid(text).some(({ count, noun }) => {
+    const holders = orders.filter((o) => o.items.some((i) => namesProduct(noun, i.name)))
+    return holders.length > 1 && holders.flatMap((o) => o.items).filter((i) => namesProduct(noun, i.name)).length === count
+  })
 }
 
 /**

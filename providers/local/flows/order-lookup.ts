@@ -7,7 +7,7 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { holdsNamedItems, namedItems } from './items.ts'
+import { countedAcrossOrders, holdsNamedItems, namedItems } from './items.ts'
 import { byAddressNamed, byStatusNamed, describedItems, keepFitting } from './order-clues.ts'
 
 export interface OrderWanted {
@@ -108,7 +108,7 @@ function namedAcrossOrders(state: ConversationState): boolean {
  * "All my pending orders", "both", or items named across orders: the request covers every order that fits,
  * taken one at a time, each proposal confirmed on its own.
  */
-export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state)
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state) || countedAcrossOrders(state)
 
 // "The more expensive one" of the tablets two orders hold: the orders holding an item the customer described.
 function holdsDescribed(state: ConversationState, orders: RetailOrder[]): (order: RetailOrder) => boolean {

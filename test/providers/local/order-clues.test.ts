@@ -60,6 +60,20 @@ describe('which of two items, and which order holds it', () => {
     expect(writesOf(told)).toEqual([['exchange_delivered_order_items', { order_id: '#W4073673', item_ids: ['2216662955'], new_item_ids: ['9844888101'], payment_method_id: 'credit_card_3677959' }]])
   })
 
+  test('"it is actually two laptops", one in each of two orders: each order\'s exchange proposed and confirmed on its own', async () => {
+    const c = await converse(fx, ['Lei Wilson, zip code 32255. I received a laptop and I want to exchange it to i7 processor, 8GB, 1TB SSD.',
+      'It is 15-inch, and it is actually two laptops that I want to exchange.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([
+      ['exchange_delivered_order_items', { order_id: '#W2905754', item_ids: ['3478699712'], new_item_ids: ['9844888101'], payment_method_id: 'credit_card_3677959' }],
+      ['exchange_delivered_order_items', { order_id: '#W4073673', item_ids: ['2216662955'], new_item_ids: ['9844888101'], payment_method_id: 'credit_card_3677959' }],
+    ])
+  })
+
+  test('"I received two tablets and I only need one": the count is what they have, so only the one described is returned', async () => {
+    const c = await converse(fx, ['Chen Silva, zip code 46281. I received two tablets and I only need one. I want to return the more expensive one.', 'Yes', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W9571698', item_ids: ['6065192424'], payment_method_id: 'gift_card_7250692' }]])
+  })
+
   test('two vacuum cleaners in one order: asked which, "the robotic one" is returned with the air purifier, and the answer holds past the proposal', async () => {
     const c = await converse(fx, ['Daiki Johnson, zip code 80273. I want to return an air purifier and a vacuum cleaner in my recent order.', 'The robotic one.', 'Yes'])
     expect(c.replies[0]?.decision.reason).toBe('need_items')
