@@ -1,17 +1,37 @@
 // Test support: plays customer lines against the local provider, running every tool it asks for through the
 // real retail tools on a seeded Postgres schema, the way the agent loop does (one tool call a step, results
 // as JSON text), with the AgentPolicy's confirmation rule applied at each write as the platform applies it.
+import { afterAll, beforeAll, beforeEach } from 'bun:test'
 import { answerOf, detailsShown } from '../../../policy/index.ts'
 import type { ProviderMessage, ToolCall } from '../../../providers/provider.ts'
-import { createLocalProvider, type LocalProviderResponse } from '../../../providers/local/index.ts'
+import { createLocalProvider, loadIntentModel, type LocalProviderResponse } from '../../../providers/local/index.ts'
 import { TAU2_RETAIL_TOOLS } from '../../../tools/index.ts'
-import type { RetailFixture } from '../../tools/support/retail-fixture.ts'
+import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
 
 const WRITES = new Set(['cancel_pending_order', 'modify_pending_order_address', 'modify_pending_order_items', 'modify_pending_order_payment',
   'modify_user_address', 'return_delivered_order_items', 'exchange_delivered_order_items'])
 
 const tools = TAU2_RETAIL_TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters as Record<string, unknown> }))
 const local = createLocalProvider()
+
+/** A seeded retail schema for the test file, reset to the seed before each test; call the result inside a test. */
+export function retailFixturePerFile(): () => RetailFixture {
+  let fx: RetailFixture | undefined
+  beforeAll(async () => {
+    loadIntentModel()
+    fx = await createRetailFixture()
+  }, 60_000)
+  afterAll(async () => {
+    await fx?.close()
+  })
+  beforeEach(async () => {
+    await fx?.reset()
+  })
+  return () => {
+    if (!fx) throw new Error('the retail fixture is not ready')
+    return fx
+  }
+}
 
 export interface Conversation {
   messages: ProviderMessage[]
