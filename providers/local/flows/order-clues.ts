@@ -1,6 +1,6 @@
 // What a customer who does not know the order id says about the order instead: its status ("my cancelled
 // order"), where it was sent ("the order I sent to my son's address in Washington DC"), or which of two
-// items of the same product it holds ("the 15-inch, 32GB one", "the more expensive one"). Each clue keeps
+// items of the same product it holds ("the 15-inch, 32GB one"; by price: items.ts, byComparedPrice). Each clue keeps
 // the orders (or items) it fits; a clue that fits none, or all, says nothing and is ignored.
 import type { RetailAddress, RetailItem, RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
@@ -50,11 +50,6 @@ export function byAddressNamed(text: string, orders: RetailOrder[], home: Retail
   return sentElsewhere.test(text) && home ? keepFitting(orders, (o) => o.address !== undefined && !sameAddress(o.address, home)) : orders
 }
 
-// "The more expensive one", "the cheaper one": which of the candidates, by price; never the new item of an
-// exchange ("exchange it for a cheaper one").
-const pricier = /(?<!\b(?:to|for|into|with) (?:a|an|the) )\b(?:more|most) expensive one\b|(?<!\b(?:to|for|into|with) (?:a|an|the) )\bpricier one\b/i
-const cheaper = /(?<!\b(?:to|for|into|with) (?:a|an|the) )\b(?:less|least) expensive one\b|(?<!\b(?:to|for|into|with) (?:a|an|the) )\b(?:cheaper|cheapest) one\b/i
-
 /**
  * What the customer said to tell items apart: their answer to a "which one" question, and any sentence of
  * the request about which one it is ("if you ask which laptop, it is 15-inch, 32GB"). Option values said
@@ -73,20 +68,13 @@ function valuesNamed(text: string, item: RetailItem): number {
 }
 
 /**
- * Of several items of one product (in one order or across orders), the ones the customer described: by the
- * option values they named (most named wins), or by price. All of them when nothing tells them apart.
+ * Of several items of one product (in one order or across orders), the ones the customer described by the
+ * option values they named (most named wins); all of them when nothing tells them apart.
  */
 export function describedItems(state: ConversationState, candidates: RetailItem[]): RetailItem[] {
   if (candidates.length < 2) return candidates
   const text = identifyingText(state)
   const most = Math.max(...candidates.map((i) => valuesNamed(text, i)))
-  if (most > 0) {
-    const picked = candidates.filter((i) => valuesNamed(text, i) === most)
-    if (picked.length < candidates.length) return picked
-  }
-  const request = state.userTexts.join(' ')
-  const prices = candidates.map((i) => i.price)
-  if (pricier.test(request)) return candidates.filter((i) => i.price === Math.max(...prices))
-  if (cheaper.test(request)) return candidates.filter((i) => i.price === Math.min(...prices))
-  return candidates
+  const picked = candidates.filter((i) => valuesNamed(text, i) === most)
+  return most > 0 ? picked : candidates
 }

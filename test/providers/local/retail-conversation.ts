@@ -14,25 +14,6 @@ const WRITES = new Set(['cancel_pending_order', 'modify_pending_order_address', 
 const tools = TAU2_RETAIL_TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters as Record<string, unknown> }))
 const local = createLocalProvider()
 
-/** A seeded retail schema for the test file, reset to the seed before each test; call the result inside a test. */
-export function retailFixturePerFile(): () => RetailFixture {
-  let fx: RetailFixture | undefined
-  beforeAll(async () => {
-    loadIntentModel()
-    fx = await createRetailFixture()
-  }, 60_000)
-  afterAll(async () => {
-    await fx?.close()
-  })
-  beforeEach(async () => {
-    await fx?.reset()
-  })
-  return () => {
-    if (!fx) throw new Error('the retail fixture is not ready')
-    return fx
-  }
-}
-
 export interface Conversation {
   messages: ProviderMessage[]
   /** The agent's reply to each customer line, in order. */
@@ -73,3 +54,18 @@ export async function converse(fx: RetailFixture, lines: string[], earlier: Prov
   }
   return { messages, replies, writes }
 }
+
+/** A seeded retail schema for a test file, reset before each test; `fx` is set from the first test on. */
+export function useRetailFixture(): { fx: RetailFixture } {
+  const holder = {} as { fx: RetailFixture }
+  beforeAll(async () => {
+    loadIntentModel()
+    holder.fx = await createRetailFixture()
+  }, 60_000)
+  afterAll(() => holder.fx.close())
+  beforeEach(() => holder.fx.reset())
+  return holder
+}
+
+/** The writes a conversation ran, as [tool, arguments]. */
+export const writesOf = (c: Pick<Conversation, 'writes'>): [string, Record<string, unknown>][] => c.writes.map((w) => [w.name, w.arguments])
