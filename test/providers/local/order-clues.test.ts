@@ -27,6 +27,16 @@ describe('the order, from what the customer says about it', () => {
     expect(reasons(c)).not.toContain('need_order_id')
   })
 
+  test('"my pending order … to the default Chicago one": the one pending order, to the default address in that city; another city is not the default', async () => {
+    const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order address to the default Chicago one.', 'Yes', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_pending_order_address', {
+      order_id: '#W4860251', address1: '921 Park Avenue', address2: 'Suite 892', city: 'Chicago', state: 'IL', country: 'USA', zip: '60612',
+    }]])
+    await retail.fx.reset()
+    const other = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order address to the default Denver one.', 'Yes', 'Yes'])
+    expect(other.writes).toEqual([])
+  })
+
   test('"change my pending order item to red": the one pending order and its one item', async () => {
     const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order item to red.', 'Yes', 'Yes'])
     expect(writesOf(c)).toEqual([['modify_pending_order_items', { order_id: '#W4860251', item_ids: ['5209958006'], new_item_ids: ['8964750292'], payment_method_id: 'credit_card_2112420' }]])
