@@ -37,6 +37,14 @@ describe('the order, from what the customer says about it', () => {
     expect(other.writes).toEqual([])
   })
 
+  test('"change my default address to my daughter\'s address": the one address her order was shipped to, shown before the yes', async () => {
+    const c = await converse(retail.fx, ['Lucas Santos, zip code 80239. I ordered some things for my daughter but she has not received them: which address was the order sent to, and what is its tracking number?',
+      'I want to change my default address to my daughter\'s address.', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_user_address', {
+      user_id: 'lucas_santos_6600', address1: '943 Maple Drive', address2: 'Suite 356', city: 'Chicago', state: 'IL', country: 'USA', zip: '60621',
+    }]])
+  })
+
   test('"change my pending order item to red": the one pending order and its one item', async () => {
     const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order item to red.', 'Yes', 'Yes'])
     expect(writesOf(c)).toEqual([['modify_pending_order_items', { order_id: '#W4860251', item_ids: ['5209958006'], new_item_ids: ['8964750292'], payment_method_id: 'credit_card_2112420' }]])
