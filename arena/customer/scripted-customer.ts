@@ -78,7 +78,7 @@ class ScriptedConversation implements SimulatedCustomer {
     const answer = this.answer(seen, agentText)
     if (answer !== undefined) return this.maybeCounter(seen, answer)
     // "If the agent asks for confirmation…" is about a proposed action, not "Shall I keep looking?".
-    if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fire('confirmation')) ?? this.confirm(agentText)
+    if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fireConfirmation(agentText)) ?? this.confirm(agentText)
     if (seen.refused) {
       const rule = this.fire('refusal')
       if (rule) return rule
@@ -95,7 +95,12 @@ class ScriptedConversation implements SimulatedCustomer {
   /** The answer to a question about who they are or which order, if the agent asked one. */
   private answer(seen: AgentReading, agentText: string): string | undefined {
     if (seen.notFound) return this.fire('retry') ?? this.fire('zip') ?? (seen.asksOrderId ? this.fire('order-id') : undefined) ?? this.otherIdentity(seen)
-    if (seen.asksOrderId) return this.fire('order-id') ?? this.orderId()
+    // "If the agent asks for which laptop, it is 15-inch": said to "which order" about the laptops too.
+    if (seen.asksOrderId) return this.fire('order-id') ?? this.fire('which') ?? this.orderId()
+    if (seen.asksWhich) {
+      const said = this.fire('which')
+      if (said) return said
+    }
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
     if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
     // A customer the scenario gives no preference leaves the choice to the agent rather than ignoring the question.
@@ -207,6 +212,16 @@ class ScriptedConversation implements SimulatedCustomer {
     const answer = this.pending!
     this.pending = undefined
     return `I need the help, so fine. ${answer}`
+  }
+
+  /**
+   * "When the agent asks you to confirm, you … decide to only modify the backpack": a rule that names an action
+   * is about the proposal of that action, so a proposal to ship the order elsewhere does not set it off.
+   */
+  private fireConfirmation(agentText: string): string | undefined {
+    const action = (text: string): string | undefined => /\b(modify|exchange|return|cancel)\b/i.exec(text)?.[1]?.toLowerCase()
+    const i = this.rules.findIndex((r) => r.trigger === 'confirmation' && (!action(r.say) || new RegExp(`\\b${action(r.say)}`, 'i').test(agentText)))
+    return i < 0 ? undefined : this.rules.splice(i, 1)[0]!.say
   }
 
   /** A rule for what the agent said, preferring one about the request in hand ("if that is not possible" after the skateboard). */

@@ -7,7 +7,8 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { byComparedPrice, comparedPriceIn, holdsNamedItems, namedItems } from './items.ts'
+import { byComparedPrice, comparedPriceIn, countedAcrossOrders, holdsNamedItems, namedItems, namesProduct } from './items.ts'
+import { byAddressNamed, byStatusNamed, describedItems, keepFitting, statusNamed } from './order-clues.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -63,7 +64,10 @@ function namedOrderId(state: ConversationState, want: OrderWanted): string | und
   if (rejected) return ids[0]
   if (ids[0]) return ids[0]
   const previous = state.previousOrderId
-  return previous && mentionsIt(state.userTexts[0] ?? '') && holdsWhatIsNamed(state, previous) ? previous : undefined
+  const first = state.userTexts[0] ?? ''
+  // "Return the item" naming no product: the item of the order just spoken about, whatever other orders hold.
+  const namesNone = ![...state.orders.values()].some((o) => o.items.some((i) => namesProduct(first, i.name)))
+  return previous && mentionsIt(first) && (namesNone || holdsWhatIsNamed(state, previous)) ? previous : undefined
 }
 
 /** Loads an order by id and checks it is the customer's; a Step until it is known. */
@@ -86,13 +90,6 @@ function describeOrder(order: RetailOrder): string {
   return `${order.order_id} (${order.status}: ${order.items.map((i) => i.name).join(', ')})`
 }
 
-/** The order status the customer's words name ("my pending boots", "the tablet I received"), as a test. */
-function statusSaid(text: string): ((order: RetailOrder) => boolean) | undefined {
-  if (/\bpending\b/i.test(text)) return (o) => o.status.startsWith('pending')
-  if (/\b(received|delivered|got)\b/i.test(text)) return (o) => o.status === 'delivered'
-  return undefined
-}
-
 /**
  * "The skateboard, garden hose and keyboard" when they sit in different orders of the same status: each
  * product named is in exactly one order of that status (a request acts on one status, so a delivered and a
@@ -106,8 +103,8 @@ function namedAcrossOrders(state: ConversationState): boolean {
   const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
   const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
   // "The pending boots" leaves the delivered boots out of the request.
-  const said = statusSaid(state.userTexts.join(' '))
-  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && (!said || said({ ...o, status: statusBefore(o) })) && holdsNamedItems(state)(o))
+  const said = statusNamed(state.userTexts.join(' '))
+  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && (!said || said(statusBefore(o))) && holdsNamedItems(state)(o))
   const orderOf = new Map<string, string>()
   for (const o of holding) {
     for (const i of namedItems(state, o)) {
@@ -123,18 +120,30 @@ function namedAcrossOrders(state: ConversationState): boolean {
  * "All my pending orders", "both", or items named across orders: the request covers every order that fits,
  * taken one at a time, each proposal confirmed on its own.
  */
-export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state)
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state) || countedAcrossOrders(state)
+
+// "The more expensive one" of the tablets two orders hold: the orders holding an item the customer described.
+function holdsDescribed(state: ConversationState, orders: RetailOrder[]): (order: RetailOrder) => boolean {
+  const named = orders.flatMap((o) => namedItems(state, o))
+  const products = [...new Set(named.map((i) => i.product_id))]
+  const described = new Set(products.flatMap((p) => describedItems(state, named.filter((i) => i.product_id === p))))
+  return (order) => namedItems(state, order).some((i) => described.has(i))
+}
 
 /**
  * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
- * boots", "the tablet I received"), the products they name, "in the same order", "the one I placed most recently".
+ * boots", "the tablet I received", "my cancelled order"), where it was sent ("to my son's address"), the
+ * products they name and which of them ("the 15-inch one"), "in the same order", "the one I placed most recently".
  */
 function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
   const text = state.userTexts.join(' ')
-  const keep = (picked: RetailOrder[]): RetailOrder[] => (picked.length > 0 ? picked : orders)
-  const status = statusSaid(text)
-  let left = status ? keep(orders.filter(status)) : orders
-  left = keep(left.filter(holdsNamedItems(state)))
+  let left = byAddressNamed(text, byStatusNamed(text, orders), state.user?.address)
+  left = keepFitting(left, holdsNamedItems(state))
+  left = keepFitting(left, holdsDescribed(state, left))
+  // "Also adjust the desk lamp and the backpack" right after a request about the one order holding both: that order.
+  const products = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
+  const previous = left.find((o) => o.order_id === state.previousOrderId)
+  if (previous && products(previous) >= 2 && left.every((o) => o === previous || products(o) < products(previous))) left = [previous]
   if (left.length > 1 && /\bsame order\b/i.test(text)) {
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
     const most = Math.max(...left.map(count))
@@ -169,8 +178,21 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   // why the request does not apply to it instead of asking for an order id the customer does not know.
   const holding = want.fits && fitting.length === 0 ? narrow(state, loaded.filter(want.fits)) : []
   if (holding.length === 1 && holding[0]) return holding[0]
+  // "Change my pending order's item to red": nothing named that an order holds, so its status, address or recency says which.
+  const unnamed = want.fits && !loaded.some(want.fits) ? narrow(state, loaded.filter((o) => !want.statuses || want.statuses.includes(o.status))) : []
+  if (unnamed.length === 1 && unnamed[0]) return unnamed[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
-  const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
+  return askWhichOrder(state, fitting.length > 0 ? fitting : loaded, ids, want)
+}
+
+/** The candidates by id, with the items the customer named in each (so they can say which), else every item's name. */
+function askWhichOrder(state: ConversationState, candidates: RetailOrder[], ids: string[], want: OrderWanted): Step {
+  const named = candidates.map((o) => ({ order: o, items: namedItems(state, o) }))
+  if (named.length > 1 && named.every((c) => c.items.length > 0)) {
+    const listed = named.map((c) => `${c.order.order_id} (${c.order.status}): ${describeItems(c.items)}`).join('; or ')
+    return reply(`What you named is in more than one order: ${listed}. Which order would you like to ${want.purpose}? Please give me its order id, or tell me which of these items you mean.`, 'need_order_id')
+  }
+  const listed = candidates.map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`
   return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
 }

@@ -69,11 +69,19 @@ function valuesIn(text: string, product: RetailProduct): Map<string, string[]> {
 
 /**
  * Option values the customer mentioned, per option, in the order they said them: for each option the latest
- * message that names it wins ("I want 9 bar" after "8 bar" is not available).
+ * message that names it wins ("I want 9 bar" after "8 bar" is not available), unless it only names the current
+ * value after a wish for another ("It is the 15-inch, 32GB one" says which laptop, after "8GB").
  */
-function mentionedValues(texts: string[], product: RetailProduct): Map<string, string[]> {
+function mentionedValues(texts: string[], product: RetailProduct, current: RetailItem): Map<string, string[]> {
+  const said = texts.map((t) => valuesIn(t, product))
   const out = new Map<string, string[]>()
-  for (const text of [...texts].reverse()) for (const [key, values] of valuesIn(text, product)) if (!out.has(key)) out.set(key, values)
+  said.forEach((values, i) => {
+    for (const [key, vals] of values) {
+      const describesCurrent = vals.every((v) => v === current.options[key])
+      const wishedBefore = said.slice(0, i).some((earlier) => (earlier.get(key) ?? []).some((v) => v !== current.options[key]))
+      if (!(describesCurrent && wishedBefore)) out.set(key, vals)
+    }
+  })
   return out
 }
 
@@ -202,7 +210,7 @@ interface OptionWishes {
  */
 function wantedValues(texts: string[], plain: string, product: RetailProduct, current: RetailItem): OptionWishes {
   const all = optionValues(product)
-  const wanted = mentionedValues(texts.map((t) => squash(t)), product)
+  const wanted = mentionedValues(texts.map((t) => squash(t)), product, current)
   const chains = new Set<string>()
   const anyOf = new Set<string>()
   for (const [key, values] of wanted) {
