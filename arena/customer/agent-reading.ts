@@ -7,6 +7,8 @@ export interface AgentReading {
   asksNameOrZip: boolean
   asksUserId: boolean
   asksOrderId: boolean
+  /** Which of several things they mean ("Which one would you like to return?"). */
+  asksWhich: boolean
   asksReason: boolean
   /** Which payment method should pay or take a refund. */
   asksPaymentMethod: boolean
@@ -24,13 +26,15 @@ export function readAgent(text: string): AgentReading {
   const t = text.toLowerCase()
   const question = t.includes('?') || /\b(please (provide|share|tell|confirm|let me know)|could you|can you)\b/.test(t)
   const asks = (subject: RegExp) => question && subject.test(t)
-  const asksConfirmation = question && /\b(confirm|proceed|go ahead|shall i|should i|would you like me to|do you want me to|yes\b)/.test(t)
+  // "Reply yes", not an option value ("Hiking Boots (9, leather, yes)").
+  const asksConfirmation = question && /\b(confirm|proceed|go ahead|shall i|should i|would you like me to|do you want me to|(?:reply|say|answer) "?yes\b|yes\/no|yes or no)/.test(t)
   return {
     transferred: /transferr(ed|ing) you|being transferred|human agent.*hold on|hand(ed|ing) (you )?(over )?to a (human|person|colleague)/.test(t),
     asksEmail: asks(/e-?mail/),
     asksNameOrZip: asks(/\b(full name|first name|last name|your name|zip|postal code)\b/),
     asksUserId: asks(/\buser ?id\b/),
     asksOrderId: asks(/\border (id|number)s?\b|\bwhich order\b/),
+    asksWhich: asks(/\bwhich (one|of (these|them|the))\b|\bmore than one\b/),
     // A proposal that states the reason ("reason: no longer needed. Shall I go ahead?") asks for a yes, not a reason.
     asksReason: asks(/\breason\b/) && !asksConfirmation,
     asksPaymentMethod: asks(/\b(which payment method|what payment method|which (card|method) (should|would|do)|refund (method|destination))\b/) && !asksConfirmation,

@@ -113,6 +113,17 @@ describe('scripted customer', () => {
     expect(c.reply('Which order would you like to cancel? Please give me its order id.')).not.toMatch(/#W\d{7}/)
   })
 
+  test('"if the agent asks which vacuum cleaner / which laptop, …" answers a "which one" or "which order" question, not a request of its own', () => {
+    const vacuum = scriptedCustomer(task('46'), 0)
+    vacuum.opening()
+    expect(vacuum.reply('Order #W1 has more than one Vacuum Cleaner: … Which one would you like to return?')).toBe('The robotic one.')
+    expect(readScenario(task('93').user_scenario.instructions.reason_for_call).requests.join(' ')).not.toContain('15-inch')
+    const laptop = scriptedCustomer(task('93'), 2)
+    laptop.opening()
+    laptop.reply('Please share your email, or your first and last name together with your zip code.')
+    expect(laptop.reply('What you named is in more than one order: … Which order would you like to change items in? Please give me its order id.')).toBe('It is 15-inch, 32GB.')
+  })
+
   test('asked how to pay, it says the payment wish of its scenario then, not later as a request; a whole-order cancellation is declined for "only the skateboard"', () => {
     const c = scriptedCustomer(task('52'), 1)
     c.opening()
@@ -122,6 +133,19 @@ describe('scripted customer', () => {
     let said = ''
     for (let i = 0; i < 6 && !/only the skateboard/.test(said); i++) said = only.reply('Done. Is there anything else I can help you with?') ?? ''
     expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
+  })
+
+  test('what it would accept instead and how it wants the refund are said with the request; "if not allowed, get …" waits for a refusal', () => {
+    const offer = readScenario(task('91').user_scenario.instructions.reason_for_call)
+    expect(offer.requests).toContain('I also want to return the e-reader I just bought. If the same item is available online, I\'m willing to exchange it to the same item.')
+    expect(offer.rules).toContainEqual({ trigger: 'refusal', say: 'Get the 32GB storage E-Reader instead.' })
+    const refund = readScenario(task('11').user_scenario.instructions.reason_for_call)
+    expect(refund.requests[0]).toBe('I want to return all things ordered. I have two payment methods and two orders, and I want to refund each order to the other order\'s payment method.')
+    // An option list with "yes" in it asks for no confirmation: the refusal before it is what the customer answers.
+    const c = scriptedCustomer(task('107'), 0)
+    c.opening()
+    expect(c.reply('I cannot give you the same item as Hiking Boots (10, leather, yes). Which one would you like instead? Hiking Boots (9, leather, yes).'))
+      .toBe('Get the hiking boots with a size 9 but made of leather, they also need to be waterproof.')
   })
 
   test('it refuses what the scenario says it does not want', () => {
