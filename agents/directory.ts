@@ -57,12 +57,16 @@ export function createAgentDirectory(options: AgentDirectoryOptions): AgentDirec
       const workflows = mode === 'operate' ? workflowSpecs(spec.workflows ?? []) : []
       return { names: [...names, ...workflows.map((w) => w.name)], offered: [...offered, ...workflows], withdrawn }
     }
+    // Each model call renders the instructions, nearly always with the values of the call before.
+    let rendered: { key: string; text: string } | undefined
     return {
       name: row.name, ref, mode: spec.mode, policy: spec.policy, knowledgeBase: spec.knowledgeBase, handoffMessage: spec.handoffMessage,
-      instructions: (vars) => renderTemplate(spec.instructions, {
-        ...spec.variables, 'agent.name': row.name, 'agent.language': spec.language, 'tenant.id': vars.tenantId,
-        'customer.name': vars.customerName, 'customer.segment': vars.segment, today: today(),
-      }),
+      instructions: (vars) => {
+        const values = { 'tenant.id': vars.tenantId, 'customer.name': vars.customerName, 'customer.segment': vars.segment, today: today() }
+        const key = JSON.stringify(values)
+        if (rendered?.key !== key) rendered = { key, text: renderTemplate(spec.instructions, { ...spec.variables, 'agent.name': row.name, 'agent.language': spec.language, ...values }) }
+        return rendered.text
+      },
       variables: templateVariables(spec.instructions),
       tools: async (tenantId, mode) => {
         const { offered: list, withdrawn } = await offered(tenantId, mode)

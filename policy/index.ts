@@ -25,7 +25,7 @@ export {
   checkSentiment, sentimentScore, NEGATIVE_SENTIMENT_THRESHOLD, checkLoop, LOOP_THRESHOLD, scoreConfidence, DEFAULT_CONFIDENCE_THRESHOLD,
 } from './guardrails/index.ts'
 export type {
-  ContentChannel, InjectionResult, InjectionSignal, PiiResult, GroundingContext, GroundingIndex, GroundingOptions, GroundingResult, UnsupportedClaim,
+  ContentChannel, InjectionResult, InjectionSignal, PiiResult, GroundingContext, GroundingIndex, GroundingOptions, GroundingSource, GroundingResult, UnsupportedClaim,
   Claim, ClaimKind, BrandVoiceResult, BrandVoiceRule, BrandVoiceSettings, RequiredDisclosure, ToneRules, SentimentResult, LoopInput, LoopResult,
   ConfidenceReason, ConfidenceResult, ConfidenceSettings, ConfidenceSignals,
 } from './guardrails/index.ts'

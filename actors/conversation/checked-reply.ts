@@ -7,6 +7,7 @@ import type { ErrorCode, ErrorInfo } from '../../lib/errors.ts'
 import type { RunnableAgent, RunnablePolicy } from '../agent-directory.ts'
 import type { TurnPassage } from '../turn-knowledge.ts'
 import { runAgentLoop, type LoopOutcome } from './agent-loop.ts'
+import { indexContext } from '../../policy/index.ts'
 import { outputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
 import type { ConversationContext } from './state.ts'
 
@@ -46,17 +47,17 @@ interface Judged {
 
 function judge(loop: { text: string; transcript: ChatTurn[] }, attempt: number, msg: TurnReceived, ctx: ConversationContext, i: ReplyInputs): Judged {
   const { history } = ctx.state
-  const context = [...history, ...loop.transcript]
   const out = outputStage({
     reply: loop.text, attempt, mode: i.mode, guardrails: i.policy?.guardrails, signals: i.signals,
     firstReply: !history.some((t) => t.role === 'assistant'),
-    grounding: {
-      toolResults: context.filter((t) => t.role === 'tool' && !t.isError).map((t) => t.text),
+    // Built only for a reply that makes claims: the window's texts and the rendered instructions are a turn's largest index.
+    grounding: () => indexContext({
+      toolResults: [...history, ...loop.transcript].filter((t) => t.role === 'tool' && !t.isError).map((t) => t.text),
       // The agent's standing instructions are its policy text: a reply may restate them.
       passages: [...i.passages.map((p) => p.text), i.agent.instructions({ tenantId: ctx.state.route.tenantId })],
       customerMessages: [...history.filter((t) => t.role === 'customer').map((t) => t.text), msg.payload.text],
       earlierReplies: history.filter((t) => t.role === 'assistant' && !t.toolCalls?.length).map((t) => t.text),
-    },
+    }),
   }, ctx.deps.observer)
   const { report } = out
   // A draft goes to a person whatever it says: the checks are recorded with it, the person decides.

@@ -2,7 +2,7 @@
 // each tool result and retrieved passage before the model reads it, and the reply before the customer sees it.
 // Every check's verdict, score and latency is recorded with the reply, for the why view, audits and metrics.
 import {
-  checkContextItem, checkInput, checkOutput, GUARDRAIL_POLICY_VERSION, type CheckResult, type GroundingContext, type GuardrailVerdict,
+  checkContextItem, checkInput, checkOutput, GUARDRAIL_POLICY_VERSION, type CheckResult, type GroundingSource, type GuardrailVerdict,
   type OutputReport,
 } from '../../policy/index.ts'
 import type { RuntimeObserver } from '../observer.ts'
@@ -58,7 +58,7 @@ export function screenContext(text: string, channel: 'tool' | 'passage'): { allo
 export interface OutputInputs {
   reply: string
   attempt: number
-  grounding: GroundingContext
+  grounding: GroundingSource
   guardrails: RunnablePolicy['guardrails'] | undefined
   mode: 'assist' | 'execute' | 'operate'
   firstReply: boolean

@@ -61,12 +61,11 @@ export function sentenceCheck(history: readonly ChatTurn[], sources: readonly st
   return (sentence) => {
     if (containsCardNumber(sentence)) return false
     if (!grounding) return true
-    index ??= indexContext({
+    return checkGrounding(sentence, () => (index ??= indexContext({
       toolResults: history.filter((t) => t.role === 'tool' && !t.isError).map((t) => t.text),
       passages: sources,
       customerMessages: history.filter((t) => t.role === 'customer').map((t) => t.text),
       earlierReplies: history.filter((t) => t.role === 'assistant' && !t.toolCalls?.length).map((t) => t.text),
-    })
-    return checkGrounding(sentence, index).verdict === 'allow'
+    }))).verdict === 'allow'
   }
 }

@@ -19,6 +19,9 @@ export interface GroundingResult extends CheckResult {
   unsupported: UnsupportedClaim[]
 }
 
+/** What claims are checked against: the context, its index, or what builds the index (a reply that claims nothing needs none). */
+export type GroundingSource = GroundingContext | GroundingIndex | (() => GroundingIndex)
+
 export interface GroundingOptions {
   /** How many times this turn's reply was already regenerated for grounding. @defaultValue 0 */
   attempt?: number
@@ -107,10 +110,11 @@ function isTotalOf(cents: number, amounts: number[]): boolean {
  * model) on the first attempt and `escalate` after that: the reply is withheld and a human takes over.
  * @example checkGrounding('We gave you a 20% discount.', { toolResults: ['{"status": "pending"}'] }).verdict // 'regenerate'
  */
-export function checkGrounding(reply: string, context: GroundingContext | GroundingIndex, options: GroundingOptions = {}): GroundingResult {
-  const index = 'amountGroups' in context ? context : indexContext(context)
+export function checkGrounding(reply: string, context: GroundingSource, options: GroundingOptions = {}): GroundingResult {
   const claims = extractClaims(reply)
-  const judged = claims.map((c) => ({ claim: c, reason: unsupportedReason(c, index) }))
+  // Indexing the context costs more than extracting claims, and most replies claim nothing.
+  const index = claims.length === 0 ? undefined : typeof context === 'function' ? context() : 'amountGroups' in context ? context : indexContext(context)
+  const judged = claims.map((c) => ({ claim: c, reason: unsupportedReason(c, index!) }))
   const supportedAmounts = judged.filter((j) => j.claim.kind === 'money' && !j.reason).map((j) => Number(j.claim.value))
   const unsupported = judged.flatMap(({ claim, reason }) => {
     if (!reason || (claim.kind === 'money' && isTotalOf(Number(claim.value), supportedAmounts))) return []

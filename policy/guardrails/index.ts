@@ -8,7 +8,7 @@ export { findPii, containsCardNumber, luhn, type PiiKind, type PiiSpan } from '.
 export { checkPii, redactPii, redactWithMapping, restoreArguments, restorePii, type PiiMapping, type PiiResult, type Redacted } from './pii-redaction.ts'
 export { extractClaims, ORDER_STATUSES, type Claim, type ClaimKind } from './claims.ts'
 export { indexContext, type GroundingContext, type GroundingIndex } from './grounding-context.ts'
-export { checkGrounding, type GroundingOptions, type GroundingResult, type UnsupportedClaim } from './grounding.ts'
+export { checkGrounding, type GroundingOptions, type GroundingSource, type GroundingResult, type UnsupportedClaim } from './grounding.ts'
 export { checkBrandVoice, AI_DISCLOSURE, DEFAULT_MAX_LENGTH, type BrandVoiceResult, type BrandVoiceRule, type BrandVoiceSettings, type RequiredDisclosure, type ToneRules } from './brand-voice.ts'
 export { checkSentiment, sentimentScore, NEGATIVE_SENTIMENT_THRESHOLD, type SentimentResult } from './sentiment.ts'
 export { checkLoop, LOOP_THRESHOLD, type LoopInput, type LoopResult } from './loop.ts'

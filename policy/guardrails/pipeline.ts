@@ -4,8 +4,7 @@
 import { mostSevere, type CheckResult, type CheckVerdict } from '../../lib/guardrail-check.ts'
 import { checkBrandVoice, type BrandVoiceResult, type BrandVoiceSettings } from './brand-voice.ts'
 import { scoreConfidence, type ConfidenceReason, type ConfidenceResult, type ConfidenceSettings, type ConfidenceSignals } from './confidence.ts'
-import type { GroundingContext, GroundingIndex } from './grounding-context.ts'
-import { checkGrounding, type GroundingResult } from './grounding.ts'
+import { checkGrounding, type GroundingResult, type GroundingSource } from './grounding.ts'
 import { detectInjection, type InjectionResult } from './injection.ts'
 import { checkLoop, type LoopResult } from './loop.ts'
 import { checkPii, redactWithMapping, type PiiMapping, type Redacted } from './pii-redaction.ts'
@@ -69,7 +68,7 @@ export function checkContextItem(text: string, channel: 'tool' | 'passage', { no
 
 export interface OutputContext {
   /** What claims must be supported by; absent: the reply's claims are not checked (a policy turned grounding off). */
-  grounding?: GroundingContext | GroundingIndex
+  grounding?: GroundingSource
   brandVoice?: BrandVoiceSettings
   /** Whether this is the agent's first reply in the conversation (for first-reply disclosures). */
   firstReply?: boolean

@@ -54,6 +54,19 @@ describe('what a sweep judges', () => {
     expect((await outcomeOf('p2'))!.outcome).toBe('unresolved')
   })
 
+  test("a turn's model calls are judged with the reply that ends the turn", async () => {
+    await insertConversation(db.sql, { id: 'm1', tenant: 'te', createdAt: NOW - H, messages: [ask(0)] })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+    await db.sql`insert into provider_calls (id, conversation_id, turn_id, provider, model, cost_usd, latency_ms)
+      values ('m1.call', 'm1', 'm1-0', 'openai', 'gpt-4o-mini', 0.25, 100)`
+    // The call alone marks nothing: its turn's reply does, once the call is stored.
+    expect(await outcomes.backlog(new Date(NOW))).toBe(0)
+    await db.sql`insert into messages (id, conversation_id, role, text, turn_id) values ('m1-0.reply', 'm1', 'assistant', 'on its way', 'm1-0')`
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+    const [row] = await db.sql<{ usd: number }[]>`select model_usd as usd from conversation_outcomes where conversation_id = 'm1'`
+    expect(row!.usd).toBe(0.25)
+  })
+
   test("a tenant's read sweeps that tenant only; an erased conversation takes its row with it", async () => {
     await insertConversation(db.sql, { id: 'o1', tenant: 'tb', createdAt: NOW - H, messages: [ask(0)] })
     await insertConversation(db.sql, { id: 'o2', tenant: 'tc', createdAt: NOW - H, messages: [ask(0)] })
