@@ -4,6 +4,8 @@ import { describePaymentMethod } from '../replies.ts'
 import type { RetailUser } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 
+const cardBrand = /\b(visa|mastercard|amex|discover)\b/i
+
 export type NamedMethod = { id: string } | { unknown: string } | { ambiguous: string[] } | undefined
 
 /** The method named in the current task (latest mention first), if any. */
@@ -18,6 +20,10 @@ export function namedPaymentMethod(state: ConversationState, user: RetailUser): 
   if (!kind) return undefined
   const ofKind = methods.filter(([, m]) => m.source === kind).map(([k]) => k)
   if (ofKind.length === 1 && ofKind[0]) return { id: ofKind[0] }
+  // "The visa card" of a visa and a mastercard: the brand the customer named last.
+  const brand = [...state.userTexts].reverse().map((t) => cardBrand.exec(t)?.[1]?.toLowerCase()).find((b) => b)
+  const ofBrand = ofKind.filter((k) => user.payment_methods[k]?.brand?.toLowerCase() === brand)
+  if (ofBrand.length === 1 && ofBrand[0]) return { id: ofBrand[0] }
   return ofKind.length === 0 ? { unknown: kind.replace('_', ' ') } : { ambiguous: ofKind }
 }
 
