@@ -18,6 +18,8 @@ export interface ToolOutcome {
 export interface ConversationState {
   /** The customer's messages of the current task, oldest first (of a message with several requests, the one in hand). */
   userTexts: string[]
+  /** Every customer message of the conversation, oldest first (what holds beyond one task, e.g. "for both orders"). */
+  allUserTexts: string[]
   /** Requests the customer made in the same message as the current one, not started yet. */
   pendingRequests: string[]
   lastUserText: string
@@ -183,6 +185,7 @@ export function readConversation(messages: ProviderMessage[], reader: TaskReader
   const lastUserText = messages[lastUserIndex]?.content ?? ''
   const state: ConversationState = {
     userTexts, lastUserText, pendingRequests: pending,
+    allUserTexts: messages.flatMap((m) => (m.role === 'user' ? [m.content] : [])),
     lastEntities: extractEntities(lastUserText),
     entities: mergeEntities(userTexts.map(extractEntities)),
     identity: mergeEntities(messages.flatMap((m) => (m.role === 'user' ? [extractEntities(m.content)] : []))),
