@@ -134,7 +134,9 @@ export function checkTopicWith(models: TopicModels, text: string, action: OutOfS
   if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }
   // "I also want to return the cleaner and the headphones": a retail action on something the shop sells or an
   // order, whatever the binary model makes of the product words around it.
-  if (ruleTask(text) && namesShopThing(text)) return { ...base, verdict: 'allow', inScope: true, reason: 'asks for a retail action on an order or product' }
+  // "How much money will I get back": what the conversation's changes refunded is the shop's business too.
+  const task = ruleTask(text)
+  if (task && (namesShopThing(text) || task === 'account_figures')) return { ...base, verdict: 'allow', inScope: true, reason: 'asks for a retail action on an order or product' }
   // "I received two tablets and I only need one": what happened to the customer's own order, before the request.
   if (aboutOwnPurchase.test(text) && namesShopNoun(text)) return { ...base, verdict: 'allow', inScope: true, reason: 'about the customer\'s own order' }
   return {

@@ -8,10 +8,12 @@ import { callTool, reply, type Step } from '../step.ts'
 import { authenticate } from './account.ts'
 import { isWrite } from './write-results.ts'
 
-/** "The total amount I can get back", "the total refund amount", "the total price of the refund". */
-export const asksRefundTotal = (text: string): boolean =>
-  /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b/i.test(text)
+/** "The total amount I can get back", "the total refund amount", "how much money I will get back". */
+export const refundTotalQuestion = /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:(?:will|would|can|do) I|I (?:will|would|can)) get back\b/i
+/** "My gift card balance after all these changes". */
+export const balanceQuestion = /\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i
 
+const asksRefundTotal = (text: string): boolean => refundTotalQuestion.test(text)
 const asksBalance = (text: string): boolean => /\bbalances?\b/i.test(text)
 
 const cents = (amount: number): number => Math.round(amount * 100)
