@@ -7,6 +7,8 @@ export interface AgentReading {
   asksNameOrZip: boolean
   asksUserId: boolean
   asksOrderId: boolean
+  /** Which of several things they mean ("Which one would you like to return?"). */
+  asksWhich: boolean
   asksReason: boolean
   /** Which payment method should pay or take a refund. */
   asksPaymentMethod: boolean
@@ -32,6 +34,7 @@ export function readAgent(text: string): AgentReading {
     asksNameOrZip: asks(/\b(full name|first name|last name|your name|zip|postal code)\b/),
     asksUserId: asks(/\buser ?id\b/),
     asksOrderId: asks(/\border (id|number)s?\b|\bwhich order\b/),
+    asksWhich: asks(/\bwhich (one|of (these|them|the))\b|\bmore than one\b/),
     // A proposal that states the reason ("reason: no longer needed. Shall I go ahead?") asks for a yes, not a reason.
     asksReason: asks(/\breason\b/) && !asksConfirmation,
     asksPaymentMethod: asks(/\b(which payment method|what payment method|which (card|method) (should|would|do)|refund (method|destination))\b/) && !asksConfirmation,

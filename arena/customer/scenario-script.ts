@@ -33,7 +33,7 @@ export interface CancelReason {
 const SECRET = /reveal|share|do not tell|don't tell|not mention/i
 // The condition ends at the first comma that an action follows ("If there is no keyboard that is clicky, RGB
 // backlight, full size, you'd go for no backlight" keeps its list inside the condition).
-const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|get|no|just|confirm|mention|agree|keep|see|i|do not|don't)\b.+)$/i
+const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|get|no|just|confirm|mention|agree|keep|see|i|it|do not|don't)\b.+)$/i
 // "If the same item is available online, you're willing to exchange it to the same item": what the customer would
 // accept is offered with the request it qualifies, not held back for a reply the agent never prompts.
 const WILLING = /^(?:you're|you are|you'd be|you would be) (?:willing|happy|ok(?:ay)?) to\b/i

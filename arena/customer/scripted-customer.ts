@@ -88,7 +88,12 @@ class ScriptedConversation implements SimulatedCustomer {
   /** The answer to a question about who they are or which order, if the agent asked one. */
   private answer(seen: AgentReading, agentText: string): string | undefined {
     if (seen.notFound) return this.fire('retry') ?? this.fire('zip') ?? (seen.asksOrderId ? this.fire('order-id') : undefined)
-    if (seen.asksOrderId) return this.fire('order-id') ?? this.orderId()
+    // "If the agent asks for which laptop, it is 15-inch": said to "which order" about the laptops too.
+    if (seen.asksOrderId) return this.fire('order-id') ?? this.fire('which') ?? this.orderId()
+    if (seen.asksWhich) {
+      const said = this.fire('which')
+      if (said) return said
+    }
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
     if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
     if (seen.asksPaymentMethod) return this.paymentPreference()

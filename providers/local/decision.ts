@@ -13,6 +13,7 @@ import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
 import { productInfo } from './flows/product-info.ts'
+import { withReferents } from './flows/referents.ts'
 import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
 import { afterWrites, writesThisTurn } from './flows/write-results.ts'
@@ -21,7 +22,7 @@ import { namesShopThing } from './out-of-scope.ts'
 import { anythingElse, askWhatToDo, escalationText, howCanIHelp } from './replies.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
-import { nextTask } from './task-router.ts'
+import { nextTask, ruleTask } from './task-router.ts'
 
 export type LocalAction = 'reply' | 'tool_calls' | 'escalate'
 
@@ -74,6 +75,9 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
   return open !== undefined && next !== undefined && next !== open
 }
 
+// Neither request wording nor a question: a fact that sets up the request after it.
+const onlyStates = (text: string): boolean => ruleTask(text) === undefined && !/\b(want|need|would like|'d like|can you|could you|please|help)\b|\?/i.test(text)
+
 // "I want to return the e-reader. If the same item is available, I'm willing to exchange it to the same item.":
 // an offer of what the customer would accept instead qualifies the request before it, and opens none.
 const qualifiesPrevious = /^(?:but\s+)?(?:if|in case)\b[^,]*,\s*(?:then\s+)?I(?:'m| am|'d be| would be) (?:willing|happy|ok(?:ay)?) to\b.*\b(?:it|them)\b/i
@@ -94,9 +98,10 @@ const requestsOf = (classify: Classify) => (text: string): string[] => {
       current.task ??= next
     } else groups.push({ ...(next ? { task: next } : {}), sentences: [sentence] })
   }
-  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.") opens the first request.
+  // A lead-in that asks for nothing by itself ("Hi, I'm Yara. I have a couple of requests.", "I received a laptop
+  // and I want to exchange it") opens the first request.
   const texts = groups.map((g) => g.sentences.join(' '))
-  while (texts.length > 1 && taskOf([texts[0]!], classify) === undefined) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
+  while (texts.length > 1 && (taskOf([texts[0]!], classify) === undefined || onlyStates(texts[0]!))) texts.splice(0, 2, `${texts[0]} ${texts[1]}`)
   return texts
 }
 
@@ -181,7 +186,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const task = taskOf(state.userTexts, classify)
   if (!task) return finish(base, bounded(state, withoutTask(state, c)), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
-  const next = withinTurn(state, bounded(state, runTask(task, state, options)))
+  const next = withinTurn(state, bounded(state, runTask(task, withReferents(state), options)))
   return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state)))), messages, options)
 }
 

@@ -18,8 +18,8 @@ export interface ToolOutcome {
 export interface ConversationState {
   /** The customer's messages of the current task, oldest first (of a message with several requests, the one in hand). */
   userTexts: string[]
-  /** Every customer message of the conversation, oldest first (what holds beyond one task, e.g. "for both orders"). */
-  allUserTexts: string[]
+  /** The customer's messages before the current task, oldest first (what "the more expensive one" may point back to). */
+  earlierUserTexts: string[]
   /** Requests the customer made in the same message as the current one, not started yet. */
   pendingRequests: string[]
   lastUserText: string
@@ -31,6 +31,8 @@ export interface ConversationState {
   identity: RetailEntities
   /** The assistant's last text before the last customer message: what the customer answered. */
   previousAssistantText: string
+  /** The customer's messages within the current task, each with the assistant's text it answered. */
+  taskAnswers: { asked: string; answer: string }[]
   /** The assistant's texts within the current task, oldest first (to bound repeated questions). */
   taskAssistantTexts: string[]
   /** Every tool outcome of the conversation. */
@@ -185,12 +187,13 @@ export function readConversation(messages: ProviderMessage[], reader: TaskReader
   const lastUserText = messages[lastUserIndex]?.content ?? ''
   const state: ConversationState = {
     userTexts, lastUserText, pendingRequests: pending,
-    allUserTexts: messages.flatMap((m) => (m.role === 'user' ? [m.content] : [])),
+    earlierUserTexts: messages.slice(0, start).flatMap((m) => (m.role === 'user' ? [m.content] : [])),
     lastEntities: extractEntities(lastUserText),
     entities: mergeEntities(userTexts.map(extractEntities)),
     identity: mergeEntities(messages.flatMap((m) => (m.role === 'user' ? [extractEntities(m.content)] : []))),
     previousAssistantText: previous?.content ?? '',
     taskAssistantTexts: task.flatMap((m) => (m.role === 'assistant' && m.content.trim() !== '' ? [m.content] : [])),
+    taskAnswers: task.flatMap((m, i) => (m.role === 'user' ? [{ asked: task.slice(0, i).findLast((a) => a.role === 'assistant' && a.content.trim() !== '')?.content ?? '', answer: m.content }] : [])),
     outcomes: [...all.values()],
     taskOutcomes: [...all.entries()].filter(([i]) => i >= start).map(([, o]) => o),
     callsThisTurn: [...all.keys()].filter((i) => i > lastUserIndex).length,

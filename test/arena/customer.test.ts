@@ -113,6 +113,17 @@ describe('scripted customer', () => {
     expect(c.reply('Which order would you like to cancel? Please give me its order id.')).not.toMatch(/#W\d{7}/)
   })
 
+  test('"if the agent asks which vacuum cleaner / which laptop, …" answers a "which one" or "which order" question, not a request of its own', () => {
+    const vacuum = scriptedCustomer(task('46'), 0)
+    vacuum.opening()
+    expect(vacuum.reply('Order #W1 has more than one Vacuum Cleaner: … Which one would you like to return?')).toBe('The robotic one.')
+    expect(readScenario(task('93').user_scenario.instructions.reason_for_call).requests.join(' ')).not.toContain('15-inch')
+    const laptop = scriptedCustomer(task('93'), 2)
+    laptop.opening()
+    laptop.reply('Please share your email, or your first and last name together with your zip code.')
+    expect(laptop.reply('What you named is in more than one order: … Which order would you like to change items in? Please give me its order id.')).toBe('It is 15-inch, 32GB.')
+  })
+
   test('asked how to pay, it says the payment wish of its scenario then, not later as a request; a whole-order cancellation is declined for "only the skateboard"', () => {
     const c = scriptedCustomer(task('52'), 1)
     c.opening()

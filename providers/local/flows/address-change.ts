@@ -8,10 +8,19 @@ import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { addressArgs, isComplete, parseAddress } from './address.ts'
 import { confirmWrite } from './confirm-write.ts'
+import { cityNames } from './order-clues.ts'
 import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
 const saysDefault = /\b(?:my )?(?:default|profile|account|home) address\b|\baddress (?:on|in) (?:my )?(?:profile|account)\b/i
+// "My default Chicago home", "the default Chicago one": the default address, where the words between name its city.
+const defaultInCity = /\bdefault ((?:[a-z]+ ){1,2})(?:one|home|address)\b/i
+
+/** Whether the customer asked for their default address (named by its city, that city must be the default's). */
+function asksForDefault(state: ConversationState, home: RetailAddress | undefined): boolean {
+  return state.userTexts.some((t) => saysDefault.test(t)) ||
+    state.userTexts.some((t) => (defaultInCity.exec(t)?.[1] ?? '').toLowerCase().trim() === home?.city.toLowerCase())
+}
 
 /** The order whose address the customer points to ("the same as order #W…"), if they did. */
 function referencedOrder(state: ConversationState): string | undefined {
@@ -32,9 +41,6 @@ function typedAddress(state: ConversationState): Partial<RetailAddress> | undefi
   }
   return undefined
 }
-
-// What customers call some cities.
-const cityNames: Record<string, string> = { nyc: 'new york', la: 'los angeles', dc: 'washington', sf: 'san francisco', philly: 'philadelphia' }
 
 /**
  * "My NYC address", "the Washington DC address": one of the customer's known addresses (the default one, or an
@@ -66,10 +72,10 @@ function newAddress(state: ConversationState, profileAllowed: boolean, current?:
     if ('action' in order) return order
     if (order.address) return order.address
   }
-  if (profileAllowed && state.userTexts.some((t) => saysDefault.test(t))) {
+  if (profileAllowed && (state.userTexts.some((t) => saysDefault.test(t) || defaultInCity.test(t)))) {
     const load = loadUser(state)
     if (load) return load
-    if (state.user) return state.user.address
+    if (state.user && asksForDefault(state, state.user.address)) return state.user.address
   }
   return reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.', 'need_address')
 }

@@ -12,9 +12,10 @@ import { coversAll } from './order-lookup.ts'
 export function itemsInDoubt(state: ConversationState, order: RetailOrder, items: RetailItem[], verb: string): Step | undefined {
   const which = ambiguousItems(state, order, items)
   if (which[0]) return reply(`Order ${order.order_id} has more than one ${which[0].name}: ${describeItems(which)}. Which one would you like to ${verb}?`, 'need_items')
-  const count = statedCount(state)
+  const stated = statedCount(state, order, items)
   // "I received two tablets … return the more expensive one": the count is of what they have, not of what they return.
-  if (count !== undefined && items.length < count && !comparedPriceIn(state.userTexts.join(' '))) {
+  if (stated && stated.chosen < stated.count && !comparedPriceIn(state.userTexts.join(' '))) {
+    const { count } = stated
     return reply(`You mentioned ${count} items, but in order ${order.order_id} I can only tell which ${items.length === 1 ? 'one is' : `${items.length} are`} meant: ${describeItems(items)}. ` +
       `The order contains: ${describeItems(order.items)}. Which items would you like to ${verb}?`, 'need_items')
   }

@@ -2,6 +2,7 @@
 // which variant of a product they want instead (an item id, or the option values they mention).
 import type { RetailItem, RetailOrder, RetailProduct, RetailVariant } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
+import { describedItems } from './order-clues.ts'
 
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -81,8 +82,20 @@ export function namedItems(state: ConversationState, order: RetailOrder): Retail
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
   if (state.entities.allItems) return left
   const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
-  if (named.length > 0) return byComparedPrice(kept, named)
+  if (named.length > 0) return byComparedPrice(kept, told(state, named, ids))
+  // "Change my pending order item to red": "the item" of an order that holds one.
+  if (!excluded && order.items.length === 1 && /\b(?:the|its|my|order|that|this)\s+item\b/i.test(kept)) return order.items
   return excluded ? left : []
+}
+
+// Two items of one product named by its name alone: the ones the customer described ("the robotic one"), if they did.
+function told(state: ConversationState, named: RetailItem[], ids: string[]): RetailItem[] {
+  const products = [...new Set(named.map((i) => i.product_id))]
+  const described = new Set(products.flatMap((p) => {
+    const same = named.filter((i) => i.product_id === p)
+    return same.some((i) => ids.includes(i.item_id)) ? same : describedItems(state, same)
+  }))
+  return named.filter((i) => described.has(i))
 }
 
 /**
@@ -101,11 +114,45 @@ export function ambiguousItems(state: ConversationState, order: RetailOrder, ite
 
 const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, five: 5 }
 
-/** How many items the customer said they mean ("two items", "both"), if they said. */
-export function statedCount(state: ConversationState): number | undefined {
-  // "Two orders", "two payment methods" count no items.
-  const m = /\b(two|both|three|four|five)\b(?!\s+(?:orders?|payment|methods?|cards?|accounts?|addresses)\b)(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
-  return m ? counts[m[1]!.toLowerCase()] : undefined
+// "Only need one", "one of them", "the more expensive one", "the silver one": one item singled out of a count.
+const picksOne = /\bonly (?:need|want|keep) one\b|\bone of (?:them|the \w+)\b|\b(?:the|that|this) (?:[\w-]+ ){0,3}one\b(?! more)/i
+
+/**
+ * How many items the customer said they mean in this order, if they said ("two items", "both"), and how many
+ * of the chosen items that count is about. "The two skateboards" counts skateboards, so it says nothing about
+ * an order without one; "a two-piece luggage set" counts no items at all.
+ */
+export function statedCount(state: ConversationState, order: RetailOrder, items: RetailItem[]): { count: number; chosen: number } | undefined {
+  const text = state.userTexts.join(' ')
+  // "I received two tablets and only need one; return the more expensive one": the count is what they have.
+  if (picksOne.test(text)) return undefined
+  const products = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
+  for (const { count, noun } of countsSaid(text)) {
+    if (!products.some((p) => namesProduct(noun, p))) return { count, chosen: items.length }
+    // "The two laptops", one in each of two orders: the other order's laptop counts too.
+    const elsewhere = [...state.orders.values()].filter((o) => o.order_id !== order.order_id && o.user_id === order.user_id).flatMap((o) => o.items).filter((i) => namesProduct(noun, i.name))
+    const ofIt = items.filter((i) => namesProduct(noun, i.name))
+    if (order.items.some((i) => namesProduct(noun, i.name))) return { count, chosen: ofIt.length + elsewhere.length }
+  }
+  return undefined
+}
+
+/** The first count the customer said ("which two t-shirts have I ordered?"), if they said one. */
+export const firstCount = (state: ConversationState): number | undefined => countsSaid(state.userTexts.join(' '))[0]?.count
+
+/** "Two laptops", "both": each count the customer said, with the words after it. */
+function countsSaid(text: string): { count: number; noun: string }[] {
+  return [...text.matchAll(/\b(two|both|three|four|five)\b(?!-|\s+(?:orders?|payment|methods?|cards?|accounts?|addresses)\b)((?:\s+[a-z-]+){0,3})/gi)].map((m) => ({ count: counts[m[1]!.toLowerCase()]!, noun: m[2] ?? '' }))
+}
+
+/** "It is actually two laptops" when each of two orders holds one: the request covers both orders. */
+export function countedAcrossOrders(state: ConversationState): boolean {
+  const orders = [...state.orders.values()].filter((o) => o.user_id === state.userId)
+  const text = state.userTexts.join(' ')
+  return !picksOne.test(text) && countsSaid(text).some(({ count, noun }) => {
+    const holders = orders.filter((o) => o.items.some((i) => namesProduct(noun, i.name)))
+    return holders.length > 1 && holders.flatMap((o) => o.items).filter((i) => namesProduct(noun, i.name)).length === count
+  })
 }
 
 /**

@@ -7,7 +7,8 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { byComparedPrice, comparedPriceIn, holdsNamedItems, namedItems } from './items.ts'
+import { byComparedPrice, comparedPriceIn, countedAcrossOrders, holdsNamedItems, namedItems } from './items.ts'
+import { byAddressNamed, byStatusNamed, describedItems, keepFitting } from './order-clues.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -113,19 +114,26 @@ function namedAcrossOrders(state: ConversationState): boolean {
  * "All my pending orders", "both", or items named across orders: the request covers every order that fits,
  * taken one at a time, each proposal confirmed on its own.
  */
-export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state)
+export const coversAll = (state: ConversationState): boolean => /\b(all|every|each|both)\b/i.test(state.userTexts.join(' ')) || namedAcrossOrders(state) || countedAcrossOrders(state)
+
+// "The more expensive one" of the tablets two orders hold: the orders holding an item the customer described.
+function holdsDescribed(state: ConversationState, orders: RetailOrder[]): (order: RetailOrder) => boolean {
+  const named = orders.flatMap((o) => namedItems(state, o))
+  const products = [...new Set(named.map((i) => i.product_id))]
+  const described = new Set(products.flatMap((p) => describedItems(state, named.filter((i) => i.product_id === p))))
+  return (order) => namedItems(state, order).some((i) => described.has(i))
+}
 
 /**
  * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
- * boots", "the tablet I received"), the products they name, "in the same order", "the one I placed most recently".
+ * boots", "the tablet I received", "my cancelled order"), where it was sent ("to my son's address"), the
+ * products they name and which of them ("the 15-inch one"), "in the same order", "the one I placed most recently".
  */
 function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
   const text = state.userTexts.join(' ')
-  const keep = (picked: RetailOrder[]): RetailOrder[] => (picked.length > 0 ? picked : orders)
-  let left = orders
-  if (/\bpending\b/i.test(text)) left = keep(left.filter((o) => o.status.startsWith('pending')))
-  else if (/\b(received|delivered|got)\b/i.test(text)) left = keep(left.filter((o) => o.status === 'delivered'))
-  left = keep(left.filter(holdsNamedItems(state)))
+  let left = byAddressNamed(text, byStatusNamed(text, orders), state.user?.address)
+  left = keepFitting(left, holdsNamedItems(state))
+  left = keepFitting(left, holdsDescribed(state, left))
   if (left.length > 1 && /\bsame order\b/i.test(text)) {
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
     const most = Math.max(...left.map(count))
@@ -160,8 +168,21 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   // why the request does not apply to it instead of asking for an order id the customer does not know.
   const holding = want.fits && fitting.length === 0 ? narrow(state, loaded.filter(want.fits)) : []
   if (holding.length === 1 && holding[0]) return holding[0]
+  // "Change my pending order's item to red": nothing named that an order holds, so its status, address or recency says which.
+  const unnamed = want.fits && !loaded.some(want.fits) ? narrow(state, loaded.filter((o) => !want.statuses || want.statuses.includes(o.status))) : []
+  if (unnamed.length === 1 && unnamed[0]) return unnamed[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
-  const listed = (fitting.length > 0 ? fitting : loaded).map(describeOrder)
+  return askWhichOrder(state, fitting.length > 0 ? fitting : loaded, ids, want)
+}
+
+/** The candidates by id, with the items the customer named in each (so they can say which), else every item's name. */
+function askWhichOrder(state: ConversationState, candidates: RetailOrder[], ids: string[], want: OrderWanted): Step {
+  const named = candidates.map((o) => ({ order: o, items: namedItems(state, o) }))
+  if (named.length > 1 && named.every((c) => c.items.length > 0)) {
+    const listed = named.map((c) => `${c.order.order_id} (${c.order.status}): ${describeItems(c.items)}`).join('; or ')
+    return reply(`What you named is in more than one order: ${listed}. Which order would you like to ${want.purpose}? Please give me its order id, or tell me which of these items you mean.`, 'need_order_id')
+  }
+  const listed = candidates.map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`
   return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
 }

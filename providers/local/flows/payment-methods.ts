@@ -19,7 +19,7 @@ export function namedPaymentMethod(state: ConversationState, user: RetailUser): 
 const forEveryOrder = /\bfor (?:both|all|each|every)(?: of)?(?: my| the)? orders\b/i
 
 function standingPreference(state: ConversationState, user: RetailUser): NamedMethod {
-  const said = [...state.allUserTexts].reverse().find((t) => forEveryOrder.test(t))
+  const said = [...state.earlierUserTexts, ...state.userTexts].reverse().find((t) => forEveryOrder.test(t))
   return said ? methodNamedIn(extractEntities(said), [said], user) : undefined
 }
 

@@ -5,7 +5,7 @@ import type { RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
-import { namedItems, statedCount } from './items.ts'
+import { firstCount, namedItems } from './items.ts'
 import { resolveOrder } from './order-lookup.ts'
 
 const asksForList = (text: string): boolean => /\b(?:my|all|list)\b[^.?!]{0,12}\borders\b|\bwhich orders\b|\bhow many orders\b/i.test(text)
@@ -18,7 +18,7 @@ function namedAcrossOrders(state: ConversationState): string | undefined {
   if (state.entities.orderIds.length > 0) return undefined
   const holders = [...state.orders.values()].filter((o: RetailOrder) => o.user_id === state.userId && namedItems(state, o).length > 0)
   if (holders.length < 2) return undefined
-  const count = statedCount(state)
+  const count = firstCount(state)
   const counted = holders.filter((o) => namedItems(state, o).length === count)
   return (counted.length > 0 ? counted : holders).map((o) => `Order ${o.order_id} (${o.status}) has: ${describeItems(namedItems(state, o))}.`).join(' ')
 }

@@ -34,6 +34,11 @@ describe('extractEntities', () => {
     expect(e.userIds).toEqual(['yusuf_rossi_9620'])
   })
 
+  test('payment methods named by kind, "GC" for a gift card', () => {
+    expect(extractEntities('refund to GC please').paymentKinds).toEqual(['gift_card'])
+    expect(extractEntities('my PayPal, not the gift card').paymentKinds).toEqual(['paypal', 'gift_card'])
+  })
+
   test('confirmations, refusals and cancellation reasons', () => {
     expect(extractEntities('yes, it is no longer needed')).toMatchObject({ affirmative: true, cancelReason: 'no longer needed' })
     expect(extractEntities('No, wait').affirmative).toBe(false)
