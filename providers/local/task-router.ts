@@ -2,7 +2,7 @@
 // another. Retail requests the general-purpose intent data has no label for (exchanges, payment and
 // address changes, product questions) are recognised by their wording first; the classifier does the rest.
 import type { RetailEntities } from './entities.ts'
-import { balanceQuestion, refundTotalQuestion } from './flows/figures.ts'
+import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
 const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|switch|switching|correct|fix|replace|edit|use|new)\b`
@@ -27,6 +27,7 @@ const rules: Array<[RegExp, LocalTask]> = [
   // "I want to know the total refund amount", "my gift card balance after all these changes".
   [refundTotalQuestion, 'account_figures'],
   [balanceQuestion, 'account_figures'],
+  [paymentTotalQuestion, 'account_figures'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
   [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b|\bhow much (?:did )?I (?:pay|paid)\b/i, 'order_status'],
   // "Which two t-shirts have I ordered in another order, and what materials are they?": what an order holds.
