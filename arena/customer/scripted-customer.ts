@@ -74,7 +74,7 @@ class ScriptedConversation implements SimulatedCustomer {
     const answer = this.answer(seen, agentText)
     if (answer !== undefined) return this.maybeCounter(seen, answer)
     // "If the agent asks for confirmation…" is about a proposed action, not "Shall I keep looking?".
-    if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fire('confirmation')) ?? this.confirm(agentText)
+    if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fireConfirmation(agentText)) ?? this.confirm(agentText)
     if (seen.refused) {
       const rule = this.fire('refusal')
       if (rule) return rule
@@ -178,6 +178,16 @@ class ScriptedConversation implements SimulatedCustomer {
     const answer = this.pending!
     this.pending = undefined
     return `I need the help, so fine. ${answer}`
+  }
+
+  /**
+   * "When the agent asks you to confirm, you … decide to only modify the backpack": a rule that names an action
+   * is about the proposal of that action, so a proposal to ship the order elsewhere does not set it off.
+   */
+  private fireConfirmation(agentText: string): string | undefined {
+    const action = (text: string): string | undefined => /\b(modify|exchange|return|cancel)\b/i.exec(text)?.[1]?.toLowerCase()
+    const i = this.rules.findIndex((r) => r.trigger === 'confirmation' && (!action(r.say) || new RegExp(`\\b${action(r.say)}`, 'i').test(agentText)))
+    return i < 0 ? undefined : this.rules.splice(i, 1)[0]!.say
   }
 
   private fire(trigger: Trigger): string | undefined {

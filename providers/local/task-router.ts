@@ -5,7 +5,7 @@ import type { RetailEntities } from './entities.ts'
 import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
-const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|switch|switching|correct|fix|replace|edit|use|new)\b`
+const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|new)\b`
 
 // First match wins: an exchange that mentions a payment method is still an exchange.
 const rules: Array<[RegExp, LocalTask]> = [

@@ -124,6 +124,13 @@ describe('scripted customer', () => {
     expect(laptop.reply('What you named is in more than one order: … Which order would you like to change items in? Please give me its order id.')).toBe('It is 15-inch, 32GB.')
   })
 
+  test('"when the agent asks you to confirm, you … only modify the backpack" waits for the proposal to modify, not the address one before it', () => {
+    const c = scriptedCustomer(task('72'), 0)
+    c.opening()
+    expect(c.reply('To confirm, ship order #W1 to: 159 Hickory Lane, Charlotte, NC 28243, USA. Shall I go ahead? Please reply "yes" to confirm.')).toMatch(/yes|confirmed/i)
+    expect(c.reply('To confirm, modify in order #W1: Backpack (navy) → Backpack (grey). Shall I go ahead? Please reply "yes" to confirm.')).toContain('only modify the backpack')
+  })
+
   test('asked how to pay, it says the payment wish of its scenario then, not later as a request; a whole-order cancellation is declined for "only the skateboard"', () => {
     const c = scriptedCustomer(task('52'), 1)
     c.opening()

@@ -8,7 +8,7 @@ import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { addressArgs, isComplete, parseAddress } from './address.ts'
 import { confirmWrite } from './confirm-write.ts'
-import { cityNames } from './order-clues.ts'
+import { cityNames, someoneElsesAddress } from './order-clues.ts'
 import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
@@ -63,7 +63,10 @@ function addressInNamedCity(state: ConversationState, current: RetailAddress | u
 function newAddress(state: ConversationState, profileAllowed: boolean, current?: RetailAddress): RetailAddress | Step {
   const typed = typedAddress(state)
   if (typed && isComplete(typed)) return typed
-  const named = addressInNamedCity(state, current)
+  const orders = [...state.orders.values()].filter((o) => o.user_id === state.userId)
+  // "Sent to my son's address … change it to my default address": the default is the new one, not his.
+  const wantsDefault = profileAllowed && state.userTexts.some((t) => saysDefault.test(t) || defaultInCity.test(t))
+  const named = addressInNamedCity(state, current) ?? (wantsDefault ? undefined : someoneElsesAddress(state.userTexts.join(' '), orders, state.user?.address))
   if (named && !typed) return named
   if (typed) return reply(`I have ${[typed.address1, typed.address2, typed.city, typed.state, typed.zip].filter((s) => s).join(', ')}. Which country is that in?`, 'need_address')
   const other = referencedOrder(state)
@@ -72,7 +75,7 @@ function newAddress(state: ConversationState, profileAllowed: boolean, current?:
     if ('action' in order) return order
     if (order.address) return order.address
   }
-  if (profileAllowed && (state.userTexts.some((t) => saysDefault.test(t) || defaultInCity.test(t)))) {
+  if (wantsDefault) {
     const load = loadUser(state)
     if (load) return load
     if (state.user && asksForDefault(state, state.user.address)) return state.user.address

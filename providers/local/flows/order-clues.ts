@@ -34,8 +34,21 @@ export const cityNames: Record<string, string> = { nyc: 'new york', la: 'los ang
 const sameAddress = (a: RetailAddress | undefined, b: RetailAddress | undefined): boolean =>
   a !== undefined && b !== undefined && squash(`${a.address1} ${a.zip}`) === squash(`${b.address1} ${b.zip}`)
 
+const someone = 'son|daughter|kid|child|mom|mother|dad|father|parents?|wife|husband|partner|sister|brother|friend|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|niece|nephew|boss|colleague'
+const theirAddress = new RegExp(`\\b(?:${someone})'s (?:address|place|home|house)\\b`, 'i')
 // "For my daughter", "to my son's address", "sent it to a friend": an order that went somewhere other than home.
-const sentElsewhere = /\b(?:for|to) (?:my|a|our) (?:son|daughter|kid|child|mom|mother|dad|father|parents?|wife|husband|partner|sister|brother|friend|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|niece|nephew|boss|colleague)\b|\b(?:son|daughter|mom|mother|dad|father|wife|husband|partner|sister|brother|friend)'s (?:address|place|home|house)\b/i
+const sentElsewhere = new RegExp(`\\b(?:for|to) (?:my|a|our) (?:${someone})\\b|${theirAddress.source}`, 'i')
+
+/**
+ * "Change my default address to my daughter's address": the one address the customer's orders were shipped to
+ * other than their own, when they speak of someone else's address and there is exactly one.
+ */
+export function someoneElsesAddress(text: string, orders: RetailOrder[], home: RetailAddress | undefined): RetailAddress | undefined {
+  if (!theirAddress.test(text) || !home) return undefined
+  const elsewhere = orders.flatMap((o) => (o.address && !sameAddress(o.address, home) ? [o.address] : []))
+  const distinct = [...new Map(elsewhere.map((a) => [squash(`${a.address1} ${a.zip}`), a])).values()]
+  return distinct.length === 1 ? distinct[0] : undefined
+}
 
 /**
  * "Sent an order to my son's address in Washington DC": the orders shipped to a city the customer names

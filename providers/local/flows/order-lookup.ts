@@ -134,6 +134,10 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
   let left = byAddressNamed(text, byStatusNamed(text, orders), state.user?.address)
   left = keepFitting(left, holdsNamedItems(state))
   left = keepFitting(left, holdsDescribed(state, left))
+  // "Also adjust the desk lamp and the backpack" right after a request about the one order holding both: that order.
+  const products = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
+  const previous = left.find((o) => o.order_id === state.previousOrderId)
+  if (previous && products(previous) >= 2 && left.every((o) => o === previous || products(o) < products(previous))) left = [previous]
   if (left.length > 1 && /\bsame order\b/i.test(text)) {
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
     const most = Math.max(...left.map(count))

@@ -37,6 +37,23 @@ describe('the order, from what the customer says about it', () => {
     expect(other.writes).toEqual([])
   })
 
+  test('"change my default address to my daughter\'s address": the one address her order was shipped to, shown before the yes', async () => {
+    const c = await converse(retail.fx, ['Lucas Santos, zip code 80239. I ordered some things for my daughter but she has not received them: which address was the order sent to, and what is its tracking number?',
+      'I want to change my default address to my daughter\'s address.', 'Yes'])
+    expect(writesOf(c)).toEqual([['modify_user_address', {
+      user_id: 'lucas_santos_6600', address1: '943 Maple Drive', address2: 'Suite 356', city: 'Chicago', state: 'IL', country: 'USA', zip: '60621',
+    }]])
+  })
+
+  test('"I also want to change the desk lamp and the backpack" after changing the one order holding both: that order, not the two others holding a backpack', async () => {
+    const c = await converse(retail.fx, ['Ivan Khan, zip code 28243. I sent an order to my son\'s address in Washington DC, and I want to change it to my default address instead.', 'Yes', 'Yes',
+      'I also want to change the desk lamp to item 1569765161 and the backpack to item 5917587651.', 'PayPal', 'Yes'])
+    expect(reasons(c)).not.toContain('need_order_id')
+    expect(writesOf(c).at(-1)).toEqual(['modify_pending_order_items', {
+      order_id: '#W5270061', item_ids: ['2492465580', '7453605304'], new_item_ids: ['5917587651', '1569765161'], payment_method_id: 'paypal_7729105',
+    }])
+  })
+
   test('"change my pending order item to red": the one pending order and its one item', async () => {
     const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order item to red.', 'Yes', 'Yes'])
     expect(writesOf(c)).toEqual([['modify_pending_order_items', { order_id: '#W4860251', item_ids: ['5209958006'], new_item_ids: ['8964750292'], payment_method_id: 'credit_card_2112420' }]])
