@@ -42,6 +42,7 @@ const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent)/i
 // "For some reason, you want to return all things ordered": the request, without the storyteller's aside.
 const ASIDE = /^for some reason,?\s+/i
+const TOGETHER = /\bmention (?:these|them|both)\b[^.]*\bat the same time\b/i
 const SETTLES = /\brefund(?:ed)?\b[^.]*\bto\b/i
 const ACTION = /\b(?:return|exchange|cancel|modify|change|switch|update|buy)\b/i
 const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
@@ -85,6 +86,12 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
     if (SECRET.test(raw)) continue
     const refusal = raw.match(/\b(?:do not|don't|never) want to (\w+[^,.]*)/i)
     if (refusal) refusals.push(refusal[1]!.toLowerCase())
+    // "Make sure you mention these at the same time": the two requests before it are said as one.
+    if (TOGETHER.test(raw) && requests.length >= 2) {
+      const last = requests.pop()
+      requests.push(`${requests.pop()} ${last}`)
+      continue
+    }
     if (META.test(raw) && !/^do not want/i.test(raw)) continue
     const spoken = speech(raw)
     if (!WANTS.test(raw)) {

@@ -316,4 +316,5 @@ export function chooseVariant(text: string, product: RetailProduct, current: Ret
 }
 
 // ("One more thing" is no wish: "less" and "more" count only before a quality.)
-const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer)\b/
+// ("The easiest one with fewest pieces" is a wish too: not read yet, so offered.)
+const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer|fewer|fewest|easier|easiest|harder|hardest|simplest)\b/
