@@ -1,14 +1,14 @@
 // Applying declarative resources, the one path for the API, the CLI, resource files and the Kubernetes
 // controller: validate, check what a tenant may declare and what the document refers to, then store a new
-// version (none when nothing changed).
+// version (none when nothing changed). Deleting checks the other way: nothing in force may still name it.
 import { AppError } from '../lib/errors.ts'
 import {
-  APPLY_ORDER, InvalidResourceError, KINDS, PLATFORM_TENANT, tenantWriteProblems, validateDocument, validateSpec,
+  APPLY_ORDER, InvalidResourceError, KINDS, mcpToolName, PLATFORM_TENANT, tenantWriteProblems, validateDocument, validateSpec,
   type Problem, type ResourceDocument, type ResourceKind, type SpecOf,
 } from '../resources/index.ts'
 import { agentPolicyProblems } from '../policy/index.ts'
 import { catalogueView } from './catalogue-view.ts'
-import type { Resources, StoredResource } from '../storage/index.ts'
+import type { ResourceKey, Resources, StoredResource } from '../storage/index.ts'
 
 /** A tool every tenant's catalogue has without declaring it. */
 export interface BuiltinTool {
@@ -63,6 +63,20 @@ export async function applyResource(deps: ApplyDeps, who: Applier, input: ApplyI
   return { resource: outcome.resource, changed: outcome.changed }
 }
 
+/**
+ * Deletes one resource (its history is kept); `conflict` (409) naming every document in force that still names it,
+ * since those would fail to load the moment it is gone. Undefined when there is nothing to delete.
+ */
+export async function deleteResource(deps: ApplyDeps, k: ResourceKey, by: string): Promise<StoredResource | undefined> {
+  const current = await deps.resources.get(k)
+  if (!current?.spec) return undefined
+  const namedBy = await referrers(deps, current)
+  if (namedBy.length > 0) {
+    throw new AppError('conflict', `${k.kind} ${k.name} is still named by ${namedBy.join(', ')}: change or delete those first`)
+  }
+  return deps.resources.delete(k, by)
+}
+
 /** Applies file or controller documents (operator), in an order where what others refer to comes first. */
 export async function applyDocuments(deps: ApplyDeps, by: string, docs: ResourceDocument[]): Promise<Applied[]> {
   const sorted = [...docs].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind))
@@ -103,6 +117,42 @@ async function referenceProblems<K extends ResourceKind>(deps: ApplyDeps, tenant
     problems.push({ path: '/spec/model/routingPolicy', message: `no RoutingPolicy "${routing}" in force` })
   }
   return problems
+}
+
+type Spec = Record<string, unknown>
+const agentTools = (agent: Spec): string[] => (agent.tools as string[] | undefined) ?? []
+/** Which documents of which kinds name a resource of each kind, and whether a given one names `target`. */
+const NAMED_BY: Partial<Record<ResourceKind, { kind: ResourceKind; names(spec: Spec, target: StoredResource): boolean }>> = {
+  RoutingPolicy: { kind: 'Agent', names: (a, t) => (a.model as Spec | undefined)?.routingPolicy === t.name },
+  AgentPolicy: { kind: 'Agent', names: (a, t) => a.policy === t.name },
+  Tool: { kind: 'Agent', names: (a, t) => agentTools(a).includes(t.name) },
+  McpServer: {
+    kind: 'Agent',
+    names: (a, t) => {
+      const prefix = mcpToolName(t.name, t.spec as SpecOf['McpServer'], '')
+      return agentTools(a).some((ref) => ref === `${t.name}/*` || (ref.startsWith(prefix) && ref.length > prefix.length))
+    },
+  },
+  Agent: { kind: 'Campaign', names: (c, t) => c.replyAgent === t.name },
+}
+
+/**
+ * The documents in force that would lose `target`: a tenant's own resource is covered by the platform's of the
+ * same name once deleted, and a platform resource stays covered for tenants that declare their own.
+ */
+async function referrers(deps: ApplyDeps, target: StoredResource): Promise<string[]> {
+  const rule = NAMED_BY[target.kind as ResourceKind]
+  if (!rule) return []
+  const platform = target.tenantId === PLATFORM_TENANT
+  if (!platform && await deps.resources.get({ tenantId: PLATFORM_TENANT, kind: target.kind, name: target.name })) return []
+  const found: string[] = []
+  for (const doc of await deps.resources.inForce(rule.kind)) {
+    if (!rule.names(doc.spec ?? {}, target)) continue
+    if (!platform && doc.tenantId !== target.tenantId && doc.tenantId !== PLATFORM_TENANT) continue
+    if (platform && doc.tenantId !== PLATFORM_TENANT && await deps.resources.get({ tenantId: doc.tenantId, kind: target.kind, name: target.name })) continue
+    found.push(`${rule.kind} ${doc.name}${platform ? ` (tenant ${doc.tenantId})` : ''}`)
+  }
+  return found
 }
 
 /** Two policies selecting the same agent of the same tenant would leave which one applies to chance. */

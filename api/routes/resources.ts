@@ -7,7 +7,7 @@ import { diffSpecs, KINDS, PLATFORM_TENANT, RESOURCE_KINDS, RESOURCE_NAME_PATTER
 import type { StoredResource } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
 import { requestGuard, type GuardDeps, type RouteScope } from '../guard.ts'
-import { applyResource, collectionOf, type Applier, type ApplyDeps } from '../resource-apply.ts'
+import { applyResource, collectionOf, deleteResource, type Applier, type ApplyDeps } from '../resource-apply.ts'
 
 export interface ResourceRouteDeps extends GuardDeps {
   apply: ApplyDeps
@@ -69,7 +69,7 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
     })
     .delete(`${writeBase}/:name`, async ({ params: { name }, ...ctx }) => {
       const tenant = tenantOf(ctx)
-      const deleted = await resources.delete(key(tenant, name), writer(tenant).by)
+      const deleted = await deleteResource(deps.apply, key(tenant, name), writer(tenant).by)
       if (!deleted) throw missing(name)
       return { name, deleted: true, version: deleted.version }
     }, { ...writers, params: NameParams, detail: { summary: `Delete the tenant's ${kind} (its history is kept)`, tags } })

@@ -24,7 +24,8 @@ export function readAgent(text: string): AgentReading {
   const t = text.toLowerCase()
   const question = t.includes('?') || /\b(please (provide|share|tell|confirm|let me know)|could you|can you)\b/.test(t)
   const asks = (subject: RegExp) => question && subject.test(t)
-  const asksConfirmation = question && /\b(confirm|proceed|go ahead|shall i|should i|would you like me to|do you want me to|yes\b)/.test(t)
+  // "Reply yes", not an option value ("Hiking Boots (9, leather, yes)").
+  const asksConfirmation = question && /\b(confirm|proceed|go ahead|shall i|should i|would you like me to|do you want me to|(?:reply|say|answer) "?yes\b|yes\/no|yes or no)/.test(t)
   return {
     transferred: /transferr(ed|ing) you|being transferred|human agent.*hold on|hand(ed|ing) (you )?(over )?to a (human|person|colleague)/.test(t),
     asksEmail: asks(/e-?mail/),

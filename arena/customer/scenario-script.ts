@@ -33,10 +33,17 @@ export interface CancelReason {
 const SECRET = /reveal|share|do not tell|don't tell|not mention/i
 // The condition ends at the first comma that an action follows ("If there is no keyboard that is clicky, RGB
 // backlight, full size, you'd go for no backlight" keeps its list inside the condition).
-const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|no|just|confirm|mention|agree|keep|see|i|do not|don't)\b.+)$/i
+const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in case)\s+(.+?),\s*(?:then\s+)?((?:you|tell|say|ask|provide|only|use|using|proceed|cancel|return|exchange|get|no|just|confirm|mention|agree|keep|see|i|do not|don't)\b.+)$/i
+// "If the same item is available online, you're willing to exchange it to the same item": what the customer would
+// accept is offered with the request it qualifies, not held back for a reply the agent never prompts.
+const WILLING = /^(?:you're|you are|you'd be|you would be) (?:willing|happy|ok(?:ay)?) to\b/i
 // "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
 const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
-const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent|for some reason,? )/i
+const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent)/i
+// "For some reason, you want to return all things ordered": the request, without the storyteller's aside.
+const ASIDE = /^for some reason,?\s+/i
+const SETTLES = /\brefund(?:ed)?\b[^.]*\bto\b/i
+const ACTION = /\b(?:return|exchange|cancel|modify|change|switch|update|buy)\b/i
 const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
 
 // How a customer words the two reasons the shop accepts, when the scenario gives one ("since you ordered it by
@@ -61,8 +68,13 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
   const rules: Rule[] = []
   const refusals: string[] = []
   let context = ''
-  for (const raw of splitSentences(text).flatMap((s) => s.split(TRAILING_RULE))) {
+  for (const clause of splitSentences(text).flatMap((s) => s.split(TRAILING_RULE))) {
+    const raw = clause.replace(ASIDE, '')
     const rule = raw.match(RULE)
+    if (rule && WILLING.test(rule[2]!) && requests.length > 0) {
+      requests.push(`${requests.pop()} ${speech(raw)}`)
+      continue
+    }
     if (rule) {
       const trigger = triggerOf(rule[1]!)
       const said = speech(rule[2]!)
@@ -79,7 +91,9 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
       context = context ? `${context} ${spoken}` : spoken
       continue
     }
-    requests.push(context ? `${context} ${spoken}` : spoken)
+    // "…and you want to refund each order to the other order's payment method": how the request before is settled.
+    if (SETTLES.test(raw) && !ACTION.test(raw) && requests.length > 0 && !context) requests.push(`${requests.pop()} ${spoken}`)
+    else requests.push(context ? `${context} ${spoken}` : spoken)
     context = ''
   }
   if (context) requests.push(context)

@@ -5,10 +5,23 @@ import { answerOf } from './consent.ts'
 // Ids, emails, zip codes and amounts: what customers answer the agent's questions with.
 const ANSWER_ENTITIES = /[@#]|\b\d{3,}\b|\b[a-z]+_[a-z]+_\d+\b/i
 
+// A proposal waiting for the customer's yes ('… Shall I go ahead? Please reply "yes" to confirm.').
+const PROPOSAL = /reply "yes"|\b(?:shall|should) i (?:go ahead|proceed)\b[^?]*\?\s*$/i
+
+// What the customer says to a proposal is about it, a yes or not ("I regret and want to keep it", "Not yet: I also
+// want to return the watch"); past this length it is a request of its own and the topic boundary judges it.
+const PROPOSAL_REPLY_WORDS = 20
+
+// "I'm not sure. What would you suggest?", "Whatever you think is right.": short replies carry on the task in hand.
+const SHORT_REPLY_WORDS = 8
+
+const words = (text: string): number => text.trim().split(/\s+/).length
+
 export function isNewRequest(text: string, lastShown: string | undefined): boolean {
   if (!lastShown) return true
   if (answerOf(text) !== 'other') return false
-  const asked = /\?\s*$/.test(lastShown.trim()) || /reply "yes"/i.test(lastShown) || /\bplease (share|tell|provide|give)\b/i.test(lastShown)
+  if (PROPOSAL.test(lastShown) && words(text) <= PROPOSAL_REPLY_WORDS) return false
+  const asked = /\?\s*$/.test(lastShown.trim()) || /\bplease (share|tell|provide|give)\b/i.test(lastShown)
   if (!asked) return true
-  return !(ANSWER_ENTITIES.test(text) || text.trim().split(/\s+/).length <= 3)
+  return !(ANSWER_ENTITIES.test(text) || words(text) <= SHORT_REPLY_WORDS)
 }

@@ -9,6 +9,7 @@ import { accountHelp, identify, passwordHelp } from './flows/account.ts'
 import { changeDefaultAddress, changeOrderAddress } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
 import { changeItems } from './flows/item-change.ts'
+import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
 import { productInfo } from './flows/product-info.ts'
@@ -16,7 +17,8 @@ import { returnOrder } from './flows/return.ts'
 import { orderStatus } from './flows/status.ts'
 import { afterWrites, writesThisTurn } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
-import { anythingElse, escalationText, howCanIHelp } from './replies.ts'
+import { namesShopThing } from './out-of-scope.ts'
+import { anythingElse, askWhatToDo, escalationText, howCanIHelp } from './replies.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
 import { nextTask } from './task-router.ts'
@@ -72,10 +74,19 @@ const opensTask = (classify: Classify) => (text: string, earlier: string[]): boo
   return open !== undefined && next !== undefined && next !== open
 }
 
+// "I want to return the e-reader. If the same item is available, I'm willing to exchange it to the same item.":
+// an offer of what the customer would accept instead qualifies the request before it, and opens none.
+const qualifiesPrevious = /^(?:but\s+)?(?:if|in case)\b[^,]*,\s*(?:then\s+)?I(?:'m| am|'d be| would be) (?:willing|happy|ok(?:ay)?) to\b.*\b(?:it|them)\b/i
+
+function sentencesOf(text: string): string[] {
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)
+  return sentences.reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
+}
+
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
 const requestsOf = (classify: Classify) => (text: string): string[] => {
   const groups: { task?: LocalTask; sentences: string[] }[] = []
-  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)) {
+  for (const sentence of sentencesOf(text)) {
     const current = groups.at(-1)
     const next = nextTask(current?.task, sentence, classify(sentence), extractEntities(sentence))
     if (current && (!current.task || next === current.task || !next)) {
@@ -103,9 +114,14 @@ function withoutTask(state: ConversationState, c: IntentClassification): Step {
   if (asksForPerson.test(state.lastUserText) || c.intent === 'contact_human_agent' || c.intent === 'contact_customer_service') {
     return escalate('customer_requested_human')
   }
-  if (hasIdentity(state.lastEntities)) return identify(state)
+  // "I'm Chen Silva, 46281. I received two tablets and I only need one.": asked what to do, the tablets stay said.
+  if (hasIdentity(state.lastEntities)) return identify(state, namesShopThing(state.lastUserText) ? askWhatToDo : howCanIHelp)
+  // "I don't know" to "What would you like to do?" is no goodbye: asked again, then a person takes over.
+  if (state.previousAssistantText.endsWith(askWhatToDo) && !thanks.test(state.lastUserText)) return reply(askWhatToDo, 'need_request')
   if (thanks.test(state.lastUserText) || state.lastEntities.affirmative === false) return reply('Thank you for contacting us. Have a great day!', 'closing')
   if (greeting.test(state.lastUserText)) return reply(`Hello! ${howCanIHelp}`, 'greeting')
+  // "I received two tablets and I only need one": about an order, but which action is the customer's to say.
+  if (c.intent === outOfScope && namesShopThing(state.lastUserText)) return reply(askWhatToDo, 'need_request')
   return escalate(c.intent === outOfScope ? 'low_confidence' : `unsupported_intent:${c.intent}`)
 }
 
@@ -121,6 +137,7 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'product_info': return productInfo(state)
     case 'password_help': return passwordHelp(state, options.passwordResetInstructions ?? defaultPasswordResetInstructions)
     case 'account_help': return accountHelp(state)
+    case 'account_figures': return accountFigures(state)
     default: return assertNever(task)
   }
 }
@@ -162,10 +179,10 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   const base = { intent: c.intent, confidence: c.confidence, entities: state.lastEntities }
   if (state.userTexts.length === 0) return finish(base, escalate('no_customer_message'), messages, options)
   const task = taskOf(state.userTexts, classify)
-  if (!task) return finish(base, withoutTask(state, c), messages, options)
+  if (!task) return finish(base, bounded(state, withoutTask(state, c)), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
   const next = withinTurn(state, bounded(state, runTask(task, state, options)))
-  return finish({ ...base, task }, offerNext(state, afterWrites(writesThisTurn(state), next, coversAll(state))), messages, options)
+  return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state)))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

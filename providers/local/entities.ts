@@ -69,7 +69,7 @@ function extractAffirmative(text: string): boolean | undefined {
 function extractPaymentKinds(text: string): PaymentKind[] {
   const t = text.toLowerCase().replace(/\b(?:credit_card|gift_card|paypal)_\d+\b/g, '')
   const found: [number, PaymentKind][] = []
-  for (const [re, kind] of [[/\bpay ?pal\b/g, 'paypal'], [/\bgift ?cards?\b/g, 'gift_card'], [/\b(?:credit|debit) ?cards?\b|\b(?:visa|mastercard|amex)\b|\bcard ending\b/g, 'credit_card']] as const) {
+  for (const [re, kind] of [[/\bpay ?pal\b/g, 'paypal'], [/\bgift ?cards?\b|\bgc\b/g, 'gift_card'], [/\b(?:credit|debit) ?cards?\b|\b(?:visa|mastercard|amex)\b|\bcard ending\b/g, 'credit_card']] as const) {
     for (const m of t.matchAll(re)) found.push([m.index ?? 0, kind])
   }
   return [...new Set(found.sort((a, b) => a[0] - b[0]).map(([, k]) => k))]
@@ -94,7 +94,7 @@ export function extractEntities(text: string): RetailEntities {
     paymentMethodIds: unique(all(text, /\b(?:credit_card|gift_card|paypal)_\d+\b/g)),
     paymentKinds: extractPaymentKinds(text),
     // "everything that is not for gaming" is a condition, not a list: it names nothing by itself.
-    allItems: /\b(all(?: the| of the| of my| my)? items|everything|whole order|all of them)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
+    allItems: /\b(all(?: the| of the| of my| my)? (?:items|things)|everything|whole order|all of them)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
     ...splitTenDigitIds(text),
   }
   const name = extractName(text)

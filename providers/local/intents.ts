@@ -9,7 +9,7 @@ import { cachedModel } from './model-cache.ts'
 /** The tier-1 tasks: everything else is escalated to a human. */
 export type LocalTask =
   | 'order_status' | 'cancel_order' | 'return_order' | 'change_items' | 'change_order_address' | 'change_payment'
-  | 'change_default_address' | 'product_info' | 'password_help' | 'account_help'
+  | 'change_default_address' | 'product_info' | 'password_help' | 'account_help' | 'account_figures'
 
 export const outOfScope = 'out_of_scope'
 

@@ -105,7 +105,7 @@ const productNames = (): string[] =>
   (catalogue ??= Object.values((JSON.parse(readFileSync(catalogueJson, 'utf8')) as { products: Record<string, { name: string }> }).products).map((p) => p.name))
 
 /** Whether a text names an order, an item or one of the shop's products. */
-function namesShopThing(text: string): boolean {
+export function namesShopThing(text: string): boolean {
   return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|delivered|received|shipped)\b/i.test(text) || productNames().some((name) => namesProduct(text, name))
 }
 

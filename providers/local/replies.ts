@@ -16,6 +16,10 @@ export const howCanIHelp = 'What can I help you with today?'
 export const escalationText =
   'I am passing this conversation to a human agent, who will have the full context and take it from here. Please hold on.'
 
+/** A message about the customer's orders or our products that asks for nothing we can tell. */
+export const askWhatToDo =
+  'I can help with your orders: checking an order, cancelling or changing a pending order, or returning or exchanging delivered items. What would you like to do?'
+
 export const askToAuthenticate =
   'I can help with that. First I need to verify your identity: please share the email address on your account, or your first and last name together with your zip code.'
 
@@ -47,12 +51,18 @@ const statusNotes: Record<string, string> = {
   delivered: 'Its items can be returned or exchanged.',
 }
 
+// "How much did I pay for it?": each payment and refund of the order, as the tool recorded it.
+const transactions = (order: RetailOrder): string =>
+  order.payment_history.map((p) => `${p.transaction_type === 'refund' ? 'refunded' : 'paid'} ${money(p.amount)} ${p.transaction_type === 'refund' ? 'to' : 'with'} ${p.payment_method_id}`).join('; ')
+
 export function orderStatusReply(order: RetailOrder): string {
   const tracking = order.fulfillments.flatMap((f) => f.tracking_id ?? [])
+  const paid = transactions(order)
   return [
     `Your order ${order.order_id} is ${order.status}.`,
     statusNotes[order.status] ?? '',
     `It contains: ${describeItems(order.items)}.`,
+    paid ? `Payments: ${paid}.` : '',
     tracking.length > 0 ? `Tracking number${tracking.length > 1 ? 's' : ''}: ${tracking.join(', ')}.` : '',
   ].filter((s) => s !== '').join(' ')
 }

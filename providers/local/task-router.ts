@@ -15,12 +15,20 @@ const rules: Array<[RegExp, LocalTask]> = [
   // "change my default address" (but "ship it to my default address" is about the order).
   [new RegExp(`${change}\\s+(?:my\\s+|the\\s+)?(?:default|account|profile|home|user)\\s+address|\\b(?:default|account|profile|user) address\\s+(?:to|should be|is now)\\b|${change}[^.?!]{0,30}\\baddress (?:on|of|in) (?:my )?(?:account|profile)`, 'i'), 'change_default_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],
+  // "Split the payment with another card": about how the order is paid.
+  [/\bsplit\b[^.?!]{0,30}\bpayment\b/i, 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:payment(?: method)?|pay(?:ing)? (?:for it )?with|paypal|gift card|credit card)\\b|\\bpay (?:for [a-z0-9# ]{1,30} )?with (?:my |a |the )?(?:other|different|another|paypal|gift card|credit card)\\b`, 'i'), 'change_payment'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:items?|size|colou?r|option|options|variant|version|model)\\b`, 'i'), 'change_items'],
+  // "I want to ask for a new pair with the same specs" of something received: a replacement is an exchange.
+  [/\b(?:a )?(?:new|replacement) (?:one|pair|unit)\b/i, 'change_items'],
   // "modify all my pending small tshirts to purple": a change to something else, once addresses and payments are ruled out.
   [new RegExp(`${change}[^.?!]{0,60}\\b(?:to|for|into)\\b`, 'i'), 'change_items'],
+  // "I want to know the total refund amount", "my gift card balance after all these changes".
+  [/\btotal (?:amount|refund|price of the refund)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b|\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i, 'account_figures'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
-  [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b/i, 'order_status'],
+  [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b|\bhow much (?:did )?I (?:pay|paid)\b/i, 'order_status'],
+  // "Which two t-shirts have I ordered in another order, and what materials are they?": what an order holds.
+  [/\b(?:which|what)\b[^.?!]{0,30}\b(?:(?:have|did) I|I(?: have|'ve)?) (?:order|ordered|buy|bought)\b/i, 'order_status'],
 ]
 
 /** The task a text asks for by its wording alone, if it names one. */

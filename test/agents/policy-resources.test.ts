@@ -114,6 +114,36 @@ describe('RoutingPolicy', () => {
   })
 })
 
+describe('deleting what agents still name', () => {
+  test('a routing policy an agent names is a 409 naming the agent, and deletes once no agent names it', async () => {
+    const spec = { version: 'k1', models: { local: { provider: 'local', pricePerMTok: { input: 0, output: 0 } } }, rules: [], default: { chain: ['local'] } }
+    expect((await asOperator('PUT', '/v1/admin/routingpolicies/kept', { spec })).status).toBe(200)
+    await h.put('agents', 'kept-by', { instructions: 'Help.', model: { routingPolicy: 'kept' } })
+    const refused = await asOperator('DELETE', '/v1/admin/routingpolicies/kept')
+    expect(refused.status).toBe(409)
+    expect(refused.body.error).toMatchObject({ code: 'conflict', message: `RoutingPolicy kept is still named by Agent kept-by (tenant ${TENANT}): change or delete those first` })
+    expect((await h.call('GET', '/v1/routingpolicies/kept')).body.version).toBe(1)
+
+    expect((await h.call('DELETE', '/v1/agents/kept-by')).status).toBe(200)
+    expect((await asOperator('DELETE', '/v1/admin/routingpolicies/kept')).body).toMatchObject({ deleted: true, version: 2 })
+  })
+
+  test("a tenant's agent policy its agent names is a 409, unless the platform's of that name takes its place", async () => {
+    const retail = (await h.call('GET', '/v1/agentpolicies/retail')).body.spec
+    await h.put('agentpolicies', 'strict', { ...retail, tenant: undefined, version: 'strict-1' })
+    await h.put('agents', 'strict-agent', { instructions: 'Help.', model: { routingPolicy: 'house' }, policy: 'strict' })
+    const refused = await h.call('DELETE', '/v1/agentpolicies/strict')
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toStartWith('AgentPolicy strict is still named by Agent strict-agent:')
+
+    // The tenant's own copy of the platform's policy: deleting it leaves the platform's in force, so nothing breaks.
+    await h.put('agentpolicies', 'retail', { ...retail, tenant: undefined, version: 'own-retail' })
+    await h.put('agents', 'retail-agent', { instructions: 'Help.', model: { routingPolicy: 'house' }, policy: 'retail' })
+    expect((await h.call('DELETE', '/v1/agentpolicies/retail')).status).toBe(200)
+    expect((await h.call('GET', '/v1/agentpolicies/retail')).body.spec.version).not.toBe('own-retail')
+  })
+})
+
 describe('RetentionPolicy', () => {
   test('the RETENTION_POLICIES file is in force as platform resources', async () => {
     const list = await h.call('GET', '/v1/retentionpolicies')

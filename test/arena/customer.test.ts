@@ -124,6 +124,19 @@ describe('scripted customer', () => {
     expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
   })
 
+  test('what it would accept instead and how it wants the refund are said with the request; "if not allowed, get …" waits for a refusal', () => {
+    const offer = readScenario(task('91').user_scenario.instructions.reason_for_call)
+    expect(offer.requests).toContain('I also want to return the e-reader I just bought. If the same item is available online, I\'m willing to exchange it to the same item.')
+    expect(offer.rules).toContainEqual({ trigger: 'refusal', say: 'Get the 32GB storage E-Reader instead.' })
+    const refund = readScenario(task('11').user_scenario.instructions.reason_for_call)
+    expect(refund.requests[0]).toBe('I want to return all things ordered. I have two payment methods and two orders, and I want to refund each order to the other order\'s payment method.')
+    // An option list with "yes" in it asks for no confirmation: the refusal before it is what the customer answers.
+    const c = scriptedCustomer(task('107'), 0)
+    c.opening()
+    expect(c.reply('I cannot give you the same item as Hiking Boots (10, leather, yes). Which one would you like instead? Hiking Boots (9, leather, yes).'))
+      .toBe('Get the hiking boots with a size 9 but made of leather, they also need to be waterproof.')
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

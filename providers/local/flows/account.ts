@@ -55,7 +55,10 @@ export function accountHelp(state: ConversationState): Step {
   return withUser(state, (user) => reply(profileReply(user), 'account_details'))
 }
 
-/** The customer introduced themselves without a request yet: verify them, then ask what they need. */
-export function identify(state: ConversationState): Step {
-  return withUser(state, (user) => reply(`Thanks, ${user.name.first_name}, I have verified your account. ${howCanIHelp}`, 'identified'))
+/**
+ * The customer introduced themselves without a request yet: verify them, then ask what they need (`question`:
+ * what they said about an order stays the context of the request that answers it).
+ */
+export function identify(state: ConversationState, question: string = howCanIHelp): Step {
+  return withUser(state, (user) => reply(`Thanks, ${user.name.first_name}, I have verified your account. ${question}`, 'identified'))
 }

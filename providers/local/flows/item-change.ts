@@ -24,11 +24,17 @@ function loadProducts(state: ConversationState, items: RetailItem[]): Map<string
   return missing ? callTool('get_product_details', { product_id: missing.product_id }, 'load_product') : state.products
 }
 
+// "A new pair with the same specs", "exchange it to the same item": the policy changes an item only for another
+// option. ("The same one but with clicky switches" is a change.)
+const sameItem = /\b(?:same|identical) (?:item|specs|specifications)\b(?!,? (?:but|except|with)\b)/i
+
 /** The new variant for each item, or a question when the customer has not said which one they want. */
 function chooseSwaps(state: ConversationState, order: RetailOrder, items: RetailItem[], products: Map<string, RetailProduct>): Swap[] | Step {
   const given = newItemIds(state, order)
   const text = state.userTexts.join(' ')
   const swaps: Swap[] = []
+  // "Switch all items to their cheapest options": an item already cheaper than its other options stays as it is.
+  const keepsCheapest = items.length > 1 && /\bcheapest\b/i.test(text)
   for (const item of items) {
     const product = products.get(item.product_id)
     if (!product) return reply(`I could not load the details of ${item.name}.`, 'product_lookup_failed')
@@ -36,15 +42,20 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
     const choice = byId ? { variant: byId } : chooseVariant(text, product, item, items.length === 1 || state.entities.allItems)
-    if ('variant' in choice) { swaps.push({ item, variant: choice.variant }); continue }
+    if ('variant' in choice) {
+      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
+      continue
+    }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
-    const intro = 'options' in choice && choice.closeMatch
-      ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
-      : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
+    const intro = sameItem.test(text)
+      ? `An item can only be changed for a different option of the same product, so I cannot give you the same item as ${describeItems([item])}. Which one would you like instead?`
+      : 'options' in choice && choice.closeMatch
+        ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
+        : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
-  return swaps
+  return swaps.length > 0 ? swaps : reply(`Each of these is already its cheapest available option: ${describeItems(items)}.`, 'nothing_to_change')
 }
 
 const askMethod = 'Which payment method should settle the price difference?'

@@ -5,7 +5,7 @@ import { describeItems } from '../replies.ts'
 import type { RetailItem, RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { escalate, reply, type Step } from '../step.ts'
-import { ambiguousItems, namedElsewhere, statedCount } from './items.ts'
+import { ambiguousItems, comparedPriceIn, namedElsewhere, statedCount } from './items.ts'
 import { coversAll } from './order-lookup.ts'
 
 /** A question or a handoff when the items are in doubt; undefined when the proposal can be made. */
@@ -13,7 +13,8 @@ export function itemsInDoubt(state: ConversationState, order: RetailOrder, items
   const which = ambiguousItems(state, order, items)
   if (which[0]) return reply(`Order ${order.order_id} has more than one ${which[0].name}: ${describeItems(which)}. Which one would you like to ${verb}?`, 'need_items')
   const count = statedCount(state)
-  if (count !== undefined && items.length < count) {
+  // "I received two tablets … return the more expensive one": the count is of what they have, not of what they return.
+  if (count !== undefined && items.length < count && !comparedPriceIn(state.userTexts.join(' '))) {
     return reply(`You mentioned ${count} items, but in order ${order.order_id} I can only tell which ${items.length === 1 ? 'one is' : `${items.length} are`} meant: ${describeItems(items)}. ` +
       `The order contains: ${describeItems(order.items)}. Which items would you like to ${verb}?`, 'need_items')
   }

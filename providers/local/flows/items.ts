@@ -49,6 +49,29 @@ function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] |
   return undefined
 }
 
+// "Return the more expensive one" of two tablets: the item picked by its price among those of one product.
+// ("A cheaper one" asks for a new variant, not for one of the items.)
+const comparedPrice = /\bthe (?:(more|less) expensive|(pricier|cheaper)) (?:one|item)\b/gi
+
+/**
+ * +1 for "the more expensive one", -1 for "the cheaper one", undefined when the customer compared no prices; the
+ * latest comparison counts ("…the less expensive one. … I change my mind and return the more expensive one").
+ */
+export function comparedPriceIn(text: string): 1 | -1 | undefined {
+  const m = [...text.matchAll(comparedPrice)].at(-1)
+  if (!m) return undefined
+  return m[1] === 'more' || m[2]?.toLowerCase() === 'pricier' ? 1 : -1
+}
+
+/** Of items of one product, the one whose price the customer's comparison picks. */
+export function byComparedPrice(text: string, named: RetailItem[]): RetailItem[] {
+  const direction = comparedPriceIn(text)
+  if (!direction || new Set(named.map((i) => i.product_id)).size !== 1 || named.length < 2) return named
+  const price = direction * Math.max(...named.map((i) => direction * i.price))
+  const picked = named.filter((i) => i.price === price)
+  return picked.length === 1 ? picked : named
+}
+
 /** Items of the order named by id or by product name in the current task; all of them for "everything". */
 export function namedItems(state: ConversationState, order: RetailOrder): RetailItem[] {
   const only = onlyNamed(state, order)
@@ -58,7 +81,7 @@ export function namedItems(state: ConversationState, order: RetailOrder): Retail
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
   if (state.entities.allItems) return left
   const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
-  if (named.length > 0) return named
+  if (named.length > 0) return byComparedPrice(kept, named)
   return excluded ? left : []
 }
 
@@ -80,7 +103,8 @@ const counts: Record<string, number> = { two: 2, both: 2, three: 3, four: 4, fiv
 
 /** How many items the customer said they mean ("two items", "both"), if they said. */
 export function statedCount(state: ConversationState): number | undefined {
-  const m = /\b(two|both|three|four|five)\b(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
+  // "Two orders", "two payment methods" count no items.
+  const m = /\b(two|both|three|four|five)\b(?!\s+(?:orders?|payment|methods?|cards?|accounts?|addresses)\b)(?:\s+(?:of\s+)?(?:the\s+)?(?:items|things|products))?/i.exec(state.userTexts.join(' '))
   return m ? counts[m[1]!.toLowerCase()] : undefined
 }
 

@@ -7,7 +7,7 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { holdsNamedItems, namedItems } from './items.ts'
+import { byComparedPrice, comparedPriceIn, holdsNamedItems, namedItems } from './items.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -40,14 +40,29 @@ function confirmedOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+// "Return everything on that order", answering the agent's message about one order.
+function thatOrder(state: ConversationState): string | undefined {
+  if (!/\b(?:that|this|the same) order\b/i.test(state.lastUserText)) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
+// "Cancel the boot … do not do anything on that order": "that order" is the boot's, not one holding no boot.
+function holdsWhatIsNamed(state: ConversationState, orderId: string): boolean {
+  const order = state.orders.get(orderId)
+  const holders = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
+  return !order || holders.length === 0 || holders.includes(order)
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state)
+  const confirmed = confirmedOrder(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
   if (rejected) return ids[0]
   if (ids[0]) return ids[0]
-  return state.previousOrderId && mentionsIt(state.userTexts[0] ?? '') ? state.previousOrderId : undefined
+  const previous = state.previousOrderId
+  return previous && mentionsIt(state.userTexts[0] ?? '') && holdsWhatIsNamed(state, previous) ? previous : undefined
 }
 
 /** Loads an order by id and checks it is the customer's; a Step until it is known. */
@@ -115,6 +130,12 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
     const count = (o: RetailOrder): number => new Set(namedItems(state, o).map((i) => i.product_id)).size
     const most = Math.max(...left.map(count))
     left = left.filter((o) => count(o) === most)
+  }
+  // "The more expensive one" of two tablets in two orders: the order holding the one it picks.
+  if (left.length > 1 && comparedPriceIn(text)) {
+    const items = left.flatMap((o) => namedItems(state, o))
+    const picked = byComparedPrice(text, items)
+    if (picked.length === 1) left = left.filter((o) => o.items.includes(picked[0]!))
   }
   if (left.length > 1 && /\b(most recent(ly)?|latest|last order|just (placed|ordered|bought))\b/i.test(text)) {
     const order = state.user?.orders ?? []

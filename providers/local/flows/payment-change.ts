@@ -1,6 +1,6 @@
 // Paying for a pending order with another payment method on the profile (retail policy): a single method,
 // different from the original, and a gift card only when its balance covers the order's total.
-import { describePaymentMethod, refundTiming } from '../replies.ts'
+import { anythingElse, describePaymentMethod, refundTiming } from '../replies.ts'
 import type { ConversationState } from '../state.ts'
 import { reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
@@ -12,6 +12,9 @@ export function changePayment(state: ConversationState): Step {
   const order = resolveOrder(state, { statuses: ['pending', 'pending (item modified)'], purpose: 'pay differently for' })
   if ('action' in order) return order
   if (!order.status.startsWith('pending')) return wrongStatus(order, 'pending', 'paid with another method')
+  if (/\bsplit\b/i.test(state.userTexts.join(' '))) {
+    return reply(`I cannot split the payment of order ${order.order_id}: an order is paid with one payment method only. ${anythingElse}`, 'split_payment')
+  }
   const load = loadUser(state)
   if (load) return load
   const user = state.user

@@ -11,15 +11,24 @@ import { holdsNamedItems, namedItems } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 
+// "Refund each order to the other order's payment method": a destination the policy does not allow, which is
+// said, never replaced by the original method unasked. The latest word on it counts ("…then the original one").
+const otherDestination = /\brefund\w*\b[^.?!]*\bto (?:the |my )?(?:other|another|different)\b/i
+const originalDestination = /\boriginal (?:payment )?method\b|\boriginal payment\b/i
+
 /** The refund destination: the original payment method unless the customer named one of their gift cards. */
 function refundMethod(state: ConversationState, order: RetailOrder, user: RetailUser): string | Step {
   const original = originalPayment(order)
   const named = namedPaymentMethod(state, user)
   const giftCards = Object.keys(user.payment_methods).filter((id) => user.payment_methods[id]?.source === 'gift_card')
   const allowed = [original, ...giftCards.filter((id) => id !== original)]
+  const latest = [...state.userTexts].reverse().find((t) => otherDestination.test(t) || originalDestination.test(t))
+  if (!named && latest && !originalDestination.test(latest)) {
+    return reply(`I cannot refund an order to another order's payment method: a refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
+  }
   if (!named) return original
   if ('id' in named && allowed.includes(named.id)) return named.id
-  return reply(`A refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
+  return reply(`I cannot refund order ${order.order_id} to that payment method: a refund can only go to the original payment method or one of your gift cards: ${methodChoices(user, allowed)}. Which would you like?`, 'need_refund_method')
 }
 
 export function returnOrder(state: ConversationState): Step {

@@ -43,6 +43,9 @@ function resultText(o: ToolOutcome): string {
 const writes = new Set(['cancel_pending_order', 'return_delivered_order_items', 'exchange_delivered_order_items', 'modify_pending_order_items',
   'modify_pending_order_address', 'modify_pending_order_payment', 'modify_user_address'])
 
+/** Whether a tool changes the retail database. */
+export const isWrite = (tool: string): boolean => writes.has(tool)
+
 /** What the writes that succeeded in this turn did, to open the turn's reply with. */
 export function writesThisTurn(state: ConversationState): string[] {
   const recent = state.callsThisTurn > 0 ? state.taskOutcomes.slice(-state.callsThisTurn) : []

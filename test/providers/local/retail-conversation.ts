@@ -1,11 +1,12 @@
 // Test support: plays customer lines against the local provider, running every tool it asks for through the
 // real retail tools on a seeded Postgres schema, the way the agent loop does (one tool call a step, results
 // as JSON text), with the AgentPolicy's confirmation rule applied at each write as the platform applies it.
+import { afterAll, beforeAll, beforeEach } from 'bun:test'
 import { answerOf, detailsShown } from '../../../policy/index.ts'
 import type { ProviderMessage, ToolCall } from '../../../providers/provider.ts'
-import { createLocalProvider, type LocalProviderResponse } from '../../../providers/local/index.ts'
+import { createLocalProvider, loadIntentModel, type LocalProviderResponse } from '../../../providers/local/index.ts'
 import { TAU2_RETAIL_TOOLS } from '../../../tools/index.ts'
-import type { RetailFixture } from '../../tools/support/retail-fixture.ts'
+import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
 
 const WRITES = new Set(['cancel_pending_order', 'modify_pending_order_address', 'modify_pending_order_items', 'modify_pending_order_payment',
   'modify_user_address', 'return_delivered_order_items', 'exchange_delivered_order_items'])
@@ -53,3 +54,18 @@ export async function converse(fx: RetailFixture, lines: string[], earlier: Prov
   }
   return { messages, replies, writes }
 }
+
+/** A seeded retail schema for a test file, reset before each test; `fx` is set from the first test on. */
+export function useRetailFixture(): { fx: RetailFixture } {
+  const holder = {} as { fx: RetailFixture }
+  beforeAll(async () => {
+    loadIntentModel()
+    holder.fx = await createRetailFixture()
+  }, 60_000)
+  afterAll(() => holder.fx.close())
+  beforeEach(() => holder.fx.reset())
+  return holder
+}
+
+/** The writes a conversation ran, as [tool, arguments]. */
+export const writesOf = (c: Pick<Conversation, 'writes'>): [string, Record<string, unknown>][] => c.writes.map((w) => [w.name, w.arguments])

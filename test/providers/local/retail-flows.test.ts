@@ -1,22 +1,15 @@
 // The local provider's retail flows against the real retail tools on a seeded Postgres schema, with the
 // AgentPolicy's confirmation rule applied at every write: each action of the domain, confirmation before
 // every write, identity first or request first, several requests, corrections, bounded questions.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
+import { beforeEach, describe, expect, test } from 'bun:test'
 import { checkGrounding } from '../../../policy/index.ts'
-import { loadIntentModel } from '../../../providers/local/index.ts'
-import { createRetailFixture, type RetailFixture } from '../../tools/support/retail-fixture.ts'
-import { converse } from './retail-conversation.ts'
+import type { RetailFixture } from '../../tools/support/retail-fixture.ts'
+import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
 
+const retail = useRetailFixture()
 let fx: RetailFixture
-beforeAll(async () => {
-  loadIntentModel()
-  fx = await createRetailFixture()
-}, 60_000)
-afterAll(async () => {
-  await fx.close()
-})
-beforeEach(async () => {
-  await fx.reset()
+beforeEach(() => {
+  fx = retail.fx
 })
 
 const order = async (id: string) => {
@@ -24,8 +17,6 @@ const order = async (id: string) => {
   if (!result.ok) throw new Error(result.error.message)
   return result.output as Record<string, unknown>
 }
-const writesOf = (c: { writes: { name: string; arguments: Record<string, unknown> }[] }) => c.writes.map((w) => [w.name, w.arguments])
-
 describe('exchanges and item changes', () => {
   test('identity first, items and new variants named in words, the policy payment question, then one exchange', async () => {
     const c = await converse(fx, [

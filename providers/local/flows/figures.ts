@@ -1,0 +1,68 @@
+// Figures the customer asks for about what this conversation did: the total refunded by the changes made here,
+// and gift card balances as they stand after them. Every amount is read from a tool result: a refund from the
+// order a write returned, a balance from user details loaded after the last write.
+import { anythingElse, describePaymentMethod } from '../replies.ts'
+import { parseOrder } from '../retail-types.ts'
+import type { ConversationState, ToolOutcome } from '../state.ts'
+import { callTool, reply, type Step } from '../step.ts'
+import { authenticate } from './account.ts'
+import { isWrite } from './write-results.ts'
+
+/** "The total amount I can get back", "the total refund amount", "the total price of the refund". */
+export const asksRefundTotal = (text: string): boolean =>
+  /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b/i.test(text)
+
+const asksBalance = (text: string): boolean => /\bbalances?\b/i.test(text)
+
+const cents = (amount: number): number => Math.round(amount * 100)
+const money = (c: number): string => `$${(c / 100).toFixed(2)}`
+
+interface Refund { orderId: string; cents: number }
+
+/** What one successful write refunded: a cancellation's refund entries, or the prices of the items returned. */
+function refundOf(o: ToolOutcome): Refund | undefined {
+  const order = parseOrder(o.content)
+  if (!o.ok || !order) return undefined
+  if (o.call.name === 'cancel_pending_order') {
+    const refunded = order.payment_history.filter((p) => p.transaction_type === 'refund').reduce((s, p) => s + cents(p.amount), 0)
+    return { orderId: order.order_id, cents: refunded }
+  }
+  if (o.call.name !== 'return_delivered_order_items') return undefined
+  const ids = Array.isArray(o.call.arguments.item_ids) ? o.call.arguments.item_ids.map(String) : []
+  const returned = ids.reduce((s, id) => s + cents(order.items.find((i) => i.item_id === id)?.price ?? 0), 0)
+  return { orderId: order.order_id, cents: returned }
+}
+
+/** The refunds of this conversation's changes, each with its order, and their total. */
+export function refundTotalText(state: ConversationState): string {
+  const refunds = state.outcomes.flatMap((o) => refundOf(o) ?? [])
+  if (refunds.length === 0) return 'No change in this conversation has refunded anything so far.'
+  const total = refunds.reduce((s, r) => s + r.cents, 0)
+  if (refunds.length === 1) return `The total refund is ${money(total)} (order ${refunds[0]!.orderId}).`
+  return `The refunds of this conversation: ${refunds.map((r) => `${money(r.cents)} (order ${r.orderId})`).join(', ')}; ${money(total)} in total.`
+}
+
+/** A finished task's closing line, with the refund total when the request asked for it ("…and how much I get back"). */
+export function withRefundTotal(state: ConversationState, step: Step): Step {
+  if (step.action !== 'reply' || step.reason !== 'done' || !asksRefundTotal(state.userTexts.join(' '))) return step
+  return reply(step.text.replace(anythingElse, `${refundTotalText(state)} ${anythingElse}`), step.reason)
+}
+
+/** User details loaded after the conversation's last write, or the call that loads them. */
+function freshUser(state: ConversationState, userId: string): Step | undefined {
+  const lastWrite = state.outcomes.findLastIndex((o) => o.ok && isWrite(o.call.name))
+  const lastLoad = state.outcomes.findLastIndex((o) => o.ok && o.call.name === 'get_user_details')
+  return lastLoad > lastWrite && state.user ? undefined : callTool('get_user_details', { user_id: userId }, 'load_user_after_changes')
+}
+
+export function accountFigures(state: ConversationState): Step {
+  const auth = authenticate(state)
+  if (auth) return auth
+  const text = state.userTexts.join(' ')
+  if (!asksBalance(text)) return reply(`${refundTotalText(state)} ${anythingElse}`, 'refund_total')
+  const load = freshUser(state, state.userId!)
+  if (load) return load
+  const methods = Object.entries(state.user!.payment_methods).filter(([, m]) => m.source === 'gift_card')
+  const said = methods.map(([id, m]) => describePaymentMethod(id, m)).join(', ')
+  return reply(`${said ? `Your balance now: ${said}.` : 'There is no gift card on your account.'} ${anythingElse}`, 'balance')
+}

@@ -1,0 +1,76 @@
+// Figures a customer asks for, stated from tool results: the total refunded by the changes made in the
+// conversation, a gift card's balance after a change it paid for; and what the agent says instead of writing
+// what was not asked: an exchange for the very same item, a refund to another order's payment method.
+import { expect, test } from 'bun:test'
+import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+
+const retail = useRetailFixture()
+
+test('"and I want to know the total amount I can get back": the refunds of every change made, and their sum', async () => {
+  const c = await converse(retail.fx, [
+    'Fatima Johnson, zip code 78712. I want to cancel all pending orders (since they are no longer needed) and return the watch I have received (but nothing else), and I want to know the total amount I can get back.',
+    'Yes', 'Yes', 'Yes', 'Yes',
+  ])
+  expect(c.writes.map((w) => w.name)).toEqual(['cancel_pending_order', 'cancel_pending_order', 'return_delivered_order_items'])
+  expect(c.replies.at(-1)?.text).toContain('$3131.10 (order #W5199551), $4777.75 (order #W8665881), $367.38 (order #W9389413); $8276.23 in total.')
+})
+
+test('asked after the changes, the refund total is its own request; with no change made, nothing is claimed', async () => {
+  const none = await converse(retail.fx, ['Fatima Johnson, zip code 78712.', 'I want to know the total refund amount.'])
+  expect(none.replies.at(-1)?.text).toContain('No change in this conversation has refunded anything')
+  await retail.fx.reset()
+  const c = await converse(retail.fx, ['Fatima Johnson, zip code 78712.', 'I want to return the watch I have received.', 'Yes', 'Finally, I want to know the total refund amount.'])
+  expect(c.replies.at(-1)?.text).toContain('The total refund is $367.38 (order #W9389413).')
+})
+
+test('a gift card balance asked after a change it paid for is read from the account loaded after the change', async () => {
+  const c = await converse(retail.fx, [
+    'Ethan Garcia, zip code 80280.', 'I want to change the running shoes in order #W9911714 to item 4107812777, paying with my gift card.', 'Yes',
+    'I want to know my gift card balance after all these changes are complete.',
+  ])
+  expect(c.writes).toHaveLength(1)
+  const loads = c.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls ?? [] : [])).filter((t) => t.name === 'get_user_details')
+  expect(loads).toHaveLength(2)
+  expect(c.replies.at(-1)?.text).toContain('gift card gift_card_4332117 (balance $77.72)')
+})
+
+test('"exchange it to the same item" is said to be impossible, and the option named next is proposed', async () => {
+  const c = await converse(retail.fx, [
+    "I'm Mei Ahmed, zip code 78705. I also want to return the e-reader I just bought. If the same item is available online, I'm willing to exchange it to the same item.",
+    'Yes, keep looking.',
+  ])
+  expect(c.replies.at(-1)?.text).toContain('I cannot give you the same item as E-Reader (8-inch, Wi-Fi, 8GB), item 9494281769')
+  expect(c.writes).toEqual([])
+  const next = await converse(retail.fx, ['Get the 32GB storage E-Reader instead.', 'Yes'], c.messages)
+  expect(writesOf(next)).toEqual([['exchange_delivered_order_items', {
+    order_id: '#W3239882', item_ids: ['9494281769'], new_item_ids: ['7609274509'], payment_method_id: 'credit_card_5902940',
+  }]])
+})
+
+test('a refund to the other order\'s payment method is refused, never replaced by the original method unasked', async () => {
+  const c = await converse(retail.fx, [
+    "It's mia.garcia2723@example.com. I want to return all things ordered. I have two payment methods and two orders, and I want to refund each order to the other order's payment method.",
+  ])
+  expect(c.replies.at(-1)?.text).toStartWith('I cannot refund an order to another order\'s payment method')
+  expect(c.writes).toEqual([])
+  const next = await converse(retail.fx, ['Fine, return all things with the original payment method.', 'Yes', 'Yes'], c.messages)
+  expect(writesOf(next)).toEqual([
+    ['return_delivered_order_items', { order_id: '#W5490111', item_ids: ['4579334072', '1421289881', '6117189161', '4947717507'], payment_method_id: 'credit_card_3124723' }],
+    ['return_delivered_order_items', { order_id: '#W7387996', item_ids: ['5796612084'], payment_method_id: 'paypal_9497703' }],
+  ])
+})
+
+test('"how much I paid for the order I most recently placed": the order\'s payments, from the order', async () => {
+  const c = await converse(retail.fx, ['Noah Ito, zip code 98187. I want to check how much I paid for the order that I most recently placed.'])
+  expect(c.replies.at(-1)?.text).toContain('Your order #W6729841 is pending.')
+  expect(c.replies.at(-1)?.text).toContain('Payments: paid $829.43 with')
+})
+
+test('"which two t-shirts have I ordered": of the orders holding t-shirts, the one holding two, with their options', async () => {
+  const c = await converse(retail.fx, ['Sofia Hernandez, zip code 98193.', 'I want to ask which two t-shirts I have ordered, and what materials are they.'])
+  const said = c.replies.at(-1)?.text ?? ''
+  expect(said).toStartWith('Order #W9609649 (processed) has: T-Shirt (')
+  expect(said).toContain('cotton')
+  expect(said).toContain('polyester')
+  expect(said).not.toContain('#W6876713')
+})
