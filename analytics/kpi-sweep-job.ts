@@ -38,6 +38,7 @@ export function startKpiSweepTimer(deps: KpiSweepDeps): { close(): Promise<void>
   let wake = () => {}
   // Rests in proportion to the batch just judged; closing cuts the rest short and ends the sweep.
   const rest = async (batchMs: number): Promise<boolean> => {
+    if (closed) return false
     const rested = Promise.withResolvers<void>()
     const timer = setTimeout(rested.resolve, (batchMs * (1 - share)) / share)
     wake = rested.resolve
