@@ -9,8 +9,10 @@ import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
 import type { Storage } from '../storage/index.ts'
 
-// Conversations judged per transaction: one batch's facts are parsed and judged in one go on the event loop.
-const BATCH_SIZE = 50
+// Conversations judged per transaction. A batch's facts are parsed and judged in one go on the event loop (500 held
+// it for 80–155 ms), but each batch's claim scans the marks again (50 made a backlog of 20,000 take half as long
+// again): 200 judged 20,000 as fast as 500, with about half the longest stall.
+const BATCH_SIZE = 200
 
 export interface KpiSweepDeps {
   storage: Pick<Storage, 'kpiOutcomes'>
