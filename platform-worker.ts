@@ -123,7 +123,7 @@ async function startConversations(deps: WorkerRoleDeps, runtime: Parameters<type
   const knowledge = await startKnowledgeIndexing(deps)
   const outreach = startOutreach(deps)
   const exports = startWarehouseExports(deps)
-  const kpiSweep = startKpiSweepTimer({ storage: deps.storage, clock: deps.clock, log, settings: config.kpis, intervalMs: config.kpiSweep.intervalMs })
+  const kpiSweep = startKpiSweepTimer({ storage: deps.storage, clock: deps.clock, log, settings: config.kpis, ...config.kpiSweep })
   return {
     host,
     close: async () => {

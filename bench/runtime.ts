@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   const worker = spawnSwitchboard('worker', {
     QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), AGENT_PROVIDER: 'echo', METRICS_PORT: '0',
   })
-  await worker.waitForLog('switchboard started')
+  // A loaded machine can take longer than the default 15 s to apply the demo resources and seed the retail database.
+  await worker.waitForLog('switchboard started', 60_000)
   const sender = createSender(env.prefix)
   let peakRss = 0
   const sampleRss = () => (peakRss = Math.max(peakRss, rssMb(worker.proc.pid)))

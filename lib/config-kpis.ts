@@ -27,6 +27,8 @@ export const KpiEnv = {
   KPI_QA_REVIEW_MINUTES: Num(D.cost.qaReviewMinutes, 'minutes one QA review takes'),
   /** How often each worker judges the conversations that changed or came due into their KPI rows; 0 turns it off. @defaultValue 30000 */
   KPI_SWEEP_MS: Type.Integer({ default: 30_000, minimum: 0, description: 'KPI outcome sweep interval, ms' }),
+  /** The most of a worker's time its sweep may take (it rests between batches), so turns keep their latency. @defaultValue 0.25 */
+  KPI_SWEEP_SHARE: Type.Number({ default: 0.25, exclusiveMinimum: 0, maximum: 1, description: "share of a worker's time the KPI sweep may take" }),
   /** How often each worker checks whether yesterday's QA sample is drawn; 0 turns the job off. @defaultValue 600000 */
   QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
   /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
@@ -71,9 +73,9 @@ export function systemicConfig(env: Static<typeof KpiEnvSchema>) {
   return { checkMs: env.SYSTEMIC_CHECK_MS, windowMs: env.SYSTEMIC_WINDOW_MIN * 60_000, webhookUrl: env.ALERTS_WEBHOOK_URL }
 }
 
-/** How often the KPI outcome sweep runs. */
+/** How often the KPI outcome sweep runs, and how much of the time it may take. */
 export function kpiSweepConfig(env: Static<typeof KpiEnvSchema>) {
-  return { intervalMs: env.KPI_SWEEP_MS }
+  return { intervalMs: env.KPI_SWEEP_MS, share: env.KPI_SWEEP_SHARE }
 }
 
 /** The daily QA sample's settings. */

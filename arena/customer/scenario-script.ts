@@ -42,9 +42,9 @@ const WILLING = /^(?:you're|you are|you'd be|you would be) (?:willing|happy|ok(?
 // "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
 const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent)/i
-const TOGETHER = /\bmention (?:these|them|both)\b.*\bat the same time\b/i
 // "For some reason, you want to return all things ordered": the request, without the storyteller's aside.
 const ASIDE = /^for some reason,?\s+/i
+const TOGETHER = /\bmention (?:these|them|both)\b[^.]*\bat the same time\b/i
 const SETTLES = /\brefund(?:ed)?\b[^.]*\bto\b/i
 const ACTION = /\b(?:return|exchange|cancel|modify|change|switch|update|buy)\b/i
 const WANTS = /\b(want|wish|would like|'d like|wonder|need|know|ask|prefer|like to|check|hoping)\b/i
@@ -90,8 +90,12 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
     if (SECRET.test(raw)) continue
     const refusal = raw.match(/\b(?:do not|don't|never) want to (\w+[^,.]*)/i)
     if (refusal) refusals.push(refusal[1]!.toLowerCase())
-    // "Make sure you mention these at the same time": the requests so far are said together, as one.
-    if (TOGETHER.test(raw) && requests.length > 1) requests.splice(0, requests.length, requests.join(' '))
+    // "Make sure you mention these at the same time": the two requests before it are said as one.
+    if (TOGETHER.test(raw) && requests.length >= 2) {
+      const last = requests.pop()
+      requests.push(`${requests.pop()} ${last}`)
+      continue
+    }
     if (META.test(raw) && !/^do not want/i.test(raw)) continue
     const spoken = speech(raw)
     if (!WANTS.test(raw)) {

@@ -17,11 +17,22 @@ const SHORT_REPLY_WORDS = 8
 
 const words = (text: string): number => text.trim().split(/\s+/).length
 
+// Words of the agent's question too common to show that a reply is about it.
+const COMMON = new Set('would which what like want your with that this have from please them they there their could about'.split(' '))
+const contentWords = (text: string): string[] => (text.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => !COMMON.has(w))
+
+// "Get the hiking boots with a size 9 but made of leather" to "Which one would you like instead? Hiking Boots (9,
+// leather, …)": a reply that takes up what the question was about answers it, however long.
+const takesUp = (text: string, question: string): boolean => {
+  const asked = new Set(contentWords(question))
+  return contentWords(text).some((w) => asked.has(w))
+}
+
 export function isNewRequest(text: string, lastShown: string | undefined): boolean {
   if (!lastShown) return true
   if (answerOf(text) !== 'other') return false
   if (PROPOSAL.test(lastShown) && words(text) <= PROPOSAL_REPLY_WORDS) return false
   const asked = /\?\s*$/.test(lastShown.trim()) || /\bplease (share|tell|provide|give)\b/i.test(lastShown)
   if (!asked) return true
-  return !(ANSWER_ENTITIES.test(text) || words(text) <= SHORT_REPLY_WORDS)
+  return !(ANSWER_ENTITIES.test(text) || words(text) <= SHORT_REPLY_WORDS || takesUp(text, lastShown))
 }

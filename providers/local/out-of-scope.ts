@@ -104,10 +104,17 @@ let catalogue: string[] | undefined
 const productNames = (): string[] =>
   (catalogue ??= Object.values((JSON.parse(readFileSync(catalogueJson, 'utf8')) as { products: Record<string, { name: string }> }).products).map((p) => p.name))
 
-/** Whether a text names an order, an item or one of the shop's products. */
-export function namesShopThing(text: string): boolean {
-  return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|delivered|received|shipped)\b/i.test(text) || productNames().some((name) => namesProduct(text, name))
+/** Whether a text names an order, an item, a refund, a gift card or one of the shop's products. */
+function namesShopNoun(text: string): boolean {
+  return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|gift cards?)\b/i.test(text) || productNames().some((name) => namesProduct(text, name))
 }
+
+/** Whether a text names something of the shop's, or something happening to an order. */
+export function namesShopThing(text: string): boolean {
+  return namesShopNoun(text) || /\b(delivered|received|shipped)\b/i.test(text)
+}
+
+const aboutOwnPurchase = /\bI (?:have |just |recently )?(?:received|bought|ordered|placed|paid for|purchased)\b|\bmy (?:orders?|purchases?|gift cards?|refunds?)\b/i
 
 /** P(out of scope) under a binary model. */
 export function outOfScopeProbability(model: IntentModel, text: string): number {
@@ -127,7 +134,11 @@ export function checkTopicWith(models: TopicModels, text: string, action: OutOfS
   if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }
   // "I also want to return the cleaner and the headphones": a retail action on something the shop sells or an
   // order, whatever the binary model makes of the product words around it.
-  if (ruleTask(text) && namesShopThing(text)) return { ...base, verdict: 'allow', inScope: true, reason: 'asks for a retail action on an order or product' }
+  // "How much money will I get back": what the conversation's changes refunded is the shop's business too.
+  const task = ruleTask(text)
+  if (task && (namesShopThing(text) || task === 'account_figures')) return { ...base, verdict: 'allow', inScope: true, reason: 'asks for a retail action on an order or product' }
+  // "I received two tablets and I only need one": what happened to the customer's own order, before the request.
+  if (aboutOwnPurchase.test(text) && namesShopNoun(text)) return { ...base, verdict: 'allow', inScope: true, reason: 'about the customer\'s own order' }
   return {
     ...base, inScope: false, action, verdict: action === 'decline' ? 'block' : 'escalate',
     reason: `the message is outside the agent's topics (${action === 'decline' ? 'declined' : 'handed to a human'})`,

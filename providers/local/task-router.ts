@@ -2,6 +2,7 @@
 // another. Retail requests the general-purpose intent data has no label for (exchanges, payment and
 // address changes, product questions) are recognised by their wording first; the classifier does the rest.
 import type { RetailEntities } from './entities.ts'
+import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
 const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|new)\b`
@@ -26,7 +27,9 @@ const rules: Array<[RegExp, LocalTask]> = [
   // "modify all my pending small tshirts to purple": a change to something else, once addresses and payments are ruled out.
   [new RegExp(`${change}[^.?!]{0,60}\\b(?:to|for|into)\\b`, 'i'), 'change_items'],
   // "I want to know the total refund amount", "my gift card balance after all these changes".
-  [/\btotal (?:amount|refund|price of the refund)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b|\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i, 'account_figures'],
+  [refundTotalQuestion, 'account_figures'],
+  [balanceQuestion, 'account_figures'],
+  [paymentTotalQuestion, 'account_figures'],
   [/\b(?:how much (?:is|are|does|do)|price of|prices of|in stock|availab(?:le|ility)|what (?:options|variants|kinds|types)|which (?:options|variants))\b/i, 'product_info'],
   [/\b(?:order|orders) (?:status|details)\b|\bwhere(?:'s| is) my\b|\btracking\b|\bstatus of\b|\bhow much (?:did )?I (?:pay|paid)\b/i, 'order_status'],
   // "Which two t-shirts have I ordered in another order, and what materials are they?": what an order holds.

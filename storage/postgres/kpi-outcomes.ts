@@ -14,6 +14,8 @@ export interface OutcomeSweepOptions {
   tenantId?: string
   /** Conversations per transaction. @defaultValue 500 */
   batchSize?: number
+  /** Awaited between batches with the last one's duration; false ends the sweep there (the rest waits for the next). */
+  between?: (batchMs: number) => Promise<boolean>
 }
 
 export interface KpiAggregateQuery {
@@ -107,9 +109,11 @@ export function createKpiOutcomes(sql: Sql) {
     async sweep(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, o: OutcomeSweepOptions = {}): Promise<number> {
       let judged = 0
       for (;;) {
+        const started = performance.now()
         const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.batchSize ?? 500)
         if (batch.claimed === 0) return judged
         judged += batch.judged
+        if (o.between && !(await o.between(performance.now() - started))) return judged
       }
     },
 

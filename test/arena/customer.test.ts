@@ -203,6 +203,8 @@ describe('scripted customer', () => {
     const offer = readScenario(task('91').user_scenario.instructions.reason_for_call)
     expect(offer.requests).toContain('I also want to return the e-reader I just bought. If the same item is available online, I\'m willing to exchange it to the same item.')
     expect(offer.rules).toContainEqual(expect.objectContaining({ trigger: 'refusal', say: 'Get the 32GB storage E-Reader instead.' }))
+    // "Make sure you mention these at the same time": the bicycle and the puzzle in one request.
+    expect(readScenario(task('99').user_scenario.instructions.reason_for_call).requests[0]).toMatch(/^I want to exchange my Bicycle .* The Jigsaw Puzzle in the same order also needs to be exchanged/)
     const refund = readScenario(task('11').user_scenario.instructions.reason_for_call)
     expect(refund.requests[0]).toBe('I want to return all things ordered. I have two payment methods and two orders, and I want to refund each order to the other order\'s payment method.')
     // An option list with "yes" in it asks for no confirmation: the refusal before it is what the customer answers.

@@ -2,7 +2,9 @@
 // ending may change, nothing else; a customer's return re-judges their earlier conversation; several sweepers share
 // the work with each conversation judged exactly once.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { startKpiSweepTimer } from '../../analytics/index.ts'
 import { DEFAULT_KPI_SETTINGS, judgeOutcomeRow } from '../../kpis/index.ts'
+import { createLogger } from '../../lib/log.ts'
 import { createKpiOutcomes, type KpiOutcomes } from '../../storage/index.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
@@ -88,4 +90,48 @@ test('four sweepers at once judge each of 400 conversations exactly once', async
   const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from conversation_outcomes where tenant_id = 'td'`
   expect(row!.n).toBe(400)
   expect(await outcomes.backlog(new Date(NOW))).toBe(0)
+})
+
+/** Open conversations of tenant `tenant`, each with one customer message, marked for the sweep. */
+async function insertOpen(tenant: string, n: number): Promise<void> {
+  await db.sql`insert into conversations (id, tenant_id, agent, status, created_at)
+    select ${tenant} || g, ${tenant}, 'bot', 'open', ${new Date(NOW - H)} from generate_series(1, ${n}) g`
+  await db.sql`insert into messages (id, conversation_id, role, text, created_at)
+    select ${tenant} || g || '.q', ${tenant} || g, 'customer', 'hello', ${new Date(NOW - H)} from generate_series(1, ${n}) g`
+}
+
+const judgedOf = async (tenant: string) =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from conversation_outcomes where tenant_id = ${tenant}`)[0]!.n
+
+describe('a paced sweep', () => {
+  test('is asked between batches, with each batch\'s duration, whether to go on; stopping leaves the rest marked', async () => {
+    await insertOpen('tp', 5)
+    const durations: number[] = []
+    const between = async (ms: number) => (durations.push(ms), durations.length < 2)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tp', batchSize: 2, between })).toBe(4)
+    expect(durations).toHaveLength(2)
+    expect(durations.every((ms) => ms > 0)).toBe(true)
+    expect(await judgedOf('tp')).toBe(4)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tp' })).toBe(1)
+  })
+
+  test("the worker's timer judges a backlog larger than a batch over its rests, and closing cuts a rest short", async () => {
+    await insertOpen('tq', 250)
+    const clock = { now: () => NOW }
+    const eager = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock, log: createLogger(), settings: DEFAULT_KPI_SETTINGS, intervalMs: 20, share: 0.5 })
+    while ((await judgedOf('tq')) < 250) await Bun.sleep(20)
+    await eager.close()
+    expect(await outcomes.backlog(new Date(NOW))).toBe(0)
+
+    await insertOpen('tr', 250)
+    // A rest 999 times its batch: the first batch is judged, then the sweep rests until closed.
+    const patient = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock, log: createLogger(), settings: DEFAULT_KPI_SETTINGS, intervalMs: 20, share: 0.001 })
+    while ((await judgedOf('tr')) === 0) await Bun.sleep(20)
+    const closing = performance.now()
+    await patient.close()
+    expect(performance.now() - closing).toBeLessThan(1000)
+    const judged = await judgedOf('tr')
+    expect(judged).toBeGreaterThan(0)
+    expect(judged).toBeLessThan(250)
+  })
 })

@@ -46,17 +46,20 @@ test('an answer to the agent\'s own question is never judged, and asking for a p
   expect(escalation).toMatchObject({ reason: 'agent.escalated', detail: 'customer_asked: asked for a person' })
 })
 
-test('a reply to the agent\'s pending proposal, and a short reply to its question, are never judged as new requests', async () => {
+test('a reply to the agent\'s pending proposal, and a short reply or one about its question, are never judged as new requests', async () => {
   const proposal = 'I can cancel the order with the grill for you. Shall I go ahead? Please reply "yes" to confirm.'
   h.emu.script({ match: { textIncludes: 'cancel the grill' }, reply: { text: proposal } },
     { match: { textIncludes: 'I regret' }, reply: { text: 'All right, I have not cancelled it. Which colour would you like?' } },
-    { match: { textIncludes: 'What would you suggest' }, reply: { text: 'I would keep it as it is.' } })
+    { match: { textIncludes: 'What would you suggest' }, reply: { text: 'Which hiking boots would you like instead?' } },
+    { match: { textIncludes: 'made of leather' }, reply: { text: 'Noted: leather, size 9.' } })
   const c = await h.newConversation('shop')
   expect(await h.reply(await h.post(c, 'I want to cancel the grill in my pending order'))).toBe(proposal)
   // Out of scope read alone (the topic model knows no "regret"): here it answers the proposal.
   const regret = await h.post(c, 'I regret and want to keep it.')
   expect(await h.reply(regret)).toBe('All right, I have not cancelled it. Which colour would you like?')
-  expect(await h.reply(await h.post(c, "I'm not sure. What would you suggest?"))).toBe('I would keep it as it is.')
+  expect(await h.reply(await h.post(c, "I'm not sure. What would you suggest?"))).toBe('Which hiking boots would you like instead?')
+  // Longer, and out of scope read alone: it takes up what the question was about.
+  expect(await h.reply(await h.post(c, 'Get the hiking boots with a size 9 but made of leather, they also need to be waterproof.'))).toBe('Noted: leather, size 9.')
   const why = (await h.call('GET', `/v1/conversations/${c}/turns/${regret}/why`)).body
   expect(why.topic).toBeNull()
 })

@@ -8,10 +8,14 @@ import { callTool, reply, type Step } from '../step.ts'
 import { authenticate } from './account.ts'
 import { isWrite } from './write-results.ts'
 
-/** "The total amount I can get back", "the total refund amount", "the total price of the refund". */
-export const asksRefundTotal = (text: string): boolean =>
-  /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:will|would|can|do) I get back\b/i.test(text)
+/** "The total amount I can get back", "the total refund amount", "how much money I will get back". */
+export const refundTotalQuestion = /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:(?:will|would|can|do) I|I (?:will|would|can)) get back\b/i
+/** "How much I need to pay today in total": the price differences of the conversation's exchanges. */
+export const paymentTotalQuestion = /\bhow much (?:do |will )?I (?:need to |have to )?pay\b[^.?!]*\b(?:in total|total|altogether)\b/i
+/** "My gift card balance after all these changes". */
+export const balanceQuestion = /\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i
 
+const asksRefundTotal = (text: string): boolean => refundTotalQuestion.test(text)
 const asksBalance = (text: string): boolean => /\bbalances?\b/i.test(text)
 
 const cents = (amount: number): number => Math.round(amount * 100)
@@ -42,6 +46,27 @@ export function refundTotalText(state: ConversationState): string {
   return `The refunds of this conversation: ${refunds.map((r) => `${money(r.cents)} (order ${r.orderId})`).join(', ')}; ${money(total)} in total.`
 }
 
+/** The price difference an exchange recorded on its order (positive: the customer pays). */
+function differenceOf(o: ToolOutcome): Refund | undefined {
+  if (!o.ok || o.call.name !== 'exchange_delivered_order_items') return undefined
+  try {
+    const order = JSON.parse(o.content) as { order_id?: string; exchange_price_difference?: number }
+    const d = order.exchange_price_difference
+    return typeof d === 'number' && order.order_id ? { orderId: order.order_id, cents: cents(d) } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** What the conversation's exchanges cost or give back, each with its order, and the net. */
+export function paymentTotalText(state: ConversationState): string {
+  const diffs = state.outcomes.flatMap((o) => differenceOf(o) ?? [])
+  if (diffs.length === 0) return 'No exchange in this conversation has a price difference to pay so far.'
+  const said = (c: number): string => (c >= 0 ? `${money(c)} to pay` : `${money(-c)} back`)
+  const net = diffs.reduce((s, d) => s + d.cents, 0)
+  return `The price differences of this conversation's exchanges: ${diffs.map((d) => `${said(d.cents)} (order ${d.orderId})`).join(', ')}; ${said(net)} in total.`
+}
+
 /** A finished task's closing line, with the refund total when the request asked for it ("…and how much I get back"). */
 export function withRefundTotal(state: ConversationState, step: Step): Step {
   if (step.action !== 'reply' || step.reason !== 'done' || !asksRefundTotal(state.userTexts.join(' '))) return step
@@ -59,6 +84,7 @@ export function accountFigures(state: ConversationState): Step {
   const auth = authenticate(state)
   if (auth) return auth
   const text = state.userTexts.join(' ')
+  if (paymentTotalQuestion.test(text)) return reply(`${paymentTotalText(state)} ${anythingElse}`, 'payment_total')
   if (!asksBalance(text)) return reply(`${refundTotalText(state)} ${anythingElse}`, 'refund_total')
   const load = freshUser(state, state.userId!)
   if (load) return load

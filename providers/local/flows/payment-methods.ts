@@ -1,30 +1,43 @@
-// The payment method a customer means, among the ones on their profile: by id, by last four digits, or by
-// kind ("my PayPal", "the gift card") when they hold exactly one of that kind or name its brand ("the visa
-// card"). Never a method not on file.
+// The payment method a customer means, among the ones on their profile: by id, by last four digits, by kind
+// ("my PayPal", "the gift card") when they hold exactly one of that kind, or by a card's brand ("the visa card").
+// A preference said "for both orders" holds for the later tasks too. Never a method not on file.
 import { describePaymentMethod } from '../replies.ts'
 import type { RetailUser } from '../retail-types.ts'
+import { extractEntities, type RetailEntities } from '../entities.ts'
 import type { ConversationState } from '../state.ts'
+
+const cardBrand = /\b(visa|mastercard|amex|discover)\b/i
 
 export type NamedMethod = { id: string } | { unknown: string } | { ambiguous: string[] } | undefined
 
-/** The method named in the current task (latest mention first), if any. */
+/** The method named in the current task (latest mention first), else one preferred for every order earlier. */
 export function namedPaymentMethod(state: ConversationState, user: RetailUser): NamedMethod {
+  return methodNamedIn(state.entities, state.userTexts, user) ?? standingPreference(state, user)
+}
+
+// "For both orders, I'd prefer the visa card": a preference for every order holds beyond the task it was said in.
+const forEveryOrder = /\bfor (?:both|all|each|every)(?: of)?(?: my| the)? orders\b/i
+
+function standingPreference(state: ConversationState, user: RetailUser): NamedMethod {
+  const said = [...state.earlierUserTexts, ...state.userTexts].reverse().find((t) => forEveryOrder.test(t))
+  return said ? methodNamedIn(extractEntities(said), [said], user) : undefined
+}
+
+/** The method the entities of some customer messages name: by id, last four digits, kind, or a card's brand. */
+function methodNamedIn(e: RetailEntities, texts: string[], user: RetailUser): NamedMethod {
   const methods = Object.entries(user.payment_methods)
-  const id = state.entities.paymentMethodIds[0]
+  const id = e.paymentMethodIds[0]
   if (id) return user.payment_methods[id] ? { id } : { unknown: id }
-  const four = state.entities.lastFour
+  const four = e.lastFour
   const byFour = four ? methods.filter(([, m]) => m.last_four === four) : []
   if (byFour[0]) return { id: byFour[0][0] }
-  const kind = state.entities.paymentKinds[0]
+  const kind = e.paymentKinds[0]
   if (!kind) return undefined
   const ofKind = methods.filter(([, m]) => m.source === kind).map(([k]) => k)
   if (ofKind.length === 1 && ofKind[0]) return { id: ofKind[0] }
-  // "The visa card" among a visa and a mastercard: the brand tells them apart.
-  const text = state.userTexts.join(' ').toLowerCase()
-  const ofBrand = ofKind.filter((k) => {
-    const brand = user.payment_methods[k]?.brand?.toLowerCase()
-    return brand !== undefined && new RegExp(`\\b${brand}\\b`).test(text)
-  })
+  // "The visa card" of a visa and a mastercard: the brand the customer named last.
+  const brand = [...texts].reverse().map((t) => cardBrand.exec(t)?.[1]?.toLowerCase()).find((b) => b)
+  const ofBrand = ofKind.filter((k) => user.payment_methods[k]?.brand?.toLowerCase() === brand)
   if (ofBrand.length === 1 && ofBrand[0]) return { id: ofBrand[0] }
   return ofKind.length === 0 ? { unknown: kind.replace('_', ' ') } : { ambiguous: ofKind }
 }

@@ -28,4 +28,11 @@ describe('out-of-scope detection', () => {
     expect([retail.verdict, retail.inScope]).toEqual(['allow', true])
     expect(retail.intent).toBe('return_order')
   }, TRAINING_MS)
+
+  test('what happened to the customer\'s own order, and figures about their refunds and gift card, are in scope', () => {
+    for (const text of ['I received two tablets and I only need one.', 'I want to know my gift card balance after all these changes are complete.', 'Finally, I want to know the total refund amount.', 'At the end of the day, can you tell me how much money I will get back.']) {
+      expect(checkTopic(text)).toMatchObject({ verdict: 'allow', inScope: true })
+    }
+    expect(checkTopic('I just bought a house, what is a good mortgage rate?').inScope).toBe(false)
+  }, TRAINING_MS)
 })

@@ -74,3 +74,16 @@ test('"which two t-shirts have I ordered": of the orders holding t-shirts, the o
   expect(said).toContain('polyester')
   expect(said).not.toContain('#W6876713')
 })
+
+test('"how much I need to pay today in total": the price difference each exchange recorded, and the net', async () => {
+  const c = await converse(retail.fx, [
+    "I'm Yusuf Rossi, zip code 19122. I received my order #W2378156 and wish to exchange the mechanical keyboard for the same one but with clicky switches and the smart thermostat for one compatible with Google Home instead of Apple HomeKit.",
+    "I'd go for no backlight.", 'Yes.', 'Next, I want to know how much I need to pay today in total.',
+  ])
+  expect(c.writes.map((w) => w.name)).toEqual(['exchange_delivered_order_items'])
+  const order = await retail.fx.executor.executeTool({ tool: 'get_order_details', args: { order_id: '#W2378156' }, idempotencyKey: 'check-difference' })
+  if (!order.ok) throw new Error(order.error.message)
+  const difference = Number((order.output as { exchange_price_difference?: number }).exchange_price_difference)
+  const said = `$${Math.abs(difference).toFixed(2)} ${difference >= 0 ? 'to pay' : 'back'}`
+  expect(c.replies.at(-1)?.text).toContain(`The price differences of this conversation's exchanges: ${said} (order #W2378156); ${said} in total.`)
+})
