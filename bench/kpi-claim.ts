@@ -33,8 +33,9 @@ await conversations('gone', 'tg', DELETED)
 await sql`delete from conversations where tenant_id = 'tg'`
 await conversations('marked', 'tm', MARKS)
 await sql`vacuum analyze`
-const [{ settles }] = (await sql<{ settles: boolean }[]>`select exists (select 1 from information_schema.columns
-  where table_schema = current_schema() and table_name = 'kpi_dirty' and column_name = 'marked_at') as settles`) as [{ settles: boolean }]
+const [row] = await sql<{ settles: boolean }[]>`select exists (select 1 from information_schema.columns
+  where table_schema = current_schema() and table_name = 'kpi_dirty' and column_name = 'marked_at') as settles`
+const settles = row!.settles
 const time = async (f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); return performance.now() - t0 }
 const median = (xs: number[]) => round(percentile([...xs].sort((a, b) => a - b), 50))
 
