@@ -26,7 +26,7 @@ beforeAll(async () => {
   store = await s3.store('warehouse-worker')
   platform = await startPlatform(testConfig(redis.prefix, db.schema, {
     ROLE: 'worker', EXPORT_PARQUET_BUCKET: 'warehouse-worker', EXPORT_PARQUET_PREFIX: 'lake', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: 'true',
-    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', KPI_SWEEP_MS: '200', QA_SAMPLE_CHECK_MS: '0', SYSTEMIC_CHECK_MS: '0',
+    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', KPI_SWEEP_MS: '200', KPI_SETTLE_MS: '300', QA_SAMPLE_CHECK_MS: '0', SYSTEMIC_CHECK_MS: '0',
   }))
 })
 afterAll(async () => {
