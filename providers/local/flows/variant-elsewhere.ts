@@ -7,8 +7,11 @@ import { squash } from './items.ts'
 import { statusNamed } from './order-clues.ts'
 import { clausesAbout } from './variants.ts'
 
-const typeInOrder = /\b(?:type|kind|model|version|variant|one)(?: that is| that s| which is)? (?:in|from) (?:my|the|another|the other) ([a-z ]{0,20}?)order\b/
-const sameAsOne = /\bsame (?:type|kind|model|version|one) as (?:the one|what|mine)\b([a-z ]{0,40})/
+const typeInOrder = /\b(?:type|kind|model|version|variant|one)(?: that is| that s| which is)? (?:in|from) (?:my|the|another|the other) ([a-z ]{0,20}?)order\b/i
+const sameAsOne = /\bsame (?:type|kind|model|version|one) as (?:the one|what|mine)\b([a-z ]{0,40})/i
+
+/** The text without the words pointing at the other order: its status ("I already received") is not the changed order's. */
+export const withoutVariantElsewhere = (text: string): string => text.replace(typeInOrder, ' ').replace(sameAsOne, ' ')
 
 // An order received and since sent into an exchange or return (maybe earlier in this conversation) was still received.
 const afterDelivery = /^(?:exchange|return) requested$/
