@@ -57,8 +57,15 @@ function holdsWhatIsNamed(state: ConversationState, orderId: string): boolean {
   return !order || holders.length === 0 || holders.includes(order)
 }
 
+// "I change my mind to PayPal, and only modify the backpack", said to a proposal about one order: the revision is of that order.
+function revisedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.affirmative !== undefined || !state.previousAssistantText.includes(confirmMarker)) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 && ids[0] && state.orders.get(ids[0])?.items.some((i) => namesProduct(state.lastUserText, i.name)) ? ids[0] : undefined
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
+  const confirmed = confirmedOrder(state) ?? [thatOrder(state), revisedOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)

@@ -41,3 +41,25 @@ describe('the new variant in the customer\'s words', () => {
     expect(c.writes).toEqual([])
   })
 })
+
+describe('a proposal revised before the yes', () => {
+  test('"I change my mind to using PayPal, and also decide to only modify the backpack": the same order, a new proposal, written only after its yes', async () => {
+    const c = await converse(retail.fx, [
+      'Ivan Khan, zip code 28243. I sent an order to my son\'s address in Washington DC by mistake, please change it to my default address.',
+      'Yes, keep looking.',
+      'Yes.',
+      'I also want to adjust the desk lamp to be black color, and the backpack to be medium size and polyester material instead. If multiple colors are available for the backpack, I prefer grey.',
+      'Gift card.',
+      'I change my mind to using PayPal, and also decide to only modify the backpack.',
+    ])
+    const last = c.replies.at(-1)?.text ?? ''
+    expect(last).toContain('To confirm, modify in order #W5270061: Backpack (navy, small, nylon, laptop), item 2492465580, $201.95 → Backpack (grey, medium, polyester, laptop), item 5917587651')
+    expect(last).not.toContain('Desk Lamp')
+    expect(last).toContain('paypal_7729105')
+    expect(c.writes.map((w) => w.name)).toEqual(['modify_pending_order_address'])
+    const done = await converse(retail.fx, ['Yes.'], c.messages)
+    expect(writesOf(done)).toEqual([['modify_pending_order_items', {
+      order_id: '#W5270061', item_ids: ['2492465580'], new_item_ids: ['5917587651'], payment_method_id: 'paypal_7729105',
+    }]])
+  })
+})
