@@ -63,3 +63,11 @@ describe('a proposal revised before the yes', () => {
     }]])
   })
 })
+
+describe('which item', () => {
+  test('"the speaker that is more expensive" of two in one order: the pricier one is proposed for return', async () => {
+    const c = await converse(retail.fx, ['aarav.santos8320@example.com. I want to return the speaker that is more expensive in order #W8528674.'])
+    expect(c.replies.at(-1)?.text).toContain('To confirm, return from order #W8528674: Bluetooth Speaker (blue, 10 hours, no), item 6704763132, $305.45')
+    expect(c.writes).toEqual([])
+  })
+})
