@@ -12,6 +12,7 @@ import { itemsInDoubt } from './item-doubts.ts'
 import { holdsNamedItems, namedItems, newItemIds } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
+import { variantElsewhere } from './variant-elsewhere.ts'
 import { chooseVariant, otherProductWish } from './variants.ts'
 
 interface Swap { item: RetailItem; variant: RetailVariant }
@@ -40,10 +41,11 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
   for (const item of items) {
     const product = products.get(item.product_id)
     if (!product) return reply(`I could not load the details of ${item.name}.`, 'product_lookup_failed')
-    const byId = given.map((id) => product.variants[id]).find((v) => v !== undefined)
+    const byId = given.map((id) => product.variants[id]).find((v) => v !== undefined) ?? variantElsewhere(state, order, item, product)
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
-    const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems)
+    const owned = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
+    const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems, owned)
     if ('variant' in choice) {
       if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
       continue

@@ -66,8 +66,8 @@ function describedOtherwise(text: string, item: RetailItem): boolean {
 }
 
 // "Return the more expensive one" of two tablets: the item picked by its price among those of one product.
-// ("A cheaper one" asks for a new variant, not for one of the items.)
-const comparedPrice = /\bthe (?:(more|less) expensive|(pricier|cheaper)) (?:one|item)\b/gi
+// ("A cheaper one" asks for a new variant, not for one of the items; "the speaker that is more expensive" picks one.)
+const comparedPrice = /\bthe (?:(more|less) expensive|(pricier|cheaper)) (?:one|item)\b|\b(?:that|which) (?:is|was) (?:the )?(more|less) expensive\b/gi
 
 /**
  * +1 for "the more expensive one", -1 for "the cheaper one", undefined when the customer compared no prices; the
@@ -76,7 +76,7 @@ const comparedPrice = /\bthe (?:(more|less) expensive|(pricier|cheaper)) (?:one|
 export function comparedPriceIn(text: string): 1 | -1 | undefined {
   const m = [...text.matchAll(comparedPrice)].at(-1)
   if (!m) return undefined
-  return m[1] === 'more' || m[2]?.toLowerCase() === 'pricier' ? 1 : -1
+  return (m[1] ?? m[3])?.toLowerCase() === 'more' || m[2]?.toLowerCase() === 'pricier' ? 1 : -1
 }
 
 /** Of items of one product, the one whose price the customer's comparison picks. */

@@ -23,7 +23,10 @@ const statusWords: [RegExp, (status: string) => boolean][] = [
 ]
 
 /** The status the customer's words name, as a test of an order status; undefined when they name none. */
-export const statusNamed = (text: string): ((status: string) => boolean) | undefined => statusWords.find(([words]) => words.test(text))?.[1]
+export function statusNamed(text: string): ((status: string) => boolean) | undefined {
+  const said = statusWords.map(([words, fits]) => [words.exec(text)?.index ?? Infinity, fits] as const).sort((a, b) => a[0] - b[0])[0]
+  return said && said[0] !== Infinity ? said[1] : undefined
+}
 
 /** "My pending order", "the tablet I received", "my cancelled order": the orders in the status named. */
 export function byStatusNamed(text: string, orders: RetailOrder[]): RetailOrder[] {

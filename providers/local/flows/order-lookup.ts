@@ -9,6 +9,7 @@ import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { byComparedPrice, comparedPriceIn, countedAcrossOrders, holdsNamedItems, namedItems, namesProduct } from './items.ts'
 import { byAddressNamed, byStatusNamed, describedItems, keepFitting, statusNamed } from './order-clues.ts'
+import { withoutVariantElsewhere } from './variant-elsewhere.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -56,8 +57,15 @@ function holdsWhatIsNamed(state: ConversationState, orderId: string): boolean {
   return !order || holders.length === 0 || holders.includes(order)
 }
 
+// "I change my mind to PayPal, and only modify the backpack", said to a proposal about one order: the revision is of that order.
+function revisedOrder(state: ConversationState): string | undefined {
+  if (state.lastEntities.affirmative !== undefined || !state.previousAssistantText.includes(confirmMarker)) return undefined
+  const ids = [...new Set(state.previousAssistantText.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 && ids[0] && state.orders.get(ids[0])?.items.some((i) => namesProduct(state.lastUserText, i.name)) ? ids[0] : undefined
+}
+
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
+  const confirmed = confirmedOrder(state) ?? [thatOrder(state), revisedOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
@@ -103,7 +111,7 @@ function namedAcrossOrders(state: ConversationState): boolean {
   const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
   const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
   // "The pending boots" leaves the delivered boots out of the request.
-  const said = statusNamed(state.userTexts.join(' '))
+  const said = statusNamed(withoutVariantElsewhere(state.userTexts.join(' ')))
   const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && (!said || said(statusBefore(o))) && holdsNamedItems(state)(o))
   const orderOf = new Map<string, string>()
   for (const o of holding) {
@@ -136,7 +144,7 @@ function holdsDescribed(state: ConversationState, orders: RetailOrder[]): (order
  * products they name and which of them ("the 15-inch one"), "in the same order", "the one I placed most recently".
  */
 function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
-  const text = state.userTexts.join(' ')
+  const text = withoutVariantElsewhere(state.userTexts.join(' '))
   let left = byAddressNamed(text, byStatusNamed(text, orders), state.user?.address)
   left = keepFitting(left, holdsNamedItems(state))
   left = keepFitting(left, holdsDescribed(state, left))

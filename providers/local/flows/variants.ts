@@ -3,6 +3,8 @@
 // options they keep or do not care about, relative wishes ("a less bright one"), rankings and price.
 import type { RetailItem, RetailProduct, RetailVariant } from '../retail-types.ts'
 import { escape, namesProduct, squash } from './items.ts'
+import { partAbout } from './message-parts.ts'
+import { distinguishingPart, letterSizePattern, withNumberWord } from './value-words.ts'
 
 // How customers write some units ("4 foot" for "4 ft", "34 inches" for "34 inch").
 const unitWords: [RegExp, string][] = [[/\bft$/, '(?:ft|foot|feet)'], [/\binch$/, '(?:inch|inches)'], [/\binches$/, '(?:inch|inches)']]
@@ -20,15 +22,17 @@ function valuePattern(key: string, value: string, siblings: string[]): string {
   if (val === 'yes' || val === 'no') return yesNoPattern(key, val)
   // "no backlight" names the value "none" of the option "backlight"; a one-letter size needs the word "size".
   if (val === 'none') return `\\bno ${escape(squash(key))}\\b`
-  if (val.length <= 2) return `\\bsize ${escape(val)}\\b`
+  if (val.length <= 2) return letterSizePattern(val)
   // A brand-like value is named by its first word too ("Google Home" for "Google Assistant"), unless the
   // option's other values share that word ("Brand A", "Brand B").
   const head = val.split(' ')[0] ?? ''
   const sharedHead = siblings.some((s) => s !== value && squash(s).split(' ')[0] === head)
   const unit = unitWords.reduce((p, [re, words]) => p.replace(re, words), escape(val))
-  const whole = val.includes(' ') && head.length >= 5 && !sharedHead ? `(?:${unit}|${escape(head)})` : unit
-  // "500 pieces less" is a difference, not the value 500.
-  return `\\b${whole}\\b(?!\\s+(?:[a-z]+\\s+)?(?:more|less|fewer|larger|smaller|bigger|higher|lower)\\b)`
+  const part = distinguishingPart(val, siblings.map(squash))
+  const whole = val.includes(' ') && head.length >= 5 && !sharedHead ? `(?:${unit}|${escape(head)})` : part ? `(?:${unit}|${escape(part)})` : withNumberWord(unit, val)
+  // "500 pieces less" is a difference, not the value 500; "medium sized" is a size, not a medium ventilation.
+  const sized = /size/.test(squash(key)) ? '' : '(?! sized\\b)'
+  return `\\b${whole}\\b${sized}(?!\\s+(?:[a-z]+\\s+)?(?:more|less|fewer|larger|smaller|bigger|higher|lower)\\b)`
 }
 
 /** The values of each option of the product, as the catalogue lists them. */
@@ -141,7 +145,7 @@ function rankingIn(text: string): { said: string; ranking: string[] } | undefine
 }
 
 /** The part of the request about this product ("…, and the desk lamp to a less bright one (prefer …)"), or '' when no part names it. */
-function clausesAbout(text: string, product: RetailProduct): string {
+export function clausesAbout(text: string, product: RetailProduct): string {
   return text.split(/(?<=[.;!?])\s+|,?\s+and\s+(?=(?:the|my|for)\b)/).filter((c) => namesProduct(c, product.name)).join(' ')
 }
 
@@ -208,9 +212,9 @@ interface OptionWishes {
  * Each option's acceptable values: the values the customer named (other than the current one when they name
  * it too), the values "or above" one, or the current one for a kept option.
  */
-function wantedValues(texts: string[], plain: string, product: RetailProduct, current: RetailItem): OptionWishes {
+function wantedValues(texts: string[], plain: string, product: RetailProduct, current: RetailItem, otherProducts: string[]): OptionWishes {
   const all = optionValues(product)
-  const wanted = mentionedValues(texts.map((t) => squash(t)), product, current)
+  const wanted = mentionedValues(texts.map((t) => squash(partAbout(t, product, otherProducts))), product, current)
   const chains = new Set<string>()
   const anyOf = new Set<string>()
   for (const [key, values] of wanted) {
@@ -237,8 +241,8 @@ function fitting(available: RetailVariant[], { wanted, chains }: OptionWishes): 
   return left
 }
 
-// Words after "for a …" that still ask for a variant ("for a new one", "for a bigger size").
-const variantWords = new Set('one new different other another same similar better cheaper bigger smaller larger longer shorter size color colour version model variant option replacement refund pair'.split(' '))
+// Words after "for a …" that still ask for a variant ("for a new one", "for a bigger size", "to a two-piece black one").
+const variantWords = new Set('one new different other another same similar better cheaper bigger smaller larger longer shorter size color colour version model variant option replacement refund pair small medium large two three four five six'.split(' '))
 
 /**
  * "Change the luggage set for a coat": the thing asked for instead is no option of this product, so it is
@@ -257,9 +261,10 @@ export function otherProductWish(texts: string[], product: RetailProduct): strin
  * every option value they mentioned and every relative wish they made ("a less bright one", "1000 more
  * pieces"), in the order of preference they gave, and otherwise as close to the current item as possible.
  * `texts` are the customer's messages, oldest first; `byPriceAllowed` lets "the cheapest" said of the
- * whole request choose (with several items it counts only where said of this product).
+ * whole request choose (with several items it counts only where said of this product); `otherProducts` names
+ * the products of the customer's other items, whose wishes a message may state beside this one's.
  */
-export function chooseVariant(texts: string[], product: RetailProduct, current: RetailItem, byPriceAllowed = true): VariantChoice {
+export function chooseVariant(texts: string[], product: RetailProduct, current: RetailItem, byPriceAllowed = true, otherProducts: string[] = []): VariantChoice {
   const text = texts.join(' ')
   const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const clauses = clausesAbout(text, product)
@@ -268,7 +273,7 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   const ranking = preference?.ranking
   const unranked = preference ? texts.map((t) => t.replace(preference.said, ' ')) : texts
   const plain = squash(unranked.join(' '))
-  const wishesByOption = wantedValues(unranked, plain, product, current)
+  const wishesByOption = wantedValues(unranked, plain, product, current, otherProducts)
   const { wanted: mentioned, chains, anyOf } = wishesByOption
   const free = new Set(freeOptions(plain, current))
   const wishes = relativeWishes.flatMap(([pattern, wish]) => {
