@@ -1,7 +1,7 @@
 // Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
 // other" one when they correct us), "it" for the order of the previous request, or the only order on
 // the account that fits the request (its status, the items named). Never another customer's order.
-import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
+import { askToAuthenticate, confirmMarker, describeItems, refusalOffer } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
 import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
@@ -41,6 +41,13 @@ function confirmedOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+/** The order of a refusal whose alternative the customer took in this task ("Yes, cancel the whole order"). */
+export function offerTaken(state: ConversationState): string | undefined {
+  const taken = state.taskAnswers.findLast((a) => a.asked.endsWith(refusalOffer) && extractEntities(a.answer).affirmative === true)
+  const ids = [...new Set(taken?.asked.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
 // "Return everything on that order", answering the agent's message about one order.
 function thatOrder(state: ConversationState): string | undefined {
   if (!/\b(?:that|this|the same) order\b/i.test(state.lastUserText)) return undefined
@@ -56,7 +63,7 @@ function holdsWhatIsNamed(state: ConversationState, orderId: string): boolean {
 }
 
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
+  const confirmed = confirmedOrder(state) ?? offerTaken(state) ?? [thatOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
