@@ -1,7 +1,7 @@
 // Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
 // other" one when they correct us), "it" for the order of the previous request, or the only order on
 // the account that fits the request (its status, the items named). Never another customer's order.
-import { askToAuthenticate, confirmMarker, describeItems, refusalOffer } from '../replies.ts'
+import { anythingElse, askToAuthenticate, confirmMarker, describeItems, refusalOffer } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
 import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
@@ -173,7 +173,11 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
   if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
-  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want)))
+  // Once the orders holding "all" the things named are done, an order holding none of them is not one of them.
+  const holds = holdsNamedItems(state)
+  const afterAll = changed.length > 0 && coversAll(state) && [...state.orders.values()].some((o) => o.user_id === state.userId && holds(o))
+  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want))).filter((o) => !afterAll || holds(o))
+  if (afterAll && fitting.length === 0) return reply(anythingElse, 'done')
   if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
   // "Return the laptop I just received" when the one laptop is still pending: that order, so the flow says
   // why the request does not apply to it instead of asking for an order id the customer does not know.

@@ -15,3 +15,15 @@ test('"all my pending order addresses to the DC address, along with my default a
   expect(writes.filter(([tool]) => tool === 'modify_pending_order_address').length).toBeGreaterThan(1)
   expect(writes.at(-1)).toEqual(['modify_user_address', { user_id: 'yusuf_hernandez_6785', ...dc }])
 })
+
+test('cancelling the things named across orders cancels the orders holding them, and no other pending order', async () => {
+  const c = await converse(retail.fx, [
+    'Due to some life changes, I no longer need hiking boots, watch, keyboard, charger, jacket, and running shoes.',
+    'I want to cancel them.', 'It\'s james.kim1995@example.com.', 'Yes, go ahead.', 'yes', 'yes',
+  ])
+  expect(writesOf(c)).toEqual([
+    ['cancel_pending_order', { order_id: '#W3289292', reason: 'no longer needed' }],
+    ['cancel_pending_order', { order_id: '#W9722559', reason: 'no longer needed' }],
+  ])
+  expect(c.replies.at(-1)?.text).toEndWith('Let me know if there is anything else I can help you with.')
+})
