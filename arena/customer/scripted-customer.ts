@@ -81,6 +81,8 @@ class ScriptedConversation implements SimulatedCustomer {
     }
     const request = this.takeRequests()
     if (request) return `${this.rng.pick(NEXT)}${request}`
+    // Asked what they want done, the action their scenario's first condition presupposes, never one it does not name.
+    if (seen.asksWhatToDo && this.script.presumedAction) return `I want to ${this.script.presumedAction} them.`
     if (seen.asksSomething && !seen.offersMore) return this.rng.pick(['I\'m not sure. What would you suggest?', 'Whatever you think is right.', 'I don\'t know.'])
     return null
   }
