@@ -7,6 +7,8 @@ export interface AgentReading {
   asksNameOrZip: boolean
   asksUserId: boolean
   asksOrderId: boolean
+  /** Which address to use (a new shipping or default address). */
+  asksAddress: boolean
   /** Which of several things they mean ("Which one would you like to return?"). */
   asksWhich: boolean
   asksReason: boolean
@@ -36,6 +38,7 @@ export function readAgent(text: string): AgentReading {
     asksNameOrZip: asks(/\b(full name|first name|last name|your name|zip|postal code)\b/),
     asksUserId: asks(/\buser ?id\b/),
     asksOrderId: asks(/\border (id|number)s?\b|\bwhich order\b/),
+    asksAddress: asks(/\b(new address|which address|what address|what is the address)\b/),
     asksWhich: asks(/\bwhich (one|of (these|them|the))\b|\bmore than one\b/),
     // A proposal that states the reason ("reason: no longer needed. Shall I go ahead?") asks for a yes, not a reason.
     asksReason: asks(/\breason\b/) && !asksConfirmation,

@@ -8,6 +8,8 @@ export interface Persona {
   zip?: string
   emails: string[]
   userId?: string
+  /** Where they live, when the scenario gives the street address ("you live in 445 Maple Drive, …, 76165"). */
+  address?: string
   /** They do not remember (or do not have) an email address. */
   forgetsEmail: boolean
   /** They do not remember the order number. */
@@ -34,12 +36,14 @@ export function readPersona(instructions: UserInstructions): Persona {
   const fromId = userId?.split('_').map((p) => p[0]!.toUpperCase() + p.slice(1))
   const zips = known.match(/\b\d{5}\b/g)
   const style = instructions.task_instructions
+  const address = /\blive (?:in|at) (\d+ [^.]*?\b\d{5})\b/i.exec(known)?.[1]
   return {
     firstName: first ?? fromId?.[0],
     lastName: last ?? fromId?.[1],
     zip: zips?.at(-1),
     emails: [...known.matchAll(EMAIL)].map((m) => m[0].replace(/\.$/, '')),
     userId,
+    ...(address ? { address } : {}),
     forgetsEmail: /\b(not|n't) (remember|know|have)\b[^.]*\bemail/i.test(unknown),
     forgetsOrderId: /\b(not|n't) remember the order (number|id)/i.test(instructions.reason_for_call),
     reserved: /private|mysterious|reveal (minimal|much)|reluctant|do not want to reveal/i.test(style),

@@ -4,12 +4,14 @@
 import { sentence, toFirstPerson } from './perspective.ts'
 
 /** What in the agent's message sets a rule off. */
-export type Trigger = 'confirmation' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'refusal'
+export type Trigger = 'confirmation' | 'done' | 'order-id' | 'zip' | 'reason' | 'retry' | 'which' | 'payment' | 'refusal'
 
 export interface Rule {
   trigger: Trigger
   /** What the customer says when it fires (each rule fires once). */
   say: string
+  /** The request it qualifies (the one before it in the scenario), if any. */
+  about?: string
 }
 
 export interface ScenarioScript {
@@ -66,7 +68,7 @@ function cancelReasons(text: string): CancelReason[] {
 
 /** `reasonForCall` holds the requests; `taskInstructions` (how to behave) may also say why they cancel. */
 export function readScenario(reasonForCall: string, taskInstructions = ''): ScenarioScript {
-  const text = reasonForCall.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
+  const text = withoutSecrets(reasonForCall)
   const requests: string[] = []
   const rules: Rule[] = []
   const refusals: string[] = []
@@ -84,7 +86,9 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
       const trigger = triggerOf(rule[1]!)
       const said = speech(rule[2]!)
       // "If the agent asks you to confirm, you regret and want to keep it": a real customer's answer starts with no.
-      rules.push({ trigger, say: trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said })
+      const say = trigger === 'confirmation' && /\bregret\b|\bkeep it\b/i.test(said) && !/^no\b/i.test(said) ? `No, ${/^I\b/.test(said) ? said : said[0]!.toLowerCase() + said.slice(1)}` : said
+      const about = requests.at(-1)
+      rules.push(about ? { trigger, say, about } : { trigger, say })
       continue
     }
     if (SECRET.test(raw)) continue
@@ -115,6 +119,18 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
   }
 }
 
+/**
+ * The scenario without what the customer keeps to themselves: a secret parenthetical, and the fact it marks
+ * ("The correct item id is 5206946487 (do not share this with the agent)."); a request keeps its words.
+ */
+function withoutSecrets(text: string): string {
+  return text.split(/(?<=[.!?])\s+/).map((sentence) => {
+    const secret = [...sentence.matchAll(/\(([^)]*)\)/g)].some((m) => SECRET.test(m[1]!))
+    const said = sentence.replace(/\s*\(([^)]*)\)/g, (m, inner: string) => (SECRET.test(inner) ? '' : m))
+    return secret && !WANTS.test(said) ? '' : said
+  }).filter((sentence) => sentence !== '').join(' ')
+}
+
 function splitSentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+(?=[A-Z(#])/)
@@ -123,12 +139,16 @@ function splitSentences(text: string): string[] {
 }
 
 function triggerOf(condition: string): Trigger {
+  // "Once the agent has confirmed the changes": the changes are made, not proposed.
+  if (/\b(?:has|have) (?:confirmed|made|done|completed)\b/i.test(condition)) return 'done'
   if (/confirm/i.test(condition)) return 'confirmation'
   if (/order (id|number)/i.test(condition)) return 'order-id'
   if (/zip/i.test(condition)) return 'zip'
   if (/reason/i.test(condition)) return 'reason'
   if (/double.?check|error|doesn't work|does not work|fails|different item/i.test(condition)) return 'retry'
   if (/\bwhich\b/i.test(condition)) return 'which'
+  // "If a price difference is needed to pay": said when asked how to pay (not "if the gift card is not possible").
+  if (/\b(pay|payment|price difference)\b/i.test(condition) && !/\b(not|cannot|can't|fails?)\b/i.test(condition)) return 'payment'
   return 'refusal'
 }
 

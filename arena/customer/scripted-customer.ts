@@ -22,7 +22,7 @@ export const MAX_CUSTOMER_TURNS = 25
 const GREETINGS = ['', 'Hi. ', 'Hello! ', 'Hi there, ', 'Hey, ', 'Good morning. ']
 const YES = ['Yes.', 'Yes, please proceed.', 'Yes, go ahead.', 'yes', 'Confirmed, please go ahead.', 'Yes please.']
 const NEXT = ['Also, ', 'One more thing: ', 'Another thing. ', '', 'Next, ']
-const PAYMENT = /\b(pay ?pal|gift card|credit card|visa|mastercard|original payment)\b/i
+const PAYMENT = /\b(pay ?pal|gift ?card|credit card|visa|mastercard|original payment)\b/i
 const GENERIC = new Set(['order', 'cancelling', 'what', 'which', 'shall', 'please', 'your', 'the', 'this', 'that', 'item', 'items', 'reason'])
 const COUNTER = ['Why do you need that?', 'Is that really necessary?', 'Can\'t you look it up yourself?', 'What do you need it for?']
 
@@ -48,6 +48,10 @@ class ScriptedConversation implements SimulatedCustomer {
   private next = 0
   private turns = 0
   private countered = false
+  /** The identities said so far: after "not found" they try one they have not said yet. */
+  private readonly emailsGiven: string[] = []
+  private nameGiven = false
+  private paymentWish: string | undefined
   private pending: string | undefined
   /** The request(s) said last: which order "which order?" is about. */
   private lastSaid = ''
@@ -81,6 +85,9 @@ class ScriptedConversation implements SimulatedCustomer {
     }
     const request = this.takeRequests()
     if (request) return `${this.rng.pick(NEXT)}${request}`
+    // "Once the agent has confirmed the changes, you regret it": said when the agent reports them done.
+    const afterDone = seen.offersMore ? this.fire('done') : undefined
+    if (afterDone) return afterDone
     // Asked what they want done, the action their scenario's first condition presupposes, never one it does not name.
     if (seen.asksWhatToDo && this.script.presumedAction) return `I want to ${this.script.presumedAction} them.`
     if (seen.asksSomething && !seen.offersMore) return this.rng.pick(['I\'m not sure. What would you suggest?', 'Whatever you think is right.', 'I don\'t know.'])
@@ -89,7 +96,7 @@ class ScriptedConversation implements SimulatedCustomer {
 
   /** The answer to a question about who they are or which order, if the agent asked one. */
   private answer(seen: AgentReading, agentText: string): string | undefined {
-    if (seen.notFound) return this.fire('retry') ?? this.fire('zip') ?? (seen.asksOrderId ? this.fire('order-id') : undefined)
+    if (seen.notFound) return this.fire('retry') ?? this.fire('zip') ?? (seen.asksOrderId ? this.fire('order-id') : undefined) ?? this.otherIdentity(seen)
     // "If the agent asks for which laptop, it is 15-inch": said to "which order" about the laptops too.
     if (seen.asksOrderId) return this.fire('order-id') ?? this.fire('which') ?? this.orderId()
     if (seen.asksWhich) {
@@ -98,16 +105,24 @@ class ScriptedConversation implements SimulatedCustomer {
     }
     if (seen.asksEmail || seen.asksUserId || seen.asksNameOrZip) return this.identityAnswer(seen)
     if (seen.asksReason) return this.fire('reason') ?? this.cancelReason(agentText)
-    if (seen.asksPaymentMethod) return this.paymentPreference()
+    // A customer the scenario gives no preference leaves the choice to the agent rather than ignoring the question.
+    if (seen.asksPaymentMethod) return this.paymentPreference() ?? 'I have no preference.'
+    if (seen.asksAddress && this.persona.address) return `It's ${this.persona.address}.`
     return undefined
   }
 
-  /** Asked how to pay, the scenario's word on it ("I want to use my PayPal account for any additional payment"), said now rather than later. */
+  /**
+   * Asked how to pay, the scenario's word on it ("I want to use my PayPal account for any additional payment"),
+   * said now rather than later; or its rule for it ("If a price difference is needed to pay, you prefer gift card payment").
+   */
   private paymentPreference(): string | undefined {
+    // "For both orders, I'd prefer the visa card": a standing wish, said again each time the agent asks.
+    if (this.paymentWish) return this.paymentWish
     const i = this.requests.findIndex((r) => PAYMENT.test(r))
-    if (i < 0) return undefined
+    if (i < 0) return this.fire('payment')
     const said = this.requests[i]!
     if (i >= this.next) this.requests.splice(i, 1)
+    this.paymentWish = said
     return said
   }
 
@@ -128,18 +143,37 @@ class ScriptedConversation implements SimulatedCustomer {
   private identityAnswer(seen: AgentReading): string {
     const p = this.persona
     const name = fullName(p)
-    if (seen.asksNameOrZip && name && p.zip) return this.fire('zip') ?? `${name}, zip code ${p.zip}.`
-    if (seen.asksEmail && p.emails.length > 0) return `It's ${p.emails[0]}.`
+    if (seen.asksNameOrZip && name && p.zip) return this.fire('zip') ?? this.giveName(`${name}, zip code ${p.zip}.`)
+    if (seen.asksEmail && p.emails[0]) return this.giveEmail(p.emails[0], 'It\'s')
     if (seen.asksUserId && p.userId) return `My user id is ${p.userId}.`
     const forgot = p.forgetsEmail ? 'I don\'t remember my email address.' : 'I\'d rather not give my email.'
-    return name && p.zip ? `${forgot} My name is ${name} and my zip code is ${p.zip}.` : forgot
+    return name && p.zip ? this.giveName(`${forgot} My name is ${name} and my zip code is ${p.zip}.`) : forgot
+  }
+
+  /** No account for the email they gave: the next email they know, or their name and zip, if they have one not tried yet. */
+  private otherIdentity(seen: AgentReading): string | undefined {
+    if (!seen.asksEmail && !seen.asksNameOrZip) return undefined
+    const next = this.persona.emails.find((e) => !this.emailsGiven.includes(e))
+    if (next) return this.giveEmail(next, 'Try my other email:')
+    const name = fullName(this.persona)
+    return name && this.persona.zip && !this.nameGiven ? this.giveName(`${name}, zip code ${this.persona.zip}.`) : undefined
+  }
+
+  private giveEmail(email: string, lead: string): string {
+    this.emailsGiven.push(email)
+    return `${lead} ${email}.`
+  }
+
+  private giveName(said: string): string {
+    this.nameGiven = true
+    return said
   }
 
   private identity(volunteered: boolean): string {
     const p = this.persona
     const name = fullName(p)
-    if (p.emails.length > 0 && (!name || !p.zip || this.rng.chance(0.5))) return `${name ? `I'm ${name}, ` : ''}my email is ${p.emails[0]}.`
-    if (name && p.zip) return volunteered ? `I'm ${name}, zip code ${p.zip}.` : `${name}, ${p.zip}.`
+    if (p.emails[0] && (!name || !p.zip || this.rng.chance(0.5))) return this.giveEmail(p.emails[0], `${name ? `I'm ${name}, ` : ''}my email is`)
+    if (name && p.zip) return this.giveName(volunteered ? `I'm ${name}, zip code ${p.zip}.` : `${name}, ${p.zip}.`)
     return p.userId ? `My user id is ${p.userId}.` : ''
   }
 
@@ -192,8 +226,10 @@ class ScriptedConversation implements SimulatedCustomer {
     return i < 0 ? undefined : this.rules.splice(i, 1)[0]!.say
   }
 
+  /** A rule for what the agent said, preferring one about the request in hand ("if that is not possible" after the skateboard). */
   private fire(trigger: Trigger): string | undefined {
-    const i = this.rules.findIndex((r) => r.trigger === trigger)
+    const about = this.rules.findIndex((r) => r.trigger === trigger && r.about !== undefined && this.lastSaid.includes(r.about))
+    const i = about >= 0 ? about : this.rules.findIndex((r) => r.trigger === trigger)
     if (i < 0) return undefined
     return this.rules.splice(i, 1)[0]!.say
   }

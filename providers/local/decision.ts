@@ -6,7 +6,7 @@ import type { IntentModel } from './classifier.ts'
 import { fnv1a } from './dataset.ts'
 import { extractEntities, type RetailEntities } from './entities.ts'
 import { accountHelp, identify, passwordHelp } from './flows/account.ts'
-import { changeDefaultAddress, changeOrderAddress } from './flows/address-change.ts'
+import { changeAddresses, changesSeveralAddresses } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
 import { changeItems } from './flows/item-change.ts'
 import { accountFigures, withRefundTotal } from './flows/figures.ts'
@@ -146,9 +146,9 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'cancel_order': return cancelOrder(state)
     case 'return_order': return returnOrder(state)
     case 'change_items': return changeItems(state)
-    case 'change_order_address': return changeOrderAddress(state)
+    case 'change_order_address': return changeAddresses(state, 'order')
     case 'change_payment': return changePayment(state)
-    case 'change_default_address': return changeDefaultAddress(state)
+    case 'change_default_address': return changeAddresses(state, 'profile')
     case 'product_info': return productInfo(state)
     case 'password_help': return passwordHelp(state, options.passwordResetInstructions ?? defaultPasswordResetInstructions)
     case 'account_help': return accountHelp(state)
@@ -197,7 +197,7 @@ export function localDecision(messages: ProviderMessage[], options: LocalDecisio
   if (!task) return finish(base, bounded(state, withoutTask(state, c)), messages, options)
   if (asksForPerson.test(state.lastUserText) && !state.lastEntities.affirmative) return finish({ ...base, task }, escalate('customer_requested_human'), messages, options)
   const next = withinTurn(state, bounded(state, runTask(task, withReferents(state), options)))
-  return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state)))), messages, options)
+  return finish({ ...base, task }, offerNext(state, withRefundTotal(state, afterWrites(writesThisTurn(state), next, coversAll(state) || changesSeveralAddresses(state)))), messages, options)
 }
 
 function finish(base: Omit<LocalDecision, 'action' | 'reason' | 'text' | 'toolCalls'>, step: Step, messages: ProviderMessage[], options: LocalDecisionOptions): LocalDecision {

@@ -13,6 +13,8 @@ const rules: Array<[RegExp, LocalTask]> = [
   [/\breturn(?:ing)?\b|\bsend (?:it |them |\w+ )?back\b/i, 'return_order'],
   // "See if it can be canceled" asks for a cancellation; "my cancelled order" only names an order.
   [/\bcancel(?:l?ing)?\b|\bcancell?ed\b(?!\s+orders?\b)/i, 'cancel_order'],
+  // "Remove the jacket from my pending order": an order loses items only by being cancelled whole.
+  [/\bremov(?:e|ing)\b[^.?!]{0,40}\bfrom\b[^.?!]{0,20}\border\b/i, 'cancel_order'],
   // "change my default address" (but "ship it to my default address" is about the order).
   [new RegExp(`${change}\\s+(?:my\\s+|the\\s+)?(?:default|account|profile|home|user)\\s+address|\\b(?:default|account|profile|user) address\\s+(?:to|should be|is now)\\b|${change}[^.?!]{0,30}\\baddress (?:on|of|in) (?:my )?(?:account|profile)`, 'i'), 'change_default_address'],
   [new RegExp(`${change}[^.?!]{0,40}\\b(?:shipping |delivery )?address\\b|\\b(?:ship|send|deliver) (?:it|the order|my order|them)?\\s*to (?:a |my )?(?:new|different|another|other)\\b|\\bwrong (?:shipping )?address\\b`, 'i'), 'change_order_address'],

@@ -142,10 +142,67 @@ describe('scripted customer', () => {
     expect(only.reply('To confirm: cancel order #W8855135 (Air Purifier (medium), item 1, $5; Skateboard (plastic), item 2, $3). Shall I go ahead?')).toBe('No, I only want to cancel the skateboard.')
   })
 
+  test('an account not found by its first email: it tries its other email, then has nothing more to try', () => {
+    const notFound = 'I could not find an account with those details. Could you check them, or try your email address or your first and last name with your zip code?'
+    const c = scriptedCustomer(task('35'), 0)
+    const first = /[\w.]+@example\.com/.exec(`${c.opening()} ${c.reply('Please share the email address on your account.')}`)?.[0]
+    const second = c.reply(notFound)
+    expect(second).toMatch(/@example\.com/)
+    expect(second).not.toContain(first!)
+    expect(c.reply(notFound)).not.toMatch(/@example\.com/)
+  })
+
+  test('a fact marked secret ("the correct item id is … (do not share this)") is never said; the request around it is', () => {
+    const said = readScenario(task('29').user_scenario.instructions.reason_for_call).requests.join(' ')
+    expect(said).toContain('garden hose I received for the type that is in my pending order')
+    expect(said).not.toMatch(/\d{10}/)
+  })
+
+  test('asked how to pay, it says its conditional payment wish; with none, it leaves the choice to the agent', () => {
+    const ask = 'Which payment method should settle the price difference? On your profile: gift card gift_card_1 (balance $85.00); mastercard card ending 4127.'
+    const wish = scriptedCustomer(task('58'), 0)
+    wish.opening()
+    expect(wish.reply(ask)).toMatch(/gift card/i)
+    const none = scriptedCustomer(task('41'), 0)
+    none.opening()
+    expect(none.reply(ask)).toBe('I have no preference.')
+  })
+
+  test('asked for the new address, it gives the one its scenario says it lives at', () => {
+    const c = scriptedCustomer(task('41'), 0)
+    c.opening()
+    expect(c.reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.'))
+      .toBe('It\'s 445 Maple Drive, Suite 394, Fort Worth, Texas, 76165.')
+  })
+
+  test('"once the agent has confirmed the changes, you regret it": said after the changes are reported, not at the proposal', () => {
+    const c = scriptedCustomer(task('22'), 0)
+    c.opening()
+    expect(c.reply('To confirm, make this the default address of your account: 101 Highway, New York, NY 10001, USA. Shall I go ahead? Please reply "yes" to confirm.')).toMatch(/yes|confirmed/i)
+    expect(c.reply('Order #W1 will now ship to 101 Highway. Let me know if there is anything else I can help you with.')).toMatch(/regret.*back to the original address/)
+  })
+
+  test('a standing payment wish is said each time; a rule about the second request fires for it, not the first one\'s', () => {
+    const ask = 'Which payment method should settle the price difference? On your profile: visa card ending 6791; mastercard card ending 8484.'
+    const wish = scriptedCustomer(task('99'), 0)
+    wish.opening()
+    expect(wish.reply(ask)).toMatch(/visa/)
+    expect(wish.reply(ask)).toMatch(/visa/)
+    const c = scriptedCustomer(task('76'), 0) // one request at a time: the fleece jacket, then the skateboard
+    c.opening()
+    expect(c.reply('Thanks, I have verified your account. Is there anything else I can help you with?')).toMatch(/skateboard/)
+    expect(c.reply('A Skateboard with exactly what you described is not available. Available options: …')).toMatch(/no longer need/)
+  })
+
+  test('"make sure you mention these at the same time": the requests before it are one message', () => {
+    const requests = readScenario(task('98').user_scenario.instructions.reason_for_call).requests
+    expect(requests[0]).toMatch(/Bicycle.*Jigsaw Puzzle/)
+  })
+
   test('what it would accept instead and how it wants the refund are said with the request; "if not allowed, get …" waits for a refusal', () => {
     const offer = readScenario(task('91').user_scenario.instructions.reason_for_call)
     expect(offer.requests).toContain('I also want to return the e-reader I just bought. If the same item is available online, I\'m willing to exchange it to the same item.')
-    expect(offer.rules).toContainEqual({ trigger: 'refusal', say: 'Get the 32GB storage E-Reader instead.' })
+    expect(offer.rules).toContainEqual(expect.objectContaining({ trigger: 'refusal', say: 'Get the 32GB storage E-Reader instead.' }))
     // "Make sure you mention these at the same time": the bicycle and the puzzle in one request.
     expect(readScenario(task('99').user_scenario.instructions.reason_for_call).requests[0]).toMatch(/^I want to exchange my Bicycle .* The Jigsaw Puzzle in the same order also needs to be exchanged/)
     const refund = readScenario(task('11').user_scenario.instructions.reason_for_call)

@@ -2,7 +2,7 @@
 // new address is one the customer typed, another of their orders' ("the same as order #W…"), or, for an
 // order, the default address on their profile. Every field is shown before the customer confirms.
 import { formatAddress } from '../replies.ts'
-import type { RetailAddress } from '../retail-types.ts'
+import { parseUser, type RetailAddress } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
@@ -59,8 +59,19 @@ function addressInNamedCity(state: ConversationState, current: RetailAddress | u
   return inCity.length === 1 ? inCity[0] : undefined
 }
 
+const saysOriginal = /\b(?:back to (?:the |my )?(?:original|previous|old)|to (?:the |my )?(?:original|previous) (?:one|address))\b|\bchange (?:it|that) back\b/i
+
+/** "Change it back to the original address": the default address the profile had when this conversation first loaded it. */
+function originalProfileAddress(state: ConversationState): RetailAddress | undefined {
+  if (!state.userTexts.some((t) => saysOriginal.test(t)) || !state.outcomes.some((o) => o.ok && o.call.name === 'modify_user_address')) return undefined
+  const first = state.outcomes.find((o) => o.ok && o.call.name === 'get_user_details')
+  return first ? parseUser(first.content)?.address : undefined
+}
+
 /** The new address, or a step that loads what it refers to or asks for it. */
 function newAddress(state: ConversationState, profileAllowed: boolean, current?: RetailAddress): RetailAddress | Step {
+  const original = originalProfileAddress(state)
+  if (original) return original
   const typed = typedAddress(state)
   if (typed && isComplete(typed)) return typed
   const orders = [...state.orders.values()].filter((o) => o.user_id === state.userId)
@@ -83,7 +94,22 @@ function newAddress(state: ConversationState, profileAllowed: boolean, current?:
   return reply('What is the new address? Please give the street, any apartment or suite, the city, the state, the 5-digit post code and the country.', 'need_address')
 }
 
-export function changeOrderAddress(state: ConversationState): Step {
+// "My user address and all possible order addresses": one request for the profile and the orders alike.
+const profileToo = /\b(?:and|also|as well as)\s+(?:also\s+)?(?:my|the)\s+(?:(?:user|default|profile|account)\s+){1,2}address\b/i
+const ordersToo = /\b(?:user|default|profile|account) address\b[^.?!]{0,40}\b(?:and|also)\b[^.?!]{0,20}\border addresses\b/i
+const profileChanged = (state: ConversationState): boolean => state.taskOutcomes.some((o) => o.ok && o.call.name === 'modify_user_address')
+
+/** Whether the request covers the default address and the orders' addresses: each change is confirmed on its own. */
+export const changesSeveralAddresses = (state: ConversationState): boolean =>
+  state.userTexts.some((t) => profileToo.test(t) || ordersToo.test(t))
+
+/** The default address first, then each pending order's, when the customer asked for both. */
+export function changeAddresses(state: ConversationState, task: 'order' | 'profile'): Step {
+  if (!changesSeveralAddresses(state)) return task === 'order' ? changeOrderAddress(state) : changeDefaultAddress(state)
+  return profileChanged(state) ? changeOrderAddress(state) : changeDefaultAddress(state)
+}
+
+function changeOrderAddress(state: ConversationState): Step {
   const exclude = [referencedOrder(state) ?? '']
   const order = resolveOrder(state, { statuses: ['pending', 'pending (item modified)'], exclude, purpose: 'ship to a new address' })
   if ('action' in order) return order
@@ -97,8 +123,9 @@ export function changeOrderAddress(state: ConversationState): Step {
   })
 }
 
-export function changeDefaultAddress(state: ConversationState): Step {
-  const auth = authenticate(state)
+function changeDefaultAddress(state: ConversationState): Step {
+  // The profile is loaded first: its address before the change is what "change it back" returns to.
+  const auth = authenticate(state) ?? loadUser(state)
   if (auth) return auth
   const address = newAddress(state, false, state.user?.address)
   if ('action' in address) return address

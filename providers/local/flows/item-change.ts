@@ -9,9 +9,10 @@ import { callTool, reply, type Step } from '../step.ts'
 import { loadUser } from './account.ts'
 import { confirmWrite } from './confirm-write.ts'
 import { itemsInDoubt } from './item-doubts.ts'
-import { chooseVariant, holdsNamedItems, namedItems, newItemIds } from './items.ts'
+import { holdsNamedItems, namedItems, newItemIds } from './items.ts'
 import { originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
+import { chooseVariant, otherProductWish } from './variants.ts'
 
 interface Swap { item: RetailItem; variant: RetailVariant }
 
@@ -34,25 +35,30 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
   const text = state.userTexts.join(' ')
   const swaps: Swap[] = []
   // "Switch all items to their cheapest options": an item already cheaper than its other options stays as it is.
-  const keepsCheapest = items.length > 1 && /\bcheapest\b/i.test(text)
+  // ("For the laptop, the cheapest i7" is one item's wish, read with that item.)
+  const keepsCheapest = items.length > 1 && /\b(?:all|every|each|both)\b[^.?!]*\bcheapest\b/i.test(text)
   for (const item of items) {
     const product = products.get(item.product_id)
     if (!product) return reply(`I could not load the details of ${item.name}.`, 'product_lookup_failed')
     const byId = given.map((id) => product.variants[id]).find((v) => v !== undefined)
     if (byId && !byId.available) return reply(`Item ${byId.item_id} (${describeVariant(product, byId)}) is not available right now. Would you like another option?`, 'need_new_item')
     // "the cheapest" said of one of several items cannot be told apart from the others' wishes.
-    const choice = byId ? { variant: byId } : chooseVariant(text, product, item, items.length === 1 || state.entities.allItems)
+    const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems)
     if ('variant' in choice) {
       if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
       continue
     }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
+    const other = otherProductWish(state.userTexts, product)
+    // The order is named so that a follow-up ("return the item", "cancel the whole order") is about this one.
     const intro = sameItem.test(text)
       ? `An item can only be changed for a different option of the same product, so I cannot give you the same item as ${describeItems([item])}. Which one would you like instead?`
-      : 'options' in choice && choice.closeMatch
-        ? `Which ${product.name} would you like instead of ${describeItems([item])}?`
-        : `A ${product.name} with exactly what you described and your other options unchanged is not available.`
+      : other
+        ? `The ${product.name} in order ${order.order_id} cannot be changed into a ${other}: items can only be exchanged for another option of the same product.`
+        : 'options' in choice && choice.closeMatch
+          ? `Which ${product.name} would you like instead of ${describeItems([item])} in order ${order.order_id}?`
+          : `A ${product.name} with exactly what you described and your other options unchanged is not available for order ${order.order_id}.`
     return reply(`${intro} Available options: ${listed || 'none'}. Please tell me the item id or the options you want.`, 'need_new_item')
   }
   return swaps.length > 0 ? swaps : reply(`Each of these is already its cheapest available option: ${describeItems(items)}.`, 'nothing_to_change')

@@ -1,11 +1,11 @@
-// Which items of an order the customer means (item ids, or product names such as "the keyboard"), and
-// which variant of a product they want instead (an item id, or the option values they mention).
-import type { RetailItem, RetailOrder, RetailProduct, RetailVariant } from '../retail-types.ts'
+// Which items of an order the customer means: item ids, or product names such as "the keyboard" ("the
+// small t-shirt" when the order holds several).
+import type { RetailItem, RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { describedItems } from './order-clues.ts'
 
-const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+export const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+export const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 // Words of a product name too generic to stand for it on their own ("set" in "Dumbbell Set").
 const vagueWords = new Set(['set', 'kit', 'mat', 'smart', 'electric', 'digital', 'portable', 'wireless', 'indoor', 'security', 'light', 'office', 'water', 'running', 'action', 'gaming', 'machine', 'maker'])
@@ -50,6 +50,21 @@ function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] |
   return undefined
 }
 
+// Words that describe an item's current options ("my small t-shirt", "the black boots"); a size word stands for its letter.
+const describing = new Set('small medium large black white red blue green purple gold silver grey gray brown pink yellow navy beige'.split(' '))
+const sizeLetters: Record<string, string> = { small: 's', medium: 'm', large: 'l' }
+
+/** "My pending small t-shirt" does not name a t-shirt of another size: describing words before the name that fit none of its options. */
+function describedOtherwise(text: string, item: RetailItem): boolean {
+  const name = squash(item.name)
+  const names = [name, name.replace(/ /g, ''), ...name.split(' ').filter((w) => w.length >= 3 && !vagueWords.has(w))].map(escape)
+  // Not after "for"/"to": "exchange it for the black t-shirt" describes the new item.
+  const pattern = new RegExp(`(?<!\\b(?:to|for|into|with)\\s)\\b(?:my|the|our)\\s+(?:[a-z]+\\s+){0,2}?([a-z]+)\\s+(?:${names.join('|')})s?\\b`, 'g')
+  const words = [...squash(text).matchAll(pattern)].map((m) => m[1] ?? '').filter((w) => describing.has(w))
+  const values = Object.values(item.options).map(squash)
+  return words.length > 0 && !words.some((w) => values.includes(w) || values.includes(sizeLetters[w] ?? w))
+}
+
 // "Return the more expensive one" of two tablets: the item picked by its price among those of one product.
 // ("A cheaper one" asks for a new variant, not for one of the items.)
 const comparedPrice = /\bthe (?:(more|less) expensive|(pricier|cheaper)) (?:one|item)\b/gi
@@ -81,7 +96,7 @@ export function namedItems(state: ConversationState, order: RetailOrder): Retail
   const { kept, excluded } = splitExcept(state.userTexts.join(' '))
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
   if (state.entities.allItems) return left
-  const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || namesProduct(kept, i.name))
+  const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || (namesProduct(kept, i.name) && !describedOtherwise(kept, i)))
   if (named.length > 0) return byComparedPrice(kept, told(state, named, ids))
   // "Change my pending order item to red": "the item" of an order that holds one.
   if (!excluded && order.items.length === 1 && /\b(?:the|its|my|order|that|this)\s+item\b/i.test(kept)) return order.items
@@ -142,7 +157,7 @@ export const firstCount = (state: ConversationState): number | undefined => coun
 
 /** "Two laptops", "both": each count the customer said, with the words after it. */
 function countsSaid(text: string): { count: number; noun: string }[] {
-  return [...text.matchAll(/\b(two|both|three|four|five)\b(?!-|\s+(?:orders?|payment|methods?|cards?|accounts?|addresses)\b)((?:\s+[a-z-]+){0,3})/gi)].map((m) => ({ count: counts[m[1]!.toLowerCase()]!, noun: m[2] ?? '' }))
+  return [...text.matchAll(/\b(two|both|three|four|five)\b(?!-|\s+(?:orders?|payment|methods?|cards?|accounts?|addresses|problems|issues|questions|requests|days|weeks|months|years|times)\b)((?:\s+[a-z-]+){0,3})/gi)].map((m) => ({ count: counts[m[1]!.toLowerCase()]!, noun: m[2] ?? '' }))
 }
 
 /** "It is actually two laptops" when each of two orders holds one: the request covers both orders. */
@@ -174,147 +189,3 @@ export const holdsNamedItems = (state: ConversationState) => (order: RetailOrder
 /** Item ids the customer gave that are not in the order (nor its products): the new variants they want. */
 export const newItemIds = (state: ConversationState, order: RetailOrder): string[] =>
   state.entities.itemIds.filter((id) => !order.items.some((i) => i.item_id === id || i.product_id === id))
-
-// Option values mentioned in the text, per option name; a one-letter size needs the word "size" before it,
-// and "no backlight" names the value "none" of the option "backlight".
-function mentionedValues(text: string, product: RetailProduct): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>()
-  for (const v of Object.values(product.variants)) {
-    for (const [key, value] of Object.entries(v.options)) {
-      const val = squash(value)
-      // A brand-like value is named by its first word too ("Google Home" for "Google Assistant").
-      const head = val.split(' ')[0] ?? ''
-      const whole = val.includes(' ') && head.length >= 5 ? `(?:${escape(val)}|${escape(head)})` : escape(val)
-      // "500 pieces less" is a difference, not the value 500.
-      const absolute = `(?!\\s+(?:[a-z]+\\s+)?(?:more|less|fewer|larger|smaller|bigger|higher|lower)\\b)`
-      const pattern = val === 'none' ? `\\bno ${escape(squash(key))}\\b` : val.length <= 2 ? `\\bsize ${escape(val)}\\b` : `\\b${whole}\\b${absolute}`
-      if (val && new RegExp(pattern).test(text)) out.set(key, (out.get(key) ?? new Set()).add(value))
-    }
-  }
-  return out
-}
-
-/** "the cheapest" / "the most expensive" among the variants that fit, if the customer asked for one. */
-function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undefined {
-  const sorted = [...variants].sort((a, b) => a.price - b.price)
-  if (/\b(cheapest|least expensive|lowest price)\b/.test(text)) return sorted[0]
-  if (/\b(most expensive|priciest|highest price)\b/.test(text)) return sorted.at(-1)
-  return undefined
-}
-
-/** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
-export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
-
-// Option values with an order but no number in them; numbers ("1000ml", "34 inch", "20MP", "1TB SSD") order the rest.
-const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large']]
-
-/** Where a value sits on its option's scale, if it has one. */
-function rankOf(value: string): number | undefined {
-  const v = squash(value)
-  const n = /^(\d+(?:\.\d+)?)\s*(tb)?/.exec(v)
-  if (n) return Number(n[1]) * (n[2] ? 1024 : 1)
-  for (const scale of scales) if (scale.includes(v)) return scale.indexOf(v)
-  return undefined
-}
-
-/** "a less bright one", "a bigger one", "1000 more pieces", "the maximum zoom": a step along an option's scale. */
-interface RelativeWish { option: RegExp; direction: 1 | -1; by?: number; furthest?: boolean }
-
-const relativeWishes: [RegExp, (m: RegExpExecArray) => RelativeWish][] = [
-  [/\b(?:less bright|dimmer|lower brightness|not as bright)\b/, () => ({ option: /bright/, direction: -1 })],
-  [/\b(?:brighter|more bright|higher brightness)\b/, () => ({ option: /bright/, direction: 1 })],
-  [/\b(?:bigger|larger)\b/, () => ({ option: /size|capacity/, direction: 1 })],
-  [/\bsmaller\b/, () => ({ option: /size|capacity/, direction: -1 })],
-  [/\bshorter\b/, () => ({ option: /length|height/, direction: -1 })],
-  [/\blonger\b/, () => ({ option: /length/, direction: 1 })],
-  [/\blower resolution\b/, () => ({ option: /resolution/, direction: -1 })],
-  [/\bhigher resolution\b/, () => ({ option: /resolution/, direction: 1 })],
-  [/\b(\d+) (?:more pieces|pieces more)\b/, (m) => ({ option: /pieces/, direction: 1, by: Number(m[1]) })],
-  [/\b(\d+) (?:(?:less|fewer) pieces|pieces (?:less|fewer))\b/, (m) => ({ option: /pieces/, direction: -1, by: Number(m[1]) })],
-  [/\b(?:maximum|max|highest|most) zoom\b/, () => ({ option: /zoom/, direction: 1, furthest: true })],
-]
-
-// "(prefer battery > USB > AC)", "I prefer animal than art theme": values in the customer's order of preference.
-const rankingPatterns = [/\bprefer\w*\s+([^()]*?>[^()]*?)(?:\)|\.|$)/, /\bprefer\w*\s+((?:an? |the )?\w+(?: theme)?\s+(?:than|over|to)\s+(?:the )?\w+)/]
-
-function rankingIn(text: string): { said: string; ranking: string[] } | undefined {
-  for (const pattern of rankingPatterns) {
-    const said = pattern.exec(text)?.[1]
-    if (said) return { said, ranking: said.split(/>|\s(?:than|over|to)\s/).map((r) => squash(r).replace(/^(?:an?|the) /, '').replace(/ theme$/, '')).filter((r) => r !== '') }
-  }
-  return undefined
-}
-
-/** The part of the request about this product ("…, and the desk lamp to a less bright one (prefer …)"). */
-function clausesAbout(text: string, product: RetailProduct): string {
-  const clauses = text.split(/(?<=[.;!?])\s+|,?\s+and\s+(?=(?:the|my|for)\b)/).filter((c) => namesProduct(c, product.name))
-  return clauses.length > 0 ? clauses.join(' ') : text
-}
-
-/** Keeps the variants one step (or the stated difference, or all the way) along the wished direction. */
-function stepAlong(variants: RetailVariant[], current: RetailItem, key: string, wish: RelativeWish): RetailVariant[] {
-  const from = rankOf(current.options[key] ?? '')
-  if (from === undefined) return []
-  const ahead = variants.filter((v) => {
-    const r = rankOf(v.options[key] ?? '')
-    return r !== undefined && (r - from) * wish.direction > 0 && (wish.by === undefined || Math.abs(r - from) === wish.by)
-  })
-  const distance = (v: RetailVariant): number => Math.abs((rankOf(v.options[key] ?? '') ?? from) - from)
-  const target = wish.furthest ? Math.max(...ahead.map(distance)) : Math.min(...ahead.map(distance))
-  return ahead.filter((v) => distance(v) === target)
-}
-
-/** Of the variants, those with the best-ranked value the customer listed. */
-function byRanking(variants: RetailVariant[], ranking: string[]): RetailVariant[] {
-  for (const wanted of ranking) {
-    const hit = variants.filter((v) => Object.values(v.options).some((val) => squash(val).startsWith(wanted) || wanted.startsWith(squash(val))))
-    if (hit.length > 0) return hit
-  }
-  return variants
-}
-
-/**
- * The variant of `product` the customer asks for instead of `current`: available, different, matching
- * every option value they mentioned and every relative wish they made ("a less bright one", "1000 more
- * pieces"), in the order of preference they gave, and otherwise as close to the current item as possible.
- */
-export function chooseVariant(text: string, product: RetailProduct, current: RetailItem, byPriceAllowed = true): VariantChoice {
-  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
-  const about = squash(clausesAbout(text, product).replace(/>/g, ' gt '))
-  const preference = rankingIn(clausesAbout(text, product))
-  const ranking = preference?.ranking
-  const plain = preference ? squash(text.replace(preference.said, ' ')) : squash(text)
-  const mentioned = mentionedValues(plain, product)
-  for (const [key, values] of mentioned) if (values.size > 1) values.delete(current.options[key] ?? '')
-  // "the same size", "keep the capacity and type": those options keep their current values.
-  const kept = Object.keys(current.options).filter((k) => new RegExp(`\\b(?:same|keep(?:ing)?\\b[a-z ]{0,25}?)\\s*${escape(squash(k))}\\b`).test(squash(text)))
-  for (const k of kept) mentioned.set(k, new Set([current.options[k] ?? '']))
-  let wanted = available.filter((v) => [...mentioned].every(([key, values]) => values.has(v.options[key] ?? '')))
-  let unreadWish = false
-  const wishes = relativeWishes.flatMap(([pattern, wish]) => {
-    const m = pattern.exec(about)
-    return m ? [wish(m)] : []
-  })
-  for (const wish of wishes) {
-    const key = Object.keys(current.options).find((k) => wish.option.test(squash(k)) && !mentioned.has(k))
-    if (key) wanted = stepAlong(wanted, current, key, wish)
-    else unreadWish = true
-  }
-  if (ranking) wanted = byRanking(wanted, ranking)
-  const priced = byPriceAllowed ? byPrice(squash(text), wanted) : undefined
-  if (priced) return { variant: priced }
-  if (mentioned.size === 0 && wishes.length === 0 && !ranking) return { options: available, closeMatch: true }
-  if (wanted.length === 0) return { none: true }
-  const same = (v: RetailVariant): number => Object.entries(current.options).filter(([k, val]) => v.options[k] === val).length
-  const best = Math.max(...wanted.map(same))
-  const closest = wanted.filter((v) => same(v) === best)
-  const unmentioned = Object.keys(current.options).filter((k) => !mentioned.has(k)).length
-  // A wish not read (two values of one option, a relative word for no option of this product) is offered, never chosen.
-  const unread = [...mentioned.values()].some((values) => values.size > 1) || unreadWish || (wishes.length === 0 && relativeWish.test(about))
-  if (unread) return { options: closest, closeMatch: false }
-  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
-}
-
-// ("One more thing" is no wish: "less" and "more" count only before a quality.)
-// ("The easiest one with fewest pieces" is a wish too: not read yet, so offered.)
-const relativeWish = /\b(?:less|more) (?:bright|expensive|powerful|resolution|capacity|storage|memory|pieces|zoom)\b|\b(?:bigger|smaller|larger|lower|higher|brighter|dimmer|cheaper|slightly|shorter|longer|fewer|fewest|easier|easiest|harder|hardest|simplest)\b/

@@ -22,10 +22,13 @@ const statusWords: [RegExp, (status: string) => boolean][] = [
   [/\breturned\b/i, (s) => s === 'return requested'],
 ]
 
+/** The status the customer's words name, as a test of an order status; undefined when they name none. */
+export const statusNamed = (text: string): ((status: string) => boolean) | undefined => statusWords.find(([words]) => words.test(text))?.[1]
+
 /** "My pending order", "the tablet I received", "my cancelled order": the orders in the status named. */
 export function byStatusNamed(text: string, orders: RetailOrder[]): RetailOrder[] {
-  const named = statusWords.find(([words]) => words.test(text))
-  return named ? keepFitting(orders, (o) => named[1](o.status)) : orders
+  const named = statusNamed(text)
+  return named ? keepFitting(orders, (o) => named(o.status)) : orders
 }
 
 // What customers call some cities.

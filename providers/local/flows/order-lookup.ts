@@ -7,8 +7,8 @@ import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
-import { byComparedPrice, comparedPriceIn, countedAcrossOrders, holdsNamedItems, namedItems } from './items.ts'
-import { byAddressNamed, byStatusNamed, describedItems, keepFitting } from './order-clues.ts'
+import { byComparedPrice, comparedPriceIn, countedAcrossOrders, holdsNamedItems, namedItems, namesProduct } from './items.ts'
+import { byAddressNamed, byStatusNamed, describedItems, keepFitting, statusNamed } from './order-clues.ts'
 
 export interface OrderWanted {
   /** Statuses the request can act on, e.g. ['pending'] for a cancellation; all when absent. */
@@ -22,8 +22,9 @@ export interface OrderWanted {
 }
 
 
-// "Cancel it" in a short follow-up, or "that order": the order of the request just finished.
-const mentionsIt = (text: string): boolean => /\b(that|this|the same) order\b/i.test(text) || (text.split(/\s+/).length <= 8 && /\bit\b/i.test(text))
+// "Cancel it" or "return the item" in a short follow-up, or "that order", "the whole order": the order of the request just finished.
+const mentionsIt = (text: string): boolean => /\b(that|this|the same|the whole|the entire) order\b/i.test(text) ||
+  (text.split(/\s+/).length <= 8 && /\b(it|(?:the|that|this) item)\b/i.test(text))
 const saysOther = (text: string): boolean => /\b(the other|another|different|wrong) (one|order)\b|\bnot (that|this) (one|order)\b/i.test(text)
 
 // "No, the other order": the order we just proposed is not the one, whatever else was said before.
@@ -70,7 +71,10 @@ function namedOrderId(state: ConversationState, want: OrderWanted): string | und
   if (rejected) return ids[0]
   if (ids[0]) return ids[0]
   const previous = state.previousOrderId
-  return previous && mentionsIt(state.userTexts[0] ?? '') && holdsWhatIsNamed(state, previous) ? previous : undefined
+  const first = state.userTexts[0] ?? ''
+  // "Return the item" naming no product: the item of the order just spoken about, whatever other orders hold.
+  const namesNone = ![...state.orders.values()].some((o) => o.items.some((i) => namesProduct(first, i.name)))
+  return previous && mentionsIt(first) && (namesNone || holdsWhatIsNamed(state, previous)) ? previous : undefined
 }
 
 /** Loads an order by id and checks it is the customer's; a Step until it is known. */
@@ -101,11 +105,13 @@ function describeOrder(order: RetailOrder): string {
  */
 function namedAcrossOrders(state: ConversationState): boolean {
   if (state.entities.allItems || /\bsame order\b/i.test(state.userTexts.join(' '))) return false
-  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && holdsNamedItems(state)(o))
   // An order this task already changed is counted in the status it had: its bookshelf still makes "the
   // bookshelf" ambiguous with another delivered order's.
   const changed = new Set(state.taskOutcomes.filter((o) => o.ok && o.call.name !== 'get_order_details').map((o) => o.call.arguments.order_id))
   const statusBefore = (o: RetailOrder): string => (changed.has(o.order_id) ? o.status.replace(/^(return|exchange) requested$/, 'delivered').replace(/^pending.*$|^cancelled$/, 'pending') : o.status)
+  // "The pending boots" leaves the delivered boots out of the request.
+  const said = statusNamed(state.userTexts.join(' '))
+  const holding = [...state.orders.values()].filter((o) => o.user_id === state.userId && (!said || said(statusBefore(o))) && holdsNamedItems(state)(o))
   const orderOf = new Map<string, string>()
   for (const o of holding) {
     for (const i of namedItems(state, o)) {
