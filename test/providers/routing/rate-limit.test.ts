@@ -22,7 +22,7 @@ describe('rate limits across processes', () => {
   test('two processes together never exceed the requests per window', async () => {
     const rpm = 15
     const windowMs = 60_000
-    const env = { REDIS_URL: f.redis.url, PREFIX: f.redis.prefix, EMU_URL: f.emu.url, START_AT: String(Date.now() + 1500), CALLS: '40', RPM: String(rpm), WINDOW_MS: String(windowMs) }
+    const env = { REDIS_URL: f.redis.url, PREFIX: f.redis.prefix, EMU_URL: f.emu.url, START_AT: String(Date.now() + 3000), CALLS: '40', RPM: String(rpm), WINDOW_MS: String(windowMs) }
     const started = await redisMs()
     const workers = [spawnWorker(env), spawnWorker(env)]
     const outputs = await Promise.all(workers.map(async (w) => {
@@ -34,7 +34,9 @@ describe('rate limits across processes', () => {
     const windows = Math.floor(ended / windowMs) - Math.floor(started / windowMs) + 1
     const accepted = outputs.reduce((n, o) => n + o.accepted, 0)
     expect(outputs.every((o) => o.other === 0)).toBe(true)
-    expect(outputs.every((o) => o.accepted > 0 && o.refused > 0)).toBe(true)
+    // Both met the shared limit. Which one got the window's calls depends on which started first, on a loaded
+    // machine possibly all to one: the sum below is the cross-process property.
+    expect(outputs.every((o) => o.refused > 0)).toBe(true)
     expect(f.emu.requests.length).toBe(accepted)
     expect(accepted).toBeLessThanOrEqual(rpm * windows)
     expect(accepted).toBeGreaterThanOrEqual(rpm)
