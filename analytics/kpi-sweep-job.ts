@@ -3,11 +3,13 @@
 // conversation while one of them judges it, so each change is judged once.
 // The sweep shares the worker's event loop and Postgres with the turns, and under sustained traffic there is always
 // something to judge: it works in small batches and rests between them, so it takes at most `share` of the time and
-// never holds the loop for long. A KPI read judges its tenant's backlog itself, so a sweep that lags costs no figure.
+// never holds the loop for long. It judges a change only once its conversation has been still for `settleMs`, so a
+// conversation in the middle of a dialogue is judged once after it, not after every turn. A KPI read judges its
+// tenant's backlog itself, settled or not, so a sweep that lags or waits costs no figure.
 import { judgeOutcomeRow, type KpiSettings } from '../kpis/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
-import type { Storage } from '../storage/index.ts'
+import type { OutcomeSweepOptions, Storage } from '../storage/index.ts'
 
 // Conversations judged per transaction. A batch's facts are parsed and judged in one go on the event loop (500 held
 // it for 80–155 ms), but each batch's claim scans the marks again (50 made a backlog of 20,000 take half as long
@@ -23,11 +25,13 @@ export interface KpiSweepDeps {
   intervalMs: number
   /** The most of the time the sweep may spend judging (it rests between batches for the rest). @defaultValue 0.25 */
   share?: number
+  /** How long a mark must be still before the sweep judges it (KPI_SETTLE_MS). @defaultValue 0 */
+  settleMs?: number
 }
 
 /** One sweep at the clock's now; returns how many conversations it judged. */
 export async function sweepKpiOutcomes(
-  deps: Omit<KpiSweepDeps, 'intervalMs' | 'log' | 'share'>, options?: { batchSize?: number; between?: (batchMs: number) => Promise<boolean> },
+  deps: Omit<KpiSweepDeps, 'intervalMs' | 'log' | 'share' | 'settleMs'>, options?: Omit<OutcomeSweepOptions, 'tenantId'>,
 ): Promise<number> {
   const now = deps.clock.now()
   return deps.storage.kpiOutcomes.sweep(new Date(now), (f) => judgeOutcomeRow(f, now, deps.settings), options)
@@ -49,7 +53,7 @@ export function startKpiSweepTimer(deps: KpiSweepDeps): { close(): Promise<void>
     return !closed
   }
   const timer = deps.intervalMs > 0 ? setInterval(() => {
-    running ??= sweepKpiOutcomes(deps, { batchSize: BATCH_SIZE, between: rest })
+    running ??= sweepKpiOutcomes(deps, { batchSize: BATCH_SIZE, between: rest, settleMs: deps.settleMs })
       .then((n) => { if (n > 0) deps.log.debug('KPI outcomes judged', { conversations: n }) })
       .catch((error) => deps.log.warn('KPI sweep failed', { error: String(error) }))
       .finally(() => { running = undefined })

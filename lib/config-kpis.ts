@@ -29,6 +29,12 @@ export const KpiEnv = {
   KPI_SWEEP_MS: Type.Integer({ default: 30_000, minimum: 0, description: 'KPI outcome sweep interval, ms' }),
   /** The most of a worker's time its sweep may take (it rests between batches), so turns keep their latency. @defaultValue 0.25 */
   KPI_SWEEP_SHARE: Type.Number({ default: 0.25, exclusiveMinimum: 0, maximum: 1, description: "share of a worker's time the KPI sweep may take" }),
+  /**
+   * How long a conversation's facts must have been still before the background sweep judges it, so a busy
+   * conversation is judged once it quiets down instead of after every turn (KPI reads still judge every change first).
+   * @defaultValue 60000
+   */
+  KPI_SETTLE_MS: Type.Integer({ default: 60_000, minimum: 0, description: 'how long a changed conversation waits before the KPI sweep judges it, ms' }),
   /** How often each worker checks whether yesterday's QA sample is drawn; 0 turns the job off. @defaultValue 600000 */
   QA_SAMPLE_CHECK_MS: Type.Integer({ default: 600_000, minimum: 0, description: 'QA sampling check interval, ms' }),
   /** Conversations sampled per conversation type and maturity level each day. @defaultValue 5 */
@@ -73,9 +79,9 @@ export function systemicConfig(env: Static<typeof KpiEnvSchema>) {
   return { checkMs: env.SYSTEMIC_CHECK_MS, windowMs: env.SYSTEMIC_WINDOW_MIN * 60_000, webhookUrl: env.ALERTS_WEBHOOK_URL }
 }
 
-/** How often the KPI outcome sweep runs, and how much of the time it may take. */
+/** How often the KPI outcome sweep runs, how much of the time it may take, and how long a change settles first. */
 export function kpiSweepConfig(env: Static<typeof KpiEnvSchema>) {
-  return { intervalMs: env.KPI_SWEEP_MS, share: env.KPI_SWEEP_SHARE }
+  return { intervalMs: env.KPI_SWEEP_MS, share: env.KPI_SWEEP_SHARE, settleMs: env.KPI_SETTLE_MS }
 }
 
 /** The daily QA sample's settings. */

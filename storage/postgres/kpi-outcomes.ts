@@ -1,7 +1,9 @@
 // The judged row of each conversation (conversation_outcomes): the sweep that keeps it current and the KPI read that
 // sums it. A row is judged again only when its conversation's facts changed (kpi_dirty, marked by triggers) or when
 // the clock reaches its recheck time; each conversation is judged by one sweep at a time (a transaction advisory
-// lock), and a mark that moved while it was judged stays for the next sweep. Judging itself is the caller's (kpis/).
+// lock), and a mark that moved while it was judged stays for the next sweep. The background sweep may wait for marks
+// to settle (a busy conversation is judged once it quiets down); a read judges all of its tenant's. Judging itself is
+// the caller's (kpis/).
 import type { ConversationFacts } from '../../lib/conversation-facts.ts'
 import {
   TOTAL_FIELDS, totalColumn, type AggregatedBreakdown, type ConversationOutcomeRow, type Dimension, type GroupKey, type KpiAggregate, type KpiTotals,
@@ -12,6 +14,11 @@ import { readFactsOf } from './kpi-facts.ts'
 export interface OutcomeSweepOptions {
   /** Only this tenant's conversations (a read refreshing what it is about to sum). */
   tenantId?: string
+  /**
+   * Only marks that have not moved for this long, by the database's clock (which stamps them); a read refreshing its
+   * figures leaves it 0 and judges every mark. @defaultValue 0
+   */
+  settleMs?: number
   /** Conversations per transaction. @defaultValue 500 */
   batchSize?: number
   /** Awaited between batches with the last one's duration; false ends the sweep there (the rest waits for the next). */
@@ -66,14 +73,18 @@ function aggregateOf(r: SumRow): KpiAggregate {
 
 export function createKpiOutcomes(sql: Sql) {
   /** One transaction: claims, judges and writes up to `limit` conversations; returns how many it claimed and judged. */
-  async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, limit: number): Promise<{ claimed: number; judged: number }> {
+  async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, settleMs: number, limit: number): Promise<{ claimed: number; judged: number }> {
     return sql.begin(async (tx) => {
-      const claimed = await tx<{ id: string }[]>`select id from (
-          select d.conversation_id as id from kpi_dirty d left join conversations c on c.id = d.conversation_id
-          where ${tenantId}::text is null or c.tenant_id = ${tenantId}
-          union all
-          select o.conversation_id from conversation_outcomes o
-          where o.recheck_at <= ${now} and (${tenantId}::text is null or o.tenant_id = ${tenantId})) s
+      // Settled marks through the marked_at index (across tenants) or the tenant's conversations (a read). No order:
+      // the lock below is pushed into each branch, and a sort under it would lock every row before the limit.
+      const marks = tenantId === null
+        ? tx`select conversation_id as id from kpi_dirty where marked_at <= now() - ${settleMs} * interval '1 millisecond'`
+        : tx`select d.conversation_id as id from kpi_dirty d join conversations c on c.id = d.conversation_id
+            where c.tenant_id = ${tenantId} and d.marked_at <= now() - ${settleMs} * interval '1 millisecond'`
+      const rechecks = tenantId === null
+        ? tx`select conversation_id from conversation_outcomes where recheck_at <= ${now}`
+        : tx`select conversation_id from conversation_outcomes where tenant_id = ${tenantId} and recheck_at <= ${now}`
+      const claimed = await tx<{ id: string }[]>`select id from ((${marks}) union all (${rechecks})) s
         where pg_try_advisory_xact_lock(hashtext('switchboard.kpi'), hashtext(id)) limit ${limit}`
       if (claimed.length === 0) return { claimed: 0, judged: 0 }
       const ids = [...new Set(claimed.map((r) => r.id))]
@@ -81,6 +92,7 @@ export function createKpiOutcomes(sql: Sql) {
       const due = await tx<{ id: string; tenantId: string; mark: number | null }[]>`select c.id, c.tenant_id as "tenantId", d.mark
         from conversations c left join kpi_dirty d on d.conversation_id = c.id left join conversation_outcomes o on o.conversation_id = c.id
         where c.id = any(${ids}) and (d.mark is not null or o.recheck_at <= ${now})`
+      // A deleted conversation's mark goes with it (a trigger); one marked as it was deleted is dropped here.
       await tx`delete from kpi_dirty d where d.conversation_id = any(${ids}) and not exists (select 1 from conversations c where c.id = d.conversation_id)`
       if (due.length === 0) return { claimed: claimed.length, judged: 0 }
       const tenantOf = new Map(due.map((r) => [r.id, r.tenantId]))
@@ -110,7 +122,7 @@ export function createKpiOutcomes(sql: Sql) {
       let judged = 0
       for (;;) {
         const started = performance.now()
-        const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.batchSize ?? 500)
+        const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.settleMs ?? 0, o.batchSize ?? 500)
         if (batch.claimed === 0) return judged
         judged += batch.judged
         if (o.between && !(await o.between(performance.now() - started))) return judged

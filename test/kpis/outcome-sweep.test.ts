@@ -1,6 +1,6 @@
 // The sweep that keeps each conversation's judged row: it judges new and changed conversations and those a window
 // ending may change, nothing else; a customer's return re-judges their earlier conversation; several sweepers share
-// the work with each conversation judged exactly once.
+// the work with each conversation judged exactly once. The background sweep waits for a mark to settle; a read does not.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startKpiSweepTimer } from '../../analytics/index.ts'
 import { DEFAULT_KPI_SETTINGS, judgeOutcomeRow } from '../../kpis/index.ts'
@@ -133,5 +133,57 @@ describe('a paced sweep', () => {
     const judged = await judgedOf('tr')
     expect(judged).toBeGreaterThan(0)
     expect(judged).toBeLessThan(250)
+  })
+})
+
+describe('a settle delay', () => {
+  const settled = { settleMs: 60_000 }
+  const age = (ids: string[]) => db.sql`update kpi_dirty set marked_at = now() - interval '2 minutes' where conversation_id = any(${ids})`
+
+  test("the sweep leaves a mark younger than the delay, and a move starts its wait again; a tenant's read judges it", async () => {
+    await outcomes.sweep(new Date(NOW), judgeAt(NOW))
+    await insertOpen('ts', 3)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(0)
+    await age(['ts1', 'ts2'])
+    await db.sql`insert into messages (id, conversation_id, role, text) values ('ts2.more', 'ts2', 'customer', 'still there?')`
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(1)
+    expect(await judgedOf('ts')).toBe(1)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'ts' })).toBe(2)
+    expect(await outcomes.backlog(new Date(NOW))).toBe(0)
+  })
+
+  test('a mark that moves while its conversation is judged stays, and the next sweep judges the change', async () => {
+    await insertOpen('tm', 1)
+    await age(['tm1'])
+    // Another connection adds a message (and moves the mark) after the sweep read the facts, before it clears the mark.
+    const judge = (f: Parameters<typeof judgeOutcomeRow>[0]) => {
+      const psql = Bun.spawnSync(['psql', db.url, '-qc', "insert into messages (id, conversation_id, role, text) values ('tm1.more', 'tm1', 'assistant', 'here it is')"], {
+        env: { ...process.env, PGOPTIONS: `-c search_path=${db.schema}` },
+      })
+      expect(psql.exitCode).toBe(0)
+      return judgeAt(NOW)(f)
+    }
+    const repliesOf = async () => (await db.sql<{ n: number }[]>`select ai_replies as n from conversation_outcomes where conversation_id = 'tm1'`)[0]!.n
+    expect(await outcomes.sweep(new Date(NOW), judge, settled)).toBe(1)
+    expect(await repliesOf()).toBe(0)
+    expect(await outcomes.backlog(new Date(NOW))).toBe(1)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(0)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+    expect(await repliesOf()).toBe(1)
+  })
+
+  test('four sweepers judge each of 300 settled marks once and leave the young ones', async () => {
+    await insertOpen('tw', 350)
+    await db.sql`update kpi_dirty set marked_at = now() - interval '2 minutes'
+      where conversation_id like 'tw%' and substring(conversation_id from 3)::int <= 300`
+    const counts = await Promise.all([0, 1, 2, 3].map(() => outcomes.sweep(new Date(NOW), judgeAt(NOW), { ...settled, batchSize: 25 })))
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300)
+    expect(await judgedOf('tw')).toBe(300)
+    expect(await outcomes.backlog(new Date(NOW))).toBe(50)
+  })
+
+  test("a deleted conversation's mark goes with it", async () => {
+    await db.sql`delete from conversations where tenant_id = 'tw'`
+    expect(await outcomes.backlog(new Date(NOW))).toBe(0)
   })
 })
