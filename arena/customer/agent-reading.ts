@@ -21,6 +21,8 @@ export interface AgentReading {
   /** The agent could not find what it was given (an order id, a zip). */
   notFound: boolean
   offersMore: boolean
+  /** What to do about what they told ("What would you like to do?"). */
+  asksWhatToDo: boolean
   asksSomething: boolean
 }
 
@@ -46,6 +48,7 @@ export function readAgent(text: string): AgentReading {
     refused: /\b(cannot|can't|can not|unable to|not able to|not possible|isn't possible|is not allowed|not allowed|only .{0,40} can be|no .{0,30} (is|are) available|not available)\b/.test(t),
     notFound: /\b(not found|couldn't find|could not find|can't find|cannot find|no (order|user|account) (with|matching)|does not exist|doesn't exist|double.?check)\b/.test(t),
     offersMore: /\b(anything else|something else|any other|else i can help|further assistance|what can i (help|do)|how can i (help|assist))\b/.test(t),
+    asksWhatToDo: asks(/\bwhat would you like (?:me )?to do\b/),
     asksSomething: question,
   }
 }

@@ -24,6 +24,8 @@ export interface ScenarioScript {
   refusals: string[]
   /** Why they cancel, where the scenario says it: the sentence and the reason it gives. */
   cancelReasons: CancelReason[]
+  /** The action the scenario's first condition presupposes ("If cancelling part of the order is not possible, …"). */
+  presumedAction?: string
 }
 
 export interface CancelReason {
@@ -70,6 +72,7 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
   const requests: string[] = []
   const rules: Rule[] = []
   const refusals: string[] = []
+  let firstCondition: string | undefined
   let context = ''
   for (const clause of splitSentences(text).flatMap((s) => s.split(TRAILING_RULE))) {
     const raw = clause.replace(ASIDE, '')
@@ -79,6 +82,7 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
       continue
     }
     if (rule) {
+      firstCondition ??= rule[1]!
       const trigger = triggerOf(rule[1]!)
       const said = speech(rule[2]!)
       // "If the agent asks you to confirm, you regret and want to keep it": a real customer's answer starts with no.
@@ -108,7 +112,11 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
     context = ''
   }
   if (context) requests.push(context)
-  return { requests, rules, refusals, cancelReasons: cancelReasons(`${reasonForCall} ${taskInstructions}`), orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]) }
+  const presumed = /\b(cancel|return|exchang)/i.exec(firstCondition ?? '')?.[1]?.toLowerCase()
+  return {
+    requests, rules, refusals, cancelReasons: cancelReasons(`${reasonForCall} ${taskInstructions}`), orderIds: [...reasonForCall.matchAll(/#?W\d{7}\b/g)].map((m) => m[0]),
+    ...(presumed ? { presumedAction: presumed === 'exchang' ? 'exchange' : presumed } : {}),
+  }
 }
 
 /**

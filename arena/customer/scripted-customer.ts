@@ -88,6 +88,8 @@ class ScriptedConversation implements SimulatedCustomer {
     // "Once the agent has confirmed the changes, you regret it": said when the agent reports them done.
     const afterDone = seen.offersMore ? this.fire('done') : undefined
     if (afterDone) return afterDone
+    // Asked what they want done, the action their scenario's first condition presupposes, never one it does not name.
+    if (seen.asksWhatToDo && this.script.presumedAction) return `I want to ${this.script.presumedAction} them.`
     if (seen.asksSomething && !seen.offersMore) return this.rng.pick(['I\'m not sure. What would you suggest?', 'Whatever you think is right.', 'I don\'t know.'])
     return null
   }

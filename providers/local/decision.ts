@@ -82,9 +82,19 @@ const onlyStates = (text: string): boolean => ruleTask(text) === undefined && !/
 // an offer of what the customer would accept instead qualifies the request before it, and opens none.
 const qualifiesPrevious = /^(?:but\s+)?(?:if|in case)\b[^,]*,\s*(?:then\s+)?I(?:'m| am|'d be| would be) (?:willing|happy|ok(?:ay)?) to\b.*\b(?:it|them)\b/i
 
+// "Modify all my pending order addresses to the DC address, along with my user default address": the same change
+// asked of a second thing, which is a request of its own.
+const alongWith = /^(?<head>.*?\b(?<verb>change|modify|update|set)\b.*?)(?<target>\s+to\s+[^,.!?]+?),?\s+(?:along with|as well as|and also)\s+(?<other>(?:my|the)\s[^,.!?]*?\baddress)\s*[.!]?$/i
+
+function withAlongWith(sentence: string): string[] {
+  const m = alongWith.exec(sentence)?.groups
+  if (!m) return [sentence]
+  return [`${m.head}${m.target}.`, `${m.verb} ${m.other}${m.target}.`]
+}
+
 function sentencesOf(text: string): string[] {
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)
-  return sentences.reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
+  return sentences.flatMap(withAlongWith).reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
 }
 
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */

@@ -10,6 +10,11 @@ export const confirmMarker = 'Shall I go ahead? Please reply "yes" to confirm.'
 
 /** Ends every finished task: the customer's next message starts a new one. */
 export const anythingElse = 'Let me know if there is anything else I can help you with.'
+/**
+ * Ends a refusal that offers the one thing policy allows instead ("I cannot cancel a single item … Would you like to
+ * cancel the whole order instead?"): only a yes keeps the request open; anything else leaves it refused.
+ */
+export const refusalOffer = 'Would you like to cancel the whole order instead?'
 /** Ends a greeting or a verification without a request yet. */
 export const howCanIHelp = 'What can I help you with today?'
 

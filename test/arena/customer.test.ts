@@ -220,6 +220,17 @@ describe('scripted customer', () => {
     expect(c.reply('I could cancel your pending order instead. Do you want me to proceed?')).toMatch(/^No, I don't want to cancel/)
   })
 
+  test('asked what it wants done, it names the action its first condition presupposes, and no other', () => {
+    const presumed = readScenario('Due to some life changes, you no longer need hiking boots and a watch. If cancelling part of the order is not possible, you don\'t care, just cancel the whole order.')
+    expect(presumed.presumedAction).toBe('cancel')
+    const conditional = readScenario('You wonder when your order is arriving. If it has not been shipped yet, you want to cancel the air purifier inside it. If you cannot cancel just the air purifier, you want to cancel the whole order.')
+    expect(conditional.presumedAction).toBeUndefined()
+    const c = scriptedCustomer(task('81'), 0)
+    c.opening()
+    expect(c.reply('I can help with your orders: checking an order, cancelling or changing a pending order, or returning or exchanging delivered items. What would you like to do?'))
+      .toBe('I want to cancel them.')
+  })
+
   test('ends when it has nothing left to ask, on a transfer, and after a bounded number of messages', () => {
     const done = scriptedCustomer(task('50'), 1)
     done.opening()

@@ -1,11 +1,11 @@
 // Cancelling a pending order (retail policy): only while pending, with one of the two accepted reasons,
 // the whole order, refunded to the original payment method.
-import { describeItems, refundTiming } from '../replies.ts'
+import { describeItems, refusalOffer, refundTiming } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
 import type { ConversationState } from '../state.ts'
 import { reply, type Step } from '../step.ts'
 import { confirmWrite } from './confirm-write.ts'
-import { orderTotal, originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
+import { offerTaken, orderTotal, originalPayment, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 // "Remove the jacket from my order", "cancel it from my order": the customer asked for less than the whole order.
 const removesItem = /\bremov(?:e|ing)\b|\bcancel\b[^.?!]{0,30}\bfrom\b[^.?!]{0,20}\border\b/i
@@ -16,11 +16,11 @@ const partOfOrder = /\b(?:just|only) cancel (?:that|this|the|one|a single|an?) (
 
 function partialCancellation(state: ConversationState, order: RetailOrder): Step | undefined {
   const text = state.userTexts.join(' ')
-  if (!partOfOrder.test(text) || order.items.length < 2) return undefined
+  if (offerTaken(state) === order.order_id || !partOfOrder.test(text) || order.items.length < 2) return undefined
   const dearest = [...order.items].sort((a, b) => b.price - a.price)[0]!
   const asked = /\bmost expensive\b/i.test(text) ? ` The most expensive item in it is ${describeItems([dearest])}.` : ''
   return reply(`I cannot cancel a single item: cancelling applies to the whole order ${order.order_id}, which contains ${describeItems(order.items)}.${asked} ` +
-    'Would you like to cancel the whole order instead?', 'need_whole_order')
+    refusalOffer, 'need_whole_order')
 }
 
 export function cancelOrder(state: ConversationState): Step {

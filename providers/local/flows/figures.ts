@@ -12,6 +12,8 @@ import { isWrite } from './write-results.ts'
 export const refundTotalQuestion = /\btotal (?:amount|refund|price of the refund|of (?:the |my )?refunds?)\b|\bhow much (?:money )?(?:(?:will|would|can|do) I|I (?:will|would|can)) get back\b/i
 /** "How much I need to pay today in total": the price differences of the conversation's exchanges. */
 export const paymentTotalQuestion = /\bhow much (?:do |will )?I (?:need to |have to )?pay\b[^.?!]*\b(?:in total|total|altogether)\b/i
+/** "After the return is complete, the total amount I paid for the remaining items in the same order". */
+export const remainingTotalQuestion = /\b(?:total|how much)\b[^.?!]*\b(?:paid|pay)\b[^.?!]*\bremaining items\b/i
 /** "My gift card balance after all these changes". */
 export const balanceQuestion = /\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i
 
@@ -44,6 +46,18 @@ export function refundTotalText(state: ConversationState): string {
   const total = refunds.reduce((s, r) => s + r.cents, 0)
   if (refunds.length === 1) return `The total refund is ${money(total)} (order ${refunds[0]!.orderId}).`
   return `The refunds of this conversation: ${refunds.map((r) => `${money(r.cents)} (order ${r.orderId})`).join(', ')}; ${money(total)} in total.`
+}
+
+/** What the items a return of this conversation left in its order were paid, order by order. */
+export function remainingTotalText(state: ConversationState): string {
+  const kept = state.outcomes.flatMap((o) => {
+    const order = parseOrder(o.content)
+    if (!o.ok || o.call.name !== 'return_delivered_order_items' || !order) return []
+    const returned = Array.isArray(o.call.arguments.item_ids) ? o.call.arguments.item_ids.map(String) : []
+    const items = order.items.filter((i) => !returned.includes(i.item_id))
+    return [`order ${order.order_id}: ${money(items.reduce((sum, i) => sum + cents(i.price), 0))} for ${items.map((i) => i.name).join(', ')}`]
+  })
+  return kept.length > 0 ? `The items you keep cost, ${kept.join('; ')}.` : 'No return in this conversation has left items in an order so far.'
 }
 
 /** The price difference an exchange recorded on its order (positive: the customer pays). */
@@ -84,6 +98,7 @@ export function accountFigures(state: ConversationState): Step {
   const auth = authenticate(state)
   if (auth) return auth
   const text = state.userTexts.join(' ')
+  if (remainingTotalQuestion.test(text)) return reply(`${remainingTotalText(state)} ${anythingElse}`, 'remaining_total')
   if (paymentTotalQuestion.test(text)) return reply(`${paymentTotalText(state)} ${anythingElse}`, 'payment_total')
   if (!asksBalance(text)) return reply(`${refundTotalText(state)} ${anythingElse}`, 'refund_total')
   const load = freshUser(state, state.userId!)

@@ -1,7 +1,7 @@
 // Which order the customer means, loaded from the tools: the id they gave (the latest one, or "the
 // other" one when they correct us), "it" for the order of the previous request, or the only order on
 // the account that fits the request (its status, the items named). Never another customer's order.
-import { askToAuthenticate, confirmMarker, describeItems } from '../replies.ts'
+import { anythingElse, askToAuthenticate, confirmMarker, describeItems, refusalOffer } from '../replies.ts'
 import type { RetailOrder } from '../retail-types.ts'
 import { extractEntities } from '../entities.ts'
 import { findOutcome, type ConversationState } from '../state.ts'
@@ -43,6 +43,13 @@ function confirmedOrder(state: ConversationState): string | undefined {
   return ids.length === 1 ? ids[0] : undefined
 }
 
+/** The order of a refusal whose alternative the customer took in this task ("Yes, cancel the whole order"). */
+export function offerTaken(state: ConversationState): string | undefined {
+  const taken = state.taskAnswers.findLast((a) => a.asked.endsWith(refusalOffer) && extractEntities(a.answer).affirmative === true)
+  const ids = [...new Set(taken?.asked.match(/#W\d{7}/g) ?? [])]
+  return ids.length === 1 ? ids[0] : undefined
+}
+
 // "Return everything on that order", answering the agent's message about one order.
 function thatOrder(state: ConversationState): string | undefined {
   if (!/\b(?:that|this|the same) order\b/i.test(state.lastUserText)) return undefined
@@ -65,7 +72,7 @@ function revisedOrder(state: ConversationState): string | undefined {
 }
 
 function namedOrderId(state: ConversationState, want: OrderWanted): string | undefined {
-  const confirmed = confirmedOrder(state) ?? [thatOrder(state), revisedOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
+  const confirmed = confirmedOrder(state) ?? offerTaken(state) ?? [thatOrder(state), revisedOrder(state)].find((id) => id && holdsWhatIsNamed(state, id))
   if (confirmed && !(want.exclude ?? []).includes(confirmed)) return confirmed
   const rejected = rejectedOrder(state)
   const ids = state.entities.orderIds.filter((id) => !(want.exclude ?? []).includes(id) && id !== rejected)
@@ -180,7 +187,11 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const missing = ids.filter((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
   if (missing[0]) return callTool('get_order_details', { order_id: missing[0] }, 'find_order')
   const loaded = ids.flatMap((id) => state.orders.get(id) ?? [])
-  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want)))
+  // Once the orders holding "all" the things named are done, an order holding none of them is not one of them.
+  const holds = holdsNamedItems(state)
+  const afterAll = changed.length > 0 && coversAll(state) && [...state.orders.values()].some((o) => o.user_id === state.userId && holds(o))
+  const fitting = narrow(state, loaded.filter((o) => fitsWanted(o, want))).filter((o) => !afterAll || holds(o))
+  if (afterAll && fitting.length === 0) return reply(anythingElse, 'done')
   if ((fitting.length === 1 || coversAll(state)) && fitting[0]) return fitting[0]
   // "Return the laptop I just received" when the one laptop is still pending: that order, so the flow says
   // why the request does not apply to it instead of asking for an order id the customer does not know.

@@ -42,3 +42,22 @@ test('"the easiest one with fewest pieces" of "the 1000-piece intermediate jigsa
   expect(c.replies.at(-1)?.text).toContain('Jigsaw Puzzle (500, art, beginner), item 1096508426')
   expect(c.writes).toEqual([])
 })
+
+test('a refused single-item cancellation ends there: the next cancellation is its own request, and the waiting return follows', async () => {
+  const c = await converse(retail.fx, [
+    "I'm Olivia Lopez, zip code 76171. Cancel the boot and keep the kettle (if not possible, do not do anything on that order), and return the sneaker.",
+    'Yes please.', 'Cancel the charger I just bought.', 'No longer needed.', 'yes',
+  ])
+  const reasons = c.replies.map((r) => r.decision.reason)
+  expect(reasons).toContain('need_whole_order')
+  expect(reasons.filter((r) => r === 'need_whole_order')).toHaveLength(1)
+  expect(writesOf(c)).toEqual([['cancel_pending_order', { order_id: '#W9373487', reason: 'no longer needed' }]])
+  expect(c.replies.at(-1)?.text).toContain('You also asked: "return the sneaker." Shall I go on with that?')
+})
+
+test('taking the whole order instead of one item goes on to cancel the whole order', async () => {
+  const c = await converse(retail.fx, [
+    "I'm Olivia Lopez, zip code 76171. Cancel the boot and keep the kettle.", 'Yes please.', 'Yes, cancel the whole order.', 'No longer needed.', 'yes',
+  ])
+  expect(writesOf(c)).toEqual([['cancel_pending_order', { order_id: '#W5481803', reason: 'no longer needed' }]])
+})

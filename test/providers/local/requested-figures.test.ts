@@ -87,3 +87,13 @@ test('"how much I need to pay today in total": the price difference each exchang
   const said = `$${Math.abs(difference).toFixed(2)} ${difference >= 0 ? 'to pay' : 'back'}`
   expect(c.replies.at(-1)?.text).toContain(`The price differences of this conversation's exchanges: ${said} (order #W2378156); ${said} in total.`)
 })
+
+test('"after the return is complete, the total I paid for the remaining items in the same order" is answered after the return, not read as another return', async () => {
+  const c = await converse(retail.fx, [
+    "I'm Daiki Johnson, zip code 80273. I want to return an air purifier and a vacuum cleaner in my recent order. After the return is complete, can you tell me the total amount I paid for the remaining items in the same order.",
+    'The robotic one.', 'yes', 'Yes please.',
+  ])
+  expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W9502127', item_ids: ['9534205511', '6259501109'], payment_method_id: 'paypal_2433177' }]])
+  expect(c.replies.at(-1)?.decision.reason).toBe('remaining_total')
+  expect(c.replies.at(-1)?.text).toStartWith('The items you keep cost, order #W9502127: $1497.65 for ')
+})
