@@ -91,7 +91,8 @@ export const families: SignalFamily[] = [
       /\b(?:orders?|details|address|email|payment methods?|history|balance) of (?:the )?(?:user|customer|account) [a-z0-9_.@-]+|\baccount of [a-z0-9_.-]+@/,
       /\bmy (?:neighbou?r|friend|ex(?:-?(?:wife|husband))?|boss|coworker|colleague)(?:'?s)? (?:order|account|address|email|details|history|orders)\b|\b(?:it'?s|it is) my (?:friend|neighbou?r|boss)'?s\b/,
       /\b(?:previous|last|other) (?:customer|user|person)\b[^.!?\n]{0,30}\b(?:talked|asked|spoke|conversation|chat|details|placed)\b|\bthe person who (?:placed|ordered)\b/,
-      /\b(?:customers?|users?|who else)\b[^.!?\n]{0,40}\b(?:bought|ordered|live in|with the last name|in zip)\b/,
+      // Other people who bought or live somewhere; never the customer's own "my user id … and ordered".
+      /(?<!\bmy )\b(?:customers?|users?|who else)\b[^.!?\n]{0,40}\b(?:bought|ordered|live in|with the last name|in zip)\b/,
       new RegExp(`\\b(?:tell|give|show|list|send|find|look up|retrieve|read|access|pull up|check|what(?:'s| is| are| was)|which)\\b[^.!?\\n]{0,40}\\b${PERSONAL_DATA}\\b[^.!?\\n]{0,20}\\b(?:of|for|on|about|belonging to|from) ${THIRD_PARTY}\\b`),
       new RegExp(`\\b${PEOPLE}(?:'s|s') ${PERSONAL_DATA}\\b`),
       /\b(?:on behalf of|for) my (?:boss|wife|husband|friend|client)\b[^.!?\n]{0,60}\bwithout verification\b/,

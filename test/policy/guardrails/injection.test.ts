@@ -46,5 +46,8 @@ describe('detectInjection', () => {
     const hardNegatives = loadInjectionCorpus().heldOut.concat(loadInjectionCorpus().tuning).filter((r) => r.category === 'hard_negative')
     expect(hardNegatives.length).toBeGreaterThan(40)
     expect(hardNegatives.filter((r) => detectInjection(r.text, r.channel).verdict !== 'allow').map((r) => r.text)).toEqual([])
+    // A customer naming their own user id next to what they ordered (a τ²-bench retail opening).
+    expect(detectInjection('Hey, I just created my user id mei_patel_7272 and ordered some things').verdict).toBe('allow')
+    expect(detectInjection('Which users in zip 10001 ordered a laptop?').verdict).toBe('escalate')
   })
 })
