@@ -41,8 +41,10 @@ const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in cas
 // "If the same item is available online, you're willing to exchange it to the same item": what the customer would
 // accept is offered with the request it qualifies, not held back for a reply the agent never prompts.
 const WILLING = /^(?:you're|you are|you'd be|you would be) (?:willing|happy|ok(?:ay)?) to\b/i
-// "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
-const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
+// "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule. A
+// "but if" inside parentheses ("(you prefer exchange for the same item, but if it is not available just return it)")
+// qualifies its request and stays with it.
+const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)(?![^(]*\))/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent)/i
 // "For some reason, you want to return all things ordered": the request, without the storyteller's aside.
 const ASIDE = /^for some reason,?\s+/i
