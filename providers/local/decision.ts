@@ -8,7 +8,7 @@ import { extractEntities, type RetailEntities } from './entities.ts'
 import { accountHelp, identify, passwordHelp } from './flows/account.ts'
 import { changeAddresses, changesSeveralAddresses } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
-import { changeItems } from './flows/item-change.ts'
+import { exchangeOrReturn } from './flows/exchange-or-return.ts'
 import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
@@ -145,7 +145,7 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
     case 'order_status': return orderStatus(state)
     case 'cancel_order': return cancelOrder(state)
     case 'return_order': return returnOrder(state)
-    case 'change_items': return changeItems(state)
+    case 'change_items': return exchangeOrReturn(state)
     case 'change_order_address': return changeAddresses(state, 'order')
     case 'change_payment': return changePayment(state)
     case 'change_default_address': return changeAddresses(state, 'profile')

@@ -1,0 +1,24 @@
+// Which request the customer means: an exchange with a return as its fallback ("if that is not possible, just
+// return it") becomes that return when the exchange cannot be made, and only then.
+import { expect, test } from 'bun:test'
+import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+
+const retail = useRetailFixture()
+const identity = 'My email is juan.nguyen7877@example.com.'
+
+test('"exchange for the same item, but if that is not possible just return it": the return is proposed, then made on a yes', async () => {
+  const c = await converse(retail.fx, [
+    `${identity} My hiking boots arrived damaged. I'd like to exchange them for the same item, but if that is not possible just return them.`,
+    'Yes, go ahead.',
+  ])
+  const proposal = c.replies[0]?.text ?? ''
+  expect(proposal).toStartWith('I cannot make that exchange')
+  expect(proposal).toContain('To confirm, return from order #W2430890: Hiking Boots')
+  expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W2430890', item_ids: ['1437889264'], payment_method_id: 'credit_card_3522913' }]])
+})
+
+test('the same exchange without a fallback asks which option instead, and writes nothing', async () => {
+  const c = await converse(retail.fx, [`${identity} My hiking boots arrived damaged. I'd like to exchange them for the same item.`, 'Yes, go ahead.'])
+  expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+  expect(c.writes).toEqual([])
+})
