@@ -56,8 +56,8 @@ const statusNotes: Record<string, string> = {
   delivered: 'Its items can be returned or exchanged.',
 }
 
-// "How much did I pay for it?": each payment and refund of the order, as the tool recorded it.
-const transactions = (order: RetailOrder): string =>
+/** "How much did I pay for it?": each payment and refund of the order, as the tool recorded it. */
+export const transactions = (order: RetailOrder): string =>
   order.payment_history.map((p) => `${p.transaction_type === 'refund' ? 'refunded' : 'paid'} ${money(p.amount)} ${p.transaction_type === 'refund' ? 'to' : 'with'} ${p.payment_method_id}`).join('; ')
 
 export function orderStatusReply(order: RetailOrder): string {

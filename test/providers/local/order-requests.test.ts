@@ -1,5 +1,6 @@
-// Which request the customer means: an exchange with a return as its fallback ("if that is not possible, just
-// return it") becomes that return when the exchange cannot be made, and only then.
+// Which order and which request the customer means: an exchange with a return as its fallback ("if that is not
+// possible, just return it") becomes that return when the exchange cannot be made, and only then; "the order I
+// just placed" among several is asked about, since no tool result dates an order.
 import { expect, test } from 'bun:test'
 import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
 
@@ -20,5 +21,14 @@ test('"exchange for the same item, but if that is not possible just return it": 
 test('the same exchange without a fallback asks which option instead, and writes nothing', async () => {
   const c = await converse(retail.fx, [`${identity} My hiking boots arrived damaged. I'd like to exchange them for the same item.`, 'Yes, go ahead.'])
   expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+  expect(c.writes).toEqual([])
+})
+
+test('"cancel the order I just placed" with two pending orders: asked which, saying why, and nothing cancelled', async () => {
+  const c = await converse(retail.fx, ['I\'m Aarav Lee, zip code 85025. Please cancel the order I just placed, I no longer need it.', 'Yes, go ahead.'])
+  const asked = c.replies[0]?.text ?? ''
+  expect(asked).toStartWith('Your order records do not show when each order was placed')
+  expect(asked).toContain('#W3361211')
+  expect(asked).toContain('#W3586556')
   expect(c.writes).toEqual([])
 })
