@@ -32,3 +32,14 @@ test('"cancel the order I just placed" with two pending orders: asked which, say
   expect(asked).toContain('#W3586556')
   expect(c.writes).toEqual([])
 })
+
+test('"I\'d prefer the other card" said to a proposal: asked which of the other methods, not shown the same proposal; the one named is used', async () => {
+  const c = await converse(retail.fx, [
+    'Sofia Li, zip code 78260. I want to exchange my camera to a slightly lower resolution, without changing the other options.',
+    'Go ahead.', 'Use the mastercard.', 'I\'d prefer the other card.',
+  ])
+  expect(c.replies.at(-2)?.text).toContain('through mastercard card ending 8484 (credit_card_8105988)')
+  expect(c.replies.at(-1)?.text).toBe('Which payment method should settle the price difference? On your profile: paypal_8194385; visa card ending 6791 (credit_card_3951670).')
+  const next = await converse(retail.fx, ['The visa card, please.', 'Yes'], c.messages)
+  expect(writesOf(next)).toEqual([['exchange_delivered_order_items', { order_id: '#W4689314', item_ids: ['5996159312'], new_item_ids: ['8363011723'], payment_method_id: 'credit_card_3951670' }]])
+})
