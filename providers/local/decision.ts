@@ -8,6 +8,7 @@ import { extractEntities, type RetailEntities } from './entities.ts'
 import { accountHelp, identify, passwordHelp } from './flows/account.ts'
 import { changeAddresses, changesSeveralAddresses } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
+import { deliveredOnce } from './flows/delivered-once.ts'
 import { exchangeOrReturn } from './flows/exchange-or-return.ts'
 import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
@@ -144,8 +145,8 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
   switch (task) {
     case 'order_status': return orderStatus(state)
     case 'cancel_order': return cancelOrder(state)
-    case 'return_order': return returnOrder(state)
-    case 'change_items': return exchangeOrReturn(state)
+    case 'return_order': return deliveredOnce(state, returnOrder(state))
+    case 'change_items': return deliveredOnce(state, exchangeOrReturn(state))
     case 'change_order_address': return changeAddresses(state, 'order')
     case 'change_payment': return changePayment(state)
     case 'change_default_address': return changeAddresses(state, 'profile')

@@ -1,7 +1,8 @@
 // Which order and which request the customer means: an exchange with a return as its fallback ("if that is not
 // possible, just return it") becomes that return when the exchange cannot be made, and only then; "the order I
-// just placed" among several is asked about, since no tool result dates an order.
-import { expect, test } from 'bun:test'
+// just placed" among several is asked about, since no tool result dates an order; a return and an exchange from
+// one delivered order (done only once) are a choice, with what each gives back, before any write.
+import { describe, expect, test } from 'bun:test'
 import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
 
 const retail = useRetailFixture()
@@ -42,4 +43,25 @@ test('"I\'d prefer the other card" said to a proposal: asked which of the other 
   expect(c.replies.at(-1)?.text).toBe('Which payment method should settle the price difference? On your profile: paypal_8194385; visa card ending 6791 (credit_card_3951670).')
   const next = await converse(retail.fx, ['The visa card, please.', 'Yes'], c.messages)
   expect(writesOf(next)).toEqual([['exchange_delivered_order_items', { order_id: '#W4689314', item_ids: ['5996159312'], new_item_ids: ['8363011723'], payment_method_id: 'credit_card_3951670' }]])
+})
+
+describe('a return and an exchange from the same delivered order', () => {
+  const both = 'My email is mason.kovacs5711@example.com. I want to return the sunglasses, and exchange the desk lamp to the cheapest version.'
+
+  test('are a choice stated with what each gives back before any write; "whatever saves me the most" is the return', async () => {
+    const c = await converse(retail.fx, [both])
+    const choice = c.replies[0]?.text ?? ''
+    expect(choice).toStartWith('Your requests are both about order #W9608525, and a delivered order can be returned or exchanged only once')
+    expect(choice).toContain('$296.16 back')
+    expect(choice).toContain('Desk Lamp (black, medium, AC adapter), item 5320792178, $135.24: $29.04 back')
+    expect(c.writes).toEqual([])
+    const next = await converse(retail.fx, ['I prefer whatever saves me the most money.', 'Yes'], c.messages)
+    expect(writesOf(next)).toEqual([['return_delivered_order_items', { order_id: '#W9608525', item_ids: ['2198125883'], payment_method_id: 'gift_card_3734426' }]])
+  })
+
+  test('"the exchange, please" lets the return go and offers the exchange, which is made on its own yes', async () => {
+    const c = await converse(retail.fx, [both, 'The exchange, please.', 'Yes.', 'Yes.'])
+    expect(c.replies[1]?.text).toStartWith('All right, I will not make the return from order #W9608525, so that the exchange can be made.')
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', { order_id: '#W9608525', item_ids: ['9083642334'], new_item_ids: ['5320792178'], payment_method_id: 'gift_card_3734426' }]])
+  })
 })
