@@ -238,7 +238,8 @@ export function resolveOrder(state: ConversationState, want: OrderWanted): Retai
   const auth = authenticate(state)
   if (auth) return auth
   const doubt = idsInDoubt(state, want)
-  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}. Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
+  const dated = doubt.length > 0 && undated(state.userTexts.join(' ')) ? ` ${noDates}` : ''
+  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}.${dated} Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
   const orderId = namedOrderId(state, want)
   if (orderId) return loadOrder(state, orderId)
   const load = loadUser(state)

@@ -45,6 +45,12 @@ test('"I\'d prefer the other card" said to a proposal: asked which of the other 
   expect(writesOf(next)).toEqual([['exchange_delivered_order_items', { order_id: '#W4689314', item_ids: ['5996159312'], new_item_ids: ['8363011723'], payment_method_id: 'credit_card_3951670' }]])
 })
 
+test('"cancel the older order" of two ids given: asked which, saying the records do not date them', async () => {
+  const c = await converse(retail.fx, ['I\'m Aarav Lee, zip code 85025. My orders #W3361211 and #W3586556 are both still pending. Cancel the older order, I no longer need it.', 'Yes'])
+  expect(c.replies[0]?.text).toBe('You mentioned orders #W3361211 and #W3586556. Your order records do not show when each order was placed, so I cannot tell which one you mean by its date. Which one would you like to cancel? Please give me its order id.')
+  expect(c.writes).toEqual([])
+})
+
 describe('a return and an exchange from the same delivered order', () => {
   const both = 'My email is mason.kovacs5711@example.com. I want to return the sunglasses, and exchange the desk lamp to the cheapest version.'
 
