@@ -21,6 +21,7 @@ import { afterWrites, writesThisTurn } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
 import { namesShopThing } from './out-of-scope.ts'
 import { anythingElse, askWhatToDo, escalationText, howCanIHelp } from './replies.ts'
+import { withEitherChange, withExceptionsJoined } from './request-scope.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
 import { nextTask, ruleTask } from './task-router.ts'
@@ -95,7 +96,8 @@ function withAlongWith(sentence: string): string[] {
 
 function sentencesOf(text: string): string[] {
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)
-  return sentences.flatMap(withAlongWith).reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
+  return withExceptionsJoined(sentences).flatMap(withAlongWith).flatMap(withEitherChange)
+    .reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
 }
 
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */

@@ -223,6 +223,11 @@ describe('scripted customer', () => {
     expect(outside.rules).toContainEqual(expect.objectContaining({ trigger: 'confirmation' }))
   })
 
+  test('"Well, except the boots you love" narrows the request before it and is said with it', () => {
+    const script = readScenario('You want to cancel or return all possible orders.  Well, except the boots that you really love. At the end, you ask the agent how much money you will get back.')
+    expect(script.requests).toEqual(['I want to cancel or return all possible orders. Well, except the boots that I really love.', 'At the end, can you tell me how much money I will get back.'])
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

@@ -198,6 +198,11 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const unnamed = want.fits && !loaded.some(want.fits) ? narrow(state, loaded.filter((o) => !want.statuses || want.statuses.includes(o.status))) : []
   if (unnamed.length === 1 && unnamed[0]) return unnamed[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
+  // "Cancel the other items" once every pending order is cancelled: no order is in a status the request can act on,
+  // which is said, not asked about.
+  if (want.statuses && !want.fits && loaded.length === ids.length && !loaded.some((o) => want.statuses!.includes(o.status))) {
+    return reply(`None of your orders is ${want.statuses.join(' or ')} now, so there is none I can ${want.purpose}. Your orders: ${loaded.map(describeOrder).join('; ')}. ${anythingElse}`, 'no_order_fits')
+  }
   return askWhichOrder(state, fitting.length > 0 ? fitting : loaded, ids, want)
 }
 

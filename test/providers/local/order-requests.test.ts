@@ -1,7 +1,8 @@
 // Which order and which request the customer means: an exchange with a return as its fallback ("if that is not
 // possible, just return it") becomes that return when the exchange cannot be made, and only then; "the order I
 // just placed" among several is asked about, since no tool result dates an order; a return and an exchange from
-// one delivered order (done only once) are a choice, with what each gives back, before any write.
+// one delivered order (done only once) are a choice, with what each gives back, before any write; "cancel or return
+// all my orders, except …" cancels each pending order and returns what was delivered, leaving out the exception.
 import { describe, expect, test } from 'bun:test'
 import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
 
@@ -70,4 +71,17 @@ describe('a return and an exchange from the same delivered order', () => {
     expect(c.replies[1]?.text).toStartWith('All right, I will not make the return from order #W9608525, so that the exchange can be made.')
     expect(writesOf(c)).toEqual([['exchange_delivered_order_items', { order_id: '#W9608525', item_ids: ['9083642334'], new_item_ids: ['5320792178'], payment_method_id: 'gift_card_3734426' }]])
   })
+})
+
+test('"cancel or return all my orders. Well, except the smart watch": each pending order cancelled, the rest of the delivered returned', async () => {
+  const c = await converse(retail.fx, [
+    'My email is juan.nguyen7877@example.com. I want to cancel or return all my orders. Well, except the smart watch that I love.',
+    'I no longer need it.', 'Yes', 'Yes', 'Yes', 'Also cancel the other items.',
+  ])
+  expect(writesOf(c)).toEqual([
+    ['cancel_pending_order', { order_id: '#W9537685', reason: 'no longer needed' }],
+    ['return_delivered_order_items', { order_id: '#W2430890', item_ids: ['1437889264'], payment_method_id: 'credit_card_3522913' }],
+  ])
+  // Nothing is pending any more: said, not asked about.
+  expect(c.replies.at(-1)?.text).toStartWith('None of your orders is pending now, so there is none I can cancel.')
 })
