@@ -7,13 +7,17 @@
 // conversations, one per conversation at a time. The peak is that traffic sent unpaced, so when there are more
 // conversations than a worker keeps active, both the peak and the latency are those of cold turns (each message
 // meets a passive actor). BENCH_LATENCY_RATE=<turns/s> probes another point of the curve.
-// Worker CPU per turn is printed warm (mail to 200 active actors) and cold (the latency phase, when every message
-// meets a passive actor).
+// Worker CPU per turn and added latency are printed warm (mail to 200 active actors, at the same rate) and cold (the
+// latency phase, when every message meets a passive actor): their difference is what activation costs. The machine's
+// CPU during the latency phase is printed too, with the share other processes took, since on a shared machine the
+// latency bars measure the machine's load as much as the runtime.
 import { Queue, Worker } from 'bullmq'
 import Redis from 'ioredis'
 import { spawnSwitchboard } from '../test/support/processes.ts'
 import { createSender, turn } from '../test/support/traffic.ts'
-import { cpuMs, createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, rssMb, type BenchEnv } from './support.ts'
+import {
+  cpuMs, cpuSnapshot, createBenchEnv, databaseUrl, deleteKeys, machineShare, percentile, progress, redisUrl, round, rssMb, type BenchEnv,
+} from './support.ts'
 
 const CONVERSATIONS = Number(process.argv[2] ?? 1000)
 const TURNS_PER_CONVERSATION = 3
@@ -109,16 +113,21 @@ async function main(): Promise<void> {
 
   const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? peakRate / 2)
   let cpuBefore = cpuMs(worker.proc.pid)
+  const own = { pids: [process.pid, worker.proc.pid], names: ['postgres', 'redis-server'] }
+  const machineBefore = cpuSnapshot(own)
   const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', replied, sampleRss)
+  const machine = machineShare(machineBefore, cpuSnapshot(own))
   replied += latencies.length
   const coldCpu = cold ? (cpuMs(worker.proc.pid) - cpuBefore) / latencies.length : undefined
   progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`)
+  progress(`  machine ${Math.round(machine.busyPct)}% busy, other processes ${Math.round(machine.othersPct)}% of a core`)
   // Warm: the conversations the latency phase visited last are still active.
   const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((cursor - 1 - k) % ids.length) + ids.length) % ids.length]!)
   let w = 0
   cpuBefore = cpuMs(worker.proc.pid)
   const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', replied, sampleRss)
   const warm = (cpuMs(worker.proc.pid) - cpuBefore) / warmTurns.length
+  progress(`warm turns at the same rate: p50 ${round(percentile(warmTurns, 50))} ms, p99 ${round(percentile(warmTurns, 99))} ms`)
   progress(`worker CPU per turn: warm ${round(warm)} ms${coldCpu === undefined ? '' : `, cold ${round(coldCpu)} ms (${round(coldCpu / warm)}x)`}`)
 
   worker.kill('SIGTERM')
@@ -132,6 +141,8 @@ async function main(): Promise<void> {
     raw_jobs_per_s: round(rawRate), ratio: turnsPerSecond === undefined ? null : round(turnsPerSecond / rawRate, 3),
     peak_turns_per_s: round(peakRate), peak_path: cold ? 'cold' : 'warm', latency_rate: round(latencyRate),
     added_p50_ms: round(percentile(latencies, 50)), added_p99_ms: round(percentile(latencies, 99)), worker_rss_mb: round(peakRss, 1),
+    warm_p50_ms: round(percentile(warmTurns, 50)), warm_p99_ms: round(percentile(warmTurns, 99)),
+    machine_busy_pct: Math.round(machine.busyPct), others_cpu_pct: Math.round(machine.othersPct),
     cpu_ms_per_warm_turn: round(warm), cpu_ms_per_cold_turn: coldCpu === undefined ? null : round(coldCpu),
   }))
 }

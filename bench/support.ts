@@ -1,5 +1,5 @@
 // Shared pieces of the benchmarks: an isolated prefix and schema, percentiles, and the final JSON line.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import type { Sql } from '../storage/index.ts'
 import { createTestDatabase } from '../test/support/postgres.ts'
 
@@ -48,4 +48,44 @@ export function cpuMs(pid: number): number {
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+export interface CpuSnapshot {
+  at: number
+  /** Busy time of all cores so far, ms. */
+  busy: number
+  cores: number
+  /** CPU time of the benchmark's own processes so far, ms. */
+  own: number
+}
+
+/**
+ * The whole machine's CPU beside that of the benchmark's own processes (`pids`, and every process whose command name
+ * is in `names`, such as the Postgres and Redis servers), so a run can say whether something else shared the machine.
+ */
+export function cpuSnapshot(own: { pids: number[]; names: string[] }): CpuSnapshot {
+  const stat = readFileSync('/proc/stat', 'utf8').split('\n')
+  // user nice system idle iowait irq softirq steal, in clock ticks of 10 ms
+  const ticks = stat[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+  const busy = (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) * 10
+  const cores = stat.filter((l) => /^cpu\d/.test(l)).length
+  let ownMs = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
+      if (own.pids.includes(Number(entry)) || own.names.includes(name)) ownMs += cpuMs(Number(entry))
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return { at: performance.now(), busy, cores, own: ownMs }
+}
+
+/** Between two snapshots: how busy the machine was (% of all cores) and what other processes took (% of one core). */
+export function machineShare(from: CpuSnapshot, to: CpuSnapshot): { busyPct: number; othersPct: number } {
+  const elapsed = to.at - from.at
+  const busy = to.busy - from.busy
+  return { busyPct: (100 * busy) / (elapsed * to.cores), othersPct: (100 * Math.max(0, busy - (to.own - from.own))) / elapsed }
 }
