@@ -55,37 +55,54 @@ export interface CpuSnapshot {
   /** Busy time of all cores so far, ms. */
   busy: number
   cores: number
-  /** CPU time of the benchmark's own processes so far, ms. */
-  own: number
+  /** CPU time so far of each of the benchmark's own processes (by label), ms. */
+  own: Record<string, number>
 }
 
 /**
- * The whole machine's CPU beside that of the benchmark's own processes (`pids`, and every process whose command name
- * is in `names`, such as the Postgres and Redis servers), so a run can say whether something else shared the machine.
+ * The whole machine's CPU beside that of the benchmark's own processes, each named by its pid or by its command name
+ * (every process of that name, such as Postgres's backends), so a run can say where a turn's CPU went and whether
+ * something else shared the machine.
  */
-export function cpuSnapshot(own: { pids: number[]; names: string[] }): CpuSnapshot {
+export function cpuSnapshot(own: Record<string, number | string>): CpuSnapshot {
   const stat = readFileSync('/proc/stat', 'utf8').split('\n')
   // user nice system idle iowait irq softirq steal, in clock ticks of 10 ms
   const ticks = stat[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
   const busy = (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) * 10
   const cores = stat.filter((l) => /^cpu\d/.test(l)).length
-  let ownMs = 0
+  const labels = Object.entries(own)
+  const used: Record<string, number> = Object.fromEntries(labels.map(([label]) => [label, 0]))
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
       const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))
-      if (own.pids.includes(Number(entry)) || own.names.includes(name)) ownMs += cpuMs(Number(entry))
+      const label = labels.find(([, key]) => key === Number(entry) || key === name)?.[0]
+      if (label) used[label]! += cpuMs(Number(entry))
     } catch {
       // the process ended between the listing and the read
     }
   }
-  return { at: performance.now(), busy, cores, own: ownMs }
+  return { at: performance.now(), busy, cores, own: used }
 }
 
-/** Between two snapshots: how busy the machine was (% of all cores) and what other processes took (% of one core). */
-export function machineShare(from: CpuSnapshot, to: CpuSnapshot): { busyPct: number; othersPct: number } {
+export interface MachineShare {
+  /** How busy the machine was, % of all its cores. */
+  busyPct: number
+  /** What processes other than the benchmark's took, % of one core. */
+  othersPct: number
+  /** CPU per turn of each of the benchmark's processes, ms. */
+  perTurn: Record<string, number>
+}
+
+export function machineShare(from: CpuSnapshot, to: CpuSnapshot, turns: number): MachineShare {
   const elapsed = to.at - from.at
   const busy = to.busy - from.busy
-  return { busyPct: (100 * busy) / (elapsed * to.cores), othersPct: (100 * Math.max(0, busy - (to.own - from.own))) / elapsed }
+  const own = Object.fromEntries(Object.keys(to.own).map((label) => [label, to.own[label]! - (from.own[label] ?? 0)]))
+  const ownTotal = Object.values(own).reduce((a, b) => a + b, 0)
+  return {
+    busyPct: (100 * busy) / (elapsed * to.cores),
+    othersPct: (100 * Math.max(0, busy - ownTotal)) / elapsed,
+    perTurn: Object.fromEntries(Object.entries(own).map(([label, ms]) => [label, ms / turns])),
+  }
 }
