@@ -39,9 +39,10 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
-  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
+  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent, conversationStored: state.stored }
   const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy, earlierUnsettled } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
+  state.stored = true
   const checkpoints = beginSteps(ctx, msg.id, steps)
   assertTranscriptOrder(msg, earlierUnsettled)
   state.agentRef = agent
