@@ -179,7 +179,7 @@ async function replyOf(msg: TurnReceived, ctx: ConversationContext, { verdict, f
   const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef)
   if (!agent) return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${state.agent} is no longer defined`, retryable: false })
   const policy = await agent.policyIn(state.route.tenantId)
-  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg.payload.text, agent.knowledgeBase, ctx))
+  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg, agent.knowledgeBase, ctx))
   // Intent confidence says something only about a message that opens a request, not about a "yes".
   const turnSignals = opensRequest(msg, ctx) ? signals : { ...signals, intentConfidence: undefined }
   const outcome = await withSpan(`invoke_agent ${state.agent}`, () => checkedReply(msg, ctx, { agent, policy, passages: knowledge.passages, signals: turnSignals, mode }), {
