@@ -1,7 +1,8 @@
 // The grounding check on a live turn under the retail demo policy, with a vendor model scripted in the emulator:
 // a total the model adds up from the prices a tool returned reaches the customer, while an invented total is asked
 // for again and then goes to a person unseen; the customer's own question quoted back to them is no claim of the
-// agent's, while a "quotation" the customer never wrote is judged like any other claim.
+// agent's, while a "quotation" the customer never wrote is judged like any other claim. The Arena's evidence counts
+// the drafts the check held and says why a person took over.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { EmulatedRequest, Script } from '../../emulator/index.ts'
 import { startAgentsHarness, type AgentsHarness } from '../agents/harness.ts'
@@ -46,6 +47,8 @@ test('a total added up from the prices the tool returned reaches the customer', 
   const turn = await h.post(c, ASK)
   expect(await h.reply(turn)).toBe(`${KEPT} $3085.20 together.`)
   expect(await groundingVerdicts(c, turn)).toEqual(['allow'])
+  const evidence = await h.platform.storage.arenaEvidence.of(c)
+  expect([evidence.groundingFailures, evidence.escalated, evidence.handoff]).toEqual([0, false, undefined])
 })
 
 test('an invented total is asked for again, then goes to a person, and the customer never sees it', async () => {
@@ -56,6 +59,10 @@ test('an invented total is asked for again, then goes to a person, and the custo
   expect((await transcript(c)).join('\n')).not.toContain('3185')
   expect(await groundingVerdicts(c, turn)).toEqual(['regenerate', 'escalate'])
   expect(await escalations(c)).toEqual(['guardrail.ungrounded'])
+  // What the Arena reads of it: both drafts held by the grounding check, and why a person took over.
+  const evidence = await h.platform.storage.arenaEvidence.of(c)
+  expect(evidence.groundingFailures).toBe(2)
+  expect(evidence.handoff).toStartWith('guardrail.ungrounded: the reply was not sent: unsupported: the amount $3185.20')
 })
 
 test("the customer's own question quoted back is no claim; a timing put in quotes the customer never wrote is", async () => {
