@@ -1,8 +1,9 @@
 // The grounding check on a live turn under the retail demo policy, with a vendor model scripted in the emulator:
 // a total the model adds up from the prices a tool returned reaches the customer, while an invented total is asked
 // for again and then goes to a person unseen; the customer's own question quoted back to them is no claim of the
-// agent's, while a "quotation" the customer never wrote is judged like any other claim. The Arena's evidence counts
-// the drafts the check held and says why a person took over.
+// agent's, while a "quotation" the customer never wrote is judged like any other claim; a draft sent back for its tone
+// may be revised with the figures the first pass looked up. The Arena's evidence counts the drafts the check held and
+// says why a person took over.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { EmulatedRequest, Script } from '../../emulator/index.ts'
 import { startAgentsHarness, type AgentsHarness } from '../agents/harness.ts'
@@ -78,4 +79,20 @@ test("the customer's own question quoted back is no claim; a timing put in quote
   const asked = await h.post(other, 'How long does the refund take for the garden hose I returned?')
   expect(await h.reply(asked)).toBe(grounded)
   expect(await groundingVerdicts(other, asked)).toEqual(['regenerate', 'allow'])
+})
+
+test('the catalogue\'s acronyms are no shouting, and a revised draft may state the prices the first pass looked up', async () => {
+  const purifiers = 'Air Purifier (medium, HEPA, night mode) costs $492.65 and Air Purifier (large, HEPA, night mode) $547.55.'
+  const lookUp = call('HEPA filter', 'get_product_details', { product_id: '3821016478' })
+  h.emu.script(lookUp, say('1327854740', purifiers))
+  const c = await h.newConversation('guarded')
+  const turn = await h.post(c, 'Which air purifiers do you have with a HEPA filter?')
+  expect(await h.reply(turn)).toBe(purifiers)
+  h.emu.script(lookUp, say('1327854740', `GREAT NEWS! ${purifiers}`), revised(purifiers))
+  const other = await h.newConversation('guarded')
+  const asked = await h.post(other, 'Which air purifiers do you have with a HEPA filter?')
+  expect(await h.reply(asked)).toBe(purifiers)
+  const why = (await h.call('GET', `/v1/conversations/${other}/turns/${asked}/why`)).body
+  expect(why.checks.filter((k: { check: string }) => k.check === 'brand_voice').map((k: { verdict: string }) => k.verdict)).toEqual(['regenerate', 'allow'])
+  expect(await groundingVerdicts(other, asked)).toEqual(['allow', 'allow'])
 })
