@@ -69,6 +69,8 @@ export function nextTask(open: LocalTask | undefined, text: string, c: IntentCla
   if (!open) return introduces && c.confidence < switchConfidence ? ruleTask(text) : routeTask(text, c)
   const byRule = ruleTask(text)
   if (byRule === 'change_payment' && settlesWithPayment.has(open)) return open
+  // "I want to know all available 13-inch options, and I prefer i5" while choosing the new item: part of the choice.
+  if (byRule === 'product_info' && open === 'change_items') return open
   if (byRule && byRule !== open) return byRule
   const byModel = taskForIntent(c.intent)
   if (!byRule && byModel && byModel !== open && c.confidence >= switchConfidence && !answersTask(e)) return byModel

@@ -162,10 +162,13 @@ function stepAlong(variants: RetailVariant[], current: RetailItem, key: string, 
   return ahead.filter((v) => distance(v) === target)
 }
 
+/** Whether an option value is one the customer's ranking lists. */
+const ranked = (value: string, ranking: string[]): boolean => ranking.some((wanted) => squash(value).startsWith(wanted) || wanted.startsWith(squash(value)))
+
 /** Of the variants, those with the best-ranked value the customer listed. */
 function byRanking(variants: RetailVariant[], ranking: string[]): RetailVariant[] {
   for (const wanted of ranking) {
-    const hit = variants.filter((v) => Object.values(v.options).some((val) => squash(val).startsWith(wanted) || wanted.startsWith(squash(val))))
+    const hit = variants.filter((v) => Object.values(v.options).some((val) => ranked(val, [wanted])))
     if (hit.length > 0) return hit
   }
   return variants
@@ -269,7 +272,8 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const clauses = clausesAbout(text, product)
   const about = squash((clauses || text).replace(/>/g, ' gt '))
-  const preference = rankingIn(clauses || text)
+  // A preference may come in a later message that names no product ("I prefer i5 over i7"), said of this one.
+  const preference = rankingIn(texts.map((t) => partAbout(t, product, otherProducts)).join(' '))
   const ranking = preference?.ranking
   const unranked = preference ? texts.map((t) => t.replace(preference.said, ' ')) : texts
   const plain = squash(unranked.join(' '))
@@ -305,7 +309,14 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   // A wish not read (two values of one option, a relative word for no option of this product) is offered, never chosen.
   const unread = [...mentioned].some(([key, values]) => values.length > 1 && !chains.has(key) && !anyOf.has(key)) || unreadWish || (wishes.length === 0 && relativeWish.test(about))
   if (unread) return { options: closest, closeMatch: false }
-  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
+  const [only] = closest
+  if (closest.length > 1 || !only) return { options: closest, closeMatch: best >= unmentioned }
+  // "The 13-inch version" of an i7, 1TB laptop when one 13-inch keeps the i7 and another the 1TB: which to give
+  // up is the customer's choice. A change no fitting variant avoids (a large bicycle only comes in red) is not.
+  const addressed = new Set([...mentioned.keys(), ...free, ...wishes.flatMap((w) => Object.keys(current.options).filter((k) => w.option.test(squash(k)))),
+    ...(ranking ? Object.keys(current.options).filter((k) => available.some((v) => ranked(v.options[k] ?? '', ranking))) : [])])
+  const keepable = Object.keys(current.options).filter((k) => !addressed.has(k) && wanted.some((v) => v.options[k] === current.options[k]))
+  return keepable.every((k) => only.options[k] === current.options[k]) ? { variant: only } : { options: wanted, closeMatch: false }
 }
 
 // ("One more thing" is no wish: "less" and "more" count only before a quality; "lower the pressure to 8 bar" names its value.)

@@ -47,6 +47,19 @@ describe('the new variant', () => {
     expect(c.replies.at(-1)?.text).toMatch(/Which payment method|Espresso Machine \(9 bar, 1\.5L, capsule\), item 3815173328/)
   })
 
+  test('"the 17-inch laptop" of two in one order is that one; "the 13-inch version" fits three, each giving up another option, so they are listed; "I prefer i5" settles it', async () => {
+    const c = await converse(retail.fx, [
+      'My email is aarav.santos8320@example.com. I want to modify the 17-inch laptop to the 13-inch version.',
+      'I want to know all available 13-inch options, and I prefer i5 over i7.',
+      'Yes.',
+    ])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    for (const item of ['1657832319', '6056040996', '5052031638']) expect(c.replies[0]?.text).toContain(`item ${item}`)
+    expect(writesOf(c)).toEqual([['modify_pending_order_items', {
+      order_id: '#W9672333', item_ids: ['1684786391'], new_item_ids: ['5052031638'], payment_method_id: 'paypal_7664977',
+    }]])
+  })
+
   test('"my pending small t-shirt": of two pending t-shirts, the one of that size; "same size, same v-neck, prefer polyester"', async () => {
     const c = await converse(retail.fx, [
       'Yusuf Rossi, zip code 19122. I want to modify my pending small tshirt to purple, same size, same v-neck, and prefer polyester.',
