@@ -15,7 +15,12 @@ import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 import { variantElsewhere } from './variant-elsewhere.ts'
 import { chooseVariant, otherProductWish } from './variants.ts'
 
-interface Swap { item: RetailItem; variant: RetailVariant }
+interface Swap {
+  item: RetailItem
+  variant: RetailVariant
+  /** Other variants that fit what the customer asked for equally, named in the proposal so they can pick one. */
+  alternatives?: RetailVariant[]
+}
 
 const describeVariant = (product: RetailProduct, v: RetailVariant): string =>
   `${product.name} (${Object.values(v.options).join(', ')}), item ${v.item_id}, $${v.price.toFixed(2)}`
@@ -47,7 +52,7 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     const owned = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
     const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems, owned)
     if ('variant' in choice) {
-      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
+      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant, ...('alternatives' in choice && choice.alternatives ? { alternatives: choice.alternatives } : {}) })
       continue
     }
     const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
@@ -95,6 +100,8 @@ function settleWith(state: ConversationState, order: RetailOrder, user: RetailUs
 function proposal(order: RetailOrder, swaps: Swap[], products: Map<string, RetailProduct>, method: string, user: RetailUser): string {
   const pending = order.status === 'pending'
   const lines = swaps.map((s) => `${describeItems([s.item])} → ${describeVariant(products.get(s.item.product_id)!, s.variant)}`).join('; ')
+  const others = swaps.filter((s) => s.alternatives).map((s) => s.alternatives!.map((v) => describeVariant(products.get(s.item.product_id)!, v)).join('; '))
+  const alternatives = others.length > 0 ? ` It keeps your other options; also fitting what you asked: ${others.join('; ')}. Tell me the item id if you prefer one of them.` : ''
   const difference = swaps.reduce((sum, s) => sum + s.variant.price - s.item.price, 0)
   // With several items, the difference of two totals is no amount the platform's grounding check can trace
   // (it takes a sum or a difference of two amounts); the two totals, each a sum of prices shown, it can.
@@ -102,7 +109,7 @@ function proposal(order: RetailOrder, swaps: Swap[], products: Map<string, Retai
   const settle = swaps.length > 1
     ? `the new items total ${total(swaps.map((s) => s.variant.price))} and the current ones ${total(swaps.map((s) => s.item.price))}, ${difference >= 0 ? 'you pay' : 'you get back'} the difference`
     : difference >= 0 ? `you pay the difference of $${difference.toFixed(2)}` : `you get $${(-difference).toFixed(2)} back`
-  return `To confirm, ${pending ? 'modify' : 'exchange'} in order ${order.order_id}: ${lines}. Price difference: ${settle}, ` +
+  return `To confirm, ${pending ? 'modify' : 'exchange'} in order ${order.order_id}: ${lines}.${alternatives} Price difference: ${settle}, ` +
     `through ${describePaymentMethod(method, user.payment_methods[method])}. ` +
     `This can be done only once for this order, so please make sure these are all the items you want to ${pending ? 'change' : 'exchange'}.`
 }

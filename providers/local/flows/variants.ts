@@ -98,7 +98,7 @@ function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undef
 }
 
 /** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
-export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
+export type VariantChoice = { variant: RetailVariant; alternatives?: RetailVariant[] } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
 
 // Option values with an order but no number in them; numbers ("1000ml", "34 inch", "20MP", "1TB SSD") order the rest.
 const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large'], ['beginner', 'intermediate', 'expert']]
@@ -316,7 +316,10 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   const addressed = new Set([...mentioned.keys(), ...free, ...wishes.flatMap((w) => Object.keys(current.options).filter((k) => w.option.test(squash(k)))),
     ...(ranking ? Object.keys(current.options).filter((k) => available.some((v) => ranked(v.options[k] ?? '', ranking))) : [])])
   const keepable = Object.keys(current.options).filter((k) => !addressed.has(k) && wanted.some((v) => v.options[k] === current.options[k]))
-  return keepable.every((k) => only.options[k] === current.options[k]) ? { variant: only } : { options: wanted, closeMatch: false }
+  if (!keepable.every((k) => only.options[k] === current.options[k])) return { options: wanted, closeMatch: false }
+  // "A shorter bamboo one" fits three designs: the one keeping the current design is proposed, the others named beside it.
+  const alternatives = wanted.filter((v) => v !== only)
+  return alternatives.length > 0 ? { variant: only, alternatives } : { variant: only }
 }
 
 // ("One more thing" is no wish: "less" and "more" count only before a quality; "lower the pressure to 8 bar" names its value.)

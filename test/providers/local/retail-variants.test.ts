@@ -60,6 +60,22 @@ describe('the new variant', () => {
     }]])
   })
 
+  test('"a shorter bamboo one" fits three designs: the one keeping the design is proposed with the other two and their prices; an id picks another', async () => {
+    const c = await converse(retail.fx, [
+      'Isabella Johansson, zip code 32286. I want to exchange my skateboard for a shorter bamboo material one.',
+      'Yes.',
+      'I prefer item 6843647669.',
+      'Yes.',
+    ])
+    const proposal = c.replies[1]?.text ?? ''
+    expect(proposal).toContain('Skateboard (bamboo, 28 inch, plain), item 8176740019, $208.60.')
+    expect(proposal).toContain('item 6843647669, $180.10')
+    expect(proposal).toContain('item 6673921677, $189.57')
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', {
+      order_id: '#W3792453', item_ids: ['4293355847'], new_item_ids: ['6843647669'], payment_method_id: 'paypal_3024827',
+    }]])
+  })
+
   test('"my pending small t-shirt": of two pending t-shirts, the one of that size; "same size, same v-neck, prefer polyester"', async () => {
     const c = await converse(retail.fx, [
       'Yusuf Rossi, zip code 19122. I want to modify my pending small tshirt to purple, same size, same v-neck, and prefer polyester.',
