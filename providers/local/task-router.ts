@@ -5,7 +5,8 @@ import type { RetailEntities } from './entities.ts'
 import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion, remainingTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
-const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|new)\b`
+// "A new house", "this new address" describe (a move, where an order went); "my new address is …" asks for a change.
+const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|(?<!\b(?:a|this|that)\s)new)\b`
 
 // First match wins: an exchange that mentions a payment method is still an exchange.
 const rules: Array<[RegExp, LocalTask]> = [
