@@ -55,7 +55,14 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
       if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant, ...('alternatives' in choice && choice.alternatives ? { alternatives: choice.alternatives } : {}) })
       continue
     }
-    const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
+    const others = Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
+    // "If it is less than 200 bucks": nothing is, and that is the answer (the customer said what to do otherwise, or will).
+    if ('limit' in choice && choice.limit !== undefined) {
+      const [lowest] = [...others].sort((a, b) => a.price - b.price)
+      const cheapest = lowest ? ` The cheapest available is ${describeVariant(product, lowest)}.` : ''
+      return reply(`No available ${product.name} costs less than $${choice.limit}, so I cannot change your ${describeItems([item])} in order ${order.order_id} within that price.${cheapest} I have not changed anything.`, 'need_new_item')
+    }
+    const options = 'options' in choice ? choice.options : others
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
     const other = otherProductWish(state.userTexts, product)
     // The order is named so that a follow-up ("return the item", "cancel the whole order") is about this one.

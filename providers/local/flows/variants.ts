@@ -98,7 +98,14 @@ function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undef
 }
 
 /** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
-export type VariantChoice = { variant: RetailVariant; alternatives?: RetailVariant[] } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
+export type VariantChoice = { variant: RetailVariant; alternatives?: RetailVariant[] } | { options: RetailVariant[]; closeMatch: boolean } | { none: true; limit?: number }
+
+/** "If it is less than 200 bucks", "under $300": the price a new variant must stay below, when the customer set one. */
+export function priceLimit(text: string): number | undefined {
+  const m = /\b(?:less than|under|below|cheaper than|lower than)\s+(?:\$\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)/i.exec(text)
+  const said = m?.[1] ?? m?.[2]
+  return said === undefined ? undefined : Number(said)
+}
 
 // Option values with an order but no number in them; numbers ("1000ml", "34 inch", "20MP", "1TB SSD") order the rest.
 const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large'], ['beginner', 'intermediate', 'expert']]
@@ -269,11 +276,14 @@ export function otherProductWish(texts: string[], product: RetailProduct): strin
  */
 export function chooseVariant(texts: string[], product: RetailProduct, current: RetailItem, byPriceAllowed = true, otherProducts: string[] = []): VariantChoice {
   const text = texts.join(' ')
-  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const clauses = clausesAbout(text, product)
+  // A message naming no product ("I prefer i5 over i7", "if it is less than 200 bucks") is said of this one.
+  const aboutThis = texts.map((t) => partAbout(t, product, otherProducts)).join(' ')
+  const limit = priceLimit(aboutThis)
+  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id && (limit === undefined || v.price < limit))
+  if (limit !== undefined && available.length === 0) return { none: true, limit }
   const about = squash((clauses || text).replace(/>/g, ' gt '))
-  // A preference may come in a later message that names no product ("I prefer i5 over i7"), said of this one.
-  const preference = rankingIn(texts.map((t) => partAbout(t, product, otherProducts)).join(' '))
+  const preference = rankingIn(aboutThis)
   const ranking = preference?.ranking
   const unranked = preference ? texts.map((t) => t.replace(preference.said, ' ')) : texts
   const plain = squash(unranked.join(' '))

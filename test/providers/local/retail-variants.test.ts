@@ -76,6 +76,18 @@ describe('the new variant', () => {
     }]])
   })
 
+  test('"if it is less than 200 bucks, exchange my current one to it": no keyboard is, so nothing changes; "return my current one" then returns that keyboard', async () => {
+    const c = await converse(retail.fx, [
+      'Raj Santos, zip code 98157. I want to know what is the cheapest available mechanical keyboard right now and its options.',
+      'If it is less than 200 bucks I want to exchange my current one to it.',
+      'I want to return my current one.',
+      'Yes.',
+    ])
+    expect(c.replies[1]?.text).toContain('No available Mechanical Keyboard costs less than $200')
+    expect(c.replies[1]?.text).toContain('item 3616838507, $226.11')
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W4680753', item_ids: ['9690244451'], payment_method_id: 'paypal_2417743' }]])
+  })
+
   test('"my pending small t-shirt": of two pending t-shirts, the one of that size; "same size, same v-neck, prefer polyester"', async () => {
     const c = await converse(retail.fx, [
       'Yusuf Rossi, zip code 19122. I want to modify my pending small tshirt to purple, same size, same v-neck, and prefer polyester.',
