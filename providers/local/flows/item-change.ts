@@ -60,7 +60,7 @@ function chooseSwaps(state: ConversationState, order: RetailOrder, items: Retail
     if ('limit' in choice && choice.limit !== undefined) {
       const [lowest] = [...others].sort((a, b) => a.price - b.price)
       const cheapest = lowest ? ` The cheapest available is ${describeVariant(product, lowest)}.` : ''
-      return reply(`No available ${product.name} costs less than $${choice.limit}, so I cannot change your ${describeItems([item])} in order ${order.order_id} within that price.${cheapest} I have not changed anything.`, 'need_new_item')
+      return reply(`No available ${product.name} costs less than $${choice.limit}, so I cannot change your ${describeItems([item])} in order ${order.order_id} within that price.${cheapest} I have not changed anything: what would you like to do instead?`, 'need_new_item')
     }
     const options = 'options' in choice ? choice.options : others
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
