@@ -157,7 +157,8 @@ function currentTask(messages: ProviderMessage[], reader: TaskReader): TaskSpan 
     // Not taking the alternative to a refused request leaves it refused: the message is the next request, and
     // the requests still waiting stay.
     if (refused && extractEntities(m.content).affirmative !== true) Object.assign(span, { start: i, texts: [] })
-    else if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [], pending: [] })
+    // A new request in the middle of one ("then cancel the order") leaves the requests still waiting in place.
+    else if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [] })
     if (span.texts.length > 0) return void span.texts.push(m.content)
     const [first, ...rest] = reader.requestsOf(m.content)
     span.texts.push(first ?? m.content)

@@ -2,7 +2,7 @@
 // another. Retail requests the general-purpose intent data has no label for (exchanges, payment and
 // address changes, product questions) are recognised by their wording first; the classifier does the rest.
 import type { RetailEntities } from './entities.ts'
-import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion, remainingTotalQuestion } from './flows/figures.ts'
+import { balanceQuestion, boughtTotalQuestion, paymentTotalQuestion, refundTotalQuestion, remainingTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
 // "A new house", "this new address" describe (a move, where an order went); "my new address is …" asks for a change.
@@ -12,6 +12,7 @@ const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|
 const rules: Array<[RegExp, LocalTask]> = [
   // "After the return is complete, the total I paid for the remaining items": a question, not a return.
   [remainingTotalQuestion, 'account_figures'],
+  [boughtTotalQuestion, 'account_figures'],
   [/\b(?:exchange[sd]?|exchanging|swap(?:ped|s)?|swapping)\b/i, 'change_items'],
   [/\breturn(?:ing)?\b|\bsend (?:it |them |\w+ )?back\b/i, 'return_order'],
   // "See if it can be canceled" asks for a cancellation; "my cancelled order" only names an order.

@@ -3,14 +3,14 @@
 // order, the default address on their profile. Every field is shown before the customer confirms.
 import { formatAddress } from '../replies.ts'
 import { parseUser, type RetailAddress } from '../retail-types.ts'
-import { findOutcome, type ConversationState } from '../state.ts'
-import { callTool, reply, type Step } from '../step.ts'
+import type { ConversationState } from '../state.ts'
+import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { addressArgs, isComplete, parseAddress } from './address.ts'
 import { confirmWrite } from './confirm-write.ts'
 import { namesProduct } from './items.ts'
 import { cityNames, someoneElsesAddress } from './order-clues.ts'
-import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
+import { loadEveryOrder, loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
 const saysDefault = /\b(?:my )?(?:default|profile|account|home) address\b|\baddress (?:on|in) (?:my )?(?:profile|account)\b/i
@@ -81,8 +81,8 @@ const boughtThere = (state: ConversationState): string | undefined => state.user
 function newHome(state: ConversationState): RetailAddress | Step | undefined {
   const bought = boughtThere(state)
   if (!bought || !state.user) return undefined
-  const missing = state.user.orders.find((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
-  if (missing) return callTool('get_order_details', { order_id: missing }, 'find_order')
+  const load = loadEveryOrder(state)
+  if (load) return load
   const there = state.user.orders.flatMap((id) => state.orders.get(id) ?? []).flatMap((o) => (o.address && o.items.some((i) => namesProduct(bought, i.name)) ? [o.address] : []))
   const distinct = [...new Map(there.map((a) => [formatAddress(a), a])).values()]
   return distinct.length === 1 ? distinct[0] : undefined
