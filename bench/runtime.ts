@@ -7,13 +7,18 @@
 // conversations, one per conversation at a time. The peak is that traffic sent unpaced, so when there are more
 // conversations than a worker keeps active, both the peak and the latency are those of cold turns (each message
 // meets a passive actor). BENCH_LATENCY_RATE=<turns/s> probes another point of the curve.
-// Worker CPU per turn is printed warm (mail to 200 active actors) and cold (the latency phase, when every message
-// meets a passive actor).
+// Worker CPU per turn and added latency are printed warm (mail to 200 active actors, at the same rate) and cold (the
+// latency phase, when every message meets a passive actor): their difference is what activation costs. Each phase also
+// prints the CPU per turn of the worker, Postgres, Redis and this script, how busy the machine was and the share other
+// processes took: on a shared machine the latency bars measure the machine's load as much as the runtime.
 import { Queue, Worker } from 'bullmq'
 import Redis from 'ioredis'
 import { spawnSwitchboard } from '../test/support/processes.ts'
 import { createSender, turn } from '../test/support/traffic.ts'
-import { cpuMs, createBenchEnv, databaseUrl, deleteKeys, percentile, progress, redisUrl, round, rssMb, type BenchEnv } from './support.ts'
+import {
+  cpuSnapshot, createBenchEnv, databaseUrl, deleteKeys, machineShare, percentile, progress, redisUrl, round, rssMb, type BenchEnv,
+  type MachineShare,
+} from './support.ts'
 
 const CONVERSATIONS = Number(process.argv[2] ?? 1000)
 const TURNS_PER_CONVERSATION = 3
@@ -108,17 +113,24 @@ async function main(): Promise<void> {
   progress(`  ${round(peakRate)} turns/s`)
 
   const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? peakRate / 2)
-  let cpuBefore = cpuMs(worker.proc.pid)
+  // The worker, Postgres, Redis and this script: what a turn costs the machine, cold and warm.
+  const own = { worker: worker.proc.pid, postgres: 'postgres', redis: 'redis-server', script: process.pid }
+  let before = cpuSnapshot(own)
   const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', replied, sampleRss)
+  const coldShare = machineShare(before, cpuSnapshot(own), latencies.length)
   replied += latencies.length
-  const coldCpu = cold ? (cpuMs(worker.proc.pid) - cpuBefore) / latencies.length : undefined
   progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`)
+  progress(`  ${describeShare(coldShare)}`)
   // Warm: the conversations the latency phase visited last are still active.
   const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((cursor - 1 - k) % ids.length) + ids.length) % ids.length]!)
   let w = 0
-  cpuBefore = cpuMs(worker.proc.pid)
+  before = cpuSnapshot(own)
   const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', replied, sampleRss)
-  const warm = (cpuMs(worker.proc.pid) - cpuBefore) / warmTurns.length
+  const warmShare = machineShare(before, cpuSnapshot(own), warmTurns.length)
+  const warm = warmShare.perTurn.worker!
+  const coldCpu = cold ? coldShare.perTurn.worker! : undefined
+  progress(`warm turns at the same rate: p50 ${round(percentile(warmTurns, 50))} ms, p99 ${round(percentile(warmTurns, 99))} ms`)
+  progress(`  ${describeShare(warmShare)}`)
   progress(`worker CPU per turn: warm ${round(warm)} ms${coldCpu === undefined ? '' : `, cold ${round(coldCpu)} ms (${round(coldCpu / warm)}x)`}`)
 
   worker.kill('SIGTERM')
@@ -132,9 +144,19 @@ async function main(): Promise<void> {
     raw_jobs_per_s: round(rawRate), ratio: turnsPerSecond === undefined ? null : round(turnsPerSecond / rawRate, 3),
     peak_turns_per_s: round(peakRate), peak_path: cold ? 'cold' : 'warm', latency_rate: round(latencyRate),
     added_p50_ms: round(percentile(latencies, 50)), added_p99_ms: round(percentile(latencies, 99)), worker_rss_mb: round(peakRss, 1),
+    warm_p50_ms: round(percentile(warmTurns, 50)), warm_p99_ms: round(percentile(warmTurns, 99)),
+    machine_busy_pct: Math.round(coldShare.busyPct), others_cpu_pct: Math.round(coldShare.othersPct),
+    cpu_ms_per_turn: { cold: roundAll(coldShare.perTurn), warm: roundAll(warmShare.perTurn) },
     cpu_ms_per_warm_turn: round(warm), cpu_ms_per_cold_turn: coldCpu === undefined ? null : round(coldCpu),
   }))
 }
+
+function describeShare(share: MachineShare): string {
+  const parts = Object.entries(share.perTurn).map(([label, ms]) => `${label} ${round(ms)}`).join(', ')
+  return `CPU per turn (ms): ${parts}; machine ${Math.round(share.busyPct)}% busy, other processes ${Math.round(share.othersPct)}% of a core`
+}
+
+const roundAll = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, round(v)]))
 
 /** One earlier turn per conversation (the customer's message, the reply, its checkpoint), written in three statements. */
 async function seedHistories(env: BenchEnv, ids: string[]): Promise<void> {

@@ -6,6 +6,7 @@
 // for by evicting idle actors, and leaves the rest to others (backpressure). This is the runtime's one hub:
 // activation, passivation and eviction share the actor table and the slots, so they live together.
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
+import type { Job } from 'bullmq'
 import type Redis from 'ioredis'
 import type { ActorFactory } from '../actors/protocol.ts'
 import type { Logger } from '../lib/log.ts'
@@ -201,6 +202,11 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     }
   }
 
+  /** A message taken for an activation that did not happen goes back to the front of its mailbox. */
+  async function handBack(job: Job | undefined): Promise<void> {
+    if (job) await jobs.handBack(job).catch((e: Error) => log.warn('could not hand mail back', { jobId: job.id, error: e }))
+  }
+
   function track(p: Promise<void>): void {
     inFlight.add(p)
     void p.finally(() => inFlight.delete(p))
@@ -220,19 +226,24 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
     loading.add(conversationId)
     try {
       await slots.acquire(evictIdle)
-      let instance
+      // The first message is taken while the state loads (the lease makes it ours alone): a cold turn waits for one
+      // round trip instead of two. Should the fetch fail, the mail loop fetches it.
+      const first = jobs.fetch(conversationId).catch(() => undefined)
+      let instance, taken
       try {
-        instance = await deps.factory(conversationId)
+        ;[instance, taken] = await Promise.all([deps.factory(conversationId), first])
       } catch (e) {
         slots.release()
+        await handBack(await first)
         throw e
       }
       if (closing) {
         slots.release()
+        await handBack(taken)
         await leases.release(conversationId)
         return
       }
-      const a: ActiveActor = { id: conversationId, instance, rung: false, busy: false, drained: false }
+      const a: ActiveActor = { id: conversationId, instance, rung: false, busy: false, drained: false, taken }
       actors.set(conversationId, a)
       touch(a)
       ringActor(a)

@@ -19,6 +19,8 @@ export interface PumpedActor {
   busy: boolean
   /** The mailbox was seen empty since the last message: only such actors are evicted under pressure. */
   drained: boolean
+  /** A message taken already (on activation, beside the state load): the loop handles it before fetching. */
+  taken?: Job
   /** The running loop, if any; `pumping` turns false in the same step as the loop decides to stop. */
   pump?: Promise<void>
   pumping?: boolean
@@ -47,7 +49,8 @@ export function ring(a: PumpedActor, deps: MailPumpDeps): void {
 }
 
 async function pump(a: PumpedActor, deps: MailPumpDeps): Promise<void> {
-  let job: Job | undefined
+  let job = a.taken
+  a.taken = undefined
   // The last completion took a look at the mailbox already (and found it empty): no separate fetch is needed.
   let looked = false
   let stopped = false
