@@ -1,5 +1,9 @@
 // The knowledge a turn retrieved, recorded once as a turn step: the conversation actor writes it before the
 // first model call, and the provider actor reads it by the turn's id (the job carries a reference, not text).
+// The record holds what retrieval found; both read it through the same screening, so the model reads what the
+// reply cites.
+import type { RecordedRetrieval } from '../storage/index.ts'
+import { screenContext, type CheckRecord } from './conversation/guardrails.ts'
 
 export const KNOWLEDGE_STEP = 'knowledge'
 
@@ -9,6 +13,28 @@ export interface TurnPassage {
   version: number
   title: string
   text: string
+}
+
+/** The passages the model may read, and the screening's check of each passage found. */
+export interface TurnKnowledge {
+  passages: TurnPassage[]
+  checks: CheckRecord[]
+}
+
+/** The knowledge step as recorded: what retrieval found (a turn recorded before: the screened passages themselves). */
+export type KnowledgeRecord = RecordedRetrieval | TurnKnowledge
+
+/** A passage carrying instructions aimed at the model is withheld from it. */
+export function screenedKnowledge(record: KnowledgeRecord | undefined): TurnKnowledge {
+  if (!record) return { passages: [], checks: [] }
+  if (!('found' in record)) return record
+  const knowledge: TurnKnowledge = { passages: [], checks: [] }
+  for (const p of record.found) {
+    const screened = screenContext(p.text, 'passage')
+    knowledge.checks.push(screened.check)
+    if (screened.allowed) knowledge.passages.push(p)
+  }
+  return knowledge
 }
 
 /** Passages as the model reads them: numbered by their ids, so a reply can cite what it relied on. */

@@ -135,7 +135,7 @@ export type {
 } from './knowledge/articles.ts'
 export type { PassageRecord } from './knowledge/passage-rows.ts'
 /** The per-turn retrieval: `storage.knowledge.retrieve({ tenantId, knowledgeBase, query, limit })`. */
-export { queryTerms, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
+export { queryTerms, type FoundPassage, type RecordedRetrieval, type RetrievedPassage, type RetrieveRequest } from './knowledge/retrieval.ts'
 export type { IndexItem, IndexItemFailure, IndexItemKind, IndexJob, IndexJobs, IndexJobStatus } from './knowledge/index-jobs.ts'
 // The agent console
 export type {

@@ -58,6 +58,7 @@ export async function activateConversation(conversationId: string, deps: Convers
     conversationId,
     agent: conversation?.agent ?? 'demo',
     route: { tenantId: conversation?.tenantId ?? 'default', channel: conversation?.channel ?? 'chat', ...(customerId ? { customerId } : {}) },
+    stored: conversation !== undefined,
     doubleTexting: conversation?.doubleTexting ?? 'queue',
     history: context.map((m) => ({ role: m.role, text: m.text })),
     historyIds: context.map((m) => m.id),

@@ -37,6 +37,8 @@ export interface ConversationState {
   policyRef?: { name: string; scope: string; version: number }
   /** Tenant, channel and customer: what routing and budgets need to know. */
   route: RouteInfo
+  /** The conversation's row exists (read on activation, or written by a turn): a turn need not create it. */
+  stored: boolean
   /** Messages that arrive while a turn runs are answered in order (`queue`) or folded into it (`merge`). */
   doubleTexting: 'queue' | 'merge'
   history: ChatTurn[]

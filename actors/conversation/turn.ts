@@ -39,9 +39,10 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
-  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent }
+  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent, conversationStored: state.stored }
   const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy, earlierUnsettled } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
+  state.stored = true
   const checkpoints = beginSteps(ctx, msg.id, steps)
   assertTranscriptOrder(msg, earlierUnsettled)
   state.agentRef = agent
@@ -178,7 +179,7 @@ async function replyOf(msg: TurnReceived, ctx: ConversationContext, { verdict, f
   const agent = await deps.directory.resolve(state.route.tenantId, state.agent, state.agentRef)
   if (!agent) return escalateTurn(ctx, msg.id, { code: 'agent.unknown', message: `agent ${state.agent} is no longer defined`, retryable: false })
   const policy = await agent.policyIn(state.route.tenantId)
-  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg.payload.text, agent.knowledgeBase, ctx))
+  const knowledge = await withSpan('retrieve', () => retrieveForTurn(msg, agent.knowledgeBase, ctx))
   // Intent confidence says something only about a message that opens a request, not about a "yes".
   const turnSignals = opensRequest(msg, ctx) ? signals : { ...signals, intentConfidence: undefined }
   const outcome = await withSpan(`invoke_agent ${state.agent}`, () => checkedReply(msg, ctx, { agent, policy, passages: knowledge.passages, signals: turnSignals, mode }), {

@@ -14,7 +14,7 @@ import type { RuntimeObserver } from '../observer.ts'
 import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
 import { createReleaseGate, sentenceCheck } from './release-gate.ts'
-import { KNOWLEDGE_STEP, knowledgeNote, revisionNote, type TurnPassage } from '../turn-knowledge.ts'
+import { KNOWLEDGE_STEP, knowledgeNote, revisionNote, screenedKnowledge, type KnowledgeRecord } from '../turn-knowledge.ts'
 import { turnProgress, windowTurns } from '../turn-prompt.ts'
 import { turnCheckpoints } from '../turn-step.ts'
 
@@ -64,7 +64,7 @@ async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: Sp
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
   const { offered, withdrawn } = await runnable.tools(route.tenantId, route.maturity)
   const vars = { tenantId: route.tenantId, segment: route.segment, customerName: runnable.variables.includes('customer.name') ? await customerName(deps, req) : undefined }
-  const passages = runnable.knowledgeBase ? (checkpoints.recorded<{ passages: TurnPassage[] }>(KNOWLEDGE_STEP)?.passages ?? []) : []
+  const passages = runnable.knowledgeBase ? screenedKnowledge(checkpoints.recorded<KnowledgeRecord>(KNOWLEDGE_STEP)).passages : []
   const standing = runnable.instructions(vars)
   const system = standing + unavailableNote(withdrawn) + knowledgeNote(passages) + revisionNote(req.payload.revise)
   if (withdrawn.length > 0) await deps.storage.turnFacts.noteWithdrawn(turnId, withdrawn)

@@ -41,8 +41,13 @@ const RULE = /^(?:but\s+|and\s+|also,?\s+)?(?:if and only if|if|when|once|in cas
 // "If the same item is available online, you're willing to exchange it to the same item": what the customer would
 // accept is offered with the request it qualifies, not held back for a reply the agent never prompts.
 const WILLING = /^(?:you're|you are|you'd be|you would be) (?:willing|happy|ok(?:ay)?) to\b/i
-// "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule.
-const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)/i
+// "…cancel or return all possible orders. Well, except the boots that you really love": an exception is part of
+// the request it narrows, said with it, not a request the customer would hold back until after that one is done.
+const EXCEPTION = /^(?:well,?\s+|oh,?\s+|but\s+)?except\b/i
+// "You want to cancel the grill, but if the agent asks you to confirm, you regret …": a request, then a rule. A
+// "but if" inside parentheses ("(you prefer exchange for the same item, but if it is not available just return it)")
+// qualifies its request and stays with it.
+const TRAILING_RULE = /,\s*(?=but\s+(?:if|when)\b)(?![^(]*\))/i
 const META = /^(?:make sure|mention|be |do not|don't|avoid|try |you are not familiar|it is urgent)/i
 // "For some reason, you want to return all things ordered": the request, without the storyteller's aside.
 const ASIDE = /^for some reason,?\s+/i
@@ -92,6 +97,10 @@ export function readScenario(reasonForCall: string, taskInstructions = ''): Scen
       continue
     }
     if (SECRET.test(raw)) continue
+    if (EXCEPTION.test(raw) && requests.length > 0 && !context) {
+      requests.push(`${requests.pop()} ${speech(raw)}`)
+      continue
+    }
     const refusal = raw.match(/\b(?:do not|don't|never) want to (\w+[^,.]*)/i)
     if (refusal) refusals.push(refusal[1]!.toLowerCase())
     // "Make sure you mention these at the same time": the two requests before it are said as one.

@@ -8,7 +8,8 @@ import { extractEntities, type RetailEntities } from './entities.ts'
 import { accountHelp, identify, passwordHelp } from './flows/account.ts'
 import { changeAddresses, changesSeveralAddresses } from './flows/address-change.ts'
 import { cancelOrder } from './flows/cancel.ts'
-import { changeItems } from './flows/item-change.ts'
+import { deliveredOnce } from './flows/delivered-once.ts'
+import { exchangeOrReturn } from './flows/exchange-or-return.ts'
 import { accountFigures, withRefundTotal } from './flows/figures.ts'
 import { changePayment } from './flows/payment-change.ts'
 import { coversAll } from './flows/order-lookup.ts'
@@ -20,6 +21,7 @@ import { afterWrites, writesThisTurn } from './flows/write-results.ts'
 import { classifyWith, defaultConfidenceThreshold, loadIntentModel, outOfScope, type IntentClassification, type LocalTask } from './intents.ts'
 import { namesShopThing } from './out-of-scope.ts'
 import { anythingElse, askWhatToDo, escalationText, howCanIHelp } from './replies.ts'
+import { withEitherChange, withExceptionsJoined } from './request-scope.ts'
 import { offerText, readConversation, type ConversationState } from './state.ts'
 import { escalate, reply, type Step } from './step.ts'
 import { nextTask, ruleTask } from './task-router.ts'
@@ -94,7 +96,8 @@ function withAlongWith(sentence: string): string[] {
 
 function sentencesOf(text: string): string[] {
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z#])|,?\s+(?:and|then)\s+(?=(?:I\s+(?:also\s+)?(?:want|would like|need)\s+to\s+)?(?:return|exchange|cancel|modify|change)\b)/)
-  return sentences.flatMap(withAlongWith).reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
+  return withExceptionsJoined(sentences).flatMap(withAlongWith).flatMap(withEitherChange)
+    .reduce<string[]>((out, s) => (out.length > 0 && qualifiesPrevious.test(s) ? [...out.slice(0, -1), `${out.at(-1)} ${s}`] : [...out, s]), [])
 }
 
 /** A message's sentences grouped into requests: a sentence that asks for another task starts the next one. */
@@ -144,8 +147,8 @@ function runTask(task: LocalTask, state: ConversationState, options: LocalDecisi
   switch (task) {
     case 'order_status': return orderStatus(state)
     case 'cancel_order': return cancelOrder(state)
-    case 'return_order': return returnOrder(state)
-    case 'change_items': return changeItems(state)
+    case 'return_order': return deliveredOnce(state, returnOrder(state))
+    case 'change_items': return deliveredOnce(state, exchangeOrReturn(state))
     case 'change_order_address': return changeAddresses(state, 'order')
     case 'change_payment': return changePayment(state)
     case 'change_default_address': return changeAddresses(state, 'profile')

@@ -94,7 +94,7 @@ export function extractEntities(text: string): RetailEntities {
     paymentMethodIds: unique(all(text, /\b(?:credit_card|gift_card|paypal)_\d+\b/g)),
     paymentKinds: extractPaymentKinds(text),
     // "everything that is not for gaming" is a condition, not a list: it names nothing by itself.
-    allItems: /\b(all(?: the| of the| of my| my)? (?:items|things)|everything|whole order|all of them)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
+    allItems: /\b(all(?: the| of the| of my| my)? (?:items|things)|everything|whole order|all of them|all (?:possible |of my |my )?orders)\b(?!\s+(?:not|that|which|associated|related|but))/i.test(text),
     ...splitTenDigitIds(text),
   }
   const name = extractName(text)

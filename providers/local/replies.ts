@@ -15,6 +15,11 @@ export const anythingElse = 'Let me know if there is anything else I can help yo
  * cancel the whole order instead?"): only a yes keeps the request open; anything else leaves it refused.
  */
 export const refusalOffer = 'Would you like to cancel the whole order instead?'
+/**
+ * Ends a choice between two of the customer's own requests that cannot both be done; the answer ("the exchange")
+ * chooses within the task in hand, it opens no new one.
+ */
+export const choiceQuestion = 'Which would you prefer?'
 /** Ends a greeting or a verification without a request yet. */
 export const howCanIHelp = 'What can I help you with today?'
 
@@ -56,8 +61,8 @@ const statusNotes: Record<string, string> = {
   delivered: 'Its items can be returned or exchanged.',
 }
 
-// "How much did I pay for it?": each payment and refund of the order, as the tool recorded it.
-const transactions = (order: RetailOrder): string =>
+/** "How much did I pay for it?": each payment and refund of the order, as the tool recorded it. */
+export const transactions = (order: RetailOrder): string =>
   order.payment_history.map((p) => `${p.transaction_type === 'refund' ? 'refunded' : 'paid'} ${money(p.amount)} ${p.transaction_type === 'refund' ? 'to' : 'with'} ${p.payment_method_id}`).join('; ')
 
 export function orderStatusReply(order: RetailOrder): string {

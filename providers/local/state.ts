@@ -4,7 +4,7 @@
 // current task only, so a finished task's order ids and answers never leak into the next request.
 import type { ProviderMessage, ToolCall } from '../provider.ts'
 import { extractEntities, type RetailEntities } from './entities.ts'
-import { anythingElse, howCanIHelp, refusalOffer } from './replies.ts'
+import { anythingElse, choiceQuestion, howCanIHelp, refusalOffer } from './replies.ts'
 import type { RetailOrder, RetailProduct, RetailUser } from './retail-types.ts'
 import { parseOrder, parseProduct, parseUser } from './retail-types.ts'
 
@@ -145,18 +145,22 @@ function currentTask(messages: ProviderMessage[], reader: TaskReader): TaskSpan 
   const span: TaskSpan = { start: 0, texts: [], pending: [] }
   let offer: string | undefined
   let refused = false
+  let choosing = false
   messages.forEach((m, i) => {
     if (closesTask(m)) {
       offer = offered(m.content)
       Object.assign(span, { start: i + 1, texts: offer ? [offer] : [], pending: offer ? span.pending.slice(1) : [] })
     }
-    if (m.role === 'assistant' && m.content !== '') refused = m.content.endsWith(refusalOffer)
+    if (m.role === 'assistant' && m.content !== '') [refused, choosing] = [m.content.endsWith(refusalOffer), m.content.endsWith(choiceQuestion)]
     if (m.role !== 'user') return
     if (offer && extractEntities(m.content).affirmative === false) span.texts = []
     offer = undefined
     // Not taking the alternative to a refused request leaves it refused: the message is the next request, and
     // the requests still waiting stay.
     if (refused && extractEntities(m.content).affirmative !== true) Object.assign(span, { start: i, texts: [] })
+    // "The exchange, please" picks one of two requests that cannot both be done (read from taskAnswers): no
+    // request text of its own, so its wording opens no task.
+    else if (choosing && span.texts.length > 0) return
     else if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [], pending: [] })
     if (span.texts.length > 0) return void span.texts.push(m.content)
     const [first, ...rest] = reader.requestsOf(m.content)

@@ -51,6 +51,14 @@ export function queryTerms(query: string): string[] {
   return [...terms]
 }
 
+/** A passage as a turn records it: what the model reads and the reply cites. */
+export type FoundPassage = Pick<RetrievedPassage, 'articleId' | 'passageId' | 'version' | 'title' | 'text'>
+
+/** A turn's retrieval as recorded: the passages found, best first, before any screening. */
+export interface RecordedRetrieval {
+  found: FoundPassage[]
+}
+
 export function createRetrieval(sql: Sql) {
   return {
     /**
@@ -61,27 +69,46 @@ export function createRetrieval(sql: Sql) {
     async retrieve(request: RetrieveRequest): Promise<RetrievedPassage[]> {
       const terms = queryTerms(request.query)
       if (terms.length === 0) return []
-      const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.limit ?? DEFAULT_LIMIT)))
-      return sql<RetrievedPassage[]>`with kb as materialized (
-          select id, language::regconfig as cfg, greatest(passages, 1)::float8 as n from knowledge_bases
-          where tenant_id = ${request.tenantId} and name = ${request.knowledgeBase}),
-        -- Each word analysed once, before any join, so no plan can repeat the analysis per candidate row.
-        analysed as materialized (
-          select (tsvector_to_array(to_tsvector(kb.cfg, w.word)))[1] as lexeme, to_tsquery(kb.cfg, w.word) as tq
-          from kb cross join unnest(${terms}::text[]) w (word)),
-        words as materialized (
-          select distinct on (a.lexeme) a.tq, s.passages::float8 as df, kb.n
-          from analysed a cross join kb join knowledge_lexemes s on s.kb_id = kb.id and s.lexeme = a.lexeme and s.passages > 0),
-        kept as materialized (
-          select tq, ln(1 + (n - df + 0.5) / (df + 0.5)) as idf from words
-          where df <= n * ${COMMON_SHARE} or not exists (select 1 from words where df <= n * ${COMMON_SHARE})),
-        q as materialized (select kb.id, (select string_agg(tq::text, ' | ') from kept)::tsquery as query from kb)
-        select p.article_id as "articleId", p.passage_id as "passageId", p.version, p.title, p.heading_path as "headingPath", p.text,
-          r.rank / (r.rank + 1) as score
-        from q join knowledge_passages p on p.kb_id = q.id and p.live and p.tsv @@ q.query
-        cross join lateral (select sum(k.idf * ts_rank(${WEIGHTS}::float4[], p.tsv, k.tq, 1))::float8 as rank from kept k where p.tsv @@ k.tq) r
-        order by score desc, p.article_id, p.ordinal
-        limit ${limit}`
+      return sql<RetrievedPassage[]>`${passagesQuery(sql, terms, request)}`
+    },
+    /**
+     * A turn's retrieval, once: what it finds is recorded as the turn's step `step` in the same statement, and a turn
+     * that recorded it already gets the recorded passages back (the first record wins).
+     */
+    async retrieveOnce(turnId: string, step: string, request: RetrieveRequest): Promise<RecordedRetrieval> {
+      // The snapshot does not see a row `s` inserts, so the second part returns only an earlier record.
+      const [row] = await sql<{ result: RecordedRetrieval }[]>`with found as (${passagesQuery(sql, queryTerms(request.query), request)}),
+        s as (insert into turn_steps (turn_id, step, result)
+          select ${turnId}, ${step}, jsonb_build_object('found', coalesce(jsonb_agg(jsonb_build_object('articleId', f."articleId",
+            'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text)), '[]'::jsonb)) from found f
+          on conflict (turn_id, step) do nothing returning result)
+        select result from s union all select result from turn_steps where turn_id = ${turnId} and step = ${step}`
+      return row!.result
     },
   }
+}
+
+/** The retrieval query, best first (no terms: no rows). */
+function passagesQuery(sql: Sql, terms: string[], request: RetrieveRequest) {
+  const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.limit ?? DEFAULT_LIMIT)))
+  return sql`with kb as materialized (
+      select id, language::regconfig as cfg, greatest(passages, 1)::float8 as n from knowledge_bases
+      where tenant_id = ${request.tenantId} and name = ${request.knowledgeBase}),
+    -- Each word analysed once, before any join, so no plan can repeat the analysis per candidate row.
+    analysed as materialized (
+      select (tsvector_to_array(to_tsvector(kb.cfg, w.word)))[1] as lexeme, to_tsquery(kb.cfg, w.word) as tq
+      from kb cross join unnest(${terms}::text[]) w (word)),
+    words as materialized (
+      select distinct on (a.lexeme) a.tq, s.passages::float8 as df, kb.n
+      from analysed a cross join kb join knowledge_lexemes s on s.kb_id = kb.id and s.lexeme = a.lexeme and s.passages > 0),
+    kept as materialized (
+      select tq, ln(1 + (n - df + 0.5) / (df + 0.5)) as idf from words
+      where df <= n * ${COMMON_SHARE} or not exists (select 1 from words where df <= n * ${COMMON_SHARE})),
+    q as materialized (select kb.id, (select string_agg(tq::text, ' | ') from kept)::tsquery as query from kb)
+    select p.article_id as "articleId", p.passage_id as "passageId", p.version, p.title, p.heading_path as "headingPath", p.text,
+      r.rank / (r.rank + 1) as score
+    from q join knowledge_passages p on p.kb_id = q.id and p.live and p.tsv @@ q.query
+    cross join lateral (select sum(k.idf * ts_rank(${WEIGHTS}::float4[], p.tsv, k.tq, 1))::float8 as rank from kept k where p.tsv @@ k.tq) r
+    order by score desc, p.article_id, p.ordinal
+    limit ${limit}`
 }

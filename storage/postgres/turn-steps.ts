@@ -44,6 +44,11 @@ export interface TurnBegin {
   /** The classified intent of the customer's message, recorded with the turn's facts. */
   intent?: string
   intentConfidence?: number
+  /**
+   * The conversation's row is known to exist (the actor read it, or an earlier turn wrote it): the statement then
+   * does not try to create it, which would cost the row and statement triggers of an insert on every turn.
+   */
+  conversationStored?: boolean
 }
 
 /** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
@@ -51,6 +56,9 @@ export interface RecordedStep<T> {
   result: T
   message?: StoredMessage
 }
+
+// Postgres' SQLSTATE for an insert whose referenced row is missing.
+const FOREIGN_KEY_VIOLATION = '23503'
 
 export function createTurnSteps(sql: Sql) {
   // A resource in force for the conversation's tenant: its own newest version, else the platform's ('*'), unless
@@ -63,6 +71,66 @@ export function createTurnSteps(sql: Sql) {
     const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
     return row?.result
   }
+  async function begin(turn: TurnBegin): Promise<TurnStart> {
+    type Row = {
+      step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
+      status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean; earlierUnsettled: boolean
+      agentScope: string | null; agentVersion: number | null; segment: string | null
+      policy: string | null; policyScope: string | null; policyVersion: number | null
+    }
+    // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
+    const rows = await sql<Row[]>`
+      with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
+      ${turn.conversationStored ? sql`` : sql`c as (insert into conversations (id) select ${turn.conversationId} where not (select erased from e)
+        on conflict (id) do nothing),`}
+      m as (insert into messages (id, conversation_id, role, text)
+        select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
+        on conflict (id) do nothing returning seq, created_at),
+      stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId}),
+      row as (select tenant_id, agent, status, customer_id from conversations where id = ${turn.conversationId}
+        union all select 'default', 'demo', 'open', null
+        where not exists (select 1 from conversations where id = ${turn.conversationId})),
+      -- The conversation's type: the intent of its first classified turn (this one, for a first turn), as the KPIs count it.
+      ty as (select coalesce((select t.intent from turn_facts t where t.conversation_id = ${turn.conversationId} and t.intent is not null
+          order by t.created_at limit 1), ${turn.intent ?? null}::text) as type),
+      conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, coalesce(tm.mode, a.spec->>'mode') as mode,
+          a.spec->>'policy' as policy, p.tenant_id as policy_scope, p.version as policy_version from row c
+        left join customers cu on cu.id = c.customer_id
+        left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
+        -- The level the promotion gate set for this agent and conversation type, over the agent's own mode.
+        left join agent_type_maturity tm on tm.tenant_id = c.tenant_id and tm.agent = c.agent and tm.conversation_type = (select type from ty)
+        left join lateral (${inForce('AgentPolicy', sql`a.spec->>'policy'`)}) p on true),
+      f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, policy, policy_version, mode, intent,
+          intent_confidence, segment)
+        select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, policy, policy_version, coalesce(mode, 'execute'),
+          ${turn.intent ?? null}, ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
+        on conflict (turn_id) do nothing)
+      select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
+        (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
+        (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
+        (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
+        (select policy_scope from conv) as "policyScope", (select policy_version from conv) as "policyVersion",
+        exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere",
+        exists (select 1 from (select e.id from messages e where e.conversation_id = ${turn.conversationId} and e.role = 'customer'
+            and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
+            order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
+          where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
+      from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
+    const first = rows[0]
+    const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
+    const message = first?.seq != null && first.createdAt ? {
+      id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
+    } : undefined
+    // A conversation this statement creates is not visible to it yet: `row` stands in with the column defaults.
+    return {
+      steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
+      mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false, earlierUnsettled: first?.earlierUnsettled ?? false,
+      ...(first?.agentScope && first.agentVersion ? { agent: { scope: first.agentScope, version: first.agentVersion } } : {}),
+      ...(first?.segment ? { segment: first.segment } : {}),
+      ...(first?.policy && first.policyScope && first.policyVersion
+        ? { policy: { name: first.policy, scope: first.policyScope, version: first.policyVersion } } : {}),
+    }
+  }
   return {
     get,
     /** A model call's prompt by reference (see turn-context.ts): `ids` are the context window's message ids. */
@@ -72,63 +140,12 @@ export function createTurnSteps(sql: Sql) {
      * erased conversation stores nothing (`erased`): its mail was queued before the erasure swept the queues.
      */
     async begin(turn: TurnBegin): Promise<TurnStart> {
-      type Row = {
-        step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
-        status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean; earlierUnsettled: boolean
-        agentScope: string | null; agentVersion: number | null; segment: string | null
-        policy: string | null; policyScope: string | null; policyVersion: number | null
-      }
-      // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
-      const rows = await sql<Row[]>`
-        with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
-        c as (insert into conversations (id) select ${turn.conversationId} where not (select erased from e)
-          on conflict (id) do nothing),
-        m as (insert into messages (id, conversation_id, role, text)
-          select ${turn.turnId}, ${turn.conversationId}, 'customer', ${turn.text} where not (select erased from e)
-          on conflict (id) do nothing returning seq, created_at),
-        stored as (select seq, created_at from m union all select seq, created_at from messages where id = ${turn.turnId}),
-        row as (select tenant_id, agent, status, customer_id from conversations where id = ${turn.conversationId}
-          union all select 'default', 'demo', 'open', null
-          where not exists (select 1 from conversations where id = ${turn.conversationId})),
-        -- The conversation's type: the intent of its first classified turn (this one, for a first turn), as the KPIs count it.
-        ty as (select coalesce((select t.intent from turn_facts t where t.conversation_id = ${turn.conversationId} and t.intent is not null
-            order by t.created_at limit 1), ${turn.intent ?? null}::text) as type),
-        conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, coalesce(tm.mode, a.spec->>'mode') as mode,
-            a.spec->>'policy' as policy, p.tenant_id as policy_scope, p.version as policy_version from row c
-          left join customers cu on cu.id = c.customer_id
-          left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
-          -- The level the promotion gate set for this agent and conversation type, over the agent's own mode.
-          left join agent_type_maturity tm on tm.tenant_id = c.tenant_id and tm.agent = c.agent and tm.conversation_type = (select type from ty)
-          left join lateral (${inForce('AgentPolicy', sql`a.spec->>'policy'`)}) p on true),
-        f as (insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, policy, policy_version, mode, intent,
-            intent_confidence, segment)
-          select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, policy, policy_version, coalesce(mode, 'execute'),
-            ${turn.intent ?? null}, ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
-          on conflict (turn_id) do nothing)
-        select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
-          (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
-          (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
-          (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
-          (select policy_scope from conv) as "policyScope", (select policy_version from conv) as "policyVersion",
-          exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere",
-          exists (select 1 from (select e.id from messages e where e.conversation_id = ${turn.conversationId} and e.role = 'customer'
-              and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
-              order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
-            where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
-        from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
-      const first = rows[0]
-      const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
-      const message = first?.seq != null && first.createdAt ? {
-        id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
-      } : undefined
-      // A conversation this statement creates is not visible to it yet: `row` stands in with the column defaults.
-      return {
-        steps, inserted: first?.inserted ?? false, erased: first?.erased ?? false, message, status: first?.status ?? 'open',
-        mode: first?.mode ?? 'execute', escalatedHere: first?.escalatedHere ?? false, earlierUnsettled: first?.earlierUnsettled ?? false,
-        ...(first?.agentScope && first.agentVersion ? { agent: { scope: first.agentScope, version: first.agentVersion } } : {}),
-        ...(first?.segment ? { segment: first.segment } : {}),
-        ...(first?.policy && first.policyScope && first.policyVersion
-          ? { policy: { name: first.policy, scope: first.policyScope, version: first.policyVersion } } : {}),
+      try {
+        return await begin(turn)
+      } catch (e) {
+        // The row was deleted after all (a retention purge): create it again, as a first turn would.
+        if (turn.conversationStored && (e as { code?: string }).code === FOREIGN_KEY_VIOLATION) return begin({ ...turn, conversationStored: false })
+        throw e
       }
     },
     /** Records the step once; returns the result that is recorded (the first one wins). */

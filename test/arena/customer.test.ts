@@ -214,6 +214,20 @@ describe('scripted customer', () => {
       .toBe('Get the hiking boots with a size 9 but made of leather, they also need to be waterproof.')
   })
 
+  test('a "but if" inside parentheses stays with the request it qualifies; one outside them is a rule of its own', () => {
+    const inside = readScenario('You want to know your tracking number. Also you want to exchange or return the tablet (you prefer exchange for the same item, but if it is not available just return it). And finally, you want to return the sneaker.')
+    expect(inside.requests[1]).toBe('Also I want to exchange or return the tablet (I prefer exchange for the same item, but if it is not available just return it).')
+    expect(inside.rules).toEqual([])
+    const outside = readScenario('You want to cancel the grill, but if the agent asks you to confirm, you regret and want to keep it.')
+    expect(outside.requests).toEqual(['I want to cancel the grill.'])
+    expect(outside.rules).toContainEqual(expect.objectContaining({ trigger: 'confirmation' }))
+  })
+
+  test('"Well, except the boots you love" narrows the request before it and is said with it', () => {
+    const script = readScenario('You want to cancel or return all possible orders.  Well, except the boots that you really love. At the end, you ask the agent how much money you will get back.')
+    expect(script.requests).toEqual(['I want to cancel or return all possible orders. Well, except the boots that I really love.', 'At the end, can you tell me how much money I will get back.'])
+  })
+
   test('it refuses what the scenario says it does not want', () => {
     const c = scriptedCustomer(task('29'), 1)
     c.opening()

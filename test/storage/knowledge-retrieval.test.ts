@@ -84,3 +84,17 @@ test('limit is clamped to 1..50', async () => {
   expect(await retrieve('order', 0)).toHaveLength(1)
   expect((await retrieve('order refund return cancel exchange pending delivered', 500)).length).toBeLessThanOrEqual(50)
 })
+
+test("a turn's retrieval is recorded in its own statement, best first, and a redelivered turn gets the record back", async () => {
+  const request = { tenantId: 'demo', knowledgeBase: DEMO_KNOWLEDGE_BASE, query: 'How long does a refund to my credit card take?', limit: 4 }
+  const once = await knowledge.retrieveOnce('turn-1', 'knowledge', request)
+  const direct = await retrieve(request.query, 4)
+  expect(once.found).toEqual(direct.map(({ articleId, passageId, version, title, text }) => ({ articleId, passageId, version, title, text })))
+  expect((await knowledge.retrieveOnce('turn-1', 'knowledge', { ...request, query: 'exchange a delivered item' })).found).toEqual(once.found)
+  const [row] = await db.sql`select result from turn_steps where turn_id = 'turn-1' and step = 'knowledge'`
+  expect(row!.result).toEqual(once)
+  // Nothing to search for, or no such knowledge base: an empty record, still recorded once.
+  expect(await knowledge.retrieveOnce('turn-2', 'knowledge', { ...request, query: '!!!' })).toEqual({ found: [] })
+  expect(await knowledge.retrieveOnce('turn-3', 'knowledge', { ...request, knowledgeBase: 'missing' })).toEqual({ found: [] })
+  expect((await db.sql`select count(*)::int as n from turn_steps where turn_id in ('turn-2', 'turn-3')`)[0]!.n).toBe(2)
+})

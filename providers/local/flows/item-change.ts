@@ -15,13 +15,13 @@ import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 import { variantElsewhere } from './variant-elsewhere.ts'
 import { chooseVariant, otherProductWish } from './variants.ts'
 
-interface Swap { item: RetailItem; variant: RetailVariant }
+export interface Swap { item: RetailItem; variant: RetailVariant }
 
 const describeVariant = (product: RetailProduct, v: RetailVariant): string =>
   `${product.name} (${Object.values(v.options).join(', ')}), item ${v.item_id}, $${v.price.toFixed(2)}`
 
 /** The product of each named item, loading the ones not seen yet one call at a time. */
-function loadProducts(state: ConversationState, items: RetailItem[]): Map<string, RetailProduct> | Step {
+export function loadProducts(state: ConversationState, items: RetailItem[]): Map<string, RetailProduct> | Step {
   const missing = items.find((i) => !state.products.has(i.product_id))
   return missing ? callTool('get_product_details', { product_id: missing.product_id }, 'load_product') : state.products
 }
@@ -31,7 +31,7 @@ function loadProducts(state: ConversationState, items: RetailItem[]): Map<string
 const sameItem = /\b(?:same|identical) (?:item|specs|specifications)\b(?!,? (?:but|except|with)\b)/i
 
 /** The new variant for each item, or a question when the customer has not said which one they want. */
-function chooseSwaps(state: ConversationState, order: RetailOrder, items: RetailItem[], products: Map<string, RetailProduct>): Swap[] | Step {
+export function chooseSwaps(state: ConversationState, order: RetailOrder, items: RetailItem[], products: Map<string, RetailProduct>): Swap[] | Step {
   const given = newItemIds(state, order)
   const text = state.userTexts.join(' ')
   const swaps: Swap[] = []

@@ -148,7 +148,8 @@ function holdsDescribed(state: ConversationState, orders: RetailOrder[]): (order
 /**
  * Of several orders that fit, the ones the customer's words single out: the status they name ("my pending
  * boots", "the tablet I received", "my cancelled order"), where it was sent ("to my son's address"), the
- * products they name and which of them ("the 15-inch one"), "in the same order", "the one I placed most recently".
+ * products they name and which of them ("the 15-inch one"), "in the same order". Not "the one I placed most
+ * recently": no tool result dates an order (see `undated`).
  */
 function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] {
   const text = withoutVariantElsewhere(state.userTexts.join(' '))
@@ -169,10 +170,6 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
     const items = left.flatMap((o) => namedItems(state, o))
     const picked = byComparedPrice(text, items)
     if (picked.length === 1) left = left.filter((o) => o.items.includes(picked[0]!))
-  }
-  if (left.length > 1 && /\b(most recent(ly)?|latest|last order|just (placed|ordered|bought))\b/i.test(text)) {
-    const order = state.user?.orders ?? []
-    left = [...left].sort((a, b) => order.indexOf(b.order_id) - order.indexOf(a.order_id)).slice(0, 1)
   }
   return left
 }
@@ -201,19 +198,34 @@ function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder 
   const unnamed = want.fits && !loaded.some(want.fits) ? narrow(state, loaded.filter((o) => !want.statuses || want.statuses.includes(o.status))) : []
   if (unnamed.length === 1 && unnamed[0]) return unnamed[0]
   if (ids.length === 0) return reply('I could not find any orders on your account.', 'no_orders')
+  // "Cancel the other items" once every pending order is cancelled: no order is in a status the request can act on,
+  // which is said, not asked about.
+  if (want.statuses && !want.fits && loaded.length === ids.length && !loaded.some((o) => want.statuses!.includes(o.status))) {
+    return reply(`None of your orders is ${want.statuses.join(' or ')} now, so there is none I can ${want.purpose}. Your orders: ${loaded.map(describeOrder).join('; ')}. ${anythingElse}`, 'no_order_fits')
+  }
   return askWhichOrder(state, fitting.length > 0 ? fitting : loaded, ids, want)
 }
 
+// "The order I just placed", "my most recent order", "the older one": neither get_user_details nor get_order_details
+// dates an order (nor says the account's order list is in date order), so which order that is is the customer's to say.
+const byDate = /\b(?:most recent(?:ly)?|latest|newest|newer|oldest|older|earlier|last order|first order|just (?:placed|ordered|bought|made))\b/i
+
+/** Whether the customer told the order by when it was placed, which no tool result shows. */
+export const undated = (text: string): boolean => byDate.test(text)
+
+const noDates = 'Your order records do not show when each order was placed, so I cannot tell which one you mean by its date.'
+
 /** The candidates by id, with the items the customer named in each (so they can say which), else every item's name. */
 function askWhichOrder(state: ConversationState, candidates: RetailOrder[], ids: string[], want: OrderWanted): Step {
+  const dated = candidates.length > 1 && undated(state.userTexts.join(' ')) ? `${noDates} ` : ''
   const named = candidates.map((o) => ({ order: o, items: namedItems(state, o) }))
   if (named.length > 1 && named.every((c) => c.items.length > 0)) {
     const listed = named.map((c) => `${c.order.order_id} (${c.order.status}): ${describeItems(c.items)}`).join('; or ')
-    return reply(`What you named is in more than one order: ${listed}. Which order would you like to ${want.purpose}? Please give me its order id, or tell me which of these items you mean.`, 'need_order_id')
+    return reply(`${dated}What you named is in more than one order: ${listed}. Which order would you like to ${want.purpose}? Please give me its order id, or tell me which of these items you mean.`, 'need_order_id')
   }
   const listed = candidates.map(describeOrder)
   const known = listed.length > 0 ? `Your orders: ${listed.join('; ')}.` : `The orders on your account: ${ids.join(', ')}.`
-  return reply(`${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
+  return reply(`${dated}${known} Which order would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
 }
 
 // "My two orders, #W1 and #W2 … cancelling the older order": one action, two ids in the same message, and which
@@ -231,7 +243,8 @@ export function resolveOrder(state: ConversationState, want: OrderWanted): Retai
   const auth = authenticate(state)
   if (auth) return auth
   const doubt = idsInDoubt(state, want)
-  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}. Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
+  const dated = doubt.length > 0 && undated(state.userTexts.join(' ')) ? ` ${noDates}` : ''
+  if (doubt.length > 0) return reply(`You mentioned orders ${doubt.join(' and ')}.${dated} Which one would you like to ${want.purpose}? Please give me its order id.`, 'need_order_id')
   const orderId = namedOrderId(state, want)
   if (orderId) return loadOrder(state, orderId)
   const load = loadUser(state)

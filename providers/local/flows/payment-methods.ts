@@ -1,7 +1,8 @@
 // The payment method a customer means, among the ones on their profile: by id, by last four digits, by kind
-// ("my PayPal", "the gift card") when they hold exactly one of that kind, or by a card's brand ("the visa card").
+// ("my PayPal", "the gift card") when they hold exactly one of that kind, or by a card's brand ("the visa card");
+// "the other card" said to a proposal asks for one other than the proposal's.
 // A preference said "for both orders" holds for the later tasks too. Never a method not on file.
-import { describePaymentMethod } from '../replies.ts'
+import { confirmMarker, describePaymentMethod } from '../replies.ts'
 import type { RetailUser } from '../retail-types.ts'
 import { extractEntities, type RetailEntities } from '../entities.ts'
 import type { ConversationState } from '../state.ts'
@@ -12,7 +13,22 @@ export type NamedMethod = { id: string } | { unknown: string } | { ambiguous: st
 
 /** The method named in the current task (latest mention first), else one preferred for every order earlier. */
 export function namedPaymentMethod(state: ConversationState, user: RetailUser): NamedMethod {
-  return methodNamedIn(state.entities, state.userTexts, user) ?? standingPreference(state, user)
+  return otherThanProposed(state, user) ?? methodNamedIn(state.entities, state.userTexts, user) ?? standingPreference(state, user)
+}
+
+const otherMethod = /\b(?:other|another|different) (?:card|credit card|gift card|payment method|method|payment)\b/i
+
+/**
+ * "I'd prefer the other card", said to a proposal settled through one method: not that method, so the proposal is
+ * not shown again unchanged. Which one instead is the customer's to say: "the other" is read against the method
+ * proposed, and the customer may mean another one than the agent would pick.
+ */
+function otherThanProposed(state: ConversationState, user: RetailUser): NamedMethod {
+  if (!otherMethod.test(state.lastUserText) || !state.previousAssistantText.endsWith(confirmMarker)) return undefined
+  const ids = Object.keys(user.payment_methods)
+  const proposed = ids.filter((id) => state.previousAssistantText.includes(id))
+  const others = ids.filter((id) => !proposed.includes(id))
+  return proposed.length === 1 && others.length > 0 ? { ambiguous: others } : undefined
 }
 
 // "For both orders, I'd prefer the visa card": a preference for every order holds beyond the task it was said in.
