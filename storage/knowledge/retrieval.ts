@@ -80,7 +80,8 @@ export function createRetrieval(sql: Sql) {
       const [row] = await sql<{ result: RecordedRetrieval }[]>`with found as (${passagesQuery(sql, queryTerms(request.query), request)}),
         s as (insert into turn_steps (turn_id, step, result)
           select ${turnId}, ${step}, jsonb_build_object('found', coalesce(jsonb_agg(jsonb_build_object('articleId', f."articleId",
-            'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text)), '[]'::jsonb)) from found f
+            'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text) order by f.score desc, f."articleId"), '[]'::jsonb))
+          from found f
           on conflict (turn_id, step) do nothing returning result)
         select result from s union all select result from turn_steps where turn_id = ${turnId} and step = ${step}`
       return row!.result
