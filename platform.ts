@@ -17,7 +17,6 @@ import {
 import { startRedisRecovery } from './platform-recovery.ts'
 import { providerQueueNames } from './platform-routing.ts'
 import { startWorkerRole, type ToolSandbox } from './platform-worker.ts'
-import { startControllerRole } from './platform-controller.ts'
 import type { KubeClient } from './controller/index.ts'
 import { BUILTIN_TOOLS, watchResourceFiles } from './platform-resources.ts'
 import { consoleOptions, startConsoleTimers } from './platform-console.ts'
@@ -104,6 +103,8 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   closers.push(async () => retentionPolicies.close())
 
   if (config.role === 'controller') {
+    // Loaded here, not at the top: its Kubernetes client costs every process that imports it ~80 MB of RSS.
+    const { startControllerRole } = await import('./platform-controller.ts')
     const controller = startControllerRole({ config, apply, metrics, health, log, kube: seams.kube })
     platform.controller = controller
     platform.metricsPort = controller.metricsPort

@@ -31,6 +31,10 @@ const PEAK_MESSAGES = 3000
 // The worker's default cap on active actors: above it, the round robin meets only passive actors.
 const MAX_ACTIVE = 1000
 const WARM_CONVERSATIONS = 200
+// The worker's memory limit in its pod (k8s/base/worker.yaml). In a pod Bun sizes JSC's heap pacing by the cgroup's
+// limit (forceRAMSize, oven-sh/bun#5849); here, with no limit, it would pace it by the host's RAM and let the heap grow
+// to three or four times its live size between collections, which is not what a deployed worker does.
+const WORKER_MEMORY_LIMIT = 1024 * 1024 * 1024
 
 async function rawBullmqJobsPerSecond(prefix: string): Promise<number> {
   const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null })
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
   if (!throughputRun) await seedHistories(env, ids)
   const worker = spawnSwitchboard('worker', {
     QUEUE_PREFIX: env.prefix, DATABASE_SCHEMA: env.schema, REDIS_URL: redisUrl(), DATABASE_URL: databaseUrl(), AGENT_PROVIDER: 'echo', METRICS_PORT: '0',
+    BUN_JSC_forceRAMSize: String(WORKER_MEMORY_LIMIT),
   })
   // A loaded machine can take longer than the default 15 s to apply the demo resources and seed the retail database.
   await worker.waitForLog('switchboard started', 60_000)
