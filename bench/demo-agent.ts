@@ -73,7 +73,7 @@ async function platformLoop(tasks: RetailTask[]): Promise<Trial[]> {
       `  tools asked for: ${result.calls.map((c) => `${c.tool}(${JSON.stringify(c.args)})`).join(', ')}`,
     ]
     const task = byId.get(t.scenario)
-    return { taskId: task?.id ?? t.scenario, seed: t.trial, gold: task?.evaluation_criteria?.actions ?? [], result, lines }
+    return { taskId: task?.id ?? t.scenario, seed: t.trial, gold: task?.evaluation_criteria?.actions ?? [], result, lines, ...(result.handoff ? { escalation: result.handoff } : {}) }
   })
   await env.cleanup()
   return played

@@ -31,7 +31,8 @@ export async function checkedReply(msg: TurnReceived, ctx: ConversationContext, 
   checks.push(...second.checks)
   if (second.kind !== 'reply') return { ...second, transcript, checks }
   if (second.platform) return { ...second, transcript, checks }
-  const again = judge(second, 1, msg, ctx, inputs)
+  // The revision stands on what the first pass looked up too: its tool results are part of the grounding context.
+  const again = judge({ text: second.text, transcript }, 1, msg, ctx, inputs)
   checks.push(...again.checks)
   if (again.verdict === 'allow') return { ...second, text: again.text, transcript, checks }
   return refused(again, transcript, checks)

@@ -80,7 +80,7 @@ class ScriptedConversation implements SimulatedCustomer {
     // "If the agent asks for confirmation…" is about a proposed action, not "Shall I keep looking?".
     if (seen.asksConfirmation) return (seen.asksToContinue ? undefined : this.fireConfirmation(agentText)) ?? this.confirm(agentText)
     if (seen.refused) {
-      const rule = this.fire('refusal')
+      const rule = this.fire('refusal', agentText)
       if (rule) return rule
     }
     const request = this.takeRequests()
@@ -133,8 +133,7 @@ class ScriptedConversation implements SimulatedCustomer {
    */
   private cancelReason(agentText: string): string | undefined {
     const reasons = this.script.cancelReasons
-    // The products the agent names (capitalised: "It contains: Fleece Jacket (…)").
-    const named = (agentText.match(/\b[A-Z][a-z]{3,}\b/g) ?? []).map((w) => w.toLowerCase()).filter((w) => !GENERIC.has(w))
+    const named = namedBy(agentText)
     const about = reasons.find((r) => named.some((w) => new RegExp(`\\b${w}`, 'i').test(r.sentence))) ?? reasons[0]
     if (about) return about.said
     return /no longer needed/i.test(agentText) ? 'I no longer need it.' : undefined
@@ -226,9 +225,15 @@ class ScriptedConversation implements SimulatedCustomer {
     return i < 0 ? undefined : this.rules.splice(i, 1)[0]!.say
   }
 
-  /** A rule for what the agent said, preferring one about the request in hand ("if that is not possible" after the skateboard). */
-  private fire(trigger: Trigger): string | undefined {
-    const about = this.rules.findIndex((r) => r.trigger === trigger && r.about !== undefined && this.lastSaid.includes(r.about))
+  /**
+   * A rule for what the agent said, preferring one about the request in hand ("if that is not possible" after the
+   * skateboard); of several requests said at once, the one about a product the agent's message names.
+   */
+  private fire(trigger: Trigger, agentText = ''): string | undefined {
+    const inHand = (r: Rule): boolean => r.trigger === trigger && r.about !== undefined && this.lastSaid.includes(r.about)
+    const named = namedBy(agentText)
+    const spoken = this.rules.findIndex((r) => inHand(r) && named.some((w) => new RegExp(`\\b${w}`, 'i').test(r.about!)))
+    const about = spoken >= 0 ? spoken : this.rules.findIndex(inHand)
     const i = about >= 0 ? about : this.rules.findIndex((r) => r.trigger === trigger)
     if (i < 0) return undefined
     return this.rules.splice(i, 1)[0]!.say
@@ -245,6 +250,9 @@ class ScriptedConversation implements SimulatedCustomer {
     return said
   }
 }
+
+/** The products an agent's message names (capitalised: "It contains: Fleece Jacket (…)"), as lower-case words. */
+const namedBy = (agentText: string): string[] => (agentText.match(/\b[A-Z][a-z]{3,}\b/g) ?? []).map((w) => w.toLowerCase()).filter((w) => !GENERIC.has(w))
 
 function hash(text: string): number {
   let h = 2166136261

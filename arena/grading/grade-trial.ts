@@ -25,6 +25,7 @@ export function gradeTrial(scenario: ArenaScenario, run: TrialEvidence): TrialRe
   const ran = e.toolCalls.filter((c) => c.ok === true)
   const base = {
     escalated: e.escalated,
+    ...(e.handoff ? { handoff: e.handoff } : {}),
     groundingFailures: e.groundingFailures,
     costUsd: e.costUsd,
     tokens: { input: e.inputTokens, output: e.outputTokens },

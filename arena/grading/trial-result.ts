@@ -23,6 +23,8 @@ export interface TrialResult {
   violations: { caught: number; missed: number }
   escalation: EscalationVerdict
   escalated: boolean
+  /** Why the conversation went to a person, as the platform recorded it. */
+  handoff?: string
   groundingFailures: number
   costUsd: number
   tokens: { input: number; output: number }

@@ -15,6 +15,11 @@ const PROPOSAL_REPLY_WORDS = 20
 // "I'm not sure. What would you suggest?", "Whatever you think is right.": short replies carry on the task in hand.
 const SHORT_REPLY_WORDS = 8
 
+// The agent's question, wherever it stands: the choices it offers may follow it ("Which payment method should settle
+// the difference? On your profile: …"). A question it quotes is the customer's, not the agent's.
+const QUESTION = /\?(?=\s|$)/
+const QUOTED = /["“][^"”]*["”]/g
+
 const words = (text: string): number => text.trim().split(/\s+/).length
 
 // Words of the agent's question too common to show that a reply is about it.
@@ -32,7 +37,7 @@ export function isNewRequest(text: string, lastShown: string | undefined): boole
   if (!lastShown) return true
   if (answerOf(text) !== 'other') return false
   if (PROPOSAL.test(lastShown) && words(text) <= PROPOSAL_REPLY_WORDS) return false
-  const asked = /\?\s*$/.test(lastShown.trim()) || /\bplease (share|tell|provide|give)\b/i.test(lastShown)
+  const asked = QUESTION.test(lastShown.replace(QUOTED, ' ')) || /\bplease (share|tell|provide|give)\b/i.test(lastShown)
   if (!asked) return true
   return !(ANSWER_ENTITIES.test(text) || words(text) <= SHORT_REPLY_WORDS || takesUp(text, lastShown))
 }

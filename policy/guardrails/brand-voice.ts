@@ -49,7 +49,7 @@ export const AI_DISCLOSURE: RequiredDisclosure = {
 }
 export const DEFAULT_MAX_LENGTH = 1500
 
-const ACRONYMS = new Set(['USA', 'USB', 'SSD', 'HDD', 'LCD', 'LED', 'RGB', 'HDMI', 'IPX4', 'IPX7', 'ID', 'PIN', 'FAQ', 'EST', 'PST', 'UTC', 'API', 'OLED', 'NFC', 'GPS', 'ASAP', 'PDF', 'URL', 'USPS', 'UPS', 'DHL', 'FEDEX', 'CVV', 'ZIP', 'NOTE', 'IMPORTANT'])
+const ACRONYMS = new Set(['USA', 'USB', 'SSD', 'HDD', 'LCD', 'LED', 'RGB', 'HEPA', 'AMOLED', 'HDMI', 'IPX4', 'IPX7', 'ID', 'PIN', 'FAQ', 'EST', 'PST', 'UTC', 'API', 'OLED', 'NFC', 'GPS', 'ASAP', 'PDF', 'URL', 'USPS', 'UPS', 'DHL', 'FEDEX', 'CVV', 'ZIP', 'NOTE', 'IMPORTANT'])
 const BLAME = /\b(?:you should have|you shouldn'?t have|your (?:own )?fault|as i (?:already )?(?:said|told you|explained)|i already told you|obviously|calm down|you failed to|you didn'?t read|read (?:the|my) (?:message|instructions) again|that'?s not my problem)\b/i
 const PROFANITY = /\b(?:damn|hell|crap|shit|fuck\w*|bitch|bastard|stupid|idiot|dumb|moron)\b/i
 const EMOJI = /\p{Extended_Pictographic}/u

@@ -105,15 +105,30 @@ function isTotalOf(cents: number, amounts: number[]): boolean {
   return sums.has(cents) || sums.has(cents - 1) || sums.has(cents + 1)
 }
 
+// A quotation the reply attributes to the customer ('You also asked: "is the refund within 3 days?"').
+const CUSTOMER_QUOTE = /\byou (?:also )?(?:asked|said|wrote|mentioned)(?: me)?:? ["“]([^"”]+)["”]/gi
+const evenly = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim()
+
+/**
+ * The reply without the quotations of the customer's own words: what the customer wrote is no claim of the
+ * agent's. A quotation the customer never wrote stays, so an invention put in quotes is still judged.
+ */
+function withoutCustomerQuotes(reply: string, index: GroundingIndex): string {
+  const said = evenly(index.customerText)
+  return reply.replace(CUSTOMER_QUOTE, (whole, quoted: string) => (said.includes(evenly(quoted)) ? whole.slice(0, whole.length - quoted.length - 2) : whole))
+}
+
 /**
  * Checks a reply against the turn's context. Unsupported claims answer `regenerate` (pass `reason` to the
  * model) on the first attempt and `escalate` after that: the reply is withheld and a human takes over.
  * @example checkGrounding('We gave you a 20% discount.', { toolResults: ['{"status": "pending"}'] }).verdict // 'regenerate'
  */
 export function checkGrounding(reply: string, context: GroundingSource, options: GroundingOptions = {}): GroundingResult {
-  const claims = extractClaims(reply)
+  const found = extractClaims(reply)
   // Indexing the context costs more than extracting claims, and most replies claim nothing.
-  const index = claims.length === 0 ? undefined : typeof context === 'function' ? context() : 'amountGroups' in context ? context : indexContext(context)
+  const index = found.length === 0 ? undefined : typeof context === 'function' ? context() : 'amountGroups' in context ? context : indexContext(context)
+  const own = index ? withoutCustomerQuotes(reply, index) : reply
+  const claims = own === reply ? found : extractClaims(own)
   const judged = claims.map((c) => ({ claim: c, reason: unsupportedReason(c, index!) }))
   const supportedAmounts = judged.filter((j) => j.claim.kind === 'money' && !j.reason).map((j) => Number(j.claim.value))
   const unsupported = judged.flatMap(({ claim, reason }) => {

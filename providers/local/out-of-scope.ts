@@ -11,6 +11,7 @@ import { classifyWith, loadIntentModel } from './intents.ts'
 import { seedUtterances } from './seed-utterances.ts'
 import { namesProduct } from './flows/items.ts'
 import { ruleTask } from './task-router.ts'
+import { extractEntities } from './entities.ts'
 
 /** CLINC150 as shipped: `[text, intent]` pairs per split. */
 export interface Clinc150 {
@@ -114,7 +115,22 @@ export function namesShopThing(text: string): boolean {
   return namesShopNoun(text) || /\b(delivered|received|shipped)\b/i.test(text)
 }
 
-const aboutOwnPurchase = /\bI (?:have |just |recently )?(?:received|bought|ordered|placed|paid for|purchased)\b|\bmy (?:orders?|purchases?|gift cards?|refunds?)\b/i
+// "What did I pay for the items in #W…", "I no longer need the hiking boots and the watch": the customer's purchase.
+const aboutOwnPurchase = /\bI (?:have |just |recently )?(?:received|bought|ordered|placed|paid for|purchased)\b|\bdid I (?:receive|buy|order|pay|purchase)\b|\bmy (?:orders?|purchases?|gift cards?|refunds?)\b|\bI (?:no longer|don't|do not) need\b/i
+
+// An email, a user id, a name with a zip code: how a customer reaches their own account, which the topic model
+// reads as password help or small talk ("I'm James Kim, my email is …"). The rest of the message is what is judged.
+const ACCOUNT_WORDS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[a-z]+_[a-z]+_\d{4}\b|\b(?:my )?(?:e-?mail(?: address)?|user ?id|zip(?: ?code)?)(?: is)?\b|\b\d{5}\b/gi
+const FILLER = /\b(?:hi|hello|hey|here|and|it's|it is|from|thanks)\b/gi
+
+/** The message without the customer's identity details: '' when identifying is all it does; itself when it has none. */
+function withoutIdentity(text: string): string {
+  const e = extractEntities(text)
+  if (e.emails.length === 0 && e.userIds.length === 0 && !(e.name && e.zip)) return text
+  const name = e.name ? new RegExp(`\\b(?:(?:my name is|i am|i'm|this is)\\s+)?${e.name.firstName}\\s+${e.name.lastName}\\b`, 'gi') : undefined
+  const rest = (name ? text.replace(name, ' ') : text).replace(ACCOUNT_WORDS, ' ')
+  return /[a-z]{2,}/i.test(rest.replace(FILLER, ' ')) ? rest : ''
+}
 
 /** P(out of scope) under a binary model. */
 export function outOfScopeProbability(model: IntentModel, text: string): number {
@@ -128,9 +144,11 @@ export interface TopicModels {
 
 /** The topic check with given models; deterministic. */
 export function checkTopicWith(models: TopicModels, text: string, action: OutOfScopeAction = 'decline'): TopicResult {
-  const p = outOfScopeProbability(models.outOfScope, text)
+  const asked = withoutIdentity(text)
+  const p = asked === '' ? 0 : outOfScopeProbability(models.outOfScope, asked)
   const intent = classifyWith(models.intents, text)
   const base = { check: 'topic' as const, score: p, intent: intent.predicted, intentConfidence: intent.confidence }
+  if (asked === '') return { ...base, verdict: 'allow', inScope: true, reason: 'the customer identifies their account' }
   if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }
   // "I also want to return the cleaner and the headphones": a retail action on something the shop sells or an
   // order, whatever the binary model makes of the product words around it.

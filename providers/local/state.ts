@@ -161,7 +161,8 @@ function currentTask(messages: ProviderMessage[], reader: TaskReader): TaskSpan 
     // "The exchange, please" picks one of two requests that cannot both be done (read from taskAnswers): no
     // request text of its own, so its wording opens no task.
     else if (choosing && span.texts.length > 0) return
-    else if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [], pending: [] })
+    // A new request in the middle of one ("then cancel the order") leaves the requests still waiting in place.
+    else if (span.texts.length > 0 && reader.startsTask(m.content, span.texts)) Object.assign(span, { start: i, texts: [] })
     if (span.texts.length > 0) return void span.texts.push(m.content)
     const [first, ...rest] = reader.requestsOf(m.content)
     span.texts.push(first ?? m.content)

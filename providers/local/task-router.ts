@@ -2,15 +2,17 @@
 // another. Retail requests the general-purpose intent data has no label for (exchanges, payment and
 // address changes, product questions) are recognised by their wording first; the classifier does the rest.
 import type { RetailEntities } from './entities.ts'
-import { balanceQuestion, paymentTotalQuestion, refundTotalQuestion, remainingTotalQuestion } from './flows/figures.ts'
+import { balanceQuestion, boughtTotalQuestion, paymentTotalQuestion, refundTotalQuestion, remainingTotalQuestion } from './flows/figures.ts'
 import { taskForIntent, type IntentClassification, type LocalTask } from './intents.ts'
 
-const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|new)\b`
+// "A new house", "this new address" describe (a move, where an order went); "my new address is …" asks for a change.
+const change = String.raw`\b(?:change|changing|update|updating|modify|modifying|adjust|adjusting|switch|switching|correct|fix|replace|edit|use|(?<!\b(?:a|this|that)\s)new)\b`
 
 // First match wins: an exchange that mentions a payment method is still an exchange.
 const rules: Array<[RegExp, LocalTask]> = [
   // "After the return is complete, the total I paid for the remaining items": a question, not a return.
   [remainingTotalQuestion, 'account_figures'],
+  [boughtTotalQuestion, 'account_figures'],
   [/\b(?:exchange[sd]?|exchanging|swap(?:ped|s)?|swapping)\b/i, 'change_items'],
   [/\breturn(?:ing)?\b|\bsend (?:it |them |\w+ )?back\b/i, 'return_order'],
   // "See if it can be canceled" asks for a cancellation; "my cancelled order" only names an order.
@@ -69,6 +71,8 @@ export function nextTask(open: LocalTask | undefined, text: string, c: IntentCla
   if (!open) return introduces && c.confidence < switchConfidence ? ruleTask(text) : routeTask(text, c)
   const byRule = ruleTask(text)
   if (byRule === 'change_payment' && settlesWithPayment.has(open)) return open
+  // "I want to know all available 13-inch options, and I prefer i5" while choosing the new item: part of the choice.
+  if (byRule === 'product_info' && open === 'change_items') return open
   if (byRule && byRule !== open) return byRule
   const byModel = taskForIntent(c.intent)
   if (!byRule && byModel && byModel !== open && c.confidence >= switchConfidence && !answersTask(e)) return byModel

@@ -9,6 +9,8 @@ export interface ConversationEvidence {
   /** Every tool call the model asked for, in order (reads and refused calls included). */
   requested: Array<{ tool: string; args: Record<string, unknown> }>
   escalated: boolean
+  /** Why it went to a person, as the first escalation says it (`reason: detail`). */
+  handoff?: string
   /** Replies held or escalated by the grounding check. */
   groundingFailures: number
   costUsd: number
@@ -50,15 +52,18 @@ export function createArenaEvidence(sql: Sql) {
         select coalesce(sum(cost_usd), 0)::float as "costUsd", coalesce(sum(input_tokens), 0)::int as "inputTokens",
           coalesce(sum(output_tokens), 0)::int as "outputTokens", count(*)::int as "modelCalls"
         from provider_calls where conversation_id = ${conversationId}`
-      const steps = await sql<{ step: string; result: { toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>; rule?: string } }[]>`
+      const steps = await sql<{ step: string; result: { toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>; checks?: Array<{ check: string; verdict: string }> } }[]>`
         select s.step, s.result from turn_steps s join messages m on m.id = s.turn_id
         where m.conversation_id = ${conversationId} and m.role = 'customer' order by m.seq, s.created_at`
-      const [grounding] = await sql<{ n: number }[]>`select count(*)::int as n from escalations
-        where conversation_id = ${conversationId} and (reason ilike '%grounding%' or detail ilike '%grounding%')`
+      const [handoff] = await sql<{ reason: string; detail: string | null }[]>`select reason, detail from escalations
+        where conversation_id = ${conversationId} order by created_at limit 1`
+      // Each refused draft leaves a grounding check that did not allow it on its turn's reply step.
+      const checks = steps.filter((s) => s.step === 'reply').flatMap((s) => s.result.checks ?? [])
       return {
         transcript: [...transcript],
         requested: steps.filter((s) => s.step.startsWith('model.')).flatMap((s) => s.result.toolCalls ?? []).map((c) => ({ tool: c.name, args: c.arguments })),
-        groundingFailures: grounding!.n + steps.filter((s) => s.result.rule === 'grounding').length,
+        groundingFailures: checks.filter((k) => k.check === 'grounding' && k.verdict !== 'allow').length,
+        ...(handoff ? { handoff: handoff.detail ? `${handoff.reason}: ${handoff.detail}` : handoff.reason } : {}),
         toolCalls: calls.map((c) => ({ tool: c.tool, args: c.args, ok: c.ok, ...(c.ok === false && c.result?.error?.message ? { error: c.result.error.message } : {}) })),
         decisions: [...decisions],
         escalated: await this.escalated(conversationId),

@@ -192,6 +192,10 @@ describe('scripted customer', () => {
     c.opening()
     expect(c.reply('Thanks, I have verified your account. Is there anything else I can help you with?')).toMatch(/skateboard/)
     expect(c.reply('A Skateboard with exactly what you described is not available. Available options: …')).toMatch(/no longer need/)
+    // All said at once (seed 1), the fleece jacket's proposal confirmed as it stands: the skateboard's refusal gets the skateboard's rule.
+    const bundled = scriptedCustomer(task('76'), 1)
+    expect(bundled.opening()).toMatch(/fleece jacket.*skateboard/)
+    expect(bundled.reply('A Skateboard with exactly what you described is not available. Available options: …')).toMatch(/no longer need/)
   })
 
   test('"make sure you mention these at the same time": the requests before it are one message', () => {

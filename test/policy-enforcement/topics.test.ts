@@ -1,6 +1,7 @@
 // Topic boundaries, before any model is asked: an out-of-scope request is declined with the policy's message (or
 // escalated, or handed to another agent, as the policy says per topic); an answer to the agent's own question is
-// never judged; a customer asking for a person is never declined. The why view shows the decision.
+// never judged, wherever the question stands in its reply; a customer asking for a person, or saying who they
+// are, is never declined. The why view shows the decision.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { startAgentsHarness, type AgentsHarness } from '../agents/harness.ts'
 
@@ -76,4 +77,17 @@ test('per topic: a complaint escalates; an out-of-scope request is handed to ano
   expect(await h.reply(turnId)).toBe('Yes, every order can be gift wrapped.')
   expect(asked('Do you offer gift wrapping for birthdays?')[0]!.system).toContain('You answer general questions about the shop.')
   expect((await h.call('GET', `/v1/conversations/${c}`)).body.agent).toBe('concierge')
+})
+
+test('a customer who opens with who they are reaches the model, and a short answer to a question with its choices after it is no new request', async () => {
+  const question = 'Which payment method should the refund go to? On your profile: paypal_1234567; credit_card_7654321.'
+  h.emu.script({ match: { textIncludes: 'no longer need' }, reply: { text: question } },
+    { match: { textIncludes: 'no preference' }, reply: { text: 'Then the refund goes back to the original payment method.' } })
+  const c = await h.newConversation('shop')
+  // Each part out of scope read alone: the name and email, and "I have no preference".
+  const opening = await h.post(c, "I'm Mei Kim, my email is mei.kim3934@example.com. I no longer need the hiking boots and the keyboard.")
+  expect(await h.reply(opening)).toBe(question)
+  const answer = await h.post(c, 'I have no preference.')
+  expect(await h.reply(answer)).toBe('Then the refund goes back to the original payment method.')
+  for (const turn of [opening, answer]) expect((await h.call('GET', `/v1/conversations/${c}/turns/${turn}/why`)).body.topic).toBeNull()
 })

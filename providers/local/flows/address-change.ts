@@ -8,8 +8,9 @@ import { reply, type Step } from '../step.ts'
 import { authenticate, loadUser } from './account.ts'
 import { addressArgs, isComplete, parseAddress } from './address.ts'
 import { confirmWrite } from './confirm-write.ts'
+import { namesProduct } from './items.ts'
 import { cityNames, someoneElsesAddress } from './order-clues.ts'
-import { loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
+import { loadEveryOrder, loadOrder, resolveOrder, wrongStatus } from './order-lookup.ts'
 
 const sameAsOrder = /\bsame (?:address )?as (?:the (?:address (?:of|on) )?)?(?:my )?(?:other )?order\s*(#?\s?W\d{7})/i
 const saysDefault = /\b(?:my )?(?:default|profile|account|home) address\b|\baddress (?:on|in) (?:my )?(?:profile|account)\b/i
@@ -68,6 +69,25 @@ function originalProfileAddress(state: ConversationState): RetailAddress | undef
   return first ? parseUser(first.content)?.address : undefined
 }
 
+// "I moved to a new house … and bought a luggage set sent to this new address": the new home is where the order
+// holding what they bought was shipped.
+const boughtForNewHome = /\bmov(?:ed|ing)\b[^.?!]*?\b(?:bought|ordered|got)\s+([^.?!]*?)\s+(?:sent|shipped|delivered)\s+(?:to\s+)?(?:there|this (?:new )?(?:address|house|home|place))\b/i
+const boughtThere = (state: ConversationState): string | undefined => state.userTexts.map((t) => boughtForNewHome.exec(t)?.[1]).find((b) => b)
+
+/**
+ * The new home the customer points to by what they had sent there: the one address the orders holding it were
+ * shipped to, loading their orders first; undefined when they point to none, or to several addresses.
+ */
+function newHome(state: ConversationState): RetailAddress | Step | undefined {
+  const bought = boughtThere(state)
+  if (!bought || !state.user) return undefined
+  const load = loadEveryOrder(state)
+  if (load) return load
+  const there = state.user.orders.flatMap((id) => state.orders.get(id) ?? []).flatMap((o) => (o.address && o.items.some((i) => namesProduct(bought, i.name)) ? [o.address] : []))
+  const distinct = [...new Map(there.map((a) => [formatAddress(a), a])).values()]
+  return distinct.length === 1 ? distinct[0] : undefined
+}
+
 /** The new address, or a step that loads what it refers to or asks for it. */
 function newAddress(state: ConversationState, profileAllowed: boolean, current?: RetailAddress): RetailAddress | Step {
   const original = originalProfileAddress(state)
@@ -79,6 +99,8 @@ function newAddress(state: ConversationState, profileAllowed: boolean, current?:
   const wantsDefault = profileAllowed && state.userTexts.some((t) => saysDefault.test(t) || defaultInCity.test(t))
   const named = addressInNamedCity(state, current) ?? (wantsDefault ? undefined : someoneElsesAddress(state.userTexts.join(' '), orders, state.user?.address))
   if (named && !typed) return named
+  const home = typed ? undefined : newHome(state)
+  if (home) return home
   if (typed) return reply(`I have ${[typed.address1, typed.address2, typed.city, typed.state, typed.zip].filter((s) => s).join(', ')}. Which country is that in?`, 'need_address')
   const other = referencedOrder(state)
   if (other) {
@@ -110,7 +132,11 @@ export function changeAddresses(state: ConversationState, task: 'order' | 'profi
 }
 
 function changeOrderAddress(state: ConversationState): Step {
-  const exclude = [referencedOrder(state) ?? '']
+  // "Another order sent to the old address … to the new home": not an order already going to the new home.
+  const home = boughtThere(state) ? (authenticate(state) ?? loadUser(state) ?? newHome(state)) : undefined
+  if (home && 'action' in home) return home
+  const atHome = home ? [...state.orders.values()].filter((o) => o.address && formatAddress(o.address) === formatAddress(home)).map((o) => o.order_id) : []
+  const exclude = [referencedOrder(state) ?? '', ...atHome]
   const order = resolveOrder(state, { statuses: ['pending', 'pending (item modified)'], exclude, purpose: 'ship to a new address' })
   if ('action' in order) return order
   if (!order.status.startsWith('pending')) return wrongStatus(order, 'pending', 'given a new address')

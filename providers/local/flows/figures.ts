@@ -1,11 +1,13 @@
 // Figures the customer asks for about what this conversation did: the total refunded by the changes made here,
-// and gift card balances as they stand after them. Every amount is read from a tool result: a refund from the
+// and gift card balances as they stand after them; and what they paid for a product over all their orders. Every amount is read from a tool result: a refund from the
 // order a write returned, a balance from user details loaded after the last write.
-import { anythingElse, describePaymentMethod } from '../replies.ts'
+import { anythingElse, describeItems, describePaymentMethod } from '../replies.ts'
 import { parseOrder } from '../retail-types.ts'
 import type { ConversationState, ToolOutcome } from '../state.ts'
 import { callTool, reply, type Step } from '../step.ts'
-import { authenticate } from './account.ts'
+import { authenticate, loadUser } from './account.ts'
+import { namesProduct } from './items.ts'
+import { loadEveryOrder } from './order-lookup.ts'
 import { isWrite } from './write-results.ts'
 
 /** "The total amount I can get back", "the total refund amount", "how much money I will get back". */
@@ -14,6 +16,9 @@ export const refundTotalQuestion = /\btotal (?:amount|refund|price of the refund
 export const paymentTotalQuestion = /\bhow much (?:do |will )?I (?:need to |have to )?pay\b[^.?!]*\b(?:in total|total|altogether)\b/i
 /** "After the return is complete, the total amount I paid for the remaining items in the same order". */
 export const remainingTotalQuestion = /\b(?:total|how much)\b[^.?!]*\b(?:paid|pay)\b[^.?!]*\bremaining items\b/i
+/** "The total price for all the grills I have bought in previous orders". */
+export const boughtTotalQuestion = /\btotal (?:price|cost|amount)\b[^.?!]*\b(?:bought|ordered|purchased)\b/i
+
 /** "My gift card balance after all these changes". */
 export const balanceQuestion = /\bgift card balance\b|\bbalance (?:of|on) my gift card\b/i
 
@@ -94,10 +99,23 @@ function freshUser(state: ConversationState, userId: string): Step | undefined {
   return lastLoad > lastWrite && state.user ? undefined : callTool('get_user_details', { user_id: userId }, 'load_user_after_changes')
 }
 
+/** What the customer paid for each item of the products they name, across their orders (cancelled ones were not bought), and the sum. */
+function boughtTotal(state: ConversationState, text: string): Step {
+  const load = loadUser(state) ?? loadEveryOrder(state)
+  if (load) return load
+  const items = (state.user?.orders ?? []).flatMap((id) => state.orders.get(id) ?? []).filter((o) => o.status !== 'cancelled')
+    .flatMap((o) => o.items.filter((i) => namesProduct(text, i.name)).map((i) => ({ order: o.order_id, item: i })))
+  if (items.length === 0) return reply(`I found no item of that kind in your orders. ${anythingElse}`, 'bought_total')
+  const total = items.reduce((s, i) => s + cents(i.item.price), 0)
+  const listed = items.map(({ order, item }) => `${describeItems([item])} (order ${order})`).join('; ')
+  return reply(`You bought: ${listed}. That is ${money(total)} in total. ${anythingElse}`, 'bought_total')
+}
+
 export function accountFigures(state: ConversationState): Step {
   const auth = authenticate(state)
   if (auth) return auth
   const text = state.userTexts.join(' ')
+  if (boughtTotalQuestion.test(text)) return boughtTotal(state, text)
   if (remainingTotalQuestion.test(text)) return reply(`${remainingTotalText(state)} ${anythingElse}`, 'remaining_total')
   if (paymentTotalQuestion.test(text)) return reply(`${paymentTotalText(state)} ${anythingElse}`, 'payment_total')
   if (!asksBalance(text)) return reply(`${refundTotalText(state)} ${anythingElse}`, 'refund_total')

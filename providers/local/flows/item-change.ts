@@ -15,7 +15,12 @@ import { methodChoices, namedPaymentMethod } from './payment-methods.ts'
 import { variantElsewhere } from './variant-elsewhere.ts'
 import { chooseVariant, otherProductWish } from './variants.ts'
 
-export interface Swap { item: RetailItem; variant: RetailVariant }
+export interface Swap {
+  item: RetailItem
+  variant: RetailVariant
+  /** Other variants that fit what the customer asked for equally, named in the proposal so they can pick one. */
+  alternatives?: RetailVariant[]
+}
 
 const describeVariant = (product: RetailProduct, v: RetailVariant): string =>
   `${product.name} (${Object.values(v.options).join(', ')}), item ${v.item_id}, $${v.price.toFixed(2)}`
@@ -47,10 +52,17 @@ export function chooseSwaps(state: ConversationState, order: RetailOrder, items:
     const owned = [...state.orders.values()].flatMap((o) => o.items.map((i) => i.name))
     const choice = byId ? { variant: byId } : chooseVariant(state.userTexts, product, item, items.length === 1 || state.entities.allItems, owned)
     if ('variant' in choice) {
-      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant })
+      if (byId || !keepsCheapest || choice.variant.price < item.price) swaps.push({ item, variant: choice.variant, ...('alternatives' in choice && choice.alternatives ? { alternatives: choice.alternatives } : {}) })
       continue
     }
-    const options = 'options' in choice ? choice.options : Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
+    const others = Object.values(product.variants).filter((v) => v.available && v.item_id !== item.item_id)
+    // "If it is less than 200 bucks": nothing is, and that is the answer (the customer said what to do otherwise, or will).
+    if ('limit' in choice && choice.limit !== undefined) {
+      const [lowest] = [...others].sort((a, b) => a.price - b.price)
+      const cheapest = lowest ? ` The cheapest available is ${describeVariant(product, lowest)}.` : ''
+      return reply(`No available ${product.name} costs less than $${choice.limit}, so I cannot change your ${describeItems([item])} in order ${order.order_id} within that price.${cheapest} I have not changed anything: what would you like to do instead?`, 'need_new_item')
+    }
+    const options = 'options' in choice ? choice.options : others
     const listed = options.slice(0, 12).map((v) => describeVariant(product, v)).join('; ')
     const other = otherProductWish(state.userTexts, product)
     // The order is named so that a follow-up ("return the item", "cancel the whole order") is about this one.
@@ -95,6 +107,8 @@ function settleWith(state: ConversationState, order: RetailOrder, user: RetailUs
 function proposal(order: RetailOrder, swaps: Swap[], products: Map<string, RetailProduct>, method: string, user: RetailUser): string {
   const pending = order.status === 'pending'
   const lines = swaps.map((s) => `${describeItems([s.item])} → ${describeVariant(products.get(s.item.product_id)!, s.variant)}`).join('; ')
+  const others = swaps.filter((s) => s.alternatives).map((s) => s.alternatives!.map((v) => describeVariant(products.get(s.item.product_id)!, v)).join('; '))
+  const alternatives = others.length > 0 ? ` It keeps your other options; also fitting what you asked: ${others.join('; ')}. Tell me the item id if you prefer one of them.` : ''
   const difference = swaps.reduce((sum, s) => sum + s.variant.price - s.item.price, 0)
   // With several items, the difference of two totals is no amount the platform's grounding check can trace
   // (it takes a sum or a difference of two amounts); the two totals, each a sum of prices shown, it can.
@@ -102,7 +116,7 @@ function proposal(order: RetailOrder, swaps: Swap[], products: Map<string, Retai
   const settle = swaps.length > 1
     ? `the new items total ${total(swaps.map((s) => s.variant.price))} and the current ones ${total(swaps.map((s) => s.item.price))}, ${difference >= 0 ? 'you pay' : 'you get back'} the difference`
     : difference >= 0 ? `you pay the difference of $${difference.toFixed(2)}` : `you get $${(-difference).toFixed(2)} back`
-  return `To confirm, ${pending ? 'modify' : 'exchange'} in order ${order.order_id}: ${lines}. Price difference: ${settle}, ` +
+  return `To confirm, ${pending ? 'modify' : 'exchange'} in order ${order.order_id}: ${lines}.${alternatives} Price difference: ${settle}, ` +
     `through ${describePaymentMethod(method, user.payment_methods[method])}. ` +
     `This can be done only once for this order, so please make sure these are all the items you want to ${pending ? 'change' : 'exchange'}.`
 }

@@ -54,12 +54,16 @@ function onlyNamed(state: ConversationState, order: RetailOrder): RetailItem[] |
 const describing = new Set('small medium large black white red blue green purple gold silver grey gray brown pink yellow navy beige'.split(' '))
 const sizeLetters: Record<string, string> = { small: 's', medium: 'm', large: 'l' }
 
+// The ways a text names an item's product ("t shirt", "tshirt", "shirt"), as a regex alternation.
+function nameAlternation(item: RetailItem): string {
+  const name = squash(item.name)
+  return [name, name.replace(/ /g, ''), ...name.split(' ').filter((w) => w.length >= 3 && !vagueWords.has(w))].map(escape).join('|')
+}
+
 /** "My pending small t-shirt" does not name a t-shirt of another size: describing words before the name that fit none of its options. */
 function describedOtherwise(text: string, item: RetailItem): boolean {
-  const name = squash(item.name)
-  const names = [name, name.replace(/ /g, ''), ...name.split(' ').filter((w) => w.length >= 3 && !vagueWords.has(w))].map(escape)
   // Not after "for"/"to": "exchange it for the black t-shirt" describes the new item.
-  const pattern = new RegExp(`(?<!\\b(?:to|for|into|with)\\s)\\b(?:my|the|our)\\s+(?:[a-z]+\\s+){0,2}?([a-z]+)\\s+(?:${names.join('|')})s?\\b`, 'g')
+  const pattern = new RegExp(`(?<!\\b(?:to|for|into|with)\\s)\\b(?:my|the|our)\\s+(?:[a-z]+\\s+){0,2}?([a-z]+)\\s+(?:${nameAlternation(item)})s?\\b`, 'g')
   const words = [...squash(text).matchAll(pattern)].map((m) => m[1] ?? '').filter((w) => describing.has(w))
   const values = Object.values(item.options).map(squash)
   return words.length > 0 && !words.some((w) => values.includes(w) || values.includes(sizeLetters[w] ?? w))
@@ -97,18 +101,34 @@ export function namedItems(state: ConversationState, order: RetailOrder): Retail
   const left = order.items.filter((i) => !(excluded && namesProduct(excluded, i.name)))
   if (state.entities.allItems) return left
   const named = left.filter((i) => ids.includes(i.item_id) || ids.includes(i.product_id) || (namesProduct(kept, i.name) && !describedOtherwise(kept, i)))
-  if (named.length > 0) return byComparedPrice(kept, told(state, named, ids))
+  if (named.length > 0) return byComparedPrice(kept, told(state, named, ids, kept))
   // "Change my pending order item to red": "the item" of an order that holds one.
   if (!excluded && order.items.length === 1 && /\b(?:the|its|my|order|that|this)\s+item\b/i.test(kept)) return order.items
   return excluded ? left : []
 }
 
-// Two items of one product named by its name alone: the ones the customer described ("the robotic one"), if they did.
-function told(state: ConversationState, named: RetailItem[], ids: string[]): RetailItem[] {
+/**
+ * "Modify the 17-inch laptop to the 13-inch version": of items of one product, those whose option values the
+ * words right before its name say (most said wins); all of them when those words tell none apart. Words after
+ * "to"/"for" describe the new item instead.
+ */
+function describedBeforeName(text: string, same: RetailItem[]): RetailItem[] {
+  const [first] = same
+  if (!first || same.length < 2) return same
+  const pattern = new RegExp(`(?<!\\b(?:to|for|into|with)\\s)\\b(?:my|the|our)\\s+((?:[a-z0-9]+\\s+){1,3}?)(?:${nameAlternation(first)})s?\\b`, 'g')
+  const said = [...squash(text).matchAll(pattern)].map((m) => ` ${m[1] ?? ''}`).join(' ')
+  const count = (i: RetailItem): number => Object.values(i.options).filter((v) => squash(v).length >= 2 && said.includes(` ${squash(v)} `)).length
+  const most = Math.max(...same.map(count))
+  return most > 0 ? same.filter((i) => count(i) === most) : same
+}
+
+// Two items of one product named by its name alone: the ones the customer described ("the robotic one", "the
+// 17-inch laptop"), if they did.
+function told(state: ConversationState, named: RetailItem[], ids: string[], text: string): RetailItem[] {
   const products = [...new Set(named.map((i) => i.product_id))]
   const described = new Set(products.flatMap((p) => {
     const same = named.filter((i) => i.product_id === p)
-    return same.some((i) => ids.includes(i.item_id)) ? same : describedItems(state, same)
+    return same.some((i) => ids.includes(i.item_id)) ? same : describedItems(state, describedBeforeName(text, same))
   }))
   return named.filter((i) => described.has(i))
 }

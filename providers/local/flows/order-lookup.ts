@@ -174,6 +174,12 @@ function narrow(state: ConversationState, orders: RetailOrder[]): RetailOrder[] 
   return left
 }
 
+/** The call that loads the next of the customer's orders not seen yet; undefined once every one is loaded. */
+export function loadEveryOrder(state: ConversationState): Step | undefined {
+  const missing = (state.user?.orders ?? []).find((id) => !state.orders.has(id) && !findOutcome(state, 'get_order_details', { order_id: id }))
+  return missing ? callTool('get_order_details', { order_id: missing }, 'find_order') : undefined
+}
+
 /** Looks through the customer's orders for the one that fits, loading them one call at a time. */
 function searchOrders(state: ConversationState, want: OrderWanted): RetailOrder | Step {
   const user = state.user

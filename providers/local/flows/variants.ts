@@ -98,7 +98,14 @@ function byPrice(text: string, variants: RetailVariant[]): RetailVariant | undef
 }
 
 /** One variant; or several that fit equally (`closeMatch`: one of them keeps every option not mentioned); or none. */
-export type VariantChoice = { variant: RetailVariant } | { options: RetailVariant[]; closeMatch: boolean } | { none: true }
+export type VariantChoice = { variant: RetailVariant; alternatives?: RetailVariant[] } | { options: RetailVariant[]; closeMatch: boolean } | { none: true; limit?: number }
+
+/** "If it is less than 200 bucks", "under $300": the price a new variant must stay below, when the customer set one. */
+export function priceLimit(text: string): number | undefined {
+  const m = /\b(?:less than|under|below|cheaper than|lower than)\s+(?:\$\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)/i.exec(text)
+  const said = m?.[1] ?? m?.[2]
+  return said === undefined ? undefined : Number(said)
+}
 
 // Option values with an order but no number in them; numbers ("1000ml", "34 inch", "20MP", "1TB SSD") order the rest.
 const scales = [['low', 'medium', 'high'], ['xs', 's', 'm', 'l', 'xl', 'xxl'], ['small', 'medium', 'large'], ['beginner', 'intermediate', 'expert']]
@@ -162,10 +169,13 @@ function stepAlong(variants: RetailVariant[], current: RetailItem, key: string, 
   return ahead.filter((v) => distance(v) === target)
 }
 
+/** Whether an option value is one the customer's ranking lists. */
+const ranked = (value: string, ranking: string[]): boolean => ranking.some((wanted) => squash(value).startsWith(wanted) || wanted.startsWith(squash(value)))
+
 /** Of the variants, those with the best-ranked value the customer listed. */
 function byRanking(variants: RetailVariant[], ranking: string[]): RetailVariant[] {
   for (const wanted of ranking) {
-    const hit = variants.filter((v) => Object.values(v.options).some((val) => squash(val).startsWith(wanted) || wanted.startsWith(squash(val))))
+    const hit = variants.filter((v) => Object.values(v.options).some((val) => ranked(val, [wanted])))
     if (hit.length > 0) return hit
   }
   return variants
@@ -266,10 +276,14 @@ export function otherProductWish(texts: string[], product: RetailProduct): strin
  */
 export function chooseVariant(texts: string[], product: RetailProduct, current: RetailItem, byPriceAllowed = true, otherProducts: string[] = []): VariantChoice {
   const text = texts.join(' ')
-  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id)
   const clauses = clausesAbout(text, product)
+  // A message naming no product ("I prefer i5 over i7", "if it is less than 200 bucks") is said of this one.
+  const aboutThis = texts.map((t) => partAbout(t, product, otherProducts)).join(' ')
+  const limit = priceLimit(aboutThis)
+  const available = Object.values(product.variants).filter((v) => v.available && v.item_id !== current.item_id && (limit === undefined || v.price < limit))
+  if (limit !== undefined && available.length === 0) return { none: true, limit }
   const about = squash((clauses || text).replace(/>/g, ' gt '))
-  const preference = rankingIn(clauses || text)
+  const preference = rankingIn(aboutThis)
   const ranking = preference?.ranking
   const unranked = preference ? texts.map((t) => t.replace(preference.said, ' ')) : texts
   const plain = squash(unranked.join(' '))
@@ -305,7 +319,17 @@ export function chooseVariant(texts: string[], product: RetailProduct, current: 
   // A wish not read (two values of one option, a relative word for no option of this product) is offered, never chosen.
   const unread = [...mentioned].some(([key, values]) => values.length > 1 && !chains.has(key) && !anyOf.has(key)) || unreadWish || (wishes.length === 0 && relativeWish.test(about))
   if (unread) return { options: closest, closeMatch: false }
-  return closest.length === 1 && closest[0] ? { variant: closest[0] } : { options: closest, closeMatch: best >= unmentioned }
+  const [only] = closest
+  if (closest.length > 1 || !only) return { options: closest, closeMatch: best >= unmentioned }
+  // "The 13-inch version" of an i7, 1TB laptop when one 13-inch keeps the i7 and another the 1TB: which to give
+  // up is the customer's choice. A change no fitting variant avoids (a large bicycle only comes in red) is not.
+  const addressed = new Set([...mentioned.keys(), ...free, ...wishes.flatMap((w) => Object.keys(current.options).filter((k) => w.option.test(squash(k)))),
+    ...(ranking ? Object.keys(current.options).filter((k) => available.some((v) => ranked(v.options[k] ?? '', ranking))) : [])])
+  const keepable = Object.keys(current.options).filter((k) => !addressed.has(k) && wanted.some((v) => v.options[k] === current.options[k]))
+  if (!keepable.every((k) => only.options[k] === current.options[k])) return { options: wanted, closeMatch: false }
+  // "A shorter bamboo one" fits three designs: the one keeping the current design is proposed, the others named beside it.
+  const alternatives = wanted.filter((v) => v !== only)
+  return alternatives.length > 0 ? { variant: only, alternatives } : { variant: only }
 }
 
 // ("One more thing" is no wish: "less" and "more" count only before a quality; "lower the pressure to 8 bar" names its value.)

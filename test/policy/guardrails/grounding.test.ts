@@ -49,6 +49,16 @@ describe('checkGrounding', () => {
     expect(fast.unsupported.map((u) => u.text)).toEqual(['2 to 3 business days'])
   })
 
+  test('the customer\'s words quoted back to them are no claim; words in quotes they never wrote are judged', () => {
+    const asked = 'I want to return the kettle. Is the refund within 3 days? And what did the rest of the order cost?'
+    const context = { toolResults: ['{"order_id": "#W1234567", "status": "return requested"}'], passages: loadPolicyPassages(), customerMessages: [asked] }
+    const echo = 'The return is requested. You also asked: "Is the refund within 3 days? And what did the rest of the order cost?" Shall I go on?'
+    expect(checkGrounding(echo, context)).toMatchObject({ verdict: 'allow', claims: 0 })
+    const invented = checkGrounding('You also asked: "Is the refund within 2 days?" Shall I go on?', context)
+    expect(invented.unsupported.map((u) => u.text)).toEqual(['2 days'])
+    expect(checkGrounding('As you asked, "the refund arrives within 3 days".', context).verdict).toBe('regenerate')
+  })
+
   test('claims are typed and tied to the order their sentence names', () => {
     const claims = extractClaims('Your order #W2378156 is "delivered". Tracking number: 970329203674. You paid $1,095.55.')
     expect(claims.map((c) => [c.kind, c.value, c.orderId ?? null])).toEqual([

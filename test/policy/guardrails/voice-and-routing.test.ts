@@ -20,6 +20,12 @@ describe('brand voice', () => {
     expect(checkBrandVoice("Hi, I'm a virtual assistant. How can I help?", settings, { firstReply: true }).verdict).toBe('allow')
     expect(checkBrandVoice('How can I help?', settings, { firstReply: false }).verdict).toBe('allow')
   })
+
+  test('the catalogue\'s acronyms are no shouting', () => {
+    const options = 'Air Purifier (medium, HEPA, night mode), $492.65; Air Purifier (large, HEPA, quiet operation); Smartwatch (AMOLED, GPS).'
+    expect(checkBrandVoice(options).verdict).toBe('allow')
+    expect(checkBrandVoice(`GREAT NEWS: ${options}`).violations.map((v) => v.detail)).toEqual(['capitalised: GREAT, NEWS'])
+  })
 })
 
 describe('sentiment and loops', () => {

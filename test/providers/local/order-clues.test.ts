@@ -54,6 +54,14 @@ describe('the order, from what the customer says about it', () => {
     }])
   })
 
+  test('"moved to a new house … bought a luggage set sent to this new address": the new home is that order\'s address; the other order and the default move there', async () => {
+    const c = await converse(retail.fx, ['My email is sophia.martin4832@example.com. I live on Elm Avenue in Houston, and recently I moved to a new house on the same street and bought a luggage set sent to this new address. ' +
+      'But I realize I have another order sent to the old address, and I want to change my wrong order address to the new home, and also my user default address to the new home.', 'Yes.', 'Yes.'])
+    const home = { address1: '592 Elm Avenue', address2: 'Suite 978', city: 'Houston', state: 'TX', country: 'USA', zip: '77242' }
+    expect(reasons(c)).not.toContain('need_address')
+    expect(writesOf(c)).toEqual([['modify_user_address', { user_id: 'sophia_martin_8570', ...home }], ['modify_pending_order_address', { order_id: '#W1603792', ...home }]])
+  })
+
   test('"change my pending order item to red": the one pending order and its one item', async () => {
     const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to change my pending order item to red.', 'Yes', 'Yes'])
     expect(writesOf(c)).toEqual([['modify_pending_order_items', { order_id: '#W4860251', item_ids: ['5209958006'], new_item_ids: ['8964750292'], payment_method_id: 'credit_card_2112420' }]])

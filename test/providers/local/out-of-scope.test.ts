@@ -35,4 +35,15 @@ describe('out-of-scope detection', () => {
     }
     expect(checkTopic('I just bought a house, what is a good mortgage rate?').inScope).toBe(false)
   }, TRAINING_MS)
+
+  test('a customer identifying their account is in scope, and what else the message asks is judged on its own', () => {
+    for (const text of ['Hi, my email is mei.kim3934@example.com', "I'm Mei Kim, zip code 10201.", 'my user id is mei_kim_3337',
+      "I'm Mei Kim, my email is mei.kim3934@example.com. I no longer need the hiking boots and the keyboard.",
+      'What did I pay for the items in #W1234567 besides the kettle?']) {
+      expect(checkTopic(text)).toMatchObject({ verdict: 'allow', inScope: true })
+    }
+    for (const text of ['my email is mei.kim3934@example.com, write me a poem about cats', "I'm Mei Kim, zip code 10201. What is the weather in Paris?"]) {
+      expect(checkTopic(text).inScope).toBe(false)
+    }
+  }, TRAINING_MS)
 })

@@ -99,3 +99,13 @@ test('"after the return is complete, the total I paid for the remaining items in
   expect(c.replies.at(-1)?.decision.reason).toBe('remaining_total')
   expect(c.replies.at(-1)?.text).toStartWith('The items you keep cost, order #W9502127: $1497.65 for ')
 })
+
+test('a request that waits behind one answered by another ("then cancel it") is still taken up: "the total price for all the grills I have bought", from every order', async () => {
+  const c = await converse(retail.fx, [
+    'Ava Nguyen, zip code 94128. I want to modify the skateboard to maple material, 34 inch, graphic. Finally, I also want to know the total price for all the grills I have bought in previous orders.',
+    'Yes', 'Cancel the order since I no longer need this one.', 'Yes', 'Yes',
+  ])
+  expect(writesOf(c)).toEqual([['cancel_pending_order', { order_id: '#W1242543', reason: 'no longer needed' }]])
+  const answer = c.replies.at(-1)?.text ?? ''
+  for (const part of ['item 7717598293, $985.66 (order #W8668939)', '$953.39 (order #W8668939)', '$1939.05 in total']) expect(answer).toContain(part)
+})

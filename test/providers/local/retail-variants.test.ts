@@ -47,6 +47,47 @@ describe('the new variant', () => {
     expect(c.replies.at(-1)?.text).toMatch(/Which payment method|Espresso Machine \(9 bar, 1\.5L, capsule\), item 3815173328/)
   })
 
+  test('"the 17-inch laptop" of two in one order is that one; "the 13-inch version" fits three, each giving up another option, so they are listed; "I prefer i5" settles it', async () => {
+    const c = await converse(retail.fx, [
+      'My email is aarav.santos8320@example.com. I want to modify the 17-inch laptop to the 13-inch version.',
+      'I want to know all available 13-inch options, and I prefer i5 over i7.',
+      'Yes.',
+    ])
+    expect(c.replies[0]?.decision.reason).toBe('need_new_item')
+    for (const item of ['1657832319', '6056040996', '5052031638']) expect(c.replies[0]?.text).toContain(`item ${item}`)
+    expect(writesOf(c)).toEqual([['modify_pending_order_items', {
+      order_id: '#W9672333', item_ids: ['1684786391'], new_item_ids: ['5052031638'], payment_method_id: 'paypal_7664977',
+    }]])
+  })
+
+  test('"a shorter bamboo one" fits three designs: the one keeping the design is proposed with the other two and their prices; an id picks another', async () => {
+    const c = await converse(retail.fx, [
+      'Isabella Johansson, zip code 32286. I want to exchange my skateboard for a shorter bamboo material one.',
+      'Yes.',
+      'I prefer item 6843647669.',
+      'Yes.',
+    ])
+    const proposal = c.replies[1]?.text ?? ''
+    expect(proposal).toContain('Skateboard (bamboo, 28 inch, plain), item 8176740019, $208.60.')
+    expect(proposal).toContain('item 6843647669, $180.10')
+    expect(proposal).toContain('item 6673921677, $189.57')
+    expect(writesOf(c)).toEqual([['exchange_delivered_order_items', {
+      order_id: '#W3792453', item_ids: ['4293355847'], new_item_ids: ['6843647669'], payment_method_id: 'paypal_3024827',
+    }]])
+  })
+
+  test('"if it is less than 200 bucks, exchange my current one to it": no keyboard is, so nothing changes; "return my current one" then returns that keyboard', async () => {
+    const c = await converse(retail.fx, [
+      'Raj Santos, zip code 98157. I want to know what is the cheapest available mechanical keyboard right now and its options.',
+      'If it is less than 200 bucks I want to exchange my current one to it.',
+      'I want to return my current one.',
+      'Yes.',
+    ])
+    expect(c.replies[1]?.text).toContain('No available Mechanical Keyboard costs less than $200')
+    expect(c.replies[1]?.text).toContain('item 3616838507, $226.11')
+    expect(writesOf(c)).toEqual([['return_delivered_order_items', { order_id: '#W4680753', item_ids: ['9690244451'], payment_method_id: 'paypal_2417743' }]])
+  })
+
   test('"my pending small t-shirt": of two pending t-shirts, the one of that size; "same size, same v-neck, prefer polyester"', async () => {
     const c = await converse(retail.fx, [
       'Yusuf Rossi, zip code 19122. I want to modify my pending small tshirt to purple, same size, same v-neck, and prefer polyester.',
