@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Sql } from '../storage/index.ts'
 import { createTestDatabase } from '../test/support/postgres.ts'
+import { markRedisEpoch } from '../queues/index.ts'
+import Redis from 'ioredis'
 
 export interface BenchEnv {
   prefix: string
@@ -12,7 +14,13 @@ export interface BenchEnv {
 
 export async function createBenchEnv(name: string): Promise<BenchEnv> {
   const db = await createTestDatabase({ url: databaseUrl(), schemaPrefix: `bench_${name}` })
-  return { prefix: `bench-${name}-${db.schema.slice(-8)}`, schema: db.schema, sql: db.sql, cleanup: db.drop }
+  const prefix = `bench-${name}-${db.schema.slice(-8)}`
+  // The prefix starts empty on purpose: without its epoch a worker would take it for a Redis that lost its data and,
+  // a moment after starting, mail every message the benchmark has in flight again (recovery.ts).
+  const redis = new Redis(redisUrl())
+  await markRedisEpoch(redis, prefix)
+  redis.disconnect()
+  return { prefix, schema: db.schema, sql: db.sql, cleanup: db.drop }
 }
 
 export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
