@@ -23,6 +23,8 @@ export interface Routing {
   /** Each routing policy in force, by its name; kept current as policies are applied and deleted. */
   policies: ReadonlyMap<string, ModelGateway>
   providers: Readonly<Record<string, Provider>>
+  /** The providers that run in this process (`local`, `echo`): their model calls make no queue hop (queues/in-process.ts). */
+  inProcessVendors: ReadonlySet<string>
   state: RedisRoutingState
   /** The source of `switchboard_budget_remaining_usd`: the tenant-wide budgets of the tenants routed so far. */
   budgets(): Promise<BudgetRemaining[]>
@@ -31,27 +33,33 @@ export interface Routing {
   close(): Promise<void>
 }
 
-/** Every provider the deployment names, each with its own provider queue: the `provider` label's bounded set. */
+// The built-in providers, which run in every worker's own process and so have no queue.
+const IN_PROCESS_PROVIDERS = ['local', 'echo']
+
+/** Every vendor provider the deployment names, each with its own provider queue: the `provider` label's bounded set. */
 export function providerQueueNames(config: Config): string[] {
-  const named = config.routing.providers.map((spec) => {
+  return [...new Set(config.routing.providers.map((spec) => {
     const parsed = parseProviderSpec(spec)
     return parsed.name ?? parsed.vendor
-  })
-  return [...new Set(['local', ...(config.agent.provider === 'echo' ? ['echo'] : []), ...named])]
+  }))]
 }
 
-/** The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. */
+/**
+ * The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. A
+ * built-in provider may be named (configurations from before it ran in process do): it has no queue to serve.
+ */
 export function servedProviderQueues(config: Config): string[] {
   const all = providerQueueNames(config)
   const { providerQueues } = config.worker
   if (providerQueues === '*') return all
-  const unknown = providerQueues.filter((q) => !all.includes(q))
-  if (unknown.length > 0) throw new AppError('config.invalid', `PROVIDER_QUEUES: no provider named ${unknown.join(', ')} (configured: ${all.join(', ')})`)
-  return providerQueues
+  const unknown = providerQueues.filter((q) => !all.includes(q) && !IN_PROCESS_PROVIDERS.includes(q))
+  if (unknown.length > 0) throw new AppError('config.invalid', `PROVIDER_QUEUES: no provider named ${unknown.join(', ')} (configured: ${all.join(', ') || 'none'})`)
+  return providerQueues.filter((q) => all.includes(q))
 }
 
 function configuredProviders(config: Config): Record<string, Provider> {
   const providers: Record<string, Provider> = { local: createLocalProvider() }
+  if (config.agent.provider === 'echo') providers.echo = createEchoProvider(config.agent.echoDelayMs)
   for (const spec of config.routing.providers) {
     const provider = createProvider(spec)
     providers[provider.name] = provider
@@ -103,15 +111,14 @@ export async function startRouting(config: Config, storage: { redis: Redis; reso
       for (const name of [...gateways.keys()]) if (!names.includes(name)) gateways.delete(name)
     },
   })
-  const fallback = config.agent.provider === 'echo'
-    ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
-    : createDirectGateway(providers.local!, 'local')
+  const fallback = createDirectGateway(providers.echo ?? providers.local!, providers.echo ? 'echo' : 'local')
   const defaultName = defaultPolicyName(config)
   if (defaultName) log.info('model routing enabled', { defaultPolicy: defaultName, policies: set.names(), providers: Object.keys(providers) })
   return {
     defaultGateway: seam ?? (defaultName ? delegating(() => gateways.get(defaultName) ?? fallback) : fallback),
     policies: gateways,
     providers,
+    inProcessVendors: new Set(Object.values(providers).filter((p) => p.inProcess).map((p) => p.name)),
     state,
     budgets: async () => (await Promise.all([...gateways.values()].map((g) => g.tenantBudgets()))).flat()
       .map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd })),

@@ -10,7 +10,7 @@ import type { Logger } from './lib/log.ts'
 import { serveMetrics, type Health, type Metrics, type MetricsServer } from './lib/metrics.ts'
 import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
-  createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
+  callingInProcess, createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
   type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker, createOutreachQueues, startOutreachWorkers,
 } from './queues/index.ts'
 import { createReindexRunner } from './knowledge/index.ts'
@@ -96,7 +96,9 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const served = config.worker.actors ? handlers : { 'provider.complete': handlers['provider.complete'] }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, served, { deadLetter: deps.deadLetter, log })
   log.info('provider queues served', { providerQueues, actors: config.worker.actors })
-  const conversations = config.worker.actors ? await startConversations(deps, runtime) : undefined
+  // Model calls to the built-in providers are made by the conversation's own process.
+  const pools = callingInProcess(deps.pools, routing.inProcessVendors, handlers['provider.complete'])
+  const conversations = config.worker.actors ? await startConversations(deps, { ...runtime, pools }) : undefined
   const host = conversations?.host
   deps.metrics.track({ ...(host ? { host: () => host.stats() } : {}), budgets: routing.budgets })
   const server = startMetricsServer(deps.metrics, config.telemetry.metricsPort, log, deps.health)

@@ -44,8 +44,9 @@ const EnvSchema = Type.Object({
   SHUTDOWN_GRACE_MS: Int(25_000, 0, 'graceful shutdown budget, ms'),
   POOL_PROVIDER_CONCURRENCY: Int(64, 1, 'concurrent provider calls per provider queue and worker process'),
   /**
-   * The provider (vendor) queues a worker serves, comma-separated: `*` every configured provider (`local`, `echo` with
-   * AGENT_PROVIDER=echo, and ROUTING_PROVIDERS'), `none` none. A per-vendor Deployment sets one, with WORKER_ACTORS=false.
+   * The provider (vendor) queues a worker serves, comma-separated: `*` every provider of ROUTING_PROVIDERS, `none` none.
+   * A per-vendor Deployment sets one, with WORKER_ACTORS=false. The built-in `local` and `echo` have no queue: they run in
+   * the conversation's own process.
    */
   PROVIDER_QUEUES: Type.String({ default: '*', pattern: '^(\\*|none|[a-z0-9-]+(,[a-z0-9-]+)*)$', description: 'provider queues this worker serves' }),
   /** False: the worker runs only its provider queues (no conversation actors, other pools or timers). */

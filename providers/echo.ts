@@ -26,6 +26,7 @@ export function createEchoProvider(delayMs = 0): Provider {
   }
   return {
     name: 'echo',
+    inProcess: true,
     complete,
     async *stream(req) {
       const response = await complete(req)

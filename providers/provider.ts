@@ -68,6 +68,11 @@ export type StreamEvent =
  */
 export interface Provider {
   readonly name: string
+  /**
+   * Runs in this process, with no network and no vendor limits (the offline `local` model, `echo`): it is called in the
+   * conversation's own process, because a queue hop would buy it no isolation, scaling or rate limit.
+   */
+  readonly inProcess?: true
   complete(req: ProviderRequest): Promise<ProviderResponse>
   stream(req: ProviderRequest): AsyncIterable<StreamEvent>
 }

@@ -5,6 +5,7 @@ export { createLeases, type Leases } from './lease.ts'
 export { createMailbox, type MailboxSender } from './mailbox.ts'
 export { createActorHost, type ActorHost, type ActorHostOptions, type ActorHostDeps, type ActorHostStats } from './actor-host.ts'
 export { createPoolClient, startPoolWorkers, type PoolQueues, type PoolWorkers } from './pools.ts'
+export { callingInProcess } from './in-process.ts'
 /** Re-mailing after Redis lost its data (see recovery.ts). */
 export { watchRedisLoss, markRedisEpoch, type RedisLossOptions, type RedisLossWatch } from './recovery.ts'
 export { createDeadLetter, type DeadLetter, type DeadLetterEntry } from './dead-letter.ts'

@@ -12,7 +12,7 @@ import type { Logger } from '../lib/log.ts'
 import type { DeadLetter } from './dead-letter.ts'
 import { names } from './names.ts'
 import { awaitPoolResult } from './pool-result.ts'
-import { attemptsByKind, backoffMs, backoffStrategy, decodeError, deliveryAttempt, toBullError } from './retry.ts'
+import { attemptsByKind, backoffMs, backoffStrategy, beforeDeadline, decodeError, deliveryAttempt, toBullError } from './retry.ts'
 import type { QueueTelemetry } from './telemetry.ts'
 import { assertValid, validationErrors } from './validate.ts'
 
@@ -206,19 +206,14 @@ async function processPoolJob(job: Job, handlers: Partial<PoolHandlers>, limiter
     const req = job.data as PoolRequest
     const deadline = req.kind === 'provider.complete' ? req.payload.deadline : undefined
     // The vendor said when to come back: its queue waits that long, and the job keeps its attempts.
-    if (limiter && info.code === 'provider.rate_limited' && info.retryAfterMs && before(deadline, info.retryAfterMs)) {
+    if (limiter && info.code === 'provider.rate_limited' && info.retryAfterMs && beforeDeadline(deadline, info.retryAfterMs)) {
       await limiter.rateLimit(info.retryAfterMs)
       throw Worker.RateLimitError()
     }
     // One retry owner: a retry that would start after the caller gave up is not made; the caller falls back.
-    if (!before(deadline, backoffMs(job.attemptsMade + 1, info.retryAfterMs))) throw new UnrecoverableError(error.message)
+    if (!beforeDeadline(deadline, backoffMs(job.attemptsMade + 1, info.retryAfterMs))) throw new UnrecoverableError(error.message)
     throw error
   }
-}
-
-/** Whether waiting `ms` from now still ends before the caller's deadline (none: always). */
-function before(deadline: number | undefined, ms: number): boolean {
-  return deadline === undefined || Date.now() + ms < deadline
 }
 
 function dispatch(req: PoolRequest, handlers: Partial<PoolHandlers>, delivery: Delivery): Promise<unknown> {

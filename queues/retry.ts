@@ -20,6 +20,11 @@ export function backoffMs(attemptsMade: number, retryAfterMs?: number): number {
   return Math.max(exponential, retryAfterMs ?? 0)
 }
 
+/** Whether waiting `ms` from now still ends before the caller's deadline (none: always). */
+export function beforeDeadline(deadline: number | undefined, ms: number): boolean {
+  return deadline === undefined || Date.now() + ms < deadline
+}
+
 /** BullMQ's custom backoff hook: reads the ErrorInfo our processors encode into the error message. */
 export function backoffStrategy(attemptsMade: number, _type?: string, err?: Error): number {
   return backoffMs(attemptsMade, err ? decodeError(err.message).retryAfterMs : undefined)

@@ -65,6 +65,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): LocalPr
   const model = (): IntentModel => options.model ?? loadIntentModel(options.trainingCsv)
   return {
     name: 'local',
+    inProcess: true,
     complete: async (req) => respond(req, options, model()),
     async *stream(req): AsyncIterable<StreamEvent> {
       const response = respond(req, options, model())

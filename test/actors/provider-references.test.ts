@@ -1,5 +1,5 @@
-// Model calls by reference: a provider job carries the conversation's message ids and the turn's step, never the
-// customer's words. The provider actor rebuilds the prompt from Postgres (the context window's messages, earlier
+// Model calls by reference: a provider job (here on a vendor's queue, `openai`) carries the conversation's message ids
+// and the turn's step, never the customer's words. The provider actor rebuilds the prompt from Postgres (the context window's messages, earlier
 // turns' tool calls and results, this turn's recorded steps), so the model still sees the whole conversation.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { Queue } from 'bullmq'
@@ -13,11 +13,14 @@ const prompts: ProviderMessage[][] = []
 
 function recordingGateway(): ModelGateway {
   const inner = scriptedGateway()
-  return { complete: (req, ctx) => (prompts.push(req.messages), inner.complete(req, ctx)) }
+  return { vendors: () => [{ vendor: 'openai', path: [] }], complete: (req, ctx) => (prompts.push(req.messages), inner.complete(req, ctx)) }
 }
 
+// Configured, so the worker serves its queue; never called (the recording gateway answers).
+const OPENAI = JSON.stringify([{ vendor: 'openai', apiKey: 'sk-references-test-0000', baseUrl: 'http://127.0.0.1:9/v1' }])
+
 beforeAll(async () => {
-  h = await startObserved({ gateway: recordingGateway() })
+  h = await startObserved({ gateway: recordingGateway() }, { ROUTING_PROVIDERS: OPENAI })
 })
 
 afterAll(() => h.close())
@@ -45,7 +48,7 @@ test('provider jobs hold ids and the step, no customer text; the model still see
   expect(third[0]!.content).toBe(FIRST)
   expect(third.at(-1)!.content).toBe(SECOND)
 
-  const queue = new Queue(names.providerPool('local'), { connection: { url: h.redis.url }, prefix: h.redis.prefix })
+  const queue = new Queue(names.providerPool('openai'), { connection: { url: h.redis.url }, prefix: h.redis.prefix })
   try {
     const jobs = await queue.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed'])
     expect(jobs.map((j) => j.id).sort()).toEqual([`${first}.model.1`, `${first}.model.2`, `${second}.model.1`].sort())

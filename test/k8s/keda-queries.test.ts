@@ -6,8 +6,9 @@ import type { Subprocess } from 'bun'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ToolExecutor } from '../../actors/index.ts'
 import type { ModelGateway } from '../../providers/index.ts'
-import { scriptedGateway, startObserved, type ObservedPlatform } from '../observability/harness.ts'
+import { fakeTools, scriptedGateway, startObserved, type ObservedPlatform } from '../observability/harness.ts'
 import { waitFor } from '../support/wait.ts'
 import { findKubectl, parseObjects } from './schema-validator.ts'
 
@@ -21,19 +22,22 @@ let prometheus: Subprocess | undefined
 let dir: string
 let promUrl: string
 let release: () => void = () => {}
+const held = new Promise<void>((resolve) => (release = resolve))
 
-/** Conversations whose model calls the routing sends to the `openai` provider queue; the others' go to `local`. */
+/** Conversations whose model calls the routing sends to the `openai` provider queue; the others' run in process (`local`). */
 const onOpenAI = new Set<string>()
 
-/** Every model call waits until `release()`, so mail piles up behind the first turns. */
+/** Model calls on the `openai` queue wait until `release()`, so its second call waits behind its first. */
 function heldGateway(): ModelGateway {
   const inner = scriptedGateway()
-  const held = new Promise<void>((resolve) => (release = resolve))
   return {
     vendors: (ctx) => [{ vendor: onOpenAI.has(ctx.conversationId) ? 'openai' : 'local', path: [] }],
-    complete: async (req, ctx) => (await held, inner.complete(req, ctx)),
+    complete: async (req, ctx) => (onOpenAI.has(ctx.conversationId) && (await held), inner.complete(req, ctx)),
   }
 }
+
+/** Tool calls wait until `release()` too: a turn that looks an order up holds its mail, and the next tool call waits. */
+const heldTools: ToolExecutor = { execute: async (call) => (await held, fakeTools.execute(call)) }
 
 // Configured, so the worker serves its queue and reports its backlog; never called (the held gateway answers).
 const OPENAI = JSON.stringify([{ vendor: 'openai', apiKey: 'sk-keda-test-0000', baseUrl: 'http://127.0.0.1:9/v1' }])
@@ -72,8 +76,8 @@ async function value(promql: string): Promise<number | undefined> {
 
 beforeAll(async () => {
   if (!available) return
-  // One provider call at a time per provider queue: the second conversation's model call on each queue waits.
-  h = await startObserved({ gateway: heldGateway() }, { POOL_PROVIDER_CONCURRENCY: '1', ROUTING_PROVIDERS: OPENAI })
+  // One provider call at a time per provider queue and one tool call at a time: the second of each waits.
+  h = await startObserved({ gateway: heldGateway(), tools: heldTools }, { POOL_PROVIDER_CONCURRENCY: '1', POOL_TOOL_CONCURRENCY: '1', ROUTING_PROVIDERS: OPENAI })
   startPrometheus(h.platform.metricsPort!)
 })
 
@@ -94,13 +98,13 @@ test.skipIf(!available)('every KEDA trigger query rises with the backlog and fal
   const turns: string[] = []
   const [a, b, c, d] = [await h.newConversation(), await h.newConversation(), await h.newConversation(), await h.newConversation()]
   onOpenAI.add(c!).add(d!)
-  for (let i = 0; i < 4; i++) turns.push(await h.post(a!, `Hello (${i + 1})`))
+  for (let i = 0; i < 4; i++) turns.push(await h.post(a!, `Where is my order? (${i + 1})`))
   await waitFor(async () => (await h.platform.host!.stats()).mailboxBacklog === 3, 15_000, 'three messages behind the first turn')
-  turns.push(await h.post(b!, 'Hello from b'), await h.post(c!, 'Hello from c'), await h.post(d!, 'Hello from d'))
+  turns.push(await h.post(b!, 'Where is my order? (b)'), await h.post(c!, 'Hello from c'), await h.post(d!, 'Hello from d'))
   await waitFor(async () => (await h.platform.host!.stats()).activeActors === 4, 15_000, 'b, c and d to be active')
 
-  // a's three messages wait in its mailbox; b's model call waits behind a's on the `local` provider queue, d's
-  // behind c's on the `openai` one: each vendor's Deployment sees its own backlog.
+  // a's three messages wait in its mailbox behind its order lookup; b's tool call waits behind a's in the tool pool;
+  // d's model call behind c's on the `openai` queue: each vendor's Deployment sees its own backlog.
   const expected: Record<string, number> = {
     'switchboard-worker/conversation-backlog': 3, 'switchboard-worker/pool-backlog': 1, 'switchboard-provider-openai/provider-backlog': 1,
   }

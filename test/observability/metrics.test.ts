@@ -7,8 +7,11 @@ import { startObserved, type ObservedPlatform } from './harness.ts'
 
 let h: ObservedPlatform
 
+// A configured vendor, so its provider queue reports a backlog; never called (the tests' scripted model answers).
+const OPENAI = JSON.stringify([{ vendor: 'openai', apiKey: 'sk-metrics-test-0000', baseUrl: 'http://127.0.0.1:9/v1' }])
+
 beforeAll(async () => {
-  h = await startObserved()
+  h = await startObserved({}, { ROUTING_PROVIDERS: OPENAI })
 })
 
 afterAll(async () => {
@@ -75,9 +78,10 @@ describe('metrics', () => {
     for (const pool of ['provider', 'tool', 'escalation', 'outreach']) {
       expect(worker).toContain(`switchboard_pool_jobs{pool="${pool}",state="waiting"}`)
     }
-    // One series per configured provider queue, and only those (the tests' AGENT_PROVIDER is echo): a bounded label.
+    // One series per configured vendor's queue, and only those: a bounded label. The built-in `local` and `echo` (the
+    // tests' AGENT_PROVIDER) run in process and have no queue.
     const providers = [...worker.matchAll(/switchboard_provider_queue_jobs\{provider="([^"]+)",state="waiting"\}/g)].map((m) => m[1])
-    expect(providers.sort()).toEqual(['echo', 'local'])
+    expect(providers.sort()).toEqual(['openai'])
     const api = await h.platform.app!.handle(new Request('http://localhost/metrics'))
     expect(api.status).toBe(200)
     expect(api.headers.get('content-type')).toContain('text/plain')

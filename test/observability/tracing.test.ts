@@ -49,7 +49,7 @@ async function turnTrace(turnId: string): Promise<{ turn: FinishedSpan; spans: F
 }
 
 describe('a trace per turn', () => {
-  test('the turn span holds mailbox wait, turn begin, the guardrail, the agent, tool and model calls across the queue hop, and delivery', async () => {
+  test('the turn span holds mailbox wait, turn begin, the guardrail, the agent, model calls, tool calls across the queue hop, and delivery', async () => {
     const conversationId = await h.newConversation()
     const turnId = await h.post(conversationId, 'Where is my order? Write to jane.doe@example.com or +1 415 555 0100')
     await h.waitForReply(turnId)
@@ -65,8 +65,9 @@ describe('a trace per turn', () => {
     expect(chats).toHaveLength(2)
     for (const chat of chats) {
       const up = ancestry(chat, spans)
-      // The scripted model names no vendor: its calls travel on the `local` provider queue.
-      expect(up.slice(0, 3)).toEqual(['process pool-provider-local', 'add pool-provider-local.provider.complete', 'invoke_agent demo'])
+      // The scripted model names no vendor: it answers as the built-in `local`, in the turn's own process, no queue hop.
+      expect(up[0]).toBe('invoke_agent demo')
+      expect(up.filter((name) => name.includes('pool-provider'))).toEqual([])
       expect(up).toContain('turn')
     }
     expect(chats[0]!.attributes).toMatchObject({
