@@ -59,7 +59,6 @@ export function servedProviderQueues(config: Config): string[] {
 
 function configuredProviders(config: Config): Record<string, Provider> {
   const providers: Record<string, Provider> = { local: createLocalProvider() }
-  if (config.agent.provider === 'echo') providers.echo = createEchoProvider(config.agent.echoDelayMs)
   for (const spec of config.routing.providers) {
     const provider = createProvider(spec)
     providers[provider.name] = provider
@@ -111,14 +110,16 @@ export async function startRouting(config: Config, storage: { redis: Redis; reso
       for (const name of [...gateways.keys()]) if (!names.includes(name)) gateways.delete(name)
     },
   })
-  const fallback = createDirectGateway(providers.echo ?? providers.local!, providers.echo ? 'echo' : 'local')
+  // The benchmarks' instant model answers for agents without a model of their own; routing policies never name it.
+  const echo = config.agent.provider === 'echo' ? createEchoProvider(config.agent.echoDelayMs) : undefined
+  const fallback = createDirectGateway(echo ?? providers.local!, echo ? 'echo' : 'local')
   const defaultName = defaultPolicyName(config)
   if (defaultName) log.info('model routing enabled', { defaultPolicy: defaultName, policies: set.names(), providers: Object.keys(providers) })
   return {
     defaultGateway: seam ?? (defaultName ? delegating(() => gateways.get(defaultName) ?? fallback) : fallback),
     policies: gateways,
     providers,
-    inProcessVendors: new Set(Object.values(providers).filter((p) => p.inProcess).map((p) => p.name)),
+    inProcessVendors: new Set([...Object.values(providers), ...(echo ? [echo] : [])].filter((p) => p.inProcess).map((p) => p.name)),
     state,
     budgets: async () => (await Promise.all([...gateways.values()].map((g) => g.tenantBudgets()))).flat()
       .map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd })),

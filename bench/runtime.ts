@@ -1,5 +1,7 @@
 // bench:runtime: conversations through the real runtime (one worker process, instant provider) against
 // plain BullMQ throughput on the same Redis in the same run. Usage: bun bench/runtime.ts [conversations]
+// The instant provider (`echo`) is built in, so it answers in the conversation's own process as `local` does; a
+// vendor's model call adds its provider queue's hop (bench:providers measures that path).
 // Up to 10,000 conversations, each gets 3 turns through the runtime first (the throughput figure and its ratio to
 // plain BullMQ); above that, each conversation's earlier turn is written to Postgres directly (300,000 turns would
 // outlast any run on this machine), so every later message still meets a conversation with a history.
