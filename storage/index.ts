@@ -72,7 +72,7 @@ export { createSystemicAlerts, type ClusterWindowCount, type SystemicAlert, type
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 /** Each conversation's judged row: the sweep that keeps it current and the KPI read that sums it. */
-export { createKpiOutcomes, type KpiAggregateQuery, type KpiOutcomes, type OutcomeSweepOptions } from './postgres/kpi-outcomes.ts'
+export { createKpiOutcomes, type KpiAggregateQuery, type KpiOutcomes, type OutcomeSweepOptions, type RejudgeFilter } from './postgres/kpi-outcomes.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 /** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
 export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
