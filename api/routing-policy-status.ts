@@ -18,6 +18,9 @@ export interface ResourceStatus {
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
+// A message is for a person; the full list is in `workers`.
+const NAMED = 5
+const named = (ids: string[]) => ids.slice(0, NAMED).join(', ') + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '')
 
 /** One condition for the refusals of this version; refusals of earlier versions are stale and left out. */
 export function routingPolicyStatus(r: StoredResource, rejections: WorkerRejection[]): ResourceStatus | undefined {
@@ -32,7 +35,7 @@ export function routingPolicyStatus(r: StoredResource, rejections: WorkerRejecti
   const clauses = [...groups.values()].map((js) => {
     const s = js.length === 1 ? 's' : ''
     const keeps = js[0]!.keeps === undefined ? `which run${s} no version of it` : `which keep${s} version ${js[0]!.keeps}`
-    return `${plural(js.length, 'worker')} (${js.map((j) => j.worker).join(', ')}), ${keeps}: ${js[0]!.message}`
+    return `${plural(js.length, 'worker')} (${named(js.map((j) => j.worker))}), ${keeps}: ${js[0]!.message}`
   })
   return {
     conditions: [{
@@ -45,4 +48,8 @@ export function routingPolicyStatus(r: StoredResource, rejections: WorkerRejecti
 
 /** The status reader for the RoutingPolicy routes. */
 export const routingPolicyStatusOf = (rejections: Pick<RoutingRejections, 'read'>) =>
-  async (r: StoredResource): Promise<ResourceStatus | undefined> => routingPolicyStatus(r, await rejections.read(r.name))
+  async (r: StoredResource): Promise<ResourceStatus | undefined> => {
+    // The resource is Postgres's and still readable when Redis is not: it is then served without a status.
+    const reported = await rejections.read(r.name).catch(() => [])
+    return routingPolicyStatus(r, reported)
+  }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../../lib/log.ts'
+import { routingPolicyStatus } from '../../api/routing-policy-status.ts'
 import { startRouting, type Routing } from '../../platform-routing.ts'
 import { parseResourceDocuments } from '../../resources/index.ts'
 import { testConfig } from '../support/platform.ts'
@@ -76,4 +77,19 @@ describe('a refused RoutingPolicy on the resource', () => {
     expect((await put({ ...LOCAL_ONLY, version: 'h3' })).body.version).toBe(3)
     await waitFor(async () => !('status' in (await house())), 5000, 'no refusal of version 3')
   })
+})
+
+test('many workers and two reasons: one clause per reason, five names each and a count of the rest', () => {
+  const resource = { tenantId: '*', kind: 'RoutingPolicy', name: 'house', version: 4, spec: {}, createdBy: 'test', comment: null, createdAt: new Date() }
+  const refusal = (worker: string, message: string, keeps?: number) => ({ name: 'house', revision: 4, message, worker, at: '', ...(keeps ? { keeps } : {}) })
+  const status = routingPolicyStatus(resource, [
+    ...['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'].map((w) => refusal(w, 'no provider named openai (configured: local)', 3)),
+    refusal('new', 'no provider named openai (configured: local)'),
+    refusal('old', 'no provider named openai', 3),
+    { ...refusal('w1', 'no provider named openai'), revision: 3 },
+  ])
+  expect(status?.conditions[0]?.message).toBe('version 4 is refused by 7 workers (w1, w2, w3, w4, w5 and 2 more), which keep version 3: '
+    + 'no provider named openai (configured: local); and by 1 worker (new), which runs no version of it: no provider named openai (configured: local); '
+    + 'and by 1 worker (old), which keeps version 3: no provider named openai')
+  expect(status?.conditions[0]?.workers).toHaveLength(9)
 })
