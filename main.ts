@@ -53,6 +53,7 @@ async function runAdmin(config: Config, args: string[]): Promise<never> {
     const deps = {
       storage, dequeue: createJobScrubber(bull, prefix, providerQueueNames(config)), apply: { resources: storage.resources, builtinTools: BUILTIN_TOOLS },
       readSecret: () => Bun.stdin.text(),
+      progress: (line: string) => console.error(line),
     }
     console.log(JSON.stringify(await runAdminCommand(deps, args), null, 2))
   } catch (e) {

@@ -15,7 +15,8 @@ import {
 } from './providers/index.ts'
 import { AppError } from './lib/errors.ts'
 import { parseResourceDocuments, PLATFORM_TENANT } from './resources/index.ts'
-import { createRoutingState, type RedisRoutingState, type Resources } from './storage/index.ts'
+import { createRoutingRejections, createRoutingState, type RedisRoutingState, type Resources, type RoutingRejections } from './storage/index.ts'
+import type { RoutingRejection } from './lib/routing-rejection.ts'
 
 export interface Routing {
   /** What agents without a `model` of their own answer through: the default routing policy, else AGENT_PROVIDER. */
@@ -80,12 +81,40 @@ function delegating(pick: () => ModelGateway): ModelGateway {
   }
 }
 
+// A refusal is rewritten this often while it lasts, and stands three times as long: a worker that stops (or is
+// fixed and restarts as another) drops out of the resource's status within a minute or so.
+const REJECTION_REPORT_MS = 20_000
+
+/** Keeps this worker's refusals in Redis for the API: written when they change, and again every REJECTION_REPORT_MS. */
+function rejectionReporter(store: RoutingRejections, worker: string, pollMs: number, log: Logger) {
+  const ttlMs = 3 * Math.max(REJECTION_REPORT_MS, pollMs)
+  let last = '[]'
+  let at = 0
+  const write = (rejections: RoutingRejection[]) => store.report(worker, rejections, ttlMs)
+    .catch((error: Error) => {
+      last = ''
+      log.warn('routing policy refusals not reported', { error })
+    })
+  return {
+    report(rejections: RoutingRejection[]): void {
+      const now = Date.now()
+      const json = JSON.stringify(rejections)
+      if (json === last && (rejections.length === 0 || now - at < REJECTION_REPORT_MS)) return
+      last = json
+      at = now
+      void write(rejections)
+    },
+    clear: () => write([]),
+  }
+}
+
 /** `seam` replaces the default model (tests script replies through it); agents' own routes still apply. */
 export async function startRouting(config: Config, storage: { redis: Redis; resources: Pick<Resources, 'inForce'> }, log: Logger, seam?: ModelGateway): Promise<Routing> {
   const providers = configuredProviders(config)
   const state = createRoutingState(storage.redis, config.redis.prefix)
   // One gateway per name for as long as the name is in force: it reads the version in force on every call.
   const gateways = new Map<string, RoutingGateway>()
+  const rejections = rejectionReporter(createRoutingRejections(storage.redis, config.redis.prefix), config.workerId, config.routing.pollMs, log)
   const set: PolicySet<CompiledRoutingPolicy> = await watchPolicySet<CompiledRoutingPolicy>({
     log, pollMs: config.routing.pollMs,
     read: async () => (await storage.resources.inForce('RoutingPolicy'))
@@ -102,6 +131,7 @@ export async function startRouting(config: Config, storage: { redis: Redis; reso
       }
       for (const name of [...gateways.keys()]) if (!names.includes(name)) gateways.delete(name)
     },
+    onRejections: rejections.report,
   })
   const fallback = config.agent.provider === 'echo'
     ? createDirectGateway(createEchoProvider(config.agent.echoDelayMs), 'echo')
@@ -116,6 +146,9 @@ export async function startRouting(config: Config, storage: { redis: Redis; reso
     budgets: async () => (await Promise.all([...gateways.values()].map((g) => g.tenantBudgets()))).flat()
       .map((b) => ({ scope: b.scope, tenant: b.tenantId, remainingUsd: b.remainingUsd })),
     refresh: async () => void (await set.refresh()),
-    close: async () => set.close(),
+    close: async () => {
+      set.close()
+      await rejections.clear()
+    },
   }
 }

@@ -1,7 +1,8 @@
-// `bun main.ts admin …`: the operator's tenant, key and customer-privacy commands, for when the admin API is
+// `bun main.ts admin …`: the operator's tenant, key, customer-privacy and KPI commands, for when the admin API is
 // off. Prints JSON.
 import { importFolder } from '../knowledge/index.ts'
 import { AppError } from '../lib/errors.ts'
+import { RESOURCE_NAME_PATTERN } from '../resources/index.ts'
 import { SCOPES, type DequeueConversations, type Scope, type Storage } from '../storage/index.ts'
 import { TENANT_ID_PATTERN } from './routes/admin.ts'
 import { KB_NAME_PATTERN } from './routes/knowledge.ts'
@@ -17,12 +18,15 @@ export const ADMIN_USAGE = `usage: npm run -s admin -- <command>   (or: npx bun 
   export-customer <tenant id> <customer id>
   erase-customer <tenant id> <customer id> [--reason <why>]
   import-knowledge <tenant id> <knowledge base> <folder> [--keep-missing]
+  kpis rejudge [--tenant <tenant id>] [--agent <agent name>]   (after changing a KPI_* setting; workers judge them)
 ${RESOURCE_USAGE}`
 
 export interface AdminDeps extends ResourceCommandDeps {
-  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets' | 'knowledge'>
+  storage: Pick<Storage, 'tenants' | 'apiKeys' | 'customers' | 'eraseCustomer' | 'exportCustomer' | 'secrets' | 'knowledge' | 'kpiOutcomes'>
   /** Sweeps an erased customer's conversations out of the queues. */
   dequeue: DequeueConversations
+  /** Where a long command reports how far it got (the CLI: stderr, so stdout stays one JSON document). */
+  progress?(line: string): void
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -80,6 +84,9 @@ export async function runAdminCommand(deps: AdminDeps, args: string[]): Promise<
     }
     case 'import-knowledge':
       return importKnowledge(storage, tenantId(first), args)
+    case 'kpis':
+      if (first !== 'rejudge') throw new AppError('request.invalid', ADMIN_USAGE)
+      return rejudgeKpis(deps, args)
     default: {
       const done = await runResourceCommand(deps, args)
       if (done === undefined) throw new AppError('request.invalid', ADMIN_USAGE)
@@ -95,4 +102,25 @@ async function importKnowledge(storage: AdminDeps['storage'], tenant: string, ar
   if (!(await storage.tenants.get(tenant))) throw new AppError('not_found', `tenant ${tenant} not found`)
   const kb = await storage.knowledge.bases.ensure(tenant, { name })
   return { knowledgeBase: name, ...(await importFolder(storage.knowledge, kb.id, { root, prune: !args.includes('--keep-missing') })) }
+}
+
+/**
+ * Marks the conversations for judging again, so every judged row follows the KPI settings in force. The workers'
+ * sweeps judge them once the marks settle (a KPI read judges its tenant's at once); it judges nothing itself, so it
+ * needs none of the settings, only workers already restarted with the new ones.
+ */
+async function rejudgeKpis(deps: AdminDeps, args: string[]): Promise<unknown> {
+  // A mistyped filter must not widen the command to every conversation.
+  const options = args.slice(2)
+  if (options.length % 2 !== 0 || options.some((a, i) => i % 2 === 0 && a !== '--tenant' && a !== '--agent')) throw new AppError('request.invalid', ADMIN_USAGE)
+  const tenant = args.includes('--tenant') ? tenantId(flag(args, 'tenant')) : undefined
+  const agent = flag(args, 'agent')
+  if (args.includes('--agent') && !new RegExp(RESOURCE_NAME_PATTERN).test(agent ?? '')) throw new AppError('request.invalid', `an agent name must match ${RESOURCE_NAME_PATTERN}`)
+  if (tenant !== undefined && !(await deps.storage.tenants.get(tenant))) throw new AppError('not_found', `tenant ${tenant} not found`)
+  // One line per batch of 10,000 before the last: a short run prints only its result.
+  const marked = await deps.storage.kpiOutcomes.markAll({ tenantId: tenant, agent }, {
+    batchSize: 10_000,
+    progress: (done, total) => void (done < total && deps.progress?.(`marked ${done} of ${total} conversations`)),
+  })
+  return { marked, ...(tenant ? { tenant } : {}), ...(agent ? { agent } : {}), judgedBy: 'the workers\' KPI sweeps, once the marks settle (KPI_SETTLE_MS)' }
 }

@@ -44,12 +44,13 @@ import { arenaRoutes } from './routes/arena.ts'
 import { consoleArenaRoutes } from './console/arena-routes.ts'
 import { consoleKpiRoutes } from './console/kpi-routes.ts'
 import type { ApplyDeps } from './resource-apply.ts'
+import { routingPolicyStatusOf } from './routing-policy-status.ts'
 import { outreachRoutes } from './routes/outreach.ts'
 
 export type ApiStorage = Pick<
   Storage,
   'sql' | 'chat' | 'messages' | 'idempotency' | 'customers' | 'webhooks' | 'apiKeys' | 'tenants' | 'rateLimiter' | 'turnRecords'
-  | 'handoffs' | 'events' | 'kpiOutcomes' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'approvals' | 'policyState' | 'deploymentKeys'
+  | 'handoffs' | 'events' | 'kpiOutcomes' | 'systemicAlerts' | 'assist' | 'resources' | 'secrets' | 'catalogue' | 'routingRejections' | 'approvals' | 'policyState' | 'deploymentKeys'
   | 'knowledge' | 'turnFacts' | 'ticketReplies'
   | 'handoffPackages' | 'handoffQueues' | 'handoffSla' | 'consolePeople' | 'consoleInbox' | 'consoleWorkspace'
   | 'eraseCustomer' | 'exportCustomer' | 'outreach'
@@ -132,7 +133,7 @@ export function createApp(deps: AppDeps) {
     .use(customersRoutes({ ...guard, storage, dequeue: deps.dequeue }))
     .use(customerSegmentsRoutes({ ...guard, storage }))
     .use(agentRoutes({ ...guard, apply: deps.apply, catalogue: storage.catalogue, gates: storage.arenaSuites }))
-    .use(resourceCollections({ ...guard, apply: deps.apply }))
+    .use(resourceCollections({ ...guard, apply: deps.apply, statusOf: { RoutingPolicy: routingPolicyStatusOf(storage.routingRejections) } }))
     .use(outreachRoutes({ ...guard, storage, apply: deps.apply }))
     .use(approvalsRoutes({ ...guard, storage, inbox }))
     .use(policyDecisionsRoutes({ ...guard, storage }))

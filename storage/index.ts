@@ -16,6 +16,7 @@ import { createTurnSteps } from './postgres/turn-steps.ts'
 import { createTurnRecords } from './postgres/turn-records.ts'
 import { createReplyStream } from './redis/reply-stream.ts'
 import { createCatalogueStatus } from './redis/catalogue-status.ts'
+import { createRoutingRejections } from './redis/routing-rejections.ts'
 import { createResources } from './postgres/resources.ts'
 import { createSecrets } from './postgres/secrets.ts'
 import { createTurnFacts } from './postgres/turn-facts.ts'
@@ -72,7 +73,7 @@ export { createSystemicAlerts, type ClusterWindowCount, type SystemicAlert, type
 /** Per-conversation facts the KPIs judge; also built alone by benchmarks and tests over a bare `Sql`. */
 export { createKpiFacts, type KpiFactsQuery, type KpiFactsRepository } from './postgres/kpi-facts.ts'
 /** Each conversation's judged row: the sweep that keeps it current and the KPI read that sums it. */
-export { createKpiOutcomes, type KpiAggregateQuery, type KpiOutcomes, type OutcomeSweepOptions } from './postgres/kpi-outcomes.ts'
+export { createKpiOutcomes, type KpiAggregateQuery, type KpiOutcomes, type OutcomeSweepOptions, type RejudgeFilter } from './postgres/kpi-outcomes.ts'
 export type { AgentMode, Assist, DraftOutcome, ReplyDraft } from './postgres/assist.ts'
 /** Versioned declarative resources (agents, tools, MCP servers, policies) and tenant secrets. */
 export type { ApplyOutcome, ApplyRequest, ResourceKey, Resources, StoredResource } from './postgres/resources.ts'
@@ -106,6 +107,8 @@ export {
 /** Redis-backed `RoutingState` for `createRoutingGateway` in providers/. */
 export { createRoutingState } from './redis/routing-state.ts'
 export type { RoutingState as RedisRoutingState } from './redis/routing-state.ts'
+/** The RoutingPolicy versions each worker refuses (a provider it lacks), reported by workers and read by the API. */
+export { createRoutingRejections, type RoutingRejections } from './redis/routing-rejections.ts'
 export { createEventHub, type EventHub, type EventHubOptions, type EventSubscription } from './redis/event-hub.ts'
 export { compareCursor } from './redis/event-hub-reader.ts'
 // Sessions (issue 4)
@@ -190,6 +193,7 @@ export function createStorage(sql: Sql, redis: Redis, prefix: string, tiers?: Se
     secrets: createSecrets(sql, options.secretsKey),
     turnFacts: createTurnFacts(sql),
     catalogue: createCatalogueStatus(redis, prefix),
+    routingRejections: createRoutingRejections(redis, prefix),
     policyState: createPolicyState(sql),
     spending: createSpending(sql),
     approvals: createApprovals(sql),

@@ -8,9 +8,12 @@ import type { StoredResource } from '../../storage/index.ts'
 import type { TenantPrincipal } from '../auth.ts'
 import { requestGuard, type GuardDeps, type RouteScope } from '../guard.ts'
 import { applyResource, collectionOf, deleteResource, type Applier, type ApplyDeps } from '../resource-apply.ts'
+import type { ResourceStatus } from '../routing-policy-status.ts'
 
 export interface ResourceRouteDeps extends GuardDeps {
   apply: ApplyDeps
+  /** What the runtime reports of a kind's resource in force (a RoutingPolicy the workers refuse), read on GET. */
+  statusOf?: Partial<Record<ResourceKind, (r: StoredResource) => Promise<ResourceStatus | undefined>>>
 }
 
 const NameParams = t.Object({ name: t.String({ pattern: RESOURCE_NAME_PATTERN }) })
@@ -39,15 +42,20 @@ export function resourceRoutes(kind: ResourceKind, deps: ResourceRouteDeps) {
   const writeBase = platform ? `/v1/admin/${collectionOf(kind)}` : base
   const writer = (tenant: TenantPrincipal | undefined): Applier => (tenant ? who(tenant) : { kind: 'operator', by: 'admin-token' })
   const missing = (name: string) => new AppError('not_found', `${kind} ${name} not found`)
+  const statusOf = deps.statusOf?.[kind]
+  const inForceView = async (r: StoredResource) => {
+    const status = await statusOf?.(r)
+    return status ? { ...resourceView(r), status } : resourceView(r)
+  }
   const tags = [collectionOf(kind)]
   const routes = new Elysia({ name: `resources-${kind}` })
     .use(requestGuard(deps))
-    .get(base, async ({ tenant }) => ({ data: (await resources.list(tenant.tenantId, kind)).map(resourceView) }),
+    .get(base, async ({ tenant }) => ({ data: await Promise.all((await resources.list(tenant.tenantId, kind)).map(inForceView)) }),
       { scope: ['console', 'admin'], detail: { summary: `${kind} resources in force (the tenant's own over the platform's)`, tags } })
     .get(`${base}/:name`, async ({ params: { name }, tenant }) => {
       const found = await resources.resolve(key(tenant, name))
       if (!found) throw missing(name)
-      return resourceView(found)
+      return inForceView(found)
     }, { scope: ['console', 'admin'], params: NameParams, detail: { summary: `The ${kind} in force, with its version`, tags } })
     .post(writeBase, async ({ body, set, ...ctx }) => {
       const tenant = tenantOf(ctx)

@@ -25,6 +25,12 @@ export interface OutcomeSweepOptions {
   between?: (batchMs: number) => Promise<boolean>
 }
 
+/** Which conversations `markAll` marks: all, or one tenant's, or one agent's (of every tenant unless `tenantId`). */
+export interface RejudgeFilter {
+  tenantId?: string
+  agent?: string
+}
+
 export interface KpiAggregateQuery {
   tenantId: string
   from: Date
@@ -126,6 +132,31 @@ export function createKpiOutcomes(sql: Sql) {
         if (batch.claimed === 0) return judged
         judged += batch.judged
         if (o.between && !(await o.between(performance.now() - started))) return judged
+      }
+    },
+
+    /**
+     * Marks every conversation of `filter` for judging again (after a KPI definition setting changed), in batches of
+     * `batchSize` conversations by id; `progress` hears the running count after each. Returns how many it marked.
+     * A mark already there is moved, not kept: a sweep judging it right now with the old settings then leaves it.
+     */
+    async markAll(filter: RejudgeFilter, o: { batchSize?: number; progress?: (marked: number, total: number) => void } = {}): Promise<number> {
+      const tenantId = filter.tenantId ?? null
+      const agent = filter.agent ?? null
+      const where = (after: string) => sql`id > ${after} and (${tenantId}::text is null or tenant_id = ${tenantId})
+        and (${agent}::text is null or agent = ${agent})`
+      const [count] = await sql<{ n: number }[]>`select count(*)::int as n from conversations where ${where('')}`
+      let marked = 0
+      for (let after = ''; ;) {
+        const [batch] = await sql<{ n: number; last: string | null }[]>`with batch as (
+            select id from conversations where ${where(after)} order by id limit ${o.batchSize ?? 5000}),
+          marked as (insert into kpi_dirty (conversation_id, mark) select id, nextval('kpi_dirty_mark_seq') from batch
+            on conflict (conversation_id) do update set mark = excluded.mark returning 1)
+          select (select count(*) from marked)::int as n, (select max(id) from batch) as last`
+        if (!batch?.last) return marked
+        marked += batch.n
+        after = batch.last
+        o.progress?.(marked, Math.max(count!.n, marked))
       }
     },
 

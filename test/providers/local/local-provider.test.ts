@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import type { ProviderMessage, ProviderRequest } from '../../../providers/provider.ts'
 import { createLocalProvider, isLocalEscalation, loadIntentModel, localDecision, type LocalProviderResponse } from '../../../providers/local/index.ts'
+import { playTurns } from './play-turns.ts'
 import { loadRetailDb, retailToolSpecs, runRetailTool } from './retail-fixture.ts'
 
 const tools = retailToolSpecs()
@@ -12,17 +13,7 @@ const request = (messages: ProviderMessage[]): ProviderRequest => ({ model: 'loc
 /** Plays customer turns, running every requested tool against a fresh db copy until the provider replies. */
 async function converse(turns: string[]): Promise<{ messages: ProviderMessage[]; last: LocalProviderResponse; db: ReturnType<typeof loadRetailDb> }> {
   const db = loadRetailDb()
-  const messages: ProviderMessage[] = []
-  let last: LocalProviderResponse | undefined
-  for (const content of turns) {
-    messages.push({ role: 'user', content })
-    for (let step = 0; step < 5; step++) {
-      last = await local.complete(request(messages))
-      messages.push({ role: 'assistant', content: last.text, ...(last.toolCalls.length > 0 ? { toolCalls: last.toolCalls } : {}) })
-      if (last.toolCalls.length === 0) break
-      for (const call of last.toolCalls) messages.push(runRetailTool(db, call))
-    }
-  }
+  const { messages, last } = await playTurns(turns, { tools, runTool: (call) => runRetailTool(db, call) })
   if (!last) throw new Error('no turns')
   return { messages, last, db }
 }

@@ -2,15 +2,14 @@
 // it was sent, which of two items of a product they mean, or point back to what they said before. The local
 // provider against the real retail tools on a seeded Postgres schema, confirmation enforced at each write.
 import { describe, expect, test } from 'bun:test'
-import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+import { converse, reasonsOf, useRetailFixture, writesOf } from './retail-conversation.ts'
 
 const retail = useRetailFixture()
-const reasons = (c: { replies: { decision: { reason: string } }[] }) => c.replies.map((r) => r.decision.reason)
 
 describe('the order, from what the customer says about it', () => {
   test('"my cancelled order": the one cancelled order among five, not a question', async () => {
     const c = await converse(retail.fx, ['My email is lucas.brown9344@example.com. I want to get the tracking number of my cancelled order.', 'Yes'])
-    expect(reasons(c)).not.toContain('need_order_id')
+    expect(reasonsOf(c)).not.toContain('need_order_id')
     expect(c.replies.at(-1)?.text).toContain('Your order #W1154986 is cancelled')
   })
 
@@ -24,7 +23,7 @@ describe('the order, from what the customer says about it', () => {
   test('"things I ordered for my daughter": the order not shipped to the account\'s address', async () => {
     const c = await converse(retail.fx, ['Lucas Santos, zip code 80239. I ordered some things for my daughter but she has not received them: which address was the order sent to, and what is its tracking number?'])
     expect(c.replies.at(-1)?.text).toContain('#W7895761')
-    expect(reasons(c)).not.toContain('need_order_id')
+    expect(reasonsOf(c)).not.toContain('need_order_id')
   })
 
   test('"my pending order … to the default Chicago one": the one pending order, to the default address in that city; another city is not the default', async () => {
@@ -48,7 +47,7 @@ describe('the order, from what the customer says about it', () => {
   test('"I also want to change the desk lamp and the backpack" after changing the one order holding both: that order, not the two others holding a backpack', async () => {
     const c = await converse(retail.fx, ['Ivan Khan, zip code 28243. I sent an order to my son\'s address in Washington DC, and I want to change it to my default address instead.', 'Yes', 'Yes',
       'I also want to change the desk lamp to item 1569765161 and the backpack to item 5917587651.', 'PayPal', 'Yes'])
-    expect(reasons(c)).not.toContain('need_order_id')
+    expect(reasonsOf(c)).not.toContain('need_order_id')
     expect(writesOf(c).at(-1)).toEqual(['modify_pending_order_items', {
       order_id: '#W5270061', item_ids: ['2492465580', '7453605304'], new_item_ids: ['5917587651', '1569765161'], payment_method_id: 'paypal_7729105',
     }])
@@ -58,7 +57,7 @@ describe('the order, from what the customer says about it', () => {
     const c = await converse(retail.fx, ['My email is sophia.martin4832@example.com. I live on Elm Avenue in Houston, and recently I moved to a new house on the same street and bought a luggage set sent to this new address. ' +
       'But I realize I have another order sent to the old address, and I want to change my wrong order address to the new home, and also my user default address to the new home.', 'Yes.', 'Yes.'])
     const home = { address1: '592 Elm Avenue', address2: 'Suite 978', city: 'Houston', state: 'TX', country: 'USA', zip: '77242' }
-    expect(reasons(c)).not.toContain('need_address')
+    expect(reasonsOf(c)).not.toContain('need_address')
     expect(writesOf(c)).toEqual([['modify_user_address', { user_id: 'sophia_martin_8570', ...home }], ['modify_pending_order_address', { order_id: '#W1603792', ...home }]])
   })
 
@@ -122,7 +121,7 @@ describe('which of two items, and which order holds it', () => {
 
   test('"the two skateboards" counts skateboards, not the e-reader another order holds: each order proposed and confirmed on its own', async () => {
     const c = await converse(retail.fx, ['Mei Ahmed, zip code 78705. I want to return the two skateboards and the e-reader.', 'Yes', 'Yes', 'Yes'])
-    expect(reasons(c)).not.toContain('need_items')
+    expect(reasonsOf(c)).not.toContain('need_items')
     expect(writesOf(c)).toEqual([
       ['return_delivered_order_items', { order_id: '#W7553978', item_ids: ['4545791457', '3098764622'], payment_method_id: 'credit_card_5902940' }],
       ['return_delivered_order_items', { order_id: '#W3239882', item_ids: ['9494281769'], payment_method_id: 'credit_card_5902940' }],

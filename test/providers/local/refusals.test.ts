@@ -2,7 +2,7 @@
 // splitting a payment, cancelling one item of an order; "all items to their cheapest options" leaves an item that
 // is already the cheapest as it is; a situation the customer cannot turn into a request ends with a person.
 import { expect, test } from 'bun:test'
-import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+import { converse, reasonsOf, useRetailFixture, writesOf } from './retail-conversation.ts'
 
 const retail = useRetailFixture()
 const identity = "I'm Daiki Sanchez, zip code 46236."
@@ -30,7 +30,7 @@ test('"switch all items to their cheapest options": only the items that have a c
 
 test('a situation the customer cannot turn into a request is asked about twice, then handed to a person', async () => {
   const c = await converse(retail.fx, ['Due to some life changes, I no longer need the hiking boots and the keyboard.', "I'm not sure.", 'Whatever you think is right.'])
-  expect(c.replies.map((r) => r.decision.reason)).toEqual(['need_request', 'need_request', 'pending_clarification: need_request asked 2 times without an answer'])
+  expect(reasonsOf(c)).toEqual(['need_request', 'need_request', 'pending_clarification: need_request asked 2 times without an answer'])
   expect(c.writes).toEqual([])
 })
 
@@ -48,7 +48,7 @@ test('a refused single-item cancellation ends there: the next cancellation is it
     "I'm Olivia Lopez, zip code 76171. Cancel the boot and keep the kettle (if not possible, do not do anything on that order), and return the sneaker.",
     'Yes please.', 'Cancel the charger I just bought.', 'No longer needed.', 'yes',
   ])
-  const reasons = c.replies.map((r) => r.decision.reason)
+  const reasons = reasonsOf(c)
   expect(reasons).toContain('need_whole_order')
   expect(reasons.filter((r) => r === 'need_whole_order')).toHaveLength(1)
   expect(writesOf(c)).toEqual([['cancel_pending_order', { order_id: '#W9373487', reason: 'no longer needed' }]])

@@ -2,7 +2,7 @@
 // conversation, a gift card's balance after a change it paid for; and what the agent says instead of writing
 // what was not asked: an exchange for the very same item, a refund to another order's payment method.
 import { expect, test } from 'bun:test'
-import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+import { converse, lookup, useRetailFixture, writesOf } from './retail-conversation.ts'
 
 const retail = useRetailFixture()
 
@@ -83,9 +83,8 @@ test('"how much I need to pay today in total": the price difference each exchang
     "I'd go for no backlight.", 'Yes.', 'Next, I want to know how much I need to pay today in total.',
   ])
   expect(c.writes.map((w) => w.name)).toEqual(['exchange_delivered_order_items'])
-  const order = await retail.fx.executor.executeTool({ tool: 'get_order_details', args: { order_id: '#W2378156' }, idempotencyKey: 'check-difference' })
-  if (!order.ok) throw new Error(order.error.message)
-  const difference = Number((order.output as { exchange_price_difference?: number }).exchange_price_difference)
+  const order = await lookup<{ exchange_price_difference?: number }>(retail.fx, 'get_order_details', { order_id: '#W2378156' })
+  const difference = Number(order.exchange_price_difference)
   const said = `$${Math.abs(difference).toFixed(2)} ${difference >= 0 ? 'to pay' : 'back'}`
   expect(c.replies.at(-1)?.text).toContain(`The price differences of this conversation's exchanges: ${said} (order #W2378156); ${said} in total.`)
 })

@@ -3,14 +3,10 @@
 // given in part (no state, a full state name, the default address and the orders' at once, "back to the
 // original"): against the real retail tools on a seeded Postgres schema, every write confirmed first.
 import { describe, expect, test } from 'bun:test'
-import { converse, useRetailFixture, writesOf } from './retail-conversation.ts'
+import { converse, lookup, useRetailFixture, writesOf } from './retail-conversation.ts'
 
 const retail = useRetailFixture()
-const user = async (id: string) => {
-  const result = await retail.fx.executor.executeTool({ tool: 'get_user_details', args: { user_id: id }, idempotencyKey: `check-${id}` })
-  if (!result.ok) throw new Error(result.error.message)
-  return result.output as { address: Record<string, string> }
-}
+const user = (id: string) => lookup<{ address: Record<string, string> }>(retail.fx, 'get_user_details', { user_id: id })
 
 describe('the new variant', () => {
   test('"size 8, the same material, I do not care if waterproof": a yes is no option value, and the delivered boots stay out of "the pending boots"', async () => {
