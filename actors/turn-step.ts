@@ -14,19 +14,26 @@ export interface TurnCheckpoints {
    * its provider call), or returns it as already recorded by whoever ran it (the provider actor records model steps).
    */
   step<T, R>(name: string, run: () => Promise<T>, save: (value: T) => Promise<R>): Promise<R>
+  /**
+   * `step` for a result whose loss in a crash only costs running fn again (a verdict, a decision): its record does
+   * not wait for its WAL flush. The turn's reply, written durably later, makes it durable too (see storage's async-commit.ts).
+   */
+  checkpoint<R>(name: string, run: () => Promise<R>): Promise<R>
 }
 
 /** `recorded`: the turn's steps as its first statement read them (turnSteps.begin), or an empty map. */
-export function turnCheckpoints(store: Pick<TurnSteps, 'record'>, turnId: string, recorded: Map<string, unknown>): TurnCheckpoints {
+export function turnCheckpoints(store: Pick<TurnSteps, 'record' | 'checkpoint'>, turnId: string, recorded: Map<string, unknown>): TurnCheckpoints {
+  async function step<T, R>(name: string, run: () => Promise<T>, save?: (value: T) => Promise<R>): Promise<R> {
+    if (recorded.has(name)) return recorded.get(name) as R
+    const value = await run()
+    const kept = save ? await save(value) : ((await store.record(turnId, name, value)) as unknown as R)
+    recorded.set(name, kept)
+    return kept
+  }
   return {
     turnId,
     recorded: <R>(name: string) => recorded.get(name) as R | undefined,
-    async step<T, R>(name: string, run: () => Promise<T>, save?: (value: T) => Promise<R>): Promise<R> {
-      if (recorded.has(name)) return recorded.get(name) as R
-      const value = await run()
-      const kept = save ? await save(value) : ((await store.record(turnId, name, value)) as unknown as R)
-      recorded.set(name, kept)
-      return kept
-    },
+    step,
+    checkpoint: <R>(name: string, run: () => Promise<R>) => step(name, run, (value: R) => store.checkpoint(turnId, name, value)),
   }
 }

@@ -14,10 +14,11 @@ export async function passToHuman(msg: TurnReceived, stored: StoredMessage | und
     id: msg.id, type: 'message.received', conversationId: state.conversationId, at: deps.clock.now(),
     data: { messageId: msg.id, text: msg.payload.text },
   })
+  // Owed nothing more by the agent: later turns do not take it for mail that went missing (transcript-order.ts). A
+  // durable write, so the message the turn's first statement stored is durable before the hot tier holds it.
+  await ctx.step(PASSED_STEP, async () => ({ to: 'human' }))
   await deps.storage.sessions.cacheWritten(state.conversationId, [stored ?? msg.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
-  // Owed nothing more by the agent: later turns do not take it for mail that went missing (transcript-order.ts).
-  await ctx.step(PASSED_STEP, async () => ({ to: 'human' }))
   return 'done'
 }
 

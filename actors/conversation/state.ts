@@ -53,6 +53,8 @@ export interface ConversationContext {
   turn?: TurnCheckpoints
   /** `step(name, fn)` of the turn in hand: fn runs once per turn, ever (see turn-step.ts). */
   step: TurnCheckpoints['step']
+  /** `checkpoint(name, fn)` of the turn in hand: a step not worth waiting for its WAL flush (see turn-step.ts). */
+  checkpoint: TurnCheckpoints['checkpoint']
 }
 
 export function conversationContext(state: ConversationState, deps: ConversationDeps): ConversationContext {
@@ -62,6 +64,10 @@ export function conversationContext(state: ConversationState, deps: Conversation
     step: (name: string, run: () => Promise<unknown>, save?: (value: unknown) => Promise<unknown>) => {
       if (!ctx.turn) throw new Error(`step ${name} outside a turn`)
       return save ? ctx.turn.step(name, run, save) : ctx.turn.step(name, run)
+    },
+    checkpoint: (name: string, run: () => Promise<unknown>) => {
+      if (!ctx.turn) throw new Error(`step ${name} outside a turn`)
+      return ctx.turn.checkpoint(name, run)
     },
   } as ConversationContext
   return ctx

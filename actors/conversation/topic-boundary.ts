@@ -41,7 +41,7 @@ export async function topicBoundary(msg: TurnReceived, ctx: ConversationContext)
   const topic = policy?.topic(intent)
   if (!policy || !topic) return undefined
   const decision: TopicDecision = { ...topic, policy: policy.name, version: policy.version, intent }
-  return ctx.step(TOPIC_STEP, async () => decision)
+  return ctx.checkpoint(TOPIC_STEP, async () => decision)
 }
 
 /** Hands the conversation to the agent the policy names, for this turn and the ones after it. */

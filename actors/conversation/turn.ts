@@ -158,7 +158,7 @@ async function produceReply(msg: TurnReceived, ctx: ConversationContext, inputs:
 async function replyOf(msg: TurnReceived, ctx: ConversationContext, { verdict, failure, signals, checks, mode }: TurnInputs): Promise<RecordedReply> {
   const id = `${msg.id}.reply`
   if (failure) return escalateTurn(ctx, msg.id, failure)
-  if (verdict.verdict !== 'allow') await ctx.step(INPUT_GUARD_STEP, async () => verdict)
+  if (verdict.verdict !== 'allow') await ctx.checkpoint(INPUT_GUARD_STEP, async () => verdict)
   if (verdict.verdict === 'block') return { id, text: BLOCKED_REPLY, escalated: false }
   if (verdict.verdict === 'escalate') {
     return escalateTurn(ctx, msg.id, { code: 'guardrail.escalated', message: verdict.reason, retryable: false })

@@ -2,6 +2,7 @@
 // Any text is a valid query: it is cut to words here, so no punctuation, NUL byte or size of input reaches
 // Postgres' query parser, and the words are OR-ed so a long customer message still finds its passages.
 import type { Sql } from '../postgres/client.ts'
+import { asyncCommit } from '../postgres/async-commit.ts'
 
 export interface RetrieveRequest {
   tenantId: string
@@ -73,15 +74,17 @@ export function createRetrieval(sql: Sql) {
     },
     /**
      * A turn's retrieval, once: what it finds is recorded as the turn's step `step` in the same statement, and a turn
-     * that recorded it already gets the recorded passages back (the first record wins).
+     * that recorded it already gets the recorded passages back (the first record wins). A checkpoint: it commits
+     * asynchronously (see async-commit.ts).
      */
     async retrieveOnce(turnId: string, step: string, request: RetrieveRequest): Promise<RecordedRetrieval> {
       // The snapshot does not see a row `s` inserts, so the second part returns only an earlier record.
       const [row] = await sql<{ result: RecordedRetrieval }[]>`with found as (${passagesQuery(sql, queryTerms(request.query), request)}),
         s as (insert into turn_steps (turn_id, step, result)
-          select ${turnId}, ${step}, jsonb_build_object('found', coalesce(jsonb_agg(jsonb_build_object('articleId', f."articleId",
+          select ${turnId}, ${step}, (select jsonb_build_object('found', coalesce(jsonb_agg(jsonb_build_object('articleId', f."articleId",
             'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text) order by f.score desc, f."articleId"), '[]'::jsonb))
-          from found f
+            from found f)
+          from ${asyncCommit(sql)}
           on conflict (turn_id, step) do nothing returning result)
         select result from s union all select result from turn_steps where turn_id = ${turnId} and step = ${step}`
       return row!.result

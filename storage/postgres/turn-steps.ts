@@ -1,11 +1,13 @@
 // Checkpoints of turns: one row per completed step, so a resumed turn never repeats a recorded step
-// (in particular, never calls the model again). Each write is one statement: atomic and one round trip.
+// (in particular, never calls the model again). Each write is one statement: atomic and one round trip. Checkpoints
+// commit asynchronously, the writes that end a turn synchronously (see async-commit.ts).
 import type { Sql } from './client.ts'
 import type { AgentMode } from './assist.ts'
 import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 import { EARLIER_LOOKBACK, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
+import { asyncCommit } from './async-commit.ts'
 import { loadTurnContext, type TurnContextRows } from './turn-context.ts'
 
 
@@ -71,6 +73,13 @@ export function createTurnSteps(sql: Sql) {
     const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
     return row?.result
   }
+  // `durable`: wait for the commit's WAL flush; a checkpoint does not (see async-commit.ts).
+  const insertStep = async <T>(turnId: string, step: string, result: T, durable: boolean): Promise<T> => {
+    const [row] = await sql<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
+      select ${turnId}, ${step}, ${sql.json(result as never)} ${durable ? sql`` : sql`from ${asyncCommit(sql)}`}
+      on conflict (turn_id, step) do nothing returning result`
+    return row ? row.result : ((await get<T>(turnId, step)) as T)
+  }
   async function begin(turn: TurnBegin): Promise<TurnStart> {
     type Row = {
       step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
@@ -78,7 +87,9 @@ export function createTurnSteps(sql: Sql) {
       agentScope: string | null; agentVersion: number | null; segment: string | null
       policy: string | null; policyScope: string | null; policyVersion: number | null
     }
-    // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`.
+    // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`. It commits
+    // asynchronously unless the turn is settled already: such a turn (merged into another) ends without another write.
+    const settled = sql`exists (select 1 from turn_steps where turn_id = ${turn.turnId} and step = any(${SETTLED_STEPS}::text[]))`
     const rows = await sql<Row[]>`
       with e as (select exists (select 1 from erased_conversations where id = ${turn.conversationId}) as erased),
       ${turn.conversationStored ? sql`` : sql`c as (insert into conversations (id) select ${turn.conversationId} where not (select erased from e)
@@ -115,7 +126,7 @@ export function createTurnSteps(sql: Sql) {
             and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
             order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
           where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
-      from (select 1) one left join turn_steps s on s.turn_id = ${turn.turnId}`
+      from ${asyncCommit(sql, settled)} left join turn_steps s on s.turn_id = ${turn.turnId}`
     const first = rows[0]
     const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
     const message = first?.seq != null && first.createdAt ? {
@@ -148,12 +159,10 @@ export function createTurnSteps(sql: Sql) {
         throw e
       }
     },
-    /** Records the step once; returns the result that is recorded (the first one wins). */
-    async record<T>(turnId: string, step: string, result: T): Promise<T> {
-      const [row] = await sql<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
-        values (${turnId}, ${step}, ${sql.json(result as never)}) on conflict (turn_id, step) do nothing returning result`
-      return row ? row.result : ((await get<T>(turnId, step)) as T)
-    },
+    /** Records the step once, durably; returns the result that is recorded (the first one wins). */
+    record: <T>(turnId: string, step: string, result: T): Promise<T> => insertStep(turnId, step, result, true),
+    /** `record` for a step whose loss in a crash only costs doing it again: it commits asynchronously (async-commit.ts). */
+    checkpoint: <T>(turnId: string, step: string, result: T): Promise<T> => insertStep(turnId, step, result, false),
     /**
      * Double texting, merge policy: claims the customer messages stored after `turnId` whose own turns have not
      * started, marking each `merged` into this turn (their turns then do nothing). Idempotent for a redelivered turn.
@@ -196,7 +205,7 @@ export function createTurnSteps(sql: Sql) {
         on conflict (turn_id, step) do nothing returning result`
       return row ? row.result : ((await get<T>(turnId, step)) as T)
     },
-    /** Stores a model call and the step it completed atomically; the first write wins. */
+    /** Stores a model call and the step it completed atomically, as a checkpoint (async-commit.ts); the first write wins. */
     async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {
       const [row] = await sql<{ result: T }[]>`
         with p as (insert into provider_calls (id, conversation_id, turn_id, provider, model, input_tokens, output_tokens,
@@ -205,7 +214,7 @@ export function createTurnSteps(sql: Sql) {
             ${call.outputTokens}, ${call.cachedTokens}, ${call.costUsd}, ${Math.round(call.latencyMs)}, ${call.fallbackPath},
             ${call.policyVersion}, ${call.rule}, ${call.degradedBy})
           on conflict (id) do nothing)
-        insert into turn_steps (turn_id, step, result) values (${call.turnId}, ${step}, ${sql.json(result as never)})
+        insert into turn_steps (turn_id, step, result) select ${call.turnId}, ${step}, ${sql.json(result as never)} from ${asyncCommit(sql)}
         on conflict (turn_id, step) do nothing returning result`
       return row ? row.result : ((await get<T>(call.turnId, step)) as T)
     },
