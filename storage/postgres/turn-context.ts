@@ -22,17 +22,19 @@ export const transcriptTurn = (id: string): string | undefined => /\.t\d+$/.test
 
 export async function loadTurnContext(sql: Sql, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
   const turns = [...new Set(ids.map(transcriptTurn).filter((t) => t !== undefined))]
-  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan.
+  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan. Planned
+  // for each call, not prepared: a prepared statement's generic plan, once chosen while the tables were small, keeps
+  // its sequential scans as they grow (a 60-id window read went from 0.3 to 20-80 ms that way, with no ANALYZE since).
   type Row = { kind: 'm' | 's'; id: string; step: string | null; role: Role | null; text: string | null; result: unknown }
-  const rows = await sql<Row[]>`
-    select 'm' as kind, m.id, null as step, m.role, m.text, null::jsonb as result from messages m where m.id = any(${ids as string[]})
+  const rows = await sql.unsafe<Row[]>(`
+    select 'm' as kind, m.id, null as step, m.role, m.text, null::jsonb as result from messages m where m.id = any($1::text[])
     union all
-    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = ${turnId}
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = $2
     union all
-    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = any(${turns}) and s.step = 'reply'
+    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = any($3::text[]) and s.step = 'reply'
     union all
     select 's', s.turn_id, s.step, null, null, s.result from turn_steps s
-    where s.turn_id = any(${ids as string[]}) and s.turn_id <> ${turnId} and s.step in (${inputStep}, ${MERGED_STEP})`
+    where s.turn_id = any($1::text[]) and s.turn_id <> $2 and s.step in ($4, $5)`, [ids as string[], turnId, turns, inputStep, MERGED_STEP])
   const out: TurnContextRows = { messages: new Map(), replies: new Map(), withheld: new Set(), steps: new Map() }
   const blocked = new Set<string>()
   const mergedInto = new Map<string, string>()
