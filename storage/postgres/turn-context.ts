@@ -20,7 +20,7 @@ export interface TurnContextRows {
 /** The turn a transcript entry id (`<turn>.t<i>`) belongs to. */
 export const transcriptTurn = (id: string): string | undefined => /\.t\d+$/.test(id) ? id.slice(0, id.lastIndexOf('.t')) : undefined
 
-export async function loadTurnContext(sql: Sql, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
+export async function loadTurnContext(sql: Pick<Sql, 'unsafe'>, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
   const turns = [...new Set(ids.map(transcriptTurn).filter((t) => t !== undefined))]
   // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan. Planned
   // for each call, not prepared: a prepared statement's generic plan, once chosen while the tables were small, keeps
