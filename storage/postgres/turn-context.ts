@@ -2,7 +2,7 @@
 // round trip returns the messages of the conversation's context window, the recorded replies of the turns whose
 // transcripts (tool calls and results) the window holds, the input verdicts that withheld a message, and every
 // step the turn itself recorded so far (its model answers and tool results).
-import type { Sql } from './client.ts'
+import type { TxSql } from './idempotency.ts'
 import type { Role } from './messages.ts'
 import { MERGED_STEP } from './settled-steps.ts'
 
@@ -20,21 +20,13 @@ export interface TurnContextRows {
 /** The turn a transcript entry id (`<turn>.t<i>`) belongs to. */
 export const transcriptTurn = (id: string): string | undefined => /\.t\d+$/.test(id) ? id.slice(0, id.lastIndexOf('.t')) : undefined
 
-export async function loadTurnContext(sql: Pick<Sql, 'unsafe'>, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
+export async function loadTurnContext(sql: TxSql, turnId: string, ids: readonly string[], inputStep: string): Promise<TurnContextRows> {
   const turns = [...new Set(ids.map(transcriptTurn).filter((t) => t !== undefined))]
-  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan. Planned
-  // for each call, not prepared: a prepared statement's generic plan, once chosen while the tables were small, keeps
-  // its sequential scans as they grow (a 60-id window read went from 0.3 to 20-80 ms that way, with no ANALYZE since).
+  // One round trip; each part looks up a primary key (messages by id, turn_steps by turn id), never a scan: the
+  // function keeps one plan per session that can only use the keys (migration 290 says why).
   type Row = { kind: 'm' | 's'; id: string; step: string | null; role: Role | null; text: string | null; result: unknown }
-  const rows = await sql.unsafe<Row[]>(`
-    select 'm' as kind, m.id, null as step, m.role, m.text, null::jsonb as result from messages m where m.id = any($1::text[])
-    union all
-    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = $2
-    union all
-    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s where s.turn_id = any($3::text[]) and s.step = 'reply'
-    union all
-    select 's', s.turn_id, s.step, null, null, s.result from turn_steps s
-    where s.turn_id = any($1::text[]) and s.turn_id <> $2 and s.step in ($4, $5)`, [ids as string[], turnId, turns, inputStep, MERGED_STEP])
+  const rows = await sql<Row[]>`select kind, id, step, role, text, result
+    from turn_context(${ids as string[]}, ${turnId}, ${turns}, ${inputStep}, ${MERGED_STEP})`
   const out: TurnContextRows = { messages: new Map(), replies: new Map(), withheld: new Set(), steps: new Map() }
   const blocked = new Set<string>()
   const mergedInto = new Map<string, string>()

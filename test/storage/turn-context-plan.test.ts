@@ -1,6 +1,6 @@
-// The model call's context read stays an index lookup as the tables grow. A prepared statement settles on a generic
-// plan after a few runs; chosen while the tables were tiny, that plan scans them sequentially, and nothing replans it
-// until an ANALYZE (none runs where autovacuum is off). Counted within one session and transaction, where the plan
+// The model call's context read stays an index lookup as the tables grow. A cached plan (a prepared statement's, or a
+// function's) settles on a generic plan after a few runs; chosen while the tables were tiny, that plan scans them
+// sequentially, and nothing replans it until an ANALYZE (none runs where autovacuum is off). Counted within one session and transaction, where the plan
 // cache lives: `pg_stat_xact_user_tables` sees this transaction's scans only.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { loadTurnContext } from '../../storage/postgres/turn-context.ts'
