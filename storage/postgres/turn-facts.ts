@@ -19,12 +19,6 @@ export interface TurnFacts {
 
 export function createTurnFacts(sql: Sql) {
   return {
-    async record(f: TurnFacts): Promise<void> {
-      await sql`insert into turn_facts (turn_id, conversation_id, agent, agent_scope, agent_version, mode, intent, intent_confidence, segment)
-        values (${f.turnId}, ${f.conversationId}, ${f.agent}, ${f.agentScope}, ${f.agentVersion}, ${f.mode}, ${f.intent},
-          ${f.intentConfidence}, ${f.segment})
-        on conflict (turn_id) do nothing`
-    },
     /** Notes the tools withdrawn while the turn ran; a later model step may add more. */
     async noteWithdrawn(turnId: string, withdrawn: Array<{ name: string; reason: string }>): Promise<void> {
       if (withdrawn.length === 0) return

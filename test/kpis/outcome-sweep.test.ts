@@ -56,6 +56,23 @@ describe('what a sweep judges', () => {
     expect((await outcomeOf('p2'))!.outcome).toBe('unresolved')
   })
 
+  test("a return classified only by a later turn re-judges the customer's earlier conversation, an unclassified one leaves it be", async () => {
+    await insertConversation(db.sql, { id: 'p4', tenant: 'ta', customer: 'cu4', intent: 'billing', createdAt: NOW - 2 * H, messages: [ask(0), reply(5)], closedAtS: 60 })
+    await insertConversation(db.sql, { id: 'p5', tenant: 'ta', customer: 'cu4', createdAt: NOW - H, messages: [ask(0)] })
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(2)
+    expect((await outcomeOf('p4'))!.outcome).toBe('pending')
+    // A turn's first statement stores its message and its facts together (turn-steps.ts).
+    const turn = async (id: string, intent: string | null) => db.sql`with m as (insert into messages (id, conversation_id, role, text, created_at)
+        values (${id}, 'p5', 'customer', 'my bill again', ${new Date(NOW - H / 2)}))
+      insert into turn_facts (turn_id, conversation_id, agent, mode, intent, created_at) values (${id}, 'p5', 'bot', 'execute', ${intent}, ${new Date(NOW - H / 2)})`
+    await turn('p5.m1', null)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
+    expect((await outcomeOf('p4'))!.outcome).toBe('pending')
+    await turn('p5.m2', 'billing')
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(2)
+    expect((await outcomeOf('p4'))!.outcome).toBe('unresolved')
+  })
+
   test("a turn's model calls are judged with the reply that ends the turn", async () => {
     await insertConversation(db.sql, { id: 'm1', tenant: 'te', createdAt: NOW - H, messages: [ask(0)] })
     expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW))).toBe(1)
