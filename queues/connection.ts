@@ -11,8 +11,9 @@ interface SharedScript {
   fnBuffer: ScriptFn
 }
 
-// Every actor activation opens a Worker whose connection BullMQ loads ~60 Lua scripts into, hashing each
-// one (SHA-1) again. The scripting functions only use `this` and their script, so one set serves them all.
+// Every BullMQ Worker (the pools', the job queues', outreach's) duplicates its connection, and BullMQ loads ~60 Lua
+// scripts into each copy, hashing each one (SHA-1) again. The scripting functions only use `this` and their script,
+// so one set serves them all.
 const sharedScripts = new Map<string, SharedScript>()
 
 class ScriptSharingRedis extends Redis {
@@ -32,8 +33,8 @@ class ScriptSharingRedis extends Redis {
     })
   }
 
-  // BullMQ duplicates the connection for every Worker's blocking reads: one per active actor. The parent
-  // connection already saw Redis ready, so the copies skip the INFO round trip of the ready check.
+  // BullMQ duplicates the connection for every Worker's blocking reads. The parent connection already saw Redis
+  // ready, so the copies skip the INFO round trip of the ready check.
   override duplicate(override?: Partial<RedisOptions>): Redis {
     const copy = new ScriptSharingRedis({ ...this.options, enableReadyCheck: false, ...override })
     logRedisErrors(copy, copy.options.connectionName ?? 'bullmq')
