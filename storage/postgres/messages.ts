@@ -1,7 +1,7 @@
 // Messages of a conversation, in order. Ids are chosen by the caller (message id, `<turn>.reply`), so every
 // write is idempotent: a redelivered turn inserts nothing twice.
 import type { Sql } from './client.ts'
-import { EARLIER_LOOKBACK, SETTLED_STEPS } from './settled-steps.ts'
+import { earlierCustomerMessages, SETTLED_STEPS } from './settled-steps.ts'
 
 export type Role = 'customer' | 'assistant' | 'human_agent' | 'system'
 
@@ -69,11 +69,7 @@ export function createMessages(sql: Sql) {
     async unansweredBefore(conversationId: string, messageId: string): Promise<UnansweredMessage[]> {
       return sql<UnansweredMessage[]>`select m.id, m.conversation_id as "conversationId", m.seq, m.text, c.channel,
           m.created_at as "createdAt"
-        from (select id, conversation_id, seq, text, created_at from messages
-          where conversation_id = ${conversationId} and role = 'customer'
-            and created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
-            and seq < (select seq from messages where id = ${messageId} and conversation_id = ${conversationId})
-          order by seq desc limit ${EARLIER_LOOKBACK.messages}) m
+        from (${earlierCustomerMessages(sql, conversationId, sql`(select seq from messages where id = ${messageId} and conversation_id = ${conversationId})`)}) m
         join conversations c on c.id = m.conversation_id
         where ${unsettled()} order by m.seq`
     },

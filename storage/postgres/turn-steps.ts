@@ -6,7 +6,7 @@ import type { AgentMode } from './assist.ts'
 import type { ConversationStatus } from './conversations.ts'
 import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
-import { EARLIER_LOOKBACK, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
+import { earlierCustomerMessages, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
 import { asyncCommit } from './async-commit.ts'
 import { loadTurnContext, type TurnContextRows } from './turn-context.ts'
 
@@ -122,9 +122,7 @@ export function createTurnSteps(sql: Sql) {
         (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
         (select policy_scope from conv) as "policyScope", (select policy_version from conv) as "policyVersion",
         exists (select 1 from escalations where turn_id = ${turn.turnId}) as "escalatedHere",
-        exists (select 1 from (select e.id from messages e where e.conversation_id = ${turn.conversationId} and e.role = 'customer'
-            and e.seq < (select seq from stored limit 1) and e.created_at > now() - interval '1 millisecond' * ${EARLIER_LOOKBACK.ms}::float8
-            order by e.seq desc limit ${EARLIER_LOOKBACK.messages}) e
+        exists (select 1 from (${earlierCustomerMessages(sql, turn.conversationId, sql`(select seq from stored limit 1)`)}) e
           where not exists (select 1 from turn_steps es where es.turn_id = e.id and es.step = any(${SETTLED_STEPS}::text[]))) as "earlierUnsettled"
       from ${asyncCommit(sql, settled)} left join turn_steps s on s.turn_id = ${turn.turnId}`
     const first = rows[0]
