@@ -60,9 +60,17 @@ async function rawBullmqJobsPerSecond(prefix: string): Promise<number> {
   return rate
 }
 
-async function waitForReplies(env: BenchEnv, total: number, onTick: () => void): Promise<void> {
+/** Where a phase's messages start: every earlier message is committed (the phase before waited for its replies). */
+async function lastSeq(env: BenchEnv): Promise<number> {
+  const [row] = await env.sql<{ seq: string | null }[]>`select max(seq) as seq from messages`
+  return Number(row?.seq ?? 0)
+}
+
+// Counts the phase's replies only, through the sequence index: a count over every message would cost Postgres more
+// CPU than the turns it waits for at 10,000 conversations, and that CPU would be billed to the runtime.
+async function waitForReplies(env: BenchEnv, since: number, total: number, onTick: () => void): Promise<void> {
   for (;;) {
-    const [row] = await env.sql<{ n: number }[]>`select count(*)::int as n from messages where role = 'assistant'`
+    const [row] = await env.sql<{ n: number }[]>`select count(*)::int as n from messages where seq > ${since} and role = 'assistant'`
     onTick()
     if ((row?.n ?? 0) >= total) return
     progress(`  replies ${row?.n}/${total}`)
@@ -89,19 +97,18 @@ async function main(): Promise<void> {
   const sender = createSender(env.prefix)
   let peakRss = 0
   const sampleRss = () => (peakRss = Math.max(peakRss, rssMb(worker.proc.pid)))
-  // Replies stored so far (waitForReplies counts every assistant message, the seeded ones too).
-  let replied = throughputRun ? 0 : ids.length
   let turnsPerSecond: number | undefined
   if (throughputRun) {
     const total = CONVERSATIONS * TURNS_PER_CONVERSATION
     progress(`throughput: ${CONVERSATIONS} conversations x ${TURNS_PER_CONVERSATION} turns…`)
+    const since = await lastSeq(env)
     const started = performance.now()
     for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
       for (let i = 0; i < ids.length; i += 200) {
         await Promise.all(ids.slice(i, i + 200).map((c) => sender.mailbox.send(turn(c, `${c}-t${t}`, `turn ${t}`))))
       }
     }
-    await waitForReplies(env, (replied += total), sampleRss)
+    await waitForReplies(env, since, total, sampleRss)
     turnsPerSecond = total / ((performance.now() - started) / 1000)
     progress(`  ${round(turnsPerSecond)} turns/s, worker RSS peak ${round(peakRss)} MB`)
   }
@@ -113,9 +120,10 @@ async function main(): Promise<void> {
   const cold = CONVERSATIONS > MAX_ACTIVE
   const peakCount = Math.min(CONVERSATIONS, PEAK_MESSAGES)
   progress(`peak: ${peakCount} messages round robin, unpaced (${cold ? 'cold' : 'warm'} turns)…`)
+  const peakSince = await lastSeq(env)
   const peakStarted = performance.now()
   await Promise.all(Array.from({ length: peakCount }, next).map((c, i) => sender.mailbox.send(turn(c, `${c}-peak${i}`, 'peak'))))
-  await waitForReplies(env, (replied += peakCount), sampleRss)
+  await waitForReplies(env, peakSince, peakCount, sampleRss)
   const peakRate = peakCount / ((performance.now() - peakStarted) / 1000)
   progress(`  ${round(peakRate)} turns/s`)
 
@@ -123,16 +131,15 @@ async function main(): Promise<void> {
   // The worker, Postgres, Redis and this script: what a turn costs the machine, cold and warm.
   const own = { worker: worker.proc.pid, postgres: 'postgres', redis: 'redis-server', script: process.pid }
   let before = cpuSnapshot(own)
-  const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', replied, sampleRss)
+  const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', sampleRss)
   const coldShare = machineShare(before, cpuSnapshot(own), latencies.length)
-  replied += latencies.length
   progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`)
   progress(`  ${describeShare(coldShare)}`)
   // Warm: the conversations the latency phase visited last are still active.
   const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((cursor - 1 - k) % ids.length) + ids.length) % ids.length]!)
   let w = 0
   before = cpuSnapshot(own)
-  const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', replied, sampleRss)
+  const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', sampleRss)
   const warmShare = machineShare(before, cpuSnapshot(own), warmTurns.length)
   const warm = warmShare.perTurn.worker!
   const coldCpu = cold ? coldShare.perTurn.worker! : undefined
@@ -180,10 +187,10 @@ async function seedHistories(env: BenchEnv, ids: string[]): Promise<void> {
 
 /** Open loop at `rate` turns/s to the conversations `next` names: accepted (send resolved) → reply stored. */
 async function measureLatency(
-  env: BenchEnv, sender: ReturnType<typeof createSender>, next: () => string, rate: number, tag: string, repliedBefore: number,
-  onTick: () => void,
+  env: BenchEnv, sender: ReturnType<typeof createSender>, next: () => string, rate: number, tag: string, onTick: () => void,
 ): Promise<number[]> {
   const count = Math.max(50, Math.floor(rate * LATENCY_SECONDS))
+  const since = await lastSeq(env)
   const accepted = new Map<string, number>()
   const intervalMs = 1000 / rate
   const start = performance.now()
@@ -197,9 +204,9 @@ async function measureLatency(
     sends.push(sender.mailbox.send(turn(c, id, 'latency')).then(() => void accepted.set(id, Date.now())))
   }
   await Promise.all(sends)
-  await waitForReplies(env, repliedBefore + count, onTick)
+  await waitForReplies(env, since, count, onTick)
   const rows = await env.sql<{ turnId: string; at: Date }[]>`select turn_id as "turnId", created_at as at from messages
-    where role = 'assistant' and turn_id like ${`%-${tag}%`}`
+    where seq > ${since} and role = 'assistant'`
   return rows.map((r) => r.at.getTime() - accepted.get(r.turnId)!).sort((a, b) => a - b)
 }
 
