@@ -81,8 +81,9 @@ export function createKpiOutcomes(sql: Sql) {
   /** One transaction: claims, judges and writes up to `limit` conversations; returns how many it claimed and judged. */
   async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, settleMs: number, limit: number): Promise<{ claimed: number; judged: number }> {
     return sql.begin(async (tx) => {
-      // Settled marks through the marked_at index (across tenants) or the tenant's conversations (a read). No order:
-      // the lock below is pushed into each branch, and a sort under it would lock every row before the limit.
+      // Settled marks from the table of marks (across tenants) or the tenant's conversations (a read). The fence
+      // (`offset 0`) keeps the lock out of the branches, where it could be tested before their own conditions and
+      // lock every row read; no order, since a sort under the lock would lock every row before the limit.
       const marks = tenantId === null
         ? tx`select conversation_id as id from kpi_dirty where marked_at <= now() - ${settleMs} * interval '1 millisecond'`
         : tx`select d.conversation_id as id from kpi_dirty d join conversations c on c.id = d.conversation_id
@@ -90,7 +91,7 @@ export function createKpiOutcomes(sql: Sql) {
       const rechecks = tenantId === null
         ? tx`select conversation_id from conversation_outcomes where recheck_at <= ${now}`
         : tx`select conversation_id from conversation_outcomes where tenant_id = ${tenantId} and recheck_at <= ${now}`
-      const claimed = await tx<{ id: string }[]>`select id from ((${marks}) union all (${rechecks})) s
+      const claimed = await tx<{ id: string }[]>`select id from ((${marks}) union all (${rechecks}) offset 0) s
         where pg_try_advisory_xact_lock(hashtext('switchboard.kpi'), hashtext(id)) limit ${limit}`
       if (claimed.length === 0) return { claimed: 0, judged: 0 }
       const ids = [...new Set(claimed.map((r) => r.id))]
@@ -151,7 +152,7 @@ export function createKpiOutcomes(sql: Sql) {
         const [batch] = await sql<{ n: number; last: string | null }[]>`with batch as (
             select id from conversations where ${where(after)} order by id limit ${o.batchSize ?? 5000}),
           marked as (insert into kpi_dirty (conversation_id, mark) select id, nextval('kpi_dirty_mark_seq') from batch
-            on conflict (conversation_id) do update set mark = excluded.mark returning 1)
+            on conflict (conversation_id) do update set mark = excluded.mark, marked_at = now() returning 1)
           select (select count(*) from marked)::int as n, (select max(id) from batch) as last`
         if (!batch?.last) return marked
         marked += batch.n

@@ -169,6 +169,28 @@ describe('a settle delay', () => {
     expect(await outcomes.backlog(new Date(NOW))).toBe(0)
   })
 
+  test('a re-judging moves the marks already there, and each starts its wait again', async () => {
+    await insertOpen('tj', 2)
+    await age(['tj1', 'tj2'])
+    expect(await outcomes.markAll({ tenantId: 'tj' })).toBe(2)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(0)
+    await age(['tj1', 'tj2'])
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(2)
+  })
+
+  test("a move rewrites the mark in its page: a busy conversation's marks add no index entries", async () => {
+    await insertOpen('th', 1)
+    const counts = await db.sql.begin(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx`insert into messages (id, conversation_id, role, text) values (${`th1.m${i}`}, 'th1', 'customer', 'again')`
+      return tx<{ updated: number; inPage: number }[]>`select pg_stat_get_xact_tuples_updated('kpi_dirty'::regclass)::int as updated,
+        pg_stat_get_xact_tuples_hot_updated('kpi_dirty'::regclass)::int as "inPage"`
+    })
+    // Each message moves the mark at least once (other triggers of a message move it too): every move in its page.
+    expect(counts[0]!.updated).toBeGreaterThanOrEqual(3)
+    expect(counts[0]!.inPage).toBe(counts[0]!.updated)
+    await db.sql`delete from conversations where tenant_id = 'th'`
+  })
+
   test('a mark that moves while its conversation is judged stays, and the next sweep judges the change', async () => {
     await insertOpen('tm', 1)
     await age(['tm1'])
