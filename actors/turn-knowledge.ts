@@ -1,7 +1,9 @@
 // The knowledge a turn retrieved, recorded once as a turn step: the conversation actor writes it before the
 // first model call, and the provider actor reads it by the turn's id (the job carries a reference, not text).
 // The record holds what retrieval found; both read it through the same screening, so the model reads what the
-// reply cites.
+// reply cites. A passage's verdict depends on its text alone, and a knowledge base's passages recur turn after turn,
+// so each process screens a text once: the second actor of a turn, and every later turn that finds the passage, reads
+// the verdict already reached.
 import type { RecordedRetrieval } from '../storage/index.ts'
 import { screenContext, type CheckRecord } from './conversation/guardrails.ts'
 
@@ -24,13 +26,27 @@ export interface TurnKnowledge {
 /** The knowledge step as recorded: what retrieval found (a turn recorded before: the screened passages themselves). */
 export type KnowledgeRecord = RecordedRetrieval | TurnKnowledge
 
+// Verdicts kept per process; the oldest makes room (a few MB of passage text at most).
+const SCREENED_PASSAGES_KEPT = 2000
+const screenedPassages = new Map<string, ReturnType<typeof screenContext>>()
+
+function screenPassage(text: string): ReturnType<typeof screenContext> {
+  const known = screenedPassages.get(text)
+  // The check is recorded with what it cost this turn: a lookup.
+  if (known) return { allowed: known.allowed, check: { ...known.check, latencyMs: 0 } }
+  const screened = screenContext(text, 'passage')
+  if (screenedPassages.size >= SCREENED_PASSAGES_KEPT) screenedPassages.delete(screenedPassages.keys().next().value!)
+  screenedPassages.set(text, screened)
+  return screened
+}
+
 /** A passage carrying instructions aimed at the model is withheld from it. */
 export function screenedKnowledge(record: KnowledgeRecord | undefined): TurnKnowledge {
   if (!record) return { passages: [], checks: [] }
   if (!('found' in record)) return record
   const knowledge: TurnKnowledge = { passages: [], checks: [] }
   for (const p of record.found) {
-    const screened = screenContext(p.text, 'passage')
+    const screened = screenPassage(p.text)
     knowledge.checks.push(screened.check)
     if (screened.allowed) knowledge.passages.push(p)
   }
