@@ -105,7 +105,7 @@ export async function startPlatform(config: Config, seams: PlatformSeams = {}): 
   if (config.role === 'controller') {
     // Loaded here, not at the top: its Kubernetes client costs every process that imports it ~80 MB of RSS.
     const { startControllerRole } = await import('./platform-controller.ts')
-    const controller = startControllerRole({ config, apply, metrics, health, log, kube: seams.kube })
+    const controller = startControllerRole({ config, apply, routingRejections: storage.routingRejections, metrics, health, log, kube: seams.kube })
     platform.controller = controller
     platform.metricsPort = controller.metricsPort
     closers.unshift(() => controller.close())

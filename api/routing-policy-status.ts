@@ -1,7 +1,6 @@
 // The status the API shows on a RoutingPolicy: which workers refuse the version in force and why (a provider they
-// lack), as they report it. A version no worker refuses has no status: the API cannot tell "loaded everywhere"
-// from "not polled yet", so it claims neither.
-import type { WorkerRejection } from '../lib/routing-rejection.ts'
+// lack), as they report it. A version no worker refuses has no status (see versionRefusal).
+import { versionRefusal, type WorkerRejection } from '../lib/routing-rejection.ts'
 import type { RoutingRejections, StoredResource } from '../storage/index.ts'
 
 export interface ResourceCondition {
@@ -17,33 +16,10 @@ export interface ResourceStatus {
   conditions: ResourceCondition[]
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
-// A message is for a person; the full list is in `workers`.
-const NAMED = 5
-const named = (ids: string[]) => ids.slice(0, NAMED).join(', ') + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '')
-
-/** One condition for the refusals of this version; refusals of earlier versions are stale and left out. */
+/** One condition for the refusals of the version in force (lib/routing-rejection.ts). */
 export function routingPolicyStatus(r: StoredResource, rejections: WorkerRejection[]): ResourceStatus | undefined {
-  const current = rejections.filter((j) => j.name === r.name && j.revision === r.version)
-  if (current.length === 0) return undefined
-  // Workers deployed alike refuse alike: one clause per distinct reason, not one per worker.
-  const groups = new Map<string, WorkerRejection[]>()
-  for (const j of current) {
-    const key = `${j.keeps ?? ''}\n${j.message}`
-    groups.set(key, [...(groups.get(key) ?? []), j])
-  }
-  const clauses = [...groups.values()].map((js) => {
-    const s = js.length === 1 ? 's' : ''
-    const keeps = js[0]!.keeps === undefined ? `which run${s} no version of it` : `which keep${s} version ${js[0]!.keeps}`
-    return `${plural(js.length, 'worker')} (${named(js.map((j) => j.worker))}), ${keeps}: ${js[0]!.message}`
-  })
-  return {
-    conditions: [{
-      type: 'Loaded', status: 'False', reason: 'Rejected',
-      message: `version ${r.version} is refused by ${clauses.join('; and by ')}`,
-      workers: current.map((j) => j.worker),
-    }],
-  }
+  const refusal = versionRefusal(r.name, r.version, rejections)
+  return refusal && { conditions: [{ type: 'Loaded', status: 'False', reason: 'Rejected', ...refusal }] }
 }
 
 /** The status reader for the RoutingPolicy routes. */

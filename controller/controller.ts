@@ -17,6 +17,8 @@ export interface ControllerOptions {
   identity: string
   leaseDurationMs: number
   retryMs: number
+  /** How often the workers' refusals of RoutingPolicies are read again for their Loaded condition. */
+  refusalPollMs: number
   log: Logger
 }
 
@@ -37,6 +39,7 @@ export function startController(o: ControllerOptions): Controller {
   let watches: ResourceWatch[] = []
   let starting: Promise<void> = Promise.resolve()
   let restarts: Array<ReturnType<typeof setTimeout>> = []
+  let refusalPoll: ReturnType<typeof setInterval> | undefined
 
   const record = (kind: ControlledKind, obj: CustomResource, ok: boolean | undefined) => {
     const key = `${kind.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`
@@ -64,12 +67,14 @@ export function startController(o: ControllerOptions): Controller {
     // Kinds others refer to are listed first; anything refused for a missing reference is retried as they land.
     const mine = o.namespaces.flatMap((ns) => o.kinds.map((kind) => watchOne(ns, kind)))
     watches = mine
+    refusalPoll = setInterval(() => void reconciler.refreshRefusals().catch(() => {}), o.refusalPollMs)
     starting = (async () => {
       for (const w of mine) if (watches === mine) await w.start().catch((error: Error) => log.warn('watch not started', { error }))
     })()
   }
 
   async function stopWatching(): Promise<void> {
+    clearInterval(refusalPoll)
     for (const t of restarts) clearTimeout(t)
     restarts = []
     const stopping = watches

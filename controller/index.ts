@@ -5,7 +5,7 @@
  * Starts leader election; while leading, lists and watches every kind in `kinds` and reconciles each object.
  * @example
  * const controller = startController({ kube: createKubeClient(), store, kinds: CONTROLLED_KINDS, namespaces: ['switchboard'],
- *   leaseName: 'switchboard-controller', identity: podName, leaseDurationMs: 15_000, retryMs: 2000, log })
+ *   leaseName: 'switchboard-controller', identity: podName, leaseDurationMs: 15_000, retryMs: 2000, refusalPollMs: 1000, log })
  */
 export { startController, type Controller, type ControllerOptions } from './controller.ts'
 /** The API server client: `{ server }` for a given URL, else KUBECONFIG or the pod's service account. */

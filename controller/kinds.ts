@@ -1,7 +1,8 @@
 // The custom resource kinds the controller reconciles, one entry each, and how each takes effect: every kind is
 // a kind of the versioned store, applied through it as the API applies it, and read from there by every process.
+import { versionRefusal, type VersionRefusal } from '../lib/routing-rejection.ts'
 import { APPLY_ORDER, KINDS, PLATFORM_TENANT, type ResourceKind } from '../resources/index.ts'
-import type { Resources } from '../storage/index.ts'
+import type { Resources, RoutingRejections } from '../storage/index.ts'
 
 /** A custom resource as the Kubernetes API serves it (only what the controller reads). */
 export interface CustomResource {
@@ -16,6 +17,8 @@ export interface CustomResource {
 export interface ControllerStore {
   apply(input: { kind: ResourceKind; name: string; spec: unknown }): Promise<{ tenantId: string; version: number; changed: boolean }>
   resources: Pick<Resources, 'get' | 'delete'>
+  /** What the workers report refusing of the RoutingPolicy versions in the store. */
+  routingRejections: Pick<RoutingRejections, 'read'>
 }
 
 /** What applying one custom resource did. */
@@ -38,6 +41,11 @@ export interface ControlledKind {
   apply(store: ControllerStore, name: string, spec: unknown): Promise<Applied>
   /** The custom resource was deleted: take what the controller applied out of force. */
   remove(store: ControllerStore, name: string, spec: unknown): Promise<void>
+  /**
+   * For a kind each worker compiles for itself (RoutingPolicy): what the workers refuse of `version`, which the
+   * store accepted. Undefined when none does.
+   */
+  refusal?(store: ControllerStore, name: string, version: number): Promise<VersionRefusal | undefined>
 }
 
 /** Who the controller is in the store's history. */
@@ -62,5 +70,13 @@ export function storeKind(kind: ResourceKind): ControlledKind {
   }
 }
 
+/** A RoutingPolicy can pass the store and still be refused by a worker that lacks one of its providers. */
+function routingPolicyKind(): ControlledKind {
+  return {
+    ...storeKind('RoutingPolicy'),
+    refusal: async (store, name, version) => versionRefusal(name, version, await store.routingRejections.read(name)),
+  }
+}
+
 /** Every kind the controller watches, in the order they refer to each other. */
-export const CONTROLLED_KINDS: readonly ControlledKind[] = APPLY_ORDER.map(storeKind)
+export const CONTROLLED_KINDS: readonly ControlledKind[] = APPLY_ORDER.map((kind) => (kind === 'RoutingPolicy' ? routingPolicyKind() : storeKind(kind)))

@@ -1,10 +1,12 @@
 // Reconciling custom resources into Switchboard, one at a time and in arrival order: apply the spec, write the
 // Accepted condition back, and retry what was refused for a missing reference once something new is in force.
+// A RoutingPolicy the store accepted can still be refused by the workers that compile it: their reports are read
+// again on every `refreshRefusals`, and mirrored as its Loaded condition.
 // Knows nothing of HTTP or watches: the controller feeds it objects and gives it a status writer.
 import { AppError, RetryableError, isConnectionError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import type { ControlledKind, ControllerStore, CustomResource } from './kinds.ts'
-import { nextStatus, sameStatus, type Outcome, type ResourceStatus } from './status.ts'
+import { nextStatus, sameStatus, withRefusals, type Outcome, type Refusals, type ResourceStatus } from './status.ts'
 
 export interface ReconcilerDeps {
   store: ControllerStore
@@ -21,6 +23,8 @@ export interface Reconciler {
   reconcile(kind: ControlledKind, obj: CustomResource): Promise<Outcome | undefined>
   /** The object was deleted from the cluster. */
   removed(kind: ControlledKind, obj: CustomResource): Promise<void>
+  /** Reads the workers' refusals of each RoutingPolicy in force again, and writes the statuses they change. */
+  refreshRefusals(): Promise<void>
   /** Forgets pending retries (leadership lost, or closing). */
   reset(): void
 }
@@ -40,6 +44,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
   const refused = new Map<string, { kind: ControlledKind; obj: CustomResource }>()
+  // Objects of kinds workers may refuse, each with the status last written for it.
+  const refusable = new Map<string, { kind: ControlledKind; obj: CustomResource }>()
   const retries = new Map<string, ReturnType<typeof setTimeout>>()
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -57,11 +63,29 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       outcome = refusal(e)
       if (outcome.reason === 'Retrying') log.warn('custom resource not applied; retrying', { resource: keyOf(kind, obj), error: e as Error })
     }
-    const status = nextStatus(obj.status, obj.metadata?.generation, outcome, now())
-    if (!sameStatus(obj.status, status)) {
-      await deps.writeStatus(kind, obj, status).catch((error: Error) => log.warn('status not written', { resource: keyOf(kind, obj), error }))
-    }
+    const inForce = outcome.accepted ? outcome.version : (obj.status as Partial<ResourceStatus> | undefined)?.appliedVersion
+    const status = nextStatus(obj.status, obj.metadata?.generation, outcome, now(), await refusalsOf(kind, name, inForce))
+    await writeIfChanged(kind, obj, status)
     return outcome
+  }
+
+  async function refusalsOf(kind: ControlledKind, name: string, version: number | undefined): Promise<Refusals> {
+    if (!kind.refusal || version === undefined) return undefined
+    return kind.refusal(deps.store, name, version).catch((error: Error) => {
+      log.warn('worker refusals not read; the Loaded condition stays as it was', { kind: kind.kind, name, error })
+      return 'unknown' as const
+    })
+  }
+
+  async function writeIfChanged(kind: ControlledKind, obj: CustomResource, status: ResourceStatus): Promise<void> {
+    const key = keyOf(kind, obj)
+    if (kind.refusal) refusable.set(key, { kind, obj: { ...obj, status } })
+    if (sameStatus(obj.status, status)) return
+    await deps.writeStatus(kind, obj, status).catch((error: Error) => {
+      log.warn('status not written', { resource: key, error })
+      // Written again on the next refresh, which compares against what the cluster still holds.
+      if (kind.refusal) refusable.set(key, { kind, obj })
+    })
   }
 
   /** Tries the newest copy of the object again later: an event in between may have replaced it. */
@@ -102,9 +126,17 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   return {
     reconcile,
+    refreshRefusals: () => serial(async () => {
+      for (const { kind, obj } of [...refusable.values()]) {
+        const status = obj.status as ResourceStatus | undefined
+        if (!status) continue
+        await writeIfChanged(kind, obj, withRefusals(status, await refusalsOf(kind, obj.metadata!.name!, status.appliedVersion), now()))
+      }
+    }),
     removed: (kind, obj) => serial(async () => {
       const key = keyOf(kind, obj)
       refused.delete(key)
+      refusable.delete(key)
       clearTimeout(retries.get(key))
       retries.delete(key)
       if (!obj.metadata?.name) return
@@ -115,6 +147,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       for (const timer of retries.values()) clearTimeout(timer)
       retries.clear()
       refused.clear()
+      refusable.clear()
     },
   }
 }

@@ -1,10 +1,12 @@
 // The status the controller writes back on a custom resource: the `Accepted` condition (True with the version
-// in force, False with the reason, Unknown while the store is unreachable). Pure; the same outcome gives the
-// same status, so a status write that changes nothing is skipped and never loops.
+// in force, False with the reason, Unknown while the store is unreachable) and, for a RoutingPolicy that workers
+// refuse, `Loaded` (False, with the workers and why). Pure; the same outcome gives the same status, so a status
+// write that changes nothing is skipped and never loops.
+import type { VersionRefusal } from '../lib/routing-rejection.ts'
 import type { Applied } from './kinds.ts'
 
 export interface Condition {
-  type: 'Accepted'
+  type: 'Accepted' | 'Loaded'
   status: 'True' | 'False' | 'Unknown'
   reason: string
   message: string
@@ -27,24 +29,52 @@ export type Outcome = ({ accepted: true } & Applied) | ({ accepted: false } & Re
 // A condition message is for a person reading `kubectl describe`; the API server caps it at 32 KiB.
 const MAX_MESSAGE = 4000
 
-const statusOf = (o: Outcome): Condition['status'] => (o.accepted ? 'True' : o.reason === 'Retrying' ? 'Unknown' : 'False')
+/** What the workers refuse of the version in force; `unknown` (their reports could not be read) keeps the last word. */
+export type Refusals = VersionRefusal | undefined | 'unknown'
 
-/** The status after `outcome`; the transition time moves only when the condition's status does. */
-export function nextStatus(previous: unknown, generation: number | undefined, outcome: Outcome, now: Date): ResourceStatus {
-  const before = (previous as Partial<ResourceStatus> | undefined)?.conditions?.find((c) => c.type === 'Accepted')
-  const status = statusOf(outcome)
-  const condition: Condition = {
-    type: 'Accepted', status, reason: outcome.reason, message: outcome.message.slice(0, MAX_MESSAGE),
-    ...(generation === undefined ? {} : { observedGeneration: generation }),
-    lastTransitionTime: before?.status === status ? before.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z'),
-  }
-  const kept = (previous as Partial<ResourceStatus> | undefined)
+const statusOf = (o: Outcome): Condition['status'] => (o.accepted ? 'True' : o.reason === 'Retrying' ? 'Unknown' : 'False')
+const conditionOf = (status: unknown, type: Condition['type']) => (status as Partial<ResourceStatus> | undefined)?.conditions?.find((c) => c.type === type)
+
+/** `type` with this status, reason and message; the transition time moves only when the condition's status does. */
+function condition(previous: unknown, type: Condition['type'], now: Date, c: Pick<Condition, 'status' | 'reason' | 'message' | 'observedGeneration'>): Condition {
+  const before = conditionOf(previous, type)
   return {
+    type, status: c.status, reason: c.reason, message: c.message.slice(0, MAX_MESSAGE),
+    ...(c.observedGeneration === undefined ? {} : { observedGeneration: c.observedGeneration }),
+    lastTransitionTime: before?.status === c.status ? before.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z'),
+  }
+}
+
+/** The status after `outcome`, with the workers' refusals of the version in force. */
+export function nextStatus(previous: unknown, generation: number | undefined, outcome: Outcome, now: Date, refusals?: Refusals): ResourceStatus {
+  const accepted = condition(previous, 'Accepted', now, {
+    status: statusOf(outcome), reason: outcome.reason, message: outcome.message, ...(generation === undefined ? {} : { observedGeneration: generation }),
+  })
+  const kept = (previous as Partial<ResourceStatus> | undefined)
+  const status = {
     ...(generation === undefined ? {} : { observedGeneration: generation }),
     // A refused or failed spec leaves the version in force as it was: say which one that is.
     ...(outcome.accepted ? pick(outcome) : pick({ version: kept?.appliedVersion, tenant: kept?.tenant })),
-    conditions: [condition],
+    conditions: [accepted],
   }
+  return withRefusals(status, refusals, now, previous)
+}
+
+/**
+ * `status` with its `Loaded` condition for `refusals`: False while any worker refuses the version in force, absent
+ * otherwise (no refusal cannot tell "loaded everywhere" from "not polled yet"). `previous`: where the condition's
+ * last word and transition time come from, when not from `status` itself.
+ */
+export function withRefusals(status: ResourceStatus, refusals: Refusals, now: Date, previous: unknown = status): ResourceStatus {
+  const others = status.conditions.filter((c) => c.type !== 'Loaded')
+  const kept = conditionOf(previous, 'Loaded')
+  if (refusals === 'unknown') return { ...status, conditions: [...others, ...(kept ? [kept] : [])] }
+  if (!refusals) return { ...status, conditions: others }
+  const loaded = condition(previous, 'Loaded', now, {
+    status: 'False', reason: 'Rejected', message: refusals.message,
+    ...(status.observedGeneration === undefined ? {} : { observedGeneration: status.observedGeneration }),
+  })
+  return { ...status, conditions: [...others, loaded] }
 }
 
 const pick = (o: { version?: number; tenant?: string }) => ({

@@ -84,6 +84,13 @@ describe('the controller role against a recorded watch stream', () => {
     await waitFor(async () => lastStatus('retail-default')?.observedGeneration === 2, 15_000, 'the MODIFIED routing policy')
     expect(lastStatus('retail-default')).toMatchObject({ appliedVersion: 2, tenant: '*', conditions: [{ status: 'True', reason: 'Applied' }] })
     expect(await platformScope('RoutingPolicy', 'retail-default')).toMatchObject({ version: 2, createdBy: 'controller', spec: { version: '2026-05-02.1' } })
+    // A worker without one of its providers refuses version 2: the status says so, as often as workers reload policies.
+    await platform.storage.routingRejections.report('worker-x', [{ name: 'retail-default', revision: 2, message: 'no provider "openai" here' }], 60_000)
+    const loaded = () => lastStatus('retail-default')?.conditions?.find((c: { type: string }) => c.type === 'Loaded')
+    await waitFor(async () => loaded(), 10_000, 'the Loaded condition')
+    expect(loaded()).toMatchObject({ status: 'False', reason: 'Rejected', message: 'version 2 is refused by 1 worker (worker-x), which runs no version of it: no provider "openai" here' })
+    await platform.storage.routingRejections.report('worker-x', [], 60_000)
+    await waitFor(async () => !loaded(), 10_000, 'the Loaded condition gone')
     await waitFor(async () => lastStatus('outreach'), 10_000, 'the listed retention policies')
     for (const name of ['default', 'outreach']) expect(await platformScope('RetentionPolicy', name)).toMatchObject({ version: 1, createdBy: 'controller' })
     // Every process's retention resolver reads the store: this one has the policies the cluster declared.

@@ -3,12 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Redis from 'ioredis'
 import { parseAllDocuments } from 'yaml'
 import { applyResource, type ApplyDeps } from '../../api/index.ts'
 import { CONTROLLED_KINDS, CONTROLLER_BY, createReconciler, type ControllerStore, type CustomResource, type Reconciler, type ResourceStatus } from '../../controller/index.ts'
 import { createLogger, setLogLevel } from '../../lib/log.ts'
 import { BUILTIN_TOOLS } from '../../platform-resources.ts'
-import { createStorage, type Storage } from '../../storage/index.ts'
+import { createRoutingRejections, createStorage, type Storage } from '../../storage/index.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 import { waitFor } from '../support/wait.ts'
@@ -35,6 +36,7 @@ beforeAll(async () => {
   apply = { resources: storage.resources, builtinTools: BUILTIN_TOOLS }
   store = {
     resources: storage.resources,
+    routingRejections: storage.routingRejections,
     apply: async (input) => {
       const { resource, changed } = await applyResource(apply, { kind: 'operator', by: CONTROLLER_BY }, input)
       return { tenantId: resource.tenantId, version: resource.version, changed }
@@ -147,6 +149,78 @@ describe('reconciling custom resources into the store', () => {
     expect(cluster.get('RoutingPolicy/r')!.status).toMatchObject({ appliedVersion: 2, conditions: [{ status: 'True' }] })
     await reconciler.removed(kind('RoutingPolicy'), cr('RoutingPolicy', 'r', routing.spec))
     expect(await storage.resources.get({ tenantId: '*', kind: 'RoutingPolicy', name: 'r' })).toBeUndefined()
+  })
+})
+
+describe("the workers' refusals of a RoutingPolicy", () => {
+  const routing = () => parseAllDocuments(readFileSync(join(ROOT, 'policies/routing.example.yaml'), 'utf8'))[0]!.toJS()
+  // A copy: matchers must never touch the status the reconciler keeps.
+  const conditions = () => structuredClone((cluster.get('RoutingPolicy/refusable')!.status as ResourceStatus).conditions)
+  const refuse = (worker: string, revision: number, keeps?: number) => storage.routingRejections.report(worker, [{
+    name: 'refusable', revision, message: 'rule "support" names provider "anthropic", which this worker does not have (it has: local)', ...(keeps ? { keeps } : {}),
+  }], 60_000)
+
+  test('show as Loaded=False on the version in force, name the workers, and go when the refusals do', async () => {
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'refusable', routing().spec))
+    expect(conditions().map((c) => c.type)).toEqual(['Accepted'])
+    await refuse('worker-a', 1)
+    await refuse('worker-b', 1)
+    await reconciler.refreshRefusals()
+    expect(conditions()).toEqual([
+      expect.objectContaining({ type: 'Accepted', status: 'True' }),
+      {
+        type: 'Loaded', status: 'False', reason: 'Rejected', observedGeneration: 1, lastTransitionTime: expect.stringMatching(/Z$/),
+        message: 'version 1 is refused by 2 workers (worker-a, worker-b), which run no version of it: rule "support" names provider "anthropic", which this worker does not have (it has: local)',
+      },
+    ])
+    // Nothing new: no status write.
+    const before = writes.length
+    await reconciler.refreshRefusals()
+    expect(writes.length).toBe(before)
+
+    // A new version: the refusals of the old one are stale, and a worker's refusal of the new one names what it keeps.
+    await reconciler.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'refusable', { ...routing().spec, version: 'v2' }, 2))
+    expect(conditions().map((c) => c.type)).toEqual(['Accepted'])
+    await refuse('worker-a', 2, 1)
+    await reconciler.refreshRefusals()
+    expect(conditions()[1]).toMatchObject({ type: 'Loaded', observedGeneration: 2, message: expect.stringContaining('version 2 is refused by 1 worker (worker-a), which keeps version 1:') })
+
+    await storage.routingRejections.report('worker-a', [], 60_000)
+    await reconciler.refreshRefusals()
+    expect(conditions().map((c) => c.type)).toEqual(['Accepted'])
+  })
+
+  test('reports that cannot be read leave the Loaded condition as it was', async () => {
+    await refuse('worker-c', 2)
+    await reconciler.refreshRefusals()
+    expect(conditions()[1]).toMatchObject({ type: 'Loaded', message: expect.stringContaining('(worker-c)') })
+    // A controller whose Redis is down: no connection, and no queue to wait in.
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 })
+    down.on('error', () => {}) // refused, as meant
+    const blind = createReconciler({
+      store: { ...store, routingRejections: createRoutingRejections(down, redis.prefix) }, log,
+      writeStatus: async (k, obj, status) => {
+        writes.push({ name: `${k.kind}/${obj.metadata!.name}`, status })
+        cluster.set(`${k.kind}/${obj.metadata!.name}`, { ...obj, status })
+      },
+    })
+    const before = writes.length
+    await blind.reconcile(kind('RoutingPolicy'), cr('RoutingPolicy', 'refusable', { ...routing().spec, version: 'v2' }, 2))
+    await blind.refreshRefusals()
+    expect(writes.length).toBe(before)
+    expect(conditions()[1]?.message).toContain('(worker-c)')
+    blind.reset()
+    down.disconnect()
+    await storage.routingRejections.report('worker-c', [], 60_000)
+  })
+
+  test('a deleted RoutingPolicy is no longer refreshed', async () => {
+    await reconciler.removed(kind('RoutingPolicy'), cr('RoutingPolicy', 'refusable', routing().spec, 2))
+    await refuse('worker-a', 2)
+    const before = writes.length
+    await reconciler.refreshRefusals()
+    expect(writes.length).toBe(before)
+    await storage.routingRejections.report('worker-a', [], 60_000)
   })
 })
 
