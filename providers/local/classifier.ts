@@ -103,3 +103,23 @@ export function scoreIntents(model: IntentModel, text: string): IntentScore[] {
     .map((intent, i) => ({ intent, confidence: p[i] ?? 0 }))
     .sort((a, b) => b.confidence - a.confidence || (a.intent < b.intent ? -1 : 1))
 }
+
+/**
+ * The best label of a text given by its feature names (`featureNames`, computed once for several models): the first
+ * of `scoreIntents`, without scoring every label into a sorted list.
+ */
+export function topIntent(model: IntentModel, names: string[]): IntentScore | undefined {
+  const p = softmax(model, vectorizeNames(model.vectorizer, names))
+  let best: IntentScore | undefined
+  model.labels.forEach((intent, i) => {
+    const confidence = p[i] ?? 0
+    if (!best || confidence > best.confidence || (confidence === best.confidence && intent < best.intent)) best = { intent, confidence }
+  })
+  return best
+}
+
+/** The probability of one label of a text given by its feature names. */
+export function labelProbability(model: IntentModel, names: string[], label: string): number {
+  const i = model.labels.indexOf(label)
+  return i < 0 ? 0 : (softmax(model, vectorizeNames(model.vectorizer, names))[i] ?? 0)
+}

@@ -1,8 +1,8 @@
 // Intent classification with out-of-scope detection, and the map from intents to the tier-1 tasks the
 // local provider can complete itself. The default model is trained once per process, on first use.
-import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.ts'
+import { topIntent, trainIntentModel, type IntentModel } from './classifier.ts'
 import { defaultTrainingCsv, loadUtterances } from './dataset.ts'
-import { knownWordRatio } from './features.ts'
+import { featureNames, knownWordRatio } from './features.ts'
 import { seedUtterances } from './seed-utterances.ts'
 import { cachedModel } from './model-cache.ts'
 
@@ -42,9 +42,9 @@ export function taskForIntent(intent: string): LocalTask | undefined {
   return Object.hasOwn(tasks, intent) ? tasks[intent] : undefined
 }
 
-/** Classifies one text with a given model; deterministic. */
-export function classifyWith(model: IntentModel, text: string, threshold = defaultConfidenceThreshold): IntentClassification {
-  const [top] = scoreIntents(model, text)
+/** Classifies one text with a given model; deterministic. `names`: the text's feature names, when already computed. */
+export function classifyWith(model: IntentModel, text: string, threshold = defaultConfidenceThreshold, names = featureNames(text)): IntentClassification {
+  const top = topIntent(model, names)
   const coverage = knownWordRatio(model.vectorizer, text)
   const predicted = top?.intent ?? outOfScope
   const confidence = top?.confidence ?? 0

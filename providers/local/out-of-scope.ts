@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs'
 import { cachedModel } from './model-cache.ts'
 import type { CheckResult } from '../../lib/guardrail-check.ts'
-import { scoreIntents, trainIntentModel, type IntentModel } from './classifier.ts'
+import { labelProbability, trainIntentModel, type IntentModel } from './classifier.ts'
 import { defaultTrainingCsv, loadUtterances, type LabelledUtterance } from './dataset.ts'
 import { classifyWith, loadIntentModel } from './intents.ts'
 import { seedUtterances } from './seed-utterances.ts'
-import { namesProduct } from './flows/items.ts'
+import { featureNames } from './features.ts'
+import { productMatcher } from './flows/items.ts'
 import { ruleTask } from './task-router.ts'
 import { extractEntities } from './entities.ts'
 
@@ -107,7 +108,7 @@ const productNames = (): string[] =>
 
 /** Whether a text names an order, an item, a refund, a gift card or one of the shop's products. */
 function namesShopNoun(text: string): boolean {
-  return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|gift cards?)\b/i.test(text) || productNames().some((name) => namesProduct(text, name))
+  return /#?\bW\d{7}\b|\b(orders?|items?|purchases?|refunds?|gift cards?)\b/i.test(text) || productNames().some(productMatcher(text))
 }
 
 /** Whether a text names something of the shop's, or something happening to an order. */
@@ -132,9 +133,9 @@ function withoutIdentity(text: string): string {
   return /[a-z]{2,}/i.test(rest.replace(FILLER, ' ')) ? rest : ''
 }
 
-/** P(out of scope) under a binary model. */
-export function outOfScopeProbability(model: IntentModel, text: string): number {
-  return scoreIntents(model, text).find((s) => s.intent === 'out')?.confidence ?? 0
+/** P(out of scope) under a binary model. `names`: the text's feature names, when already computed. */
+export function outOfScopeProbability(model: IntentModel, text: string, names = featureNames(text)): number {
+  return labelProbability(model, names, 'out')
 }
 
 export interface TopicModels {
@@ -145,8 +146,10 @@ export interface TopicModels {
 /** The topic check with given models; deterministic. */
 export function checkTopicWith(models: TopicModels, text: string, action: OutOfScopeAction = 'decline'): TopicResult {
   const asked = withoutIdentity(text)
-  const p = asked === '' ? 0 : outOfScopeProbability(models.outOfScope, asked)
-  const intent = classifyWith(models.intents, text)
+  // Both models read the same feature names when the whole message is the question.
+  const names = featureNames(text)
+  const p = asked === '' ? 0 : outOfScopeProbability(models.outOfScope, asked, asked === text ? names : featureNames(asked))
+  const intent = classifyWith(models.intents, text, undefined, names)
   const base = { check: 'topic' as const, score: p, intent: intent.predicted, intentConfidence: intent.confidence }
   if (asked === '') return { ...base, verdict: 'allow', inScope: true, reason: 'the customer identifies their account' }
   if (p < OUT_OF_SCOPE_THRESHOLD) return { ...base, verdict: 'allow', inScope: true, reason: 'within the retail support topics' }

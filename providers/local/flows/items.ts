@@ -19,13 +19,22 @@ const otherNames: Record<string, string[]> = {
 
 /** "Mechanical Keyboard" is named by its full name or one of its distinctive words ("keyboard", "keyboards"). */
 export function namesProduct(text: string, productName: string): boolean {
-  const words = new Set(squash(text).split(' ').map(stem))
+  return productMatcher(text)(productName)
+}
+
+/** `namesProduct` of one text for many product names: the text is read once, not once per name. */
+export function productMatcher(text: string): (productName: string) => boolean {
   const said = squash(text)
-  const name = squash(productName)
-  // "tshirt" for "T-Shirt", "book shelf" for "Bookshelf".
-  if (said.includes(name) || said.includes(name.replace(/ /g, '')) || (name.length >= 6 && said.replace(/ /g, '').includes(name.replace(/ /g, '')))) return true
-  if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
-  return name.split(' ').some((w) => w.length >= 3 && !vagueWords.has(w) && words.has(stem(w)))
+  const compact = said.replace(/ /g, '')
+  const words = new Set(said.split(' ').map(stem))
+  return (productName) => {
+    const name = squash(productName)
+    const joined = name.replace(/ /g, '')
+    // "tshirt" for "T-Shirt", "book shelf" for "Bookshelf".
+    if (said.includes(name) || said.includes(joined) || (name.length >= 6 && compact.includes(joined))) return true
+    if ((otherNames[name] ?? []).some((other) => new RegExp(`\\b${other}s?\\b`).test(said))) return true
+    return name.split(' ').some((w) => w.length >= 3 && !vagueWords.has(w) && words.has(stem(w)))
+  }
 }
 
 // "everything except the coffee machine": what follows "except" is left out.

@@ -1,9 +1,10 @@
 // The intent model: held-out accuracy above a floor, out-of-scope detection, and determinism.
 import { describe, expect, test } from 'bun:test'
-import { scoreIntents, trainIntentModel } from '../../../providers/local/classifier.ts'
+import { labelProbability, scoreIntents, topIntent, trainIntentModel } from '../../../providers/local/classifier.ts'
 import { loadUtterances, splitHeldOut } from '../../../providers/local/dataset.ts'
+import { featureNames } from '../../../providers/local/features.ts'
 import { evaluateIntentModel } from '../../../providers/local/evaluation.ts'
-import { classify, outOfScope } from '../../../providers/local/index.ts'
+import { classify, loadIntentModel, outOfScope } from '../../../providers/local/index.ts'
 
 // Training runs several times in this file (about 1 s each on a shared core).
 // Measured 0.9986 (726 of 727 held out); the floor leaves room for a couple of borderline texts.
@@ -41,6 +42,18 @@ describe('intent model', () => {
     const b = trainIntentModel(train)
     expect(Buffer.from(a.weights.buffer).equals(Buffer.from(b.weights.buffer))).toBe(true)
     expect(scoreIntents(a, 'track my order')).toEqual(scoreIntents(b, 'track my order'))
+  }, 20_000)
+
+  test("the top label and one label's probability read from feature names agree with the full scoring", () => {
+    const model = loadIntentModel()
+    const texts = [...splitHeldOut(loadUtterances()).heldOut.slice(0, 200).map((u) => u.text), '', 'zzz', 'what is the meaning of life']
+    for (const text of texts) {
+      const scored = scoreIntents(model, text)
+      const names = featureNames(text)
+      expect(topIntent(model, names)).toEqual(scored[0])
+      expect(labelProbability(model, names, scored[1]!.intent)).toBe(scored[1]!.confidence)
+    }
+    expect(labelProbability(model, featureNames('track my order'), 'no such label')).toBe(0)
   }, 20_000)
 
   test('classifies retail requests to the tier-1 intents', () => {
