@@ -86,11 +86,14 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   }
   const delivered = reply
   span.annotate(() => ({ [ATTR.outcome]: outcome ?? 'already_recorded' }))
-  await withSpan('deliver reply', () => deliver(ctx, msg.id, delivered))
-  if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
-  // Write-through to the hot tier, after the customer already has the reply (a draft is not a message).
-  await deps.storage.sessions.cacheWritten(state.conversationId, delivered.draft ? written : [...written, replyRow ?? delivered.id])
+  // The reply goes to the customer's stream first; the write-through to the hot tier (a draft is not a message)
+  // follows in the same round trip to Redis, so it never delays the customer and costs the turn no trip of its own.
+  const delivering = withSpan('deliver reply', () => deliver(ctx, msg.id, delivered))
+  const caching = deps.storage.sessions.cacheWritten(state.conversationId, delivered.draft ? written : [...written, replyRow ?? delivered.id])
     .catch((e: Error) => deps.log.warn('hot session write-through failed', { conversationId: state.conversationId, error: e }))
+  await delivering
+  if (outcome) deps.observer.turnFinished(outcome, Math.max(0, deps.clock.now() - msg.sentAt) / 1000)
+  await caching
   return 'done'
 }
 
