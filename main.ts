@@ -81,15 +81,17 @@ const platform = await startPlatform(config, {
   arena: { lanes: (runId) => startLanes(config.arena.runnerLanes, runId, process.env), customers: (spec) => modelCustomers(spec, process.env) },
 })
 if (platform.app) {
+  // The demo tenant, its key and its console admin exist before the port opens: a client that finds the API ready
+  // (the quick start's script, a readiness probe) can use them at once.
+  const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
+  const admin = await ensureDemoConsoleAdmin(platform.storage, demo.tenantId, config.console.demoPassword)
   platform.app.listen({ hostname: config.api.host, port: config.api.port })
   log.info('api listening', { url: `http://${config.api.host}:${platform.app.server?.port}` })
   // The quick start's key goes to stdout once, never to the log.
-  const demo = await ensureDemoTenant(platform.storage, config.api.demoApiKey)
   if (demo.newKey) console.log(`demo tenant "${demo.tenantId}" API key (shown once, store it): ${demo.newKey}`)
   else if (!config.api.demoApiKey) {
     console.log(`demo tenant "${demo.tenantId}" is ready; its key was shown when it was created (new one: npm run -s admin -- create-key ${demo.tenantId})`)
   }
-  const admin = await ensureDemoConsoleAdmin(platform.storage, demo.tenantId, config.console.demoPassword)
   const consoleUrl = `http://localhost:${platform.app.server?.port}/console`
   if (admin.newPassword) console.log(`console ${consoleUrl}: sign in to tenant "${demo.tenantId}" as ${admin.email} with password ${admin.newPassword} (shown once)`)
   else console.log(`console ${consoleUrl}: tenant "${demo.tenantId}", ${admin.email}`)
