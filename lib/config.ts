@@ -30,6 +30,12 @@ const EnvSchema = Type.Object({
   }),
   /** Postgres schema holding Switchboard's tables. @defaultValue 'public' */
   DATABASE_SCHEMA: Type.String({ default: 'public', pattern: '^[a-z_][a-z0-9_]*$' }),
+  /**
+   * Postgres connections per process. Few is faster: postgres.js pipelines statements on a connection, while every
+   * extra connection is a backend that wakes for its share of each burst of turns and contends for the same cores.
+   * @defaultValue 5
+   */
+  DATABASE_POOL_MAX: Int(5, 1, 'Postgres connections per process'),
   /** Active conversation actors one worker process holds before applying backpressure. */
   ACTOR_MAX_ACTIVE: Int(1000, 1, 'cap on active actors per worker process'),
   /** An actor idle this long is passivated (its state dropped, its lease released). */
@@ -217,7 +223,7 @@ function compileConfig(env: Env, raw: Readonly<Record<string, string | undefined
       ticketReplyPollMs: env.TICKET_REPLY_POLL_MS,
     },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    postgres: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    postgres: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, maxConnections: env.DATABASE_POOL_MAX },
     actors: {
       maxActive: env.ACTOR_MAX_ACTIVE,
       idleTimeoutMs: env.ACTOR_IDLE_TIMEOUT_MS,

@@ -7,13 +7,13 @@ export interface PostgresOptions {
   url: string
   /** @defaultValue 'public' */
   schema: string
-  /** @defaultValue 20 */
+  /** DATABASE_POOL_MAX. @defaultValue 5 */
   maxConnections?: number
 }
 
 export function createSql(options: PostgresOptions): Sql {
   return postgres(options.url, {
-    max: options.maxConnections ?? 20,
+    max: options.maxConnections ?? 5,
     // A database that does not accept a connection within seconds is down: queries fail (503) instead of waiting 30 s.
     connect_timeout: 3,
     onnotice: () => {},
