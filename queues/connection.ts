@@ -2,6 +2,7 @@
 // instead of failing jobs.
 import Redis, { type RedisOptions } from 'ioredis'
 import { logRedisErrors } from '../lib/redis-errors.ts'
+import '../lib/tracing-channels.ts'
 
 type ScriptFn = (...args: unknown[]) => unknown
 interface SharedScript {

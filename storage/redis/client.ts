@@ -2,6 +2,7 @@
 // forever, and connection errors are logged, never thrown as unhandled events.
 import Redis from 'ioredis'
 import { logRedisErrors } from '../../lib/redis-errors.ts'
+import '../../lib/tracing-channels.ts'
 
 export function createRedisClient(url: string, name = 'switchboard-storage'): Redis {
   const client = new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, enableAutoPipelining: true })
