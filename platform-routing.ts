@@ -45,6 +45,12 @@ export function providerQueueNames(config: Config): string[] {
   }))]
 }
 
+/** The built-in providers whose provider queues earlier versions used: no worker of this version serves them. */
+export function retiredProviderVendors(config: Config): string[] {
+  const all = providerQueueNames(config)
+  return IN_PROCESS_PROVIDERS.filter((vendor) => !all.includes(vendor))
+}
+
 /**
  * The provider queues this worker serves (PROVIDER_QUEUES); naming one the deployment lacks stops the process. A
  * built-in provider may be named (configurations from before it ran in process do): it has no queue to serve.

@@ -11,12 +11,12 @@ import { serveMetrics, type Health, type Metrics, type MetricsServer } from './l
 import { checkTopic, type ModelGateway } from './providers/index.ts'
 import {
   callingInProcess, createActorHost, startPoolWorkers, type ActorHost, type DeadLetter, type Leases, type MailboxSender, type PoolQueues,
-  type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker, createOutreachQueues, startOutreachWorkers,
+  type QueueTelemetry, startKnowledgeIndexWorker, type JobQueue, type JobWorker, createOutreachQueues, startOutreachWorkers, retireProviderQueues,
 } from './queues/index.ts'
 import { createReindexRunner } from './knowledge/index.ts'
 import type Redis from 'ioredis'
 import { createS3BlobStore, type Storage } from './storage/index.ts'
-import { servedProviderQueues, startRouting } from './platform-routing.ts'
+import { retiredProviderVendors, servedProviderQueues, startRouting } from './platform-routing.ts'
 import { startKpiSweepTimer } from './analytics/index.ts'
 import { createClickHouseSink, createExporter, createParquetSink, type WarehouseSink } from './warehouse/index.ts'
 import { RETAIL_TOOLS, seedRetail, type ToolResult } from './tools/index.ts'
@@ -96,6 +96,8 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const served = config.worker.actors ? handlers : { 'provider.complete': handlers['provider.complete'] }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, served, { deadLetter: deps.deadLetter, log })
   log.info('provider queues served', { providerQueues, actors: config.worker.actors })
+  await retireProviderQueues(deps.bull, config.redis.prefix, retiredProviderVendors(config), log)
+    .catch((error: Error) => log.warn('could not look for provider queues of earlier versions; the next start looks again', { error }))
   // Model calls to the built-in providers are made by the conversation's own process.
   const pools = callingInProcess(deps.pools, routing.inProcessVendors, handlers['provider.complete'])
   const conversations = config.worker.actors ? await startConversations(deps, { ...runtime, pools }) : undefined

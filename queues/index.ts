@@ -25,3 +25,5 @@ export { createKnowledgeIndexQueue, startKnowledgeIndexWorker, type KnowledgeInd
 export {
   createOutreachQueues, startOutreachWorkers, type CampaignSchedule, type OutreachQueueSet, type OutreachWorkerHandlers, type OutreachWorkerOptions,
 } from './outreach.ts'
+/** Provider queues of built-in providers left by earlier versions (see retired-provider-queues.ts). */
+export { retireProviderQueues } from './retired-provider-queues.ts'
