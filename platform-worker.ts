@@ -96,7 +96,8 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const served = config.worker.actors ? handlers : { 'provider.complete': handlers['provider.complete'] }
   const poolWorkers = startPoolWorkers(deps.bull, poolOptions, served, { deadLetter: deps.deadLetter, log })
   log.info('provider queues served', { providerQueues, actors: config.worker.actors })
-  await retireProviderQueues(deps.bull, config.redis.prefix, retiredProviderVendors(config), log)
+  // Housekeeping nothing waits for: the worker does not hold its start for it (its connection waits out a Redis outage).
+  void retireProviderQueues(deps.bull, config.redis.prefix, retiredProviderVendors(config), log)
     .catch((error: Error) => log.warn('could not look for provider queues of earlier versions; the next start looks again', { error }))
   // Model calls to the built-in providers are made by the conversation's own process.
   const pools = callingInProcess(deps.pools, routing.inProcessVendors, handlers['provider.complete'])
