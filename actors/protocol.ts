@@ -2,6 +2,7 @@
 // seams (Mailbox, PoolClient, actor hosting) that queues/ implements so that actors never import it.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { ErrorInfo } from '../lib/errors.ts'
+import type { ModelCallStep } from '../storage/index.ts'
 
 const Id = Type.String({ minLength: 1, maxLength: 200 })
 
@@ -248,6 +249,8 @@ export interface Mailbox {
 export interface CallOptions {
   /** Give up waiting after this long (the work itself may still finish). @defaultValue 60_000 */
   timeoutMs?: number
+  /** Where an in-process model's last answer of a turn goes to be recorded with the turn's reply (see `Delivery`). */
+  recordWithReply?: (record: ModelCallStep) => void
 }
 
 /** Request-response over a pool queue. Rejects with an `AppError` rebuilt from the pool's `ErrorInfo`. */
@@ -260,6 +263,11 @@ export interface PoolClient {
 export interface Delivery {
   /** 1 on first delivery; higher when the message was redelivered after a crash or a failed attempt. */
   attempt: number
+  /**
+   * Set for a model call made in the caller's process: an answer that asks for no tool takes no write of its own, it is
+   * handed here and recorded with the turn's reply (storage's ModelCallStep says why that is safe).
+   */
+  recordWithReply?: (record: ModelCallStep) => void
 }
 
 /** A pool's handler for each kind it serves: a missing one is a compile error. */

@@ -1,7 +1,7 @@
 // Turn checkpoints in one place: `step(name, fn)` runs fn once per turn, ever. Its result is recorded in turn_steps,
 // and a resumed or redelivered turn gets the recorded result instead of doing the work again (calling the model,
 // a tool, retrieval). The conversation actor and the provider actor both checkpoint through it.
-import type { TurnSteps } from '../storage/index.ts'
+import type { ModelCallStep, TurnSteps } from '../storage/index.ts'
 
 export interface TurnCheckpoints {
   readonly turnId: string
@@ -19,10 +19,15 @@ export interface TurnCheckpoints {
    * not wait for its WAL flush. The turn's reply, written durably later, makes it durable too (see storage's async-commit.ts).
    */
   checkpoint<R>(name: string, run: () => Promise<R>): Promise<R>
+  /** A model call (and its step, already `recorded` here) that the turn's reply is to record with it. */
+  holdForReply(record: ModelCallStep): void
+  /** The model calls held for the reply, handed over once: the list is empty afterwards. */
+  heldForReply(): ModelCallStep[]
 }
 
 /** `recorded`: the turn's steps as its first statement read them (turnSteps.begin), or an empty map. */
 export function turnCheckpoints(store: Pick<TurnSteps, 'record' | 'checkpoint'>, turnId: string, recorded: Map<string, unknown>): TurnCheckpoints {
+  const held: ModelCallStep[] = []
   async function step<T, R>(name: string, run: () => Promise<T>, save?: (value: T) => Promise<R>): Promise<R> {
     if (recorded.has(name)) return recorded.get(name) as R
     const value = await run()
@@ -35,5 +40,7 @@ export function turnCheckpoints(store: Pick<TurnSteps, 'record' | 'checkpoint'>,
     recorded: <R>(name: string) => recorded.get(name) as R | undefined,
     step,
     checkpoint: <R>(name: string, run: () => Promise<R>) => step(name, run, (value: R) => store.checkpoint(turnId, name, value)),
+    holdForReply: (record) => void held.push(record),
+    heldForReply: () => held.splice(0),
   }
 }

@@ -2,7 +2,7 @@
 // them no isolation, scaling or vendor rate limit, only a job, its events and a wake-up of another Worker for each model
 // step (ARCHITECTURE: pure functions run in process). The call keeps its job's retry rule, so it has one retry owner
 // either way: the same attempts and backoff, and no attempt that would start after the caller's deadline.
-import type { PoolClient, PoolHandlers, PoolKind, PoolRequest, PoolResults, ProviderComplete } from '../actors/protocol.ts'
+import type { CallOptions, PoolClient, PoolHandlers, PoolKind, PoolRequest, PoolResults, ProviderComplete } from '../actors/protocol.ts'
 import { toErrorInfo } from '../lib/errors.ts'
 import { attemptsByKind, backoffMs, beforeDeadline, fromErrorInfo } from './retry.ts'
 
@@ -12,16 +12,18 @@ export function callingInProcess(pools: PoolClient, vendors: ReadonlySet<string>
   const inProcess = (req: PoolRequest): req is ProviderComplete => req.kind === 'provider.complete' && vendors.has(req.payload.vendor)
   return {
     call<K extends PoolKind>(req: Extract<PoolRequest, { kind: K }>, options?: Parameters<PoolClient['call']>[1]): Promise<PoolResults[K]> {
-      return inProcess(req) ? (completeHere(req, handler) as Promise<PoolResults[K]>) : pools.call(req, options)
+      return inProcess(req) ? (completeHere(req, handler, options?.recordWithReply) as Promise<PoolResults[K]>) : pools.call(req, options)
     },
     enqueue: (req, options) => pools.enqueue(req, options),
   }
 }
 
-async function completeHere(req: ProviderComplete, handler: PoolHandlers['provider.complete']): Promise<PoolResults['provider.complete']> {
+async function completeHere(
+  req: ProviderComplete, handler: PoolHandlers['provider.complete'], recordWithReply: CallOptions['recordWithReply'],
+): Promise<PoolResults['provider.complete']> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handler(req, { attempt })
+      return await handler(req, { attempt, ...(recordWithReply ? { recordWithReply } : {}) })
     } catch (e) {
       const info = toErrorInfo(e)
       const wait = backoffMs(attempt, info.retryAfterMs)

@@ -56,7 +56,7 @@ export { migrate, isMigrated, listMigrations } from './postgres/migrate.ts'
 export { createRedisClient } from './redis/client.ts'
 export type { Conversation, ConversationStatus, Conversations, DoubleTexting, NewConversation } from './postgres/conversations.ts'
 export type { StoredMessage, NewMessage, Role, Messages, UnansweredMessage } from './postgres/messages.ts'
-export type { RecordedStep, TurnSteps } from './postgres/turn-steps.ts'
+export type { ModelCallStep, RecordedStep, TurnSteps } from './postgres/turn-steps.ts'
 export { transcriptTurn, type TurnContextRows } from './postgres/turn-context.ts'
 export { MERGED_STEP, PASSED_STEP } from './postgres/settled-steps.ts'
 /** One turn as stored, for the "why did it say that" view (issue 7). */

@@ -10,6 +10,7 @@ import type { Outcome } from '../supervisor/supervisor.ts'
 import { modelStepName, toolStepName } from '../turn-prompt.ts'
 import type { ConversationContext } from './state.ts'
 import { handoffRequest } from '../handoff-tool.ts'
+import type { ModelCallStep } from '../../storage/index.ts'
 import { screenContext, type CheckRecord } from './guardrails.ts'
 
 /** Model calls one turn may make before it is handed to a human. */
@@ -50,7 +51,8 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
     const step = modelStepName(i, revision !== undefined)
     const request = { step, agent: state.agent, agentRef: state.agentRef, context, route: state.route, vendors, ...(revise ? { revise } : {}) }
     // The provider actor records the step together with its provider call: kept here as it comes back.
-    const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request)), async (r: ModelResult) => r)
+    const recordWithReply = (record: ModelCallStep) => ctx.turn!.holdForReply(record)
+    const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request, { recordWithReply })), async (r: ModelResult) => r)
       .then((value) => ({ ok: true, value }) as const, (e: unknown) => ({ ok: false, error: toErrorInfo(e) }) as const)
     // An outage is no reason to hand the customer to a human: the host retries the turn once it is over.
     if (!outcome.ok && isOutage(outcome.error)) throw new RetryableError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs)

@@ -214,11 +214,15 @@ async function agentHandoffMessage({ state, deps }: ConversationContext): Promis
   return agent?.handoffMessage
 }
 
-/** Records the reply once: sent to the customer, or in assist mode a draft for a person to send or discard. */
+/**
+ * Records the reply once: sent to the customer, or in assist mode a draft for a person to send or discard. The model
+ * calls held for it are recorded in the same statement.
+ */
 async function recordOnce(ctx: ConversationContext, turnId: string, reply: RecordedReply, mode: AgentMode): Promise<RecordedStep<RecordedReply>> {
   const { conversationId } = ctx.state
-  if (mode !== 'assist') return ctx.deps.storage.turnSteps.recordReply(conversationId, turnId, REPLY_STEP, reply)
-  return { result: await ctx.deps.storage.turnSteps.recordDraft(conversationId, turnId, REPLY_STEP, { ...reply, draft: true }) }
+  const calls = ctx.turn?.heldForReply() ?? []
+  if (mode !== 'assist') return ctx.deps.storage.turnSteps.recordReply(conversationId, turnId, REPLY_STEP, reply, calls)
+  return { result: await ctx.deps.storage.turnSteps.recordDraft(conversationId, turnId, REPLY_STEP, { ...reply, draft: true }, calls) }
 }
 
 /** The customer's stream gets the reply; of a draft only its id, for the console, since the customer reads it too. */

@@ -2,7 +2,7 @@
 // references only: the prompt is rebuilt from Postgres (the context window's messages, the turn's recorded steps).
 // The gateway picks the vendor's model; the call and its step are recorded together (a turn step), and a
 // redelivered job returns the recorded result.
-import type { ChatTurn, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
+import type { ChatTurn, Delivery, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
 import { isLocalEscalation, type ProviderMessage } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
 import { TerminalError, toErrorInfo } from '../../lib/errors.ts'
@@ -44,7 +44,7 @@ export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
 
 /** The span is a child of the pool job's, which continues the turn's trace across the queue hop. */
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
-  return (req) => withSpan('chat', (span) => complete(req, deps, span), {
+  return (req, delivery) => withSpan('chat', (span) => complete(req, deps, span, delivery.recordWithReply), {
     kind: SpanKind.CLIENT,
     attributes: () => ({
       [ATTR.operation]: 'chat', [ATTR.conversationId]: req.conversationId, [ATTR.turnId]: req.payload.turnId, [ATTR.step]: req.payload.step,
@@ -52,7 +52,7 @@ export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['pr
   })
 }
 
-async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle): Promise<Result> {
+async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle, recordWithReply: Delivery['recordWithReply']): Promise<Result> {
   const { turnId, step, route, agent, context } = req.payload
   const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_VERDICT_STEP)
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
@@ -105,6 +105,11 @@ async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: Sp
     id: req.id, conversationId: req.conversationId, turnId, provider: res.provider, model: res.model,
     ...res.usage, costUsd: routed.costUsd, latencyMs: performance.now() - started, fallbackPath: path,
     policyVersion: routed.policyVersion ?? null, rule: routed.rule ?? null, degradedBy: degradedBy(req.payload.tried, routed.degradedBy),
+  }
+  // In the caller's process, an answer that asks for no tool is recorded with the turn's reply (see ModelCallStep).
+  if (recordWithReply && result.toolCalls.length === 0 && !result.escalate) {
+    recordWithReply({ call, step, result })
+    return result
   }
   return checkpoints.step(step, async () => result, (r) => deps.storage.turnSteps.recordModelCall(call, step, r))
 }

@@ -1,6 +1,6 @@
 // The supervisor routes a conversation's work to the pools and turns their final failures into data,
 // so the conversation actor can always answer the customer (honestly) instead of going silent.
-import type { PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
+import type { CallOptions, PoolClient, PoolResults, RouteInfo, ToolCallRef } from '../protocol.ts'
 import type { AgentRef } from '../agent-directory.ts'
 import { fallsBack, type VendorRoute } from '../../providers/index.ts'
 import { toErrorInfo, type ErrorInfo } from '../../lib/errors.ts'
@@ -36,7 +36,7 @@ export interface ToolVersions {
 }
 
 export interface Supervisor {
-  complete(turn: TurnRef, request: ModelStep): Promise<Outcome<PoolResults['provider.complete']>>
+  complete(turn: TurnRef, request: ModelStep, options?: Pick<CallOptions, 'recordWithReply'>): Promise<Outcome<PoolResults['provider.complete']>>
   /** A tool call; its id (turn + call id) is the idempotency key of any side effect. `versions`: what the turn runs under. */
   invokeTool(turn: TurnRef, call: ToolCallRef, versions?: ToolVersions): Promise<Outcome<PoolResults['tool.invoke']>>
   escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>
@@ -59,7 +59,7 @@ export function createSupervisor(pools: PoolClient, clock: Clock, options: { mod
      * Fallback across vendors is a new job on the next vendor's queue: each job retries only on its own vendor, and
      * only while its deadline (the caller's, in wall-clock time) allows; the first vendor's job keeps the step's id.
      */
-    async complete(turn, { step, agent, agentRef, revise, context, route, vendors }) {
+    async complete(turn, { step, agent, agentRef, revise, context, route, vendors }, options = {}) {
       const deadline = Date.now() + stepTimeoutMs
       const tried: string[] = []
       let outcome: Outcome<PoolResults['provider.complete']> | undefined
@@ -69,7 +69,7 @@ export function createSupervisor(pools: PoolClient, clock: Clock, options: { mod
           turnId: turn.turnId, step, agent, route, vendor, context, deadline,
           ...(tried.length > 0 ? { tried: [...tried] } : {}), ...(agentRef ? { agentRef } : {}), ...(revise ? { revise } : {}),
         }
-        outcome = await attempt(() => pools.call({ ...envelope(id, turn), kind: 'provider.complete', payload }, { timeoutMs: Math.max(1, deadline - Date.now()) }))
+        outcome = await attempt(() => pools.call({ ...envelope(id, turn), kind: 'provider.complete', payload }, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) }))
         if (outcome.ok || !fallsBack(outcome.error.code)) return outcome
         tried.push(...path)
       }

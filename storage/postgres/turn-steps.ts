@@ -53,6 +53,19 @@ export interface TurnBegin {
   conversationStored?: boolean
 }
 
+/**
+ * A model call and the turn step it completed, recorded together. An in-process model's answer that asks for no tool
+ * is written with the turn's reply (or draft), not in a statement of its own: until the reply, only work in the same
+ * process follows it (the output checks, a revision), so nothing durable depends on it, and a turn that dies first
+ * asks the model again, which costs nothing. An answer that asks for tools is recorded before they run: their
+ * idempotency keys name its step.
+ */
+export interface ModelCallStep {
+  call: ProviderCallRecord
+  step: string
+  result: unknown
+}
+
 /** A reply as recorded, and its stored message when this call stored it (not when an earlier delivery did). */
 export interface RecordedStep<T> {
   result: T
@@ -73,12 +86,24 @@ export function createTurnSteps(sql: Sql) {
     const [row] = await sql<{ result: T }[]>`select result from turn_steps where turn_id = ${turnId} and step = ${step}`
     return row?.result
   }
+  // Model calls with the steps they completed, as leading CTEs of a turn's write (none: no CTE); first writes win.
+  const modelCallCtes = (calls: readonly ModelCallStep[]) => calls.length === 0 ? sql`` : sql`
+    pc as (insert into provider_calls ${sql(calls.map(({ call }) => providerCallRow(call)))} on conflict (id) do nothing),
+    ps as (insert into turn_steps ${sql(calls.map(({ call, step, result }) => ({ turn_id: call.turnId, step, result: sql.json(result as never) })))}
+      on conflict (turn_id, step) do nothing),`
   // `durable`: wait for the commit's WAL flush; a checkpoint does not (see async-commit.ts).
   const insertStep = async <T>(turnId: string, step: string, result: T, durable: boolean): Promise<T> => {
     const [row] = await sql<{ result: T }[]>`insert into turn_steps (turn_id, step, result)
       select ${turnId}, ${step}, ${sql.json(result as never)} ${durable ? sql`` : sql`from ${asyncCommit(sql)}`}
       on conflict (turn_id, step) do nothing returning result`
     return row ? row.result : ((await get<T>(turnId, step)) as T)
+  }
+  async function recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {
+    const [row] = await sql<{ result: T }[]>`
+      with p as (insert into provider_calls ${sql(providerCallRow(call))} on conflict (id) do nothing)
+      insert into turn_steps (turn_id, step, result) select ${call.turnId}, ${step}, ${sql.json(result as never)} from ${asyncCommit(sql)}
+      on conflict (turn_id, step) do nothing returning result`
+    return row ? row.result : ((await get<T>(call.turnId, step)) as T)
   }
   async function begin(turn: TurnBegin): Promise<TurnStart> {
     type Row = {
@@ -180,10 +205,15 @@ export function createTurnSteps(sql: Sql) {
         select id, ${conversationId}::text as "conversationId", seq, 'customer' as role, text, null as "turnId",
           created_at as "createdAt" from later order by seq`
     },
-    /** Stores the assistant message and the step that produced it atomically; the first write wins. */
-    async recordReply<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<RecordedStep<T>> {
+    /**
+     * Stores the assistant message and the step that produced it atomically, with the model calls that waited for it;
+     * the first write wins.
+     */
+    async recordReply<T extends { id: string; text: string }>(
+      conversationId: string, turnId: string, step: string, reply: T, calls: readonly ModelCallStep[] = [],
+    ): Promise<RecordedStep<T>> {
       const [row] = await sql<{ result: T | null; seq: number | null; createdAt: Date | null }[]>`
-        with m as (insert into messages (id, conversation_id, role, text, turn_id)
+        with ${modelCallCtes(calls)} m as (insert into messages (id, conversation_id, role, text, turn_id)
           values (${reply.id}, ${conversationId}, 'assistant', ${reply.text}, ${turnId}) on conflict (id) do nothing
           returning seq, created_at),
         s as (insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
@@ -194,28 +224,29 @@ export function createTurnSteps(sql: Sql) {
       } : undefined
       return { result: row?.result ?? ((await get<T>(turnId, step)) as T), message }
     },
-    /** Assist mode: stores the reply as a draft for a person, with the step that produced it; the first write wins. */
-    async recordDraft<T extends { id: string; text: string }>(conversationId: string, turnId: string, step: string, reply: T): Promise<T> {
+    /** Assist mode: stores the reply as a draft for a person, with the step that produced it (and `calls`, as recordReply). */
+    async recordDraft<T extends { id: string; text: string }>(
+      conversationId: string, turnId: string, step: string, reply: T, calls: readonly ModelCallStep[] = [],
+    ): Promise<T> {
       const [row] = await sql<{ result: T }[]>`
-        with d as (insert into reply_drafts (id, conversation_id, turn_id, text)
+        with ${modelCallCtes(calls)} d as (insert into reply_drafts (id, conversation_id, turn_id, text)
           values (${reply.id}, ${conversationId}, ${turnId}, ${reply.text}) on conflict (id) do nothing)
         insert into turn_steps (turn_id, step, result) values (${turnId}, ${step}, ${sql.json(reply as never)})
         on conflict (turn_id, step) do nothing returning result`
       return row ? row.result : ((await get<T>(turnId, step)) as T)
     },
     /** Stores a model call and the step it completed atomically, as a checkpoint (async-commit.ts); the first write wins. */
-    async recordModelCall<T>(call: ProviderCallRecord, step: string, result: T): Promise<T> {
-      const [row] = await sql<{ result: T }[]>`
-        with p as (insert into provider_calls (id, conversation_id, turn_id, provider, model, input_tokens, output_tokens,
-            cached_tokens, cost_usd, latency_ms, fallback_path, routing_policy_version, routing_rule, degraded_by)
-          values (${call.id}, ${call.conversationId}, ${call.turnId}, ${call.provider}, ${call.model}, ${call.inputTokens},
-            ${call.outputTokens}, ${call.cachedTokens}, ${call.costUsd}, ${Math.round(call.latencyMs)}, ${call.fallbackPath},
-            ${call.policyVersion}, ${call.rule}, ${call.degradedBy})
-          on conflict (id) do nothing)
-        insert into turn_steps (turn_id, step, result) select ${call.turnId}, ${step}, ${sql.json(result as never)} from ${asyncCommit(sql)}
-        on conflict (turn_id, step) do nothing returning result`
-      return row ? row.result : ((await get<T>(call.turnId, step)) as T)
-    },
+    recordModelCall,
+  }
+}
+
+/** A model call as its `provider_calls` row. */
+function providerCallRow(call: ProviderCallRecord) {
+  return {
+    id: call.id, conversation_id: call.conversationId, turn_id: call.turnId, provider: call.provider, model: call.model,
+    input_tokens: call.inputTokens, output_tokens: call.outputTokens, cached_tokens: call.cachedTokens, cost_usd: call.costUsd,
+    latency_ms: Math.round(call.latencyMs), fallback_path: call.fallbackPath, routing_policy_version: call.policyVersion,
+    routing_rule: call.rule, degraded_by: call.degradedBy,
   }
 }
 export type TurnSteps = ReturnType<typeof createTurnSteps>
