@@ -24,6 +24,9 @@ export const INPUT_GUARD_STEP = 'guardrail.input'
 export const BLOCKED_REPLY =
   "For your security, please don't share payment card numbers in this chat. I can help you without them."
 
+/** How long a turn may run before the customer's stream shows the agent typing (`agent.typing`). */
+export const TYPING_DELAY_MS = 250
+
 /** What the customer hears when the platform cannot answer: the truth, and that a human will follow up. */
 export const HANDOFF_REPLY =
   "I'm sorry, I can't complete this right now. I've passed our conversation to a member of the support team, who will follow up here."
@@ -60,8 +63,6 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const written: Array<StoredMessage | string> = [message ?? msg.id]
   let replyRow: StoredMessage | undefined
   if (!reply) {
-    // A draft is not on its way to the customer yet: a person decides whether it goes.
-    if (mode !== 'assist') announceTyping(msg, ctx)
     const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
     const input = mergedInput(msg, merged)
     const screened = checkInput(input, ctx)
@@ -72,14 +73,14 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
     written.push(...merged)
     const inputs = { verdict, failure, signals: { ...screened.signals, intentConfidence: intent.intentConfidence }, checks: screened.checks, mode }
     const traceId = span.traceId()
-    reply = await ctx.step(REPLY_STEP, async () => {
+    reply = await typingMeanwhile(msg, ctx, mode, () => ctx.step(REPLY_STEP, async () => {
       const produced = await produceReply(input, ctx, inputs)
       return traceId ? { ...produced, traceId } : produced
     }, async (produced) => {
       const recorded = await recordOnce(ctx, msg.id, produced, mode)
       replyRow = recorded.message
       return recorded.result
-    })
+    }))
     reply.transcript?.forEach((t, i) => remember(state, `${msg.id}.t${i}`, t, deps))
     if (!reply.draft) remember(state, reply.id, { role: 'assistant', text: reply.text }, deps)
     outcome = failure ? 'failed' : verdict.verdict === 'block' ? 'blocked' : reply.escalated ? 'escalated' : 'replied'
@@ -113,6 +114,20 @@ function classifyIntent(text: string): { intent: string; intentConfidence: numbe
 }
 
 const ASKS_FOR_PERSON = new Set(['contact_human_agent', 'contact_customer_service'])
+
+/**
+ * Runs `work` (the reply); if it takes longer than TYPING_DELAY_MS, the customer's stream shows the agent typing. A
+ * reply ready sooner needs no indicator: it would flash just before the reply, for a write to the stream. A draft
+ * (assist mode) is not on its way to the customer: a person decides whether it goes.
+ */
+async function typingMeanwhile<T>(msg: TurnReceived, ctx: ConversationContext, mode: AgentMode, work: () => Promise<T>): Promise<T> {
+  const typing = mode === 'assist' ? undefined : setTimeout(announceTyping, TYPING_DELAY_MS, msg, ctx)
+  try {
+    return await work()
+  } finally {
+    clearTimeout(typing)
+  }
+}
 
 /** Typing indicator for chat widgets; best effort, and never delays the turn. */
 function announceTyping(msg: TurnReceived, { state, deps }: ConversationContext): void {

@@ -5,7 +5,8 @@ import { defineScript } from '../../lib/redis-script.ts'
 
 /**
  * What a conversation's stream carries. `reply.completed` is a reply from the AI agent or, with `author:
- * 'human_agent'`, from a person; `message.received` shows a human in charge each customer message;
+ * 'human_agent'`, from a person; `agent.typing` says a turn has run a quarter second without its reply (a quicker
+ * reply comes without it); `message.received` shows a human in charge each customer message;
  * `draft.created` tells a console (by id only) that an assist-mode agent drafted a reply; `sla.breached` says a
  * handoff's first-response or resolution target passed (queue and due time only).
  */

@@ -1,6 +1,6 @@
-// The conversation actor with a scripted model: typing before the reply, double texting (queue or merge),
-// a new conversation that starts with the customer's recent messages from another channel, and mail that
-// reaches a conversation after its customer was erased.
+// The conversation actor with a scripted model: typing before a slow reply (none before a quick one), double
+// texting (queue or merge), a new conversation that starts with the customer's recent messages from another channel,
+// and mail that reaches a conversation after its customer was erased.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { ModelGateway, ProviderMessage, RouteContext } from '../../providers/index.ts'
 import { startPlatform, type Platform } from '../../platform.ts'
@@ -10,6 +10,7 @@ import { testConfig } from '../support/platform.ts'
 import { keysHolding } from '../support/redis-search.ts'
 import { turn } from '../support/traffic.ts'
 import { waitFor } from '../support/wait.ts'
+import { TYPING_DELAY_MS } from '../../actors/conversation/turn.ts'
 
 let db: TestDatabase
 let redis: TestRedis
@@ -19,12 +20,12 @@ const seen = new Map<string, ProviderMessage[][]>()
 /** The routing context of the last call, per conversation. */
 const contexts = new Map<string, RouteContext>()
 
-// A slow model that answers with the last customer line, so messages can arrive while a turn runs.
-// It streams word by word, like a vendor model would.
+// A slow model that answers with the last customer line, so messages can arrive while a turn runs ("quick" is
+// answered at once). It streams word by word, like a vendor model would.
 async function answer(req: { messages: ProviderMessage[] }, conversationId: string) {
   seen.set(conversationId, [...(seen.get(conversationId) ?? []), req.messages])
-  await Bun.sleep(300)
   const last = req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? ''
+  if (last !== 'quick') await Bun.sleep(300)
   const response = {
     provider: 'script', model: 'script', text: `re: ${last}`, toolCalls: [], stopReason: 'end' as const,
     usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
@@ -93,6 +94,18 @@ describe('conversation actor', () => {
     await post('typing-2', 'typing-2-a', 'whole')
     await waitFor(async () => (await events('typing-2')).some((e) => e.type === 'reply.completed'), 5000, 'reply')
     expect((await events('typing-2')).map((e) => e.type)).toEqual(['agent.typing', 'reply.completed'])
+  })
+
+  test('a reply ready within the typing delay comes without the typing indicator', async () => {
+    const sent = Date.now()
+    await post('typing-3', 'typing-3-a', 'quick')
+    await waitFor(async () => (await events('typing-3')).some((e) => e.type === 'reply.completed'), 5000, 'reply')
+    // An indicator is published before the reply it precedes, so the stream already holds any there is.
+    const seen = await events('typing-3')
+    const completed = seen.find((e) => e.type === 'reply.completed')!
+    // A loaded machine can make even this turn outlast the delay: only then may the indicator show.
+    if (seen.some((e) => e.type === 'agent.typing')) expect(completed.at - sent).toBeGreaterThanOrEqual(TYPING_DELAY_MS)
+    else expect(seen.map((e) => e.type)).toEqual(['reply.delta', 'reply.completed'])
   })
 
   test('double texting, queue policy: every message is answered, in order', async () => {
