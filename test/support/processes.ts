@@ -1,8 +1,17 @@
-// Real Switchboard processes for tests that kill, restart or count them.
+// Real Switchboard processes for tests that kill, restart or count them, and for the benchmarks: each runs with the
+// environment the image gives it (the Dockerfile's ENV lines), as a deployed process does.
 import type { Subprocess } from 'bun'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const MAIN = join(import.meta.dir, '..', '..', 'main.ts')
+const ROOT = join(import.meta.dir, '..', '..')
+const MAIN = join(ROOT, 'main.ts')
+
+/** The Dockerfile's `ENV NAME=value` lines. */
+export function imageEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+  return Object.fromEntries([...dockerfile.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
+}
 
 export interface SwitchboardProcess {
   proc: Subprocess<'ignore', 'pipe', 'pipe'>
@@ -14,7 +23,7 @@ export interface SwitchboardProcess {
 
 export function spawnSwitchboard(role: 'api' | 'worker' | 'all', env: Record<string, string>): SwitchboardProcess {
   const proc = Bun.spawn([process.execPath, MAIN, '--role', role], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...imageEnv(), LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
