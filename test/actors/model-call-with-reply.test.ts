@@ -2,7 +2,8 @@
 // one write fewer per turn. An answer that asks for a tool is still recorded on its own before the tool runs, and a
 // vendor's call on its queue is recorded by its provider worker. Either way the call and its step are stored once.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { scriptedGateway, startObserved, type ObservedPlatform } from '../observability/harness.ts'
+import { scriptedGateway, startObserved, TENANT, type ObservedPlatform } from '../observability/harness.ts'
+import { waitFor } from '../support/wait.ts'
 
 let h: ObservedPlatform
 
@@ -53,4 +54,17 @@ test('a turn answered at once records its one model call with the reply, and a s
   }
   const [row] = await h.db.sql<{ calls: number }[]>`select count(*)::int as calls from provider_calls where conversation_id = ${conversationId}`
   expect(row!.calls).toBe(2)
+})
+
+test('in assist mode the answer is stored with the draft, in the draft\'s statement', async () => {
+  const demo = await h.platform.storage.resources.resolve({ tenantId: TENANT, kind: 'Agent', name: 'demo' })
+  await h.platform.storage.resources.apply({ tenantId: TENANT, kind: 'Agent', name: 'assist-bot', spec: { ...demo!.spec, mode: 'assist' }, by: 'test' })
+  const { body } = await h.call('POST', '/v1/conversations', { agent: 'assist-bot' })
+  const turnId = await h.post(body.id, 'hello')
+  await waitFor(async () => (await h.db.sql`select 1 from reply_drafts where turn_id = ${turnId}`).length > 0, 15_000, 'the draft')
+  const [row] = await h.db.sql<{ draft: string; call: string; step: string }[]>`select
+    (select xmin::text from reply_drafts where turn_id = ${turnId}) as draft,
+    (select xmin::text from provider_calls where id = ${`${turnId}.model.1`}) as call,
+    (select xmin::text from turn_steps where turn_id = ${turnId} and step = 'model.1') as step`
+  expect([row!.call, row!.step]).toEqual([row!.draft, row!.draft])
 })
