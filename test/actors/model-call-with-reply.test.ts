@@ -1,4 +1,4 @@
-// A built-in model's answer that asks for no tool is recorded with the turn's reply, in the reply's own statement:
+// A built-in model's answer that asks for no tool is recorded with the turn's reply (or draft), in the same statement:
 // one write fewer per turn. An answer that asks for a tool is still recorded on its own before the tool runs, and a
 // vendor's call on its queue is recorded by its provider worker. Either way the call and its step are stored once.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
