@@ -249,7 +249,7 @@ export interface Mailbox {
 export interface CallOptions {
   /** Give up waiting after this long (the work itself may still finish). @defaultValue 60_000 */
   timeoutMs?: number
-  /** Where an in-process model's last answer of a turn goes to be recorded with the turn's reply (see `Delivery`). */
+  /** Where a model call made in this process hands an answer that asks for no tool, for the turn's reply to record (see `Delivery`). */
   recordWithReply?: (record: ModelCallStep) => void
 }
 

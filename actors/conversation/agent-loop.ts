@@ -50,7 +50,8 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
   for (let i = 1; i <= MAX_MODEL_STEPS; i++) {
     const step = modelStepName(i, revision !== undefined)
     const request = { step, agent: state.agent, agentRef: state.agentRef, context, route: state.route, vendors, ...(revise ? { revise } : {}) }
-    // The provider actor records the step together with its provider call: kept here as it comes back.
+    // The provider actor records the step together with its provider call (in this process, an answer that asks for no
+    // tool is held for the reply's statement instead): kept here as it comes back.
     const recordWithReply = (record: ModelCallStep) => ctx.turn!.holdForReply(record)
     const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request, { recordWithReply })), async (r: ModelResult) => r)
       .then((value) => ({ ok: true, value }) as const, (e: unknown) => ({ ok: false, error: toErrorInfo(e) }) as const)
