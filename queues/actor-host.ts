@@ -86,7 +86,7 @@ export function createActorHost(options: ActorHostOptions, deps: ActorHostDeps):
   const slots = createSlots(options.maxActive)
   const headroomAt = options.maxActive - Math.max(1, Math.floor(options.maxActive * 0.05))
   const jobs = createMailboxJobs(connection, {
-    prefix: options.prefix, token: `${options.ownerId}:${crypto.randomUUID()}`, cacheSize: options.maxActive * 2, telemetry: options.telemetry,
+    prefix: options.prefix, token: `${options.ownerId}:${crypto.randomUUID()}`, telemetry: options.telemetry,
   })
   const batch = options.activationConcurrency ?? 64
   let activating = 0

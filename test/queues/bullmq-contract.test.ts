@@ -29,7 +29,7 @@ test('bullmq is pinned to the exact version installed', () => {
 test('mail sits in the keys the takeover and the scrubber use, and is taken, taken over and completed in order', async () => {
   const connection = createRedis(redis.url, 'contract')
   const mailbox = createMailbox(connection, redis.prefix, createLeases(connection, redis.prefix, 'contract', 1000))
-  const jobs = createMailboxJobs(connection, { prefix: redis.prefix, token: 'owner-a', cacheSize: 10 })
+  const jobs = createMailboxJobs(connection, { prefix: redis.prefix, token: 'owner-a' })
   const base = `${redis.prefix}:${names.mailbox(conversation)}:`
   try {
     for (const id of ['c-1', 'c-2']) await mailbox.send(turn(conversation, id, id))
