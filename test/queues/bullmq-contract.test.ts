@@ -1,7 +1,8 @@
 // The runtime touches BullMQ's private key layout in three places: the ordered takeover (takeover.ts, run by the
 // lease claim), the lease release's look at waiting mail (lease.ts) and the job scrubber (job-scrubber.ts), and takes
-// mail with BullMQ's own scripts outside a Worker (mailbox-jobs.ts). bullmq is pinned to an exact version; this
-// contract fails if an upgrade moves the keys or changes what those scripts do.
+// mail with BullMQ's own scripts outside a Worker, through handles that are BullMQ `MinimalQueue`s rather than Queues
+// (mailbox-jobs.ts, mailbox-handles.ts). bullmq is pinned to an exact version; this contract fails if an upgrade
+// moves the keys or changes what those scripts do, and tsc fails if a MinimalQueue must carry something new.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
