@@ -16,6 +16,8 @@
 // latency phase, when every message meets a passive actor): their difference is what activation costs. Each phase also
 // prints the CPU per turn of the worker, Postgres, Redis and this script, how busy the machine was and the share other
 // processes took: on a shared machine the latency bars measure the machine's load as much as the runtime.
+// It also prints how far apart the slowest 1% of cold turns were accepted: a few hundred ms means one stall made the
+// p99 (on this machine, a full collection of the worker's heap), several seconds means the tail is spread.
 import { Queue, Worker } from 'bullmq'
 import Redis from 'ioredis'
 import { spawnSwitchboard } from '../test/support/processes.ts'
@@ -133,15 +135,17 @@ async function main(): Promise<void> {
   // The worker, Postgres, Redis and this script: what a turn costs the machine, cold and warm.
   const own = { worker: worker.proc.pid, postgres: 'postgres', redis: 'redis-server', script: process.pid }
   let before = cpuSnapshot(own)
-  const latencies = await measureLatency(env, sender, next, latencyRate, 'lat', sampleRss)
+  const latency = await measureLatency(env, sender, next, latencyRate, 'lat', sampleRss)
+  const latencies = latency.sorted
   const coldShare = machineShare(before, cpuSnapshot(own), latencies.length)
-  progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms`)
+  progress(`latency at ${round(latencyRate)} turns/s: p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms; ` +
+    `the slowest 1% were accepted within ${latency.slowestWithinMs} ms`)
   progress(`  ${describeShare(coldShare)}`)
   // Warm: the conversations the latency phase visited last are still active.
   const warmIds = Array.from({ length: Math.min(WARM_CONVERSATIONS, ids.length) }, (_, k) => ids[(((cursor - 1 - k) % ids.length) + ids.length) % ids.length]!)
   let w = 0
   before = cpuSnapshot(own)
-  const warmTurns = await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', sampleRss)
+  const warmTurns = (await measureLatency(env, sender, () => warmIds[w++ % warmIds.length]!, latencyRate, 'warm', sampleRss)).sorted
   const warmShare = machineShare(before, cpuSnapshot(own), warmTurns.length)
   const warm = warmShare.perTurn.worker!
   const coldCpu = cold ? coldShare.perTurn.worker! : undefined
@@ -161,7 +165,8 @@ async function main(): Promise<void> {
     first_turns_per_s: firstTurnsPerSecond === undefined ? null : round(firstTurnsPerSecond), raw_first_jobs_per_s: round(rawFirstRate),
     first_ratio: firstTurnsPerSecond === undefined ? null : round(firstTurnsPerSecond / rawFirstRate, 3),
     peak_turns_per_s: round(peakRate), peak_path: cold ? 'cold' : 'warm', latency_rate: round(latencyRate),
-    added_p50_ms: round(percentile(latencies, 50)), added_p99_ms: round(percentile(latencies, 99)), worker_rss_mb: round(peakRss, 1),
+    added_p50_ms: round(percentile(latencies, 50)), added_p99_ms: round(percentile(latencies, 99)), slowest_1pct_within_ms: latency.slowestWithinMs,
+    worker_rss_mb: round(peakRss, 1),
     warm_p50_ms: round(percentile(warmTurns, 50)), warm_p99_ms: round(percentile(warmTurns, 99)),
     machine_busy_pct: Math.round(coldShare.busyPct), others_cpu_pct: Math.round(coldShare.othersPct),
     cpu_ms_per_turn: { cold: roundAll(coldShare.perTurn), warm: roundAll(warmShare.perTurn) },
@@ -206,10 +211,17 @@ async function seedHistories(env: BenchEnv, ids: string[]): Promise<void> {
     from unnest(${ids}::text[]) id`
 }
 
-/** Open loop at `rate` turns/s to the conversations `next` names: accepted (send resolved) → reply stored. */
+interface Latencies {
+  /** Accepted (send resolved) → reply stored, ms, ascending. */
+  sorted: number[]
+  /** How far apart the slowest 1% of turns were accepted, ms: short when one stall made the p99, long when it is spread. */
+  slowestWithinMs: number
+}
+
+/** Open loop at `rate` turns/s to the conversations `next` names. */
 async function measureLatency(
   env: BenchEnv, sender: ReturnType<typeof createSender>, next: () => string, rate: number, tag: string, onTick: () => void,
-): Promise<number[]> {
+): Promise<Latencies> {
   const count = Math.max(50, Math.floor(rate * LATENCY_SECONDS))
   const since = await lastSeq(env)
   const accepted = new Map<string, number>()
@@ -228,7 +240,9 @@ async function measureLatency(
   await waitForReplies(env, since, count, onTick)
   const rows = await env.sql<{ turnId: string; at: Date }[]>`select turn_id as "turnId", created_at as at from messages
     where seq > ${since} and role = 'assistant'`
-  return rows.map((r) => r.at.getTime() - accepted.get(r.turnId)!).sort((a, b) => a - b)
+  const turns = rows.map((r) => ({ at: accepted.get(r.turnId)!, ms: r.at.getTime() - accepted.get(r.turnId)! })).sort((a, b) => a.ms - b.ms)
+  const slowest = turns.slice(turns.length - Math.max(1, Math.floor(turns.length / 100))).map((t) => t.at)
+  return { sorted: turns.map((t) => t.ms), slowestWithinMs: Math.max(...slowest) - Math.min(...slowest) }
 }
 
 await main()
