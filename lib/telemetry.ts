@@ -1,13 +1,12 @@
 // Tracing setup, the only importer of the OTel SDK: an OTLP (or console) exporter when the OTEL_* variables
 // ask for one, nothing at all otherwise, and an in-memory exporter for tests. Never throws into callers.
 import { context, propagation, trace, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources'
-import {
-  AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler,
-  SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler, type SamplingResult, type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node'
+import type { NodeTracerProvider, ReadableSpan, Sampler, SamplingResult, SpanProcessor } from '@opentelemetry/sdk-trace-node'
 import { setSpansEnabled } from './spans.ts'
+
+// The SDK is loaded only by a process that traces: one that does not keeps none of it in its heap.
+const sdk = () => require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node')
+const resources = () => require('@opentelemetry/resources') as typeof import('@opentelemetry/resources')
 
 export type FinishedSpan = ReadableSpan
 
@@ -34,11 +33,11 @@ const BULLMQ_HOUSEKEEPING = new Set([
 ])
 
 class HopsOnlySampler implements Sampler {
-  private readonly inner = new ParentBasedSampler({ root: new AlwaysOnSampler() })
+  private readonly inner = new (sdk().ParentBasedSampler)({ root: new (sdk().AlwaysOnSampler)() })
 
   shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const space = name.indexOf(' ')
-    if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: SamplingDecision.NOT_RECORD }
+    if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: sdk().SamplingDecision.NOT_RECORD }
     return this.inner.shouldSample(ctx, traceId, name, kind, attributes, links)
   }
 
@@ -48,11 +47,12 @@ class HopsOnlySampler implements Sampler {
 }
 
 function install(processor: SpanProcessor, options: Pick<TracingOptions, 'serviceName' | 'serviceInstanceId'>): NodeTracerProvider {
+  const { detectResources, envDetector, resourceFromAttributes } = resources()
   const base = resourceFromAttributes({
     'service.name': options.serviceName,
     ...(options.serviceInstanceId ? { 'service.instance.id': options.serviceInstanceId } : {}),
   })
-  const provider = new NodeTracerProvider({
+  const provider = new (sdk().NodeTracerProvider)({
     resource: base.merge(detectResources({ detectors: [envDetector] })),
     sampler: new HopsOnlySampler(),
     spanProcessors: [processor],
@@ -79,8 +79,9 @@ const OFF: Tracing = { enabled: false, shutdown: async () => {} }
 export function startTracing(options: TracingOptions): Tracing {
   if (options.exporter === 'none') return OFF
   try {
-    const exporter = options.exporter === 'otlp' ? new OTLPTraceExporter() : new ConsoleSpanExporter()
-    const provider = install(new BatchSpanProcessor(exporter), options)
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')
+    const exporter = options.exporter === 'otlp' ? new OTLPTraceExporter() : new (sdk().ConsoleSpanExporter)()
+    const provider = install(new (sdk().BatchSpanProcessor)(exporter), options)
     return {
       enabled: true,
       async shutdown() {
@@ -103,8 +104,8 @@ export interface TestTracing {
 
 /** Tests: every span goes synchronously to memory. Call `uninstall()` in afterAll. */
 export function installTestTracing(): TestTracing {
-  const exporter = new InMemorySpanExporter()
-  const provider = install(new SimpleSpanProcessor(exporter), { serviceName: 'switchboard-test' })
+  const exporter = new (sdk().InMemorySpanExporter)()
+  const provider = install(new (sdk().SimpleSpanProcessor)(exporter), { serviceName: 'switchboard-test' })
   return {
     spans: () => exporter.getFinishedSpans(),
     reset: () => exporter.reset(),

@@ -3,10 +3,7 @@
 
 import { Value } from '@sinclair/typebox/value'
 import { assertNever, TerminalError } from '../lib/errors.ts'
-import { createAnthropicProvider } from './anthropic/anthropic-provider.ts'
-import { createBedrockProvider } from './bedrock/bedrock-provider.ts'
-import { createGeminiProvider } from './gemini/gemini-provider.ts'
-import { createOpenAIProvider } from './openai/openai-provider.ts'
+import { createAnthropicProvider, createBedrockProvider, createGeminiProvider, createOpenAIProvider } from './vendors.ts'
 import type { Provider } from './provider.ts'
 import { SPEC_BY_VENDOR, type ProviderSpec, type Vendor } from './provider-spec.ts'
 

@@ -19,7 +19,7 @@ export type {
  * @example
  * const p = createOpenAIProvider({ apiKey, baseUrl: 'http://127.0.0.1:4010/v1' })
  */
-export { createOpenAIProvider } from './openai/openai-provider.ts'
+export { createOpenAIProvider } from './vendors.ts'
 export type { OpenAIProviderOptions } from './openai/openai-provider.ts'
 
 /**
@@ -30,7 +30,7 @@ export type { OpenAIProviderOptions } from './openai/openai-provider.ts'
  * const q = createAnthropicProvider({ flavor: 'bedrock', region: 'us-east-1' })
  * const r = createAnthropicProvider({ flavor: 'vertex', region: 'us-east5', projectId: 'acme-support' })
  */
-export { createAnthropicProvider } from './anthropic/anthropic-provider.ts'
+export { createAnthropicProvider } from './vendors.ts'
 export type { AnthropicProviderOptions } from './anthropic/anthropic-provider.ts'
 
 /**
@@ -41,7 +41,7 @@ export type { AnthropicProviderOptions } from './anthropic/anthropic-provider.ts
  * const p = createGeminiProvider({ apiKey: config.gemini.apiKey })
  * const q = createGeminiProvider({ flavor: 'vertex', project: 'acme-support', location: 'europe-west4' })
  */
-export { createGeminiProvider } from './gemini/gemini-provider.ts'
+export { createGeminiProvider } from './vendors.ts'
 export type { GeminiProviderOptions } from './gemini/gemini-provider.ts'
 
 /**
@@ -50,7 +50,7 @@ export type { GeminiProviderOptions } from './gemini/gemini-provider.ts'
  * @example
  * const p = createBedrockProvider({ region: 'us-east-1' })
  */
-export { createBedrockProvider } from './bedrock/bedrock-provider.ts'
+export { createBedrockProvider } from './vendors.ts'
 export type { BedrockProviderOptions } from './bedrock/bedrock-provider.ts'
 
 /**

@@ -1,8 +1,7 @@
 // A BlobStore over the S3 API (AWS S3, GCS interoperability, MinIO, Ceph): the only importer of the S3 client.
 // The endpoint, region, path style and credentials all come from config, so any S3-compatible service works.
-import {
-  CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
-} from '@aws-sdk/client-s3'
+// The client is loaded when a store is made, not when storage/ is imported: most processes never make one, and its
+// SDK would stay in their heaps for good (lib/on-first-call.ts says why that matters).
 import { RetryableError } from '../../lib/errors.ts'
 import { assertBlobKey, type BlobStore } from './blob-store.ts'
 
@@ -29,6 +28,9 @@ export interface S3BlobStore extends BlobStore {
 }
 
 export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
+  const {
+    CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')
   const { bucket } = options
   const client = new S3Client({
     region: options.region, endpoint: options.endpoint, forcePathStyle: options.forcePathStyle ?? false, credentials: options.credentials,

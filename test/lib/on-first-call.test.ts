@@ -1,0 +1,46 @@
+// A process loads a vendor's SDK, the S3 client or the tracing SDK only when it is set up to use them: every module
+// loaded stays in the heap that each full collection walks. Checked in a fresh process, by the CommonJS modules Bun
+// has loaded (each of these SDKs is loaded as CommonJS).
+import { expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { onFirstCall } from '../../lib/on-first-call.ts'
+
+const ROOT = join(import.meta.dir, '..', '..')
+const SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node']
+
+/** Runs `script` in a new Bun process at the project root and returns which of SDKS it had loaded. */
+async function sdksLoadedBy(script: string): Promise<string[]> {
+  const probe = `${script}
+    const loaded = Object.keys(require.cache)
+    console.log(JSON.stringify(${JSON.stringify(SDKS)}.filter((sdk) => loaded.some((path) => path.includes('/node_modules/' + sdk + '/')))))`
+  const proc = Bun.spawn([process.execPath, '-e', probe], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  if (code !== 0) throw new Error(err)
+  return JSON.parse(out.trim().split('\n').at(-1)!)
+}
+
+// What main.ts imports (importing main.ts itself would start the platform).
+const ENTRY = ['./lib/config.ts', './lib/log.ts', './platform.ts', './platform-resources.ts', './platform-arena-cli.ts', './platform-arena.ts', './platform-routing.ts',
+  './api/index.ts', './queues/index.ts', './storage/index.ts', './providers/index.ts', './lib/telemetry.ts']
+
+test('the platform, its storage, providers and tracing load no vendor, S3 or tracing SDK until one is used', async () => {
+  const imports = ENTRY.map((m) => `await import('${m}')`).join('\n')
+  expect(await sdksLoadedBy(imports)).toEqual([])
+  // The probe sees an SDK once something uses it: an OpenAI provider, an S3 store, test tracing.
+  expect(await sdksLoadedBy(`${imports}
+    const { createProvider } = await import('./providers/index.ts')
+    createProvider({ vendor: 'openai', apiKey: 'sk-test' })
+    const { createS3BlobStore } = await import('./storage/index.ts')
+    createS3BlobStore({ bucket: 'b', region: 'us-east-1' })
+    const { installTestTracing } = await import('./lib/telemetry.ts')
+    await installTestTracing().uninstall()`)).toEqual(['openai', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node'])
+}, 20_000)
+
+test('onFirstCall loads once, on the first call, and passes arguments and results through', () => {
+  let loads = 0
+  const add = onFirstCall(() => (loads++, (a: number, b: number) => a + b))
+  expect(loads).toBe(0)
+  expect(add(2, 3)).toBe(5)
+  expect(add(4, 5)).toBe(9)
+  expect(loads).toBe(1)
+})
