@@ -1,10 +1,10 @@
 // MCP servers as tool sources, over stdio or streamable HTTP, through the official SDK client: the
 // server's tools become registry entries whose calls go back through the same connection.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+// The SDK is required by the first connection, each transport by its first use: a process with no MCP server set up
+// keeps none of it in its heap (lib/on-first-call.ts).
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js'
+import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { RetryableError, TerminalError } from '../lib/errors.ts'
 import type { ToolSource } from './registry.ts'
 import type { McpTool, ToolType } from './types.ts'
@@ -28,6 +28,7 @@ export interface McpServerOptions {
 
 /** Connects, lists the server's tools (all pages) and returns them as a source the registry closes. */
 export async function connectMcpServer(options: McpServerOptions): Promise<ToolSource> {
+  const { Client } = require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js')
   const client = new Client({ name: 'switchboard', version: '0.1.0' })
   await client.connect(createTransport(options.transport))
   const listed: Tool[] = []
@@ -41,7 +42,12 @@ export async function connectMcpServer(options: McpServerOptions): Promise<ToolS
 }
 
 function createTransport(t: McpTransportOptions): Transport {
-  if (t.kind === 'stdio') return new StdioClientTransport({ command: t.command, args: t.args ?? [], env: t.env, cwd: t.cwd, stderr: 'ignore' })
+  if (t.kind === 'stdio') {
+    const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js') as typeof import('@modelcontextprotocol/sdk/client/stdio.js')
+    return new StdioClientTransport({ command: t.command, args: t.args ?? [], env: t.env, cwd: t.cwd, stderr: 'ignore' })
+  }
+  const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js') as
+    typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')
   return new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers: t.headers ?? {} } })
 }
 
@@ -80,6 +86,7 @@ function textOf(content: unknown): string {
 }
 
 function translate(e: unknown, server: string): Error {
+  const { ErrorCode, McpError } = require('@modelcontextprotocol/sdk/types.js') as typeof import('@modelcontextprotocol/sdk/types.js')
   if (e instanceof McpError) {
     if (e.code === ErrorCode.RequestTimeout) return new RetryableError('tool.timeout', `${server}: ${e.message}`, undefined, { cause: e })
     if (e.code === ErrorCode.ConnectionClosed) return new RetryableError('tool.failed', `${server}: ${e.message}`, undefined, { cause: e })

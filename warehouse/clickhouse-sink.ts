@@ -1,7 +1,7 @@
 // The ClickHouse sink over HTTP (@clickhouse/client): creates the tables and inserts batches as JSONEachRow.
 // A failure is sorted at this edge: ClickHouse refusing the data is `export.rejected` (terminal: the exporter
 // isolates the bad rows), anything else (connection refused, timeouts, overload) is `export.unavailable`.
-import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
+import type { ClickHouseClient } from '@clickhouse/client'
 import { RetryableError, TerminalError } from '../lib/errors.ts'
 import type { ExportRow, ExportStream } from '../storage/index.ts'
 import { createTableSql, TABLES } from './tables.ts'
@@ -22,8 +22,11 @@ export interface ClickHouseSinkOptions {
 const TRANSIENT = new Set(['159', '164', '202', '203', '209', '210', '241', '252', '425'])
 
 /** The server's error code: the client parses today's format; 18.16 answers `Code: 27, e.displayText() = …`. */
+// The client is required when a sink is made: a process that exports nowhere keeps none of it (lib/on-first-call.ts).
+const clickhouse = () => require('@clickhouse/client') as typeof import('@clickhouse/client')
+
 function serverCode(e: unknown): string | undefined {
-  if (e instanceof ClickHouseError) return e.code
+  if (e instanceof clickhouse().ClickHouseError) return e.code
   return e instanceof Error ? /^Code: (\d+)[,.]/.exec(e.message)?.[1] : undefined
 }
 
@@ -36,6 +39,7 @@ function classify(e: unknown): Error {
 
 export function createClickHouseSink(options: ClickHouseSinkOptions): WarehouseSink & { client: ClickHouseClient } {
   const database = options.database ?? 'switchboard'
+  const { ClickHouseLogLevel, createClient } = clickhouse()
   const client = createClient({
     url: options.url, username: options.username ?? 'default', password: options.password ?? '',
     request_timeout: options.requestTimeoutMs ?? 30_000, compression: { request: false, response: false },

@@ -1,18 +1,28 @@
-// A process loads a vendor's SDK, the S3 client or the tracing SDK only when it is set up to use them: every module
-// loaded stays in the heap that each full collection walks. Checked in a fresh process, by the CommonJS modules Bun
-// has loaded (each of these SDKs is loaded as CommonJS).
+// A process loads a vendor's SDK, the S3 client, the tracing SDK, the MCP SDK or the ClickHouse client only when it
+// is set up to use them: every module loaded stays in the heap that each full collection walks. Checked in a fresh
+// process, by the packages its imports and requires asked for.
 import { expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { onFirstCall } from '../../lib/on-first-call.ts'
 
 const ROOT = join(import.meta.dir, '..', '..')
-const SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node']
+const SDKS = [
+  'openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node',
+  '@modelcontextprotocol/sdk', '@clickhouse/client',
+]
 
-/** Runs `script` in a new Bun process at the project root and returns which of SDKS it had loaded. */
+/** Runs `script` in a new Bun process at the project root and returns which of SDKS it loaded. */
 async function sdksLoadedBy(script: string): Promise<string[]> {
-  const probe = `${script}
-    const loaded = Object.keys(require.cache)
-    console.log(JSON.stringify(${JSON.stringify(SDKS)}.filter((sdk) => loaded.some((path) => path.includes('/node_modules/' + sdk + '/')))))`
+  // Imports pass the resolver, where the plugin notes the SDKs and lets each resolve as usual; required modules are
+  // in require.cache.
+  const probe = `const sdks = ${JSON.stringify(SDKS)}
+    const asked = new Set()
+    Bun.plugin({ name: 'probe', setup(build) {
+      build.onResolve({ filter: /^[@a-z]/ }, (args) => { const sdk = sdks.find((s) => args.path === s || args.path.startsWith(s + '/')); if (sdk) asked.add(sdk) })
+    } })
+    ${script}
+    const required = Object.keys(require.cache)
+    console.log(JSON.stringify(sdks.filter((s) => asked.has(s) || required.some((path) => path.includes('/node_modules/' + s + '/')))))`
   const proc = Bun.spawn([process.execPath, '-e', probe], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(err)
@@ -23,7 +33,7 @@ async function sdksLoadedBy(script: string): Promise<string[]> {
 const ENTRY = ['./lib/config.ts', './lib/log.ts', './platform.ts', './platform-resources.ts', './platform-arena-cli.ts', './platform-arena.ts', './platform-routing.ts',
   './api/index.ts', './queues/index.ts', './storage/index.ts', './providers/index.ts', './lib/telemetry.ts']
 
-test('the platform, its storage, providers and tracing load no vendor, S3 or tracing SDK until one is used', async () => {
+test('the platform loads none of these SDKs until something it is set up with uses one', async () => {
   const imports = ENTRY.map((m) => `await import('${m}')`).join('\n')
   expect(await sdksLoadedBy(imports)).toEqual([])
   // The probe sees an SDK once something uses it: an OpenAI provider, an S3 store, test tracing.
