@@ -34,10 +34,11 @@ const BULLMQ_HOUSEKEEPING = new Set([
 
 class HopsOnlySampler implements Sampler {
   private readonly inner = new (sdk().ParentBasedSampler)({ root: new (sdk().AlwaysOnSampler)() })
+  private readonly notRecorded: SamplingResult = { decision: sdk().SamplingDecision.NOT_RECORD }
 
   shouldSample(ctx: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const space = name.indexOf(' ')
-    if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return { decision: sdk().SamplingDecision.NOT_RECORD }
+    if (space > 0 && BULLMQ_HOUSEKEEPING.has(name.slice(0, space))) return this.notRecorded
     return this.inner.shouldSample(ctx, traceId, name, kind, attributes, links)
   }
 
