@@ -1,7 +1,8 @@
 // The judged row of each conversation (conversation_outcomes): the sweep that keeps it current and the KPI read that
-// sums it. A row is judged again only when its conversation's facts changed (kpi_dirty, marked by triggers) or when
-// the clock reaches its recheck time; each conversation is judged by one sweep at a time (a transaction advisory
-// lock), and a mark that moved while it was judged stays for the next sweep. The background sweep may wait for marks
+// sums it. A row is judged again only when its conversation's facts changed or when the clock reaches its recheck
+// time. Triggers log each change (kpi_changes, migration 292) and each sweep first folds that log into one mark per
+// conversation (kpi_dirty); each conversation is judged by one sweep at a time (a transaction advisory lock), and a
+// mark that moved while it was judged stays for the next sweep. The background sweep may wait for marks
 // to settle (a busy conversation is judged once it quiets down); a read judges all of its tenant's. Judging itself is
 // the caller's (kpis/).
 import type { ConversationFacts } from '../../lib/conversation-facts.ts'
@@ -77,7 +78,30 @@ function aggregateOf(r: SumRow): KpiAggregate {
   }
 }
 
+// Log rows per fold statement: a statement's delete locks its rows until it commits.
+const FOLD_ROWS = 10_000
+
 export function createKpiOutcomes(sql: Sql) {
+  /**
+   * Moves the logged changes this statement can see into their conversations' marks (a new `mark`, `marked_at` the
+   * latest change's) and deletes them; a change still uncommitted is left for the next fold. A concurrent fold waits
+   * for the rows the other locked, then skips them, so when it returns every change committed before it began is a
+   * mark. A deleted conversation's changes are dropped.
+   */
+  async function fold(): Promise<void> {
+    for (;;) {
+      const [row] = await sql<{ n: number }[]>`
+        with moved as (delete from kpi_changes where ctid = any(array(select ctid from kpi_changes limit ${FOLD_ROWS} for update))
+          returning conversation_id, at),
+        latest as (select m.conversation_id, max(m.at) as at from moved m
+          where exists (select 1 from conversations c where c.id = m.conversation_id) group by m.conversation_id),
+        marked as (insert into kpi_dirty (conversation_id, mark, marked_at) select conversation_id, nextval('kpi_dirty_mark_seq'), at from latest
+          on conflict (conversation_id) do update set mark = excluded.mark, marked_at = greatest(kpi_dirty.marked_at, excluded.marked_at))
+        select count(*)::int as n from moved`
+      if (row!.n < FOLD_ROWS) return
+    }
+  }
+
   /** One transaction: claims, judges and writes up to `limit` conversations; returns how many it claimed and judged. */
   async function sweepBatch(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, tenantId: string | null, settleMs: number, limit: number): Promise<{ claimed: number; judged: number }> {
     return sql.begin(async (tx) => {
@@ -129,6 +153,7 @@ export function createKpiOutcomes(sql: Sql) {
       let judged = 0
       for (;;) {
         const started = performance.now()
+        await fold()
         const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.settleMs ?? 0, o.batchSize ?? 500)
         if (batch.claimed === 0) return judged
         judged += batch.judged
@@ -161,9 +186,10 @@ export function createKpiOutcomes(sql: Sql) {
       }
     },
 
-    /** How many conversations wait for a sweep: dirty, or due at `now`. */
+    /** How many conversations wait for a sweep: changed (marked, or logged and not yet folded), or due at `now`. */
     async backlog(now: Date): Promise<number> {
-      const [row] = await sql<{ n: number }[]>`select (select count(*) from kpi_dirty)
+      const [row] = await sql<{ n: number }[]>`select (select count(*) from (select conversation_id from kpi_dirty union
+          select k.conversation_id from kpi_changes k where exists (select 1 from conversations c where c.id = k.conversation_id)) s)
         + (select count(*) from conversation_outcomes where recheck_at <= ${now}) as n`
       return Number(row!.n)
     },

@@ -155,7 +155,11 @@ describe('a paced sweep', () => {
 
 describe('a settle delay', () => {
   const settled = { settleMs: 60_000 }
-  const age = (ids: string[]) => db.sql`update kpi_dirty set marked_at = now() - interval '2 minutes' where conversation_id = any(${ids})`
+  // Ages the conversations' logged changes and marks alike: a fold keeps a mark's latest change time.
+  const age = (ids: string[]) => db.sql.begin((tx) => [
+    tx`update kpi_changes set at = now() - interval '2 minutes' where conversation_id = any(${ids})`,
+    tx`update kpi_dirty set marked_at = now() - interval '2 minutes' where conversation_id = any(${ids})`,
+  ])
 
   test("the sweep leaves a mark younger than the delay, and a move starts its wait again; a tenant's read judges it", async () => {
     await outcomes.sweep(new Date(NOW), judgeAt(NOW))
@@ -178,17 +182,43 @@ describe('a settle delay', () => {
     expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), settled)).toBe(2)
   })
 
-  test("a move rewrites the mark in its page: a busy conversation's marks add no index entries", async () => {
+  test("a busy conversation's changes are logged, not marked one by one: a fold makes them one mark", async () => {
     await insertOpen('th', 1)
-    const counts = await db.sql.begin(async (tx) => {
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'th' })).toBe(1)
+    // The transaction's own counters, read before and after: they may start with earlier transactions' counts.
+    const writes = await db.sql.begin(async (tx) => {
+      const count = async () => (await tx<{ logged: number; marked: number }[]>`select pg_stat_get_xact_tuples_inserted('kpi_changes'::regclass)::int as logged,
+        (pg_stat_get_xact_tuples_inserted('kpi_dirty'::regclass) + pg_stat_get_xact_tuples_updated('kpi_dirty'::regclass))::int as marked`)[0]!
+      const before = await count()
       for (let i = 0; i < 3; i++) await tx`insert into messages (id, conversation_id, role, text) values (${`th1.m${i}`}, 'th1', 'customer', 'again')`
-      return tx<{ updated: number; inPage: number }[]>`select pg_stat_get_xact_tuples_updated('kpi_dirty'::regclass)::int as updated,
-        pg_stat_get_xact_tuples_hot_updated('kpi_dirty'::regclass)::int as "inPage"`
+      const after = await count()
+      return { logged: after.logged - before.logged, marked: after.marked - before.marked }
     })
-    // Each message moves the mark at least once (other triggers of a message move it too): every move in its page.
-    expect(counts[0]!.updated).toBeGreaterThanOrEqual(3)
-    expect(counts[0]!.inPage).toBe(counts[0]!.updated)
+    expect(writes).toEqual({ logged: 3, marked: 0 })
+    expect(await outcomes.backlog(new Date(NOW))).toBe(1)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'th' })).toBe(1)
+    expect(await outcomes.backlog(new Date(NOW))).toBe(0)
     await db.sql`delete from conversations where tenant_id = 'th'`
+  })
+
+  test('a change that commits after a sweep has begun is judged by the next one', async () => {
+    await insertOpen('tl', 1)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tl' })).toBe(1)
+    // The reply's transaction takes its place in the log (and its message its sequence number) before the sweep runs,
+    // and commits after it.
+    const late = await db.sql.reserve()
+    try {
+      await late`begin`
+      await late`insert into messages (id, conversation_id, role, text) values ('tl1.reply', 'tl1', 'assistant', 'here it is')`
+      expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tl' })).toBe(0)
+      await late`commit`
+    } finally {
+      late.release()
+    }
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tl' })).toBe(1)
+    const [row] = await db.sql<{ n: number }[]>`select ai_replies as n from conversation_outcomes where conversation_id = 'tl1'`
+    expect(row!.n).toBe(1)
+    await db.sql`delete from conversations where tenant_id = 'tl'`
   })
 
   test('a mark that moves while its conversation is judged stays, and the next sweep judges the change', async () => {
@@ -213,8 +243,7 @@ describe('a settle delay', () => {
 
   test('four sweepers judge each of 300 settled marks once and leave the young ones', async () => {
     await insertOpen('tw', 350)
-    await db.sql`update kpi_dirty set marked_at = now() - interval '2 minutes'
-      where conversation_id like 'tw%' and substring(conversation_id from 3)::int <= 300`
+    await age(Array.from({ length: 300 }, (_, i) => `tw${i + 1}`))
     const counts = await Promise.all([0, 1, 2, 3].map(() => outcomes.sweep(new Date(NOW), judgeAt(NOW), { ...settled, batchSize: 25 })))
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300)
     expect(await judgedOf('tw')).toBe(300)
