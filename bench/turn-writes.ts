@@ -1,6 +1,7 @@
 // bench:turn-writes: what a turn's two writes cost Postgres (its first statement, which stores the customer's message
-// and the turn's facts, and the reply's), through storage's own turnSteps at 8 connections, and the share of it that
-// marks the conversation for the KPI sweep: the same writes with the marking triggers disabled, in the same run.
+// and the turn's facts, and the reply's), through storage's own turnSteps at 8 connections, and the share of the
+// triggers that are not the turn's own work: the same writes with the KPI marking triggers disabled, and with the
+// ticket-reply trigger disabled, rounds alternated in one run.
 // Usage: bun bench/turn-writes.ts [turns]; the last stdout line is the JSON result.
 import { createTurnSteps } from '../storage/postgres/turn-steps.ts'
 import { createBenchEnv, percentile, progress, round } from './support.ts'
@@ -8,9 +9,11 @@ import { createBenchEnv, percentile, progress, round } from './support.ts'
 const TURNS = Number(process.argv[2] ?? 1500)
 const CONVERSATIONS = 500
 const CONNECTIONS = 8
-const ROUNDS = 12
-// The triggers that mark a conversation when a turn writes (migration 265): its message, its facts, its reply.
+const ROUNDS = 10
+// The triggers that log a conversation's change for the KPI sweep when a turn writes (migrations 265, 292): its
+// message, its facts, its reply. And the one that queues a reply for a ticket (202, 293).
 const MARKING = [['messages', 'messages_kpi_insert'], ['turn_facts', 'turn_facts_kpi']] as const
+const TICKET = [['messages', 'messages_ticket_reply']] as const
 
 const env = await createBenchEnv('turnwrites')
 const turnSteps = createTurnSteps(env.sql)
@@ -34,26 +37,33 @@ async function run(label: string): Promise<number> {
   return ((performance.now() - started) * 1000) / TURNS
 }
 
-const setMarking = (on: boolean) => Promise.all(MARKING.map(([table, trigger]) =>
+const setTriggers = (triggers: readonly (readonly [string, string])[], on: boolean) => Promise.all(triggers.map(([table, trigger]) =>
   env.sql.unsafe(`alter table ${table} ${on ? 'enable' : 'disable'} trigger ${trigger}`)))
 
 progress(`warm-up: ${TURNS} turns over ${CONVERSATIONS} conversations…`)
 await run('warm')
-// Alternated, so a change in the machine's load falls on both sides.
-const marked: number[] = []
+// Alternated, so a change in the machine's load falls on all three.
+const all: number[] = []
 const unmarked: number[] = []
+const unticketed: number[] = []
 for (let r = 0; r < ROUNDS; r++) {
-  await setMarking(true)
-  marked.push(await run(`m${r}`))
-  await setMarking(false)
-  unmarked.push(await run(`u${r}`))
-  progress(`  round ${r + 1}/${ROUNDS}: ${round(marked.at(-1)!, 0)} µs per turn with the marks, ${round(unmarked.at(-1)!, 0)} without`)
+  all.push(await run(`a${r}`))
+  await setTriggers(MARKING, false)
+  unmarked.push(await run(`m${r}`))
+  await setTriggers(MARKING, true)
+  await setTriggers(TICKET, false)
+  unticketed.push(await run(`t${r}`))
+  await setTriggers(TICKET, true)
+  progress(`  round ${r + 1}/${ROUNDS}: ${round(all.at(-1)!, 0)} µs per turn; without the marks ${round(unmarked.at(-1)!, 0)}, ` +
+    `without the ticket trigger ${round(unticketed.at(-1)!, 0)}`)
 }
 await env.cleanup()
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50)
 // Each round's own difference: the machine's load changes between rounds more than within one.
 console.log(JSON.stringify({
   bench: 'turn-writes', turns: TURNS, rounds: ROUNDS, connections: CONNECTIONS,
-  us_per_turn: round(median(marked), 0), us_per_turn_without_marks: round(median(unmarked), 0),
-  marks_us_per_turn: round(median(marked.map((m, r) => m - unmarked[r]!)), 0),
+  us_per_turn: round(median(all), 0), us_per_turn_without_marks: round(median(unmarked), 0),
+  us_per_turn_without_ticket_trigger: round(median(unticketed), 0),
+  marks_us_per_turn: round(median(all.map((a, r) => a - unmarked[r]!)), 0),
+  ticket_trigger_us_per_turn: round(median(all.map((a, r) => a - unticketed[r]!)), 0),
 }))

@@ -19,6 +19,7 @@ export interface TicketIngested {
 const CLOSING_STATUSES = new Set(['solved', 'closed'])
 const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40)
 
+// The prefix is what the ticket-reply trigger recognises a ticket's conversation by (migration 293).
 export const ticketConversationId = (tenantId: string, source: TicketSource, ticketId: string) =>
   `tkt_${hashId(tenantId, source, ticketId)}`
 
