@@ -5,7 +5,8 @@
 // something to judge: it works in small batches and rests between them, so it takes at most `share` of the time and
 // never holds the loop for long. It judges a change only once its conversation has been still for `settleMs`, so a
 // conversation in the middle of a dialogue is judged once after it, not after every turn. A KPI read judges its
-// tenant's backlog itself, settled or not, so a sweep that lags or waits costs no figure.
+// tenant's backlog itself, settled or not, so a sweep that lags or waits costs no figure. Between sweeps it folds the
+// log of changes into marks every couple of seconds (storage's kpi-outcomes.ts), so a read has little left to fold.
 import { judgeOutcomeRow, type KpiSettings } from '../kpis/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
@@ -27,6 +28,11 @@ export interface KpiSweepDeps {
   share?: number
   /** How long a mark must be still before the sweep judges it (KPI_SETTLE_MS). @defaultValue 0 */
   settleMs?: number
+  /**
+   * How often the log of changes is folded into marks between sweeps. A KPI read folds what is left first, so it folds
+   * this much of every tenant's traffic at most, not a whole interval's. @defaultValue 2000
+   */
+  foldMs?: number
 }
 
 /** One sweep at the clock's now; returns how many conversations it judged. */
@@ -58,12 +64,19 @@ export function startKpiSweepTimer(deps: KpiSweepDeps): { close(): Promise<void>
       .catch((error) => deps.log.warn('KPI sweep failed', { error: String(error) }))
       .finally(() => { running = undefined })
   }, deps.intervalMs) : undefined
+  let folding: Promise<void> | undefined
+  const folder = deps.intervalMs > 0 ? setInterval(() => {
+    folding ??= deps.storage.kpiOutcomes.fold()
+      .catch((error) => deps.log.warn('KPI change log fold failed', { error: String(error) }))
+      .finally(() => { folding = undefined })
+  }, deps.foldMs ?? 2000) : undefined
   return {
     async close() {
       closed = true
       clearInterval(timer)
+      clearInterval(folder)
       wake()
-      await running
+      await Promise.all([running, folding])
     },
   }
 }

@@ -145,6 +145,8 @@ export function createKpiOutcomes(sql: Sql) {
   }
 
   return {
+    fold,
+
     /**
      * Judges every conversation that is dirty or due at `now` (of one tenant, or all), in batches, skipping those
      * another sweep holds; returns how many it judged. `judge` is kpis/' `judgeOutcomeRow` with the settings.

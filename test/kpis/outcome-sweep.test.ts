@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/log.ts'
 import { createKpiOutcomes, type KpiOutcomes } from '../../storage/index.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
 import { insertConversation } from '../support/kpi-fixtures.ts'
+import { waitFor } from '../support/wait.ts'
 
 const NOW = Date.parse('2026-06-10T12:00:00Z')
 const H = 3_600_000
@@ -150,6 +151,23 @@ describe('a paced sweep', () => {
     const judged = await judgedOf('tr')
     expect(judged).toBeGreaterThan(0)
     expect(judged).toBeLessThan(250)
+  })
+
+  test("the worker's timer folds the log of changes into marks between its sweeps", async () => {
+    await insertOpen('tf', 1)
+    const logged = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from kpi_changes where conversation_id = 'tf1'`)[0]!.n
+    const marked = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from kpi_dirty where conversation_id = 'tf1'`)[0]!.n
+    expect(await logged()).toBe(2)
+    // A sweep a minute away: only the fold runs while the test waits.
+    const timer = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock: { now: () => NOW }, log: createLogger(), settings: DEFAULT_KPI_SETTINGS, intervalMs: 60_000, foldMs: 20 })
+    try {
+      await waitFor(async () => (await logged()) === 0, 5000, 'the log folded')
+    } finally {
+      await timer.close()
+    }
+    expect(await marked()).toBe(1)
+    expect(await judgedOf('tf')).toBe(0)
+    expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tf' })).toBe(1)
   })
 })
 
