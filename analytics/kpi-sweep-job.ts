@@ -5,8 +5,9 @@
 // something to judge: it works in small batches and rests between them, so it takes at most `share` of the time and
 // never holds the loop for long. It judges a change only once its conversation has been still for `settleMs`, so a
 // conversation in the middle of a dialogue is judged once after it, not after every turn. A KPI read judges its
-// tenant's backlog itself, settled or not, so a sweep that lags or waits costs no figure. Between sweeps it folds the
-// log of changes into marks every couple of seconds (storage's kpi-outcomes.ts), so a read has little left to fold.
+// tenant's backlog itself, settled or not, so a sweep that lags or waits costs no figure. Between sweeps, and with the
+// sweep off, it folds the log of changes into marks every couple of seconds (storage's kpi-outcomes.ts), so the log
+// stays short and a read has little left to fold.
 import { judgeOutcomeRow, type KpiSettings } from '../kpis/index.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/log.ts'
@@ -29,8 +30,9 @@ export interface KpiSweepDeps {
   /** How long a mark must be still before the sweep judges it (KPI_SETTLE_MS). @defaultValue 0 */
   settleMs?: number
   /**
-   * How often the log of changes is folded into marks between sweeps. A KPI read folds what is left first, so it folds
-   * this much of every tenant's traffic at most, not a whole interval's. @defaultValue 2000
+   * How often the log of changes is folded into marks, between sweeps and with the sweep off too: the log then holds
+   * this much of every tenant's traffic at most (a KPI read folds it first), and the marks one row per conversation.
+   * 0 turns it off. @defaultValue 2000
    */
   foldMs?: number
 }
@@ -65,11 +67,12 @@ export function startKpiSweepTimer(deps: KpiSweepDeps): { close(): Promise<void>
       .finally(() => { running = undefined })
   }, deps.intervalMs) : undefined
   let folding: Promise<void> | undefined
-  const folder = deps.intervalMs > 0 ? setInterval(() => {
+  const foldMs = deps.foldMs ?? 2000
+  const folder = foldMs > 0 ? setInterval(() => {
     folding ??= deps.storage.kpiOutcomes.fold()
       .catch((error) => deps.log.warn('KPI change log fold failed', { error: String(error) }))
       .finally(() => { folding = undefined })
-  }, deps.foldMs ?? 2000) : undefined
+  }, foldMs) : undefined
   return {
     async close() {
       closed = true

@@ -153,13 +153,12 @@ describe('a paced sweep', () => {
     expect(judged).toBeLessThan(250)
   })
 
-  test("the worker's timer folds the log of changes into marks between its sweeps", async () => {
+  test("the worker's timer folds the log of changes into marks, with its sweep off too", async () => {
     await insertOpen('tf', 1)
     const logged = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from kpi_changes where conversation_id = 'tf1'`)[0]!.n
     const marked = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from kpi_dirty where conversation_id = 'tf1'`)[0]!.n
     expect(await logged()).toBe(2)
-    // A sweep a minute away: only the fold runs while the test waits.
-    const timer = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock: { now: () => NOW }, log: createLogger(), settings: DEFAULT_KPI_SETTINGS, intervalMs: 60_000, foldMs: 20 })
+    const timer = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock: { now: () => NOW }, log: createLogger(), settings: DEFAULT_KPI_SETTINGS, intervalMs: 0, foldMs: 20 })
     try {
       await waitFor(async () => (await logged()) === 0, 5000, 'the log folded')
     } finally {
