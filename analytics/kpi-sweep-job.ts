@@ -67,10 +67,16 @@ export function startKpiSweepTimer(deps: KpiSweepDeps): { close(): Promise<void>
       .finally(() => { running = undefined })
   }, deps.intervalMs) : undefined
   let folding: Promise<void> | undefined
+  // Said once until a fold succeeds again: through a database outage it would fail every couple of seconds.
+  let foldFailing = false
   const foldMs = deps.foldMs ?? 2000
   const folder = foldMs > 0 ? setInterval(() => {
     folding ??= deps.storage.kpiOutcomes.fold()
-      .catch((error) => deps.log.warn('KPI change log fold failed', { error: String(error) }))
+      .then(() => { foldFailing = false })
+      .catch((error) => {
+        if (!foldFailing) deps.log.warn('KPI change log fold failed', { error: String(error) })
+        foldFailing = true
+      })
       .finally(() => { folding = undefined })
   }, foldMs) : undefined
   return {
