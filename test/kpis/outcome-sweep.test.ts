@@ -168,6 +168,28 @@ describe('a paced sweep', () => {
     expect(await judgedOf('tf')).toBe(0)
     expect(await outcomes.sweep(new Date(NOW), judgeAt(NOW), { tenantId: 'tf' })).toBe(1)
   })
+
+  test('a fold that keeps failing is logged once, and again after one has succeeded', async () => {
+    const warned: string[] = []
+    const log = { ...createLogger(), warn: (message: string) => void warned.push(message) }
+    const away = (gone: boolean) => db.sql.unsafe(gone ? 'alter table kpi_changes rename to kpi_changes_away' : 'alter table kpi_changes_away rename to kpi_changes')
+    const timer = startKpiSweepTimer({ storage: { kpiOutcomes: outcomes }, clock: { now: () => NOW }, log, settings: DEFAULT_KPI_SETTINGS, intervalMs: 0, foldMs: 10 })
+    try {
+      await away(true)
+      await waitFor(async () => warned.length > 0, 5000, 'the first failure logged')
+      // Ten more attempts or so, all failing, none logged.
+      await Bun.sleep(100)
+      expect(warned).toEqual(['KPI change log fold failed'])
+      await away(false)
+      await insertOpen('tg', 1)
+      await waitFor(async () => (await db.sql`select 1 from kpi_changes where conversation_id = 'tg1'`).length === 0, 5000, 'a fold that succeeds')
+      await away(true)
+      await waitFor(async () => warned.length === 2, 5000, 'the second failure logged')
+    } finally {
+      await timer.close()
+      await db.sql`alter table if exists kpi_changes_away rename to kpi_changes`
+    }
+  })
 })
 
 describe('a settle delay', () => {
