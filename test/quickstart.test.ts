@@ -1,8 +1,9 @@
 // The quick start as a new user runs it: `npm start` (the API and a worker in one process, the demo agent on its
-// offline model). Its demo key works from the moment the API answers ready, and the README's conversation gets the
-// agent's answers: who are you, then the order.
+// offline model), with the environment the image gives a deployed process. Its demo key works from the moment the API
+// answers ready, and the README's conversation gets the agent's answers: who are you, then the order.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { spawnSwitchboard, type SwitchboardProcess } from './support/processes.ts'
+import { imageEnv, spawnSwitchboard, type SwitchboardProcess } from './support/processes.ts'
+import pkg from '../package.json'
 import { testEnv } from './support/platform.ts'
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts'
 import { createTestRedis, type TestRedis } from './support/redis.ts'
@@ -42,6 +43,12 @@ const call = (method: string, path: string, body?: unknown) => fetch(`${base}${p
 })
 
 let conversationId: string
+
+test("npm start sets what the image's ENV lines set, so the quick start runs as a deployed process does", () => {
+  const env = Object.entries(imageEnv())
+  expect(env.length).toBeGreaterThan(0)
+  for (const [name, value] of env) expect(pkg.scripts.start).toContain(`${name}=${value} `)
+})
 
 test('the demo key is accepted by the first request after the API first answers ready', async () => {
   // As a script would: knock on /readyz until it answers, then send the first keyed request at once.
