@@ -2,7 +2,9 @@
 // customer's words, get a reply through the supervisor, record it once, publish it once.
 import type { ActorInstance, Handlers, MailOutcome, Message, MessageKind } from '../protocol.ts'
 import type { ErrorInfo } from '../../lib/errors.ts'
-import { conversationContext, DEFAULT_HISTORY_LIMIT, remember, type ConversationContext, type ConversationDeps, type ConversationState } from './state.ts'
+import {
+  conversationContext, DEFAULT_HISTORY_LIMIT, historyOf, remember, type ConversationContext, type ConversationDeps, type ConversationState,
+} from './state.ts'
 import { rereadContext } from './handoff.ts'
 import { runTurn } from './turn.ts'
 import { handleApproval } from './approval.ts'
@@ -60,8 +62,7 @@ export async function activateConversation(conversationId: string, deps: Convers
     route: { tenantId: conversation?.tenantId ?? 'default', channel: conversation?.channel ?? 'chat', ...(customerId ? { customerId } : {}) },
     stored: conversation !== undefined,
     doubleTexting: conversation?.doubleTexting ?? 'queue',
-    history: context.map((m) => ({ role: m.role, text: m.text })),
-    historyIds: context.map((m) => m.id),
+    ...(await historyOf(context, deps)),
   }
   const ctx = conversationContext(state, deps)
   return {

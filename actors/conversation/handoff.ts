@@ -4,7 +4,7 @@
 // mail, so the agent reads the conversation again and knows what was actually said.
 import type { MailOutcome, TurnReceived } from '../protocol.ts'
 import { PASSED_STEP, type StoredMessage } from '../../storage/index.ts'
-import { DEFAULT_HISTORY_LIMIT, remember, type ConversationContext } from './state.ts'
+import { DEFAULT_HISTORY_LIMIT, historyOf, remember, type ConversationContext } from './state.ts'
 
 /** The customer's message, stored already, goes to the human in charge; the model is not asked. */
 export async function passToHuman(msg: TurnReceived, stored: StoredMessage | undefined, ctx: ConversationContext): Promise<MailOutcome> {
@@ -26,6 +26,5 @@ export async function passToHuman(msg: TurnReceived, stored: StoredMessage | und
 export async function rereadContext({ state, deps }: ConversationContext): Promise<void> {
   await deps.storage.sessions.evict([state.conversationId])
   const { messages } = await deps.storage.sessions.load(state.conversationId, { limit: deps.historyLimit ?? DEFAULT_HISTORY_LIMIT })
-  state.history = messages.map((m) => ({ role: m.role, text: m.text }))
-  state.historyIds = messages.map((m) => m.id)
+  Object.assign(state, await historyOf(messages, deps))
 }

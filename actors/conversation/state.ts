@@ -79,6 +79,31 @@ export function beginSteps(ctx: ConversationContext, turnId: string, recorded: M
   return ctx.turn
 }
 
+/**
+ * The history a window of stored messages stands for: each reply preceded by the tool calls and results its turn went
+ * through, as a live turn remembers them (turn.ts), cut to the history limit. Without them a reactivated actor's model
+ * would see its own words about data it could no longer see, and the grounding check would not see that data either.
+ */
+export async function historyOf(
+  messages: ReadonlyArray<{ id: string; role: ChatTurn['role']; text: string; turnId: string | null }>, deps: ConversationDeps,
+): Promise<Pick<ConversationState, 'history' | 'historyIds'>> {
+  const turns = messages.filter((m) => m.role === 'assistant' && m.turnId !== null).map((m) => m.turnId!)
+  const transcripts = await deps.storage.turnSteps.transcripts(turns)
+  const state: Pick<ConversationState, 'history' | 'historyIds'> = { history: [], historyIds: [] }
+  const add = (id: string, turn: ChatTurn) => (state.history.push(turn), state.historyIds.push(id))
+  for (const m of messages) {
+    const transcript = m.role === 'assistant' && m.turnId !== null ? transcripts.get(m.turnId) : undefined
+    transcript?.forEach((t, i) => add(`${m.turnId}.t${i}`, t as ChatTurn))
+    add(m.id, { role: m.role, text: m.text })
+  }
+  const excess = state.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
+  if (excess > 0) {
+    state.history.splice(0, excess)
+    state.historyIds.splice(0, excess)
+  }
+  return state
+}
+
 export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
   if (state.historyIds.includes(id)) return
   state.history.push(turn)

@@ -182,6 +182,13 @@ export function createTurnSteps(sql: Sql) {
         throw e
       }
     },
+    /** The tool calls and results each of `turnIds` went through before its reply (its `reply` step's transcript). */
+    async transcripts(turnIds: readonly string[]): Promise<Map<string, unknown[]>> {
+      if (turnIds.length === 0) return new Map()
+      const rows = await sql<{ turnId: string; transcript: unknown[] }[]>`select turn_id as "turnId", result->'transcript' as transcript
+        from turn_steps where turn_id = any(${turnIds as string[]}) and step = 'reply' and jsonb_typeof(result->'transcript') = 'array'`
+      return new Map(rows.map((r) => [r.turnId, r.transcript]))
+    },
     /** Records the step once, durably; returns the result that is recorded (the first one wins). */
     record: <T>(turnId: string, step: string, result: T): Promise<T> => insertStep(turnId, step, result, true),
     /** `record` for a step whose loss in a crash only costs doing it again: it commits asynchronously (async-commit.ts). */
