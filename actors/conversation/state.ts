@@ -86,31 +86,34 @@ export function beginSteps(ctx: ConversationContext, turnId: string, recorded: M
  */
 export async function historyOf(
   messages: ReadonlyArray<{ id: string; role: ChatTurn['role']; text: string; turnId: string | null }>, deps: ConversationDeps,
-): Promise<Pick<ConversationState, 'history' | 'historyIds'>> {
+): Promise<Window> {
   const turns = messages.filter((m) => m.role === 'assistant' && m.turnId !== null).map((m) => m.turnId!)
   const transcripts = await deps.storage.turnSteps.transcripts(turns)
-  const state: Pick<ConversationState, 'history' | 'historyIds'> = { history: [], historyIds: [] }
-  const add = (id: string, turn: ChatTurn) => (state.history.push(turn), state.historyIds.push(id))
+  const window: Window = { history: [], historyIds: [] }
+  const add = (id: string, turn: ChatTurn) => (window.history.push(turn), window.historyIds.push(id))
   for (const m of messages) {
     const transcript = m.role === 'assistant' && m.turnId !== null ? transcripts.get(m.turnId) : undefined
     transcript?.forEach((t, i) => add(`${m.turnId}.t${i}`, t as ChatTurn))
     add(m.id, { role: m.role, text: m.text })
   }
-  const excess = state.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
-  if (excess > 0) {
-    state.history.splice(0, excess)
-    state.historyIds.splice(0, excess)
-  }
-  return state
+  return keepLimit(window, deps)
 }
 
 export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
   if (state.historyIds.includes(id)) return
   state.history.push(turn)
   state.historyIds.push(id)
-  const excess = state.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
+  keepLimit(state, deps)
+}
+
+type Window = Pick<ConversationState, 'history' | 'historyIds'>
+
+/** Drops the oldest entries beyond the history limit. */
+function keepLimit<W extends Window>(window: W, deps: ConversationDeps): W {
+  const excess = window.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
   if (excess > 0) {
-    state.history.splice(0, excess)
-    state.historyIds.splice(0, excess)
+    window.history.splice(0, excess)
+    window.historyIds.splice(0, excess)
   }
+  return window
 }
