@@ -153,9 +153,10 @@ export function createKpiOutcomes(sql: Sql) {
      */
     async sweep(now: Date, judge: (f: ConversationFacts) => ConversationOutcomeRow, o: OutcomeSweepOptions = {}): Promise<number> {
       let judged = 0
+      // Once, not per batch: what commits during the sweep, the next sweep (or the timer's fold) takes.
+      await fold()
       for (;;) {
         const started = performance.now()
-        await fold()
         const batch = await sweepBatch(now, judge, o.tenantId ?? null, o.settleMs ?? 0, o.batchSize ?? 500)
         if (batch.claimed === 0) return judged
         judged += batch.judged
