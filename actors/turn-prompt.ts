@@ -7,6 +7,9 @@ import { transcriptTurn, type TurnContextRows } from '../storage/index.ts'
 /** What the context keeps of a message a guardrail blocked: the card number must not reach later model calls. */
 export const WITHHELD_MESSAGE = '[message withheld by a guardrail]'
 
+/** The turn step holding the input guardrail's verdict when it did not allow the message: what withholds it. */
+export const INPUT_GUARD_STEP = 'guardrail.input'
+
 /** The turn step of the model's i-th answer; a revision (second pass after the output checks) has its own names. */
 export const modelStepName = (i: number, revising: boolean): string => (revising ? `revise.model.${i}` : `model.${i}`)
 

@@ -7,6 +7,7 @@ import type { Supervisor } from '../supervisor/supervisor.ts'
 import type { RuntimeObserver } from '../observer.ts'
 import type { AgentDirectory, AgentRef } from '../agent-directory.ts'
 import { turnCheckpoints, type TurnCheckpoints } from '../turn-step.ts'
+import { INPUT_GUARD_STEP, WITHHELD_MESSAGE } from '../turn-prompt.ts'
 
 export interface ConversationDeps {
   storage: Pick<Storage, 'messages' | 'turnSteps' | 'events' | 'conversations' | 'sessions' | 'knowledge' | 'outreach'>
@@ -80,27 +81,38 @@ export function beginSteps(ctx: ConversationContext, turnId: string, recorded: M
 }
 
 /**
- * The history a window of stored messages stands for: each reply preceded by the tool calls and results its turn went
- * through, as a live turn remembers them (turn.ts), cut to the history limit. Without them a reactivated actor's model
- * would see its own words about data it could no longer see, and the grounding check would not see that data either.
+ * The history a window of stored messages stands for, as a live turn remembers it (turn.ts): each reply preceded by
+ * the tool calls and results its turn went through, a message a guardrail blocked withheld, cut to the history limit.
+ * Without the transcripts a reactivated actor's model would see its own words about data it could no longer see, and
+ * the grounding check would not see that data either; with a blocked message's words, the grounding check would take
+ * a card number the customer was told not to share as a source the reply may repeat.
  */
 export async function historyOf(
   messages: ReadonlyArray<{ id: string; role: ChatTurn['role']; text: string; turnId: string | null }>, deps: ConversationDeps,
 ): Promise<Window> {
   const turns = messages.filter((m) => m.role === 'assistant' && m.turnId !== null).map((m) => m.turnId!)
-  const transcripts = await deps.storage.turnSteps.transcripts(turns)
+  const customers = messages.filter((m) => m.role === 'customer').map((m) => m.id)
+  const { transcripts, withheld } = await deps.storage.turnSteps.window(turns, customers, INPUT_GUARD_STEP)
   const window: Window = { history: [], historyIds: [] }
   const add = (id: string, turn: ChatTurn) => (window.history.push(turn), window.historyIds.push(id))
   for (const m of messages) {
     const transcript = m.role === 'assistant' && m.turnId !== null ? transcripts.get(m.turnId) : undefined
     transcript?.forEach((t, i) => add(`${m.turnId}.t${i}`, t as ChatTurn))
-    add(m.id, { role: m.role, text: m.text })
+    add(m.id, { role: m.role, text: withheld.has(m.id) ? WITHHELD_MESSAGE : m.text })
   }
   return keepLimit(window, deps)
 }
 
+/**
+ * Puts `turn` in the window under `id`. An entry already there (a message loaded on activation, a redelivered turn's)
+ * is replaced, not repeated: a turn knows more of its message than the load did, such as that a guardrail blocked it.
+ */
 export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
-  if (state.historyIds.includes(id)) return
+  const at = state.historyIds.indexOf(id)
+  if (at >= 0) {
+    state.history[at] = turn
+    return
+  }
   state.history.push(turn)
   state.historyIds.push(id)
   keepLimit(state, deps)

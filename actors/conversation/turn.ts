@@ -13,12 +13,11 @@ import { inputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
 import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
 import { beginSteps, remember, type ConversationContext } from './state.ts'
-import { WITHHELD_MESSAGE } from '../turn-prompt.ts'
+import { INPUT_GUARD_STEP, WITHHELD_MESSAGE } from '../turn-prompt.ts'
 import { optOutOnStop } from '../outreach/stop-reply.ts'
 import { assertTranscriptOrder } from './transcript-order.ts'
 
 export const REPLY_STEP = 'reply'
-export const INPUT_GUARD_STEP = 'guardrail.input'
 
 /** The reply to a message a guardrail blocked: it never reaches the model. */
 export const BLOCKED_REPLY =

@@ -15,11 +15,8 @@ import { contentAttributes, modelAttributes } from './model-span.ts'
 import { callModel, type PublishDelta } from './streamed-call.ts'
 import { createReleaseGate, sentenceCheck } from './release-gate.ts'
 import { KNOWLEDGE_STEP, knowledgeNote, revisionNote, screenedKnowledge, type KnowledgeRecord } from '../turn-knowledge.ts'
-import { turnProgress, windowTurns } from '../turn-prompt.ts'
+import { INPUT_GUARD_STEP, turnProgress, windowTurns } from '../turn-prompt.ts'
 import { turnCheckpoints } from '../turn-step.ts'
-
-/** The conversation actor's input-verdict step (turn.ts): a message it withheld stays withheld from models. */
-const INPUT_VERDICT_STEP = 'guardrail.input'
 
 export interface ProviderActorDeps {
   storage: Pick<Storage, 'turnSteps' | 'events' | 'conversations' | 'turnFacts'>
@@ -54,7 +51,7 @@ export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['pr
 
 async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle, recordWithReply: Delivery['recordWithReply']): Promise<Result> {
   const { turnId, step, route, agent, context } = req.payload
-  const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_VERDICT_STEP)
+  const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_GUARD_STEP)
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
   const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, rows.steps)
   const recorded = checkpoints.recorded<Result>(step)

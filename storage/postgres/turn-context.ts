@@ -28,16 +28,35 @@ export async function loadTurnContext(sql: TxSql, turnId: string, ids: readonly 
   const rows = await sql<Row[]>`select kind, id, step, role, text, result
     from turn_context(${ids as string[]}, ${turnId}, ${turns}, ${inputStep}, ${MERGED_STEP})`
   const out: TurnContextRows = { messages: new Map(), replies: new Map(), withheld: new Set(), steps: new Map() }
-  const blocked = new Set<string>()
-  const mergedInto = new Map<string, string>()
+  const steps: StepRow[] = []
   for (const r of rows) {
     if (r.kind === 'm') out.messages.set(r.id, { role: r.role!, text: r.text! })
     else if (r.id === turnId) out.steps.set(r.step!, r.result)
     if (r.kind !== 's') continue
     if (r.step === 'reply') out.replies.set(r.id, r.result as { transcript?: unknown[] })
-    if (r.step === inputStep && (r.result as { verdict?: string }).verdict === 'block') blocked.add(r.id)
-    if (r.step === MERGED_STEP) mergedInto.set(r.id, (r.result as { into: string }).into)
+    steps.push({ id: r.id, step: r.step!, result: r.result })
   }
-  for (const id of ids) if (blocked.has(id) || blocked.has(mergedInto.get(id) ?? '')) out.withheld.add(id)
+  out.withheld = withheldOf(ids, steps, inputStep)
   return out
+}
+
+/** A turn step as read back: the turn's id (its customer message's), the step's name and its result. */
+export interface StepRow {
+  id: string
+  step: string
+  result: unknown
+}
+
+/**
+ * The messages of `ids` a guardrail withheld from models, given their turns' steps: their own turn's input verdict
+ * blocked them, or the verdict of the turn they were merged into did (double texting, merge policy).
+ */
+export function withheldOf(ids: readonly string[], steps: readonly StepRow[], inputStep: string): Set<string> {
+  const blocked = new Set<string>()
+  const mergedInto = new Map<string, string>()
+  for (const s of steps) {
+    if (s.step === inputStep && (s.result as { verdict?: string }).verdict === 'block') blocked.add(s.id)
+    if (s.step === MERGED_STEP) mergedInto.set(s.id, (s.result as { into: string }).into)
+  }
+  return new Set(ids.filter((id) => blocked.has(id) || blocked.has(mergedInto.get(id) ?? '')))
 }

@@ -8,7 +8,7 @@ import type { StoredMessage } from './messages.ts'
 import type { ProviderCallRecord } from './provider-calls.ts'
 import { earlierCustomerMessages, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
 import { asyncCommit } from './async-commit.ts'
-import { loadTurnContext, type TurnContextRows } from './turn-context.ts'
+import { loadTurnContext, withheldOf, type StepRow, type TurnContextRows } from './turn-context.ts'
 
 
 export interface TurnStart {
@@ -70,6 +70,14 @@ export interface ModelCallStep {
 export interface RecordedStep<T> {
   result: T
   message?: StoredMessage
+}
+
+/** What a window of stored messages needs besides their words (see `window`). */
+export interface WindowSteps {
+  /** Each reply's tool calls and results, by its turn's id. */
+  transcripts: Map<string, unknown[]>
+  /** The customer messages a guardrail withheld from models. */
+  withheld: Set<string>
 }
 
 // Postgres' SQLSTATE for an insert whose referenced row is missing.
@@ -182,12 +190,19 @@ export function createTurnSteps(sql: Sql) {
         throw e
       }
     },
-    /** The tool calls and results each of `turnIds` went through before its reply (its `reply` step's transcript). */
-    async transcripts(turnIds: readonly string[]): Promise<Map<string, unknown[]>> {
-      if (turnIds.length === 0) return new Map()
-      const rows = await sql<{ turnId: string; transcript: unknown[] }[]>`select turn_id as "turnId", result->'transcript' as transcript
-        from turn_steps where turn_id = any(${turnIds as string[]}) and step = 'reply' and jsonb_typeof(result->'transcript') = 'array'`
-      return new Map(rows.map((r) => [r.turnId, r.transcript]))
+    /**
+     * What a window of stored messages needs besides their words: the tool calls and results each of `replyTurns` went
+     * through before its reply (its `reply` step's transcript), and which of `customerIds` a guardrail withheld from
+     * models (`inputStep` is the input verdict's step). One round trip, by key.
+     */
+    async window(replyTurns: readonly string[], customerIds: readonly string[], inputStep: string): Promise<WindowSteps> {
+      if (replyTurns.length === 0 && customerIds.length === 0) return { transcripts: new Map(), withheld: new Set() }
+      const rows = await sql<StepRow[]>`select turn_id as id, step, result from turn_steps
+        where turn_id = any(${replyTurns as string[]}) and step = 'reply' and jsonb_typeof(result->'transcript') = 'array'
+        union all
+        select turn_id, step, result from turn_steps where turn_id = any(${customerIds as string[]}) and step in (${inputStep}, ${MERGED_STEP})`
+      const transcripts = new Map(rows.filter((r) => r.step === 'reply').map((r) => [r.id, (r.result as { transcript: unknown[] }).transcript]))
+      return { transcripts, withheld: withheldOf(customerIds, rows, inputStep) }
     },
     /** Records the step once, durably; returns the result that is recorded (the first one wins). */
     record: <T>(turnId: string, step: string, result: T): Promise<T> => insertStep(turnId, step, result, true),

@@ -23,7 +23,7 @@ export interface ObservedPlatform {
   close(): Promise<void>
 }
 
-const response = (text: string, toolCalls: ProviderResponse['toolCalls'] = []): ProviderResponse => ({
+export const scriptedResponse = (text: string, toolCalls: ProviderResponse['toolCalls'] = []): ProviderResponse => ({
   provider: 'scripted', model: 'scripted-small', text, toolCalls,
   usage: { inputTokens: 120, outputTokens: 30, cachedTokens: 0 }, stopReason: toolCalls.length ? 'tool_use' : 'end',
 })
@@ -35,10 +35,10 @@ export function scriptedGateway(): ModelGateway {
     async complete(req) {
       const last = req.messages[req.messages.length - 1]
       const res = last?.role === 'tool'
-        ? response(`Your order has ${JSON.parse(last.content).status}.`)
+        ? scriptedResponse(`Your order has ${JSON.parse(last.content).status}.`)
         : last?.content.includes('order')
-          ? response('Let me check.', [{ id: 'call-1', name: 'lookup_order', arguments: { orderId: '#W1001' } }])
-          : response(`Received: ${last?.content ?? ''}`)
+          ? scriptedResponse('Let me check.', [{ id: 'call-1', name: 'lookup_order', arguments: { orderId: '#W1001' } }])
+          : scriptedResponse(`Received: ${last?.content ?? ''}`)
       return { response: res, costUsd: 0.0025, path: ['primary:big-model', 'scripted:scripted-small'] }
     },
   }
