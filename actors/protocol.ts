@@ -251,6 +251,16 @@ export interface CallOptions {
   timeoutMs?: number
   /** Where a model call made in this process hands an answer that asks for no tool, for the turn's reply to record (see `Delivery`). */
   recordWithReply?: (record: ModelCallStep) => void
+  /** The context a model call made in this process takes from the conversation actor (see `Delivery`). */
+  held?: HeldContext
+}
+
+/** A model call's context as the conversation actor holds it when it asks: what a queued call reads back by reference. */
+export interface HeldContext {
+  /** The context window's entries, for the ids the request names: the words of its messages, its tool calls and results. */
+  history: ChatTurn[]
+  /** Every step the turn recorded so far: the knowledge it retrieved, earlier model answers and tool results. */
+  steps: ReadonlyMap<string, unknown>
 }
 
 /** Request-response over a pool queue. Rejects with an `AppError` rebuilt from the pool's `ErrorInfo`. */
@@ -268,6 +278,13 @@ export interface Delivery {
    * handed here and recorded with the turn's reply (storage's ModelCallStep says why that is safe).
    */
   recordWithReply?: (record: ModelCallStep) => void
+  /**
+   * Set for a model call made in the caller's process: its context comes from the actor that asks, not from Postgres. A
+   * queued call carries ids only (no customer text in a job) and reads the words back; in the actor's own process the
+   * words are at hand, and the read would return what the actor holds (test/actors/held-context.test.ts holds the two
+   * equal). Where Postgres no longer has a message the actor loaded (an archived one), only the actor still sees it.
+   */
+  held?: HeldContext
 }
 
 /** A pool's handler for each kind it serves: a missing one is a compile error. */

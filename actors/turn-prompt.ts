@@ -1,6 +1,7 @@
 // The context a model step sees, by reference: the conversation actor names its context window by message ids and
-// checkpoints each model answer and tool result as a step; the provider actor rebuilds the same context from
-// Postgres. So no customer text travels in a provider job, and a redelivered job sees what its turn saw.
+// checkpoints each model answer and tool result as a step; the provider actor of a queued call rebuilds the same
+// context from Postgres. So no customer text travels in a provider job, and a redelivered job sees what its turn saw.
+// A call made in the actor's own process is handed the context as the actor holds it (protocol.ts, `HeldContext`).
 import type { ChatTurn, PoolResults } from './protocol.ts'
 import { transcriptTurn, type TurnContextRows } from '../storage/index.ts'
 

@@ -23,6 +23,8 @@ export interface TurnCheckpoints {
   holdForReply(record: ModelCallStep): void
   /** The model calls held for the reply, handed over once: the list is empty afterwards. */
   heldForReply(): ModelCallStep[]
+  /** Every step recorded so far, as of this call. */
+  steps(): ReadonlyMap<string, unknown>
 }
 
 /** `recorded`: the turn's steps as its first statement read them (turnSteps.begin), or an empty map. */
@@ -42,5 +44,6 @@ export function turnCheckpoints(store: Pick<TurnSteps, 'record' | 'checkpoint'>,
     checkpoint: <R>(name: string, run: () => Promise<R>) => step(name, run, (value: R) => store.checkpoint(turnId, name, value)),
     holdForReply: (record) => void held.push(record),
     heldForReply: () => held.splice(0),
+    steps: () => new Map(recorded),
   }
 }

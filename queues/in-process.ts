@@ -12,18 +12,19 @@ export function callingInProcess(pools: PoolClient, vendors: ReadonlySet<string>
   const inProcess = (req: PoolRequest): req is ProviderComplete => req.kind === 'provider.complete' && vendors.has(req.payload.vendor)
   return {
     call<K extends PoolKind>(req: Extract<PoolRequest, { kind: K }>, options?: Parameters<PoolClient['call']>[1]): Promise<PoolResults[K]> {
-      return inProcess(req) ? (completeHere(req, handler, options?.recordWithReply) as Promise<PoolResults[K]>) : pools.call(req, options)
+      return inProcess(req) ? (completeHere(req, handler, options) as Promise<PoolResults[K]>) : pools.call(req, options)
     },
     enqueue: (req, options) => pools.enqueue(req, options),
   }
 }
 
 async function completeHere(
-  req: ProviderComplete, handler: PoolHandlers['provider.complete'], recordWithReply: CallOptions['recordWithReply'],
+  req: ProviderComplete, handler: PoolHandlers['provider.complete'], options: CallOptions = {},
 ): Promise<PoolResults['provider.complete']> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handler(req, { attempt, ...(recordWithReply ? { recordWithReply } : {}) })
+      const { recordWithReply, held } = options
+      return await handler(req, { attempt, ...(recordWithReply ? { recordWithReply } : {}), ...(held ? { held } : {}) })
     } catch (e) {
       const info = toErrorInfo(e)
       const wait = backoffMs(attempt, info.retryAfterMs)

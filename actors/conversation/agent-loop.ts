@@ -45,15 +45,17 @@ export async function runAgentLoop(msg: TurnReceived, ctx: ConversationContext, 
   // The vendor is chosen before the hop: the call goes to its provider queue (a scripted test model: `local`'s).
   const routeCtx = { ...state.route, agent: state.agent, conversationId: state.conversationId }
   const vendors = vendorsOf(agent.gateway, routeCtx)
-  // References, not words: the provider actor reads the window's messages and this turn's steps from Postgres.
+  // References, not words: a queued call's provider actor reads the window's messages and this turn's steps from
+  // Postgres. A call made in this process takes them as this actor holds them (`held`), and reads nothing back.
   const context = [...state.historyIds]
+  const history = [...state.history]
   for (let i = 1; i <= MAX_MODEL_STEPS; i++) {
     const step = modelStepName(i, revision !== undefined)
     const request = { step, agent: state.agent, agentRef: state.agentRef, context, route: state.route, vendors, ...(revise ? { revise } : {}) }
     // The provider actor records the step together with its provider call (in this process, an answer that asks for no
     // tool is held for the reply's statement instead): kept here as it comes back.
     const recordWithReply = (record: ModelCallStep) => ctx.turn!.holdForReply(record)
-    const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request, { recordWithReply })), async (r: ModelResult) => r)
+    const outcome = await ctx.step(step, async () => succeeded(await ctx.deps.supervisor.complete(turn, request, { recordWithReply, held: { history, steps: ctx.turn!.steps() } })), async (r: ModelResult) => r)
       .then((value) => ({ ok: true, value }) as const, (e: unknown) => ({ ok: false, error: toErrorInfo(e) }) as const)
     // An outage is no reason to hand the customer to a human: the host retries the turn once it is over.
     if (!outcome.ok && isOutage(outcome.error)) throw new RetryableError(outcome.error.code, outcome.error.message, outcome.error.retryAfterMs)

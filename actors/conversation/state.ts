@@ -88,7 +88,7 @@ export function beginSteps(ctx: ConversationContext, turnId: string, recorded: M
  * a card number the customer was told not to share as a source the reply may repeat.
  */
 export async function historyOf(
-  messages: ReadonlyArray<{ id: string; role: ChatTurn['role']; text: string; turnId: string | null }>, deps: ConversationDeps,
+  messages: ReadonlyArray<{ id: string; role: ChatTurn['role']; text: string; turnId: string | null }>, deps: WindowDeps,
 ): Promise<Window> {
   const turns = messages.filter((m) => m.role === 'assistant' && m.turnId !== null).map((m) => m.turnId!)
   const customers = messages.filter((m) => m.role === 'customer').map((m) => m.id)
@@ -107,7 +107,7 @@ export async function historyOf(
  * Puts `turn` in the window under `id`. An entry already there (a message loaded on activation, a redelivered turn's)
  * is replaced, not repeated: a turn knows more of its message than the load did, such as that a guardrail blocked it.
  */
-export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: ConversationDeps): void {
+export function remember(state: ConversationState, id: string, turn: ChatTurn, deps: WindowDeps): void {
   const at = state.historyIds.indexOf(id)
   if (at >= 0) {
     state.history[at] = turn
@@ -119,9 +119,10 @@ export function remember(state: ConversationState, id: string, turn: ChatTurn, d
 }
 
 type Window = Pick<ConversationState, 'history' | 'historyIds'>
+type WindowDeps = { storage: Pick<ConversationDeps['storage'], 'turnSteps'> } & Pick<ConversationDeps, 'historyLimit'>
 
 /** Drops the oldest entries beyond the history limit. */
-function keepLimit<W extends Window>(window: W, deps: ConversationDeps): W {
+function keepLimit<W extends Window>(window: W, deps: WindowDeps): W {
   const excess = window.history.length - (deps.historyLimit ?? DEFAULT_HISTORY_LIMIT)
   if (excess > 0) {
     window.history.splice(0, excess)

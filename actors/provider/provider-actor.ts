@@ -1,8 +1,9 @@
 // The provider pool's handler: one model call per (turn, step), ever. The job names its vendor and carries
 // references only: the prompt is rebuilt from Postgres (the context window's messages, the turn's recorded steps).
+// A call made in the conversation actor's own process is handed that context as the actor holds it instead.
 // The gateway picks the vendor's model; the call and its step are recorded together (a turn step), and a
 // redelivered job returns the recorded result.
-import type { ChatTurn, Delivery, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
+import type { ChatTurn, Delivery, HeldContext, PoolHandlers, PoolResults, ProviderComplete } from '../protocol.ts'
 import { isLocalEscalation, type ProviderMessage } from '../../providers/index.ts'
 import type { Storage } from '../../storage/index.ts'
 import { TerminalError, toErrorInfo } from '../../lib/errors.ts'
@@ -41,7 +42,7 @@ export function toProviderMessages(history: ChatTurn[]): ProviderMessage[] {
 
 /** The span is a child of the pool job's, which continues the turn's trace across the queue hop. */
 export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['provider.complete'] {
-  return (req, delivery) => withSpan('chat', (span) => complete(req, deps, span, delivery.recordWithReply), {
+  return (req, delivery) => withSpan('chat', (span) => complete(req, deps, span, delivery.recordWithReply, delivery.held), {
     kind: SpanKind.CLIENT,
     attributes: () => ({
       [ATTR.operation]: 'chat', [ATTR.conversationId]: req.conversationId, [ATTR.turnId]: req.payload.turnId, [ATTR.step]: req.payload.step,
@@ -49,14 +50,14 @@ export function createProviderHandler(deps: ProviderActorDeps): PoolHandlers['pr
   })
 }
 
-async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle, recordWithReply: Delivery['recordWithReply']): Promise<Result> {
+async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: SpanHandle, recordWithReply: Delivery['recordWithReply'], held: Delivery['held']): Promise<Result> {
   const { turnId, step, route, agent, context } = req.payload
-  const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_GUARD_STEP)
+  const rows = held ?? await readContext(deps, turnId, context)
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
-  const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, rows.steps)
+  const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, new Map(rows.steps))
   const recorded = checkpoints.recorded<Result>(step)
   if (recorded) return recorded
-  const history = [...windowTurns(context, rows), ...turnProgress(rows.steps, step)]
+  const history = [...rows.history, ...turnProgress(rows.steps, step)]
   const runnable = await deps.directory.resolve(route.tenantId, agent, req.payload.agentRef)
   if (!runnable) throw new TerminalError('agent.unknown', `agent ${agent} is not defined for tenant ${route.tenantId}`)
   const { offered, withdrawn } = await runnable.tools(route.tenantId, route.maturity)
@@ -109,6 +110,12 @@ async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: Sp
     return result
   }
   return checkpoints.step(step, async () => result, (r) => deps.storage.turnSteps.recordModelCall(call, step, r))
+}
+
+/** A queued call's context, read back by reference: the window's messages and transcripts, and the turn's steps. */
+async function readContext(deps: ProviderActorDeps, turnId: string, context: string[]): Promise<HeldContext> {
+  const rows = await deps.storage.turnSteps.context(turnId, context, INPUT_GUARD_STEP)
+  return { history: windowTurns(context, rows), steps: rows.steps }
 }
 
 /** Why the call is not on the first vendor's first model: the vendors that failed before, and the chain's own steps. */

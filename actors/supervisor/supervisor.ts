@@ -36,7 +36,7 @@ export interface ToolVersions {
 }
 
 export interface Supervisor {
-  complete(turn: TurnRef, request: ModelStep, options?: Pick<CallOptions, 'recordWithReply'>): Promise<Outcome<PoolResults['provider.complete']>>
+  complete(turn: TurnRef, request: ModelStep, options?: Pick<CallOptions, 'recordWithReply' | 'held'>): Promise<Outcome<PoolResults['provider.complete']>>
   /** A tool call; its id (turn + call id) is the idempotency key of any side effect. `versions`: what the turn runs under. */
   invokeTool(turn: TurnRef, call: ToolCallRef, versions?: ToolVersions): Promise<Outcome<PoolResults['tool.invoke']>>
   escalate(turn: TurnRef, reason: string, detail?: string): Promise<Outcome<PoolResults['escalation.open']>>

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { ModelGateway, ProviderMessage } from '../../providers/index.ts'
 import { HANDOFF_REPLY } from '../../actors/conversation/turn.ts'
-import { scriptedGateway, scriptedResponse, startObserved, type ObservedPlatform } from '../observability/harness.ts'
+import { recordingPrompts, scriptedGateway, scriptedResponse, startObserved, type ObservedPlatform } from '../observability/harness.ts'
 
 let o: ObservedPlatform
 const prompts = new Map<string, ProviderMessage[][]>()
@@ -14,16 +14,13 @@ const REPEATED = 'That was order #W7654321.'
 
 beforeAll(async () => {
   const scripted = scriptedGateway()
-  const recording: ModelGateway = {
-    complete: (req, ctx) => {
-      const id = String(ctx?.conversationId)
-      prompts.set(id, [...(prompts.get(id) ?? []), structuredClone(req.messages)])
-      if (req.messages.at(-1)?.content === ASKS_BACK) return Promise.resolve({ response: scriptedResponse(REPEATED), costUsd: 0, path: ['scripted:scripted-small'] })
-      return scripted.complete(req, ctx)
-    },
+  const model: ModelGateway = {
+    complete: (req, ctx) => req.messages.at(-1)?.content === ASKS_BACK
+      ? Promise.resolve({ response: scriptedResponse(REPEATED), costUsd: 0, path: ['scripted:scripted-small'] })
+      : scripted.complete(req, ctx),
   }
   // One active actor: a turn of another conversation passivates the one before.
-  o = await startObserved({ gateway: recording }, { ACTOR_MAX_ACTIVE: '1' })
+  o = await startObserved({ gateway: recordingPrompts(model, prompts) }, { ACTOR_MAX_ACTIVE: '1' })
 })
 afterAll(() => o.close())
 

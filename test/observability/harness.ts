@@ -1,7 +1,7 @@
 // An in-process platform (API and worker) with a scripted model that calls one tool before answering, a
 // fake tool executor, one tenant with a key, and helpers to post a turn and wait for its reply.
 import type { ToolExecutor } from '../../actors/index.ts'
-import type { ModelGateway, ProviderResponse } from '../../providers/index.ts'
+import type { ModelGateway, ProviderMessage, ProviderResponse } from '../../providers/index.ts'
 import { startPlatform, type Platform, type PlatformSeams } from '../../platform.ts'
 import { testConfig } from '../support/platform.ts'
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts'
@@ -40,6 +40,17 @@ export function scriptedGateway(): ModelGateway {
           ? scriptedResponse('Let me check.', [{ id: 'call-1', name: 'lookup_order', arguments: { orderId: '#W1001' } }])
           : scriptedResponse(`Received: ${last?.content ?? ''}`)
       return { response: res, costUsd: 0.0025, path: ['primary:big-model', 'scripted:scripted-small'] }
+    },
+  }
+}
+
+/** `model`, with the messages of every prompt it is sent kept by conversation, in order, in `prompts`. */
+export function recordingPrompts(model: ModelGateway, prompts: Map<string, ProviderMessage[][]>): ModelGateway {
+  return {
+    complete: (req, ctx) => {
+      const id = String(ctx?.conversationId)
+      prompts.set(id, [...(prompts.get(id) ?? []), structuredClone(req.messages)])
+      return model.complete(req, ctx)
     },
   }
 }
