@@ -8,6 +8,7 @@
 // Both sides are measured warmed up: plain BullMQ runs twice and its second run is the baseline; when every
 // conversation fits in the worker's active actors (1,000), the same traffic first goes to as many conversations of its
 // own, so the measured pass does not pay for the process's JIT. Those first passes print as `first_*`.
+// A phase's turns/s runs from its first message sent to its last reply written, both on Postgres' clock.
 // Latency is measured open loop at half the peak rate of the same traffic: messages round robin over all the
 // conversations, one per conversation at a time. The peak is that traffic sent unpaced, so when there are more
 // conversations than a worker keeps active, both the peak and the latency are those of cold turns (each message
@@ -83,6 +84,19 @@ async function waitForReplies(env: BenchEnv, since: number, total: number, onTic
   }
 }
 
+/** Postgres' clock, which stamps each reply's `created_at`: a phase's start and end on one clock. */
+async function databaseClock(env: BenchEnv): Promise<Date> {
+  const [row] = await env.sql<{ now: Date }[]>`select clock_timestamp() as now`
+  return row!.now
+}
+
+// A phase ends when its last reply was written, not when a poll saw it: polls 250 ms apart would add up to a quarter
+// of a second to a phase that lasts about one (1,000 messages at the peak).
+async function secondsToLastReply(env: BenchEnv, since: number, started: Date): Promise<number> {
+  const [row] = await env.sql<{ last: Date }[]>`select max(created_at) as last from messages where seq > ${since} and role = 'assistant'`
+  return (row!.last.getTime() - started.getTime()) / 1000
+}
+
 async function main(): Promise<void> {
   const env = await createBenchEnv('runtime')
   const redis = new Redis(redisUrl())
@@ -125,10 +139,10 @@ async function main(): Promise<void> {
   const peakCount = Math.min(CONVERSATIONS, PEAK_MESSAGES)
   progress(`peak: ${peakCount} messages round robin, unpaced (${cold ? 'cold' : 'warm'} turns)…`)
   const peakSince = await lastSeq(env)
-  const peakStarted = performance.now()
+  const peakStarted = await databaseClock(env)
   await Promise.all(Array.from({ length: peakCount }, next).map((c, i) => sender.mailbox.send(turn(c, `${c}-peak${i}`, 'peak'))))
   await waitForReplies(env, peakSince, peakCount, sampleRss)
-  const peakRate = peakCount / ((performance.now() - peakStarted) / 1000)
+  const peakRate = peakCount / (await secondsToLastReply(env, peakSince, peakStarted))
   progress(`  ${round(peakRate)} turns/s`)
 
   const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? peakRate / 2)
@@ -179,14 +193,14 @@ async function throughput(env: BenchEnv, sender: ReturnType<typeof createSender>
   const total = ids.length * TURNS_PER_CONVERSATION
   progress(`${label}: ${ids.length} conversations x ${TURNS_PER_CONVERSATION} turns…`)
   const since = await lastSeq(env)
-  const started = performance.now()
+  const started = await databaseClock(env)
   for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
     for (let i = 0; i < ids.length; i += 200) {
       await Promise.all(ids.slice(i, i + 200).map((c) => sender.mailbox.send(turn(c, `${c}-t${t}`, `turn ${t}`))))
     }
   }
   await waitForReplies(env, since, total, onTick)
-  const rate = total / ((performance.now() - started) / 1000)
+  const rate = total / (await secondsToLastReply(env, since, started))
   progress(`  ${round(rate)} turns/s`)
   return rate
 }
