@@ -23,8 +23,6 @@ export interface TurnCheckpoints {
   holdForReply(record: ModelCallStep): void
   /** The model calls held for the reply, handed over once: the list is empty afterwards. */
   heldForReply(): ModelCallStep[]
-  /** Drops the step's record here, so that `step` runs it again (and its `save` records it over the old one). */
-  forget(name: string): void
   /** Every step recorded so far, as of this call. */
   steps(): ReadonlyMap<string, unknown>
 }
@@ -46,7 +44,6 @@ export function turnCheckpoints(store: Pick<TurnSteps, 'record' | 'checkpoint'>,
     checkpoint: <R>(name: string, run: () => Promise<R>) => step(name, run, (value: R) => store.checkpoint(turnId, name, value)),
     holdForReply: (record) => void held.push(record),
     heldForReply: () => held.splice(0),
-    forget: (name) => void recorded.delete(name),
     steps: () => new Map(recorded),
   }
 }

@@ -6,12 +6,11 @@ import { ATTR, recordSpan, withSpan, type SpanHandle } from '../../lib/spans.ts'
 import type { GuardrailVerdict } from '../../policy/index.ts'
 import { checkTopic } from '../../providers/index.ts'
 import { handOffTo, opensRequest, topicBoundary } from './topic-boundary.ts'
-import { MERGED_STEP, queryTerms, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
+import { MERGED_STEP, type AgentMode, type RecordedStep, type StoredMessage } from '../../storage/index.ts'
 import type { TurnOutcome } from '../observer.ts'
 import { checkedReply } from './checked-reply.ts'
 import { inputStage, type CheckRecord, type TurnSignals } from './guardrails.ts'
-import { PASSAGES_PER_TURN, retrieveForTurn } from './retrieval.ts'
-import { KNOWLEDGE_STEP } from '../turn-knowledge.ts'
+import { retrieveForTurn } from './retrieval.ts'
 import { passToHuman } from './handoff.ts'
 import { beginSteps, remember, type ConversationContext } from './state.ts'
 import { INPUT_GUARD_STEP, WITHHELD_MESSAGE } from '../turn-prompt.ts'
@@ -42,13 +41,7 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const { state, deps } = ctx
   recordSpan('mailbox.wait', msg.sentAt)
   const intent = classifyIntent(msg.payload.text)
-  // The input check is pure and reads only what the actor holds. Run before the turn's first statement, it says
-  // whether the turn will ask a model, and then that statement retrieves for it too (merged texts are known later).
-  const merging = state.doubleTexting === 'merge'
-  const early = merging ? undefined : checkInput(msg, ctx)
-  const retrieve = !failure && early?.verdict.verdict === 'allow'
-    ? { retrieve: { step: KNOWLEDGE_STEP, terms: queryTerms(msg.payload.text), limit: PASSAGES_PER_TURN } } : {}
-  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent, conversationStored: state.stored, ...retrieve }
+  const begin = { turnId: msg.id, conversationId: state.conversationId, text: msg.payload.text, ...intent, conversationStored: state.stored }
   const { steps, erased, message, status, mode, escalatedHere, agent, segment, policy, earlierUnsettled } = await withSpan('turn.begin', () => deps.storage.turnSteps.begin(begin))
   if (erased) return 'forget'
   state.stored = true
@@ -69,9 +62,9 @@ async function handleTurn(msg: TurnReceived, ctx: ConversationContext, span: Spa
   const written: Array<StoredMessage | string> = [message ?? msg.id]
   let replyRow: StoredMessage | undefined
   if (!reply) {
-    const merged = merging ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
+    const merged = state.doubleTexting === 'merge' ? await deps.storage.turnSteps.claimFollowing(state.conversationId, msg.id) : []
     const input = mergedInput(msg, merged)
-    const screened = early ?? checkInput(input, ctx)
+    const screened = checkInput(input, ctx)
     const { verdict } = screened
     for (const m of [{ id: msg.id, text: msg.payload.text }, ...merged]) {
       remember(state, m.id, { role: 'customer', text: verdict.verdict === 'block' ? WITHHELD_MESSAGE : m.text }, deps)

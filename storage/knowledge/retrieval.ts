@@ -1,7 +1,7 @@
 // Passage retrieval, on every customer turn: one query over the live passages of one knowledge base.
 // Any text is a valid query: it is cut to words here, so no punctuation, NUL byte or size of input reaches
 // Postgres' query parser, and the words are OR-ed so a long customer message still finds its passages.
-import type { Fragment, Sql } from '../postgres/client.ts'
+import type { Sql } from '../postgres/client.ts'
 import { asyncCommit } from '../postgres/async-commit.ts'
 
 export interface RetrieveRequest {
@@ -57,49 +57,10 @@ export type FoundPassage = Pick<RetrievedPassage, 'articleId' | 'passageId' | 'v
 
 /** A turn's retrieval as recorded: the passages found, best first, before any screening. */
 export interface RecordedRetrieval {
-  /** The knowledge base searched (absent in records from before it was kept). */
-  knowledgeBase?: string
   found: FoundPassage[]
 }
 
-/** Where a recorded retrieval searches, as values or as SQL expressions of the statement it is part of. */
-export interface RetrievalScope {
-  tenantId: string | Fragment
-  knowledgeBase: string | Fragment
-  limit?: number
-}
-
-/**
- * A turn's retrieval as two CTEs of a statement: `<name>_found` (the passages) and `<name>` (the insert of turn step
- * `step` recording them, returning its result; nothing where the turn recorded it already). The insert selects from
- * `from` (by default one row) where `when` holds.
- */
-export function recordedRetrievalCtes(
-  sql: Sql, name: string, turnId: string, step: string, terms: string[], scope: RetrievalScope,
-  options: { from?: Fragment; when?: Fragment } = {},
-): Fragment {
-  const found = sql(`${name}_found`)
-  return sql`${found} as (${passagesQuery(sql, terms, scope)}),
-    ${sql(name)} as (insert into turn_steps (turn_id, step, result)
-      select ${turnId}, ${step}, (select jsonb_build_object('knowledgeBase', ${scope.knowledgeBase}::text, 'found', coalesce(jsonb_agg(jsonb_build_object(
-        'articleId', f."articleId", 'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text)
-        order by f.score desc, f."articleId"), '[]'::jsonb)) from ${found} f)
-      from ${options.from ?? sql`(select 1) one`} where ${options.when ?? sql`true`}
-      on conflict (turn_id, step) do nothing returning result)`
-}
-
 export function createRetrieval(sql: Sql) {
-  /**
-   * A turn's retrieval, once: what it finds is recorded as the turn's step `step` in the same statement, and a turn
-   * that recorded it already gets the recorded passages back (the first record wins). A checkpoint: it commits
-   * asynchronously (see async-commit.ts).
-   */
-  async function retrieveOnce(turnId: string, step: string, request: RetrieveRequest): Promise<RecordedRetrieval> {
-    // The snapshot does not see a row `s` inserts, so the second part returns only an earlier record.
-    const [row] = await sql<{ result: RecordedRetrieval }[]>`with ${recordedRetrievalCtes(sql, 's', turnId, step, queryTerms(request.query), request, { from: asyncCommit(sql) })}
-      select result from s union all select result from turn_steps where turn_id = ${turnId} and step = ${step}`
-    return row!.result
-  }
   return {
     /**
      * The passages best matching `query`, best first; [] when nothing matches or the tenant has no such
@@ -111,20 +72,28 @@ export function createRetrieval(sql: Sql) {
       if (terms.length === 0) return []
       return sql<RetrievedPassage[]>`${passagesQuery(sql, terms, request)}`
     },
-    retrieveOnce,
     /**
-     * A turn's retrieval recorded again, over what the turn recorded before: for a turn that moved to another agent,
-     * whose knowledge base is not the one searched. A checkpoint, as `retrieveOnce`.
+     * A turn's retrieval, once: what it finds is recorded as the turn's step `step` in the same statement, and a turn
+     * that recorded it already gets the recorded passages back (the first record wins). A checkpoint: it commits
+     * asynchronously (see async-commit.ts).
      */
-    async retrieveAgain(turnId: string, step: string, request: RetrieveRequest): Promise<RecordedRetrieval> {
-      await sql`delete from turn_steps where turn_id = ${turnId} and step = ${step}`
-      return retrieveOnce(turnId, step, request)
+    async retrieveOnce(turnId: string, step: string, request: RetrieveRequest): Promise<RecordedRetrieval> {
+      // The snapshot does not see a row `s` inserts, so the second part returns only an earlier record.
+      const [row] = await sql<{ result: RecordedRetrieval }[]>`with found as (${passagesQuery(sql, queryTerms(request.query), request)}),
+        s as (insert into turn_steps (turn_id, step, result)
+          select ${turnId}, ${step}, (select jsonb_build_object('found', coalesce(jsonb_agg(jsonb_build_object('articleId', f."articleId",
+            'passageId', f."passageId", 'version', f.version, 'title', f.title, 'text', f.text) order by f.score desc, f."articleId"), '[]'::jsonb))
+            from found f)
+          from ${asyncCommit(sql)}
+          on conflict (turn_id, step) do nothing returning result)
+        select result from s union all select result from turn_steps where turn_id = ${turnId} and step = ${step}`
+      return row!.result
     },
   }
 }
 
 /** The retrieval query, best first (no terms: no rows). */
-function passagesQuery(sql: Sql, terms: string[], request: RetrievalScope) {
+function passagesQuery(sql: Sql, terms: string[], request: RetrieveRequest) {
   const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(request.limit ?? DEFAULT_LIMIT)))
   return sql`with kb as materialized (
       select id, language::regconfig as cfg, greatest(passages, 1)::float8 as n from knowledge_bases

@@ -4,7 +4,9 @@
 // and its mailbox job completes only after that write. A crash loses only checkpoints written since the last
 // synchronous commit, and the redelivered turn redoes those steps: never a lost reply or a repeated side effect.
 import type postgres from 'postgres'
-import type { Fragment, Sql } from './client.ts'
+import type { Sql } from './client.ts'
+
+type Fragment = postgres.PendingQuery<postgres.Row[]>
 
 /**
  * A one-row from-item that makes the single statement reading it commit asynchronously: `set_config(…, true)` is

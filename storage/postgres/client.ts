@@ -2,8 +2,6 @@
 import postgres from 'postgres'
 
 export type Sql = postgres.Sql
-/** A piece of SQL to compose into a statement (a CTE, a from-item, an expression). */
-export type Fragment = postgres.PendingQuery<postgres.Row[]>
 
 export interface PostgresOptions {
   url: string

@@ -9,7 +9,6 @@ import type { ProviderCallRecord } from './provider-calls.ts'
 import { earlierCustomerMessages, MERGED_STEP, SETTLED_STEPS } from './settled-steps.ts'
 import { asyncCommit } from './async-commit.ts'
 import { loadTurnContext, withheldOf, type StepRow, type TurnContextRows } from './turn-context.ts'
-import { recordedRetrievalCtes } from '../knowledge/retrieval.ts'
 
 
 export interface TurnStart {
@@ -52,11 +51,6 @@ export interface TurnBegin {
    * does not try to create it, which would cost the row and statement triggers of an insert on every turn.
    */
   conversationStored?: boolean
-  /**
-   * Retrieval for the turn, recorded as turn step `step` in the same statement when the conversation's agent has a
-   * knowledge base: the turn saves the round trip of its own. Only for a turn that will ask a model (its input allowed).
-   */
-  retrieve?: { step: string; terms: string[]; limit: number }
 }
 
 /**
@@ -120,12 +114,11 @@ export function createTurnSteps(sql: Sql) {
     return row ? row.result : ((await get<T>(call.turnId, step)) as T)
   }
   async function begin(turn: TurnBegin): Promise<TurnStart> {
-    const { retrieve } = turn
     type Row = {
       step: string | null; result: unknown; inserted: boolean; erased: boolean; seq: number | null; createdAt: Date | null
       status: ConversationStatus | null; mode: AgentMode | null; escalatedHere: boolean; earlierUnsettled: boolean
       agentScope: string | null; agentVersion: number | null; segment: string | null
-      policy: string | null; policyScope: string | null; policyVersion: number | null; knowledge: unknown
+      policy: string | null; policyScope: string | null; policyVersion: number | null
     }
     // The statement's snapshot does not see the row `m` inserts, so an existing row comes from `messages`. It commits
     // asynchronously unless the turn is settled already: such a turn (merged into another) ends without another write.
@@ -145,7 +138,7 @@ export function createTurnSteps(sql: Sql) {
       ty as (select coalesce((select t.intent from turn_facts t where t.conversation_id = ${turn.conversationId} and t.intent is not null
           order by t.created_at limit 1), ${turn.intent ?? null}::text) as type),
       conv as (select c.agent, c.status, cu.segment, a.tenant_id as scope, a.version, coalesce(tm.mode, a.spec->>'mode') as mode,
-          a.spec->>'policy' as policy, p.tenant_id as policy_scope, p.version as policy_version, a.spec->>'knowledgeBase' as knowledge_base from row c
+          a.spec->>'policy' as policy, p.tenant_id as policy_scope, p.version as policy_version from row c
         left join customers cu on cu.id = c.customer_id
         left join lateral (${inForce('Agent', sql`c.agent`)}) a on true
         -- The level the promotion gate set for this agent and conversation type, over the agent's own mode.
@@ -156,11 +149,7 @@ export function createTurnSteps(sql: Sql) {
         select ${turn.turnId}, ${turn.conversationId}, agent, scope, version, policy, policy_version, coalesce(mode, 'execute'),
           ${turn.intent ?? null}, ${turn.intentConfidence ?? null}, segment from conv where not (select erased from e)
         on conflict (turn_id) do nothing)
-      ${retrieve ? sql`, ${recordedRetrievalCtes(sql, 'k', turn.turnId, retrieve.step, retrieve.terms, {
-        tenantId: sql`(select tenant_id from row)`, knowledgeBase: sql`(select knowledge_base from conv)`, limit: retrieve.limit,
-        // A person in charge answers the customer: no model will read it.
-      }, { when: sql`(select knowledge_base from conv) is not null and (select status from conv) <> 'escalated' and not (select erased from e)` })}` : sql``}
-      select s.step, s.result, ${retrieve ? sql`(select result from k)` : sql`null::jsonb`} as knowledge, exists (select 1 from m) as inserted, (select erased from e) as erased,
+      select s.step, s.result, exists (select 1 from m) as inserted, (select erased from e) as erased,
         (select seq from stored limit 1) as seq, (select created_at from stored limit 1) as "createdAt",
         (select status from conv) as status, (select mode from conv) as mode, (select segment from conv) as segment,
         (select scope from conv) as "agentScope", (select version from conv) as "agentVersion", (select policy from conv) as policy,
@@ -171,8 +160,6 @@ export function createTurnSteps(sql: Sql) {
       from ${asyncCommit(sql, settled)} left join turn_steps s on s.turn_id = ${turn.turnId}`
     const first = rows[0]
     const steps = new Map(rows.filter((r) => r.step !== null).map((r) => [r.step!, r.result]))
-    // The statement's snapshot does not see the step `k` recorded: it comes back on its own.
-    if (retrieve && first?.knowledge) steps.set(retrieve.step, first.knowledge)
     const message = first?.seq != null && first.createdAt ? {
       id: turn.turnId, conversationId: turn.conversationId, seq: Number(first.seq), role: 'customer' as const, text: turn.text, turnId: null, createdAt: first.createdAt,
     } : undefined

@@ -2,7 +2,7 @@
 // statement read the recorded steps) gets the result back without running fn, and two deliveries racing on one step
 // both end with the first one's result. That first statement, for a conversation whose row the actor knows exists,
 // stores the message and reads the turn's facts as the full statement does, without trying to create the row; a row
-// deleted meanwhile is created again. For a turn that will ask a model, it records the turn's retrieval too.
+// deleted meanwhile is created again.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { turnCheckpoints } from '../../actors/turn-step.ts'
 import { createTurnSteps } from '../../storage/postgres/turn-steps.ts'
@@ -78,22 +78,4 @@ test('an erased conversation stores nothing, stored or not', async () => {
   const start = await steps.begin({ turnId: 'c3-t2', conversationId: 'c3', text: 'my card is …', conversationStored: true })
   expect(start.erased).toBe(true)
   expect((await db.sql`select count(*)::int as n from messages where id = 'c3-t2'`)[0]!.n).toBe(0)
-})
-
-test("the first statement records the turn's retrieval when its agent has a knowledge base, once, and never for an erased conversation", async () => {
-  await db.sql`insert into resource_versions (tenant_id, kind, name, version, spec, created_by) values
-    ('*', 'Agent', 'with-kb', 1, ${db.sql.json({ instructions: 'x', knowledgeBase: 'help' })}, 'test'),
-    ('*', 'Agent', 'without-kb', 1, ${db.sql.json({ instructions: 'x' })}, 'test')`
-  await db.sql`insert into conversations (id, agent) values ('k1', 'with-kb'), ('k2', 'without-kb'), ('k3', 'with-kb')`
-  const retrieve = { step: 'knowledge', terms: ['refund'], limit: 4 }
-  const started = await steps.begin({ turnId: 'k1-t1', conversationId: 'k1', text: 'refund?', conversationStored: true, retrieve })
-  // No passages in this database: the search still ran, and its record names the knowledge base it searched.
-  expect(started.steps.get('knowledge')).toEqual({ knowledgeBase: 'help', found: [] })
-  const again = await steps.begin({ turnId: 'k1-t1', conversationId: 'k1', text: 'refund?', conversationStored: true, retrieve })
-  expect(again.steps.get('knowledge')).toEqual({ knowledgeBase: 'help', found: [] })
-  expect((await steps.begin({ turnId: 'k2-t1', conversationId: 'k2', text: 'refund?', conversationStored: true, retrieve })).steps.has('knowledge')).toBe(false)
-  await db.sql`insert into erased_conversations (id, tenant_id) values ('k3', 'default')`
-  expect((await steps.begin({ turnId: 'k3-t1', conversationId: 'k3', text: 'refund?', conversationStored: true, retrieve })).steps.has('knowledge')).toBe(false)
-  const recorded = await db.sql<{ turnId: string }[]>`select turn_id as "turnId" from turn_steps where step = 'knowledge' and turn_id like 'k%'`
-  expect(recorded.map((r) => r.turnId)).toEqual(['k1-t1'])
 })

@@ -79,28 +79,6 @@ test('per topic: a complaint escalates; an out-of-scope request is handed to ano
   expect((await h.call('GET', `/v1/conversations/${c}`)).body.agent).toBe('concierge')
 })
 
-test("a request handed to another agent is answered from that agent's knowledge base, not the first one's", async () => {
-  const articles = { 'shop-help': '# Gift wrap at checkout\n\nGift wrapping for birthdays is added at checkout for 5 dollars.',
-    'concierge-help': '# Gift wrapping\n\nEvery birthday present can be gift wrapped for free at the store.' }
-  for (const [kb, content] of Object.entries(articles)) {
-    expect((await h.call('POST', '/v1/knowledge-bases', { name: kb })).status).toBe(201)
-    expect((await h.call('POST', `/v1/knowledge-bases/${kb}/articles`, { format: 'markdown', content })).status).toBe(201)
-  }
-  const retail = (await h.call('GET', '/v1/agentpolicies/retail')).body.spec
-  await h.put('agents', 'concierge-kb', { instructions: 'You answer general questions about the shop.', model, knowledgeBase: 'concierge-help' })
-  await h.put('agentpolicies', 'routed-kb', { ...retail, tenant: undefined, version: 'kb-1', topics: { outOfScope: { action: 'handoff', agent: 'concierge-kb' } } })
-  await h.put('agents', 'shop-kb', { instructions: 'You are the retail agent.', model, tools: ['retail/*'], policy: 'routed-kb', knowledgeBase: 'shop-help' })
-  // The turn's first statement retrieves from the first agent's knowledge base, before the topic decision moves it.
-  h.emu.script({ match: (r) => (r.system ?? '').includes('free at the store'), reply: { text: 'Yes, we gift wrap birthday presents for free.' } })
-  const c = await h.newConversation('shop-kb')
-  const turnId = await h.post(c, 'Do you offer gift wrapping for birthdays?')
-  expect(await h.reply(turnId)).toBe('Yes, we gift wrap birthday presents for free.')
-  const system = asked('Do you offer gift wrapping for birthdays?').at(-1)!.system
-  expect(system).not.toContain('at checkout for 5 dollars')
-  const why = (await h.call('GET', `/v1/conversations/${c}/turns/${turnId}/why`)).body
-  expect(why.citations.map((k: { title: string }) => k.title)).toEqual(['Gift wrapping'])
-})
-
 test('a customer who opens with who they are reaches the model, and a short answer to a question with its choices after it is no new request', async () => {
   const question = 'Which payment method should the refund go to? On your profile: paypal_1234567; credit_card_7654321.'
   h.emu.script({ match: { textIncludes: 'no longer need' }, reply: { text: question } },

@@ -94,17 +94,7 @@ test("a turn's retrieval is recorded in its own statement, best first, and a red
   const [row] = await db.sql`select result from turn_steps where turn_id = 'turn-1' and step = 'knowledge'`
   expect(row!.result).toEqual(once)
   // Nothing to search for, or no such knowledge base: an empty record, still recorded once.
-  expect(await knowledge.retrieveOnce('turn-2', 'knowledge', { ...request, query: '!!!' })).toEqual({ knowledgeBase: DEMO_KNOWLEDGE_BASE, found: [] })
-  expect(await knowledge.retrieveOnce('turn-3', 'knowledge', { ...request, knowledgeBase: 'missing' })).toEqual({ knowledgeBase: 'missing', found: [] })
+  expect(await knowledge.retrieveOnce('turn-2', 'knowledge', { ...request, query: '!!!' })).toEqual({ found: [] })
+  expect(await knowledge.retrieveOnce('turn-3', 'knowledge', { ...request, knowledgeBase: 'missing' })).toEqual({ found: [] })
   expect((await db.sql`select count(*)::int as n from turn_steps where turn_id in ('turn-2', 'turn-3')`)[0]!.n).toBe(2)
-})
-
-test("a turn's retrieval recorded again replaces the record, for a turn that moved to another knowledge base", async () => {
-  const request = { tenantId: 'demo', knowledgeBase: 'missing', query: 'How long does a refund to my credit card take?', limit: 4 }
-  await knowledge.retrieveOnce('turn-4', 'knowledge', request)
-  const again = await knowledge.retrieveAgain('turn-4', 'knowledge', { ...request, knowledgeBase: DEMO_KNOWLEDGE_BASE })
-  expect(again.knowledgeBase).toBe(DEMO_KNOWLEDGE_BASE)
-  expect(again.found.length).toBeGreaterThan(0)
-  const rows = await db.sql<{ result: unknown }[]>`select result from turn_steps where turn_id = 'turn-4' and step = 'knowledge'`
-  expect(rows.map((r) => r.result)).toEqual([again])
 })
