@@ -2,11 +2,12 @@
 // (`@anthropic-ai/sdk`), Amazon Bedrock (`@anthropic-ai/bedrock-sdk`, SigV4, InvokeModel) and Google
 // Vertex AI (`@anthropic-ai/vertex-sdk`, OAuth, rawPredict). All three share the messages resource and
 // error classes of `@anthropic-ai/sdk`, so one adapter maps requests, replies and errors for all of them.
+// The Bedrock and Vertex SDKs (with google-auth-library) load on a client's first call, and only for a provider
+// that uses them: 34 MB of a process's memory and 150 ms of its start. They load as ES modules, as the adapter's
+// own import of `@anthropic-ai/sdk` does, so their errors are that one copy's classes (lib/on-first-call.ts).
 
 import Anthropic from '@anthropic-ai/sdk'
-import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk'
-import { AnthropicVertex, type ClientOptions as VertexClientOptions } from '@anthropic-ai/vertex-sdk'
-import { vertexAuthClient } from '../gemini/google-auth.ts'
+import type { ClientOptions as VertexClientOptions } from '@anthropic-ai/vertex-sdk'
 
 interface ClientCommon {
   defaultHeaders?: Record<string, string>
@@ -74,26 +75,33 @@ export function anthropicClient(options: AnthropicClientOptions): BuiltClient {
   }
 }
 
+/** A client whose SDK loads, and which is built, on its first call. */
+function builtOnFirstCall(build: () => Promise<MessagesClient>): MessagesClient {
+  let built: Promise<MessagesClient> | undefined
+  const create = async (...args: Parameters<MessagesClient['messages']['create']>) => (await (built ??= build())).messages.create(...args)
+  return { messages: { create: create as MessagesClient['messages']['create'] } }
+}
+
 function bedrockClient(options: BedrockClientOptions, common: SharedOptions): BuiltClient {
   const c = options.credentials
   const base = { ...common, awsRegion: options.region, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}) }
-  if (!c) return { client: new AnthropicBedrock(base), secrets: [] }
-  // apiKey null: configured keys must win over a stray AWS_BEARER_TOKEN_BEDROCK in the environment.
-  const client = new AnthropicBedrock({
-    ...base,
-    apiKey: null,
-    awsAccessKey: c.accessKeyId,
-    awsSecretKey: c.secretAccessKey,
-    awsSessionToken: c.sessionToken ?? null,
+  const client = builtOnFirstCall(async () => {
+    const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk')
+    if (!c) return new AnthropicBedrock(base)
+    // apiKey null: configured keys must win over a stray AWS_BEARER_TOKEN_BEDROCK in the environment.
+    return new AnthropicBedrock({ ...base, apiKey: null, awsAccessKey: c.accessKeyId, awsSecretKey: c.secretAccessKey, awsSessionToken: c.sessionToken ?? null })
   })
-  return { client, secrets: [c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])] }
+  return { client, secrets: c ? [c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])] : [] }
 }
 
 function vertexClient(options: VertexClientFlavorOptions, common: SharedOptions): BuiltClient {
   const { region, projectId, accessToken } = options
-  // Always our authClient: the SDK's `accessToken` option is stored but never sent (vertex-sdk 1.1.3),
-  // and its own ADC setup caches the first lookup's outcome (see vertexAuthClient).
-  const authClient = vertexAuthClient<NonNullable<VertexClientOptions['authClient']>>(accessToken)
-  const client = new AnthropicVertex({ ...common, region, projectId, authClient, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}) })
+  const client = builtOnFirstCall(async () => {
+    const [{ AnthropicVertex }, { vertexAuthClient }] = await Promise.all([import('@anthropic-ai/vertex-sdk'), import('../gemini/google-auth.ts')])
+    // Always our authClient: the SDK's `accessToken` option is stored but never sent (vertex-sdk 1.1.3),
+    // and its own ADC setup caches the first lookup's outcome (see vertexAuthClient).
+    const authClient = vertexAuthClient<NonNullable<VertexClientOptions['authClient']>>(accessToken)
+    return new AnthropicVertex({ ...common, region, projectId, authClient, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}) })
+  })
   return { client, secrets: accessToken ? [accessToken] : [] }
 }

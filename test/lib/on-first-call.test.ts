@@ -8,7 +8,7 @@ import { onFirstCall } from '../../lib/on-first-call.ts'
 const ROOT = join(import.meta.dir, '..', '..')
 const SDKS = [
   'openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node',
-  '@modelcontextprotocol/sdk', '@clickhouse/client',
+  '@modelcontextprotocol/sdk', '@clickhouse/client', '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk', 'google-auth-library',
 ]
 
 /** Runs `script` in a new Bun process at the project root and returns which of SDKS it loaded. */
@@ -44,6 +44,19 @@ test('the platform loads none of these SDKs until something it is set up with us
     createS3BlobStore({ bucket: 'b', region: 'us-east-1' })
     const { installTestTracing } = await import('./lib/telemetry.ts')
     await installTestTracing().uninstall()`)).toEqual(['openai', '@aws-sdk/client-s3', '@opentelemetry/sdk-trace-node'])
+}, 20_000)
+
+test("Claude on Bedrock or Vertex loads its SDK on the provider's first call, and Claude direct never does", async () => {
+  const providers = `const { createProvider } = await import('./providers/index.ts')
+    createProvider({ vendor: 'anthropic', apiKey: 'sk-test' })
+    const onBedrock = createProvider({ vendor: 'anthropic-bedrock', region: 'us-east-1', baseUrl: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+    const onVertex = createProvider({ vendor: 'anthropic-vertex', region: 'us-east5', projectId: 'p', baseUrl: 'http://127.0.0.1:9/v1', accessToken: 't' })`
+  expect(await sdksLoadedBy(providers)).toEqual(['@anthropic-ai/sdk'])
+  // A first call loads the SDK whether or not it reaches the vendor (port 9 refuses it).
+  const request = `{ model: 'claude', system: 'x', messages: [{ role: 'user', content: 'hi' }], tools: [] }`
+  expect(await sdksLoadedBy(`${providers}
+    await onBedrock.complete(${request}).catch(() => {})
+    await onVertex.complete(${request}).catch(() => {})`)).toEqual(['@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk', 'google-auth-library'])
 }, 20_000)
 
 test('onFirstCall loads once, on the first call, and passes arguments and results through', () => {
