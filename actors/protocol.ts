@@ -259,8 +259,8 @@ export interface CallOptions {
 export interface HeldContext {
   /** The context window's entries, for the ids the request names: the words of its messages, its tool calls and results. */
   history: ChatTurn[]
-  /** Every step the turn recorded so far: the knowledge it retrieved, earlier model answers and tool results. */
-  steps: ReadonlyMap<string, unknown>
+  /** Every step the turn recorded so far: the knowledge it retrieved, earlier model answers and tool results. The call's own copy. */
+  steps: Map<string, unknown>
 }
 
 /** Request-response over a pool queue. Rejects with an `AppError` rebuilt from the pool's `ErrorInfo`. */

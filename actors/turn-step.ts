@@ -23,8 +23,8 @@ export interface TurnCheckpoints {
   holdForReply(record: ModelCallStep): void
   /** The model calls held for the reply, handed over once: the list is empty afterwards. */
   heldForReply(): ModelCallStep[]
-  /** Every step recorded so far, as of this call. */
-  steps(): ReadonlyMap<string, unknown>
+  /** Every step recorded so far, as of this call: a copy of its own. */
+  steps(): Map<string, unknown>
 }
 
 /** `recorded`: the turn's steps as its first statement read them (turnSteps.begin), or an empty map. */

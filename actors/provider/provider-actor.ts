@@ -54,7 +54,7 @@ async function complete(req: ProviderComplete, deps: ProviderActorDeps, span: Sp
   const { turnId, step, route, agent, context } = req.payload
   const rows = held ?? await readContext(deps, turnId, context)
   // The actor already skips recorded steps; only a redelivered job can find its own result here.
-  const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, new Map(rows.steps))
+  const checkpoints = turnCheckpoints(deps.storage.turnSteps, turnId, rows.steps)
   const recorded = checkpoints.recorded<Result>(step)
   if (recorded) return recorded
   const history = [...rows.history, ...turnProgress(rows.steps, step)]

@@ -197,11 +197,12 @@ export function createTurnSteps(sql: Sql) {
      */
     async window(replyTurns: readonly string[], customerIds: readonly string[], inputStep: string): Promise<WindowSteps> {
       if (replyTurns.length === 0 && customerIds.length === 0) return { transcripts: new Map(), withheld: new Set() }
-      const rows = await sql<StepRow[]>`select turn_id as id, step, result from turn_steps
+      // Of a reply only its transcript: the rest of its record (checks, citations) is the larger part.
+      const rows = await sql<StepRow[]>`select turn_id as id, step, result->'transcript' as result from turn_steps
         where turn_id = any(${replyTurns as string[]}) and step = 'reply' and jsonb_typeof(result->'transcript') = 'array'
         union all
         select turn_id, step, result from turn_steps where turn_id = any(${customerIds as string[]}) and step in (${inputStep}, ${MERGED_STEP})`
-      const transcripts = new Map(rows.filter((r) => r.step === 'reply').map((r) => [r.id, (r.result as { transcript: unknown[] }).transcript]))
+      const transcripts = new Map(rows.filter((r) => r.step === 'reply').map((r) => [r.id, r.result as unknown[]]))
       return { transcripts, withheld: withheldOf(customerIds, rows, inputStep) }
     },
     /** Records the step once, durably; returns the result that is recorded (the first one wins). */
